@@ -1,0 +1,63 @@
+# The two commands that matter: `make demo` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+VENDOR := src/schakel/web/static/vendor
+ASSETS_STAMP := $(VENDOR)/.stamp
+PYTEST_ARGS ?=
+
+.PHONY: demo test install assets lint typecheck contracts migrations-check messages compile-messages clean
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11) and "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) $(ASSETS_STAMP)
+
+# Front-end assets come from the npm registry and are served by the app itself (no CDN).
+$(ASSETS_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && \
+		mkdir -p $(VENDOR) && \
+		cp node_modules/@utrecht/component-library-css/dist/index.css $(VENDOR)/utrecht.css && \
+		cp node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css $(VENDOR)/design-tokens.css && \
+		cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js && \
+		touch $(ASSETS_STAMP); \
+	else \
+		echo "npm not found: pages work, but without the NL Design System styles and htmx."; \
+	fi
+
+assets: $(ASSETS_STAMP)
+
+demo: install
+	$(BIN)/schakel demo
+
+test: install
+	$(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src/schakel/engine
+
+contracts: $(STAMP)
+	$(BIN)/lint-imports
+
+migrations-check: $(STAMP)
+	SCHAKEL_DATA_DIR=$$(mktemp -d) DJANGO_SETTINGS_MODULE=schakel.web.test_settings $(BIN)/django-admin makemigrations --check --dry-run
+
+# Re-extract the strings to translate after changing source strings (needs GNU gettext).
+messages: $(STAMP)
+	cd src/schakel/web && DJANGO_SETTINGS_MODULE=schakel.web.test_settings ../../../$(BIN)/django-admin makemessages -l nl -l en --no-location --no-obsolete
+
+compile-messages: $(STAMP)
+	cd src/schakel/web && DJANGO_SETTINGS_MODULE=schakel.web.test_settings ../../../$(BIN)/django-admin compilemessages
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR)

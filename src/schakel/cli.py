@@ -1,0 +1,240 @@
+"""The `schakel` command: set up, seed, serve and check a Schakel installation."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+DEMO_ENV = "demo.env"
+DEMO_ACCOUNTS = "demo-accounts.txt"
+
+
+class CommandError(Exception):
+    """A problem the operator can fix; printed without a traceback."""
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("SCHAKEL_DATA_DIR") or "var").resolve()
+
+
+def load_demo_secrets() -> Path:
+    """Make (once) and load the demo's own secret key and encryption key."""
+    from cryptography.fernet import Fernet
+
+    path = data_dir() / DEMO_ENV
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        import secrets
+
+        path.write_text(
+            f"SCHAKEL_SECRET_KEY={secrets.token_urlsafe(50)}\n"
+            f"SCHAKEL_ENCRYPTION_KEYS={Fernet.generate_key().decode()}\n"
+        )
+        path.chmod(0o600)
+    for line in path.read_text().splitlines():
+        name, _, value = line.partition("=")
+        if name and not os.environ.get(name):
+            os.environ[name] = value
+    return path
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schakel.web.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import django
+
+        django.setup()
+    except ImproperlyConfigured as error:
+        raise CommandError(str(error)) from None
+    check_database()
+
+
+def check_database() -> None:
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    try:
+        connection.ensure_connection()
+    except OperationalError as error:
+        settings = connection.settings_dict
+        where = f"{settings.get('HOST') or 'local'}:{settings.get('PORT') or ''}/{settings['NAME']}"
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise CommandError(
+            f"Cannot connect to the database {where} (from DATABASE_URL): {reason}"
+        ) from None
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def cmd_seed(args: argparse.Namespace) -> None:
+    setup_django()
+    from django.core.management import call_command
+
+    from schakel.engine.synth import InvalidParameters
+    from schakel.web.core.seeding import DatabaseNotEmpty, do_seed_region, seed_parameters
+
+    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        params = seed_parameters(
+            persons=args.persons, seed=args.seed, years=args.years, start_year=args.start_year
+        )
+        report = do_seed_region(params, ground_truth=args.ground_truth, only_if_empty=args.if_empty)
+    except (InvalidParameters, DatabaseNotEmpty) as error:
+        raise CommandError(str(error)) from None
+    print(report.summary())
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = [
+        "gunicorn",
+        "schakel.web.wsgi:application",
+        f"--bind={args.host}:{args.port}",
+        f"--workers={args.workers}",
+        "--access-logformat=%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s",
+        "--access-logfile=-",
+    ]
+    run()
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    secrets_file = load_demo_secrets()
+    setup_django()
+    from django.core.management import call_command
+
+    from schakel.web.core.seeding import do_create_demo_accounts, do_seed_region, seed_parameters
+
+    call_command("migrate", interactive=False, verbosity=0)
+    report = do_seed_region(
+        seed_parameters(persons=args.persons, seed=args.seed),
+        ground_truth=data_dir() / "ground-truth",
+        only_if_empty=True,
+    )
+    print(report.summary())
+    accounts = do_create_demo_accounts(data_dir() / DEMO_ACCOUNTS)
+    print("\nDemo accounts (one per role):")
+    for account in accounts:
+        print(f"  {account.username:<14} {account.role_label}")
+    print(f"Their passwords are in {data_dir() / DEMO_ACCOUNTS}")
+    print(f"The demo's generated keys are in {secrets_file}")
+    if args.no_serve:
+        return
+    print(f"\nSchakel runs at http://{args.host}:{args.port}/  (Ctrl+C stops it)")
+    cmd_serve(args)
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> None:
+    setup_django()
+    from schakel.web.audit.actions import verify_chain
+
+    report = verify_chain()
+    if not report.intact:
+        raise CommandError(
+            f"Audit trail broken at entry #{report.broken_at}: {report.reason} "
+            f"({report.checked} entries before it are intact)."
+        )
+    print(f"Audit trail intact: {report.checked} entries checked.")
+
+
+def cmd_keys_new(args: argparse.Namespace) -> None:
+    from cryptography.fernet import Fernet
+
+    print(Fernet.generate_key().decode())
+
+
+def cmd_settings(args: argparse.Namespace) -> None:
+    from schakel.web import env
+
+    for variable in env.VARIABLES.values():
+        default = f" (default: {variable.default})" if variable.default is not None else ""
+        print(f"{variable.name}{default}\n    {variable.help}")
+
+
+def cmd_manage(args: argparse.Namespace) -> None:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["schakel manage", *args.arguments])
+
+
+def add_serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="schakel", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("migrate", help="create or update the database tables").set_defaults(
+        func=cmd_migrate
+    )
+    seed = sub.add_parser("seed", help="fill the database with a synthetic region")
+    seed.add_argument("--persons", type=int, default=None, help="number of persons")
+    seed.add_argument("--seed", type=int, default=2024, help="random seed (same seed, same data)")
+    seed.add_argument("--years", type=int, default=None, help="number of years to cover")
+    seed.add_argument("--start-year", type=int, default=None, help="first year")
+    seed.add_argument("--ground-truth", type=Path, default=None, help="folder for the truth")
+    seed.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
+    seed.set_defaults(func=cmd_seed)
+
+    serve = sub.add_parser("serve", help="serve the web application")
+    add_serve_options(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser("demo", help="set up a demo (keys, database, data, accounts) and serve")
+    add_serve_options(demo)
+    demo.add_argument("--persons", type=int, default=3000, help="persons in the synthetic region")
+    demo.add_argument("--seed", type=int, default=2024, help="random seed")
+    demo.add_argument("--no-serve", action="store_true", help="prepare only, do not serve")
+    demo.set_defaults(func=cmd_demo)
+
+    audit = sub.add_parser("audit", help="audit trail tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")
+    audit_sub.add_parser("verify", help="check the hash chain; exit 1 if broken").set_defaults(
+        func=cmd_audit_verify
+    )
+
+    keys = sub.add_parser("keys", help="encryption keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="COMMAND")
+    keys_sub.add_parser("new", help="print a new encryption key").set_defaults(func=cmd_keys_new)
+
+    sub.add_parser("settings", help="list the environment variables").set_defaults(
+        func=cmd_settings
+    )
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("arguments", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except CommandError as error:
+        print(f"schakel: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

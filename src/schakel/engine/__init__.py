@@ -1,0 +1,1 @@
+"""Pure domain computations. Nothing here imports Django or the web project."""

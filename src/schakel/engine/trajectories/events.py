@@ -1,0 +1,284 @@
+"""Event types of a trajectory and the schema of each payload.
+
+A payload is checked against its schema before anything is written, and a bad payload gets an
+error that names the field. Unknown fields are refused, so a typo never becomes silent data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from schakel.engine.vocabulary import (
+    ClosureReason,
+    ControlMethod,
+    ExitKind,
+    ExploitationForm,
+    FollowUpOutcome,
+    HtcdsExploitationType,
+    InterventionType,
+    ModusOperandi,
+    PlacementType,
+    RecruitmentMethod,
+    ResidenceMilestone,
+    SexExploitationType,
+    TraffickerRelation,
+    TraffickingStatus,
+    VulnerabilityFactor,
+)
+
+NOTE_MAX = 4000
+Identifier = str  # a short client-made id linking start and end events (placement, referral ...)
+
+
+class EventType(StrEnum):
+    SIGNAL = "signal"
+    CONSULTATION = "consultation"
+    NATIONAL_CENTRE_REPORT = "national_centre_report"
+    REFERRAL_SENT = "referral_sent"
+    REFERRAL_ACCEPTED = "referral_accepted"
+    REFERRAL_REJECTED = "referral_rejected"
+    REFERRAL_REVOKED = "referral_revoked"
+    INTAKE = "intake"
+    PLACEMENT_START = "placement_start"
+    PLACEMENT_END = "placement_end"
+    INTERVENTION_START = "intervention_start"
+    INTERVENTION_END = "intervention_end"
+    RESIDENCE_MILESTONE = "residence_milestone"
+    EXPLOITATION_EPISODE = "exploitation_episode"
+    VULNERABILITY = "vulnerability"
+    EXIT = "exit"
+    FOLLOW_UP_CONTACT = "follow_up_contact"
+    LOST_CONTACT = "lost_contact"
+    RETURN_TO_EXPLOITATION = "return_to_exploitation"
+    CLOSURE = "closure"
+    ENTERED_IN_ERROR = "entered_in_error"
+
+
+class InvalidEventError(ValueError):
+    """A payload or event type that cannot be stored; `errors` name each field."""
+
+    def __init__(self, event_type: str, errors: list[tuple[str, str]]):
+        self.event_type = event_type
+        self.errors = errors
+        detail = "; ".join(f"{field}: {message}" for field, message in errors)
+        super().__init__(f"Invalid {event_type!s} event: {detail}")
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    note: str | None = Field(default=None, max_length=NOTE_MAX)
+
+
+class SignalPayload(Payload):
+    observed_by_role: str = Field(min_length=1, max_length=40)
+    suspected_form: ExploitationForm | None = None
+    minor: bool | None = None
+    indicators: list[str] = Field(default_factory=list, max_length=200)
+    assessment_id: str | None = Field(default=None, max_length=64)
+
+
+class ConsultationPayload(Payload):
+    anonymous: bool = False
+    topic: str = Field(min_length=1, max_length=200)
+    consulted_organisation_id: int | None = None
+
+
+class NationalCentreReportPayload(Payload):
+    obliged_reporter: bool
+    consent_given: bool
+    reference: str | None = Field(default=None, max_length=64)
+
+    @model_validator(mode="after")
+    def consent_or_obligation(self) -> NationalCentreReportPayload:
+        if not (self.obliged_reporter or self.consent_given):
+            raise ValueError("a report needs consent unless the reporter is obliged to report")
+        return self
+
+
+class ReferralSentPayload(Payload):
+    referral_id: Identifier = Field(min_length=1, max_length=64)
+    to_organisation_id: int
+    purpose: Literal["services", "transfer", "consultation"] = "services"
+    consent_id: str | None = Field(default=None, max_length=64)
+    override_reason: str | None = Field(default=None, max_length=500)
+
+
+class ReferralAnswerPayload(Payload):
+    referral_id: Identifier = Field(min_length=1, max_length=64)
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class ReferralRejectedPayload(ReferralAnswerPayload):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class IntakePayload(Payload):
+    trafficking_status: TraffickingStatus = TraffickingStatus.POSSIBLE
+
+
+class PlacementStartPayload(Payload):
+    placement_id: Identifier = Field(min_length=1, max_length=64)
+    placement_type: PlacementType
+    provider: str | None = Field(default=None, max_length=200)
+
+
+class PlacementEndPayload(Payload):
+    placement_id: Identifier = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=200)
+    fit: Literal["good", "partial", "poor"] | None = None
+
+
+class InterventionStartPayload(Payload):
+    intervention_id: Identifier = Field(min_length=1, max_length=64)
+    intervention_type: InterventionType
+    provider: str | None = Field(default=None, max_length=200)
+
+
+class InterventionEndPayload(Payload):
+    intervention_id: Identifier = Field(min_length=1, max_length=64)
+    completed: bool
+    reason: str | None = Field(default=None, max_length=200)
+    fit: Literal["good", "partial", "poor"] | None = None
+
+
+class ResidenceMilestonePayload(Payload):
+    milestone: ResidenceMilestone
+    dublin: bool = False
+    decision: Literal["granted", "refused"] | None = None
+
+    @model_validator(mode="after")
+    def decision_only_on_decisions(self) -> ResidenceMilestonePayload:
+        decides = self.milestone in {
+            ResidenceMilestone.PERMIT_DECISION,
+            ResidenceMilestone.CONTINUED_RESIDENCE_DECISION,
+        }
+        if decides and self.decision is None:
+            raise ValueError(f"decision is required for {self.milestone.value}")
+        if not decides and self.decision is not None:
+            raise ValueError(f"decision does not apply to {self.milestone.value}")
+        return self
+
+
+class ExploitationEpisodePayload(Payload):
+    episode_id: Identifier = Field(min_length=1, max_length=64)
+    form: ExploitationForm
+    htcds_type: HtcdsExploitationType | None = None
+    sex_exploitation_type: SexExploitationType | None = None
+    sector_isic: str | None = Field(default=None, pattern=r"^[A-U]$")
+    modus_operandi: list[ModusOperandi] = Field(default_factory=list)
+    recruitment_methods: list[RecruitmentMethod] = Field(default_factory=list)
+    recruitment_platforms: list[str] = Field(default_factory=list, max_length=20)
+    control_methods: list[ControlMethod] = Field(default_factory=list)
+    trafficker_relation: TraffickerRelation | None = None
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    municipality: str | None = Field(default=None, max_length=100)
+    started_on: dt.date | None = None
+    ended_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def consistent(self) -> ExploitationEpisodePayload:
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValueError("ended_on lies before started_on")
+        if self.sex_exploitation_type and self.form != ExploitationForm.SEXUAL:
+            raise ValueError("sex_exploitation_type only applies to sexual exploitation")
+        return self
+
+
+class VulnerabilityPayload(Payload):
+    factor: VulnerabilityFactor
+    addressed: bool = False
+
+
+class ExitPayload(Payload):
+    exit_kind: ExitKind
+    follow_up_months: list[int] = Field(default_factory=lambda: [3, 6, 12, 24], max_length=12)
+
+    @model_validator(mode="after")
+    def schedule(self) -> ExitPayload:
+        months = self.follow_up_months
+        if any(m < 1 or m > 120 for m in months):
+            raise ValueError("follow_up_months must lie between 1 and 120")
+        if sorted(set(months)) != months:
+            raise ValueError("follow_up_months must be increasing and without repeats")
+        return self
+
+
+class FollowUpContactPayload(Payload):
+    outcome: FollowUpOutcome
+
+
+class LostContactPayload(Payload):
+    pass
+
+
+class ReturnToExploitationPayload(Payload):
+    form: ExploitationForm | None = None
+    detected_by: Literal["follow_up", "linkage", "report", "other"] = "other"
+
+
+class ClosurePayload(Payload):
+    reason: ClosureReason
+    referred_to_organisation_id: int | None = None
+
+
+class EnteredInErrorPayload(Payload):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+EVENT_TYPES: dict[EventType, type[Payload]] = {
+    EventType.SIGNAL: SignalPayload,
+    EventType.CONSULTATION: ConsultationPayload,
+    EventType.NATIONAL_CENTRE_REPORT: NationalCentreReportPayload,
+    EventType.REFERRAL_SENT: ReferralSentPayload,
+    EventType.REFERRAL_ACCEPTED: ReferralAnswerPayload,
+    EventType.REFERRAL_REJECTED: ReferralRejectedPayload,
+    EventType.REFERRAL_REVOKED: ReferralRejectedPayload,
+    EventType.INTAKE: IntakePayload,
+    EventType.PLACEMENT_START: PlacementStartPayload,
+    EventType.PLACEMENT_END: PlacementEndPayload,
+    EventType.INTERVENTION_START: InterventionStartPayload,
+    EventType.INTERVENTION_END: InterventionEndPayload,
+    EventType.RESIDENCE_MILESTONE: ResidenceMilestonePayload,
+    EventType.EXPLOITATION_EPISODE: ExploitationEpisodePayload,
+    EventType.VULNERABILITY: VulnerabilityPayload,
+    EventType.EXIT: ExitPayload,
+    EventType.FOLLOW_UP_CONTACT: FollowUpContactPayload,
+    EventType.LOST_CONTACT: LostContactPayload,
+    EventType.RETURN_TO_EXPLOITATION: ReturnToExploitationPayload,
+    EventType.CLOSURE: ClosurePayload,
+    EventType.ENTERED_IN_ERROR: EnteredInErrorPayload,
+}
+
+
+def parse_event_type(value: str) -> EventType:
+    try:
+        return EventType(value)
+    except ValueError:
+        known = ", ".join(t.value for t in EventType)
+        raise InvalidEventError(value, [("event_type", f"unknown event type; use one of {known}")])
+
+
+def validate_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Check a payload and return its normalised JSON form (defaults filled, codes as strings)."""
+    kind = parse_event_type(event_type)
+    if not isinstance(payload, dict):
+        raise InvalidEventError(kind.value, [("payload", "must be an object")])
+    try:
+        model = EVENT_TYPES[kind].model_validate(payload)
+    except ValidationError as error:
+        errors = [
+            (".".join(str(part) for part in item["loc"]) or "payload", item["msg"])
+            for item in error.errors()
+        ]
+        raise InvalidEventError(kind.value, errors) from None
+    return model.model_dump(mode="json", exclude_none=True)
+
+
+def parse_payload(event_type: EventType, payload: dict[str, Any]) -> Payload:
+    """A stored payload as its typed model (stored payloads were validated on the way in)."""
+    return EVENT_TYPES[event_type].model_validate(payload)

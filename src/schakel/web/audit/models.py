@@ -1,0 +1,69 @@
+"""The audit trail: append-only and hash-chained, so a removed or altered entry is detected."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit entries are append-only; they cannot be updated.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit entries are append-only; they cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    class Action(models.TextChoices):
+        READ = "read", _("read")
+        CREATE = "create", _("create")
+        APPEND = "append", _("append")
+        UPDATE = "update", _("update")
+        MERGE = "merge", _("merge")
+        EXPORT = "export", _("export")
+        DENIED = "denied", _("access denied")
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=20, blank=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64, db_index=True)
+    purpose = models.CharField(max_length=200)
+    detail = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.actor_name} {self.action} {self.object_type}"
+
+
+class AuditHead(models.Model):
+    """The one row that holds the end of the chain; locking it serialises appends."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"head #{self.sequence}"

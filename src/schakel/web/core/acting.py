@@ -1,0 +1,62 @@
+"""The membership a signed-in user acts in: one organisation and one role at a time.
+
+Scope and audit follow the membership in use, so a user who is a coordinator in one
+organisation and an analyst in another sees, as analyst, no records of the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from schakel.web.organisations.models import Membership
+
+SESSION_KEY = "schakel_membership"
+
+
+def memberships_of(request: HttpRequest) -> list[Membership]:
+    if not request.user.is_authenticated:
+        return []
+    cached: list[Membership] | None = getattr(request, "_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.active()
+            .filter(user_id=request.user.pk)
+            .select_related("organisation", "user")
+            .order_by("organisation__name", "role")
+        )
+        request._memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def acting_membership(request: HttpRequest) -> Membership | None:
+    cached = getattr(request, "_acting_membership", False)
+    if cached is not False:
+        return cached  # type: ignore[no-any-return]
+    memberships = memberships_of(request)
+    chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    membership = next((m for m in memberships if m.pk == chosen), None)
+    if membership is None and memberships:
+        membership = memberships[0]
+    request._acting_membership = membership  # type: ignore[attr-defined]
+    return membership
+
+
+def require_role(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A view for members acting in one of `roles` (any role when none are named)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            membership = acting_membership(request)
+            if membership is None or (roles and membership.role not in roles):
+                raise PermissionDenied
+            return view(request, membership, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

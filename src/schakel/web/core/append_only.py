@@ -1,0 +1,51 @@
+"""Database triggers that refuse UPDATE and DELETE on append-only tables.
+
+The application never changes these rows; the triggers make sure nothing else through the
+application's database account does either. (A database administrator can still drop them,
+which is why the audit trail is also hash-chained.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import migrations
+
+
+def _create(table: str) -> Any:
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            for operation in ("UPDATE", "DELETE"):
+                schema_editor.execute(
+                    f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+                )
+        elif vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN RAISE EXCEPTION '{table} is append-only'; END $$"
+            )
+            schema_editor.execute(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
+            )
+
+    return forwards
+
+
+def _drop(table: str) -> Any:
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            for operation in ("update", "delete"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{operation}")
+        elif vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
+
+    return backwards
+
+
+def append_only(table: str) -> migrations.RunPython:
+    return migrations.RunPython(_create(table), _drop(table))

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from schakel.engine.vocabulary import Role
+from schakel.web.core.acting import acting_membership, memberships_of
+from schakel.web.organisations.roles import sees_records
+
+
+def membership(request: HttpRequest) -> dict[str, object]:
+    if not request.user.is_authenticated:
+        return {}
+    acting = acting_membership(request)
+    role = acting.role if acting else ""
+    return {
+        "acting": acting,
+        "memberships": memberships_of(request),
+        "nav_records": sees_records(role),
+        "nav_audit": role in (Role.SUPERVISOR, Role.ADMINISTRATOR),
+    }

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from schakel.engine.vocabulary import Role
+from schakel.web.core.acting import SESSION_KEY, acting_membership, memberships_of
+from schakel.web.organisations.roles import sees_records
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    membership = acting_membership(request)
+    context = {
+        "sees_records": membership is not None and sees_records(membership.role),
+        "is_supervisor": membership is not None and membership.role == Role.SUPERVISOR,
+    }
+    return render(request, "core/home.html", context)
+
+
+@require_POST
+def switch_membership(request: HttpRequest) -> HttpResponse:
+    chosen = request.POST.get("membership", "")
+    membership = next((m for m in memberships_of(request) if str(m.pk) == chosen), None)
+    if membership is None:
+        raise PermissionDenied
+    request.session[SESSION_KEY] = membership.pk
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "home"
+    return redirect(target)
+
+
+@login_not_required
+def health(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

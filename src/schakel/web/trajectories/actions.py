@@ -1,0 +1,219 @@
+"""Everything that writes or reads personal data in trajectories, each step audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from schakel.engine.identity import IdentityData, parse_identity
+from schakel.engine.trajectories import (
+    TrajectoryState,
+    effective_events,
+    project_state,
+    validate_payload,
+)
+from schakel.engine.trajectories.events import EventType, InvalidEventError, parse_event_type
+from schakel.web.audit.actions import do_record_access
+from schakel.web.audit.models import AuditEntry
+from schakel.web.core.crypto import decrypt_json, encrypt_json
+from schakel.web.organisations.models import Membership, Organisation
+from schakel.web.organisations.roles import writes_records
+from schakel.web.trajectories.models import (
+    AccessGrant,
+    Identity,
+    Person,
+    Trajectory,
+    TrajectoryEvent,
+)
+
+A = AuditEntry.Action
+
+
+def _require_writer(actor: Membership) -> None:
+    if not writes_records(actor.role) or not actor.is_current:
+        raise PermissionDenied("This role cannot record personal data.")
+
+
+def do_register_person(
+    *, actor: Membership, identity: dict[str, Any], purpose: str = "registration"
+) -> Person:
+    """Register a person with an identity record (encrypted) in one audited step."""
+    _require_writer(actor)
+    data = parse_identity(identity)
+    with transaction.atomic():
+        person = Person.objects.create()
+        Identity.objects.create(person=person, ciphertext=encrypt_json(data.model_dump()))
+        do_record_access(
+            actor=actor, action=A.CREATE, object_type="person", object_id=person.pk, purpose=purpose
+        )
+    return person
+
+
+def do_read_identity(*, actor: Membership, person: Person, purpose: str) -> IdentityData:
+    if not Person.objects.identifiable_by(actor).filter(pk=person.pk).exists():
+        _record_denied(actor, "identity", person.pk, purpose)
+        raise PermissionDenied("You may not see who this person is.")
+    with transaction.atomic():
+        record = Identity.objects.get(person=person)
+        do_record_access(
+            actor=actor, action=A.READ, object_type="identity", object_id=person.pk, purpose=purpose
+        )
+    return IdentityData.model_validate(decrypt_json(record.ciphertext))
+
+
+def do_open_trajectory(
+    *,
+    actor: Membership,
+    person: Person,
+    opened_at: dt.datetime | None = None,
+    coordinator_id: int | None = None,
+) -> Trajectory:
+    _require_writer(actor)
+    opened = opened_at or timezone.now()
+    with transaction.atomic():
+        trajectory = Trajectory.objects.create(
+            person=person,
+            organisation_id=actor.organisation_id,
+            coordinator_id=coordinator_id,
+            opened_at=opened,
+        )
+        do_record_access(
+            actor=actor,
+            action=A.CREATE,
+            object_type="trajectory",
+            object_id=trajectory.pk,
+            purpose="open trajectory",
+        )
+    return trajectory
+
+
+def _check_supersedes(trajectory: Trajectory, supersedes: TrajectoryEvent | None) -> None:
+    if supersedes is None:
+        return
+    if supersedes.trajectory_id != trajectory.pk:
+        raise ValidationError({"supersedes": "The corrected event belongs to another trajectory."})
+    if TrajectoryEvent.objects.filter(supersedes=supersedes).exists():
+        raise ValidationError({"supersedes": "This event was already corrected."})
+
+
+def _grant_for_referral(
+    trajectory: Trajectory, event_type: EventType, payload: dict[str, Any]
+) -> None:
+    reference = payload.get("referral_id", "")
+    if event_type == EventType.REFERRAL_SENT:
+        if not Organisation.objects.filter(pk=payload["to_organisation_id"]).exists():
+            raise ValidationError({"to_organisation_id": "No such organisation."})
+        AccessGrant.objects.create(
+            trajectory=trajectory,
+            organisation_id=payload["to_organisation_id"],
+            reason=AccessGrant.Reason.REFERRAL,
+            reference=reference,
+            granted_at=timezone.now(),
+        )
+    elif event_type in (EventType.REFERRAL_REJECTED, EventType.REFERRAL_REVOKED):
+        AccessGrant.objects.active().filter(trajectory=trajectory, reference=reference).update(
+            revoked_at=timezone.now()
+        )
+
+
+def do_record_event(
+    *,
+    actor: Membership,
+    trajectory: Trajectory,
+    event_type: str,
+    occurred_at: dt.datetime,
+    payload: dict[str, Any],
+    supersedes: TrajectoryEvent | None = None,
+) -> TrajectoryEvent:
+    """Append one validated event and refresh the trajectory's cached state."""
+    _require_writer(actor)
+    kind = parse_event_type(event_type)
+    if kind == EventType.ENTERED_IN_ERROR and supersedes is None:
+        raise InvalidEventError(kind.value, [("supersedes", "name the event entered in error")])
+    clean = validate_payload(kind.value, payload)
+    now = timezone.now()
+    if occurred_at > now + dt.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": "An event cannot lie in the future."})
+    if not Trajectory.objects.writable_by(actor).filter(pk=trajectory.pk).exists():
+        _record_denied(actor, "trajectory", trajectory.pk, f"record {kind.value}")
+        raise PermissionDenied("You may not record events in this trajectory.")
+    with transaction.atomic():
+        # Lock the trajectory so concurrent events project in a consistent order.
+        Trajectory.objects.select_for_update().filter(pk=trajectory.pk).exists()
+        _check_supersedes(trajectory, supersedes)
+        event = TrajectoryEvent.objects.create(
+            trajectory=trajectory,
+            event_type=kind.value,
+            occurred_at=occurred_at,
+            recorded_at=now,
+            recorded_by_id=actor.user_id,
+            organisation_id=actor.organisation_id,
+            payload=clean,
+            supersedes=supersedes,
+        )
+        _grant_for_referral(trajectory, kind, clean)
+        refresh_projection(trajectory)
+        do_record_access(
+            actor=actor,
+            action=A.APPEND,
+            object_type="trajectory",
+            object_id=trajectory.pk,
+            purpose=f"record {kind.value}",
+            detail={"event": str(event.pk)},
+        )
+    return event
+
+
+def state_of(trajectory: Trajectory) -> TrajectoryState:
+    return project_state(e.as_engine_event() for e in trajectory.events.all())
+
+
+def refresh_projection(trajectory: Trajectory) -> TrajectoryState:
+    """Recompute the cached stage and status from the events (the events are the truth)."""
+    state = state_of(trajectory)
+    Trajectory.objects.filter(pk=trajectory.pk).update(
+        stage=state.stage.value, case_status=state.case_status.value
+    )
+    trajectory.stage, trajectory.case_status = state.stage.value, state.case_status.value
+    return state
+
+
+@dataclass(frozen=True)
+class TrajectoryView:
+    trajectory: Trajectory
+    events: list[TrajectoryEvent]
+    state: TrajectoryState
+    superseded: frozenset[str]
+
+
+def do_read_trajectory(*, actor: Membership, trajectory_id: object, purpose: str) -> TrajectoryView:
+    """A trajectory with its events, for someone allowed to see it; the read is audited."""
+    trajectory = (
+        Trajectory.objects.visible_to(actor)
+        .select_related("person", "organisation", "coordinator")
+        .filter(pk=trajectory_id)
+        .first()
+    )
+    if trajectory is None:
+        _record_denied(actor, "trajectory", trajectory_id, purpose)
+        raise PermissionDenied("This trajectory does not exist or is not yours to see.")
+    events = list(trajectory.events.select_related("recorded_by", "organisation"))
+    engine_events = [e.as_engine_event() for e in events]
+    state = project_state(engine_events)
+    in_force = {e.id for e in effective_events(engine_events)}
+    superseded = frozenset(str(e.pk) for e in events if str(e.pk) not in in_force)
+    do_record_access(
+        actor=actor, action=A.READ, object_type="trajectory", object_id=trajectory.pk, purpose=purpose
+    )
+    return TrajectoryView(trajectory, events, state, superseded)
+
+
+def _record_denied(actor: Membership, object_type: str, object_id: object, purpose: str) -> None:
+    do_record_access(
+        actor=actor, action=A.DENIED, object_type=object_type, object_id=object_id, purpose=purpose
+    )

@@ -1,0 +1,160 @@
+"""Persons, their encrypted identity, trajectories and the append-only event log."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from schakel.engine.trajectories import Event
+from schakel.engine.trajectories.events import EventType
+from schakel.engine.vocabulary import CaseStatus, Stage
+from schakel.web.core.labels import choices
+from schakel.web.trajectories.querysets import (
+    AccessGrantQuerySet,
+    AppendOnlyQuerySet,
+    PersonQuerySet,
+    TrajectoryQuerySet,
+)
+
+PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_pseudonym() -> str:
+    """A random, meaningless label such as P-7KQ2-M9XD (no check on who the person is)."""
+    chars = "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(8))
+    return f"P-{chars[:4]}-{chars[4:]}"
+
+
+class Person(models.Model):
+    """A pseudonymous subject. Who the person is lives only in the encrypted Identity."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pseudonym = models.CharField(max_length=11, unique=True, default=new_pseudonym)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+
+class Identity(models.Model):
+    """Identifying data of a person, encrypted at rest; read only through actions (audited)."""
+
+    person = models.OneToOneField(Person, models.CASCADE, primary_key=True, related_name="identity")
+    ciphertext = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("identity record")
+        verbose_name_plural = _("identity records")
+
+    def __str__(self) -> str:
+        return f"identity of {self.person_id}"
+
+
+class Trajectory(models.Model):
+    """Everything one organisation does for one person, from first signal to closure."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(Person, models.PROTECT, related_name="trajectories")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", models.PROTECT, related_name="trajectories"
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    # A cached projection of the events for list pages; `do_rebuild_projection` recomputes it.
+    stage = models.CharField(max_length=20, choices=choices(Stage), default=Stage.SIGNALLED)
+    case_status = models.CharField(
+        max_length=20, choices=choices(CaseStatus), default=CaseStatus.ACTIVE
+    )
+
+    objects = TrajectoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("trajectory")
+        verbose_name_plural = _("trajectories")
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["organisation", "case_status"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.organisation_id}"
+
+
+class TrajectoryEvent(models.Model):
+    """One thing that happened. Never changed: a correction is a new event that supersedes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    trajectory = models.ForeignKey(Trajectory, models.PROTECT, related_name="events")
+    event_type = models.CharField(max_length=40, choices=choices(EventType))
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", models.PROTECT, related_name="+"
+    )
+    payload = models.JSONField(default=dict)
+    supersedes = models.OneToOneField(
+        "self", models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("trajectory event")
+        verbose_name_plural = _("trajectory events")
+        ordering = ["occurred_at", "recorded_at"]
+        indexes = [models.Index(fields=["trajectory", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.occurred_at:%Y-%m-%d}"
+
+    def as_engine_event(self) -> Event:
+        payload: dict[str, Any] = self.payload
+        return Event(
+            id=str(self.id),
+            event_type=self.event_type,
+            occurred_at=self.occurred_at,
+            recorded_at=self.recorded_at,
+            payload=payload,
+            supersedes=str(self.supersedes_id) if self.supersedes_id else None,
+        )
+
+
+class AccessGrant(models.Model):
+    """Access to a trajectory for another organisation, opened by a referral or consent."""
+
+    class Reason(models.TextChoices):
+        REFERRAL = "referral", _("referral")
+        CONSENT = "consent", _("consent")
+
+    trajectory = models.ForeignKey(Trajectory, models.CASCADE, related_name="grants")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", models.PROTECT, related_name="grants"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    reference = models.CharField(max_length=64, blank=True)
+    granted_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccessGrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} → {self.trajectory_id} ({self.reason})"

@@ -1,0 +1,60 @@
+"""Every read of personal data is scoped here; views never filter personal data by hand."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from schakel.web.organisations.roles import sees_identity, sees_records
+
+if TYPE_CHECKING:
+    from schakel.web.organisations.models import Membership
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Trajectory events are append-only; record a correction instead.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Trajectory events are append-only; record a correction instead.")
+
+
+class AccessGrantQuerySet(models.QuerySet[Any]):
+    def active(self) -> AccessGrantQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class TrajectoryQuerySet(models.QuerySet[Any]):
+    def visible_to(self, actor: Membership) -> TrajectoryQuerySet:
+        """Trajectories of the actor's organisation, plus those a referral or consent opened."""
+        if not sees_records(actor.role) or not actor.is_current:
+            return self.none()
+        from schakel.web.trajectories.models import AccessGrant
+
+        granted = AccessGrant.objects.active().filter(
+            trajectory=OuterRef("pk"), organisation_id=actor.organisation_id
+        )
+        return self.filter(Q(organisation_id=actor.organisation_id) | Q(Exists(granted)))
+
+    def writable_by(self, actor: Membership) -> TrajectoryQuerySet:
+        from schakel.web.organisations.roles import writes_records
+
+        if not writes_records(actor.role):
+            return self.none()
+        return self.visible_to(actor)
+
+
+class PersonQuerySet(models.QuerySet[Any]):
+    def visible_to(self, actor: Membership) -> PersonQuerySet:
+        from schakel.web.trajectories.models import Trajectory
+
+        visible = Trajectory.objects.visible_to(actor).filter(person=OuterRef("pk"))
+        return self.filter(Exists(visible))
+
+    def identifiable_by(self, actor: Membership) -> PersonQuerySet:
+        """Persons whose identity the actor may read: a role that needs it, and in scope."""
+        if not sees_identity(actor.role):
+            return self.none()
+        return self.visible_to(actor)

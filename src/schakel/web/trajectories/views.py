@@ -1,0 +1,136 @@
+"""Pages for trajectories. Views parse, call an action or a scoped query, and render."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from schakel.engine.trajectories.events import EventType, InvalidEventError
+from schakel.engine.vocabulary import CaseStatus
+from schakel.web.audit.actions import do_record_access
+from schakel.web.audit.models import AuditEntry
+from schakel.web.core.acting import require_role
+from schakel.web.core.labels import choices
+from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import RECORD_ROLES, WRITE_ROLES, sees_identity
+from schakel.web.trajectories.actions import do_read_identity, do_read_trajectory, do_record_event
+from schakel.web.trajectories.forms import EventForm
+from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
+
+PAGE_SIZE = 50
+
+
+@require_role(*RECORD_ROLES)
+def trajectory_list(request: HttpRequest, acting: Membership) -> HttpResponse:
+    trajectories = (
+        Trajectory.objects.visible_to(acting)
+        .select_related("person", "organisation", "coordinator")
+        .order_by("-opened_at")
+    )
+    status = request.GET.get("status", "")
+    if status in {s.value for s in CaseStatus}:
+        trajectories = trajectories.filter(case_status=status)
+    page = Paginator(trajectories, PAGE_SIZE).get_page(request.GET.get("page"))
+    do_record_access(
+        actor=acting,
+        action=AuditEntry.Action.READ,
+        object_type="trajectory_list",
+        object_id=f"page {page.number}",
+        purpose="list trajectories",
+        detail={"trajectories": [str(t.pk) for t in page.object_list]},
+    )
+    return render(
+        request,
+        "trajectories/list.html",
+        {"page": page, "status": status, "statuses": choices(CaseStatus)},
+    )
+
+
+@require_role(*RECORD_ROLES)
+def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> HttpResponse:
+    try:
+        view = do_read_trajectory(actor=acting, trajectory_id=pk, purpose="view trajectory")
+    except PermissionDenied:
+        raise Http404 from None
+    return render(
+        request,
+        "trajectories/detail.html",
+        {
+            "view": view,
+            "event_types": choices(EventType),
+            "may_write": acting.role in WRITE_ROLES,
+            "may_identify": sees_identity(acting.role),
+        },
+    )
+
+
+@require_POST
+@require_role(*RECORD_ROLES)
+def identity_panel(request: HttpRequest, acting: Membership, pk: str) -> HttpResponse:
+    """Who the person is, shown on request with a stated purpose (the read is audited)."""
+    trajectory = Trajectory.objects.visible_to(acting).filter(pk=pk).select_related("person").first()
+    if trajectory is None:
+        raise Http404
+    purpose = request.POST.get("purpose", "").strip()
+    if not purpose:
+        return render(
+            request,
+            "trajectories/_identity.html",
+            {"trajectory": trajectory, "error": _("State why you need to see who this is.")},
+            status=422,
+        )
+    identity = do_read_identity(actor=acting, person=trajectory.person, purpose=purpose[:200])
+    return render(
+        request, "trajectories/_identity.html", {"trajectory": trajectory, "identity": identity}
+    )
+
+
+@require_role(*WRITE_ROLES)
+def record_event(request: HttpRequest, acting: Membership, pk: str, event_type: str) -> HttpResponse:
+    if event_type not in {t.value for t in EventType} or event_type == EventType.ENTERED_IN_ERROR:
+        raise Http404
+    kind = EventType(event_type)
+    trajectory = Trajectory.objects.writable_by(acting).filter(pk=pk).first()
+    if trajectory is None:
+        raise Http404
+    form = EventForm(kind, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_record_event(
+                actor=acting,
+                trajectory=trajectory,
+                event_type=kind.value,
+                occurred_at=form.cleaned_data["occurred_at"],
+                payload=form.payload(),
+            )
+        except InvalidEventError as error:
+            form.add_engine_errors(error.errors)
+        else:
+            return redirect("trajectory-detail", pk=trajectory.pk)
+    status = 422 if request.method == "POST" else 200
+    heading = dict(choices(EventType))[kind.value]
+    context = {"trajectory": trajectory, "form": form, "heading": heading}
+    return render(request, "trajectories/record_event.html", context, status=status)
+
+
+@require_POST
+@require_role(*WRITE_ROLES)
+def retract_event(request: HttpRequest, acting: Membership, pk: str, event_id: str) -> HttpResponse:
+    trajectory = Trajectory.objects.writable_by(acting).filter(pk=pk).first()
+    event = TrajectoryEvent.objects.filter(trajectory=trajectory, pk=event_id).first()
+    if trajectory is None or event is None:
+        raise Http404
+    reason = request.POST.get("reason", "").strip() or _("Entered in error")
+    do_record_event(
+        actor=acting,
+        trajectory=trajectory,
+        event_type=EventType.ENTERED_IN_ERROR.value,
+        occurred_at=event.occurred_at,
+        payload={"reason": reason[:500]},
+        supersedes=event,
+    )
+    return redirect("trajectory-detail", pk=trajectory.pk)

@@ -1,0 +1,10 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+from django.contrib.auth.decorators import login_not_required
+
+urlpatterns = [
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("", include("schakel.web.core.urls")),
+    path("trajecten/", include("schakel.web.trajectories.urls")),
+    path("audit/", include("schakel.web.audit.urls")),
+]
