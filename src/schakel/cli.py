@@ -51,6 +51,11 @@ def setup_django() -> None:
         django.setup()
     except ImproperlyConfigured as error:
         raise CommandError(str(error)) from None
+    from django.core.checks import ERROR, run_checks
+
+    problems = [m for m in run_checks() if m.level >= ERROR]
+    if problems:
+        raise CommandError("\n".join(f"{m.id}: {m.msg}" for m in problems))
     check_database()
 
 
@@ -106,7 +111,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         "schakel.web.wsgi:application",
         f"--bind={args.host}:{args.port}",
         f"--workers={args.workers}",
-        "--access-logformat=%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s",
+        '--access-logformat=%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s',
         "--access-logfile=-",
     ]
     run()

@@ -18,7 +18,7 @@ from schakel.web.trajectories.models import Trajectory
 PASSWORD = "correct horse battery staple"
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -27,7 +27,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     region = Region.ROTTERDAM
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
 
@@ -36,7 +36,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -47,19 +47,18 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 @pytest.fixture
 def org_a() -> Organisation:
-    return OrganisationFactory(name="Zorgcoördinatie A")
+    return OrganisationFactory.create(name="Zorgcoördinatie A")
 
 
 @pytest.fixture
 def org_b() -> Organisation:
-    return OrganisationFactory(name="Zorgcoördinatie B", region=Region.AMSTERDAM)
+    return OrganisationFactory.create(name="Zorgcoördinatie B", region=Region.AMSTERDAM)
 
 
 @pytest.fixture
 def member() -> Callable[..., Membership]:
     def make(organisation: Organisation, role: Role = Role.COORDINATOR) -> Membership:
-        membership: Membership = MembershipFactory(organisation=organisation, role=role)
-        return membership
+        return MembershipFactory.create(organisation=organisation, role=role)
 
     return make
 

@@ -2,10 +2,12 @@
 
 import os
 
-os.environ.setdefault("SCHAKEL_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault(
+    "SCHAKEL_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789"
+)
 os.environ.setdefault("SCHAKEL_ENCRYPTION_KEYS", "Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtbG9uZy1rZXk=")
 
-from schakel.web.settings import *  # noqa: E402, F403
+from schakel.web.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in tests only
 STORAGES = {

@@ -260,7 +260,9 @@ def parse_event_type(value: str) -> EventType:
         return EventType(value)
     except ValueError:
         known = ", ".join(t.value for t in EventType)
-        raise InvalidEventError(value, [("event_type", f"unknown event type; use one of {known}")])
+        raise InvalidEventError(
+            value, [("event_type", f"unknown event type; use one of {known}")]
+        ) from None
 
 
 def validate_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -127,4 +127,3 @@ def verify_chain() -> ChainReport:
     if head is not None and (head.sequence != checked or head.hash != previous):
         return ChainReport(checked, checked + 1, f"entries after #{checked} were removed")
     return ChainReport(checked)
-

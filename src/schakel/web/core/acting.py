@@ -34,9 +34,9 @@ def memberships_of(request: HttpRequest) -> list[Membership]:
 
 
 def acting_membership(request: HttpRequest) -> Membership | None:
-    cached = getattr(request, "_acting_membership", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    if hasattr(request, "_acting_membership"):
+        cached: Membership | None = request._acting_membership
+        return cached
     memberships = memberships_of(request)
     chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
     membership = next((m for m in memberships if m.pk == chosen), None)
@@ -46,7 +46,9 @@ def acting_membership(request: HttpRequest) -> Membership | None:
     return membership
 
 
-def require_role(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def require_role(
+    *roles: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """A view for members acting in one of `roles` (any role when none are named)."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

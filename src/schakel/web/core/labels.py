@@ -6,14 +6,17 @@ The engine knows codes only; people read these labels. A test checks every code 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from schakel.engine import vocabulary as v
 from schakel.engine.trajectories.events import EventType
 
-LABELS: dict[type[StrEnum], dict[str, Promise]] = {
+LABELS: dict[type[StrEnum], dict[str, StrOrPromise]] = {
     v.ExploitationForm: {
         "sexual": _("Sexual exploitation"),
         "labour": _("Labour exploitation"),
@@ -235,15 +238,15 @@ LABELS: dict[type[StrEnum], dict[str, Promise]] = {
 }
 
 
-def label(enum: type[StrEnum], code: str) -> str | Promise:
+def label(enum: type[StrEnum], code: str) -> StrOrPromise:
     return LABELS[enum].get(code, code)
 
 
-def choices(enum: type[StrEnum]) -> list[tuple[str, str | Promise]]:
+def choices(enum: type[StrEnum]) -> list[tuple[str, StrOrPromise]]:
     return [(member.value, LABELS[enum][member.value]) for member in enum]
 
 
-FIELD_LABELS: dict[str, Promise] = {
+FIELD_LABELS: dict[str, StrOrPromise] = {
     "addressed": _("Addressed"),
     "anonymous": _("Anonymous"),
     "assessment_id": _("Assessment"),
@@ -296,7 +299,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "trafficking_status": _("Trafficking status"),
 }
 
-TASK_LABELS: dict[str, Promise] = {
+TASK_LABELS: dict[str, StrOrPromise] = {
     "follow_up": _("Follow-up contact due"),
     "reflection_period_ends": _("Reflection period ends"),
     "referral_answer": _("Referral awaits an answer"),

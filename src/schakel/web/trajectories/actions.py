@@ -208,7 +208,11 @@ def do_read_trajectory(*, actor: Membership, trajectory_id: object, purpose: str
     in_force = {e.id for e in effective_events(engine_events)}
     superseded = frozenset(str(e.pk) for e in events if str(e.pk) not in in_force)
     do_record_access(
-        actor=actor, action=A.READ, object_type="trajectory", object_id=trajectory.pk, purpose=purpose
+        actor=actor,
+        action=A.READ,
+        object_type="trajectory",
+        object_id=trajectory.pk,
+        purpose=purpose,
     )
     return TrajectoryView(trajectory, events, state, superseded)
 

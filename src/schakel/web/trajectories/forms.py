@@ -48,7 +48,9 @@ def _form_field(name: str, info: FieldInfo) -> forms.Field:
             )
         return forms.CharField(label=label, required=False, help_text=_("Separate with commas."))
     if isinstance(annotation, type) and issubclass(annotation, StrEnum):
-        options = [("", "—"), *_enum_choices(annotation)] if not required else _enum_choices(annotation)
+        options = (
+            [("", "—"), *_enum_choices(annotation)] if not required else _enum_choices(annotation)
+        )
         return forms.ChoiceField(label=label, choices=options, required=required)
     if get_origin(annotation) is not None and str(get_origin(annotation)).endswith("Literal"):
         values = get_args(annotation)
@@ -61,7 +63,9 @@ def _form_field(name: str, info: FieldInfo) -> forms.Field:
     if annotation is int:
         return forms.IntegerField(label=label, required=required)
     if annotation is dt.date:
-        return forms.DateField(label=label, required=required, widget=forms.DateInput({"type": "date"}))
+        return forms.DateField(
+            label=label, required=required, widget=forms.DateInput({"type": "date"})
+        )
     if name == "note":
         return forms.CharField(label=label, required=False, widget=forms.Textarea({"rows": 3}))
     return forms.CharField(label=label, required=required)

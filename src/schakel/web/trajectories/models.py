@@ -103,9 +103,7 @@ class TrajectoryEvent(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
-    organisation = models.ForeignKey(
-        "organisations.Organisation", models.PROTECT, related_name="+"
-    )
+    organisation = models.ForeignKey("organisations.Organisation", models.PROTECT, related_name="+")
     payload = models.JSONField(default=dict)
     supersedes = models.OneToOneField(
         "self", models.PROTECT, null=True, blank=True, related_name="superseded_by"

@@ -72,7 +72,9 @@ def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> Http
 @require_role(*RECORD_ROLES)
 def identity_panel(request: HttpRequest, acting: Membership, pk: str) -> HttpResponse:
     """Who the person is, shown on request with a stated purpose (the read is audited)."""
-    trajectory = Trajectory.objects.visible_to(acting).filter(pk=pk).select_related("person").first()
+    trajectory = (
+        Trajectory.objects.visible_to(acting).filter(pk=pk).select_related("person").first()
+    )
     if trajectory is None:
         raise Http404
     purpose = request.POST.get("purpose", "").strip()
@@ -90,7 +92,9 @@ def identity_panel(request: HttpRequest, acting: Membership, pk: str) -> HttpRes
 
 
 @require_role(*WRITE_ROLES)
-def record_event(request: HttpRequest, acting: Membership, pk: str, event_type: str) -> HttpResponse:
+def record_event(
+    request: HttpRequest, acting: Membership, pk: str, event_type: str
+) -> HttpResponse:
     if event_type not in {t.value for t in EventType} or event_type == EventType.ENTERED_IN_ERROR:
         raise Http404
     kind = EventType(event_type)

@@ -16,7 +16,7 @@ def _write(actor: Membership, n: int) -> None:
     do_record_accesses(actor=actor, accesses=accesses)
 
 
-def _raw(sql: str, params: list[object]) -> None:
+def _raw(sql: str, params: list[str | int]) -> None:
     """Tamper as a database administrator would: around the append-only triggers."""
     table = "audit_auditentry"
     with connection.cursor() as cursor:
