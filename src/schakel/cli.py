@@ -20,11 +20,16 @@ def data_dir() -> Path:
     return Path(os.environ.get("SCHAKEL_DATA_DIR") or "var").resolve()
 
 
-def load_demo_secrets() -> Path:
-    """Make (once) and load the demo's own secret key and encryption key."""
+def load_demo_secrets(*, create: bool) -> Path:
+    """Load the demo's own secret key and encryption key (made once by `schakel demo`).
+
+    Variables already set in the environment win, so an operator's keys are never replaced.
+    """
     from cryptography.fernet import Fernet
 
     path = data_dir() / DEMO_ENV
+    if not path.exists() and not create:
+        return path
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         import secrets
@@ -42,6 +47,7 @@ def load_demo_secrets() -> Path:
 
 
 def setup_django() -> None:
+    load_demo_secrets(create=False)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schakel.web.settings")
     from django.core.exceptions import ImproperlyConfigured
 
@@ -118,7 +124,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    secrets_file = load_demo_secrets()
+    secrets_file = load_demo_secrets(create=True)
     setup_django()
     from django.core.management import call_command
 

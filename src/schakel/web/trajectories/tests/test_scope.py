@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from pytest_django import DjangoAssertNumQueries
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from schakel.engine.vocabulary import Role
 from schakel.web.audit.models import AuditEntry

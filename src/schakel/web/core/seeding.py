@@ -1,0 +1,359 @@
+"""Load a synthetic region into the database, and make the demo's accounts.
+
+The seed writes in bulk inside one transaction: a failure leaves nothing behind. Every person
+and trajectory it creates gets an audit entry like any other write of personal data.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from schakel.engine.identity import IdentityData
+from schakel.engine.synth import (
+    IdentityRecord,
+    RegionParameters,
+    SyntheticRegion,
+    generate_region,
+    write_ground_truth,
+)
+from schakel.engine.synth import Trajectory as SyntheticTrajectory
+from schakel.engine.trajectories import project_state
+from schakel.engine.vocabulary import OrganisationType, Region, Role
+from schakel.web.audit.actions import Access, do_record_accesses
+from schakel.web.core.crypto import encrypt_json
+from schakel.web.organisations.models import Membership, Organisation, User
+from schakel.web.trajectories.models import (
+    AccessGrant,
+    Identity,
+    Person,
+    Trajectory,
+    TrajectoryEvent,
+    new_pseudonym,
+)
+
+ORGANISATION_FIELDS = (
+    "to_organisation_id",
+    "consulted_organisation_id",
+    "referred_to_organisation_id",
+)
+BATCH = 2000
+SYSTEM = "seed"
+
+
+class DatabaseNotEmpty(Exception):
+    """Seeding into a database that holds data would mix synthetic and other records."""
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    seeded: bool
+    organisations: int = 0
+    professionals: int = 0
+    persons: int = 0
+    trajectories: int = 0
+    events: int = 0
+    seconds: float = 0.0
+    ground_truth: Path | None = None
+
+    def summary(self) -> str:
+        if not self.seeded:
+            return "The database already holds data: nothing seeded."
+        where = f"; ground truth in {self.ground_truth}" if self.ground_truth else ""
+        return (
+            f"Seeded a synthetic region in {self.seconds:.1f} s: "
+            f"{self.organisations} organisations, {self.professionals} professionals, {self.persons} identity records, "
+            f"{self.trajectories} trajectories, {self.events} events{where}."
+        )
+
+
+def seed_parameters(
+    *,
+    persons: int | None = None,
+    seed: int = 2024,
+    years: int | None = None,
+    start_year: int | None = None,
+) -> RegionParameters:
+    """Region parameters with the given values and the generator's defaults elsewhere."""
+    given: dict[str, Any] = {"persons": persons, "years": years, "start_year": start_year}
+    return RegionParameters(seed=seed, **{k: v for k, v in given.items() if v is not None})
+
+
+def do_seed_region(
+    params: RegionParameters, *, ground_truth: Path | None = None, only_if_empty: bool = False
+) -> SeedReport:
+    if Organisation.objects.exists() or Person.objects.exists():
+        if only_if_empty:
+            return SeedReport(seeded=False)
+        raise DatabaseNotEmpty(
+            "The database already holds organisations or persons; seed an empty database "
+            "(or use --if-empty to skip)."
+        )
+    started = time.perf_counter()
+    region = generate_region(params)
+    with transaction.atomic():
+        loader = _Loader(region)
+        loader.load()
+    if ground_truth is not None:
+        write_ground_truth(region, ground_truth)
+    return SeedReport(
+        seeded=True,
+        organisations=len(region.organisations),
+        professionals=len(region.professionals),
+        persons=len(region.identity_records),
+        trajectories=len(region.trajectories),
+        events=sum(len(t.events) for t in region.trajectories),
+        seconds=time.perf_counter() - started,
+        ground_truth=ground_truth,
+    )
+
+
+def identity_of(record: IdentityRecord) -> dict[str, Any]:
+    identifiers = {
+        "bsn": record.bsn,
+        "v_number": record.v_number,
+        "passport": record.passport,
+    }
+    data = IdentityData(
+        given_names=record.given_names,
+        family_name=record.family_name,
+        sex=record.sex,
+        date_of_birth=record.date_of_birth,
+        date_of_birth_estimated=record.dob_estimated,
+        place_of_birth=record.place_of_birth,
+        nationality=record.nationality,
+        identifiers={k: v for k, v in identifiers.items() if v},  # type: ignore[arg-type]
+        phone=record.phone,
+    )
+    return data.model_dump()
+
+
+class _Loader:
+    """Maps the generator's keys to database rows and writes them in batches."""
+
+    def __init__(self, region: SyntheticRegion):
+        self.region = region
+        self.organisation_ids: dict[str, int] = {}
+        self.organisation_by_number: dict[int, int] = {}
+        self.user_ids: dict[str, int] = {}
+        self.roles: dict[str, Role] = {}
+
+    def load(self) -> None:
+        self._organisations()
+        self._professionals()
+        persons = self._persons()
+        self._trajectories(persons)
+
+    def _organisations(self) -> None:
+        rows = [
+            Organisation(
+                name=o.name,
+                type=o.type.value,
+                region=(o.region or Region.MIDDEN_NEDERLAND).value,
+            )
+            for o in self.region.organisations
+        ]
+        created = Organisation.objects.bulk_create(rows)
+        for source, row in zip(self.region.organisations, created, strict=True):
+            self.organisation_ids[source.key] = row.pk
+            self.organisation_by_number[source.number] = row.pk
+
+    def _professionals(self) -> None:
+        unusable = make_password(None)
+        users = [
+            User(
+                username=p.key,
+                first_name=p.display_name.split(" ")[0],
+                last_name=" ".join(p.display_name.split(" ")[1:]),
+                password=unusable,
+            )
+            for p in self.region.professionals
+        ]
+        created = User.objects.bulk_create(users, batch_size=BATCH)
+        memberships = []
+        for source, user in zip(self.region.professionals, created, strict=True):
+            self.user_ids[source.key] = user.pk
+            self.roles[source.key] = source.role
+            memberships.append(
+                Membership(
+                    user=user,
+                    organisation_id=self.organisation_ids[source.organisation_key],
+                    role=source.role.value,
+                )
+            )
+        Membership.objects.bulk_create(memberships, batch_size=BATCH)
+
+    def _persons(self) -> dict[str, uuid.UUID]:
+        """One pseudonymous person per identity record: organisations do not know who matches."""
+        person_ids: dict[str, uuid.UUID] = {}
+        persons, identities = [], []
+        pseudonyms: set[str] = set()
+        for record in self.region.identity_records:
+            pseudonym = new_pseudonym()
+            while pseudonym in pseudonyms:
+                pseudonym = new_pseudonym()
+            pseudonyms.add(pseudonym)
+            person = Person(id=uuid.uuid4(), pseudonym=pseudonym)
+            persons.append(person)
+            identities.append(Identity(person=person, ciphertext=encrypt_json(identity_of(record))))
+            person_ids[record.key] = person.id
+        Person.objects.bulk_create(persons, batch_size=BATCH)
+        Identity.objects.bulk_create(identities, batch_size=BATCH)
+        do_record_accesses(
+            actor=None,
+            system_name=SYSTEM,
+            accesses=[Access("create", "person", str(p.id), "synthetic seed") for p in persons],
+        )
+        return person_ids
+
+    def _trajectories(self, person_ids: dict[str, uuid.UUID]) -> None:
+        trajectories: list[Trajectory] = []
+        events: list[TrajectoryEvent] = []
+        grants: list[AccessGrant] = []
+        for source in self.region.trajectories:
+            row = self._trajectory(source, person_ids)
+            trajectories.append(row)
+            events += [self._event(row, e) for e in source.events]
+            if source.signal_organisation_key != source.lead_organisation_key:
+                grants.append(
+                    AccessGrant(
+                        trajectory=row,
+                        organisation_id=self.organisation_ids[source.signal_organisation_key],
+                        reason=AccessGrant.Reason.REFERRAL,
+                        reference="seed",
+                        granted_at=row.opened_at,
+                    )
+                )
+        Trajectory.objects.bulk_create(trajectories, batch_size=BATCH)
+        TrajectoryEvent.objects.bulk_create(events, batch_size=BATCH)
+        AccessGrant.objects.bulk_create(grants, batch_size=BATCH)
+        counts = Counter(e.trajectory_id for e in events)
+        do_record_accesses(
+            actor=None,
+            system_name=SYSTEM,
+            accesses=[
+                Access(
+                    "create", "trajectory", str(t.pk), "synthetic seed", {"events": counts[t.pk]}
+                )
+                for t in trajectories
+            ],
+        )
+
+    def _trajectory(
+        self, source: SyntheticTrajectory, person_ids: dict[str, uuid.UUID]
+    ) -> Trajectory:
+        state = project_state(source.projection_events())
+        lead = source.lead_organisation_key
+        coordinator = next(
+            (
+                self.user_ids[e.recorded_by]
+                for e in source.events
+                if e.organisation_key == lead and self.roles[e.recorded_by] == Role.COORDINATOR
+            ),
+            None,
+        )
+        return Trajectory(
+            id=uuid.uuid4(),
+            person_id=person_ids[source.identity_record_key],
+            organisation_id=self.organisation_ids[lead],
+            coordinator_id=coordinator,
+            opened_at=source.events[0].occurred_at,
+            stage=state.stage.value,
+            case_status=state.case_status.value,
+        )
+
+    def _event(self, trajectory: Trajectory, source: Any) -> TrajectoryEvent:
+        payload = dict(source.payload)
+        for name in ORGANISATION_FIELDS:
+            if name in payload:
+                payload[name] = self.organisation_by_number[payload[name]]
+        return TrajectoryEvent(
+            id=uuid.uuid4(),
+            trajectory=trajectory,
+            event_type=source.event_type.value,
+            occurred_at=source.occurred_at,
+            recorded_at=source.occurred_at,
+            recorded_by_id=self.user_ids[source.recorded_by],
+            organisation_id=self.organisation_ids[source.organisation_key],
+            payload=payload,
+        )
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: Role
+    organisation: str
+
+    @property
+    def role_label(self) -> str:
+        return f"{self.role.value} at {self.organisation}"
+
+
+DEMO_ROLES: tuple[tuple[str, Role, OrganisationType], ...] = (
+    ("frontline", Role.FRONTLINE, OrganisationType.YOUTH_CARE),
+    ("coordinator", Role.COORDINATOR, OrganisationType.CARE_COORDINATION),
+    ("analyst", Role.ANALYST, OrganisationType.NATIONAL_COORDINATION_CENTRE),
+    ("supervisor", Role.SUPERVISOR, OrganisationType.CARE_COORDINATION),
+    ("editor", Role.CONTENT_EDITOR, OrganisationType.NATIONAL_COORDINATION_CENTRE),
+    ("admin", Role.ADMINISTRATOR, OrganisationType.NATIONAL_COORDINATION_CENTRE),
+)
+DEMO_REGION = Region.ROTTERDAM
+
+
+def _demo_organisation(kind: OrganisationType) -> Organisation:
+    regional = Organisation.objects.filter(type=kind.value, region=DEMO_REGION.value).first()
+    found = regional or Organisation.objects.filter(type=kind.value).order_by("pk").first()
+    if found is None:
+        raise DatabaseNotEmpty(f"No organisation of type {kind.value} to attach a demo account to.")
+    return found
+
+
+def do_create_demo_accounts(path: Path) -> list[DemoAccount]:
+    """One account per role; passwords are generated once and kept in `path` (mode 600)."""
+    known: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            if line and not line.startswith("#"):
+                username, _, password = line.partition(" ")
+                known[username] = password.strip()
+    accounts = []
+    with transaction.atomic():
+        for username, role, kind in DEMO_ROLES:
+            organisation = _demo_organisation(kind)
+            password = known.get(username) or secrets.token_urlsafe(12)
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"first_name": username.capitalize()}
+            )
+            if created or username not in known:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            Membership.objects.get_or_create(
+                user=user, organisation=organisation, role=role.value, ended_on=None
+            )
+            accounts.append(DemoAccount(username, password, role, organisation.name))
+    lines = ["# Schakel demo accounts: username password (synthetic data only)"]
+    lines += [f"{a.username} {a.password}" for a in accounts]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)
+    return accounts
+
+
+__all__ = [
+    "DatabaseNotEmpty",
+    "DemoAccount",
+    "SeedReport",
+    "do_create_demo_accounts",
+    "do_seed_region",
+    "seed_parameters",
+]
