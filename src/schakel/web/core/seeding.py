@@ -70,7 +70,8 @@ class SeedReport:
         where = f"; ground truth in {self.ground_truth}" if self.ground_truth else ""
         return (
             f"Seeded a synthetic region in {self.seconds:.1f} s: "
-            f"{self.organisations} organisations, {self.professionals} professionals, {self.persons} identity records, "
+            f"{self.organisations} organisations, {self.professionals} professionals, "
+            f"{self.persons} identity records, "
             f"{self.trajectories} trajectories, {self.events} events{where}."
         )
 
