@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_dutch_by_default_english_by_choice(coordinator_a: Membership) -> None:
     client = signed_in(coordinator_a)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("home"), headers={"accept-language": "en-GB,en"}).content.decode()
     assert '<html lang="nl"' in page and "Trajecten" in page
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("home")).content.decode()
