@@ -7,7 +7,7 @@ VENDOR := src/schakel/web/static/vendor
 ASSETS_STAMP := $(VENDOR)/.stamp
 PYTEST_ARGS ?=
 
-.PHONY: demo test install assets lint typecheck contracts migrations-check messages compile-messages clean
+.PHONY: demo test install assets lint typecheck contracts migrations-check messages compile-messages clean openapi
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11) and "Python 3.11 or newer is needed")'
@@ -61,3 +61,7 @@ compile-messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)
+
+# Write the committed OpenAPI description after changing an endpoint (a test checks it).
+openapi: $(STAMP)
+	SCHAKEL_DATA_DIR=$$(mktemp -d) DJANGO_SETTINGS_MODULE=schakel.web.test_settings $(BIN)/python -c 'import django, json; django.setup(); from schakel.web.api.main import api; print(json.dumps(api.get_openapi_schema(), indent=2, sort_keys=True))' > docs/api/openapi.json

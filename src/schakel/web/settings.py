@@ -24,11 +24,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
     "template_partials",
     "schakel.web.core",
     "schakel.web.organisations",
     "schakel.web.audit",
     "schakel.web.trajectories",
+    "schakel.web.api",
 ]
 
 MIDDLEWARE = [

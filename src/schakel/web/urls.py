@@ -2,7 +2,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from schakel.web.api.main import api_urls
+
 urlpatterns = [
+    path("api/v1/", api_urls()),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("schakel.web.core.urls")),
     path("trajecten/", include("schakel.web.trajectories.urls")),

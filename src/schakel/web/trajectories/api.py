@@ -1,0 +1,138 @@
+"""Trajectory endpoints: the same actions and scope as the pages."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest
+from ninja import Router, Status
+
+from schakel.web.api.errors import Error
+from schakel.web.audit.actions import do_record_access
+from schakel.web.audit.models import AuditEntry
+from schakel.web.core.acting import acting_membership
+from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import sees_records
+from schakel.web.trajectories.actions import do_read_trajectory, do_record_event
+from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
+from schakel.web.trajectories.schemas import (
+    EventCreated,
+    EventIn,
+    EventOut,
+    TaskOut,
+    TrajectoryDetail,
+    TrajectoryPage,
+    TrajectorySummary,
+)
+
+router = Router(tags=["trajectories"])
+PAGE_SIZE = 100
+ERRORS = {401: Error, 403: Error, 404: Error, 422: Error}
+
+
+def _reader(request: HttpRequest) -> Membership:
+    membership = acting_membership(request)
+    if membership is None or not sees_records(membership.role):
+        raise PermissionDenied("Your role does not see trajectories.")
+    return membership
+
+
+@router.get("", response={200: TrajectoryPage, **ERRORS}, summary="Trajectories you may see")
+def list_trajectories(request: HttpRequest, page: int = 1) -> TrajectoryPage:
+    acting = _reader(request)
+    rows = (
+        Trajectory.objects.visible_to(acting)
+        .select_related("person", "organisation")
+        .order_by("-opened_at", "id")
+    )
+    current = Paginator(rows, PAGE_SIZE).get_page(page)
+    items = [
+        TrajectorySummary(
+            id=t.pk,
+            person=t.person.pseudonym,
+            organisation=t.organisation.name,
+            opened_at=t.opened_at,
+            stage=t.stage,
+            case_status=t.case_status,
+        )
+        for t in current.object_list
+    ]
+    do_record_access(
+        actor=acting,
+        action=AuditEntry.Action.READ,
+        object_type="trajectory_list",
+        object_id=f"api page {current.number}",
+        purpose="list trajectories (API)",
+        detail={"trajectories": [str(i.id) for i in items]},
+    )
+    return TrajectoryPage(
+        count=current.paginator.count,
+        page=current.number,
+        pages=current.paginator.num_pages,
+        items=items,
+    )
+
+
+@router.get("/{trajectory_id}", response={200: TrajectoryDetail, **ERRORS})
+def get_trajectory(request: HttpRequest, trajectory_id: uuid.UUID) -> TrajectoryDetail:
+    acting = _reader(request)
+    try:
+        view = do_read_trajectory(actor=acting, trajectory_id=trajectory_id, purpose="API read")
+    except PermissionDenied:
+        raise Http404 from None
+    t, state = view.trajectory, view.state
+    return TrajectoryDetail(
+        id=t.pk,
+        person=t.person.pseudonym,
+        organisation=t.organisation.name,
+        opened_at=t.opened_at,
+        stage=state.stage.value,
+        case_status=state.case_status.value,
+        placement=state.placement,
+        forms=[f.value for f in state.forms],
+        open_tasks=[
+            TaskOut(kind=k.kind, due_on=k.due_on, reference=k.reference) for k in state.open_tasks
+        ],
+        events=[
+            EventOut(
+                id=e.pk,
+                event_type=e.event_type,
+                occurred_at=e.occurred_at,
+                recorded_at=e.recorded_at,
+                organisation=e.organisation.name,
+                payload=e.payload,
+                supersedes=e.supersedes_id,
+                in_force=str(e.pk) not in view.superseded,
+            )
+            for e in view.events
+        ],
+    )
+
+
+@router.post("/{trajectory_id}/events", response={201: EventCreated, **ERRORS})
+def post_event(
+    request: HttpRequest, trajectory_id: uuid.UUID, body: EventIn
+) -> Status[EventCreated]:
+    acting = _reader(request)
+    trajectory = Trajectory.objects.visible_to(acting).filter(pk=trajectory_id).first()
+    if trajectory is None:
+        raise Http404
+    supersedes = None
+    if body.supersedes is not None:
+        supersedes = TrajectoryEvent.objects.filter(
+            pk=body.supersedes, trajectory=trajectory
+        ).first()
+        if supersedes is None:
+            raise Http404
+    event = do_record_event(
+        actor=acting,
+        trajectory=trajectory,
+        event_type=body.event_type,
+        occurred_at=body.occurred_at,
+        payload=body.payload,
+        supersedes=supersedes,
+    )
+    created = EventCreated(id=event.pk, stage=trajectory.stage, case_status=trajectory.case_status)
+    return Status(201, created)
