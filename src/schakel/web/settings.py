@@ -30,6 +30,12 @@ INSTALLED_APPS = [
     "schakel.web.organisations",
     "schakel.web.audit",
     "schakel.web.trajectories",
+    "schakel.web.signals",
+    "schakel.web.knowledge",
+    "schakel.web.socialmap",
+    "schakel.web.training",
+    "schakel.web.monitor",
+    "schakel.web.linkage",
     "schakel.web.api",
 ]
 

@@ -10,4 +10,10 @@ urlpatterns = [
     path("", include("schakel.web.core.urls")),
     path("trajecten/", include("schakel.web.trajectories.urls")),
     path("audit/", include("schakel.web.audit.urls")),
+    path("signalen/", include("schakel.web.signals.urls")),
+    path("kennis/", include("schakel.web.knowledge.urls")),
+    path("sociale-kaart/", include("schakel.web.socialmap.urls")),
+    path("training/", include("schakel.web.training.urls")),
+    path("monitor/", include("schakel.web.monitor.urls")),
+    path("koppeling/", include("schakel.web.linkage.urls")),
 ]
