@@ -26,7 +26,7 @@ from schakel.engine.synth import (
     write_ground_truth,
 )
 from schakel.engine.synth import Trajectory as SyntheticTrajectory
-from schakel.engine.trajectories import project_state
+from schakel.engine.trajectories import TrajectoryState, project_state
 from schakel.engine.vocabulary import OrganisationType, Region, Role
 from schakel.web.audit.actions import Access, do_record_accesses
 from schakel.web.core.crypto import encrypt_json
@@ -37,6 +37,7 @@ from schakel.web.trajectories.models import (
     Person,
     Trajectory,
     TrajectoryEvent,
+    TrajectoryTask,
     new_pseudonym,
 )
 
@@ -219,9 +220,14 @@ class _Loader:
         trajectories: list[Trajectory] = []
         events: list[TrajectoryEvent] = []
         grants: list[AccessGrant] = []
+        tasks: list[TrajectoryTask] = []
         for source in self.region.trajectories:
-            row = self._trajectory(source, person_ids)
+            row, state = self._trajectory(source, person_ids)
             trajectories.append(row)
+            tasks += [
+                TrajectoryTask(trajectory=row, kind=t.kind, due_on=t.due_on, reference=t.reference)
+                for t in state.open_tasks
+            ]
             events += [self._event(row, e) for e in source.events]
             if source.signal_organisation_key != source.lead_organisation_key:
                 grants.append(
@@ -236,6 +242,7 @@ class _Loader:
         Trajectory.objects.bulk_create(trajectories, batch_size=BATCH)
         TrajectoryEvent.objects.bulk_create(events, batch_size=BATCH)
         AccessGrant.objects.bulk_create(grants, batch_size=BATCH)
+        TrajectoryTask.objects.bulk_create(tasks, batch_size=BATCH)
         counts = Counter(e.trajectory_id for e in events)
         do_record_accesses(
             actor=None,
@@ -250,7 +257,7 @@ class _Loader:
 
     def _trajectory(
         self, source: SyntheticTrajectory, person_ids: dict[str, uuid.UUID]
-    ) -> Trajectory:
+    ) -> tuple[Trajectory, TrajectoryState]:
         state = project_state(source.projection_events())
         lead = source.lead_organisation_key
         coordinator = next(
@@ -261,7 +268,7 @@ class _Loader:
             ),
             None,
         )
-        return Trajectory(
+        row = Trajectory(
             id=uuid.uuid4(),
             person_id=person_ids[source.identity_record_key],
             organisation_id=self.organisation_ids[lead],
@@ -269,7 +276,9 @@ class _Loader:
             opened_at=source.events[0].occurred_at,
             stage=state.stage.value,
             case_status=state.case_status.value,
+            version=len(source.events),
         )
+        return row, state
 
     def _event(self, trajectory: Trajectory, source: Any) -> TrajectoryEvent:
         payload = dict(source.payload)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from schakel.engine.identity import IdentityData, parse_identity
@@ -18,6 +19,7 @@ from schakel.engine.trajectories import (
     validate_payload,
 )
 from schakel.engine.trajectories.events import EventType, InvalidEventError, parse_event_type
+from schakel.engine.trajectories.rules import check_sequence
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.crypto import decrypt_json, encrypt_json
@@ -29,9 +31,21 @@ from schakel.web.trajectories.models import (
     Person,
     Trajectory,
     TrajectoryEvent,
+    TrajectoryTask,
 )
 
 A = AuditEntry.Action
+
+
+class ConflictError(Exception):
+    """The trajectory changed since the caller read it; nothing was written."""
+
+    def __init__(self, expected: int, current: int):
+        self.expected, self.current = expected, current
+        super().__init__(
+            f"The trajectory changed since you opened it (version {expected}, now {current}). "
+            "Reload it and check before saving again."
+        )
 
 
 def _require_writer(actor: Membership) -> None:
@@ -129,8 +143,13 @@ def do_record_event(
     occurred_at: dt.datetime,
     payload: dict[str, Any],
     supersedes: TrajectoryEvent | None = None,
+    expected_version: int | None = None,
 ) -> TrajectoryEvent:
-    """Append one validated event and refresh the trajectory's cached state."""
+    """Append one validated event and refresh the trajectory's cached state.
+
+    With `expected_version`, the event is refused (ConflictError) when someone else recorded
+    an event since the caller read the trajectory: no silent overwrites.
+    """
     _require_writer(actor)
     kind = parse_event_type(event_type)
     if kind == EventType.ENTERED_IN_ERROR and supersedes is None:
@@ -144,8 +163,17 @@ def do_record_event(
         raise PermissionDenied("You may not record events in this trajectory.")
     with transaction.atomic():
         # Lock the trajectory so concurrent events project in a consistent order.
-        Trajectory.objects.select_for_update().filter(pk=trajectory.pk).exists()
+        current = Trajectory.objects.select_for_update().values_list("version", flat=True)
+        version = current.get(pk=trajectory.pk)
+        if expected_version is not None and expected_version != version:
+            raise ConflictError(expected_version, version)
         _check_supersedes(trajectory, supersedes)
+        history = [e.as_engine_event() for e in trajectory.events.all()]
+        supersedes_id = str(supersedes.pk) if supersedes else None
+        if kind != EventType.ENTERED_IN_ERROR:
+            problems = check_sequence(history, kind.value, occurred_at, clean, supersedes_id)
+            if problems:
+                raise InvalidEventError(kind.value, problems)
         event = TrajectoryEvent.objects.create(
             trajectory=trajectory,
             event_type=kind.value,
@@ -174,12 +202,17 @@ def state_of(trajectory: Trajectory) -> TrajectoryState:
 
 
 def refresh_projection(trajectory: Trajectory) -> TrajectoryState:
-    """Recompute the cached stage and status from the events (the events are the truth)."""
+    """Recompute the cached stage, status and tasks from the events (the events are the truth)."""
     state = state_of(trajectory)
     Trajectory.objects.filter(pk=trajectory.pk).update(
-        stage=state.stage.value, case_status=state.case_status.value
+        stage=state.stage.value, case_status=state.case_status.value, version=F("version") + 1
     )
-    trajectory.stage, trajectory.case_status = state.stage.value, state.case_status.value
+    TrajectoryTask.objects.filter(trajectory=trajectory).delete()
+    TrajectoryTask.objects.bulk_create(
+        TrajectoryTask(trajectory=trajectory, kind=t.kind, due_on=t.due_on, reference=t.reference)
+        for t in state.open_tasks
+    )
+    trajectory.refresh_from_db(fields=["stage", "case_status", "version"])
     return state
 
 

@@ -18,6 +18,7 @@ from schakel.web.trajectories.querysets import (
     AccessGrantQuerySet,
     AppendOnlyQuerySet,
     PersonQuerySet,
+    TaskQuerySet,
     TrajectoryQuerySet,
 )
 
@@ -79,6 +80,8 @@ class Trajectory(models.Model):
     case_status = models.CharField(
         max_length=20, choices=choices(CaseStatus), default=CaseStatus.ACTIVE
     )
+    # Raised with every event: a form or API call that read an older version is refused.
+    version = models.PositiveIntegerField(default=0)
 
     objects = TrajectoryQuerySet.as_manager()
 
@@ -156,3 +159,22 @@ class AccessGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} → {self.trajectory_id} ({self.reason})"
+
+
+class TrajectoryTask(models.Model):
+    """An open task of a trajectory, as its projection says; rewritten with every event."""
+
+    trajectory = models.ForeignKey(Trajectory, models.CASCADE, related_name="tasks")
+    kind = models.CharField(max_length=40)
+    due_on = models.DateField(db_index=True)
+    reference = models.CharField(max_length=64, blank=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_on", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.due_on}"

@@ -58,3 +58,13 @@ class PersonQuerySet(models.QuerySet[Any]):
         if not sees_identity(actor.role):
             return self.none()
         return self.visible_to(actor)
+
+
+class TaskQuerySet(models.QuerySet[Any]):
+    def visible_to(self, actor: Membership) -> TaskQuerySet:
+        from schakel.web.trajectories.models import Trajectory
+
+        return self.filter(trajectory__in=Trajectory.objects.visible_to(actor))
+
+    def due_before(self, day: Any) -> TaskQuerySet:
+        return self.filter(due_on__lt=day)
