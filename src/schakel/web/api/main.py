@@ -14,6 +14,7 @@ from ninja.security import django_auth
 from schakel.engine.identity import InvalidIdentityError
 from schakel.engine.trajectories.events import InvalidEventError
 from schakel.web.api.errors import error
+from schakel.web.trajectories.actions import ConflictError
 
 api = NinjaAPI(
     title="Schakel API",
@@ -53,6 +54,11 @@ def on_django_validation(request: HttpRequest, exc: ValidationError) -> HttpResp
     else:
         fields = [("body", str(m)) for m in exc.messages]
     return _reply(request, 422, error("invalid", "The request is not valid.", fields))
+
+
+@api.exception_handler(ConflictError)
+def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    return _reply(request, 409, error("conflict", str(exc)))
 
 
 @api.exception_handler(PermissionDenied)

@@ -53,6 +53,11 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=choices(Role))
     started_on = models.DateField(_("started on"), auto_now_add=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    may_override_consent = models.BooleanField(
+        _("may refer without consent"),
+        default=False,
+        help_text=_("For acute danger or a legal duty; every use is logged."),
+    )
 
     objects = MembershipQuerySet.as_manager()
 

@@ -23,16 +23,16 @@ from schakel.engine.trajectories.rules import check_sequence
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.crypto import decrypt_json, encrypt_json
-from schakel.web.organisations.models import Membership, Organisation
+from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import writes_records
 from schakel.web.trajectories.models import (
-    AccessGrant,
     Identity,
     Person,
     Trajectory,
     TrajectoryEvent,
     TrajectoryTask,
 )
+from schakel.web.trajectories.referrals import apply_referral_event
 
 A = AuditEntry.Action
 
@@ -115,26 +115,6 @@ def _check_supersedes(trajectory: Trajectory, supersedes: TrajectoryEvent | None
         raise ValidationError({"supersedes": "This event was already corrected."})
 
 
-def _grant_for_referral(
-    trajectory: Trajectory, event_type: EventType, payload: dict[str, Any]
-) -> None:
-    reference = payload.get("referral_id", "")
-    if event_type == EventType.REFERRAL_SENT:
-        if not Organisation.objects.filter(pk=payload["to_organisation_id"]).exists():
-            raise ValidationError({"to_organisation_id": "No such organisation."})
-        AccessGrant.objects.create(
-            trajectory=trajectory,
-            organisation_id=payload["to_organisation_id"],
-            reason=AccessGrant.Reason.REFERRAL,
-            reference=reference,
-            granted_at=timezone.now(),
-        )
-    elif event_type in (EventType.REFERRAL_REJECTED, EventType.REFERRAL_REVOKED):
-        AccessGrant.objects.active().filter(trajectory=trajectory, reference=reference).update(
-            revoked_at=timezone.now()
-        )
-
-
 def do_record_event(
     *,
     actor: Membership,
@@ -184,7 +164,7 @@ def do_record_event(
             payload=clean,
             supersedes=supersedes,
         )
-        _grant_for_referral(trajectory, kind, clean)
+        apply_referral_event(actor, trajectory, kind, clean, occurred_at)
         refresh_projection(trajectory)
         do_record_access(
             actor=actor,

@@ -29,7 +29,7 @@ from schakel.web.trajectories.schemas import (
 
 router = Router(tags=["trajectories"])
 PAGE_SIZE = 100
-ERRORS = {401: Error, 403: Error, 404: Error, 422: Error}
+ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
 def _reader(request: HttpRequest) -> Membership:
@@ -85,6 +85,7 @@ def get_trajectory(request: HttpRequest, trajectory_id: uuid.UUID) -> Trajectory
     t, state = view.trajectory, view.state
     return TrajectoryDetail(
         id=t.pk,
+        version=t.version,
         person=t.person.pseudonym,
         organisation=t.organisation.name,
         opened_at=t.opened_at,
@@ -133,6 +134,12 @@ def post_event(
         occurred_at=body.occurred_at,
         payload=body.payload,
         supersedes=supersedes,
+        expected_version=body.expected_version,
     )
-    created = EventCreated(id=event.pk, stage=trajectory.stage, case_status=trajectory.case_status)
+    created = EventCreated(
+        id=event.pk,
+        stage=trajectory.stage,
+        case_status=trajectory.case_status,
+        version=trajectory.version,
+    )
     return Status(201, created)

@@ -17,6 +17,7 @@ from schakel.web.core.labels import choices
 from schakel.web.trajectories.querysets import (
     AccessGrantQuerySet,
     AppendOnlyQuerySet,
+    ConsentQuerySet,
     PersonQuerySet,
     TaskQuerySet,
     TrajectoryQuerySet,
@@ -178,3 +179,88 @@ class TrajectoryTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.due_on}"
+
+
+class Consent(models.Model):
+    """A person's consent for one purpose, with its date and source; withdrawal is recorded."""
+
+    class Purpose(models.TextChoices):
+        SERVICES = "services", _("services")
+        DISCLOSURE = "disclosure", _("disclosure to a named organisation")
+        NATIONAL_REGISTRATION = "national_registration", _("registration with the national centre")
+        STATISTICS = "statistics", _("statistics")
+
+    class Source(models.TextChoices):
+        WRITTEN = "written", _("written")
+        VERBAL = "verbal", _("verbal, recorded by the professional")
+        REPRESENTATIVE = "representative", _("legal representative")
+
+    trajectory = models.ForeignKey(Trajectory, models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    given_on = models.DateField(_("given on"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_on"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.given_on}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.purpose == self.Purpose.DISCLOSURE and self.organisation_id is None:
+            raise ValidationError({"organisation": _("Name the organisation it may go to.")})
+        if self.withdrawn_on and self.withdrawn_on < self.given_on:
+            raise ValidationError({"withdrawn_on": _("Withdrawal lies before the consent.")})
+
+
+class Referral(models.Model):
+    """A referral or transfer between organisations as one record with a status (Primero)."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("in progress")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+        DONE = "done", _("done")
+        REVOKED = "revoked", _("revoked")
+
+    trajectory = models.ForeignKey(Trajectory, models.CASCADE, related_name="referrals")
+    reference = models.CharField(max_length=64)
+    from_organisation = models.ForeignKey(
+        "organisations.Organisation", models.PROTECT, related_name="referrals_sent"
+    )
+    to_organisation = models.ForeignKey(
+        "organisations.Organisation", models.PROTECT, related_name="referrals_received"
+    )
+    purpose = models.CharField(max_length=20)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    sent_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    consent_overridden = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["trajectory", "reference"], name="referral_unique_ref")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.status})"

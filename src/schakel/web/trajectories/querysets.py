@@ -68,3 +68,16 @@ class TaskQuerySet(models.QuerySet[Any]):
 
     def due_before(self, day: Any) -> TaskQuerySet:
         return self.filter(due_on__lt=day)
+
+
+class ConsentQuerySet(models.QuerySet[Any]):
+    def in_force(self, on: Any = None) -> ConsentQuerySet:
+        from django.utils import timezone
+
+        day = on or timezone.localdate()
+        return self.filter(given_on__lte=day).filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day)
+        )
+
+    def allows_disclosure_to(self, organisation_id: int) -> ConsentQuerySet:
+        return self.in_force().filter(purpose="disclosure", organisation_id=organisation_id)

@@ -44,6 +44,7 @@ class TaskOut(Schema):
 
 class TrajectoryDetail(Schema):
     id: uuid.UUID
+    version: int
     person: str
     organisation: str
     opened_at: dt.datetime
@@ -60,9 +61,11 @@ class EventIn(Schema):
     occurred_at: dt.datetime
     payload: dict[str, Any] = {}
     supersedes: uuid.UUID | None = None
+    expected_version: int | None = None
 
 
 class EventCreated(Schema):
     id: uuid.UUID
     stage: str
     case_status: str
+    version: int

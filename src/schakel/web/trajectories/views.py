@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +17,12 @@ from schakel.web.core.acting import require_role
 from schakel.web.core.labels import choices
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import RECORD_ROLES, WRITE_ROLES, sees_identity
-from schakel.web.trajectories.actions import do_read_identity, do_read_trajectory, do_record_event
+from schakel.web.trajectories.actions import (
+    ConflictError,
+    do_read_identity,
+    do_read_trajectory,
+    do_record_event,
+)
 from schakel.web.trajectories.forms import EventForm
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
 
@@ -101,7 +106,7 @@ def record_event(
     trajectory = Trajectory.objects.writable_by(acting).filter(pk=pk).first()
     if trajectory is None:
         raise Http404
-    form = EventForm(kind, request.POST or None)
+    form = EventForm(kind, request.POST or None, initial={"version": trajectory.version})
     if request.method == "POST" and form.is_valid():
         try:
             do_record_event(
@@ -110,9 +115,17 @@ def record_event(
                 event_type=kind.value,
                 occurred_at=form.cleaned_data["occurred_at"],
                 payload=form.payload(),
+                expected_version=form.cleaned_data["version"],
             )
         except InvalidEventError as error:
             form.add_engine_errors(error.errors)
+        except ValidationError as error:
+            form.add_django_errors(error)
+        except ConflictError:
+            form.add_error(
+                None,
+                _("Someone changed this trajectory since you opened it. Reload it and check."),
+            )
         else:
             return redirect("trajectory-detail", pk=trajectory.pk)
     status = 422 if request.method == "POST" else 200

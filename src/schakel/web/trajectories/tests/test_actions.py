@@ -162,11 +162,13 @@ def test_record_event_page(coordinator_a: Membership, trajectory_a: Trajectory) 
     client = signed_in(coordinator_a)
     url = reverse("record-event", args=[trajectory_a.pk, "placement_start"])
     assert client.get(url).status_code == 200
-    bad = client.post(url, {"occurred_at": "2024-05-01T10:00", "placement_id": "p1"})
+    trajectory_a.refresh_from_db()
+    base = {"occurred_at": "2024-05-01T10:00", "version": trajectory_a.version}
+    bad = client.post(url, {**base, "placement_id": "p1"})
     assert bad.status_code == 422 and TrajectoryEvent.objects.count() == 0
-    good = client.post(
-        url, {"occurred_at": "2024-05-01T10:00", "placement_id": "p1", "placement_type": "omm"}
-    )
+    stale = client.post(url, {**base, "version": 99, "placement_id": "p1", "placement_type": "omm"})
+    assert stale.status_code == 422 and TrajectoryEvent.objects.count() == 0
+    good = client.post(url, {**base, "placement_id": "p1", "placement_type": "omm"})
     assert good.status_code == 302
     event = TrajectoryEvent.objects.get()
     assert event.payload == {"placement_id": "p1", "placement_type": "omm"}

@@ -15,6 +15,7 @@ from schakel.web.conftest import signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.actions import do_record_event
 from schakel.web.trajectories.models import Person, Trajectory, TrajectoryEvent
+from schakel.web.trajectories.referrals import do_record_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -84,9 +85,25 @@ def test_referral_opens_access_and_revocation_closes_it(
             payload=payload,
         )
 
-    refer("referral_sent", to_organisation_id=coordinator_b.organisation_id, consent_id="c1")
+    consent = do_record_consent(
+        actor=coordinator_a,
+        trajectory=trajectory_a,
+        purpose="disclosure",
+        organisation=coordinator_b.organisation,
+        given_on=timezone.localdate(),
+        source="written",
+    )
+    refer(
+        "referral_sent",
+        to_organisation_id=coordinator_b.organisation_id,
+        consent_id=str(consent.pk),
+    )
     assert Trajectory.objects.visible_to(coordinator_b).filter(pk=trajectory_a.pk).exists()
+    referral = trajectory_a.referrals.get()
+    assert referral.status == "in_progress"
     refer("referral_revoked", reason="consent withdrawn")
+    referral.refresh_from_db()
+    assert referral.status == "revoked"
     assert not Trajectory.objects.visible_to(coordinator_b).exists()
 
 

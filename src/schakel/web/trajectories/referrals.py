@@ -1,0 +1,161 @@
+"""Consent per purpose, and referrals between organisations that depend on it.
+
+A referral discloses a person's data to another organisation, so it is refused without a
+consent in force for disclosure to that organisation, unless the referring member holds the
+override permission and gives a reason (acute danger, a legal duty); every override is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from schakel.engine.trajectories.events import EventType
+from schakel.web.audit.actions import do_record_access
+from schakel.web.audit.models import AuditEntry
+from schakel.web.organisations.models import Membership, Organisation
+from schakel.web.organisations.roles import writes_records
+from schakel.web.trajectories.models import AccessGrant, Consent, Referral, Trajectory
+
+ANSWERS = {
+    EventType.REFERRAL_ACCEPTED: Referral.Status.ACCEPTED,
+    EventType.REFERRAL_REJECTED: Referral.Status.REJECTED,
+    EventType.REFERRAL_REVOKED: Referral.Status.REVOKED,
+}
+
+
+def do_record_consent(
+    *,
+    actor: Membership,
+    trajectory: Trajectory,
+    purpose: str,
+    given_on: dt.date,
+    source: str,
+    organisation: Organisation | None = None,
+) -> Consent:
+    if not writes_records(actor.role):
+        raise PermissionDenied("This role cannot record consent.")
+    if not Trajectory.objects.writable_by(actor).filter(pk=trajectory.pk).exists():
+        raise PermissionDenied("You may not change this trajectory.")
+    consent = Consent(
+        trajectory=trajectory,
+        purpose=purpose,
+        organisation=organisation,
+        given_on=given_on,
+        source=source,
+        recorded_by_id=actor.user_id,
+    )
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": "Consent cannot be given in the future."})
+    consent.full_clean()
+    with transaction.atomic():
+        consent.save()
+        do_record_access(
+            actor=actor,
+            action=AuditEntry.Action.CREATE,
+            object_type="consent",
+            object_id=consent.pk,
+            purpose=f"record consent for {purpose}",
+            detail={"trajectory": str(trajectory.pk)},
+        )
+    return consent
+
+
+def do_withdraw_consent(*, actor: Membership, consent: Consent, withdrawn_on: dt.date) -> Consent:
+    if not Trajectory.objects.writable_by(actor).filter(pk=consent.trajectory_id).exists():
+        raise PermissionDenied("You may not change this trajectory.")
+    if consent.withdrawn_on is not None:
+        raise ValidationError({"withdrawn_on": "This consent was already withdrawn."})
+    consent.withdrawn_on = withdrawn_on
+    consent.full_clean()
+    with transaction.atomic():
+        Consent.objects.filter(pk=consent.pk).update(withdrawn_on=withdrawn_on)
+        do_record_access(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            object_type="consent",
+            object_id=consent.pk,
+            purpose="withdraw consent",
+        )
+    return consent
+
+
+def check_referral_allowed(
+    actor: Membership, trajectory: Trajectory, payload: dict[str, Any]
+) -> bool:
+    """True when the referral needs the override; raises when it is not allowed at all."""
+    target = payload["to_organisation_id"]
+    if not Organisation.objects.filter(pk=target, is_active=True).exists():
+        raise ValidationError({"to_organisation_id": "No such organisation."})
+    if target == trajectory.organisation_id:
+        raise ValidationError({"to_organisation_id": "A referral goes to another organisation."})
+    consents = trajectory.consents.allows_disclosure_to(target)
+    consent_id = str(payload.get("consent_id") or "")
+    if consent_id.isdigit() and consents.filter(pk=int(consent_id)).exists():
+        return False
+    if payload.get("override_reason") and actor.may_override_consent:
+        return True
+    if consent_id:
+        raise ValidationError(
+            {"consent_id": "This consent does not allow disclosure to that organisation."}
+        )
+    raise ValidationError(
+        {"consent_id": "Record the person's consent to disclosure to this organisation first."}
+    )
+
+
+def apply_referral_event(
+    actor: Membership,
+    trajectory: Trajectory,
+    kind: EventType,
+    payload: dict[str, Any],
+    occurred_at: dt.datetime,
+) -> None:
+    """Keep the Referral record and the receiving organisation's access in step with events."""
+    if kind == EventType.REFERRAL_SENT:
+        overridden = check_referral_allowed(actor, trajectory, payload)
+        Referral.objects.create(
+            trajectory=trajectory,
+            reference=payload["referral_id"],
+            from_organisation_id=actor.organisation_id,
+            to_organisation_id=payload["to_organisation_id"],
+            purpose=payload.get("purpose", "services"),
+            sent_at=occurred_at,
+            consent_overridden=overridden,
+        )
+        AccessGrant.objects.create(
+            trajectory=trajectory,
+            organisation_id=payload["to_organisation_id"],
+            reason=AccessGrant.Reason.REFERRAL,
+            reference=payload["referral_id"],
+            granted_at=timezone.now(),
+        )
+        if overridden:
+            do_record_access(
+                actor=actor,
+                action=AuditEntry.Action.DENIED,
+                object_type="consent_override",
+                object_id=trajectory.pk,
+                purpose=payload["override_reason"][:200],
+                detail={"referral": payload["referral_id"]},
+            )
+        return
+    if kind not in ANSWERS:
+        return
+    referral = Referral.objects.get(trajectory=trajectory, reference=payload["referral_id"])
+    if kind == EventType.REFERRAL_REVOKED:
+        if actor.organisation_id != referral.from_organisation_id:
+            raise PermissionDenied("Only the referring organisation can revoke a referral.")
+    elif actor.organisation_id != referral.to_organisation_id:
+        raise PermissionDenied("Only the receiving organisation can answer a referral.")
+    Referral.objects.filter(pk=referral.pk).update(
+        status=ANSWERS[kind], answered_at=occurred_at, reason=payload.get("reason", "")
+    )
+    if kind != EventType.REFERRAL_ACCEPTED:
+        AccessGrant.objects.active().filter(
+            trajectory=trajectory, reference=referral.reference
+        ).update(revoked_at=timezone.now())
