@@ -35,6 +35,7 @@ from schakel.web.trajectories.models import (
     AccessGrant,
     Identity,
     Person,
+    Referral,
     Trajectory,
     TrajectoryEvent,
     TrajectoryTask,
@@ -243,6 +244,7 @@ class _Loader:
         TrajectoryEvent.objects.bulk_create(events, batch_size=BATCH)
         AccessGrant.objects.bulk_create(grants, batch_size=BATCH)
         TrajectoryTask.objects.bulk_create(tasks, batch_size=BATCH)
+        Referral.objects.bulk_create(referrals_from(events), batch_size=BATCH)
         counts = Counter(e.trajectory_id for e in events)
         do_record_accesses(
             actor=None,
@@ -295,6 +297,35 @@ class _Loader:
             organisation_id=self.organisation_ids[source.organisation_key],
             payload=payload,
         )
+
+
+ANSWERS = {
+    "referral_accepted": Referral.Status.ACCEPTED,
+    "referral_rejected": Referral.Status.REJECTED,
+    "referral_revoked": Referral.Status.REVOKED,
+}
+
+
+def referrals_from(events: list[TrajectoryEvent]) -> list[Referral]:
+    """The Referral records that the referral events of seeded trajectories imply."""
+    referrals: dict[tuple[object, str], Referral] = {}
+    for event in sorted(events, key=lambda e: e.occurred_at):
+        reference = event.payload.get("referral_id")
+        if event.event_type == "referral_sent":
+            referrals[(event.trajectory_id, reference)] = Referral(
+                trajectory_id=event.trajectory_id,
+                reference=reference,
+                from_organisation_id=event.organisation_id,
+                to_organisation_id=event.payload["to_organisation_id"],
+                purpose=event.payload.get("purpose", "services"),
+                sent_at=event.occurred_at,
+            )
+        elif event.event_type in ANSWERS and (event.trajectory_id, reference) in referrals:
+            referral = referrals[(event.trajectory_id, reference)]
+            referral.status = ANSWERS[event.event_type]
+            referral.answered_at = event.occurred_at
+            referral.reason = event.payload.get("reason", "")
+    return list(referrals.values())
 
 
 @dataclass(frozen=True)

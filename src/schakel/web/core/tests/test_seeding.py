@@ -18,7 +18,13 @@ from schakel.web.core.seeding import (
 )
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.actions import do_read_identity, state_of
-from schakel.web.trajectories.models import Person, Trajectory, TrajectoryEvent
+from schakel.web.trajectories.models import (
+    Person,
+    Referral,
+    Trajectory,
+    TrajectoryEvent,
+    TrajectoryTask,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +45,9 @@ def test_seed_loads_a_consistent_region(seeded: seeding.SeedReport) -> None:
         assert trajectory.stage == state_of(trajectory).stage.value
     report = verify_chain()
     assert report.intact and report.checked == seeded.persons + seeded.trajectories
+    sent = TrajectoryEvent.objects.filter(event_type="referral_sent").count()
+    assert sent > 0 and Referral.objects.count() == sent
+    assert TrajectoryTask.objects.exists()
 
 
 def test_seed_refuses_a_database_with_data(seeded: seeding.SeedReport) -> None:

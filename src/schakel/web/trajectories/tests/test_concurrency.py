@@ -12,7 +12,6 @@ from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.actions import ConflictError, do_record_event
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
 
-
 # SQLite serialises writers and its test database cannot be flushed past the append-only
 # triggers, so the concurrency of row locks is tested where production runs: PostgreSQL.
 pytestmark = pytest.mark.skipif(
