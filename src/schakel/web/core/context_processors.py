@@ -17,4 +17,6 @@ def membership(request: HttpRequest) -> dict[str, object]:
         "memberships": memberships_of(request),
         "nav_records": sees_records(role),
         "nav_audit": role in (Role.SUPERVISOR, Role.ADMINISTRATOR),
+        "nav_inbox": role == Role.COORDINATOR,
+        "nav_team": role in (Role.COORDINATOR, Role.SUPERVISOR),
     }

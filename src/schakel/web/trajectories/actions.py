@@ -28,6 +28,7 @@ from schakel.web.organisations.roles import writes_records
 from schakel.web.trajectories.models import (
     Identity,
     Person,
+    Referral,
     Trajectory,
     TrajectoryEvent,
     TrajectoryTask,
@@ -202,6 +203,7 @@ class TrajectoryView:
     events: list[TrajectoryEvent]
     state: TrajectoryState
     superseded: frozenset[str]
+    referrals: list[Referral]
 
 
 def do_read_trajectory(*, actor: Membership, trajectory_id: object, purpose: str) -> TrajectoryView:
@@ -227,7 +229,8 @@ def do_read_trajectory(*, actor: Membership, trajectory_id: object, purpose: str
         object_id=trajectory.pk,
         purpose=purpose,
     )
-    return TrajectoryView(trajectory, events, state, superseded)
+    referrals = list(trajectory.referrals.select_related("from_organisation", "to_organisation"))
+    return TrajectoryView(trajectory, events, state, superseded, referrals)
 
 
 def _record_denied(actor: Membership, object_type: str, object_id: object, purpose: str) -> None:

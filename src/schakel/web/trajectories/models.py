@@ -264,3 +264,23 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.status})"
+
+
+class Handover(models.Model):
+    """A move of someone's trajectories, tasks and follow-ups to a colleague, with a note."""
+
+    organisation = models.ForeignKey("organisations.Organisation", models.PROTECT, related_name="+")
+    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    note = models.TextField(_("handover note"), max_length=4000)
+    trajectories = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_user_id} → {self.to_user_id} ({self.trajectories})"

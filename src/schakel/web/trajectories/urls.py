@@ -1,11 +1,24 @@
 from django.urls import path
 
-from schakel.web.trajectories import views
+from schakel.web.trajectories import consent_views, views
+from schakel.web.trajectories import coordination_views as coordination
 
 urlpatterns = [
     path("", views.trajectory_list, name="trajectory-list"),
+    path("overzicht/", coordination.dashboard, name="coordinator-dashboard"),
+    path("inbox/", coordination.inbox, name="referral-inbox"),
+    path("inbox/<int:pk>/", coordination.answer_referral, name="answer-referral"),
+    path("team/", coordination.team, name="team"),
+    path("overdracht/", coordination.handover, name="handover"),
     path("<uuid:pk>/", views.trajectory_detail, name="trajectory-detail"),
     path("<uuid:pk>/identiteit/", views.identity_panel, name="trajectory-identity"),
+    path("<uuid:pk>/toestemming/", consent_views.consents, name="trajectory-consents"),
+    path(
+        "<uuid:pk>/toestemming/<int:consent_id>/intrekken/",
+        consent_views.withdraw_consent,
+        name="withdraw-consent",
+    ),
+    path("<uuid:pk>/verwijzen/", consent_views.refer, name="trajectory-refer"),
     path("<uuid:pk>/gebeurtenis/<slug:event_type>/", views.record_event, name="record-event"),
     path(
         "<uuid:pk>/gebeurtenis/<uuid:event_id>/intrekken/",

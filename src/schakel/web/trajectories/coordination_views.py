@@ -1,0 +1,122 @@
+"""Pages for the coordinator's day: dashboard, inbox, team and handover."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from schakel.engine.vocabulary import Role
+from schakel.web.core.acting import require_role
+from schakel.web.organisations.models import Membership, User
+from schakel.web.organisations.roles import RECORD_ROLES
+from schakel.web.trajectories.actions import do_record_event
+from schakel.web.trajectories.coordination import (
+    OPEN,
+    do_hand_over_trajectories,
+    inbox_for,
+    tasks_for,
+    team_workload,
+)
+from schakel.web.trajectories.models import Trajectory
+
+LIST_LIMIT = 25
+
+
+@require_role(*RECORD_ROLES)
+def dashboard(request: HttpRequest, acting: Membership) -> HttpResponse:
+    today = timezone.localdate()
+    tasks = tasks_for(acting)
+    mine = Trajectory.objects.visible_to(acting).filter(OPEN, coordinator_id=acting.user_id)
+    context = {
+        "mine": mine.select_related("person").order_by("-opened_at")[:LIST_LIMIT],
+        "mine_count": mine.count(),
+        "overdue": tasks.filter(due_on__lt=today).order_by("due_on")[:LIST_LIMIT],
+        "this_week": tasks.filter(
+            due_on__gte=today, due_on__lt=today + dt.timedelta(days=7)
+        ).order_by("due_on")[:LIST_LIMIT],
+        "inbox_count": inbox_for(acting).count(),
+    }
+    return render(request, "trajectories/dashboard.html", context)
+
+
+@require_role(Role.COORDINATOR)
+def inbox(request: HttpRequest, acting: Membership) -> HttpResponse:
+    return render(request, "trajectories/inbox.html", {"referrals": inbox_for(acting)})
+
+
+@require_POST
+@require_role(Role.COORDINATOR)
+def answer_referral(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
+    referral = inbox_for(acting).filter(pk=pk).first()
+    if referral is None:
+        raise Http404
+    accept = request.POST.get("answer") == "accept"
+    reason = request.POST.get("reason", "").strip()
+    if not accept and not reason:
+        messages.error(request, _("Give a reason when you reject a referral."))
+        return redirect("referral-inbox")
+    payload = {"referral_id": referral.reference, **({"reason": reason} if reason else {})}
+    do_record_event(
+        actor=acting,
+        trajectory=referral.trajectory,
+        event_type="referral_accepted" if accept else "referral_rejected",
+        occurred_at=timezone.now(),
+        payload=payload,
+    )
+    if accept:
+        messages.success(request, _("Referral accepted; the trajectory is in your list."))
+        return redirect("trajectory-detail", pk=referral.trajectory_id)
+    messages.success(request, _("Referral rejected; the referring organisation sees why."))
+    return redirect("referral-inbox")
+
+
+@require_role(Role.COORDINATOR, Role.SUPERVISOR)
+def team(request: HttpRequest, acting: Membership) -> HttpResponse:
+    return render(request, "trajectories/team.html", {"workload": team_workload(acting)})
+
+
+class HandoverForm(forms.Form):
+    from_user = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy("From"))
+    to_user = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy("To"))
+    note = forms.CharField(
+        label=gettext_lazy("Handover note"), widget=forms.Textarea({"rows": 5}), max_length=4000
+    )
+
+    def __init__(self, acting: Membership, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        colleagues = User.objects.filter(
+            memberships__organisation_id=acting.organisation_id,
+            memberships__ended_on__isnull=True,
+        ).distinct()
+        self.fields["from_user"].queryset = colleagues  # type: ignore[attr-defined]
+        self.fields["to_user"].queryset = colleagues  # type: ignore[attr-defined]
+
+
+@require_role(Role.COORDINATOR, Role.SUPERVISOR)
+def handover(request: HttpRequest, acting: Membership) -> HttpResponse:
+    form = HandoverForm(acting, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = do_hand_over_trajectories(actor=acting, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(
+                request,
+                _("%(count)s trajectories handed over to %(name)s.")
+                % {"count": done.trajectories, "name": done.to_user.get_full_name()},
+            )
+            return redirect("team")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "trajectories/handover.html", {"form": form}, status=status)

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from schakel.engine.vocabulary import Role
+from schakel.web.audit.models import AuditEntry
+from schakel.web.conftest import signed_in
+from schakel.web.organisations.models import Membership, Organisation
+from schakel.web.trajectories.actions import do_open_trajectory, do_record_event
+from schakel.web.trajectories.coordination import do_hand_over_trajectories, team_workload
+from schakel.web.trajectories.models import Handover, Referral, Trajectory, TrajectoryTask
+from schakel.web.trajectories.referrals import do_record_consent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_referral_flows_through_the_inbox(
+    coordinator_a: Membership, coordinator_b: Membership, trajectory_a: Trajectory
+) -> None:
+    sender = signed_in(coordinator_a)
+    response = sender.post(
+        reverse("trajectory-refer", args=[trajectory_a.pk]),
+        {"to_organisation": coordinator_b.organisation_id},
+    )
+    assert response.status_code == 422  # no consent yet: refused, named, nothing saved
+    assert not Referral.objects.exists()
+    sender.post(
+        reverse("trajectory-consents", args=[trajectory_a.pk]),
+        {
+            "purpose": "disclosure",
+            "organisation": coordinator_b.organisation_id,
+            "given_on": timezone.localdate().isoformat(),
+            "source": "written",
+        },
+    )
+    consent = trajectory_a.consents.get()
+    response = sender.post(
+        reverse("trajectory-refer", args=[trajectory_a.pk]),
+        {"to_organisation": coordinator_b.organisation_id, "consent": consent.pk},
+    )
+    assert response.status_code == 302
+    receiver = signed_in(coordinator_b)
+    inbox = receiver.get(reverse("referral-inbox"))
+    assert trajectory_a.person.pseudonym.encode() in inbox.content
+    referral = Referral.objects.get()
+    rejected = receiver.post(reverse("answer-referral", args=[referral.pk]), {"answer": "reject"})
+    assert rejected.status_code == 302 and Referral.objects.get().status == "in_progress"
+    receiver.post(reverse("answer-referral", args=[referral.pk]), {"answer": "accept"})
+    assert Referral.objects.get().status == "accepted"
+    detail = sender.get(reverse("trajectory-detail", args=[trajectory_a.pk]))
+    assert b"geaccepteerd" in detail.content or b"accepted" in detail.content
+
+
+def test_dashboard_shows_overdue_and_upcoming(
+    coordinator_a: Membership,
+    trajectory_a: Trajectory,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    Trajectory.objects.filter(pk=trajectory_a.pk).update(coordinator_id=coordinator_a.user_id)
+    do_record_event(
+        actor=coordinator_a,
+        trajectory=trajectory_a,
+        event_type="exit",
+        occurred_at=timezone.now() - dt.timedelta(days=100),
+        payload={"exit_kind": "stable"},
+    )
+    assert TrajectoryTask.objects.filter(due_on__lt=timezone.localdate()).count() == 1
+    client = signed_in(coordinator_a)
+    client.get(reverse("coordinator-dashboard"))
+    with django_assert_num_queries(8):  # constant: counts and lists, no query per row
+        page = client.get(reverse("coordinator-dashboard"))
+    assert page.status_code == 200
+    assert page.content.count(trajectory_a.person.pseudonym.encode()) >= 2
+
+
+def test_handover_moves_open_work_in_one_audited_step(
+    org_a: Organisation, coordinator_a: Membership, member: Callable[..., Membership]
+) -> None:
+    from schakel.web.conftest import IDENTITY
+    from schakel.web.trajectories.actions import do_register_person
+
+    colleague = member(org_a, Role.COORDINATOR)
+    for _ in range(3):
+        person = do_register_person(actor=coordinator_a, identity=IDENTITY)
+        do_open_trajectory(actor=coordinator_a, person=person, coordinator_id=coordinator_a.user_id)
+    with pytest.raises(ValidationError, match="note"):
+        do_hand_over_trajectories(
+            actor=coordinator_a, from_user=coordinator_a.user, to_user=colleague.user, note=" "
+        )
+    client = signed_in(coordinator_a)
+    response = client.post(
+        reverse("handover"),
+        {"from_user": coordinator_a.user_id, "to_user": colleague.user_id, "note": "Leaving."},
+    )
+    assert response.status_code == 302
+    assert Trajectory.objects.filter(coordinator=colleague.user).count() == 3
+    assert Handover.objects.get().trajectories == 3
+    assert AuditEntry.objects.filter(purpose__startswith="handover").count() == 3
+    workload = {w.user.pk: w.open_trajectories for w in team_workload(colleague)}
+    assert workload[colleague.user_id] == 3 and workload[coordinator_a.user_id] == 0
+
+
+def test_handover_to_someone_outside_the_organisation_is_refused(
+    coordinator_a: Membership, coordinator_b: Membership
+) -> None:
+    with pytest.raises(ValidationError, match="coordinator here"):
+        do_hand_over_trajectories(
+            actor=coordinator_a, from_user=coordinator_a.user, to_user=coordinator_b.user, note="x"
+        )
+
+
+def test_consent_in_the_future_is_refused(
+    coordinator_a: Membership, trajectory_a: Trajectory
+) -> None:
+    with pytest.raises(ValidationError, match="future"):
+        do_record_consent(
+            actor=coordinator_a,
+            trajectory=trajectory_a,
+            purpose="services",
+            given_on=timezone.localdate() + dt.timedelta(days=2),
+            source="verbal",
+        )
+
+
+def test_team_page_query_count(
+    coordinator_a: Membership,
+    org_a: Organisation,
+    member: Callable[..., Membership],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    for _ in range(4):
+        member(org_a, Role.COORDINATOR)
+    client = signed_in(coordinator_a)
+    client.get(reverse("team"))
+    with django_assert_num_queries(5):  # two for the workload, whatever the team size
+        assert client.get(reverse("team")).status_code == 200
