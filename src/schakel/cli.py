@@ -21,27 +21,36 @@ def data_dir() -> Path:
 
 
 def load_demo_secrets(*, create: bool) -> Path:
-    """Load the demo's own secret key and encryption key (made once by `schakel demo`).
+    """Load the demo's own secrets (made once by `schakel demo`, completed when new ones appear).
 
     Variables already set in the environment win, so an operator's keys are never replaced.
     """
+    import secrets
+
     from cryptography.fernet import Fernet
 
     path = data_dir() / DEMO_ENV
     if not path.exists() and not create:
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        import secrets
-
-        path.write_text(
-            f"SCHAKEL_SECRET_KEY={secrets.token_urlsafe(50)}\n"
-            f"SCHAKEL_ENCRYPTION_KEYS={Fernet.generate_key().decode()}\n"
-        )
+    makers = {
+        "SCHAKEL_SECRET_KEY": lambda: secrets.token_urlsafe(50),
+        "SCHAKEL_ENCRYPTION_KEYS": lambda: Fernet.generate_key().decode(),
+        "SCHAKEL_SEARCH_KEY": lambda: secrets.token_urlsafe(32),
+    }
+    values: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            name, _, value = line.partition("=")
+            if name:
+                values[name] = value
+    missing = {name: make() for name, make in makers.items() if name not in values}
+    if missing:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        values.update(missing)
+        path.write_text("".join(f"{name}={value}\n" for name, value in values.items()))
         path.chmod(0o600)
-    for line in path.read_text().splitlines():
-        name, _, value = line.partition("=")
-        if name and not os.environ.get(name):
+    for name, value in values.items():
+        if not os.environ.get(name):
             os.environ[name] = value
     return path
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -69,7 +70,7 @@ class IdentityData(BaseModel):
         return " ".join(part for part in (self.given_names, self.family_name) if part) or "-"
 
 
-def parse_identity(data: dict[str, object]) -> IdentityData:
+def parse_identity(data: Mapping[str, object]) -> IdentityData:
     try:
         identity = IdentityData.model_validate(data)
     except ValidationError as error:

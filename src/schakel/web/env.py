@@ -69,6 +69,13 @@ ENCRYPTION_KEYS = declare(
     "all decrypt (key rotation). Make one with `schakel keys new`. `schakel demo` generates one.",
     secret=True,
 )
+SEARCH_KEY = declare(
+    "SCHAKEL_SEARCH_KEY",
+    "Secret for the keyed hashes that let the duplicate check find a person without storing "
+    "names in the clear. Changing it needs `schakel manage reindex_identities`. "
+    "`schakel demo` generates one.",
+    secret=True,
+)
 DATABASE_URL = declare(
     "DATABASE_URL",
     "Database to use, e.g. postgres://user@host:5432/schakel. Default: SQLite under var/.",

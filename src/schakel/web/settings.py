@@ -16,6 +16,7 @@ SECRET_KEY = env.require(env.SECRET_KEY)
 DEBUG = env.read_bool(env.DEBUG)
 ALLOWED_HOSTS = env.read_list(env.ALLOWED_HOSTS)
 ENCRYPTION_KEYS = env.read_list(env.ENCRYPTION_KEYS)
+SEARCH_KEY = env.read(env.SEARCH_KEY) or ""
 
 INSTALLED_APPS = [
     "django.contrib.auth",

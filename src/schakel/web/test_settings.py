@@ -5,6 +5,7 @@ import os
 os.environ.setdefault(
     "SCHAKEL_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789"
 )
+os.environ.setdefault("SCHAKEL_SEARCH_KEY", "test-only-search-key")
 os.environ.setdefault("SCHAKEL_ENCRYPTION_KEYS", "Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtbG9uZy1rZXk=")
 
 from schakel.web.settings import *  # noqa: F403

@@ -64,3 +64,17 @@ def decrypt_json(token: str) -> dict[str, Any]:
 
 def rotate(token: str) -> str:
     return cipher().rotate(token.encode()).decode()
+
+
+def search_token(key: str) -> str:
+    """A keyed hash of a search key: equal keys give equal tokens, and without the secret the
+    token says nothing about the name behind it."""
+    import hashlib
+    import hmac
+
+    secret = settings.SEARCH_KEY
+    if not secret:
+        raise ImproperlyConfigured(
+            "SCHAKEL_SEARCH_KEY is not set: the duplicate check cannot index or find persons."
+        )
+    return hmac.new(secret.encode(), key.encode(), hashlib.sha256).hexdigest()[:32]

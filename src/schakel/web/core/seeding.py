@@ -34,6 +34,7 @@ from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.trajectories.models import (
     AccessGrant,
     Identity,
+    IdentityKey,
     Person,
     Referral,
     Trajectory,
@@ -41,6 +42,7 @@ from schakel.web.trajectories.models import (
     TrajectoryTask,
     new_pseudonym,
 )
+from schakel.web.trajectories.registration import tokens_for
 
 ORGANISATION_FIELDS = (
     "to_organisation_id",
@@ -197,7 +199,7 @@ class _Loader:
     def _persons(self) -> dict[str, uuid.UUID]:
         """One pseudonymous person per identity record: organisations do not know who matches."""
         person_ids: dict[str, uuid.UUID] = {}
-        persons, identities = [], []
+        persons, identities, keys = [], [], []
         pseudonyms: set[str] = set()
         for record in self.region.identity_records:
             pseudonym = new_pseudonym()
@@ -206,10 +208,16 @@ class _Loader:
             pseudonyms.add(pseudonym)
             person = Person(id=uuid.uuid4(), pseudonym=pseudonym)
             persons.append(person)
-            identities.append(Identity(person=person, ciphertext=encrypt_json(identity_of(record))))
+            identity = identity_of(record)
+            identities.append(Identity(person=person, ciphertext=encrypt_json(identity)))
+            keys += [
+                IdentityKey(person=person, token=token)
+                for token in tokens_for(IdentityData.model_validate(identity))
+            ]
             person_ids[record.key] = person.id
         Person.objects.bulk_create(persons, batch_size=BATCH)
         Identity.objects.bulk_create(identities, batch_size=BATCH)
+        IdentityKey.objects.bulk_create(keys, batch_size=BATCH)
         do_record_accesses(
             actor=None,
             system_name=SYSTEM,

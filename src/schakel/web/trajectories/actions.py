@@ -34,6 +34,7 @@ from schakel.web.trajectories.models import (
     TrajectoryTask,
 )
 from schakel.web.trajectories.referrals import apply_referral_event
+from schakel.web.trajectories.registration import index_identity
 
 A = AuditEntry.Action
 
@@ -63,6 +64,7 @@ def do_register_person(
     with transaction.atomic():
         person = Person.objects.create()
         Identity.objects.create(person=person, ciphertext=encrypt_json(data.model_dump()))
+        index_identity(person, data)
         do_record_access(
             actor=actor, action=A.CREATE, object_type="person", object_id=person.pk, purpose=purpose
         )

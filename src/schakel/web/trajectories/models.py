@@ -38,6 +38,9 @@ class Person(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pseudonym = models.CharField(max_length=11, unique=True, default=new_pseudonym)
     created_at = models.DateTimeField(auto_now_add=True)
+    merged_into = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -62,6 +65,23 @@ class Identity(models.Model):
 
     def __str__(self) -> str:
         return f"identity of {self.person_id}"
+
+
+class IdentityKey(models.Model):
+    """A keyed hash of one search key of a person's identity, for the duplicate check."""
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="search_keys")
+    token = models.CharField(max_length=32, db_index=True)
+
+    class Meta:
+        verbose_name = _("identity search key")
+        verbose_name_plural = _("identity search keys")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "token"], name="identity_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.token
 
 
 class Trajectory(models.Model):

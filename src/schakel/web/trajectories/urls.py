@@ -1,11 +1,12 @@
 from django.urls import path
 
-from schakel.web.trajectories import consent_views, views
+from schakel.web.trajectories import consent_views, registration_views, views
 from schakel.web.trajectories import coordination_views as coordination
 
 urlpatterns = [
     path("", views.trajectory_list, name="trajectory-list"),
     path("overzicht/", coordination.dashboard, name="coordinator-dashboard"),
+    path("nieuw/", registration_views.register, name="register-person"),
     path("inbox/", coordination.inbox, name="referral-inbox"),
     path("inbox/<int:pk>/", coordination.answer_referral, name="answer-referral"),
     path("team/", coordination.team, name="team"),

@@ -51,7 +51,12 @@ def trajectory_list(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(
         request,
         "trajectories/list.html",
-        {"page": page, "status": status, "statuses": choices(CaseStatus)},
+        {
+            "page": page,
+            "status": status,
+            "statuses": choices(CaseStatus),
+            "may_register": acting.role in WRITE_ROLES,
+        },
     )
 
 
