@@ -7,7 +7,7 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import WRITE_ROLES
 from schakel.web.trajectories.actions import do_record_event
 from schakel.web.trajectories.models import Consent, Trajectory
+from schakel.web.trajectories.national_report import do_report_to_national_centre, legal_basis
 from schakel.web.trajectories.referrals import do_record_consent, do_withdraw_consent
 
 
@@ -129,3 +130,21 @@ def refer(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpRespon
     status = 422 if request.method == "POST" else 200
     context = {"trajectory": trajectory, "form": form, "may_override": acting.may_override_consent}
     return render(request, "trajectories/refer.html", context, status=status)
+
+
+@require_role(*WRITE_ROLES)
+def national_report(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
+    """Preview the legal basis; POST generates the report as a JSON download."""
+    trajectory = _writable(acting, pk)
+    obliged, consented = legal_basis(acting, trajectory)
+    if request.method == "POST":
+        try:
+            report = do_report_to_national_centre(actor=acting, trajectory=trajectory)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("national-report", pk=trajectory.pk)
+        response = JsonResponse(report, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="{report["reference"]}.json"'
+        return response
+    context = {"trajectory": trajectory, "obliged": obliged, "consented": consented}
+    return render(request, "trajectories/national_report.html", context)

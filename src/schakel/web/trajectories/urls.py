@@ -20,6 +20,7 @@ urlpatterns = [
         name="withdraw-consent",
     ),
     path("<uuid:pk>/verwijzen/", consent_views.refer, name="trajectory-refer"),
+    path("<uuid:pk>/landelijke-melding/", consent_views.national_report, name="national-report"),
     path("<uuid:pk>/gebeurtenis/<slug:event_type>/", views.record_event, name="record-event"),
     path(
         "<uuid:pk>/gebeurtenis/<uuid:event_id>/intrekken/",
