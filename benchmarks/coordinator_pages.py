@@ -1,0 +1,98 @@
+"""Response times of the coordinator's dashboard and trajectory page on a seeded database.
+
+    .venv/bin/python benchmarks/coordinator_pages.py [--persons 10000] [--database-url URL]
+
+Seeds a synthetic region into a fresh database (a temporary SQLite file, or the empty database
+named by --database-url), signs in as the demo coordinator and requests each page repeatedly
+through Django's full request cycle. Prints median and p95 in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+KEY = "Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtbG9uZy1rZXk="
+
+
+def configure(args: argparse.Namespace, folder: str) -> None:
+    os.environ["SCHAKEL_DATA_DIR"] = folder
+    os.environ.setdefault("SCHAKEL_SECRET_KEY", "benchmark-" + "x" * 40)
+    os.environ.setdefault("SCHAKEL_ENCRYPTION_KEYS", KEY)
+    os.environ.setdefault("SCHAKEL_SEARCH_KEY", "benchmark-search-key")
+    os.environ["SCHAKEL_ALLOWED_HOSTS"] = "testserver"
+    Path(folder, "static").mkdir(exist_ok=True)
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "schakel.web.settings"
+    import django
+
+    django.setup()
+
+
+def timed(client: object, url: str, repeat: int) -> tuple[float, float]:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)  # type: ignore[attr-defined]
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    samples.sort()
+    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--persons", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        configure(args, folder)
+        from django.core.management import call_command
+        from django.test import Client
+
+        from schakel.web.core.seeding import (
+            do_create_demo_accounts,
+            do_seed_region,
+            seed_parameters,
+        )
+        from schakel.web.organisations.models import Membership
+        from schakel.web.trajectories.models import Trajectory
+
+        call_command("migrate", verbosity=0)
+        report = do_seed_region(seed_parameters(persons=args.persons))
+        do_create_demo_accounts(Path(folder) / "accounts.txt")
+        coordinator = Membership.objects.select_related("organisation").get(
+            user__username="coordinator"
+        )
+        visible = Trajectory.objects.visible_to(coordinator)
+        Trajectory.objects.filter(pk__in=visible.values("pk")[:300]).update(
+            coordinator=coordinator.user
+        )
+        client = Client()
+        client.force_login(coordinator.user)
+        busiest = visible.order_by("-version").first()
+        assert busiest is not None
+        pages = {
+            "dashboard": "/trajecten/overzicht/",
+            "trajectory list": "/trajecten/",
+            f"trajectory page ({busiest.version} events)": f"/trajecten/{busiest.pk}/",
+        }
+        database = "PostgreSQL" if args.database_url else "SQLite"
+        print(f"{report.trajectories} trajectories in the database; {visible.count()} visible")
+        print(f"{'page':<34} {'database':>10} {'median ms':>10} {'p95 ms':>8}")
+        for name, url in pages.items():
+            client.get(url)
+            median, p95 = timed(client, url, args.repeat)
+            print(f"{name:<34} {database:>10} {median:>10.1f} {p95:>8.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
