@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import factory
 import pytest
@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from schakel.engine.vocabulary import OrganisationType, Region, Role
+from schakel.web.core.testing.browser import browser  # noqa: F401  (a fixture for browser tests)
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.trajectories.actions import do_open_trajectory, do_register_person
 from schakel.web.trajectories.models import Trajectory
@@ -94,3 +95,40 @@ def signed_in(membership: Membership) -> Client:
     client = Client()
     client.force_login(membership.user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _append_only_enforced(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Append-only triggers hold during every test; a transactional test's final flush (DELETE
+    on SQLite) may pass them. See schakel.web.core.append_only."""
+    from django.db import connection
+
+    from schakel.web.core.append_only import MAINTENANCE
+
+    uses_db = any(
+        name in request.fixturenames for name in ("db", "transactional_db", "live_server")
+    )
+    marker = request.node.get_closest_marker("django_db")
+    if not uses_db and marker is None:
+        yield
+        return
+    request.getfixturevalue("transactional_db" if _transactional(request) else "db")
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {MAINTENANCE}")
+    yield
+    if _transactional(request):
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {MAINTENANCE} (reason) VALUES ('test flush')")  # noqa: S608
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    wants = marker is not None and marker.kwargs.get("transaction", False)
+    return (
+        bool(wants)
+        or "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+    )
