@@ -121,7 +121,7 @@ def _append_only_enforced(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if _transactional(request):
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {MAINTENANCE} (reason) VALUES ('test flush')")  # noqa: S608
+            cursor.execute(f"INSERT INTO {MAINTENANCE} (reason) VALUES ('test flush')")
 
 
 def _transactional(request: pytest.FixtureRequest) -> bool:

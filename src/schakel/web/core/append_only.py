@@ -25,7 +25,7 @@ def _create(table: str) -> Any:
         if vendor == "sqlite":
             schema_editor.execute(f"CREATE TABLE IF NOT EXISTS {MAINTENANCE} (reason TEXT)")
             for operation in ("UPDATE", "DELETE"):
-                schema_editor.execute(  # names are constants of this module, not input
+                schema_editor.execute(
                     f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
                     f"WHEN NOT EXISTS (SELECT 1 FROM {MAINTENANCE}) "
                     f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
