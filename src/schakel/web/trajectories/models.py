@@ -304,3 +304,44 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_user_id} → {self.to_user_id} ({self.trajectories})"
+
+
+class TimeEntry(models.Model):
+    """Time a coordinator spent on a trajectory, by kind of task, so hidden work shows."""
+
+    class TaskType(models.TextChoices):
+        COORDINATION = "coordination", _("coordination and consultation")
+        RESIDENCE = "residence", _("residence procedure")
+        BENEFITS = "benefits", _("benefits and income")
+        INSURANCE = "insurance", _("health insurance")
+        REGISTRATION = "registration", _("municipal registration")
+        SHELTER = "shelter", _("arranging shelter")
+        CARE = "care", _("arranging care")
+        LEGAL = "legal", _("legal procedures and police report")
+        AFTERCARE = "aftercare", _("aftercare and follow-up")
+        TRAVEL = "travel", _("travel and accompanying")
+        OTHER = "other", _("other")
+
+    trajectory = models.ForeignKey(Trajectory, models.CASCADE, related_name="time_entries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    task_type = models.CharField(_("kind of task"), max_length=20, choices=TaskType.choices)
+    on = models.DateField(_("date"))
+    minutes = models.PositiveIntegerField(_("minutes"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
+        ordering = ["-on"]
+
+    def __str__(self) -> str:
+        return f"{self.task_type} {self.minutes} min"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        if self.minutes is not None and not 1 <= self.minutes <= 24 * 60:
+            raise ValidationError({"minutes": _("Enter between 1 and 1440 minutes.")})
+        if self.on and self.on > timezone.localdate():
+            raise ValidationError({"on": _("Time cannot be registered for a future date.")})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schakel.web.trajectories import consent_views, registration_views, views
+from schakel.web.trajectories import consent_views, registration_views, views, workload_views
 from schakel.web.trajectories import coordination_views as coordination
 
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("inbox/", coordination.inbox, name="referral-inbox"),
     path("inbox/<int:pk>/", coordination.answer_referral, name="answer-referral"),
     path("team/", coordination.team, name="team"),
+    path("werklast/", workload_views.overview, name="regional-workload"),
+    path("<uuid:pk>/tijd/", workload_views.register_time, name="register-time"),
     path("overdracht/", coordination.handover, name="handover"),
     path("<uuid:pk>/", views.trajectory_detail, name="trajectory-detail"),
     path("<uuid:pk>/identiteit/", views.identity_panel, name="trajectory-identity"),
