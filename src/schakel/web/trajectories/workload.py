@@ -114,7 +114,7 @@ def regional_overview(actor: Membership, today: dt.date | None = None) -> Region
     answered = Referral.objects.filter(
         to_organisation__region=region, answered_at__isnull=False, sent_at__date__gte=since
     ).values_list("sent_at", "answered_at")
-    waits = [(answered_at - sent).total_seconds() / 86400 for sent, answered_at in answered]
+    waits = [(done - sent).total_seconds() / 86400 for sent, done in answered if done is not None]
     return RegionalOverview(
         region=region,
         coordinators=[

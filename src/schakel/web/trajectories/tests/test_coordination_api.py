@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from schakel.web.conftest import signed_in
@@ -11,8 +14,8 @@ pytestmark = pytest.mark.django_db
 BASE = "/api/v1/coordination"
 
 
-def post(client: object, url: str, body: dict[str, object]) -> object:
-    return client.post(url, body, content_type="application/json")  # type: ignore[attr-defined]
+def post(client: Client, url: str, body: dict[str, object]) -> Any:
+    return client.post(url, body, content_type="application/json")
 
 
 def test_register_after_duplicate_check(
