@@ -18,5 +18,6 @@ def membership(request: HttpRequest) -> dict[str, object]:
         "nav_records": sees_records(role),
         "nav_audit": role in (Role.SUPERVISOR, Role.ADMINISTRATOR),
         "nav_inbox": role == Role.COORDINATOR,
+        "nav_returns": role == Role.COORDINATOR,
         "nav_team": role in (Role.COORDINATOR, Role.SUPERVISOR),
     }

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from schakel.web.linkage import views
+
+urlpatterns = [
+    path("terugkeer/", views.candidates, name="return-candidates"),
+    path("terugkeer/<int:pk>/", views.review, name="review-return"),
+]

@@ -1,0 +1,71 @@
+"""Storing candidate returns from a linkage run, and their review by a coordinator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from schakel.engine.returns import CandidateReturn
+from schakel.web.audit.actions import do_record_access
+from schakel.web.audit.models import AuditEntry
+from schakel.web.linkage.models import ReturnCandidate
+from schakel.web.organisations.models import Membership
+from schakel.web.trajectories.actions import do_record_event
+
+
+def do_store_candidates(*, candidates: Iterable[CandidateReturn]) -> int:
+    """Add new candidates (pairs already known are kept as they are); returns how many."""
+    now = timezone.now()
+    rows = [
+        ReturnCandidate(
+            earlier_id=c.earlier_trajectory,
+            later_id=c.later_trajectory,
+            later_event_id=c.later_event,
+            cluster=c.cluster,
+            match_probability=c.match_probability,
+            detected_at=now,
+        )
+        for c in candidates
+    ]
+    with transaction.atomic():
+        before = ReturnCandidate.objects.count()
+        ReturnCandidate.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        return ReturnCandidate.objects.count() - before
+
+
+def do_review_candidate(
+    *, actor: Membership, candidate: ReturnCandidate, confirm: bool, reason: str = ""
+) -> ReturnCandidate:
+    """Confirm (a return event is recorded in the earlier trajectory) or reject, with reason."""
+    if not ReturnCandidate.objects.for_reviewer(actor).filter(pk=candidate.pk).exists():
+        raise PermissionDenied("This possible return is not yours to review.")
+    if candidate.status != ReturnCandidate.Status.PENDING:
+        raise ValidationError({"status": "This possible return was already reviewed."})
+    if not confirm and not reason.strip():
+        raise ValidationError({"reason": "Say why this is not a return."})
+    with transaction.atomic():
+        if confirm:
+            do_record_event(
+                actor=actor,
+                trajectory=candidate.earlier,
+                event_type="return_to_exploitation",
+                occurred_at=candidate.later_event.occurred_at,
+                payload={"detected_by": "linkage", **({"note": reason} if reason else {})},
+            )
+        status = ReturnCandidate.Status.CONFIRMED if confirm else ReturnCandidate.Status.REJECTED
+        ReturnCandidate.objects.filter(pk=candidate.pk).update(
+            status=status, reviewed_by=actor.user_id, reviewed_at=timezone.now(), reason=reason
+        )
+        do_record_access(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            object_type="return_candidate",
+            object_id=candidate.pk,
+            purpose="review a possible return",
+            detail={"confirmed": confirm, "trajectory": str(candidate.earlier_id)},
+        )
+    candidate.refresh_from_db()
+    return candidate

@@ -1,0 +1,46 @@
+"""Possible returns to exploitation that record linkage found, waiting for a coordinator."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from schakel.web.linkage.querysets import CandidateQuerySet
+
+
+class ReturnCandidate(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for review")
+        CONFIRMED = "confirmed", _("confirmed as a return")
+        REJECTED = "rejected", _("not the same person or not a return")
+
+    earlier = models.ForeignKey(
+        "trajectories.Trajectory", models.CASCADE, related_name="return_candidates"
+    )
+    later = models.ForeignKey("trajectories.Trajectory", models.CASCADE, related_name="+")
+    later_event = models.ForeignKey(
+        "trajectories.TrajectoryEvent", models.CASCADE, related_name="+"
+    )
+    cluster = models.CharField(max_length=64)
+    match_probability = models.FloatField()
+    detected_at = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("possible return")
+        verbose_name_plural = _("possible returns")
+        ordering = ["-detected_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["earlier", "later"], name="return_candidate_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.earlier_id} → {self.later_id} ({self.status})"

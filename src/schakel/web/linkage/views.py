@@ -1,0 +1,50 @@
+"""The coordinator's review of possible returns found by linkage."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from schakel.engine.vocabulary import Role
+from schakel.web.core.acting import require_role
+from schakel.web.linkage.actions import do_review_candidate
+from schakel.web.linkage.models import ReturnCandidate
+from schakel.web.organisations.models import Membership
+
+
+@require_role(Role.COORDINATOR, Role.FRONTLINE)
+def candidates(request: HttpRequest, acting: Membership) -> HttpResponse:
+    pending = (
+        ReturnCandidate.objects.for_reviewer(acting)
+        .pending()
+        .select_related("earlier__person", "later__organisation", "later_event")
+        .order_by("later_event__occurred_at")
+    )
+    return render(request, "linkage/candidates.html", {"candidates": pending})
+
+
+@require_POST
+@require_role(Role.COORDINATOR, Role.FRONTLINE)
+def review(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
+    candidate = ReturnCandidate.objects.for_reviewer(acting).filter(pk=pk).first()
+    if candidate is None:
+        raise Http404
+    confirm = request.POST.get("answer") == "confirm"
+    try:
+        do_review_candidate(
+            actor=acting,
+            candidate=candidate,
+            confirm=confirm,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Return recorded.") if confirm else _("Marked as not a return.")
+        )
+    return redirect("return-candidates")
