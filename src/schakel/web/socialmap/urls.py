@@ -1,3 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from schakel.web.socialmap import views
+
+urlpatterns = [
+    path("", views.service_list, name="socialmap-list"),
+    path("nieuw/", views.service_create, name="socialmap-create"),
+    path("<int:pk>/", views.service_detail, name="socialmap-detail"),
+    path("<int:pk>/bewerken/", views.service_edit, name="socialmap-edit"),
+]

@@ -1,0 +1,266 @@
+"""Writing the knowledge base: create, edit, publish, withdraw, flag for review, seed.
+
+Every write keeps the search index and the list of internal links in step, in the same
+transaction. An edit makes a new version; readers keep seeing the published one until an
+editor publishes again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from schakel.engine.vocabulary import Role
+from schakel.web.knowledge import search
+from schakel.web.knowledge.models import (
+    TEXT_FIELDS,
+    Article,
+    ArticleReference,
+    ArticleStatus,
+    ArticleTag,
+    ArticleVersion,
+)
+from schakel.web.knowledge.rendering import has_raw_html, internal_links
+from schakel.web.knowledge.tags import TAG_CHOICES, TagKind
+from schakel.web.organisations.models import Membership
+
+EDITOR_ROLES = frozenset({Role.CONTENT_EDITOR})
+
+
+@dataclass(frozen=True)
+class ArticleContent:
+    title_nl: str
+    body_nl: str
+    title_en: str = ""
+    body_en: str = ""
+    summary_nl: str = ""
+    summary_en: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleTags:
+    forms: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    target_groups: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [
+            *((TagKind.FORM.value, v) for v in self.forms),
+            *((TagKind.ROLE.value, v) for v in self.roles),
+            *((TagKind.TARGET_GROUP.value, v) for v in self.target_groups),
+            *((TagKind.TOPIC.value, v) for v in self.topics),
+        ]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    article: Article
+    version: ArticleVersion
+    warnings: list[str] = field(default_factory=list)
+
+
+def _require_editor(actor: Membership | None) -> None:
+    """`None` is the system itself (the seed); a person must be a current content editor."""
+    if actor is not None and (actor.role not in EDITOR_ROLES or not actor.is_current):
+        raise PermissionDenied("Only content editors write the knowledge base.")
+
+
+def _check_tags(tags: ArticleTags) -> None:
+    for kind, value in tags.pairs():
+        if value not in dict(TAG_CHOICES[kind]):
+            raise ValidationError({kind: _("Unknown tag %(value)s.") % {"value": value}})
+
+
+def _set_tags(article: Article, tags: ArticleTags) -> None:
+    article.tags.all().delete()
+    ArticleTag.objects.bulk_create(
+        [ArticleTag(article=article, kind=k, value=v) for k, v in dict.fromkeys(tags.pairs())]
+    )
+
+
+def _link_warnings(article: Article, slugs: list[str]) -> list[str]:
+    found = dict(Article.objects.filter(slug__in=slugs).values_list("slug", "status"))
+    warnings = []
+    for slug in slugs:
+        if slug == article.slug:
+            continue
+        if slug not in found:
+            warnings.append(
+                _("The link to /kennis/%(slug)s/ leads nowhere: no article has that address.")
+                % {"slug": slug}
+            )
+        elif found[slug] == ArticleStatus.DRAFT:
+            warnings.append(
+                _("The link to /kennis/%(slug)s/ leads to an article that is not published.")
+                % {"slug": slug}
+            )
+    return warnings
+
+
+def _save_version(
+    article: Article, content: ArticleContent, actor: Membership | None, note: str
+) -> tuple[ArticleVersion, list[str]]:
+    number = (article.versions.order_by("-number").values_list("number", flat=True).first()) or 0
+    version = ArticleVersion(
+        article=article,
+        number=number + 1,
+        author_id=actor.user_id if actor else None,
+        note=note[:200],
+        **{name: getattr(content, name).strip() for name in TEXT_FIELDS},
+    )
+    version.full_clean(exclude=["article"])
+    version.save()
+    article.current_version = version
+    article.save(update_fields=["current_version"])
+    slugs = internal_links(version.body_nl) + internal_links(version.body_en)
+    slugs = list(dict.fromkeys(slugs))
+    ArticleReference.objects.filter(source=article).delete()
+    ArticleReference.objects.bulk_create(
+        [ArticleReference(source=article, target_slug=s) for s in slugs if s != article.slug]
+    )
+    warnings = _link_warnings(article, slugs)
+    if has_raw_html(version.body_nl) or has_raw_html(version.body_en):
+        warnings.append(
+            _(
+                "The text contains HTML. HTML is not allowed and is shown as plain text; "
+                "use Markdown."
+            )
+        )
+    return version, warnings
+
+
+def do_create_article(
+    *,
+    actor: Membership | None,
+    slug: str,
+    content: ArticleContent,
+    tags: ArticleTags,
+    note: str = "",
+) -> SaveResult:
+    """A new article, as a draft with its first version."""
+    _require_editor(actor)
+    _check_tags(tags)
+    article = Article(slug=slug.strip())
+    article.full_clean(exclude=["current_version", "published_version"])
+    with transaction.atomic():
+        article.save()
+        _set_tags(article, tags)
+        version, warnings = _save_version(article, content, actor, note or _("First version"))
+    return SaveResult(article, version, warnings)
+
+
+def do_edit_article(
+    *,
+    actor: Membership | None,
+    article: Article,
+    content: ArticleContent,
+    tags: ArticleTags,
+    note: str = "",
+) -> SaveResult:
+    """Save an edit as a new version (when the text changed) and replace the tags."""
+    _require_editor(actor)
+    _check_tags(tags)
+    with transaction.atomic():
+        article = (
+            Article.objects.select_for_update(of=("self",))
+            .select_related("current_version")
+            .get(pk=article.pk)
+        )
+        _set_tags(article, tags)
+        current = article.current_version
+        candidate = ArticleVersion(**{name: getattr(content, name).strip() for name in TEXT_FIELDS})
+        if current is not None and current.same_text(candidate):
+            slugs = [r.target_slug for r in article.references.all()]
+            return SaveResult(article, current, _link_warnings(article, slugs))
+        version, warnings = _save_version(article, content, actor, note)
+    return SaveResult(article, version, warnings)
+
+
+def do_publish_article(
+    *, actor: Membership | None, article: Article, review_date: dt.date
+) -> Article:
+    """Publish the current version until `review_date`, when it comes back to the editors."""
+    _require_editor(actor)
+    if review_date <= timezone.localdate():
+        raise ValidationError({"review_date": _("The review date must lie in the future.")})
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if article.current_version_id is None:
+            raise ValidationError(_("This article has no text to publish."))
+        article.published_version_id = article.current_version_id
+        article.status = ArticleStatus.PUBLISHED
+        article.review_date = review_date
+        article.published_at = timezone.now()
+        article.save(update_fields=["published_version", "status", "review_date", "published_at"])
+        article = Article.objects.with_texts().get(pk=article.pk)
+        search.index_article(article)
+    return article
+
+
+def do_withdraw_article(*, actor: Membership | None, article: Article) -> Article:
+    """Take an article back to draft: readers no longer see it, nor does search."""
+    _require_editor(actor)
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(status=ArticleStatus.DRAFT)
+        article.refresh_from_db()
+        search.remove_article(article.pk)
+    return article
+
+
+def do_mark_due_for_review(*, actor: Membership | None, article: Article) -> Article:
+    """Put a published article on the review list now (e.g. when the law changes)."""
+    _require_editor(actor)
+    if not article.is_readable:
+        raise ValidationError(_("Only a published article can be due for review."))
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(status=ArticleStatus.DUE_FOR_REVIEW)
+        article.refresh_from_db()
+    return article
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    created: list[str]
+    skipped: list[str]
+
+
+def do_load_seed_articles(*, actor: Membership | None = None) -> SeedReport:
+    """Create and publish the shipped articles that do not exist yet (safe to run again).
+
+    An article that already exists is left alone, so an editor's changes survive a reseed.
+    """
+    from schakel.web.knowledge.content import seed_articles
+
+    _require_editor(actor)
+    created, skipped = [], []
+    existing = set(Article.objects.values_list("slug", flat=True))
+    today = timezone.localdate()
+    with transaction.atomic():
+        for seed in seed_articles():
+            if seed.slug in existing:
+                skipped.append(seed.slug)
+                continue
+            result = do_create_article(
+                actor=actor,
+                slug=seed.slug,
+                content=ArticleContent(
+                    title_nl=seed.title_nl,
+                    title_en=seed.title_en,
+                    summary_nl=seed.summary_nl,
+                    summary_en=seed.summary_en,
+                    body_nl=seed.body_nl,
+                    body_en=seed.body_en,
+                ),
+                tags=ArticleTags(seed.forms, seed.roles, seed.target_groups, seed.topics),
+                note=_("Seed content shipped with Schakel"),
+            )
+            review = today + dt.timedelta(days=round(seed.review_months * 30.44))
+            do_publish_article(actor=actor, article=result.article, review_date=review)
+            created.append(seed.slug)
+    return SeedReport(created, skipped)

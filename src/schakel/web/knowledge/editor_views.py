@@ -1,0 +1,176 @@
+"""The editors' side of the knowledge base: write, publish, review and repair links."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from schakel.web.core.acting import require_role
+from schakel.web.knowledge.actions import (
+    EDITOR_ROLES,
+    SaveResult,
+    do_create_article,
+    do_edit_article,
+    do_mark_due_for_review,
+    do_publish_article,
+    do_withdraw_article,
+)
+from schakel.web.knowledge.forms import ArticleForm, PublishForm, default_review_date
+from schakel.web.knowledge.models import Article, ArticleReference
+from schakel.web.organisations.models import Membership
+
+
+def _editable(slug: str) -> Article:
+    article = (
+        Article.objects.with_texts()
+        .prefetch_related("tags", "references")
+        .filter(slug=slug)
+        .first()
+    )
+    if article is None:
+        raise Http404
+    return article
+
+
+def _title(article: Article, language: str) -> str:
+    """The title of the latest version, which is what editors work on."""
+    version = article.current_version
+    return version.title_in(language) if version else article.slug
+
+
+def _report(request: HttpRequest, result: SaveResult) -> None:
+    for warning in result.warnings:
+        messages.warning(request, warning)
+
+
+def _add_errors(form: ArticleForm | PublishForm, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+@require_role(*EDITOR_ROLES)
+def editor_tasks(request: HttpRequest, acting: Membership) -> HttpResponse:
+    """The editors' task list: articles due for review, drafts and unpublished changes."""
+    today = timezone.localdate()
+    language = translation.get_language() or "nl"
+    due = Article.objects.due_for_review(today).with_texts().order_by("review_date", "slug")
+    changes = Article.objects.with_unpublished_changes().with_texts().order_by("slug")
+    context = {
+        "due": [(a, _title(a, language)) for a in due],
+        "changes": [(a, _title(a, language)) for a in changes],
+        "broken_count": ArticleReference.objects.broken().count(),
+        "today": today,
+    }
+    return render(request, "knowledge/tasks.html", context)
+
+
+@require_role(*EDITOR_ROLES)
+def broken_links(request: HttpRequest, acting: Membership) -> HttpResponse:
+    language = translation.get_language() or "nl"
+    rows = [(r, _title(r.source, language)) for r in ArticleReference.objects.broken()]
+    return render(request, "knowledge/broken_links.html", {"rows": rows})
+
+
+@require_role(*EDITOR_ROLES)
+def article_create(request: HttpRequest, acting: Membership) -> HttpResponse:
+    form = ArticleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = do_create_article(
+                actor=acting,
+                slug=form.cleaned_data["slug"],
+                content=form.content(),
+                tags=form.tags(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            _report(request, result)
+            messages.success(request, _("The article was saved as a draft."))
+            return redirect("knowledge-edit", slug=result.article.slug)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "knowledge/edit.html", {"form": form, "article": None}, status=status)
+
+
+@require_role(*EDITOR_ROLES)
+def article_edit(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
+    article = _editable(slug)
+    form = ArticleForm(request.POST or None, article=article)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = do_edit_article(
+                actor=acting,
+                article=article,
+                content=form.content(),
+                tags=form.tags(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            _report(request, result)
+            messages.success(
+                request,
+                _("Saved as version %(number)s.") % {"number": result.version.number},
+            )
+            return redirect("knowledge-edit", slug=article.slug)
+    status = 422 if request.method == "POST" else 200
+    context = {
+        "form": form,
+        "article": article,
+        "publish_form": PublishForm(initial={"review_date": default_review_date()}),
+        "status": article.effective_status(timezone.localdate()),
+        "broken": [r.target_slug for r in ArticleReference.objects.broken().filter(source=article)],
+    }
+    return render(request, "knowledge/edit.html", context, status=status)
+
+
+@require_POST
+@require_role(*EDITOR_ROLES)
+def article_publish(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
+    article = _editable(slug)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            do_publish_article(
+                actor=acting, article=article, review_date=form.cleaned_data["review_date"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The article is published."))
+            return redirect("knowledge-article", slug=article.slug)
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, str(message))
+    return redirect("knowledge-edit", slug=article.slug)
+
+
+@require_POST
+@require_role(*EDITOR_ROLES)
+def article_withdraw(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
+    do_withdraw_article(actor=acting, article=_editable(slug))
+    messages.success(request, _("The article is withdrawn; readers no longer see it."))
+    return redirect("knowledge-edit", slug=slug)
+
+
+@require_POST
+@require_role(*EDITOR_ROLES)
+def article_flag_review(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
+    try:
+        do_mark_due_for_review(actor=acting, article=_editable(slug))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The article is on the review list."))
+    return redirect("knowledge-tasks")

@@ -1,0 +1,149 @@
+"""Reading the knowledge base: every signed-in member reads the published articles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+
+from schakel.web.core.acting import require_role
+from schakel.web.knowledge.actions import EDITOR_ROLES
+from schakel.web.knowledge.forms import FilterForm
+from schakel.web.knowledge.models import Article, ArticleTag, ArticleVersion
+from schakel.web.knowledge.rendering import render_markdown
+from schakel.web.knowledge.search import ranked_article_ids
+from schakel.web.organisations.models import Membership
+
+PAGE_SIZE = 25
+SEARCH_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class ArticleCard:
+    """An article as a list shows it, in the reader's language."""
+
+    article: Article
+    title: str
+    summary: str
+    tags: list[ArticleTag]
+    status: str
+
+
+def card(article: Article, version: ArticleVersion, language: str) -> ArticleCard:
+    return ArticleCard(
+        article=article,
+        title=version.title_in(language),
+        summary=version.summary_in(language),
+        tags=list(article.tags.all()),
+        status=article.effective_status(timezone.localdate()),
+    )
+
+
+def _cards(articles: Any, language: str) -> list[ArticleCard]:
+    return [card(a, a.published_version, language) for a in articles]
+
+
+@require_role()
+def article_index(request: HttpRequest, acting: Membership) -> HttpResponse:
+    """Search and filter published articles; htmx requests get only the results."""
+    form = FilterForm(request.GET or None)
+    language = translation.get_language() or "nl"
+    articles = Article.objects.readable().select_related("published_version")
+    for kind, value in form.tag_filters():
+        articles = articles.tagged(kind, [value])
+    query = form.query()
+    if query:
+        ranked = ranked_article_ids(query, limit=SEARCH_LIMIT)
+        order = {pk: position for position, (pk, _rank) in enumerate(ranked)}
+        found = articles.filter(pk__in=list(order)).prefetch_related("tags")
+        results = sorted(found, key=lambda a: order[a.pk])
+        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        field = "published_version__title_en" if language == "en" else "published_version__title_nl"
+        ordered = articles.prefetch_related("tags").order_by(field, "slug")
+        page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "cards": _cards(page.object_list, language),
+        "may_edit": acting.role in EDITOR_ROLES,
+        "querystring": _querystring(request),
+    }
+    template = "knowledge/index.html#results" if _is_htmx(request) else "knowledge/index.html"
+    return render(request, template, context)
+
+
+def _querystring(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _article_or_404(slug: str, acting: Membership) -> Article:
+    articles = Article.objects.with_texts().prefetch_related("tags")
+    if acting.role not in EDITOR_ROLES:
+        articles = articles.readable()
+    article = articles.filter(slug=slug).first()
+    if article is None:
+        raise Http404
+    return article
+
+
+@require_role()
+def article_detail(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
+    article = _article_or_404(slug, acting)
+    is_editor = acting.role in EDITOR_ROLES
+    version = article.published_version if article.is_readable else article.current_version
+    if version is None:
+        raise Http404
+    return _render_version(request, article, version, is_editor=is_editor)
+
+
+@require_role(*EDITOR_ROLES)
+def version_detail(
+    request: HttpRequest, acting: Membership, slug: str, number: int
+) -> HttpResponse:
+    article = _article_or_404(slug, acting)
+    version = article.versions.select_related("author").filter(number=number).first()
+    if version is None:
+        raise Http404
+    return _render_version(request, article, version, is_editor=True)
+
+
+def _render_version(
+    request: HttpRequest, article: Article, version: ArticleVersion, *, is_editor: bool
+) -> HttpResponse:
+    language = translation.get_language() or "nl"
+    context = {
+        "article": article,
+        "version": version,
+        "title": version.title_in(language),
+        "summary": version.summary_in(language),
+        "body": render_markdown(version.body_in(language)),
+        "shown_in_dutch": language == "en" and not version.body_en,
+        "tags": list(article.tags.all()),
+        "status": article.effective_status(timezone.localdate()),
+        "is_editor": is_editor,
+        "is_published_version": version.pk == article.published_version_id,
+        "is_current_version": version.pk == article.current_version_id,
+    }
+    return render(request, "knowledge/article.html", context)
+
+
+@require_role(*EDITOR_ROLES)
+def article_versions(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
+    article = _article_or_404(slug, acting)
+    versions = article.versions.select_related("author").order_by("-number")
+    return render(
+        request, "knowledge/versions.html", {"article": article, "versions": list(versions)}
+    )
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    """A partial update from htmx (django-htmx sets `request.htmx`)."""
+    return bool(getattr(request, "htmx", False))

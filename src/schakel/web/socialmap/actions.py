@@ -1,0 +1,130 @@
+"""Writing the social map. Services name staff (contact persons), so writes are audited."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from schakel.engine.vocabulary import Role
+from schakel.web.audit.actions import Access, do_record_access, do_record_accesses
+from schakel.web.audit.models import AuditEntry
+from schakel.web.organisations.models import Membership
+from schakel.web.socialmap.models import Service
+
+EDITOR_ROLES = frozenset({Role.CONTENT_EDITOR, Role.ADMINISTRATOR})
+A = AuditEntry.Action
+
+
+@dataclass(frozen=True)
+class ServiceData:
+    name: str
+    kind: str
+    region: str
+    organisation_id: int | None = None
+    description: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    website: str = ""
+    opening_hours: str = ""
+    available_24_7: bool = False
+    forms: list[str] = field(default_factory=list)
+    target_groups: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    contact_person_name: str = ""
+    contact_person_phone: str = ""
+    contact_person_email: str = ""
+    is_active: bool = True
+
+
+def normalise_name(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip()
+
+
+def _require_editor(actor: Membership | None) -> None:
+    if actor is not None and (actor.role not in EDITOR_ROLES or not actor.is_current):
+        raise PermissionDenied("Only editors and administrators change the social map.")
+
+
+def _apply(service: Service, data: ServiceData) -> None:
+    for name, value in asdict(data).items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(service, name, value)
+    service.name = normalise_name(data.name)
+    service.forms = sorted(set(data.forms))
+    service.target_groups = sorted(set(data.target_groups))
+    service.tags = sorted({t.strip().lower() for t in data.tags if t.strip()})
+
+
+def do_create_service(*, actor: Membership | None, data: ServiceData) -> Service:
+    """Add a service; a duplicate (same name in the same region) is refused with a clear error."""
+    _require_editor(actor)
+    service = Service()
+    _apply(service, data)
+    service.full_clean()
+    with transaction.atomic():
+        service.save()
+        do_record_access(
+            actor=actor,
+            action=A.CREATE,
+            object_type="service",
+            object_id=service.pk,
+            purpose="add to the social map",
+        )
+    return service
+
+
+def do_update_service(*, actor: Membership | None, service: Service, data: ServiceData) -> Service:
+    _require_editor(actor)
+    _apply(service, data)
+    service.full_clean()
+    with transaction.atomic():
+        service.save()
+        do_record_access(
+            actor=actor,
+            action=A.UPDATE,
+            object_type="service",
+            object_id=service.pk,
+            purpose="update the social map",
+        )
+    return service
+
+
+def do_seed_social_map(*, regions: Iterable[str], actor: Membership | None = None) -> int:
+    """Fictional services for each region (real numbers only for the national lines).
+
+    Safe to run again: a service that already exists (same name and region) is skipped.
+    Returns how many services were created.
+    """
+    from schakel.web.socialmap.seed import synthetic_services
+
+    _require_editor(actor)
+    wanted = [data for region in regions for data in synthetic_services(region)]
+    existing = {
+        (name.lower(), region)
+        for name, region in Service.objects.filter(
+            region__in={d.region for d in wanted}
+        ).values_list("name", "region")
+    }
+    new = []
+    for data in wanted:
+        service = Service()
+        _apply(service, data)
+        if (service.name.lower(), service.region) in existing:
+            continue
+        service.full_clean(validate_constraints=False)
+        new.append(service)
+    with transaction.atomic():
+        created = Service.objects.bulk_create(new)
+        do_record_accesses(
+            actor=actor,
+            accesses=[
+                Access(A.CREATE, "service", str(s.pk), "synthetic social map") for s in created
+            ],
+        )
+    return len(created)

@@ -1,0 +1,181 @@
+"""Pages of the training register."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from schakel.engine.vocabulary import Role
+from schakel.web.core.acting import require_role
+from schakel.web.organisations.models import Membership
+from schakel.web.training.actions import (
+    do_change_validity,
+    do_register_training,
+    do_register_training_record,
+)
+from schakel.web.training.forms import (
+    CoverageFilterForm,
+    RecordForm,
+    TrainingForm,
+    ValidityForm,
+    add_model_errors,
+)
+from schakel.web.training.models import Training, TrainingRecord
+from schakel.web.training.querysets import (
+    EXPIRY_WARNING_DAYS,
+    OVERSIGHT_ROLES,
+    REGISTER_ROLES,
+    SIGNALLING,
+    coverage,
+    total_coverage,
+)
+
+PAGE_SIZE = 50
+RECORD_READERS = REGISTER_ROLES | {Role.SUPERVISOR}
+
+
+def _with_people(records: QuerySet[TrainingRecord]) -> QuerySet[TrainingRecord]:
+    """Records with the person, the training and the person's organisations, in 2 queries."""
+    memberships = Membership.objects.active().select_related("organisation")
+    return records.select_related("user", "training").prefetch_related(
+        Prefetch("user__memberships", queryset=memberships, to_attr="current_memberships")
+    )
+
+
+@require_role()
+def training_index(request: HttpRequest, acting: Membership) -> HttpResponse:
+    """The catalogue of trainings, and the member's own certificates."""
+    today = timezone.localdate()
+    own = TrainingRecord.objects.filter(user_id=acting.user_id).select_related("training")
+    context = {
+        "trainings": Training.objects.filter(is_active=True).order_by("name"),
+        "own": own,
+        "today": today,
+        "may_register": acting.role in REGISTER_ROLES,
+        "may_oversee": acting.role in OVERSIGHT_ROLES,
+        "may_read_records": acting.role in RECORD_READERS,
+    }
+    return render(request, "training/index.html", context)
+
+
+@require_role(*REGISTER_ROLES)
+def training_create(request: HttpRequest, acting: Membership) -> HttpResponse:
+    form = TrainingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training = do_register_training(actor=acting, **form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            return redirect("training-detail", pk=training.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "training/training_form.html", {"form": form}, status=status)
+
+
+@require_role()
+def training_detail(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
+    training = Training.objects.filter(pk=pk).first()
+    if training is None:
+        raise Http404
+    may_register = acting.role in REGISTER_ROLES
+    form = RecordForm(request.POST or None, training=training)
+    validity_form = ValidityForm(initial={"validity_months": training.validity_months})
+    status = 200
+    if request.method == "POST":
+        if not may_register:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                do_register_training_record(
+                    actor=acting,
+                    user=form.cleaned_data["user"],
+                    training=training,
+                    completed_on=form.cleaned_data["completed_on"],
+                )
+            except ValidationError as error:
+                add_model_errors(form, error)
+                status = 422
+            else:
+                form = RecordForm(training=training)
+        else:
+            status = 422
+    records = _with_people(
+        TrainingRecord.objects.visible_to(acting).filter(training=training)
+    ).order_by("-completed_on", "pk")[:PAGE_SIZE]
+    context = {
+        "training": training,
+        "form": form,
+        "validity_form": validity_form,
+        "records": records if acting.role in RECORD_READERS else [],
+        "may_register": may_register,
+        "may_read_records": acting.role in RECORD_READERS,
+        "today": timezone.localdate(),
+    }
+    template = "training/detail.html#records" if _is_htmx(request) else "training/detail.html"
+    return render(request, template, context, status=status)
+
+
+@require_role(*REGISTER_ROLES)
+def training_validity(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
+    training = Training.objects.filter(pk=pk).first()
+    if training is None:
+        raise Http404
+    form = ValidityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_change_validity(
+                actor=acting,
+                training=training,
+                validity_months=form.cleaned_data["validity_months"],
+            )
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            return redirect("training-detail", pk=training.pk)
+        training.refresh_from_db()
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "training/validity.html", {"training": training, "form": form}, status=status
+    )
+
+
+@require_role(*RECORD_READERS)
+def record_list(request: HttpRequest, acting: Membership) -> HttpResponse:
+    records = _with_people(TrainingRecord.objects.visible_to(acting)).order_by(
+        "-completed_on", "pk"
+    )
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "training/records.html", {"page": page, "today": timezone.localdate()})
+
+
+@require_role(*RECORD_READERS)
+def expiring_list(request: HttpRequest, acting: Membership) -> HttpResponse:
+    records = _with_people(TrainingRecord.objects.visible_to(acting).expiring()).order_by(
+        "expires_on", "pk"
+    )
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "days": EXPIRY_WARNING_DAYS, "today": timezone.localdate()}
+    return render(request, "training/expiring.html", context)
+
+
+@require_role(*OVERSIGHT_ROLES)
+def coverage_view(request: HttpRequest, acting: Membership) -> HttpResponse:
+    """Where signalling training coverage is lowest: organisations and roles, lowest first."""
+    params = request.GET.copy()
+    params.setdefault("region", acting.organisation.region)
+    params.setdefault("topic", SIGNALLING)
+    form = CoverageFilterForm(params)
+    data = form.cleaned_data if form.is_valid() else {"region": "", "role": "", "topic": SIGNALLING}
+    roles = (data["role"],) if data["role"] else (Role.FRONTLINE.value, Role.COORDINATOR.value)
+    rows = coverage(region=data["region"] or None, roles=roles, topic=data["topic"])
+    context = {"form": form, "rows": rows, "total": total_coverage(rows)}
+    return render(request, "training/coverage.html", context)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    """A partial update from htmx (django-htmx sets `request.htmx`)."""
+    return bool(getattr(request, "htmx", False))
