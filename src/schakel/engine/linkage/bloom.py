@@ -1,0 +1,169 @@
+"""Field-level Bloom filters: similar strings stay similar after keyed hashing.
+
+One filter per field, 1024 bits, the padded character bigrams of each token, and k bit positions
+per bigram by double hashing with two keyed HMACs (Schnell, Bachteler and Reiher 2009). No XOR
+folding: it cost F1 0.997 -> 0.980 on FEBRL4. Bit p of a filter is bit p % 8 (least significant
+first) of byte p // 8, so the 128 bytes read as 16 little-endian 64-bit words on every platform.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from schakel.engine.linkage.keys import LinkageKey
+
+FILTER_BITS = 1024
+FILTER_BYTES = FILTER_BITS // 8
+FILTER_WORDS = FILTER_BITS // 64
+DEFAULT_HASHES = 20
+FILTER_TYPE = pa.binary(FILTER_BYTES)
+_CHUNK = 8192
+
+
+def bigrams(tokens: Iterable[str]) -> set[str]:
+    """Bigrams of each token padded with '_' so first and last letters weigh as much as the
+    middle ones; a set per field, so token order does not matter."""
+    grams: set[str] = set()
+    for token in tokens:
+        padded = f"_{token}_"
+        grams.update(padded[index : index + 2] for index in range(len(padded) - 1))
+    return grams
+
+
+class BloomEncoder:
+    """Bloom filters for one group of fields that share keys.
+
+    Given names and family names share a group, so a given name can be compared with a family
+    name (swapped order) and the two filters can be OR-ed into one order-free name filter.
+    """
+
+    def __init__(self, key: LinkageKey, group: str, hashes: int = DEFAULT_HASHES) -> None:
+        if not 1 <= hashes <= 64:
+            raise ValueError("hashes per bigram must be between 1 and 64")
+        self.hashes = hashes
+        self._first = hmac.new(key.derive(f"bloom/{group}/1"), digestmod=hashlib.sha256)
+        self._second = hmac.new(key.derive(f"bloom/{group}/2"), digestmod=hashlib.sha256)
+        self._steps = np.arange(hashes, dtype=np.int64)
+        self._positions: dict[str, np.ndarray] = {}
+        self._token_positions: dict[str, np.ndarray] = {}
+
+    def positions(self, gram: str) -> np.ndarray:
+        """k distinct bit positions: (h1 + i*h2) mod 1024 with h2 odd, so no position repeats."""
+        cached = self._positions.get(gram)
+        if cached is not None:
+            return cached
+        first, second = self._first.copy(), self._second.copy()
+        first.update(gram.encode())
+        second.update(gram.encode())
+        h1 = int.from_bytes(first.digest()[:8], "big") % FILTER_BITS
+        h2 = int.from_bytes(second.digest()[:8], "big") % FILTER_BITS | 1
+        result = (h1 + self._steps * h2) % FILTER_BITS
+        self._positions[gram] = result
+        return result
+
+    def token_positions(self, token: str) -> np.ndarray:
+        """All positions of one token's padded bigrams (tokens repeat far more than values)."""
+        cached = self._token_positions.get(token)
+        if cached is None:
+            grams = bigrams([token])
+            cached = np.concatenate([self.positions(gram) for gram in grams])
+            self._token_positions[token] = cached
+        return cached
+
+    def _encode_unique(self, values: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(values), FILTER_WORDS), dtype=np.uint64)
+        for start in range(0, len(values), _CHUNK):
+            chunk = values[start : start + _CHUNK]
+            rows: list[np.ndarray] = []
+            columns: list[np.ndarray] = []
+            for row, value in enumerate(chunk):
+                tokens = [token for token in value.split(" ") if token]
+                if not tokens:
+                    continue
+                found = np.concatenate([self.token_positions(token) for token in tokens])
+                rows.append(np.full(len(found), row, dtype=np.int64))
+                columns.append(found)
+            bits = np.zeros((len(chunk), FILTER_BITS), dtype=bool)
+            if rows:
+                bits[np.concatenate(rows), np.concatenate(columns)] = True
+            packed = np.packbits(bits, axis=1, bitorder="little")
+            out[start : start + len(chunk)] = packed.view("<u8")
+        return out
+
+    def encode(self, values: Sequence[Sequence[str] | None]) -> tuple[np.ndarray, np.ndarray]:
+        """Filters (n, 16) uint64 for token lists, and which rows have a value at all.
+
+        Each distinct value is hashed once: names repeat, and hashing dominates encoding time.
+        """
+        texts = pd.Series([" ".join(v) if v else None for v in values], dtype=object)
+        codes, uniques = pd.factorize(texts)
+        unique_filters = self._encode_unique(list(uniques))
+        present = codes >= 0
+        out = np.zeros((len(values), FILTER_WORDS), dtype=np.uint64)
+        out[present] = unique_filters[codes[present]]
+        return out, present
+
+
+def filters_to_arrow(filters: np.ndarray, present: np.ndarray) -> pa.Array:
+    """Filters as a fixed-size binary Arrow column (null where the field is missing)."""
+    data = np.ascontiguousarray(filters, dtype="<u8").tobytes()
+    validity = pa.array(present, type=pa.bool_()).buffers()[1]
+    null_count = int(len(present) - np.count_nonzero(present))
+    return pa.FixedSizeBinaryArray.from_buffers(
+        FILTER_TYPE, len(present), [validity, pa.py_buffer(data)], null_count
+    )
+
+
+def filters_from_arrow(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """The (n, 16) uint64 filters and presence mask of a fixed-size binary column."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if column.type != FILTER_TYPE:
+        column = column.cast(FILTER_TYPE)
+    present = column.is_valid().to_numpy(zero_copy_only=False)
+    raw = np.frombuffer(column.buffers()[1], dtype=np.uint8)
+    start = column.offset * FILTER_BYTES
+    data = raw[start : start + len(column) * FILTER_BYTES].view("<u8")
+    filters = data.reshape(len(column), FILTER_WORDS).astype(np.uint64, copy=True)
+    filters[~present] = 0
+    return filters, present
+
+
+def popcounts(filters: np.ndarray) -> np.ndarray:
+    """Set bits per filter."""
+    return np.bitwise_count(filters).sum(axis=1, dtype=np.int32)
+
+
+def dice_sql(
+    left: str,
+    right: str,
+    left_count: str,
+    right_count: str,
+    *,
+    layout: str = "bit",
+    index_base: int = 1,
+) -> str:
+    """SQL for the Dice coefficient of two filter columns.
+
+    layout "bit": DuckDB BIT columns (one popcount of the AND). Layout "int64x16": arrays of 16
+    signed 64-bit integers, the layout for Spark (index_base 0) or DuckDB lists (index_base 1);
+    bit_count of a signed integer counts its two's-complement bits, so results are identical.
+    """
+    if layout == "bit":
+        common = f"bit_count({left} & {right})"
+    elif layout == "int64x16":
+        words = range(index_base, index_base + FILTER_WORDS)
+        common = (
+            "("
+            + " + ".join(f"CAST(bit_count({left}[{w}] & {right}[{w}]) AS INTEGER)" for w in words)
+            + ")"
+        )
+    else:
+        raise ValueError(f"unknown filter layout {layout!r}")
+    return f"(2.0 * {common} / greatest({left_count} + {right_count}, 1))"

@@ -1,0 +1,234 @@
+"""Splink comparisons on encoded columns: Dice levels, keyed exact levels, partial dates, swaps.
+
+Only SQL lives here, so the same model runs wherever the SQL runs: DuckDB with filters as BIT
+(the default), or Spark with filters as 16 64-bit integers (`layout="int64x16"`,
+`index_base=0`). Levels are ordered from most to least specific, as Splink requires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from schakel.engine.linkage import layout
+from schakel.engine.linkage.bloom import dice_sql
+from schakel.engine.linkage.schema import Role
+
+Level = dict[str, Any]
+Comparison = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SqlDialect:
+    """How filters are stored in the engine that runs the comparisons."""
+
+    layout: str = "bit"
+    index_base: int = 1
+
+
+def count_column(filter_column: str) -> str:
+    """Name of the column holding a filter's popcount (precomputed once per record)."""
+    return filter_column.replace("bf_", "pc_", 1)
+
+
+def _dice(left_column: str, right_column: str, dialect: SqlDialect) -> str:
+    return dice_sql(
+        f"{left_column}_l",
+        f"{right_column}_r",
+        f"{count_column(left_column)}_l",
+        f"{count_column(right_column)}_r",
+        layout=dialect.layout,
+        index_base=dialect.index_base,
+    )
+
+
+def _level(sql: str, label: str, *, null: bool = False, tf_column: str | None = None) -> Level:
+    level: Level = {"sql_condition": sql, "label_for_charts": label}
+    if null:
+        level["is_null_level"] = True
+    if tf_column is not None:
+        level["tf_adjustment_column"] = tf_column
+        level["tf_adjustment_weight"] = 1.0
+    return level
+
+
+def _null(*columns: str) -> Level:
+    sql = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
+    return _level(sql, "missing on either side", null=True)
+
+
+# Derived when the records are loaded: given names OR family name (they share hash keys), a
+# filter of all name bigrams in any order.
+FULL_NAME = "bf_full_name"
+
+
+def name_comparison(role: Role, dialect: SqlDialect) -> Comparison:
+    """Given or family name: exact, Dice bands, and a level for the whole name in any order.
+
+    That level fires when all name tokens agree in another order (keyed sorted-token key) or
+    when the order-free full-name filters are similar: registrations swap given and family
+    name, most often for Vietnamese, Chinese, Hungarian and Eritrean names.
+    """
+    column = layout.BLOOM[role]
+    swapped = (
+        f"{layout.BK_NAME_SORTED}_l = {layout.BK_NAME_SORTED}_r"
+        f" OR {_dice(FULL_NAME, FULL_NAME, dialect)} >= 0.8"
+    )
+    return {
+        "output_column_name": role.value,
+        "comparison_description": f"{role.value} (Dice on Bloom filters)",
+        "comparison_levels": [
+            _null(column),
+            _level(f"{column}_l = {column}_r", "identical filters", tf_column=column),
+            _level(f"{_dice(column, column, dialect)} >= 0.85", "Dice >= 0.85"),
+            _level(f"{_dice(column, column, dialect)} >= 0.7", "Dice >= 0.7"),
+            _level(swapped, "whole name similar in any order"),
+            _level(f"{_dice(column, column, dialect)} >= 0.5", "Dice >= 0.5"),
+            _level("ELSE", "all other"),
+        ],
+    }
+
+
+def date_of_birth_comparison(dialect: SqlDialect) -> Comparison:
+    """Partial-date levels: a real full date agreeing is strong, an estimated one is not."""
+    full, swap, estimated = layout.DOB_FULL, layout.DOB_SWAP, layout.DOB_ESTIMATED
+    bloom = layout.BLOOM[Role.DATE_OF_BIRTH]
+    return {
+        "output_column_name": "date_of_birth",
+        "comparison_description": "date of birth (keyed partial dates)",
+        "comparison_levels": [
+            _null(layout.DOB_YEAR),
+            _level(
+                f"{full}_l = {full}_r AND NOT ({estimated}_l OR {estimated}_r)",
+                "same full date",
+            ),
+            _level(f"{full}_l = {full}_r", "same date, estimated or 1 January"),
+            _level(f"{full}_l = {swap}_r", "day and month swapped"),
+            _level(f"{_dice(bloom, bloom, dialect)} >= 0.7", "one digit differs (Dice >= 0.7)"),
+            _level(f"{layout.DOB_YEAR_MONTH}_l = {layout.DOB_YEAR_MONTH}_r", "same year and month"),
+            _level(f"{layout.DOB_YEAR}_l = {layout.DOB_YEAR}_r", "same year"),
+            _level(f"{estimated}_l OR {estimated}_r", "differs, but one is estimated"),
+            _level("ELSE", "all other"),
+        ],
+    }
+
+
+def text_comparison(role: Role, dialect: SqlDialect, bands: tuple[float, ...]) -> Comparison:
+    """Free text such as the place of birth: identical (with a term-frequency adjustment, so a
+    common value says less), then Dice bands."""
+    column = layout.BLOOM[role]
+    levels = [_null(column), _level(f"{column}_l = {column}_r", "identical", tf_column=column)]
+    levels += [
+        _level(f"{_dice(column, column, dialect)} >= {band}", f"Dice >= {band}") for band in bands
+    ]
+    return {
+        "output_column_name": role.value,
+        "comparison_description": f"{role.value} (Dice on Bloom filters)",
+        "comparison_levels": [*levels, _level("ELSE", "all other")],
+    }
+
+
+def residence_comparison(present: Collection[Role], dialect: SqlDialect) -> Comparison:
+    """Address, locality and postcode as one comparison: they are one fact (where someone
+    lived), and as separate comparisons a shared address would count three times. Shelters and
+    shared housing make that fact weak for this population; an identical address also gets a
+    term-frequency adjustment, so an address shared by many says less."""
+    address, locality = layout.BLOOM[Role.ADDRESS], layout.BLOOM[Role.LOCALITY]
+    postcode = layout.EXACT[Role.POSTCODE]
+    has_address, has_town, has_postcode = (
+        role in present for role in (Role.ADDRESS, Role.LOCALITY, Role.POSTCODE)
+    )
+    columns = [
+        c
+        for c, ok in ((address, has_address), (locality, has_town), (postcode, has_postcode))
+        if ok
+    ]
+    both = " OR ".join(f"({c}_l IS NOT NULL AND {c}_r IS NOT NULL)" for c in columns)
+    area_parts = []
+    if has_postcode:
+        area_parts.append(f"{postcode}_l = {postcode}_r")
+    if has_town:
+        area_parts.append(f"{_dice(locality, locality, dialect)} >= 0.85")
+    same_area = " OR ".join(area_parts) or "FALSE"
+    levels = [_level(f"NOT ({both})", "no residence on both sides", null=True)]
+    if has_address:
+        address_dice = _dice(address, address, dialect)
+        levels += [
+            _level(f"{address}_l = {address}_r", "identical address", tf_column=address),
+            _level(f"{address_dice} >= 0.8 AND ({same_area})", "similar address, same area"),
+            _level(f"{address_dice} >= 0.7", "similar address"),
+        ]
+    if area_parts:
+        levels.append(_level(same_area, "same postcode or locality"))
+    return {
+        "output_column_name": "residence",
+        "comparison_description": "address, locality and postcode (Dice and keyed tokens)",
+        "comparison_levels": [*levels, _level("ELSE", "all other")],
+    }
+
+
+def exact_comparison(role: Role, *, term_frequencies: bool = False) -> Comparison:
+    column = layout.EXACT[role]
+    tf_column = column if term_frequencies else None
+    return {
+        "output_column_name": role.value,
+        "comparison_description": f"{role.value} (keyed token)",
+        "comparison_levels": [
+            _null(column),
+            _level(f"{column}_l = {column}_r", "same", tf_column=tf_column),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def identifier_comparison(roles: Collection[Role]) -> Comparison:
+    """BSN, V-number and passport as one comparison: any agreeing identifier is near-proof,
+    a different one is strong evidence against, and they are not independent evidence."""
+    columns = [layout.EXACT[role] for role in roles]
+    both = " OR ".join(f"({c}_l IS NOT NULL AND {c}_r IS NOT NULL)" for c in columns)
+    agree = " OR ".join(f"{c}_l = {c}_r" for c in columns)
+    return {
+        "output_column_name": "identifiers",
+        "comparison_description": "BSN, V-number, passport (keyed tokens)",
+        "comparison_levels": [
+            _level(f"NOT ({both})", "no identifier on both sides", null=True),
+            _level(agree, "an identifier agrees"),
+            _level("ELSE", "identifiers differ"),
+        ],
+    }
+
+
+def build_comparisons(
+    present: set[Role], dialect: SqlDialect, *, combined_residence: bool = False
+) -> list[Comparison]:
+    """Comparisons for the roles that have values on both sides (others would not train).
+
+    Address, locality and postcode are separate comparisons by default: on FEBRL4 that gives
+    F1 0.999 against 0.983 combined, and on the victim-like set 0.86 against 0.84. Combined
+    (`residence_comparison`) is more cautious where many unrelated people share addresses.
+    """
+    out: list[Comparison] = []
+    for role in (Role.GIVEN_NAMES, Role.FAMILY_NAME):
+        if role in present:
+            out.append(name_comparison(role, dialect))
+    if Role.DATE_OF_BIRTH in present:
+        out.append(date_of_birth_comparison(dialect))
+    for role in (Role.SEX, Role.NATIONALITY):
+        if role in present:
+            out.append(exact_comparison(role))
+    if Role.PLACE_OF_BIRTH in present:
+        out.append(text_comparison(Role.PLACE_OF_BIRTH, dialect, (0.85, 0.65)))
+    if combined_residence and present & {Role.ADDRESS, Role.LOCALITY, Role.POSTCODE}:
+        out.append(residence_comparison(present, dialect))
+    elif not combined_residence:
+        bands = {Role.ADDRESS: (0.85, 0.7, 0.55), Role.LOCALITY: (0.85, 0.65)}
+        out += [text_comparison(r, dialect, b) for r, b in bands.items() if r in present]
+        if Role.POSTCODE in present:
+            out.append(exact_comparison(Role.POSTCODE, term_frequencies=True))
+    if Role.PHONE in present:
+        out.append(exact_comparison(Role.PHONE))
+    identifiers = [r for r in (Role.BSN, Role.V_NUMBER, Role.PASSPORT) if r in present]
+    if identifiers:
+        out.append(identifier_comparison(identifiers))
+    return out

@@ -1,0 +1,276 @@
+"""Encoding at the source: an extract in, a keyed table for the linker out.
+
+    report = encode_file("clients.csv", load_schema("schema.toml"), "clients.parquet",
+                         key=load_key("linkage.key"), decoy_fraction=0.25,
+                         decoys_out="clients.decoys.txt")
+
+The key is read by the caller and never written. Decoy ids go to a separate file that stays at
+the source: after linking, the source drops every link that involves one of them.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from schakel.engine.linkage import layout
+from schakel.engine.linkage import normalise as norm
+from schakel.engine.linkage.bloom import BloomEncoder, filters_to_arrow
+from schakel.engine.linkage.dates import PartialDate
+from schakel.engine.linkage.files import (
+    LinkageFileError,
+    ProgressCallback,
+    atomic_path,
+    file_kind,
+    read_extract,
+    write_table,
+)
+from schakel.engine.linkage.keys import LinkageKey, Tokeniser, record_tokens
+from schakel.engine.linkage.records import (
+    ExtractError,
+    NormalisedRecords,
+    Tokens,
+    make_decoys,
+    normalise_frame,
+)
+from schakel.engine.linkage.schema import EncodingSchema, Role
+
+CHUNK_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class EncodeReport:
+    """What an encoding run did; safe to log (no values, no key)."""
+
+    records: int
+    decoys: int
+    key_id: str
+    encoding: str
+    unreadable_dates: int
+    seconds: float
+    decoy_ids: tuple[str, ...] = ()
+
+    @property
+    def records_per_second(self) -> float:
+        return self.records / self.seconds if self.seconds > 0 else float("inf")
+
+
+class _Encoders:
+    """Keyed encoders for one run; their caches hold derived positions, never clear text."""
+
+    def __init__(self, key: LinkageKey, schema: EncodingSchema) -> None:
+        self.tokens = Tokeniser(key)
+        self.bloom = {
+            Role.GIVEN_NAMES: BloomEncoder(key, "name", schema.hashes(Role.GIVEN_NAMES)),
+            Role.FAMILY_NAME: BloomEncoder(key, "name", schema.hashes(Role.FAMILY_NAME)),
+            **{
+                role: BloomEncoder(key, role.value, schema.hashes(role))
+                for role in (Role.DATE_OF_BIRTH, Role.PLACE_OF_BIRTH, Role.ADDRESS, Role.LOCALITY)
+            },
+        }
+
+
+def _date_keys(dob: list[PartialDate | None]) -> dict[str, list[str | None]]:
+    """Keyed-date inputs: full date, day/month swapped, year-month, year, blocking date."""
+    keys: dict[str, list[str | None]] = {name: [] for name in (*layout.DOB_TOKENS, layout.BK_DOB)}
+    for date in dob:
+        full = swap = year_month = year = None
+        if date is not None:
+            year = str(date.year)
+            if date.month is not None:
+                year_month = f"{date.year}-{date.month}"
+                if date.day is not None:
+                    full = f"{date.year}-{date.month}-{date.day}"
+                    if date.day <= 12 and date.day != date.month:
+                        swap = f"{date.year}-{date.day}-{date.month}"
+        keys[layout.DOB_FULL].append(full)
+        keys[layout.DOB_SWAP].append(swap)
+        keys[layout.DOB_YEAR_MONTH].append(year_month)
+        keys[layout.DOB_YEAR].append(year)
+        keys[layout.BK_DOB].append(full if date is not None and not date.estimated else None)
+    return keys
+
+
+def _sound(tokens: Tokens) -> str | None:
+    return norm.soundex(tokens[0]) if tokens else None
+
+
+def _blocking_keys(records: NormalisedRecords) -> dict[str, list[str | None]]:
+    sorted_names, given_year, family_year, name_sound = [], [], [], []
+    postcode_given, postcode_family = [], []
+    for given, family, dob, postcode in zip(
+        records.given, records.family, records.dob, records.postcode, strict=True
+    ):
+        given_code, family_code = _sound(given), _sound(family)
+        year = str(dob.year) if dob else None
+        sorted_names.append(norm.sorted_name_key(given, family))
+        given_year.append(f"{given_code} {year}" if given_code and year else None)
+        family_year.append(f"{family_code} {year}" if family_code and year else None)
+        codes = sorted(c for c in (given_code, family_code) if c)
+        name_sound.append(" ".join(codes) if len(codes) == 2 else None)
+        postcode_given.append(f"{postcode} {given_code}" if postcode and given_code else None)
+        postcode_family.append(f"{postcode} {family_code}" if postcode and family_code else None)
+    return {
+        layout.BK_NAME_SORTED: sorted_names,
+        layout.BK_GIVEN_YEAR: given_year,
+        layout.BK_FAMILY_YEAR: family_year,
+        layout.BK_NAME_SOUND: name_sound,
+        layout.BK_POSTCODE_GIVEN: postcode_given,
+        layout.BK_POSTCODE_FAMILY: postcode_family,
+    }
+
+
+def _record_ids(key: LinkageKey, source_ids: list[str | None]) -> list[str]:
+    """Keyed ids for real records, random ids of the same shape for decoys."""
+    real = record_tokens(key, [value for value in source_ids if value is not None])
+    found = iter(real)
+    return [next(found) if value is not None else secrets.token_hex(8) for value in source_ids]
+
+
+def encode_records(
+    records: NormalisedRecords, key: LinkageKey, schema: EncodingSchema, encoders: _Encoders
+) -> pa.Table:
+    """Keyed encoding of normalised records, in the layout of `layout.arrow_schema()`."""
+    count = len(records)
+    columns: dict[str, pa.Array] = {
+        layout.RECORD_ID: pa.array(_record_ids(key, records.source_ids), pa.string()),
+        layout.KEY_ID: pa.array([key.key_id] * count, pa.string()),
+        layout.ENCODING_COLUMN: pa.array([schema.fingerprint] * count, pa.string()),
+    }
+    token_lists: dict[Role, Sequence[Tokens]] = {
+        Role.GIVEN_NAMES: records.given,
+        Role.FAMILY_NAME: records.family,
+        Role.DATE_OF_BIRTH: [(d.digits,) if d else () for d in records.dob],
+        Role.PLACE_OF_BIRTH: records.place_of_birth,
+        Role.ADDRESS: records.address,
+        Role.LOCALITY: records.locality,
+    }
+    for role, token_list in token_lists.items():
+        filters, present = encoders.bloom[role].encode(token_list)
+        columns[layout.BLOOM[role]] = filters_to_arrow(filters, present)
+    plain: dict[str, list[str | None]] = {
+        **_date_keys(records.dob),
+        **_blocking_keys(records),
+        **{column: getattr(records, role.value) for role, column in layout.EXACT.items()},
+    }
+    for column, values in plain.items():
+        # A swapped date must produce the token of the same date written the right way round,
+        # and the date blocking key the token of the full date.
+        purpose = layout.DOB_FULL if column in (layout.DOB_SWAP, layout.BK_DOB) else column
+        columns[column] = pa.array(encoders.tokens.tokens(purpose, values))
+    estimated = [None if d is None else d.estimated for d in records.dob]
+    columns[layout.DOB_ESTIMATED] = pa.array(estimated, pa.bool_())
+    schema_arrow = layout.arrow_schema()
+    return pa.table([columns[field.name] for field in schema_arrow], schema=schema_arrow)
+
+
+def _check_extract(frame: pd.DataFrame, schema: EncodingSchema, name: str) -> None:
+    """Refuse an extract before any work: missing columns, missing or duplicate ids."""
+    missing = [column for column in schema.source_columns() if column not in frame.columns]
+    if missing:
+        roles = [
+            f"{column!r} ({'id' if column == schema.id_column else _role_of(schema, column)})"
+            for column in missing
+        ]
+        raise ExtractError(
+            f"{name}: the schema names columns the extract lacks: {', '.join(roles)}."
+        )
+    ids = frame[schema.id_column]
+    if ids.isna().any():
+        row = int(np.flatnonzero(ids.isna().to_numpy())[0]) + 1
+        raise ExtractError(f"{name}: column {schema.id_column!r}, row {row}: the id is missing.")
+    duplicated = ids.astype(str).duplicated(keep=False).to_numpy()
+    if duplicated.any():
+        rows = [str(r + 1) for r in np.flatnonzero(duplicated)[:5]]
+        raise ExtractError(
+            f"{name}: column {schema.id_column!r} has duplicate ids (rows {', '.join(rows)})."
+        )
+
+
+def _role_of(schema: EncodingSchema, column: str) -> str:
+    return ", ".join(role.value for role, names in schema.roles.items() if column in names)
+
+
+def encode_frame(
+    frame: pd.DataFrame,
+    schema: EncodingSchema,
+    key: LinkageKey,
+    *,
+    decoy_fraction: float = 0.0,
+    progress: ProgressCallback | None = None,
+    name: str = "extract",
+) -> tuple[pa.Table, EncodeReport]:
+    """Encode an extract held in memory; rows are returned sorted by their keyed id, which
+    hides the source's order and where the decoys are."""
+    if not 0.0 <= decoy_fraction <= 1.0:
+        raise ValueError("decoy_fraction must be between 0 and 1")
+    if frame.empty:
+        raise ExtractError(f"{name} has no records.")
+    _check_extract(frame, schema, name)
+    began = time.perf_counter()
+    encoders = _Encoders(key, schema)
+    parts, decoy_ids, unreadable = [], [], 0
+    for start in range(0, len(frame), CHUNK_ROWS):
+        chunk = frame.iloc[start : start + CHUNK_ROWS]
+        records, dropped = normalise_frame(chunk, schema, first_row=start + 1)
+        unreadable += dropped
+        decoys = make_decoys(records, round(decoy_fraction * len(records)))
+        encoded = encode_records(records.concat(decoys), key, schema, encoders)
+        decoy_ids.extend(encoded[layout.RECORD_ID].to_pylist()[len(records) :])
+        parts.append(encoded)
+        if progress is not None:
+            progress(min(start + CHUNK_ROWS, len(frame)), len(frame))
+    table = pa.concat_tables(parts).sort_by(layout.RECORD_ID)
+    report = EncodeReport(
+        records=len(frame),
+        decoys=len(decoy_ids),
+        key_id=key.key_id,
+        encoding=schema.fingerprint,
+        unreadable_dates=unreadable,
+        seconds=time.perf_counter() - began,
+        decoy_ids=tuple(sorted(decoy_ids)),
+    )
+    return table, report
+
+
+def encode_file(
+    input_path: str | Path,
+    schema: EncodingSchema,
+    out_path: str | Path,
+    *,
+    key: LinkageKey,
+    decoy_fraction: float = 0.0,
+    decoys_out: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> EncodeReport:
+    """Encode a CSV or Parquet extract into a CSV or Parquet file for the linker.
+
+    Problems are reported before any output exists; the output appears only when complete.
+    """
+    file_kind(out_path)
+    if decoy_fraction > 0 and decoys_out is None:
+        raise LinkageFileError(
+            "Decoys need decoys_out: without their ids the source cannot remove them later."
+        )
+    frame = read_extract(input_path)
+    table, report = encode_frame(
+        frame,
+        schema,
+        key,
+        decoy_fraction=decoy_fraction,
+        progress=progress,
+        name=str(input_path),
+    )
+    metadata = {"schakel.key_id": report.key_id, "schakel.encoding": report.encoding}
+    if decoys_out is not None:
+        with atomic_path(decoys_out) as temporary:
+            temporary.write_text("".join(f"{i}\n" for i in report.decoy_ids), encoding="utf-8")
+    write_table(table, out_path, metadata)
+    return report

@@ -1,0 +1,178 @@
+"""The encoding schema: which columns of a source extract play which role.
+
+Each organisation's extract has its own column names; the schema maps them to roles once, in a
+small versioned TOML or JSON file kept with the extract job, for example:
+
+    schema_version = 1
+    id = "client_number"
+    date_order = "dmy"
+
+    [roles]
+    given_names = "first_names"
+    family_name = ["prefix", "surname"]      # several columns are joined with a space
+    date_of_birth = "birth_date"
+    date_of_birth_estimated = "birth_date_estimated"
+    bsn = "bsn"
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, cast
+
+from schakel.engine.linkage.bloom import DEFAULT_HASHES
+from schakel.engine.linkage.dates import DateOrder
+
+SCHEMA_VERSION = 1
+
+
+class Role(StrEnum):
+    """What a column means for linkage; the encoder treats each role its own way."""
+
+    GIVEN_NAMES = "given_names"
+    FAMILY_NAME = "family_name"
+    DATE_OF_BIRTH = "date_of_birth"
+    DATE_OF_BIRTH_ESTIMATED = "date_of_birth_estimated"
+    SEX = "sex"
+    NATIONALITY = "nationality"
+    PLACE_OF_BIRTH = "place_of_birth"
+    BSN = "bsn"
+    V_NUMBER = "v_number"
+    PASSPORT = "passport"
+    PHONE = "phone"
+    POSTCODE = "postcode"
+    ADDRESS = "address"
+    LOCALITY = "locality"
+
+
+BLOOM_ROLES = (
+    Role.GIVEN_NAMES,
+    Role.FAMILY_NAME,
+    Role.DATE_OF_BIRTH,
+    Role.PLACE_OF_BIRTH,
+    Role.ADDRESS,
+    Role.LOCALITY,
+)
+IDENTIFIER_ROLES = (Role.BSN, Role.V_NUMBER, Role.PASSPORT)
+
+
+class SchemaError(ValueError):
+    """The schema file is malformed or names something that does not exist."""
+
+
+@dataclass(frozen=True)
+class EncodingSchema:
+    """Column mapping and encoding options for one source extract."""
+
+    id_column: str
+    roles: Mapping[Role, tuple[str, ...]]
+    date_order: DateOrder = "auto"
+    bloom_hashes: Mapping[Role, int] = field(default_factory=dict)
+    bad_dates: str = "error"
+    version: int = SCHEMA_VERSION
+
+    def __post_init__(self) -> None:
+        if self.version != SCHEMA_VERSION:
+            raise SchemaError(
+                f"Schema version {self.version} is not supported; this Schakel reads version "
+                f"{SCHEMA_VERSION}."
+            )
+        if self.date_order not in ("auto", "ymd", "dmy", "mdy"):
+            raise SchemaError("date_order must be one of auto, ymd, dmy, mdy.")
+        if self.bad_dates not in ("error", "missing"):
+            raise SchemaError("bad_dates must be 'error' or 'missing'.")
+        if not any(role in self.roles for role in (Role.GIVEN_NAMES, Role.FAMILY_NAME)):
+            raise SchemaError("Map at least one of the roles given_names and family_name.")
+        for role, hashes in self.bloom_hashes.items():
+            if role not in BLOOM_ROLES or not 1 <= hashes <= 64:
+                raise SchemaError(f"bloom_hashes for {role}: a Bloom role and 1 to 64 hashes.")
+
+    def hashes(self, role: Role) -> int:
+        return self.bloom_hashes.get(role, DEFAULT_HASHES)
+
+    def source_columns(self) -> list[str]:
+        """Every column the extract must have, id first."""
+        columns = [self.id_column]
+        for names in self.roles.values():
+            columns.extend(name for name in names if name not in columns)
+        return columns
+
+    @property
+    def fingerprint(self) -> str:
+        """The encoding parameters both files of a linkage must share (not the column names)."""
+        hashes = ",".join(f"{role.value}:{self.hashes(role)}" for role in BLOOM_ROLES)
+        return f"schakel-pprl/1 bits=1024 k={hashes}"
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> EncodingSchema:
+        """Build from the parsed TOML or JSON document; errors name the offending key."""
+        known = {"schema_version", "id", "roles", "date_order", "bloom_hashes", "bad_dates"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise SchemaError(f"Unknown schema keys: {', '.join(unknown)}.")
+        if not isinstance(data.get("id"), str) or not data["id"]:
+            raise SchemaError("The schema needs 'id': the column with each record's own id.")
+        return cls(
+            id_column=data["id"],
+            roles=_roles(data.get("roles")),
+            date_order=cast(DateOrder, data.get("date_order", "auto")),
+            bloom_hashes={_role(k): int(v) for k, v in dict(data.get("bloom_hashes", {})).items()},
+            bad_dates=str(data.get("bad_dates", "error")),
+            version=int(data.get("schema_version", 0)),
+        )
+
+    def to_mapping(self) -> dict[str, Any]:
+        return {
+            "schema_version": self.version,
+            "id": self.id_column,
+            "date_order": self.date_order,
+            "bad_dates": self.bad_dates,
+            "roles": {role.value: list(columns) for role, columns in self.roles.items()},
+            "bloom_hashes": {role.value: hashes for role, hashes in self.bloom_hashes.items()},
+        }
+
+
+def _role(name: str) -> Role:
+    try:
+        return Role(name)
+    except ValueError:
+        allowed = ", ".join(role.value for role in Role)
+        raise SchemaError(f"Unknown role {name!r}; the roles are: {allowed}.") from None
+
+
+def _roles(data: object) -> dict[Role, tuple[str, ...]]:
+    if not isinstance(data, Mapping) or not data:
+        raise SchemaError("The schema needs a 'roles' table mapping roles to column names.")
+    roles: dict[Role, tuple[str, ...]] = {}
+    for name, columns in data.items():
+        role = _role(str(name))
+        names = (columns,) if isinstance(columns, str) else tuple(columns)
+        if not names or not all(isinstance(c, str) and c for c in names):
+            raise SchemaError(f"Role {name!r}: give a column name or a list of column names.")
+        roles[role] = names
+    return roles
+
+
+def load_schema(path: str | Path) -> EncodingSchema:
+    """Read a schema from a .toml or .json file."""
+    schema_path = Path(path)
+    if not schema_path.is_file():
+        raise SchemaError(f"The schema file {schema_path} does not exist.")
+    text = schema_path.read_text(encoding="utf-8")
+    try:
+        if schema_path.suffix.lower() == ".toml":
+            data: Any = tomllib.loads(text)
+        elif schema_path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            raise SchemaError(f"Schema {schema_path}: use a .toml or .json file.")
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
+        raise SchemaError(f"Schema {schema_path} is not valid: {error}") from None
+    if not isinstance(data, Mapping):
+        raise SchemaError(f"Schema {schema_path}: expected a table at the top level.")
+    return EncodingSchema.from_mapping(data)

@@ -1,0 +1,327 @@
+"""Scoring candidate pairs with a Fellegi-Sunter model in Splink 5 on DuckDB.
+
+Training needs no labels: u from random record pairs, m by expectation maximisation on two
+blocked samples (same full date of birth; same sorted name tokens), each estimating the
+comparisons its blocking rule does not use. Where an exact identifier (BSN, V-number, passport)
+agrees, those pairs can serve as labels for m as well. Prediction scores exactly the candidate
+pairs we generated natively (registered as blocked pairs), not pairs Splink would block itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from copy import deepcopy
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from splink import DuckDBAPI, Linker, SettingsCreator
+from splink.internals.exceptions import EMTrainingException
+
+from schakel.engine.linkage import layout
+from schakel.engine.linkage.bloom import filters_to_arrow
+from schakel.engine.linkage.candidates import CandidatePairs, combined_filters
+from schakel.engine.linkage.comparisons import (
+    FULL_NAME,
+    SqlDialect,
+    build_comparisons,
+    count_column,
+)
+from schakel.engine.linkage.files import token_array
+from schakel.engine.linkage.schema import IDENTIFIER_ROLES, Role
+
+SOURCE = "source_dataset"
+LEFT, RIGHT = "left", "right"
+EM_RULES = (
+    f"l.{layout.DOB_FULL} = r.{layout.DOB_FULL}",
+    f"l.{layout.BK_NAME_SORTED} = r.{layout.BK_NAME_SORTED}",
+)
+# Exact agreement on full date and all name tokens: rare between different people.
+DETERMINISTIC_RULES = (
+    f"l.{layout.DOB_FULL} = r.{layout.DOB_FULL}"
+    f" AND l.{layout.BK_NAME_SORTED} = r.{layout.BK_NAME_SORTED}",
+)
+
+
+class ModelTrainingError(ValueError):
+    """The files are too small or too unlike each other to train the model."""
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    """Training settings. `recall_of_exact_rule` is the share of true pairs assumed to agree
+    exactly on date of birth and names; it sets the prior match probability."""
+
+    u_max_pairs: float = 5e5
+    seed: int = 2024
+    em_rules: tuple[str, ...] = EM_RULES
+    recall_of_exact_rule: float = 0.6
+    identifier_labels: bool = True
+    min_identifier_labels: int = 50
+    recalibrate_prior: bool = True
+    combined_residence: bool = False
+    log_level: int = logging.WARNING
+
+
+@dataclass(frozen=True)
+class TrainingReport:
+    """How the model was trained, and the trained model (a Splink settings dict)."""
+
+    probability_two_random_records_match: float
+    identifier_label_pairs: int
+    comparisons: tuple[str, ...]
+    model: dict[str, Any] = field(repr=False)
+
+
+def _present_roles(tables: list[pa.Table]) -> set[Role]:
+    """Roles with at least one value in every table: others cannot be compared or trained."""
+    checks = {role: column for role, column in layout.BLOOM.items()}
+    checks |= {role: column for role, column in layout.EXACT.items()}
+    checks[Role.DATE_OF_BIRTH] = layout.DOB_YEAR
+    return {
+        role
+        for role, column in checks.items()
+        if all(table[column].null_count < table.num_rows for table in tables)
+    }
+
+
+def _with_full_name(table: pa.Table) -> pa.Table:
+    names, present = combined_filters(table, (Role.GIVEN_NAMES, Role.FAMILY_NAME))
+    return table.append_column(FULL_NAME, filters_to_arrow(names, present))
+
+
+def _create_records_table(
+    con: duckdb.DuckDBPyConnection, table: pa.Table, name: str, source: str
+) -> None:
+    """A DuckDB table with filters as BIT plus their popcounts, tokens as BIGINT."""
+    con.register(f"{name}_arrow", _with_full_name(table))
+    selects = [f"'{source}' AS {SOURCE}", layout.RECORD_ID]
+    for column in [*layout.BLOOM.values(), FULL_NAME]:
+        selects.append(f"{column}::BLOB::BIT AS {column}")
+        selects.append(f"bit_count({column}::BLOB::BIT) AS {count_column(column)}")
+    selects += [*layout.TOKEN_COLUMNS, layout.DOB_ESTIMATED]
+    # Only our own column and table names go into this SQL, never data.
+    con.execute(f"CREATE TABLE {name} AS SELECT {', '.join(selects)} FROM {name}_arrow")  # noqa: S608
+    con.unregister(f"{name}_arrow")
+
+
+class SplinkScorer:
+    """A Splink linker over one encoded table (deduplicate) or two (link)."""
+
+    def __init__(
+        self, left: pa.Table, right: pa.Table | None = None, options: ModelOptions | None = None
+    ) -> None:
+        self.options = options or ModelOptions()
+        self.dedupe = right is None
+        tables = [left] if right is None else [left, right]
+        self._ids = [table[layout.RECORD_ID].to_pylist() for table in tables]
+        self._tables = tables
+        self.connection = duckdb.connect()
+        self.db_api = DuckDBAPI(self.connection)
+        names = [LEFT] if self.dedupe else [LEFT, RIGHT]
+        for table, name in zip(tables, names, strict=True):
+            _create_records_table(self.connection, table, f"records_{name}", name)
+        self._inputs = [
+            self.db_api.register(f"records_{name}", table_name=f"input_{name}") for name in names
+        ]
+        self.present = _present_roles(tables)
+        comparisons: list[Any] = list(
+            build_comparisons(
+                self.present, SqlDialect(), combined_residence=self.options.combined_residence
+            )
+        )
+        self.settings = SettingsCreator(
+            link_type="dedupe_only" if self.dedupe else "link_only",
+            comparisons=comparisons,
+            blocking_rules_to_generate_predictions=[],
+            unique_id_column_name=layout.RECORD_ID,
+            source_dataset_column_name=SOURCE,
+            retain_matching_columns=False,
+            retain_intermediate_calculation_columns=False,
+        )
+        self.linker = self._new_linker(self.settings)
+        self.prior: float | None = None
+
+    def _new_linker(self, settings: SettingsCreator | dict[str, Any]) -> Linker:
+        inputs = self._inputs[0] if self.dedupe else self._inputs
+        return Linker(inputs, settings, log_level=self.options.log_level)
+
+    def _estimate_prior(self) -> None:
+        """Prior from the exact rule; if the rule finds nothing (tiny files), assume one in ten
+        records of the smaller file has a match, and let recalibration correct it later."""
+        self.linker.training.estimate_probability_two_random_records_match(
+            list(DETERMINISTIC_RULES), recall=self.options.recall_of_exact_rule
+        )
+        model = self.linker.misc.save_model_to_json()
+        if model["probability_two_random_records_match"] <= 0:
+            smaller = min(table.num_rows for table in self._tables)
+            model["probability_two_random_records_match"] = max(
+                0.1 * smaller / self.possible_pairs(), 1e-9
+            )
+            self.linker = self._new_linker(model)
+
+    def train(self, candidates: CandidatePairs | None = None) -> TrainingReport:
+        """Unsupervised training, then m from identifier-agreeing pairs if there are enough."""
+        options = self.options
+        self._estimate_prior()
+        training = self.linker.training
+        training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=options.seed)
+        trained = []
+        for rule in options.em_rules:
+            try:
+                training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True
+                )
+            except EMTrainingException:
+                continue
+            trained.append(rule)
+        if not trained:
+            raise ModelTrainingError(
+                "Too few similar records to train the linkage model without labels: no pair "
+                "agrees on a full date of birth or on all name tokens. Link larger files."
+            )
+        labels = 0
+        if options.identifier_labels and candidates is not None:
+            labels = self._train_on_identifier_labels(candidates)
+        model = self.linker.misc.save_model_to_json()
+        return TrainingReport(
+            probability_two_random_records_match=float(
+                model["probability_two_random_records_match"]
+            ),
+            identifier_label_pairs=labels,
+            comparisons=tuple(c["output_column_name"] for c in model["comparisons"]),
+            model=model,
+        )
+
+    def _identifier_label_pairs(self, candidates: CandidatePairs) -> pd.DataFrame:
+        right = self._tables[0] if self.dedupe else self._tables[1]
+        agree = np.zeros(len(candidates), dtype=bool)
+        for role in IDENTIFIER_ROLES:
+            left_values, left_has = token_array(self._tables[0], layout.EXACT[role])
+            right_values, right_has = token_array(right, layout.EXACT[role])
+            li, ri = candidates.left, candidates.right
+            agree |= left_has[li] & right_has[ri] & (left_values[li] == right_values[ri])
+        return self._pairs_frame(candidates.left[agree], candidates.right[agree])
+
+    def _train_on_identifier_labels(self, candidates: CandidatePairs) -> int:
+        """m from pairs that share an identifier; the identifier comparison keeps its EM
+        values, since the labels agree on it by construction."""
+        pairs = self._identifier_label_pairs(candidates)
+        if len(pairs) < self.options.min_identifier_labels:
+            return 0
+        labels = pd.DataFrame(
+            {
+                f"{SOURCE}_l": pairs["source_l"],
+                f"{layout.RECORD_ID}_l": pairs["id_l"],
+                f"{SOURCE}_r": pairs["source_r"],
+                f"{layout.RECORD_ID}_r": pairs["id_r"],
+            }
+        )
+        before = self.linker.misc.save_model_to_json()
+        registered = self.db_api.register(labels, table_name="identifier_labels")
+        self.linker.training.estimate_m_from_pairwise_labels(registered)
+        after = deepcopy(self.linker.misc.save_model_to_json())
+        for index, comparison in enumerate(after["comparisons"]):
+            if comparison["output_column_name"] == "identifiers":
+                after["comparisons"][index] = before["comparisons"][index]
+        self.linker = self._new_linker(after)
+        return len(labels)
+
+    def _pairs_frame(self, left_rows: np.ndarray, right_rows: np.ndarray) -> pd.DataFrame:
+        """Pairs by record id; when deduplicating the lower id goes left, as Splink expects."""
+        left_ids = np.asarray(self._ids[0], dtype=object)[left_rows]
+        right_ids = np.asarray(self._ids[0 if self.dedupe else 1], dtype=object)[right_rows]
+        if self.dedupe:
+            swap = left_ids > right_ids
+            left_ids, right_ids = (
+                np.where(swap, right_ids, left_ids),
+                np.where(swap, left_ids, right_ids),
+            )
+        return pd.DataFrame(
+            {
+                "source_l": LEFT,
+                "id_l": left_ids,
+                "source_r": LEFT if self.dedupe else RIGHT,
+                "id_r": right_ids,
+            }
+        )
+
+    def _predict(self, left_rows: np.ndarray, right_rows: np.ndarray, name: str) -> str:
+        """Score the given pairs; returns the name of a DuckDB table with positions added."""
+        pairs = self._pairs_frame(left_rows, right_rows)
+        if self.dedupe:
+            join_l, join_r = pairs["id_l"], pairs["id_r"]
+        else:
+            join_l = pairs["source_l"] + "-__-" + pairs["id_l"]
+            join_r = pairs["source_r"] + "-__-" + pairs["id_r"]
+        blocked = pd.DataFrame({"match_key": "0", "join_key_l": join_l, "join_key_r": join_r})
+        registered = self.db_api.register(blocked, table_name=f"{name}_blocked")
+        self.linker.table_management.register_blocked_pairs_for_predict(registered)
+        predictions = self.linker.inference.predict(warning_mode="never")
+        positions = pd.DataFrame(
+            {"row_l": left_rows, "row_r": right_rows, "id_l": pairs["id_l"], "id_r": pairs["id_r"]}
+        )
+        self.connection.register(f"{name}_positions", positions)
+        ids = f"s.{layout.RECORD_ID}_l = p.id_l AND s.{layout.RECORD_ID}_r = p.id_r"
+        sql = f"CREATE OR REPLACE TABLE {name} AS SELECT p.row_l, p.row_r, s.* "
+        sql += f"FROM {name}_positions p JOIN {predictions.physical_name} s ON {ids}"
+        self.connection.execute(sql)
+        self.connection.unregister(f"{name}_positions")
+        predictions.drop_table_from_database_and_remove_from_cache()
+        return name
+
+    def possible_pairs(self) -> int:
+        if self.dedupe:
+            count = self._tables[0].num_rows
+            return count * (count - 1) // 2
+        return int(self._tables[0].num_rows * self._tables[1].num_rows)
+
+    def score(self, candidates: CandidatePairs) -> pd.DataFrame:
+        """Match weight and probability for every candidate pair, by row position."""
+        table = self._predict(candidates.left, candidates.right, "candidate_scores")
+        columns = 'row_l AS "left", row_r AS "right", match_weight, match_probability'
+        sql = f"SELECT {columns} FROM {table} ORDER BY row_l, row_r"  # noqa: S608
+        scored = self.connection.sql(sql).df()
+        if len(scored) != len(candidates):
+            raise RuntimeError("Splink returned a different number of pairs than it was given")
+        if self.options.recalibrate_prior:
+            prior = self.linker.misc.save_model_to_json()["probability_two_random_records_match"]
+            self.prior = recalibrated_prior(scored["match_weight"].to_numpy(), prior, self)
+            shift = _logit2(self.prior) - _logit2(prior)
+            scored["match_weight"] += shift
+            scored["match_probability"] = _probability(scored["match_weight"].to_numpy())
+        return scored
+
+
+def _logit2(probability: float) -> float:
+    return float(np.log2(probability / (1.0 - probability)))
+
+
+def _probability(weights: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp2(-weights))
+
+
+def recalibrated_prior(weights: np.ndarray, prior: float, scorer: SplinkScorer) -> float:
+    """The prior match probability that agrees with the model's own predictions.
+
+    The deterministic-rule estimate depends on a guessed recall; here the prior becomes the
+    expected number of matches among the candidates (the sum of their match probabilities)
+    divided by all possible pairs, iterated to a fixed point: the EM update of lambda, with
+    candidates standing in for all pairs (they hold nearly all true matches). It is capped at
+    one match per record of the smaller file.
+    """
+    possible = scorer.possible_pairs()
+    smaller = min(table.num_rows for table in scorer._tables)
+    ceiling = smaller / possible
+    current = prior
+    for _ in range(100):
+        shift = _logit2(current) - _logit2(prior)
+        updated = min(float(_probability(weights + shift).sum()) / possible, ceiling)
+        updated = max(updated, 1.0 / possible)
+        if abs(updated - current) <= 1e-6 * current:
+            return updated
+        current = updated
+    return current
