@@ -137,7 +137,12 @@ def cmd_demo(args: argparse.Namespace) -> None:
     setup_django()
     from django.core.management import call_command
 
-    from schakel.web.core.seeding import do_create_demo_accounts, do_seed_region, seed_parameters
+    from schakel.web.core.seeding import (
+        do_create_demo_accounts,
+        do_seed_knowledge,
+        do_seed_region,
+        seed_parameters,
+    )
 
     call_command("migrate", interactive=False, verbosity=0)
     report = do_seed_region(
@@ -147,6 +152,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     )
     print(report.summary())
     accounts = do_create_demo_accounts(data_dir() / DEMO_ACCOUNTS)
+    print(do_seed_knowledge())
     print("\nDemo accounts (one per role):")
     for account in accounts:
         print(f"  {account.username:<14} {account.role_label}")
@@ -169,6 +175,18 @@ def cmd_audit_verify(args: argparse.Namespace) -> None:
             f"({report.checked} entries before it are intact)."
         )
     print(f"Audit trail intact: {report.checked} entries checked.")
+
+
+def cmd_signals_catalogue(args: argparse.Namespace) -> None:
+    from schakel.signals_cli import catalogue
+
+    sys.stdout.write(catalogue(args.set, args.format))
+
+
+def cmd_signals_evaluate(args: argparse.Namespace) -> None:
+    from schakel.signals_cli import evaluate_file
+
+    sys.stdout.write(evaluate_file(args.file))
 
 
 def cmd_keys_new(args: argparse.Namespace) -> None:
@@ -230,6 +248,18 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub.add_parser("verify", help="check the hash chain; exit 1 if broken").set_defaults(
         func=cmd_audit_verify
     )
+
+    signals = sub.add_parser("signals", help="indicator catalogue and evaluation")
+    signals_sub = signals.add_subparsers(dest="signals_command", required=True, metavar="COMMAND")
+    show = signals_sub.add_parser("catalogue", help="print the catalogue or one set")
+    show.add_argument("--set", default=None, help="one set, e.g. adults-labour")
+    show.add_argument("--format", choices=["json", "csv"], default="json")
+    show.set_defaults(func=cmd_signals_catalogue)
+    check = signals_sub.add_parser(
+        "evaluate", help='evaluate {"set": ..., "answers": {...}} from a JSON file'
+    )
+    check.add_argument("file", type=Path)
+    check.set_defaults(func=cmd_signals_evaluate)
 
     keys = sub.add_parser("keys", help="encryption keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="COMMAND")

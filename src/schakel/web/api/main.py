@@ -77,11 +77,13 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 
 def register_routers() -> None:
+    from schakel.web.signals.api import router as signals
     from schakel.web.trajectories.api import router as trajectories
     from schakel.web.trajectories.coordination_api import router as coordination
 
     api.add_router("/trajectories", trajectories)
     api.add_router("/coordination", coordination)
+    api.add_router("/signals", signals)
 
 
 def api_urls() -> tuple[list[Any], str, str]:

@@ -19,5 +19,8 @@ def membership(request: HttpRequest) -> dict[str, object]:
         "nav_audit": role in (Role.SUPERVISOR, Role.ADMINISTRATOR),
         "nav_inbox": role == Role.COORDINATOR,
         "nav_returns": role == Role.COORDINATOR,
+        "nav_consult": role in (Role.FRONTLINE, Role.COORDINATOR),
+        "nav_editor": role == Role.CONTENT_EDITOR,
+        "nav_coverage": role in (Role.SUPERVISOR, Role.ADMINISTRATOR),
         "nav_team": role in (Role.COORDINATOR, Role.SUPERVISOR),
     }

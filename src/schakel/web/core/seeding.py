@@ -367,6 +367,21 @@ def _demo_organisation(kind: OrganisationType) -> Organisation:
     return found
 
 
+def do_seed_knowledge() -> str:
+    """Articles, the social map of every region and a training register, for the demo."""
+    from schakel.web.knowledge.actions import do_load_seed_articles
+    from schakel.web.socialmap.actions import do_seed_social_map
+    from schakel.web.training.actions import do_seed_training_register
+
+    articles = do_load_seed_articles()
+    services = do_seed_social_map(regions=[r.value for r in Region])
+    records = do_seed_training_register()
+    return (
+        f"Knowledge base: {len(articles.created)} articles added; {services} social map "
+        f"services; {records} training records."
+    )
+
+
 def do_create_demo_accounts(path: Path) -> list[DemoAccount]:
     """One account per role; passwords are generated once and kept in `path` (mode 600)."""
     known: dict[str, str] = {}

@@ -1,3 +1,19 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from schakel.web.signals import catalogue_views, professional_views, views
+
+urlpatterns = [
+    path("check/", views.check_start, name="signal-check"),
+    path("check/vragen/", views.check_questions, name="signal-check-questions"),
+    path("check/vragen/<slug:part>/", views.check_questions, name="signal-check-part"),
+    path("check/resultaat/", views.check_result, name="signal-check-result"),
+    path("check/opnieuw/", views.check_restart, name="signal-check-restart"),
+    path("overleg/nieuw/", professional_views.consult, name="signal-consult"),
+    path("overleg/", professional_views.consultations, name="signal-consultations"),
+    path("overleg/<uuid:pk>/", professional_views.consultation, name="signal-consultation"),
+    path("inbox/", professional_views.inbox, name="signal-inbox"),
+    path("verwijzen/", professional_views.refer, name="signal-refer"),
+    path("verwijzingen/", professional_views.referrals, name="signal-referrals"),
+    path("catalogus/", catalogue_views.catalogue_versions, name="signal-catalogue"),
+    path("catalogus/bundel/", catalogue_views.catalogue_bundle, name="signal-catalogue-bundle"),
+]

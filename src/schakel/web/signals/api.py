@@ -1,0 +1,230 @@
+"""Signal endpoints: the catalogue, an evaluation and the action perspective.
+
+All three are public (no account), like the signal check itself, and store nothing. A set or
+indicator the catalogue does not know gets a 422 in the shared error format, naming the item.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from schakel.engine.indicators import (
+    Catalogue,
+    CatalogueError,
+    Evaluation,
+    Indicator,
+    IndicatorSet,
+    InvalidAnswerError,
+    NotEvaluableError,
+    Text,
+    UnknownIndicatorError,
+    UnknownSetError,
+    evaluate,
+)
+from schakel.engine.indicators.perspective import (
+    PHONE_NUMBERS,
+    Perspective,
+    Situation,
+    action_perspective,
+)
+from schakel.web.api.errors import Error, error
+from schakel.web.signals.catalogue import current_catalogue
+from schakel.web.signals.schemas import (
+    CatalogueOut,
+    ContactOut,
+    DimensionOut,
+    EvaluateIn,
+    EvaluationOut,
+    EvidenceOut,
+    IndicatorOut,
+    IndicatorSetOut,
+    PerspectiveIn,
+    PerspectiveOut,
+    QuestionOut,
+    RoleGuidanceOut,
+    StepOut,
+    TextOut,
+)
+
+router = Router(tags=["signals"])
+ERRORS = {422: Error}
+
+
+class CatalogueQuery(Schema):
+    set: str | None = None
+
+
+def _text(text: Text) -> TextOut:
+    return TextOut(nl=text.nl, en=text.en)
+
+
+def _indicator(i: Indicator) -> IndicatorOut:
+    return IndicatorOut(
+        id=i.id,
+        dimension=i.dimension.value if i.dimension else None,
+        phase=i.phase.value if i.phase else None,
+        strength=i.strength.value if i.strength else None,
+        label=_text(i.label),
+        explanation=_text(i.explanation),
+        source=i.source,
+        verification=i.verification.value,
+        provisional=i.provisional,
+        observation_aid=i.is_observation_aid,
+        maps_to=i.maps_to,
+        derived_from=i.derived_from,
+    )
+
+
+def _set(s: IndicatorSet) -> IndicatorSetOut:
+    return IndicatorSetOut(
+        id=s.id,
+        kind=s.kind.value,
+        population=s.population.value,
+        form=s.form.value if s.form else None,
+        rule=s.rule,
+        label=_text(s.label),
+        source=s.source,
+        verification=s.verification.value,
+        provisional=s.provisional,
+        note=s.note,
+        indicators=[_indicator(i) for i in s.indicators],
+    )
+
+
+ERROR_CODES: dict[type[CatalogueError], tuple[str, str]] = {
+    UnknownSetError: ("unknown_set", "set"),
+    NotEvaluableError: ("not_evaluable", "set"),
+    UnknownIndicatorError: ("unknown_indicator", "answers"),
+    InvalidAnswerError: ("invalid_answer", "answers"),
+}
+
+
+def _catalogue_error(exc: CatalogueError) -> Status[Error]:
+    code, field = ERROR_CODES.get(type(exc), ("invalid", "body"))
+    if field == "answers":
+        fields = [(f"answers.{item}", str(exc)) for item in exc.items]
+    else:
+        fields = [(field, str(exc))]
+    return Status(422, error(code, str(exc), fields or [(field, str(exc))]))
+
+
+@router.get(
+    "/catalogue",
+    auth=None,
+    response={200: CatalogueOut, **ERRORS},
+    summary="The indicator catalogue in force, or one set of it",
+)
+def get_catalogue(
+    request: HttpRequest, query: Query[CatalogueQuery]
+) -> CatalogueOut | Status[Error]:
+    catalogue = current_catalogue()
+    try:
+        sets = [catalogue.get_set(query.set)] if query.set else list(catalogue.sets)
+    except UnknownSetError as exc:
+        return _catalogue_error(exc)
+    return CatalogueOut(
+        version=catalogue.version, digest=catalogue.digest, sets=[_set(s) for s in sets]
+    )
+
+
+def _evaluation(catalogue: Catalogue, result: Evaluation) -> EvaluationOut:
+    return EvaluationOut(
+        set=result.set_id,
+        catalogue_version=catalogue.version,
+        catalogue_digest=catalogue.digest,
+        rule=result.rule,
+        provisional=result.provisional,
+        outcome=result.outcome.value,
+        positive_dimensions=[d.value for d in result.positive_dimensions],
+        dimensions=[
+            DimensionOut(
+                dimension=d.dimension.value,
+                status=d.status.value,
+                present=list(d.present),
+                absent=list(d.absent),
+                unknown=list(d.unknown),
+                strong=d.strong,
+                medium=d.medium,
+                weak=d.weak,
+            )
+            for d in result.dimensions
+        ],
+        next_questions=[
+            QuestionOut(
+                indicator_id=q.indicator_id,
+                dimension=q.dimension.value,
+                strength=q.strength.value,
+                steps_to_met=q.steps_to_met,
+                completes_alone=q.completes_alone,
+                rules_out_alone=q.rules_out_alone,
+            )
+            for q in result.next_questions
+        ],
+        evidence=[
+            EvidenceOut(signal_id=e.signal_id, indicator_id=e.indicator_id) for e in result.evidence
+        ],
+        observations=list(result.observations),
+    )
+
+
+@router.post(
+    "/evaluate",
+    auth=None,
+    response={200: EvaluationOut, **ERRORS},
+    summary="Apply the decision rule to answers: outcome, why, and the next questions",
+)
+def post_evaluate(request: HttpRequest, body: EvaluateIn) -> EvaluationOut | Status[Error]:
+    catalogue = current_catalogue()
+    try:
+        result = evaluate(catalogue, body.set, body.answers)
+    except CatalogueError as exc:
+        return _catalogue_error(exc)
+    return _evaluation(catalogue, result)
+
+
+def _perspective(p: Perspective) -> PerspectiveOut:
+    return PerspectiveOut(
+        outcome=p.situation.outcome.value,
+        meaning=_text(p.meaning),
+        steps=[
+            StepOut(
+                code=s.code.value,
+                priority=s.priority.value,
+                title=_text(s.title),
+                explanation=_text(s.explanation),
+                contacts=[c.value for c in s.contacts],
+                items=[_text(i) for i in s.items],
+            )
+            for s in p.steps
+        ],
+        role=RoleGuidanceOut(
+            role=p.role.role.value,
+            label=_text(p.role.label),
+            powers=[_text(t) for t in p.role.powers],
+            duties=[_text(t) for t in p.role.duties],
+            reporting=_text(p.role.reporting),
+            obliged_to_report=p.role.obliged_to_report,
+        ),
+        trust=[_text(t) for t in p.trust],
+        contacts=[ContactOut(kind=c.value, phone=PHONE_NUMBERS.get(c)) for c in p.contacts],
+    )
+
+
+@router.post(
+    "/perspective",
+    auth=None,
+    response={200: PerspectiveOut, **ERRORS},
+    summary="The next steps for an outcome, target group, form, role and region",
+)
+def post_perspective(request: HttpRequest, body: PerspectiveIn) -> PerspectiveOut:
+    situation = Situation(
+        outcome=body.outcome,
+        minor=body.minor,
+        form=body.form,
+        role=body.role,
+        region=body.region,
+        foreign_national=body.foreign_national,
+        domestic_setting=body.domestic_setting,
+    )
+    return _perspective(action_perspective(situation))

@@ -1,0 +1,225 @@
+"""Forms of the signal check. Every question has a label or a legend, every choice a text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from schakel.engine.indicators import Answer, Indicator
+from schakel.engine.indicators.perspective import RoleKind
+from schakel.engine.vocabulary import ExploitationForm, Region
+from schakel.web.core.labels import choices
+from schakel.web.signals.check import CheckState
+from schakel.web.signals.labels import ANSWERS, ROLE_KINDS
+from schakel.web.trajectories.models import Consent
+
+UNKNOWN = "unknown"
+TRI_STATE = [("yes", _("Yes")), ("no", _("No")), (UNKNOWN, _("I don't know"))]
+TRI_VALUES = {"yes": True, "no": False, UNKNOWN: None}
+
+
+def _tri(value: bool | None) -> str:
+    return {True: "yes", False: "no", None: UNKNOWN}[value]
+
+
+def _radio(label: Any, options: list[tuple[str, Any]], missing: Any, **extra: Any) -> Any:
+    return forms.ChoiceField(
+        label=label,
+        choices=options,
+        widget=forms.RadioSelect,
+        error_messages={"required": missing, "invalid_choice": missing},
+        **extra,
+    )
+
+
+class WhoForm(forms.Form):
+    """Step 1: whom the check is about and who is doing it. Nothing that identifies anyone."""
+
+    age = _radio(
+        _("How old is the person?"),
+        [("minor", _("Under 18")), ("adult", _("18 or older"))],
+        _("Choose how old the person is."),
+        help_text=_("Not sure? Choose under 18 if the person may be a minor."),
+    )
+    form = _radio(
+        _("What kind of exploitation do you suspect?"),
+        [*choices(ExploitationForm), (UNKNOWN, _("I don't know"))],
+        _("Choose a form of exploitation, or “I don't know”."),
+    )
+    role = _radio(
+        _("What is your work?"),
+        list(ROLE_KINDS.items()),
+        _("Choose the work you do."),
+    )
+    region = forms.ChoiceField(
+        label=_("In which police region do you work?"),
+        choices=[("", _("I don't know")), *choices(Region)],
+        required=False,
+        help_text=_("Used to show the care coordinator and services of your region."),
+    )
+    foreign_national = _radio(
+        _("Does the person have a nationality other than Dutch?"),
+        TRI_STATE,
+        _("Choose yes, no or “I don't know”."),
+        initial=UNKNOWN,
+    )
+    domestic_setting = _radio(
+        _("Does it happen within the family or an intimate relationship?"),
+        TRI_STATE,
+        _("Choose yes, no or “I don't know”."),
+        initial=UNKNOWN,
+    )
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        if data is not None:  # the "I don't know" defaults also hold when a post misses them
+            data = data.copy()
+            for name in ("foreign_national", "domestic_setting"):
+                data.setdefault(name, UNKNOWN)
+        super().__init__(data, **kwargs)
+
+    def state(self, previous: CheckState | None) -> CheckState:
+        """The check with these answers; earlier indicator answers are kept if the set stays."""
+        data = self.cleaned_data
+        state = CheckState(
+            minor=data["age"] == "minor",
+            form=None if data["form"] == UNKNOWN else ExploitationForm(data["form"]),
+            role=RoleKind(data["role"]),
+            region=Region(data["region"]) if data["region"] else None,
+            foreign_national=TRI_VALUES[data["foreign_national"]],
+            domestic_setting=TRI_VALUES[data["domestic_setting"]],
+        )
+        if previous is not None and previous.set_id == state.set_id:
+            state.answers = dict(previous.answers)
+            state.catalogue_version = previous.catalogue_version
+        return state
+
+    @staticmethod
+    def initial_from(state: CheckState | None, defaults: dict[str, str]) -> dict[str, str]:
+        if state is None:
+            return defaults
+        return {
+            "age": "minor" if state.minor else "adult",
+            "form": state.form.value if state.form else UNKNOWN,
+            "role": state.role.value,
+            "region": state.region.value if state.region else "",
+            "foreign_national": _tri(state.foreign_national),
+            "domestic_setting": _tri(state.domestic_setting),
+        }
+
+
+class AnswersForm(forms.Form):
+    """Step 2: one question per indicator shown, answered yes, no or "I don't know"."""
+
+    def __init__(self, indicators: list[Indicator], answers: dict[str, str], *args: Any) -> None:
+        super().__init__(*args)
+        language = get_language() or "nl"
+        options = list(ANSWERS.items())
+        self.indicators = {indicator.id: indicator for indicator in indicators}
+        for indicator in indicators:
+            self.fields[indicator.id] = forms.ChoiceField(
+                label=indicator.label.in_language(language),
+                help_text=indicator.explanation.in_language(language),
+                choices=options,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=answers.get(indicator.id, Answer.UNKNOWN.value),
+            )
+
+    def answers(self) -> dict[str, str]:
+        return {
+            indicator_id: self.cleaned_data.get(indicator_id) or Answer.UNKNOWN.value
+            for indicator_id in self.indicators
+        }
+
+
+class ConsultationForm(forms.Form):
+    question = forms.CharField(
+        label=_("Your question for the care coordinator"),
+        max_length=2000,
+        widget=forms.Textarea({"rows": 6}),
+        help_text=_(
+            "Do not write the person's name, address, date of birth or anything else that "
+            "identifies them. The summary of your check is sent with the question."
+        ),
+        error_messages={"required": _("Write your question.")},
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"),
+        max_length=4000,
+        widget=forms.Textarea({"rows": 6}),
+        error_messages={"required": _("Write an answer.")},
+    )
+
+
+class ReferralForm(forms.Form):
+    """The minimal identity the coordinator needs, and the person's consent to disclosure."""
+
+    given_names = forms.CharField(label=_("Given names"), max_length=200, required=False)
+    family_name = forms.CharField(label=_("Family name"), max_length=200, required=False)
+    date_of_birth = forms.CharField(
+        label=_("Date of birth"),
+        max_length=10,
+        required=False,
+        help_text=_("YYYY-MM-DD, or YYYY-MM, or YYYY."),
+    )
+    consent_given_on = forms.DateField(
+        label=_("Consent given on"),
+        widget=forms.DateInput({"type": "date"}),
+        error_messages={"required": _("Enter the date the person gave consent.")},
+    )
+    consent_source = forms.ChoiceField(
+        label=_("How was consent given?"),
+        choices=Consent.Source.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how consent was given.")},
+    )
+    consent_confirmed = forms.BooleanField(
+        label=_(
+            "I explained to the person what will be shared, with whom and why, and the person "
+            "agreed."
+        ),
+        error_messages={"required": _("Confirm that the person agreed.")},
+    )
+    note = forms.CharField(
+        label=_("Note for the care coordinator"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea({"rows": 4}),
+        help_text=_("Only what the coordinator needs to pick this up."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent_given_on"].initial = timezone.localdate()
+
+    def clean_consent_given_on(self) -> Any:
+        given = self.cleaned_data["consent_given_on"]
+        if given > timezone.localdate():
+            raise forms.ValidationError(_("Consent cannot be given in the future."))
+        return given
+
+    def identity(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        identity: dict[str, Any] = {
+            "given_names": data["given_names"],
+            "family_name": data["family_name"],
+        }
+        if data["date_of_birth"]:
+            identity["date_of_birth"] = data["date_of_birth"]
+        return identity
+
+
+class PublishCatalogueForm(forms.Form):
+    bundle = forms.FileField(
+        label=_("Catalogue bundle (JSON)"),
+        help_text=_("Download the current bundle, change it, and upload it here."),
+        error_messages={"required": _("Choose the bundle file to publish.")},
+    )
+    note = forms.CharField(label=_("What changed?"), max_length=500, required=False)

@@ -1,0 +1,213 @@
+"""For signed-in professionals after a check: consult anonymously, refer with consent, and
+follow both; for care coordinators, the inbox of anonymous consultations."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from schakel.engine.identity import InvalidIdentityError
+from schakel.engine.indicators import Catalogue, Evaluation
+from schakel.engine.vocabulary import Role
+from schakel.web.audit.actions import do_record_access
+from schakel.web.audit.models import AuditEntry
+from schakel.web.core.acting import require_role
+from schakel.web.organisations.models import Membership, Organisation
+from schakel.web.organisations.roles import WRITE_ROLES
+from schakel.web.signals.actions import (
+    coordination_for,
+    do_answer_consultation,
+    do_ask_consultation,
+    do_refer_with_consent,
+)
+from schakel.web.signals.catalogue import current_catalogue
+from schakel.web.signals.check import CheckState, load_state
+from schakel.web.signals.forms import AnswerForm, ConsultationForm, ReferralForm
+from schakel.web.signals.labels import OUTCOMES
+from schakel.web.signals.models import Assessment, Consultation
+
+PAGE_SIZE = 25
+
+
+def _copy_errors(
+    form: ConsultationForm | AnswerForm | ReferralForm, error: ValidationError
+) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, problems in error.message_dict.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+def _target(acting: Membership, state: CheckState) -> tuple[Organisation | None, list[str]]:
+    """Where a consultation or referral goes, or why it cannot go anywhere."""
+    try:
+        return coordination_for(acting, state), []
+    except ValidationError as error:
+        return None, error.messages
+
+
+def _check_or_start(request: HttpRequest) -> tuple[Catalogue, CheckState, Evaluation] | None:
+    catalogue = current_catalogue()
+    state = load_state(request, catalogue)
+    if state is None:
+        return None
+    return catalogue, state, state.evaluate(catalogue)
+
+
+@require_role(*WRITE_ROLES)
+def consult(request: HttpRequest, acting: Membership) -> HttpResponse:
+    found = _check_or_start(request)
+    if found is None:
+        messages.info(request, _("Do the signal check first; its summary goes with your question."))
+        return redirect("signal-check")
+    catalogue, state, evaluation = found
+    form = ConsultationForm(request.POST or None)
+    target, problems = _target(acting, state)
+    if request.method == "POST" and target is not None and form.is_valid():
+        try:
+            consultation = do_ask_consultation(
+                actor=acting,
+                state=state,
+                evaluation=evaluation,
+                catalogue=catalogue,
+                question=form.cleaned_data["question"],
+            )
+        except ValidationError as error:
+            _copy_errors(form, error)
+        else:
+            messages.success(request, _("Your question was sent. The answer appears here."))
+            return redirect("signal-consultation", pk=consultation.pk)
+    context = {
+        "form": form,
+        "target": target,
+        "problems": problems,
+        "state": state,
+        "evaluation": evaluation,
+        "outcome": OUTCOMES[evaluation.outcome.value],
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "signals/consult.html", context, status=status)
+
+
+@require_role()
+def consultations(request: HttpRequest, acting: Membership) -> HttpResponse:
+    rows = (
+        Consultation.objects.asked_by(acting)
+        .select_related("to_organisation", "assessment")
+        .order_by("-asked_at")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "signals/consultations.html", {"page": page, "inbox": False})
+
+
+@require_role(Role.COORDINATOR)
+def inbox(request: HttpRequest, acting: Membership) -> HttpResponse:
+    rows = (
+        Consultation.objects.inbox_of(acting)
+        .select_related("asked_from", "asked_by", "assessment")
+        .order_by("answered_at", "-asked_at")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "signals/consultations.html", {"page": page, "inbox": True})
+
+
+@require_role()
+def consultation(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
+    found = (
+        Consultation.objects.visible_to(acting)
+        .select_related("assessment", "asked_by", "asked_from", "to_organisation", "answered_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    may_answer = (
+        not found.is_answered and Consultation.objects.inbox_of(acting).filter(pk=found.pk).exists()
+    )
+    form = AnswerForm(request.POST or None) if may_answer else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                do_answer_consultation(
+                    actor=acting, consultation=found, answer=form.cleaned_data["answer"]
+                )
+            except ValidationError as error:
+                _copy_errors(form, error)
+            else:
+                messages.success(request, _("Your answer was sent."))
+                return redirect("signal-consultation", pk=found.pk)
+    catalogue = current_catalogue()
+    present = [
+        catalogue.indicator(i).label for i in found.assessment.present if catalogue.has_indicator(i)
+    ]
+    context = {
+        "consultation": found,
+        "form": form,
+        "present": present,
+        "outcome": OUTCOMES.get(found.assessment.outcome, found.assessment.outcome),
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "signals/consultation.html", context, status=status)
+
+
+@require_role(*WRITE_ROLES)
+def refer(request: HttpRequest, acting: Membership) -> HttpResponse:
+    found = _check_or_start(request)
+    if found is None:
+        messages.info(request, _("Do the signal check first; its summary goes with the referral."))
+        return redirect("signal-check")
+    catalogue, state, evaluation = found
+    form = ReferralForm(request.POST or None)
+    target, problems = _target(acting, state)
+    if request.method == "POST" and target is not None and form.is_valid():
+        try:
+            do_refer_with_consent(
+                actor=acting,
+                state=state,
+                evaluation=evaluation,
+                catalogue=catalogue,
+                identity=form.identity(),
+                given_on=form.cleaned_data["consent_given_on"],
+                source=form.cleaned_data["consent_source"],
+                note=form.cleaned_data["note"],
+            )
+        except InvalidIdentityError as error:
+            for field, message in error.errors:
+                form.add_error(field if field in form.fields else None, message)
+        except ValidationError as error:
+            _copy_errors(form, error)
+        else:
+            messages.success(request, _("Referral sent. You can follow its status here."))
+            return redirect("signal-referrals")
+    context = {"form": form, "target": target, "problems": problems, "state": state}
+    status = 422 if request.method == "POST" else 200
+    return render(request, "signals/refer.html", context, status=status)
+
+
+@require_role(*WRITE_ROLES)
+def referrals(request: HttpRequest, acting: Membership) -> HttpResponse:
+    rows = (
+        Assessment.objects.referrals_visible_to(acting)
+        .select_related("trajectory__person")
+        .order_by("-created_at")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    do_record_access(
+        actor=acting,
+        action=AuditEntry.Action.READ,
+        object_type="trajectory_list",
+        object_id=f"signal referrals page {page.number}",
+        purpose="follow referrals after signal checks",
+        detail={"trajectories": [str(a.trajectory_id) for a in page.object_list]},
+    )
+    return render(request, "signals/referrals.html", {"page": page})

@@ -1,0 +1,129 @@
+"""What the result and question pages show, assembled from the engine's plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import get_language
+
+from schakel.engine.indicators import (
+    DIMENSION_LABELS,
+    Catalogue,
+    Dimension,
+    Evaluation,
+    Indicator,
+    Text,
+)
+from schakel.engine.indicators.perspective import (
+    PHONE_NUMBERS,
+    ContactKind,
+    Perspective,
+    Step,
+)
+from schakel.web.signals.check import CheckState
+from schakel.web.signals.contacts import ContactLine, care_coordination_for
+from schakel.web.signals.labels import CONTACTS, DIMENSION_STATUSES, PRIORITIES
+
+NEXT_QUESTIONS_SHOWN = 5
+OTHER = "other"
+PARTS = {f"d{index}": dimension for index, dimension in enumerate(Dimension, start=1)}
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    code: str
+    label: Text
+    status: Any
+    positive: bool
+    present: list[Text]
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: Step
+    priority: Any
+    contacts: list[tuple[Any, str]]  # label, phone ("" when the contact has no number)
+
+
+def parts_of(catalogue: Catalogue, state: CheckState) -> list[tuple[str, Text | None]]:
+    """The pages of the question list: one per dimension the set uses, then observation aids."""
+    indicators = catalogue.indicators_of(state.set_id)
+    used = {i.dimension for i in indicators}
+    parts: list[tuple[str, Text | None]] = [
+        (slug, DIMENSION_LABELS[d]) for slug, d in PARTS.items() if d in used
+    ]
+    if None in used:
+        parts.append((OTHER, None))
+    return parts
+
+
+def indicators_of_part(catalogue: Catalogue, state: CheckState, part: str) -> list[Indicator]:
+    dimension = PARTS.get(part)
+    return [i for i in catalogue.indicators_of(state.set_id) if i.dimension == dimension]
+
+
+def first_questions(
+    catalogue: Catalogue, state: CheckState, evaluation: Evaluation, limit: int
+) -> list[Indicator]:
+    """The most decisive questions not yet asked; "I don't know" counts as asked."""
+    fresh = [q for q in evaluation.next_questions if q.indicator_id not in state.answers]
+    return [catalogue.indicator(q.indicator_id) for q in fresh[:limit]]
+
+
+def examples(catalogue: Catalogue, indicators: list[Indicator]) -> dict[str, list[str]]:
+    """Concrete signals from the Dutch lists that evidence each indicator (up to three)."""
+    language = get_language() or "nl"
+    found: dict[str, list[str]] = {}
+    for indicator in indicators:
+        signals = catalogue.signals_for(indicator.id)[:3]
+        found[indicator.id] = [s.label.in_language(language) for s in signals]
+    return found
+
+
+def dimension_rows(catalogue: Catalogue, evaluation: Evaluation) -> list[DimensionRow]:
+    return [
+        DimensionRow(
+            code=result.dimension.value,
+            label=DIMENSION_LABELS[result.dimension],
+            status=DIMENSION_STATUSES[result.status.value],
+            positive=result.is_positive,
+            present=[catalogue.indicator(i).label for i in result.present],
+        )
+        for result in evaluation.dimensions
+        if result.present or result.unknown or result.absent
+    ]
+
+
+def next_question_rows(catalogue: Catalogue, evaluation: Evaluation) -> list[Indicator]:
+    return [catalogue.indicator(q.indicator_id) for q in evaluation.next_questions][
+        :NEXT_QUESTIONS_SHOWN
+    ]
+
+
+def step_views(perspective: Perspective, state: CheckState) -> list[StepView]:
+    coordination = care_coordination_for(state.region.value if state.region else None)
+    views = []
+    for step in perspective.steps:
+        contacts: list[tuple[Any, str]] = []
+        for kind in step.contacts:
+            label: Any = CONTACTS[kind.value]
+            if kind is ContactKind.CARE_COORDINATOR and coordination is not None:
+                label = coordination.name
+            contacts.append((label, PHONE_NUMBERS.get(kind, "")))
+        views.append(StepView(step, PRIORITIES[step.priority.value], contacts))
+    return views
+
+
+def observation_labels(catalogue: Catalogue, evaluation: Evaluation) -> list[Text]:
+    return [catalogue.indicator(i).label for i in evaluation.observations]
+
+
+def contact_rows(lines: list[ContactLine], signed_in: bool) -> list[ContactLine]:
+    """Links to the social map's pages only for those who may open them."""
+    if signed_in:
+        return lines
+    return [
+        ContactLine(c.name, c.kind, c.phone, c.note, "", c.available_24_7, c.national)
+        for c in lines
+    ]

@@ -1,0 +1,139 @@
+"""Input and output schemas of the signal endpoints (one of each per endpoint)."""
+
+from __future__ import annotations
+
+from ninja import Schema
+from pydantic import Field
+
+from schakel.engine.indicators import Outcome
+from schakel.engine.indicators.perspective import RoleKind
+from schakel.engine.vocabulary import ExploitationForm, Region
+
+
+class TextOut(Schema):
+    nl: str
+    en: str
+
+
+class IndicatorOut(Schema):
+    id: str
+    dimension: str | None
+    phase: str | None
+    strength: str | None
+    label: TextOut
+    explanation: TextOut
+    source: str
+    verification: str
+    provisional: bool
+    observation_aid: bool
+    maps_to: str | None
+    derived_from: str | None
+
+
+class IndicatorSetOut(Schema):
+    id: str
+    kind: str
+    population: str
+    form: str | None
+    rule: str | None
+    label: TextOut
+    source: str
+    verification: str
+    provisional: bool
+    note: str
+    indicators: list[IndicatorOut]
+
+
+class CatalogueOut(Schema):
+    version: str
+    digest: str
+    sets: list[IndicatorSetOut]
+
+
+class EvaluateIn(Schema):
+    set: str = Field(description="An indicator set id, e.g. adults-labour")
+    answers: dict[str, str] = Field(
+        default_factory=dict,
+        description="Indicator or signal id -> present, absent or unknown; unanswered is unknown",
+    )
+
+
+class DimensionOut(Schema):
+    dimension: str
+    status: str
+    present: list[str]
+    absent: list[str]
+    unknown: list[str]
+    strong: int
+    medium: int
+    weak: int
+
+
+class QuestionOut(Schema):
+    indicator_id: str
+    dimension: str
+    strength: str
+    steps_to_met: int
+    completes_alone: bool
+    rules_out_alone: bool
+
+
+class EvidenceOut(Schema):
+    signal_id: str
+    indicator_id: str
+
+
+class EvaluationOut(Schema):
+    set: str
+    catalogue_version: str
+    catalogue_digest: str
+    rule: str
+    provisional: bool
+    outcome: str
+    positive_dimensions: list[str]
+    dimensions: list[DimensionOut]
+    next_questions: list[QuestionOut]
+    evidence: list[EvidenceOut]
+    observations: list[str]
+
+
+class PerspectiveIn(Schema):
+    outcome: Outcome
+    minor: bool
+    form: ExploitationForm | None = None
+    role: RoleKind = RoleKind.OTHER
+    region: Region | None = None
+    foreign_national: bool | None = None
+    domestic_setting: bool | None = None
+
+
+class ContactOut(Schema):
+    kind: str
+    phone: str | None
+
+
+class StepOut(Schema):
+    code: str
+    priority: str
+    title: TextOut
+    explanation: TextOut
+    contacts: list[str]
+    items: list[TextOut]
+
+
+class RoleGuidanceOut(Schema):
+    role: str
+    label: TextOut
+    powers: list[TextOut]
+    duties: list[TextOut]
+    reporting: TextOut
+    obliged_to_report: bool
+
+
+class PerspectiveOut(Schema):
+    outcome: str
+    meaning: TextOut
+    steps: list[StepOut]
+    role: RoleGuidanceOut
+    trust: list[TextOut]
+    contacts: list[ContactOut]

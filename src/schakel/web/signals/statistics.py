@@ -1,0 +1,43 @@
+"""Anonymous counts of completed signal checks, for the monitor.
+
+Only counts per month, suspected form, role kind, region and outcome exist; the answers of a
+single check are never stored. Small counts are returned as they are: the monitor applies its
+disclosure control before showing or exporting them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from schakel.web.signals.models import SignalCheckStatistic
+
+
+@dataclass(frozen=True)
+class SignalCheckCount:
+    month: dt.date  # the first day of the month
+    form: str | None  # None: the professional did not know
+    role_kind: str
+    region: str | None  # None: not given
+    outcome: str
+    count: int
+
+
+def signal_check_counts(*, since: dt.date, until: dt.date) -> list[SignalCheckCount]:
+    """Counts for the months from `since`'s month up to and including `until`'s month."""
+    if until < since:
+        raise ValueError(f"until ({until}) lies before since ({since})")
+    rows = SignalCheckStatistic.objects.between_months(
+        since.replace(day=1), until.replace(day=1)
+    ).filter(count__gt=0)
+    return [
+        SignalCheckCount(
+            month=row.month,
+            form=row.form or None,
+            role_kind=row.role_kind,
+            region=row.region or None,
+            outcome=row.outcome,
+            count=row.count,
+        )
+        for row in rows.order_by("month", "form", "role_kind", "region", "outcome")
+    ]

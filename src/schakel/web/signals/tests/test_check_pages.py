@@ -1,0 +1,171 @@
+"""The public signal check end to end: no account, full pages and htmx, nothing stored."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from schakel.engine.indicators import Dimension
+from schakel.web.audit.models import AuditEntry
+from schakel.web.signals.models import Assessment, Consultation, SignalCheckStatistic
+from schakel.web.signals.tests.helpers import WHO, answer_part, complete_check, positive
+from schakel.web.trajectories.models import Identity, Person, Trajectory, TrajectoryEvent
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+
+
+def test_the_check_is_open_without_an_account_and_stores_nothing_identifying() -> None:
+    client = Client()
+    start = client.get(reverse("signal-check"))
+    assert start.status_code == 200
+    assert "no-store" in start["Cache-Control"]
+    complete_check(client)
+    result = client.get(reverse("signal-check-result"))
+    assert result.status_code == 200
+    text = result.content.decode()
+    assert "De indicatoren van mensenhandel zijn vervuld" in text or "are met" in text
+    for needed in ("112", "0800-2000", "Veilig Thuis", "afwegingskader", "Arbeidsinspectie"):
+        assert needed in text, needed
+    assert not re.search(r"\bis (een )?slachtoffer\b", text)
+    for model in (Person, Identity, Trajectory, TrajectoryEvent, Assessment, Consultation):
+        assert not model.objects.exists(), model.__name__
+    assert not AuditEntry.objects.exists()
+    assert "signal_check" in client.session, "the answers live in the session only"
+
+
+def test_english_result_and_the_why() -> None:
+    client = Client()
+    client.cookies["django_language"] = "en"
+    complete_check(client, {"age": "adult", "form": "labour", "foreign_national": "yes"})
+    text = client.get(reverse("signal-check-result")).content.decode()
+    assert "The indicators of human trafficking are met" in text
+    assert "Deceptive recruitment" in text and "Positive" in text
+    assert "Reflection period" in text and "0900-8844" in text
+    assert "is a victim" not in text
+    assert "Sign in" in text and reverse("signal-consult") not in text
+
+
+def test_a_completed_check_is_counted_once_and_moves_when_its_outcome_changes() -> None:
+    client = Client()
+    complete_check(client)
+    client.get(reverse("signal-check-result"))
+    client.get(reverse("signal-check-result"))
+    row = SignalCheckStatistic.objects.get()
+    month = timezone.localdate().replace(day=1)
+    assert (row.month, row.form, row.role_kind, row.region, row.outcome, row.count) == (
+        month,
+        "labour",
+        "youth_care",
+        "rotterdam",
+        "met",
+        1,
+    )
+    answer_part(client, "d1", [])  # no deceptive recruitment: the outcome is open again
+    client.get(reverse("signal-check-result"))
+    counts = dict(SignalCheckStatistic.objects.values_list("outcome", "count"))
+    assert counts == {"met": 0, "could_still_be_met": 1}
+
+
+def test_step_one_errors_are_summarised_and_linked_to_the_fields() -> None:
+    response = Client().post(reverse("signal-check"), {"region": "nowhere"})
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert 'href="#id_age_0"' in text and 'href="#id_region"' in text
+    assert 'aria-invalid="true"' in text
+    assert re.search(r'<fieldset[^>]*aria-describedby="id_age-hint id_age-error"', text)
+
+
+def test_questions_without_step_one_go_back_to_step_one() -> None:
+    client = Client()
+    for name in ("signal-check-questions", "signal-check-result"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and response["Location"] == reverse("signal-check")
+    assert client.get(reverse("signal-check-part", args=["d9"])).status_code == 302
+
+
+def test_most_decisive_questions_first_with_htmx_and_full_pages() -> None:
+    client = Client()
+    client.post(reverse("signal-check"), WHO)
+    url = reverse("signal-check-questions")
+    page = client.get(url)
+    shown = list(page.context["form"].fields)
+    assert len(shown) == 5
+    partial = client.post(url, {i: "unknown" for i in shown}, headers=HTMX)
+    assert partial.status_code == 200
+    text = partial.content.decode()
+    assert text.lstrip().startswith('<div id="check-questions"') and "<html" not in text
+    assert "autofocus" in text, "focus moves to the new questions"
+    following = list(partial.context["form"].fields)
+    assert following and not set(following) & set(shown), "don't know counts as asked"
+    full = client.post(url, {i: "present" for i in following})
+    assert full.status_code == 302 and full["Location"] == url
+    to_result = client.post(url, {"next": "result"}, headers=HTMX)
+    assert to_result["HX-Redirect"] == reverse("signal-check-result")
+
+
+def test_a_dimension_page_answers_and_moves_on_to_the_next_part() -> None:
+    client = Client()
+    client.post(reverse("signal-check"), WHO)
+    d1 = reverse("signal-check-part", args=["d1"])
+    page = client.get(d1)
+    assert page.status_code == 200
+    assert 'aria-current="page"' in page.content.decode()
+    present = positive("children-labour", Dimension.D1)
+    response = client.post(d1, {i: "present" for i in present}, headers=HTMX)
+    assert response["HX-Push-Url"] == reverse("signal-check-part", args=["d2"])
+    assert client.session["signal_check"]["answers"] == {
+        **{i: "present" for i in present},
+        **{i: "unknown" for i in page.context["form"].fields if i not in present},
+    }
+    bad = client.post(d1, {present[0]: "maybe"})
+    assert bad.status_code == 422
+
+
+def test_restart_clears_the_answers() -> None:
+    client = Client()
+    complete_check(client)
+    response = client.post(reverse("signal-check-restart"))
+    assert response.status_code == 302
+    assert "signal_check" not in client.session
+
+
+def test_changing_step_one_keeps_answers_only_for_the_same_set() -> None:
+    client = Client()
+    complete_check(client)
+    client.post(reverse("signal-check"), {**WHO, "role": "education"})
+    assert client.session["signal_check"]["answers"]
+    client.post(reverse("signal-check"), {**WHO, "form": "sexual"})
+    assert client.session["signal_check"]["answers"] == {}
+
+
+def test_the_check_survives_signing_in(member: object, org_a: object) -> None:
+    from schakel.engine.vocabulary import Role
+
+    membership = member(org_a, Role.FRONTLINE)  # type: ignore[operator]
+    client = Client()
+    complete_check(client)
+    client.force_login(membership.user)
+    text = client.get(reverse("signal-check-result")).content.decode()
+    assert reverse("signal-consult") in text and reverse("signal-refer") in text
+
+
+def test_observation_aids_have_their_own_part_and_show_in_the_result() -> None:
+    client = Client()
+    client.cookies["django_language"] = "en"
+    client.post(reverse("signal-check"), {**WHO, "form": "criminal"})
+    other = reverse("signal-check-part", args=["other"])
+    page = client.get(other)
+    assert page.status_code == 200
+    aids = list(page.context["form"].fields)
+    assert aids and all(i.startswith("CEM-") for i in aids)
+    response = client.post(other, {aids[0]: "present"})
+    assert response["Location"] == reverse("signal-check-result"), "the last part ends the list"
+    text = client.get(reverse("signal-check-result")).content.decode()
+    assert "Other observations you noted" in text
+    assert "Offences committed under coercion" in text
+    assert "provisional" in text

@@ -1,0 +1,154 @@
+"""Refer with recorded consent: a trajectory, consent and events, and a status to follow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from schakel.engine.indicators import load_catalogue
+from schakel.web.audit.models import AuditEntry
+from schakel.web.conftest import signed_in
+from schakel.web.organisations.models import Membership, Organisation
+from schakel.web.signals.models import Assessment
+from schakel.web.signals.tests.helpers import complete_check
+from schakel.web.trajectories.actions import do_record_event
+from schakel.web.trajectories.models import Consent, Person, Referral, Trajectory
+
+pytestmark = pytest.mark.django_db
+REFERRAL = {
+    "given_names": "Noor",
+    "family_name": "Bakker",
+    "date_of_birth": "2010",
+    "consent_source": "verbal",
+    "consent_confirmed": "on",
+    "note": "Bereikbaar via school.",
+}
+
+
+def refer(client: Client, **changes: str) -> Any:
+    data = {**REFERRAL, "consent_given_on": timezone.localdate().isoformat(), **changes}
+    return client.post(reverse("signal-refer"), {k: v for k, v in data.items() if v})
+
+
+def test_a_referral_with_consent_creates_the_trajectory_and_its_events(
+    frontline: Membership, org_a: Organisation, youth_care: Organisation
+) -> None:
+    client = signed_in(frontline)
+    complete_check(client)
+    assert client.get(reverse("signal-refer")).status_code == 200
+    response = refer(client)
+    assert response.status_code == 302, response.content[:3000]
+    trajectory = Trajectory.objects.get()
+    assert trajectory.organisation == youth_care, "the referring organisation opens it"
+    consent = Consent.objects.get()
+    assert (consent.purpose, consent.organisation, consent.source) == (
+        "disclosure",
+        org_a,
+        "verbal",
+    )
+    events = list(trajectory.events.order_by("occurred_at", "recorded_at"))
+    assert [e.event_type for e in events] == ["signal", "referral_sent"]
+    assessment = Assessment.objects.get()
+    signal, sent = events[0].payload, events[1].payload
+    assert signal["assessment_id"] == str(assessment.pk)
+    assert signal["minor"] is True and signal["suspected_form"] == "labour"
+    assert set(signal["indicators"]) == set(assessment.present)
+    assert sent["to_organisation_id"] == org_a.pk and sent["consent_id"] == str(consent.pk)
+    referral = Referral.objects.get()
+    assert referral.status == "in_progress" and referral.to_organisation == org_a
+    assert (assessment.trajectory, assessment.referral_reference) == (
+        trajectory,
+        referral.reference,
+    )
+    assert assessment.catalogue_version == load_catalogue().version
+    assert assessment.catalogue_digest == load_catalogue().digest
+    assert AuditEntry.objects.filter(object_type="signal_assessment", action="create").exists()
+    assert AuditEntry.objects.filter(object_type="person", action="create").exists()
+
+
+def test_the_professional_follows_the_status(
+    frontline: Membership, coordinator_a: Membership
+) -> None:
+    client = signed_in(frontline)
+    complete_check(client)
+    refer(client)
+    page = client.get(reverse("signal-referrals")).content.decode()
+    assert "in behandeling" in page or "in progress" in page
+    referral = Referral.objects.get()
+    do_record_event(
+        actor=coordinator_a,
+        trajectory=referral.trajectory,
+        event_type="referral_accepted",
+        occurred_at=timezone.now(),
+        payload={"referral_id": referral.reference},
+    )
+    page = client.get(reverse("signal-referrals")).content.decode()
+    assert "geaccepteerd" in page or "accepted" in page
+    assert Person.objects.get().pseudonym in page
+
+
+def test_no_referral_without_confirmed_consent_or_a_name(
+    frontline: Membership, org_a: Organisation
+) -> None:
+    client = signed_in(frontline)
+    complete_check(client)
+    no_consent = refer(client, consent_confirmed="")
+    assert no_consent.status_code == 422
+    no_name = refer(client, given_names="", family_name="")
+    assert no_name.status_code == 422
+    future = refer(client, consent_given_on="2999-01-01")
+    assert future.status_code == 422
+    assert not Person.objects.exists() and not Trajectory.objects.exists()
+    assert not Assessment.objects.exists()
+
+
+def test_another_organisation_does_not_see_the_referral(
+    frontline: Membership, amsterdam_frontline: Membership, org_a: Organisation
+) -> None:
+    client = signed_in(frontline)
+    complete_check(client)
+    assert refer(client).status_code == 302
+    other = signed_in(amsterdam_frontline).get(reverse("signal-referrals"))
+    assert list(other.context["page"].object_list) == []
+    assert not Assessment.objects.referrals_visible_to(amsterdam_frontline).exists()
+
+
+def test_a_coordinator_cannot_refer_to_their_own_organisation(coordinator_a: Membership) -> None:
+    client = signed_in(coordinator_a)
+    complete_check(client)
+    page = client.get(reverse("signal-refer"))
+    assert page.context["target"] is None
+    assert refer(client).status_code == 422
+    assert not Trajectory.objects.exists()
+
+
+def test_anonymous_visitors_cannot_refer(org_a: Organisation) -> None:
+    client = Client()
+    complete_check(client)
+    response = refer(client)
+    assert response.status_code == 302
+    assert "inloggen" in response["Location"]
+    assert not Trajectory.objects.exists()
+
+
+def test_the_referral_list_uses_a_fixed_number_of_queries(
+    frontline: Membership,
+    org_a: Organisation,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    client = signed_in(frontline)
+    complete_check(client)
+    assert refer(client).status_code == 302
+    client.get(reverse("signal-referrals"))
+    with django_assert_num_queries(11):
+        client.get(reverse("signal-referrals"))
+    for _ in range(3):
+        refer(client)
+    assert Assessment.objects.count() == 4
+    with django_assert_num_queries(11):  # the same for 1 or 4 rows: no N+1
+        assert len(client.get(reverse("signal-referrals")).context["page"].object_list) == 4

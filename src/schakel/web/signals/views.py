@@ -1,0 +1,218 @@
+"""The public signal check: who, signals, what to do. No account needed, nothing stored.
+
+Each page works as a full page; with htmx, answering questions swaps only the question block.
+The check's state lives in the session (see `check.py`), never in a URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect, push_url
+from django_htmx.middleware import HtmxDetails
+
+from schakel.engine.indicators import Catalogue, Evaluation, Indicator
+from schakel.web.core.acting import acting_membership
+from schakel.web.organisations.roles import writes_records
+from schakel.web.signals import results
+from schakel.web.signals.actions import do_count_signal_check
+from schakel.web.signals.catalogue import current_catalogue
+from schakel.web.signals.check import (
+    CheckState,
+    clear_state,
+    load_state,
+    role_kind_of,
+    save_state,
+)
+from schakel.web.signals.contacts import articles, regional_contacts
+from schakel.web.signals.forms import AnswersForm, WhoForm
+from schakel.web.signals.labels import OUTCOMES, RULES
+
+FIRST = "first"
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+QUESTIONS_PER_PAGE = 5
+
+
+def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Open without an account; never cached, since the page shows the visitor's answers."""
+    return login_not_required(cache_control(no_store=True, private=True)(view))
+
+
+def _defaults(request: HttpRequest) -> dict[str, str]:
+    acting = acting_membership(request)
+    if acting is None:
+        return {"foreign_national": "unknown", "domestic_setting": "unknown"}
+    return {
+        "role": role_kind_of(acting.organisation.type).value,
+        "region": acting.organisation.region,
+        "foreign_national": "unknown",
+        "domestic_setting": "unknown",
+    }
+
+
+@public
+def check_start(request: HttpRequest) -> HttpResponse:
+    catalogue = current_catalogue()
+    previous = load_state(request, catalogue)
+    initial = WhoForm.initial_from(previous, _defaults(request))
+    form = WhoForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        state = form.state(previous)
+        state.catalogue_version = catalogue.version
+        save_state(request, state)
+        return redirect("signal-check-questions")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "signals/check_who.html", {"form": form}, status=status)
+
+
+def _next_part(parts: list[str], part: str) -> str | None:
+    if part == FIRST:
+        return FIRST
+    index = parts.index(part)
+    return parts[index + 1] if index + 1 < len(parts) else None
+
+
+def _part_url(part: str) -> str:
+    if part == FIRST:
+        return reverse("signal-check-questions")
+    return reverse("signal-check-part", args=[part])
+
+
+def _questions_context(
+    catalogue: Catalogue, state: CheckState, part: str, form: AnswersForm | None = None
+) -> dict[str, Any]:
+    evaluation = state.evaluate(catalogue)
+    if part == FIRST:
+        indicators = results.first_questions(catalogue, state, evaluation, QUESTIONS_PER_PAGE)
+    else:
+        indicators = results.indicators_of_part(catalogue, state, part)
+    if form is None or set(form.fields) != {i.id for i in indicators}:
+        form = AnswersForm(indicators, state.answers)
+    found = results.examples(catalogue, indicators)
+    parts = results.parts_of(catalogue, state)
+    slugs = [slug for slug, _label in parts]
+    following = _next_part(slugs, part)
+    indicator_set = catalogue.get_set(state.set_id)
+    return {
+        "state": state,
+        "part": part,
+        "parts": [(slug, label, _part_url(slug)) for slug, label in parts],
+        "questions": [(form[i.id], found[i.id]) for i in indicators],
+        "form": form,
+        "outcome": OUTCOMES[evaluation.outcome.value],
+        "decided": not evaluation.next_questions,
+        "answered": sum(1 for i in indicator_set.indicators if i.id in state.answers),
+        "total": len(indicator_set.indicators),
+        "indicator_set": indicator_set,
+        "next_part": following if following != part else None,
+        "part_label": dict(parts).get(part),
+    }
+
+
+@public
+def check_questions(request: HtmxHttpRequest, part: str = FIRST) -> HttpResponse:
+    catalogue = current_catalogue()
+    state = load_state(request, catalogue)
+    if state is None:
+        return redirect("signal-check")
+    slugs = [slug for slug, _label in results.parts_of(catalogue, state)]
+    if part != FIRST and part not in slugs:
+        raise Http404
+    context = _questions_context(catalogue, state, part)
+    form = context["form"]
+    if request.method == "POST":
+        form = AnswersForm(_posted(catalogue, state, part, request), state.answers, request.POST)
+        if form.is_valid():
+            state.record(form.answers())
+            save_state(request, state)
+            return _after_answers(request, catalogue, state, part, slugs)
+        context = _questions_context(catalogue, state, part, form)
+    template = "signals/check_questions.html"
+    if request.htmx:
+        template += "#questions"
+    return render(request, template, context, status=422 if form.errors else 200)
+
+
+def _posted(
+    catalogue: Catalogue, state: CheckState, part: str, request: HttpRequest
+) -> list[Indicator]:
+    """The questions answered in this post: a dimension's, or (most decisive first) the ones
+    that were shown, which the answers themselves name."""
+    if part != FIRST:
+        return results.indicators_of_part(catalogue, state, part)
+    return [i for i in catalogue.indicators_of(state.set_id) if i.id in request.POST]
+
+
+def _after_answers(
+    request: HtmxHttpRequest, catalogue: Catalogue, state: CheckState, part: str, slugs: list[str]
+) -> HttpResponse:
+    following = _next_part(slugs, part)
+    if request.POST.get("next") == "result" or following is None:
+        url = reverse("signal-check-result")
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    if not request.htmx:
+        return redirect(_part_url(following))
+    context = _questions_context(catalogue, state, following)
+    context["swapped"] = True
+    response = render(request, "signals/check_questions.html#questions", context)
+    return push_url(response, _part_url(following)) if following != part else response
+
+
+def _result_context(
+    request: HttpRequest, catalogue: Catalogue, state: CheckState, evaluation: Evaluation
+) -> dict[str, Any]:
+    perspective = state.perspective(evaluation)
+    acting = acting_membership(request)
+    signed_in = request.user.is_authenticated
+    lines = regional_contacts(region=state.region, form=state.form, minor=state.minor)
+    return {
+        "state": state,
+        "evaluation": evaluation,
+        "indicator_set": catalogue.get_set(state.set_id),
+        "outcome": OUTCOMES[evaluation.outcome.value],
+        "rule": RULES.get(evaluation.rule, ""),
+        "dimensions": results.dimension_rows(catalogue, evaluation),
+        "observations": results.observation_labels(catalogue, evaluation),
+        "next_questions": results.next_question_rows(catalogue, evaluation),
+        "perspective": perspective,
+        "steps": results.step_views(perspective, state),
+        "contacts": results.contact_rows(lines, signed_in),
+        "articles": articles(
+            role=state.role, form=state.form, minor=state.minor, language=get_language() or "nl"
+        ),
+        "may_share": acting is not None and writes_records(acting.role),
+        "catalogue": catalogue,
+    }
+
+
+@public
+def check_result(request: HttpRequest) -> HttpResponse:
+    catalogue = current_catalogue()
+    state = load_state(request, catalogue)
+    if state is None:
+        return redirect("signal-check")
+    evaluation = state.evaluate(catalogue)
+    do_count_signal_check(state=state, evaluation=evaluation)
+    save_state(request, state)
+    context = _result_context(request, catalogue, state, evaluation)
+    return render(request, "signals/check_result.html", context)
+
+
+@require_POST
+@public
+def check_restart(request: HttpRequest) -> HttpResponse:
+    clear_state(request)
+    return redirect("signal-check")
