@@ -36,6 +36,7 @@ def load_demo_secrets(*, create: bool) -> Path:
         "SCHAKEL_SECRET_KEY": lambda: secrets.token_urlsafe(50),
         "SCHAKEL_ENCRYPTION_KEYS": lambda: Fernet.generate_key().decode(),
         "SCHAKEL_SEARCH_KEY": lambda: secrets.token_urlsafe(32),
+        "SCHAKEL_LINKAGE_KEY": lambda: secrets.token_urlsafe(48),
     }
     values: dict[str, str] = {}
     if path.exists():
@@ -189,6 +190,71 @@ def cmd_signals_evaluate(args: argparse.Namespace) -> None:
     sys.stdout.write(evaluate_file(args.file))
 
 
+def _linkage_key(args: argparse.Namespace) -> object:
+    from schakel.engine.linkage import load_key
+
+    load_demo_secrets(create=False)
+    try:
+        return load_key(args.key_file, epoch=args.epoch)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+
+
+def cmd_link_key(args: argparse.Namespace) -> None:
+    from schakel.engine.linkage import new_key_text
+
+    print(new_key_text())
+
+
+def cmd_link_encode(args: argparse.Namespace) -> None:
+    from schakel.engine.linkage import encode_file, load_schema
+
+    key = _linkage_key(args)
+    try:
+        schema = load_schema(args.schema)
+        report = encode_file(
+            args.input,
+            schema,
+            args.out,
+            key=key,  # type: ignore[arg-type]
+            decoy_fraction=args.decoys,
+            decoys_out=args.decoys_out,
+            progress=lambda done, total: print(f"\rencoded {done:,} of {total:,}", end=""),
+        )
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    print(
+        f"\n{report.records:,} records encoded ({report.decoys:,} decoys) with key {report.key_id}"
+    )
+
+
+def cmd_link_match(args: argparse.Namespace) -> None:
+    from schakel.engine.linkage import match_files
+
+    try:
+        result = match_files(args.left, args.right, args.out, clusters_out=args.clusters_out)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    choice = result.threshold
+    print(f"{result.linked_pairs:,} linked pairs written to {args.out}; threshold: {choice}")
+
+
+def cmd_link_returns(args: argparse.Namespace) -> None:
+    key = _linkage_key(args)
+    setup_django()
+    from schakel.web.linkage.run import do_link_and_detect_returns
+
+    try:
+        run = do_link_and_detect_returns(key=key)  # type: ignore[arg-type]
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    print(
+        f"Linked {run.records:,} records into {run.persons:,} persons ({run.linked_pairs:,} "
+        f"pairs) in {run.seconds:.1f} s; {run.candidates} possible returns, "
+        f"{run.new_candidates} new, waiting for review by the coordinators concerned."
+    )
+
+
 def cmd_keys_new(args: argparse.Namespace) -> None:
     from cryptography.fernet import Fernet
 
@@ -260,6 +326,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("file", type=Path)
     check.set_defaults(func=cmd_signals_evaluate)
+
+    link = sub.add_parser("link", help="privacy-preserving record linkage")
+    link_sub = link.add_subparsers(dest="link_command", required=True, metavar="COMMAND")
+    link_sub.add_parser("key", help="print a new linkage key").set_defaults(func=cmd_link_key)
+    encode = link_sub.add_parser("encode", help="encode an extract (at the source, with the key)")
+    encode.add_argument("--input", type=Path, required=True, help="CSV or Parquet extract")
+    encode.add_argument("--schema", type=Path, required=True, help="TOML or JSON schema")
+    encode.add_argument("--out", type=Path, required=True, help="encoded CSV or Parquet")
+    encode.add_argument("--decoys", type=float, default=0.0, help="share of decoy records")
+    encode.add_argument("--decoys-out", type=Path, default=None, help="where the source keeps them")
+    match = link_sub.add_parser("match", help="link encoded files (no key needed)")
+    match.add_argument("--left", type=Path, required=True)
+    match.add_argument("--right", type=Path, default=None, help="omit to deduplicate --left")
+    match.add_argument("--out", type=Path, required=True, help="pairs CSV")
+    match.add_argument("--clusters-out", type=Path, default=None, help="persons CSV")
+    match.set_defaults(func=cmd_link_match)
+    returns = link_sub.add_parser(
+        "returns", help="link this installation's records and list possible returns for review"
+    )
+    for command in (encode, returns):
+        command.add_argument("--key-file", type=Path, default=None, help="else SCHAKEL_LINKAGE_KEY")
+        command.add_argument("--epoch", default="1", help="key epoch recorded with the output")
+    encode.set_defaults(func=cmd_link_encode)
+    returns.set_defaults(func=cmd_link_returns)
 
     keys = sub.add_parser("keys", help="encryption keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="COMMAND")

@@ -76,6 +76,13 @@ SEARCH_KEY = declare(
     "`schakel demo` generates one.",
     secret=True,
 )
+LINKAGE_KEY = declare(
+    "SCHAKEL_LINKAGE_KEY",
+    "Secret shared by the organisations that link records (keyed hashes and Bloom filters); "
+    "never given to the linking party. Make one with `schakel link key`. "
+    "`schakel demo` generates one.",
+    secret=True,
+)
 DATABASE_URL = declare(
     "DATABASE_URL",
     "Database to use, e.g. postgres://user@host:5432/schakel. Default: SQLite under var/.",

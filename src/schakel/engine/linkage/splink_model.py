@@ -175,7 +175,9 @@ class SplinkScorer:
                 training.estimate_parameters_using_expectation_maximisation(
                     rule, estimate_without_term_frequencies=True
                 )
-            except EMTrainingException:
+            except (EMTrainingException, ValueError):
+                # Small files can leave a level unobserved in a session, and Splink then
+                # refuses an m value that underflows; the other sessions still train it.
                 continue
             trained.append(rule)
         if not trained:
