@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import F
 
 from schakel.engine.linkage import load_key
 from schakel.web.audit.actions import verify_chain
@@ -30,9 +31,3 @@ def test_linkage_run_finds_returns_across_organisations() -> None:
     reads = AuditEntry.objects.filter(actor_name="linkage", purpose__startswith="record linkage")
     assert reads.count() == 2 * run.records
     assert verify_chain().intact
-
-
-def models_f(name: str) -> object:
-    from django.db.models import F
-
-    return F(name)
