@@ -22,9 +22,7 @@ def test_linkage_run_finds_returns_across_organisations() -> None:
     run = do_link_and_detect_returns(key=key)
     assert run.records == Trajectory.objects.count()
     assert run.candidates > 0 and run.new_candidates == ReturnCandidate.objects.count()
-    crossing = ReturnCandidate.objects.exclude(
-        earlier__organisation=models_f("later__organisation")
-    )
+    crossing = ReturnCandidate.objects.exclude(earlier__organisation=F("later__organisation"))
     assert crossing.exists()  # returns seen by another organisation are the point
     again = do_link_and_detect_returns(key=key)
     assert again.new_candidates == 0
