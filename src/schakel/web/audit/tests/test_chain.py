@@ -24,6 +24,7 @@ def _raw(sql: str, params: list[str | int]) -> None:
             cursor.execute(f"DROP TRIGGER {table}_no_update")
             cursor.execute(f"DROP TRIGGER {table}_no_delete")
         else:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only")
         cursor.execute(sql, params)
 
