@@ -119,7 +119,7 @@ class PublishForm(forms.Form):
     review_date = forms.DateField(
         label=_("Review by"),
         help_text=_("On this date the article returns to the editors' list for review."),
-        widget=forms.DateInput({"type": "date", "class": "utrecht-textbox"}),
+        widget=forms.DateInput({"type": "date", "class": "utrecht-textbox"}, format="%Y-%m-%d"),
     )
 
 

@@ -171,7 +171,7 @@ class ReferralForm(forms.Form):
     )
     consent_given_on = forms.DateField(
         label=_("Consent given on"),
-        widget=forms.DateInput({"type": "date"}),
+        widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Enter the date the person gave consent.")},
     )
     consent_source = forms.ChoiceField(

@@ -62,7 +62,9 @@ class RecordForm(forms.Form):
     training = forms.ModelChoiceField(
         label=_("Training"), queryset=Training.objects.filter(is_active=True).order_by("name")
     )
-    completed_on = forms.DateField(label=_("Completed on"), widget=forms.DateInput(DATE))
+    completed_on = forms.DateField(
+        label=_("Completed on"), widget=forms.DateInput(DATE, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args: Any, training: Training | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -27,7 +27,7 @@ class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["purpose", "organisation", "given_on", "source"]
-        widgets = {"given_on": forms.DateInput({"type": "date"})}
+        widgets = {"given_on": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}
 
 
 class ReferralForm(forms.Form):

@@ -65,7 +65,9 @@ def _form_field(name: str, info: FieldInfo) -> forms.Field:
         return forms.IntegerField(label=label, required=required)
     if annotation is dt.date:
         return forms.DateField(
-            label=label, required=required, widget=forms.DateInput({"type": "date"})
+            label=label,
+            required=required,
+            widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
         )
     if name == "note":
         return forms.CharField(label=label, required=False, widget=forms.Textarea({"rows": 3}))

@@ -24,7 +24,7 @@ class TimeForm(forms.ModelForm):
     class Meta:
         model = TimeEntry
         fields = ["task_type", "on", "minutes", "note"]
-        widgets = {"on": forms.DateInput({"type": "date"})}
+        widgets = {"on": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}
 
 
 @require_role(*WRITE_ROLES)
