@@ -28,7 +28,7 @@ def registrar(org_a: Organisation, member: Callable[..., Membership]) -> Members
 def signalling(registrar: Membership) -> Training:
     return do_register_training(
         actor=registrar,
-        name="Signaleren van mensenhandel",
+        name="Basistraining signaleren",
         topic="signalling",
         provider="Opleider A",
         validity_months=24,

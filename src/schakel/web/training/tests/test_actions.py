@@ -53,7 +53,7 @@ def test_same_training_from_the_same_provider_is_refused(
     with pytest.raises(ValidationError, match="already offers a training with this name"):
         do_register_training(
             actor=registrar,
-            name="signaleren van mensenhandel",
+            name="basistraining SIGNALEREN",
             topic="signalling",
             provider="OPLEIDER A",
             validity_months=12,
