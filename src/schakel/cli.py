@@ -255,6 +255,16 @@ def cmd_link_returns(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_monitor_report(args: argparse.Namespace) -> None:
+    setup_django()
+    from schakel.monitor_cli import write_report
+
+    if args.k < 2:
+        raise CommandError("--k must be at least 2.")
+    for path in write_report(args.out, region=args.region, k=args.k):
+        print(path)
+
+
 def cmd_keys_new(args: argparse.Namespace) -> None:
     from cryptography.fernet import Fernet
 
@@ -350,6 +360,14 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--epoch", default="1", help="key epoch recorded with the output")
     encode.set_defaults(func=cmd_link_encode)
     returns.set_defaults(func=cmd_link_returns)
+
+    monitor = sub.add_parser("monitor", help="effectiveness monitor")
+    monitor_sub = monitor.add_subparsers(dest="monitor_command", required=True, metavar="COMMAND")
+    report = monitor_sub.add_parser("report", help="protected tables as CSV plus an HTML report")
+    report.add_argument("--out", type=Path, required=True, help="folder to write to")
+    report.add_argument("--region", default=None, help="one region, e.g. rotterdam")
+    report.add_argument("--k", type=int, default=10, help="smallest group that may be shown")
+    report.set_defaults(func=cmd_monitor_report)
 
     keys = sub.add_parser("keys", help="encryption keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="COMMAND")

@@ -19,6 +19,7 @@ def membership(request: HttpRequest) -> dict[str, object]:
         "nav_audit": role in (Role.SUPERVISOR, Role.ADMINISTRATOR),
         "nav_inbox": role == Role.COORDINATOR,
         "nav_returns": role == Role.COORDINATOR,
+        "nav_monitor": role in (Role.ANALYST, Role.SUPERVISOR),
         "nav_consult": role in (Role.FRONTLINE, Role.COORDINATOR),
         "nav_editor": role == Role.CONTENT_EDITOR,
         "nav_coverage": role in (Role.SUPERVISOR, Role.ADMINISTRATOR),

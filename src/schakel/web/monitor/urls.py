@@ -1,3 +1,10 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from schakel.web.monitor import views
+
+app_name = "monitor"
+
+urlpatterns: list[URLPattern] = [
+    path("", views.overview, name="overview"),
+    path("export.csv", views.export_csv, name="export"),
+]

@@ -1,0 +1,155 @@
+"""From the database to the engine's inputs: the event log and the funnel's base cells.
+
+Only aggregates leave this module's callers; the event log holds person ids (never
+identities) and is used only to build episodes in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from schakel.engine.trajectories import build_episodes
+from schakel.engine.trajectories.episodes import EpisodeBuild
+from schakel.engine.trajectories.events import EventType
+from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
+
+FUNNEL_STAGES: tuple[EventType, ...] = (
+    EventType.SIGNAL,
+    EventType.CONSULTATION,
+    EventType.REFERRAL_SENT,
+    EventType.INTAKE,
+    EventType.PLACEMENT_START,
+    EventType.EXIT,
+    EventType.FOLLOW_UP_CONTACT,
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Server-side filters: form of exploitation, region, cohort year (None means all)."""
+
+    form: str | None = None
+    region: str | None = None
+    cohort: int | None = None
+
+
+def event_log() -> pd.DataFrame:
+    """Every trajectory event as the engine's EVENT_LOG_COLUMNS, in one query."""
+    rows = TrajectoryEvent.objects.values_list(
+        "trajectory_id",
+        "trajectory__person_id",
+        "trajectory__organisation__region",
+        "event_type",
+        "occurred_at",
+        "payload",
+        "id",
+        "supersedes_id",
+        "recorded_at",
+    ).order_by()
+    columns = [
+        "trajectory_id",
+        "person_id",
+        "region",
+        "event_type",
+        "occurred_at",
+        "payload",
+        "event_id",
+        "supersedes",
+        "recorded_at",
+    ]
+    frame = pd.DataFrame.from_records(list(rows), columns=columns)
+    for name in ("person_id", "event_id"):
+        frame[name] = frame[name].map(str)
+    frame["supersedes"] = frame["supersedes"].map(lambda v: None if v is None else str(v))
+    frame["region"] = frame["region"].fillna("")
+    for name in ("occurred_at", "recorded_at"):
+        frame[name] = pd.to_datetime(frame[name], utc=True)
+    return frame
+
+
+_CACHE: dict[tuple[object, ...], EpisodeBuild] = {}
+
+
+def episode_build(as_of: dt.date | None = None, *, use_cache: bool = True) -> EpisodeBuild:
+    """Episodes of the whole platform; rebuilt only when events were added (append-only log).
+
+    Filters subset the built episodes, so changing a filter costs no rebuild.
+    """
+    as_of = as_of or timezone.localdate()
+    stamp = TrajectoryEvent.objects.order_by().aggregate(n=Count("id"), last=Max("recorded_at"))
+    key = (as_of, stamp["n"], stamp["last"])
+    if use_cache and key in _CACHE:
+        return _CACHE[key]
+    build = build_episodes(event_log(), as_of=as_of, strict=False)
+    _CACHE.clear()
+    _CACHE[key] = build
+    return build
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+def filter_episodes(episodes: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    mask = pd.Series(True, index=episodes.index)
+    if filters.form:
+        mask &= episodes["form"].astype("string") == filters.form
+    if filters.region:
+        mask &= episodes["region"].astype("string") == filters.region
+    if filters.cohort:
+        mask &= episodes["cohort"] == filters.cohort
+    return episodes.loc[mask.fillna(False).astype(bool)].reset_index(drop=True)
+
+
+def trajectories(filters: Filters) -> QuerySet[Trajectory]:
+    """Trajectories in the filters; the funnel's cohort is the year the trajectory opened."""
+    queryset = Trajectory.objects.all()
+    if filters.region:
+        queryset = queryset.filter(organisation__region=filters.region)
+    if filters.cohort:
+        queryset = queryset.filter(opened_at__year=filters.cohort)
+    if filters.form:
+        queryset = queryset.filter(
+            Exists(
+                _effective(EventType.EXPLOITATION_EPISODE).filter(
+                    trajectory=OuterRef("pk"), payload__form=filters.form
+                )
+            )
+        )
+    return queryset
+
+
+def funnel_cells(filters: Filters) -> pd.DataFrame:
+    """Trajectories per combination of stages reached (one aggregate query).
+
+    One column per stage (True/False) and `count`. Every funnel count is a sum of these base
+    cells, so the engine's suppression can check that no difference isolates a small group.
+    """
+    flags = {
+        stage.value: Exists(_effective(stage).filter(trajectory=OuterRef("pk")))
+        for stage in FUNNEL_STAGES
+    }
+    names = list(flags)
+    rows = (
+        trajectories(filters)
+        .annotate(**flags)
+        .values(*names)
+        .annotate(count=Count("pk"))
+        .order_by(*names)
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=[*names, "count"])
+    for name in names:
+        frame[name] = frame[name].astype(bool)
+    return frame
+
+
+def _effective(stage: EventType) -> QuerySet[TrajectoryEvent]:
+    """Events of a type that no later event corrected or withdrew."""
+    return TrajectoryEvent.objects.filter(event_type=stage.value).filter(
+        Q(superseded_by__isnull=True)
+    )

@@ -1,0 +1,297 @@
+"""The protected tables of the monitor: funnel, cumulative incidence, hazard ratios and data
+completeness. Every count passes the engine's disclosure control before it leaves here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from schakel.engine.disclosure import (
+    DEFAULT_K,
+    Quantities,
+    Status,
+    cumulative_incidence_table,
+    protect_tables,
+    suppress,
+)
+from schakel.engine.survival import SurvivalDataError, cause_specific_cox
+from schakel.engine.vocabulary import InterventionType
+from schakel.web.core.labels import LABELS
+from schakel.web.monitor.data import (
+    FUNNEL_STAGES,
+    Filters,
+    episode_build,
+    filter_episodes,
+    funnel_cells,
+)
+
+STAGE_LABELS = {
+    "signal": gettext_lazy("Signal"),
+    "consultation": gettext_lazy("Consultation"),
+    "referral_sent": gettext_lazy("Referral"),
+    "intake": gettext_lazy("Intake (trajectory)"),
+    "placement_start": gettext_lazy("Placement"),
+    "exit": gettext_lazy("Exit from care"),
+    "follow_up_contact": gettext_lazy("At least one follow-up"),
+}
+STRATA = {
+    "form": gettext_lazy("Form of exploitation"),
+    "placement": gettext_lazy("Placement at exit"),
+    "region": gettext_lazy("Region"),
+    "cohort": gettext_lazy("Cohort (year of exit)"),
+    "age_group": gettext_lazy("Age group"),
+    **{
+        f"intervention_{t.value}": LABELS[InterventionType].get(t.value, t.value)
+        for t in InterventionType
+    },
+}
+MIN_EVENTS_PER_COVARIATE = 10
+NONE = "none"
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """Everything the overview shows; each frame is publishable as it is."""
+
+    filters: Filters
+    k: int
+    stratum: str
+    funnel: pd.DataFrame  # stage, label, trajectories (<NA> when suppressed)
+    incidence: pd.DataFrame  # level, horizon_months, episodes, events, estimate, lower, upper
+    hazards: pd.DataFrame  # covariate, label, hazard_ratio, lower, upper, reading
+    hazards_message: str
+    completeness: pd.DataFrame  # measure, numerator, denominator, share
+    quality: pd.DataFrame  # code, rows, dropped
+    episodes: int | None  # protected number of episodes in the filters
+
+
+def compute_monitor(
+    filters: Filters,
+    *,
+    stratum: str = "form",
+    k: int = DEFAULT_K,
+    as_of: dt.date | None = None,
+    use_cache: bool = True,
+) -> Monitor:
+    build = episode_build(as_of, use_cache=use_cache)
+    episodes = _labelled(filter_episodes(build.episodes, filters))
+    funnel = protect_funnel(funnel_cells(filters), k)
+    incidence = incidence_table(episodes, stratum, k)
+    hazards, message = hazard_table(episodes, k)
+    quality = build.quality.to_frame()[["code", "rows", "dropped"]]
+    quality["rows"] = pd.array([r if r >= k else pd.NA for r in quality["rows"]], dtype="Int64")
+    return Monitor(
+        filters=filters,
+        k=k,
+        stratum=stratum,
+        funnel=funnel,
+        incidence=incidence,
+        hazards=hazards,
+        hazards_message=message,
+        completeness=completeness_table(funnel, episodes, k),
+        quality=quality,
+        episodes=len(episodes) if len(episodes) >= k else None,
+    )
+
+
+def protect_funnel(cells: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Each stage count is the sum of the base cells (combinations of stages) that include it;
+    suppression with the linear audit makes sure no suppressed count follows from the others.
+    """
+    values, members = [], []
+    for stage in FUNNEL_STAGES:
+        inside = np.flatnonzero(cells[stage.value].to_numpy()) if len(cells) else np.array([])
+        values.append(int(cells["count"].to_numpy()[inside].sum()) if inside.size else 0)
+        members.append(inside.astype(np.int64))
+    published: list[int | None] = [None] * len(values)
+    statuses = ["primary"] * len(values)
+    usable = [i for i, m in enumerate(members) if m.size]
+    if usable:
+        quantities = Quantities(
+            values=np.array([values[i] for i in usable], dtype=np.int64),
+            members=tuple(members[i] for i in usable),
+            table=np.arange(len(usable)),
+            base_cells=len(cells),
+        )
+        status = suppress(quantities, k=k).status
+        for position, index in enumerate(usable):
+            statuses[index] = Status(int(status[position])).name.lower()
+            if status[position] == Status.PUBLISHED:
+                published[index] = values[index]
+    return pd.DataFrame(
+        {
+            "stage": [s.value for s in FUNNEL_STAGES],
+            "label": [str(STAGE_LABELS[s.value]) for s in FUNNEL_STAGES],
+            "trajectories": pd.array(published, dtype="Int64"),
+            "status": statuses,
+        }
+    )
+
+
+def incidence_table(episodes: pd.DataFrame, stratum: str, k: int) -> pd.DataFrame:
+    columns = [
+        "level",
+        "horizon_months",
+        "episodes",
+        "events",
+        "estimate",
+        "lower",
+        "upper",
+        "status",
+    ]
+    if len(episodes) == 0 or stratum not in episodes.columns:
+        return pd.DataFrame(columns=columns)
+    table = cumulative_incidence_table(episodes, by=stratum, k=k).frame
+    table = table.rename(columns={stratum: "level"})
+    table["status"] = table["status"].astype(str)
+    table["level"] = table["level"].map(lambda v: _level_label(stratum, v))
+    return table[columns]
+
+
+def hazard_table(episodes: pd.DataFrame, k: int) -> tuple[pd.DataFrame, str]:
+    """Cause-specific Cox for return on the interventions received, when the data allow it."""
+    columns = ["covariate", "label", "hazard_ratio", "lower", "upper", "reading"]
+    empty = pd.DataFrame(columns=columns)
+    returns = episodes["exit_type"] == 1 if len(episodes) else pd.Series(dtype=bool)
+    covariates = []
+    for kind in InterventionType:
+        name = f"intervention_{kind.value}"
+        if name not in episodes.columns:
+            continue
+        received = episodes[name].astype(bool)
+        groups = [received, ~received]
+        if all(g.sum() >= k and (g & returns).sum() >= k for g in groups):
+            covariates.append(name)
+    events = int(returns.sum())
+    if not covariates or events < max(k, MIN_EVENTS_PER_COVARIATE * len(covariates)):
+        return empty, _(
+            "Too few returns to estimate hazard ratios reliably in this selection "
+            "(at least %(n)s returns and %(k)s people with and without each intervention "
+            "are needed)."
+        ) % {"n": max(k, MIN_EVENTS_PER_COVARIATE), "k": k}
+    data = episodes[["days", "exit_type", "person_id", *covariates]].copy()
+    data[covariates] = data[covariates].astype(float)
+    try:
+        model = cause_specific_cox(
+            data,
+            duration="days",
+            event="exit_type",
+            covariates=covariates,
+            cluster="person_id",
+        )
+    except SurvivalDataError as error:
+        return empty, _("The hazard ratios could not be estimated: %(error)s") % {"error": error}
+    result = model.table().reset_index()
+    rows = []
+    for row in result.itertuples():
+        label = str(STRATA[str(row.covariate)])
+        rows.append(
+            {
+                "covariate": row.covariate,
+                "label": label,
+                "hazard_ratio": round(float(row.hazard_ratio), 2),
+                "lower": round(float(row.lower), 2),
+                "upper": round(float(row.upper), 2),
+                "reading": plain_reading(
+                    label, float(row.hazard_ratio), float(row.lower), float(row.upper)
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns), ""
+
+
+def plain_reading(label: str, ratio: float, lower: float, upper: float) -> str:
+    values = {
+        "what": label.lower(),
+        "hr": f"{ratio:.2f}",
+        "lo": f"{lower:.2f}",
+        "hi": f"{upper:.2f}",
+    }
+    if lower <= 1 <= upper:
+        return (
+            _(
+                "People who received %(what)s returned about %(hr)s times as often as comparable "
+                "people who did not (95%% interval %(lo)s to %(hi)s); the data are also consistent "
+                "with no difference."
+            )
+            % values
+        )
+    return (
+        _(
+            "People who received %(what)s returned about %(hr)s times as often as comparable "
+            "people who did not (95%% interval %(lo)s to %(hi)s)."
+        )
+        % values
+    )
+
+
+def completeness_table(funnel: pd.DataFrame, episodes: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Shares are computed from published counts only: a share of a suppressed count is hidden."""
+    by_stage = dict(zip(funnel["stage"], funnel["trajectories"], strict=True))
+    exits, follow = by_stage["exit"], by_stage["follow_up_contact"]
+    lost: object = pd.NA
+    total: object = pd.NA
+    if len(episodes):
+        data = pd.DataFrame({"lost": episodes["lost_to_follow_up"].astype(bool).map(str)})
+        data["person_id"] = episodes["person_id"].to_numpy()
+        protected = protect_tables(data, tables=[("lost",), ()], person="person_id", k=k)
+        frame = protected.frame
+        total = frame.loc[frame["lost"] == "Total", "published"].iloc[0]
+        hits = frame.loc[frame["lost"] == "True", "published"]
+        lost = hits.iloc[0] if len(hits) else pd.NA
+    rows = [
+        (str(_("Trajectories with an exit that have a follow-up contact")), follow, exits),
+        (str(_("Exited episodes lost to follow-up")), lost, total),
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "measure": name,
+                "numerator": num,
+                "denominator": den,
+                "share": _share(num, den),
+            }
+            for name, num, den in rows
+        ]
+    ).astype({"numerator": "Int64", "denominator": "Int64"})
+
+
+def _share(numerator: object, denominator: object) -> float:
+    if pd.isna(numerator) or pd.isna(denominator) or not denominator:
+        return math.nan
+    return round(float(numerator) / float(denominator), 3)  # type: ignore[arg-type]
+
+
+def _labelled(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Strata without missing values (the engine asks for a label) as plain strings."""
+    episodes = episodes.copy()
+    for name in ("form", "placement", "region", "age_group"):
+        if name in episodes.columns:
+            episodes[name] = episodes[name].astype("string").fillna(NONE).replace("", NONE)
+    episodes["cohort"] = episodes["cohort"].astype("string").fillna(NONE)
+    for kind in InterventionType:
+        name = f"intervention_{kind.value}"
+        if name in episodes.columns:
+            episodes[name] = episodes[name].astype(bool)
+    return episodes
+
+
+def _level_label(stratum: str, value: object) -> str:
+    if value == "Total":
+        return str(_("All"))
+    if stratum.startswith("intervention_"):
+        return str(_("Received")) if value in (True, "True") else str(_("Not received"))
+    if value == NONE:
+        return str(_("None or unknown"))
+    enums = {"form": "ExploitationForm", "placement": "PlacementType", "region": "Region"}
+    for enum, labels in LABELS.items():
+        if enum.__name__ == enums.get(stratum):
+            return str(labels.get(str(value), value))
+    return str(value)

@@ -1,0 +1,123 @@
+"""The monitor pages publish only protected aggregates, to analysts and supervisors only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from schakel.engine.vocabulary import Role
+from schakel.monitor_cli import write_report
+from schakel.web.conftest import signed_in
+from schakel.web.core.seeding import do_seed_region, seed_parameters
+from schakel.web.monitor.data import clear_cache
+from schakel.web.monitor.publish import SECONDARY
+from schakel.web.organisations.models import Membership, Organisation
+
+pytestmark = pytest.mark.django_db
+K = 10
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    clear_cache()
+
+
+@pytest.fixture
+def region() -> None:
+    do_seed_region(seed_parameters(persons=1200, seed=11))
+
+
+@pytest.fixture
+def analyst(org_a: Organisation, member: Callable[..., Membership]) -> Client:
+    return signed_in(member(org_a, Role.ANALYST))
+
+
+def _table(html: str, table_id: str) -> list[list[str]]:
+    body = re.search(rf'<table class="utrecht-table" id="{table_id}">(.*?)</table>', html, re.S)
+    assert body is not None, table_id
+    rows = re.findall(r"<tr class=\"utrecht-table__row\">(.*?)</tr>", body.group(1), re.S)
+    return [
+        [re.sub(r"<.*?>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
+        for r in rows[1:]
+    ]
+
+
+def _no_small_counts(cells: list[str]) -> None:
+    for cell in cells:
+        if re.fullmatch(r"\d+", cell):
+            assert int(cell) >= K, cell
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.FRONTLINE])
+def test_other_roles_are_refused(
+    org_a: Organisation, member: Callable[..., Membership], role: Role
+) -> None:
+    client = signed_in(member(org_a, role))
+    assert client.get("/monitor/").status_code == 403
+    assert client.get("/monitor/export.csv?table=funnel").status_code == 403
+
+
+def test_supervisor_sees_the_page(org_a: Organisation, member: Callable[..., Membership]) -> None:
+    assert signed_in(member(org_a, Role.SUPERVISOR)).get("/monitor/").status_code == 200
+
+
+def test_analyst_sees_only_protected_cells_and_charts_match(region: None, analyst: Client) -> None:
+    html = analyst.get("/monitor/").content.decode()
+    funnel = _table(html, "funnel-table")
+    assert len(funnel) == 7
+    for table_id in ("funnel-table", "incidence-table", "completeness-table", "quality-table"):
+        rows = _table(html, table_id)
+        _no_small_counts([c for row in rows for c in row[1:] if table_id != "incidence-table"])
+    incidence = _table(html, "incidence-table")
+    _no_small_counts([c for row in incidence for c in row[2:4]])
+    bars = dict(
+        re.findall(r'data-label="([^"]+)" data-value="([^"]+)"', html.split("incidence-chart")[0])
+    )
+    shown = {row[0]: row[1] for row in funnel if row[1].isdigit()}
+    assert shown and {k: str(int(float(v))) for k, v in bars.items()} == shown
+    assert "< 10" in html or SECONDARY in html or all(r[1].isdigit() for r in funnel)
+    assert 'role="img"' in html and 'aria-labelledby="funnel-chart-title funnel-chart-desc"' in html
+    assert ("hazards-table" in html) != ("hazards-message" in html)
+
+
+def test_csv_is_what_the_page_shows_and_filters_change_numbers(
+    region: None, analyst: Client
+) -> None:
+    page = _table(analyst.get("/monitor/").content.decode(), "funnel-table")
+    response = analyst.get("/monitor/export.csv?table=funnel")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1:] == page
+    _no_small_counts([c for row in rows[1:] for c in row[1:]])
+    incidence = list(csv.reader(io.StringIO(
+        analyst.get("/monitor/export.csv?table=incidence&stratum=region").content.decode()
+    )))  # fmt: skip
+    _no_small_counts([c for row in incidence[1:] for c in row[2:4]])
+    filtered = _table(analyst.get("/monitor/?region=rotterdam").content.decode(), "funnel-table")
+    assert filtered != page
+    assert analyst.get("/monitor/export.csv?table=nonsense").status_code == 404
+
+
+def test_query_count_does_not_grow_with_the_data(
+    region: None, analyst: Client, django_assert_max_num_queries: Any
+) -> None:
+    analyst.get("/monitor/")
+    with django_assert_max_num_queries(8):
+        assert analyst.get("/monitor/?form=labour&stratum=placement").status_code == 200
+
+
+def test_report_writer_writes_protected_files(region: None, tmp_path: Path) -> None:
+    written = write_report(tmp_path, region=None, k=K)
+    names = {p.name for p in written}
+    assert {"funnel.csv", "incidence.csv", "report.html"} <= names
+    assert all(p.stat().st_size > 0 for p in written)
+    rows = list(csv.reader((tmp_path / "funnel.csv").open(encoding="utf-8")))
+    _no_small_counts([c for row in rows[1:] for c in row[1:]])
+    assert 'role="img"' in (tmp_path / "report.html").read_text(encoding="utf-8")

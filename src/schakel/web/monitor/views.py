@@ -1,0 +1,84 @@
+"""Monitor pages for analysts and supervisors: protected aggregates only, never identities."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from schakel.engine.disclosure import DEFAULT_K
+from schakel.engine.vocabulary import ExploitationForm, Region, Role
+from schakel.web.core.acting import require_role
+from schakel.web.core.labels import LABELS
+from schakel.web.monitor.data import Filters
+from schakel.web.monitor.publish import (
+    TABLES,
+    csv_text,
+    funnel_chart,
+    incidence_chart,
+    published_rows,
+)
+from schakel.web.monitor.tables import STRATA, Monitor, compute_monitor
+from schakel.web.organisations.models import Membership
+
+MONITOR_ROLES = (Role.ANALYST, Role.SUPERVISOR)
+
+
+def _choices(enum: type[StrEnum], blank: str) -> list[tuple[str, str]]:
+    labels = LABELS[enum]
+    return [("", blank), *((m.value, str(labels.get(m.value, m.value))) for m in enum)]
+
+
+class FilterForm(forms.Form):
+    form = forms.ChoiceField(label=_("Form of exploitation"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    cohort = forms.IntegerField(
+        label=_("Cohort year"), required=False, min_value=2000, max_value=2100
+    )
+    stratum = forms.ChoiceField(label=_("Cumulative incidence by"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["form"].choices = _choices(ExploitationForm, str(_("All forms")))  # type: ignore[attr-defined]
+        self.fields["region"].choices = _choices(Region, str(_("All regions")))  # type: ignore[attr-defined]
+        self.fields["stratum"].choices = [(k, str(v)) for k, v in STRATA.items()]  # type: ignore[attr-defined]
+
+    def monitor(self) -> Monitor:
+        data = self.cleaned_data if self.is_valid() else {}
+        filters = Filters(
+            form=data.get("form") or None,
+            region=data.get("region") or None,
+            cohort=data.get("cohort") or None,
+        )
+        return compute_monitor(filters, stratum=data.get("stratum") or "form", k=DEFAULT_K)
+
+
+@require_role(*MONITOR_ROLES)
+def overview(request: HttpRequest, acting: Membership) -> HttpResponse:
+    form = FilterForm(request.GET or None)
+    monitor = form.monitor()
+    tables = {name: published_rows(monitor, name) for name in TABLES}
+    context = {
+        "form": form,
+        "monitor": monitor,
+        "tables": tables,
+        "funnel_chart": funnel_chart(monitor),
+        "incidence_chart": incidence_chart(monitor),
+        "query": request.GET.urlencode(),
+        "stratum_label": STRATA.get(monitor.stratum, monitor.stratum),
+    }
+    return render(request, "monitor/overview.html", context)
+
+
+@require_role(*MONITOR_ROLES)
+def export_csv(request: HttpRequest, acting: Membership) -> HttpResponse:
+    table = request.GET.get("table", "")
+    if table not in TABLES:
+        raise Http404
+    monitor = FilterForm(request.GET).monitor()
+    response = HttpResponse(csv_text(monitor, table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="monitor-{table}.csv"'
+    return response
