@@ -146,8 +146,8 @@ def do_create_article(
     """A new article, as a draft with its first version."""
     _require_editor(actor)
     _check_tags(tags)
-    article = Article(slug=slug.strip())
-    article.full_clean(exclude=["current_version", "published_version"])
+    article = Article(slug=slug.strip(), steward_id=actor.user_id if actor else None)
+    article.full_clean(exclude=["current_version", "published_version", "steward"])
     with transaction.atomic():
         article.save()
         _set_tags(article, tags)
@@ -264,3 +264,8 @@ def do_load_seed_articles(*, actor: Membership | None = None) -> SeedReport:
             do_publish_article(actor=actor, article=result.article, review_date=review)
             created.append(seed.slug)
     return SeedReport(created, skipped)
+
+
+def transfer_stewardship(*, from_user_id: int, to_user_id: int) -> int:
+    """Articles (drafts included) kept by one editor pass to another; returns how many."""
+    return Article.objects.filter(steward_id=from_user_id).update(steward_id=to_user_id)

@@ -52,6 +52,15 @@ class Article(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    steward = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("steward"),
+        help_text=_("The editor who keeps this article current; moves at a handover."),
+    )
 
     objects = ArticleQuerySet.as_manager()
 

@@ -64,7 +64,7 @@ def _apply(service: Service, data: ServiceData) -> None:
 def do_create_service(*, actor: Membership | None, data: ServiceData) -> Service:
     """Add a service; a duplicate (same name in the same region) is refused with a clear error."""
     _require_editor(actor)
-    service = Service()
+    service = Service(maintained_by_id=actor.user_id if actor else None)
     _apply(service, data)
     service.full_clean()
     with transaction.atomic():
@@ -128,3 +128,8 @@ def do_seed_social_map(*, regions: Iterable[str], actor: Membership | None = Non
             ],
         )
     return len(created)
+
+
+def transfer_maintenance(*, from_user_id: int, to_user_id: int) -> int:
+    """Social map entries kept by one person pass to a colleague; returns how many."""
+    return Service.objects.filter(maintained_by_id=from_user_id).update(maintained_by_id=to_user_id)

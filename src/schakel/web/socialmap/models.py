@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -70,6 +71,15 @@ class Service(models.Model):
     )
     contact_person_phone = models.CharField(_("contact person's phone"), max_length=40, blank=True)
     contact_person_email = models.EmailField(_("contact person's email"), blank=True)
+    maintained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("maintained by"),
+        help_text=_("Who keeps this entry current; moves at a handover."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -13,7 +13,9 @@ from django.utils import timezone
 from schakel.engine.vocabulary import CaseStatus, Role
 from schakel.web.audit.actions import Access, do_record_accesses
 from schakel.web.audit.models import AuditEntry
+from schakel.web.knowledge.actions import transfer_stewardship
 from schakel.web.organisations.models import Membership, User
+from schakel.web.socialmap.actions import transfer_maintenance
 from schakel.web.trajectories.models import Handover, Referral, Trajectory, TrajectoryTask
 
 OPEN = ~Q(case_status__in=[CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED])
@@ -86,7 +88,9 @@ def _member_of(user: User, actor: Membership) -> bool:
 def do_hand_over_trajectories(
     *, actor: Membership, from_user: User, to_user: User, note: str
 ) -> Handover:
-    """Move every open trajectory (with its tasks and follow-ups) to a colleague."""
+    """Move every open trajectory (with its tasks and follow-ups) to a colleague, and the
+    knowledge the person kept: the articles they steward (drafts included) and the social map
+    entries they maintain. Nothing stays owned by someone who left."""
     if actor.role not in HANDOVER_ROLES:
         raise PermissionDenied("Only coordinators and supervisors hand over work.")
     if from_user == to_user:
@@ -101,6 +105,8 @@ def do_hand_over_trajectories(
         ).filter(OPEN)
         ids = [str(pk) for pk in moving.values_list("pk", flat=True)]
         moving.update(coordinator=to_user)
+        articles = transfer_stewardship(from_user_id=from_user.pk, to_user_id=to_user.pk)
+        services = transfer_maintenance(from_user_id=from_user.pk, to_user_id=to_user.pk)
         handover = Handover.objects.create(
             organisation_id=actor.organisation_id,
             from_user=from_user,
@@ -109,6 +115,8 @@ def do_hand_over_trajectories(
             at=timezone.now(),
             note=note.strip(),
             trajectories=len(ids),
+            articles=articles,
+            services=services,
         )
         purpose = f"handover #{handover.pk}"
         do_record_accesses(

@@ -114,8 +114,16 @@ def handover(request: HttpRequest, acting: Membership) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(count)s trajectories handed over to %(name)s.")
-                % {"count": done.trajectories, "name": done.to_user.get_full_name()},
+                _(
+                    "Handed over to %(name)s: %(count)s trajectories, %(articles)s articles and "
+                    "%(services)s social map entries."
+                )
+                % {
+                    "count": done.trajectories,
+                    "articles": done.articles,
+                    "services": done.services,
+                    "name": done.to_user.get_full_name() or done.to_user.get_username(),
+                },
             )
             return redirect("team")
     status = 422 if request.method == "POST" else 200

@@ -296,6 +296,8 @@ class Handover(models.Model):
     at = models.DateTimeField()
     note = models.TextField(_("handover note"), max_length=4000)
     trajectories = models.PositiveIntegerField(default=0)
+    articles = models.PositiveIntegerField(default=0)
+    services = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("handover")
