@@ -80,3 +80,9 @@ def test_list_endpoint_query_count(
     with django_assert_num_queries(11):  # the same for 1 or 100 rows: no N+1
         body = client.get("/api/v1/trajectories").json()
     assert body["count"] == 6 and len(body["items"]) == 6
+
+
+def test_api_docs_call_no_third_party() -> None:
+    page = Client().get("/api/v1/docs").content.decode()
+    assert "swagger" in page.lower()
+    assert "https://" not in page and "http://" not in page
