@@ -146,8 +146,16 @@ def cmd_demo(args: argparse.Namespace) -> None:
     )
 
     call_command("migrate", interactive=False, verbosity=0)
+    import datetime as dt
+
+    years = 5  # the demo region covers the five full years before this one
     report = do_seed_region(
-        seed_parameters(persons=args.persons, seed=args.seed),
+        seed_parameters(
+            persons=args.persons,
+            seed=args.seed,
+            years=years,
+            start_year=dt.date.today().year - years,
+        ),
         ground_truth=data_dir() / "ground-truth",
         only_if_empty=True,
     )
