@@ -76,3 +76,24 @@ def test_settings_lists_every_variable_and_docs_agree() -> None:
     operations = (Path(__file__).parents[1] / "docs" / "operations.md").read_text()
     for name in env.VARIABLES:
         assert f"`{name}`" in operations, f"{name} is missing from docs/operations.md"
+
+
+def test_demo_prepares_everything_on_an_empty_folder(tmp_path: Path) -> None:
+    result = run(["demo", "--no-serve", "--persons", "60"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Seeded a synthetic region" in result.stdout
+    accounts = (tmp_path / "demo-accounts.txt").read_text().splitlines()[1:]
+    assert {line.split()[0] for line in accounts} == {
+        "frontline",
+        "coordinator",
+        "analyst",
+        "supervisor",
+        "editor",
+        "admin",
+    }
+    secrets = (tmp_path / "demo.env").read_text()
+    for name in ("SCHAKEL_SECRET_KEY", "SCHAKEL_ENCRYPTION_KEYS", "SCHAKEL_SEARCH_KEY"):
+        assert f"{name}=" in secrets
+    again = run(["demo", "--no-serve"], tmp_path)
+    assert again.returncode == 0 and "already holds data" in again.stdout
+    assert run(["audit", "verify"], tmp_path).returncode == 0
