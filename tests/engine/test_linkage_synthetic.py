@@ -1,0 +1,55 @@
+"""A tiny run of benchmarks/linkage_synthetic.py: the synthetic region deduplicated without
+names, scored against its true persons (the full run is the benchmark)."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+SUPPORT = Path(__file__).resolve().parents[2] / "benchmarks" / "linkage_synthetic_support.py"
+
+
+def _support() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("linkage_synthetic_support", SUPPORT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:overflow encountered in exp2:RuntimeWarning")
+def test_tiny_region_is_linked_and_scored(capsys: pytest.CaptureFixture[str]) -> None:
+    support = _support()
+    evaluation = support.evaluate_region(600, 5, min_group_records=50)
+    assert evaluation.records >= evaluation.persons == 600
+    assert evaluation.true_pairs > 0
+    assert evaluation.precision >= 0.7  # a few dozen true pairs: noisy
+    assert 0.0 <= evaluation.over_merge_rate <= 0.2
+    assert evaluation.pair_completeness >= evaluation.recall
+    assert evaluation.true_returns > 0
+    assert evaluation.returns_found <= evaluation.true_returns
+    assert 0.0 <= evaluation.return_recall <= 1.0
+    assert evaluation.false_alerts == evaluation.predicted_returns - evaluation.returns_found
+    assert {g.nationality for g in evaluation.groups} >= {"NL", "PL", "NG"}
+    assert all(math.isfinite(g.pair_recall) for g in evaluation.groups if g.true_pairs)
+    oracle = evaluation.attacks[-1]
+    assert 0.0 < oracle.rate < 1.0
+    support.print_report(evaluation)
+    assert "Return detection" in capsys.readouterr().out
+
+
+def test_frequency_attack_aligns_ranks() -> None:
+    support = _support()
+    filters = [b"a", b"a", b"a", b"b", b"b", b"c", None]
+    plain = ["Nowak", "Nowak", "Nowak", "Jansen", "Jansen", "Popa", "Nowak"]
+    result = support.frequency_attack(filters, plain, {"Nowak": 3, "Jansen": 2, "Popa": 1}, "t")
+    assert (result.reidentified_records, result.records) == (6, 6)
+    swapped = support.frequency_attack(filters, plain, {"Nowak": 1, "Jansen": 2, "Popa": 3}, "t")
+    assert swapped.reidentified_records == 2
