@@ -237,3 +237,32 @@ def test_metrics_on_a_hand_made_example() -> None:
     )
     assert blocking.pair_completeness == pytest.approx(2 / 3)
     assert blocking.reduction_ratio == pytest.approx(1 - 3 / 9)
+
+
+def test_the_name_swap_level_counts_once() -> None:
+    from schakel.engine.linkage.comparisons import SqlDialect, build_comparisons
+    from schakel.engine.linkage.schema import Role
+
+    present = {Role.GIVEN_NAMES, Role.FAMILY_NAME, Role.NATIONALITY}
+    comparisons = build_comparisons(present, SqlDialect(), within_nationality=True)
+    swap = "whole name similar in any order"
+    labels = {
+        c["output_column_name"]: [level["label_for_charts"] for level in c["comparison_levels"]]
+        for c in comparisons
+    }
+    assert swap not in labels["given_names"]
+    assert swap in labels["family_name"]
+    # u among same-nationality pairs: a whole-file term frequency would undo it
+    names = [c for c in comparisons if c["output_column_name"] in ("given_names", "family_name")]
+    assert not any("tf_adjustment_column" in lv for c in names for lv in c["comparison_levels"])
+    only_given = build_comparisons({Role.GIVEN_NAMES}, SqlDialect())
+    assert swap in [level["label_for_charts"] for level in only_given[0]["comparison_levels"]]
+
+
+def test_probabilities_of_extreme_weights_do_not_overflow() -> None:
+    from schakel.engine.linkage.splink_model import _probability
+
+    with np.errstate(all="raise"):
+        probabilities = _probability(np.array([-5000.0, 0.0, 5000.0]))
+    assert probabilities[0] < 1e-300
+    assert probabilities[1:].tolist() == [0.5, 1.0]

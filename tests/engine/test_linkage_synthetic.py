@@ -24,7 +24,6 @@ def _support() -> ModuleType:
 
 
 @pytest.mark.slow
-@pytest.mark.filterwarnings("ignore:overflow encountered in exp2:RuntimeWarning")
 def test_tiny_region_is_linked_and_scored(capsys: pytest.CaptureFixture[str]) -> None:
     support = _support()
     evaluation = support.evaluate_region(600, 5, min_group_records=50)
