@@ -273,6 +273,15 @@ def cmd_monitor_report(args: argparse.Namespace) -> None:
         print(path)
 
 
+def cmd_monitor_export(args: argparse.Namespace) -> None:
+    setup_django()
+    from schakel.monitor_cli import write_ctdc
+
+    if args.k < 2:
+        raise CommandError("--k must be at least 2.")
+    print(write_ctdc(args.out, k=args.k))
+
+
 def cmd_keys_new(args: argparse.Namespace) -> None:
     from cryptography.fernet import Fernet
 
@@ -376,6 +385,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--region", default=None, help="one region, e.g. rotterdam")
     report.add_argument("--k", type=int, default=10, help="smallest group that may be shown")
     report.set_defaults(func=cmd_monitor_report)
+    export = monitor_sub.add_parser("export", help="aggregate release for an external database")
+    export.add_argument("--format", choices=["ctdc"], required=True, help="release format")
+    export.add_argument("--out", type=Path, required=True, help="folder to write to")
+    export.add_argument("--k", type=int, default=10, help="smallest group that may be shown")
+    export.set_defaults(func=cmd_monitor_export)
 
     keys = sub.add_parser("keys", help="encryption keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="COMMAND")

@@ -13,6 +13,7 @@ import pandas as pd
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from schakel.engine.flows import trajectory_paths
 from schakel.engine.trajectories import build_episodes
 from schakel.engine.trajectories.episodes import EpisodeBuild
 from schakel.engine.trajectories.events import EventType
@@ -72,27 +73,76 @@ def event_log() -> pd.DataFrame:
     return frame
 
 
-_CACHE: dict[tuple[object, ...], EpisodeBuild] = {}
+@dataclass(frozen=True)
+class MonitorData:
+    """What the monitor derives from the whole event log, built once per log version."""
+
+    build: EpisodeBuild
+    paths: pd.DataFrame  # trajectory_paths plus `forms` (effective exploitation forms)
 
 
-def episode_build(as_of: dt.date | None = None, *, use_cache: bool = True) -> EpisodeBuild:
-    """Episodes of the whole platform; rebuilt only when events were added (append-only log).
+_CACHE: dict[tuple[object, ...], MonitorData] = {}
 
-    Filters subset the built episodes, so changing a filter costs no rebuild.
+
+def monitor_data(as_of: dt.date | None = None, *, use_cache: bool = True) -> MonitorData:
+    """Episodes and trajectory paths of the whole platform; rebuilt only when events were
+    added (append-only log). Filters subset these, so changing a filter costs no rebuild.
     """
     as_of = as_of or timezone.localdate()
     stamp = TrajectoryEvent.objects.order_by().aggregate(n=Count("id"), last=Max("recorded_at"))
     key = (as_of, stamp["n"], stamp["last"])
     if use_cache and key in _CACHE:
         return _CACHE[key]
-    build = build_episodes(event_log(), as_of=as_of, strict=False)
+    log = event_log()
+    build = build_episodes(log, as_of=as_of, strict=False)
+    known = log[log["occurred_at"].dt.date <= as_of] if len(log) else log
+    paths = trajectory_paths(known)
+    paths["forms"] = (
+        paths["trajectory_id"]
+        .map(_trajectory_forms(known))
+        .map(lambda v: v if isinstance(v, frozenset) else frozenset())
+    )
+    data = MonitorData(build=build, paths=paths)
     _CACHE.clear()
-    _CACHE[key] = build
-    return build
+    _CACHE[key] = data
+    return data
+
+
+def episode_build(as_of: dt.date | None = None, *, use_cache: bool = True) -> EpisodeBuild:
+    return monitor_data(as_of, use_cache=use_cache).build
 
 
 def clear_cache() -> None:
     _CACHE.clear()
+
+
+def _trajectory_forms(log: pd.DataFrame) -> dict[object, frozenset[str]]:
+    """Forms of exploitation per trajectory from effective exploitation episodes."""
+    if len(log) == 0:
+        return {}
+    replaced = set(log["supersedes"].dropna())
+    episodes = log[
+        (log["event_type"] == EventType.EXPLOITATION_EPISODE.value)
+        & ~log["event_id"].isin(replaced)
+    ]
+    forms: dict[object, set[str]] = {}
+    for trajectory, payload in zip(episodes["trajectory_id"], episodes["payload"], strict=True):
+        form = payload.get("form") if isinstance(payload, dict) else None
+        if form:
+            forms.setdefault(trajectory, set()).add(str(form))
+    return {t: frozenset(f) for t, f in forms.items()}
+
+
+def filter_paths(paths: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Paths in the filters; cohort is the year of the trajectory's first step."""
+    mask = pd.Series(True, index=paths.index)
+    if filters.form:
+        mask &= paths["forms"].map(lambda forms: filters.form in forms).astype(bool)
+    if filters.region:
+        mask &= paths["region"] == filters.region
+    if filters.cohort:
+        mask &= paths["year"] == filters.cohort
+    return paths.loc[mask.astype(bool)].reset_index(drop=True)
 
 
 def filter_episodes(episodes: pd.DataFrame, filters: Filters) -> pd.DataFrame:

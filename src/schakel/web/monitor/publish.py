@@ -12,12 +12,23 @@ import math
 
 import pandas as pd
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from schakel.web.monitor.charts import Bar, bar_chart
 from schakel.web.monitor.tables import Monitor
 
 SECONDARY = "\u00d7"  # multiplication sign
-TABLES = ("funnel", "incidence", "hazards", "completeness", "quality")
+TABLES = ("funnel", "incidence", "hazards", "completeness", "quality", "flows", "flow_steps")
+FLOW_STAGE_LABELS = {
+    "signal": gettext_lazy("Signal"),
+    "consultation": gettext_lazy("Consultation"),
+    "referral": gettext_lazy("Referral"),
+    "intake": gettext_lazy("Intake"),
+    "placement": gettext_lazy("Placement"),
+    "exit": gettext_lazy("Exit"),
+    "follow_up": gettext_lazy("Follow-up"),
+}
+ARROW = " \u2192 "  # rightwards arrow
 
 
 def count_text(value: object, status: str, k: int) -> str:
@@ -84,6 +95,20 @@ def published_rows(monitor: Monitor, table: str) -> tuple[list[str], list[list[s
             [r.code, count_text(r.rows, "primary", k), _("yes") if r.dropped else _("no")]
             for r in monitor.quality.itertuples()
         ]
+    if table == "flows":
+        return flow_rows(monitor)
+    if table == "flow_steps":
+        header = [_("From"), _("To"), _("Trajectories"), _("Persons"), _("Median days")]
+        return header, [
+            [
+                _stage(r.source),
+                _stage(r.target),
+                count_text(r.trajectories, "primary", k),
+                count_text(r.persons, "primary", k),
+                number_text(r.median_days, 1),
+            ]
+            for r in monitor.flows.edges.itertuples()
+        ]
     raise ValueError(f"unknown table {table!r}; choose from {', '.join(TABLES)}")
 
 
@@ -129,3 +154,34 @@ def incidence_chart(monitor: Monitor) -> str:
           "beside it has the values and intervals."),
         bars,
     )  # fmt: skip
+
+
+def _stage(name: str) -> str:
+    return str(FLOW_STAGE_LABELS.get(name, name))
+
+
+def flow_rows(monitor: Monitor) -> tuple[list[str], list[list[str]]]:
+    """Most common paths; "other paths" merges those with fewer than k persons."""
+    k = monitor.k
+    header = [_("Path"), _("Trajectories"), _("Persons"), _("Median days between steps")]
+    rows = []
+    for r in monitor.flows.variants.itertuples():
+        if r.kind == "variant":
+            name = ARROW.join(_stage(s) for s in r.steps)
+            days = ARROW.join(f"{d:g}" for d in r.median_days) or "-"
+        elif r.kind == "other":
+            name = _("Other paths (each fewer than %(k)s persons, or beyond the most common)") % {
+                "k": k
+            }
+            days = "-"
+        else:
+            name, days = _("All trajectories"), "-"
+        rows.append(
+            [
+                name,
+                count_text(r.trajectories, "primary", k),
+                count_text(r.persons, "primary", k),
+                days,
+            ]
+        )
+    return header, rows

@@ -21,15 +21,17 @@ from schakel.engine.disclosure import (
     protect_tables,
     suppress,
 )
+from schakel.engine.flows import FlowTables, flow_tables
 from schakel.engine.survival import SurvivalDataError, cause_specific_cox
 from schakel.engine.vocabulary import InterventionType
 from schakel.web.core.labels import LABELS
 from schakel.web.monitor.data import (
     FUNNEL_STAGES,
     Filters,
-    episode_build,
     filter_episodes,
+    filter_paths,
     funnel_cells,
+    monitor_data,
 )
 
 STAGE_LABELS = {
@@ -53,6 +55,7 @@ STRATA = {
     },
 }
 MIN_EVENTS_PER_COVARIATE = 10
+MAX_PATHS = 15  # paths shown; the rest are merged into "other paths"
 NONE = "none"
 
 
@@ -70,6 +73,7 @@ class Monitor:
     completeness: pd.DataFrame  # measure, numerator, denominator, share
     quality: pd.DataFrame  # code, rows, dropped
     episodes: int | None  # protected number of episodes in the filters
+    flows: FlowTables  # most common paths and steps with at least k persons
 
 
 def compute_monitor(
@@ -80,7 +84,8 @@ def compute_monitor(
     as_of: dt.date | None = None,
     use_cache: bool = True,
 ) -> Monitor:
-    build = episode_build(as_of, use_cache=use_cache)
+    data = monitor_data(as_of, use_cache=use_cache)
+    build = data.build
     episodes = _labelled(filter_episodes(build.episodes, filters))
     funnel = protect_funnel(funnel_cells(filters), k)
     incidence = incidence_table(episodes, stratum, k)
@@ -98,6 +103,7 @@ def compute_monitor(
         completeness=completeness_table(funnel, episodes, k),
         quality=quality,
         episodes=len(episodes) if len(episodes) >= k else None,
+        flows=flow_tables(filter_paths(data.paths, filters), k=k, top=MAX_PATHS),
     )
 
 

@@ -121,3 +121,55 @@ def test_report_writer_writes_protected_files(region: None, tmp_path: Path) -> N
     rows = list(csv.reader((tmp_path / "funnel.csv").open(encoding="utf-8")))
     _no_small_counts([c for row in rows[1:] for c in row[1:]])
     assert 'role="img"' in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_flows_show_only_paths_of_at_least_k_persons(region: None, analyst: Client) -> None:
+    html = analyst.get("/monitor/").content.decode()
+    flows = _table(html, "flows-table")
+    steps = _table(html, "flow-steps-table")
+    assert flows and steps
+    _no_small_counts([c for row in flows for c in row[1:3]])
+    _no_small_counts([c for row in steps for c in row[2:4]])
+    counts = [int(row[1]) for row in flows]
+    assert sum(counts[:-1]) == counts[-1]  # paths (and other paths) add up to all
+    rows = list(csv.reader(io.StringIO(
+        analyst.get("/monitor/export.csv?table=flows&region=utrecht").content.decode()
+    )))  # fmt: skip
+    assert rows[1:] == _table(
+        analyst.get("/monitor/?region=utrecht").content.decode(), "flows-table"
+    )
+
+
+def test_report_writes_flows(region: None, tmp_path: Path) -> None:
+    written = {p.name for p in write_report(tmp_path, region=None, k=K)}
+    assert {"flows.csv", "flow_steps.csv"} <= written
+
+
+def test_ctdc_export_suppresses_every_cell_below_k(region: None, tmp_path: Path) -> None:
+    from schakel.monitor_cli import ctdc_variables, write_ctdc
+
+    path = write_ctdc(tmp_path, k=K)
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert rows and {r["variable"] for r in rows} == set(ctdc_variables())
+    assert "gender" not in rows[0] and "citizenship" not in rows[0]
+    for row in rows:
+        if row["status"] == "published":
+            assert int(row["count"]) >= K
+        else:
+            assert row["count"] == ""
+    published = {
+        (r["yearOfRegistration"], r["ageBroad"], r["variable"]): int(r["count"])
+        for r in rows
+        if r["count"]
+    }
+    total = published.get(("All", "All", "victims"))
+    assert total is not None and total > 0
+    by_age = [published.get(("All", a, "victims")) for a in ("Minor", "Adult", "Unknown")]
+    if all(v is not None for v in by_age):
+        assert sum(v for v in by_age if v is not None) == total
+    # exactly one suppressed cell in a margin equation never happens
+    for variable in ctdc_variables():
+        ages = [r for r in rows if r["variable"] == variable and r["yearOfRegistration"] == "All"]
+        hidden = [r for r in ages if r["ageBroad"] != "All" and not r["count"]]
+        shown_total = any(r["ageBroad"] == "All" and r["count"] for r in ages)
+        assert not (shown_total and len(hidden) == 1)

@@ -1,0 +1,92 @@
+"""Time the monitor overview on a seeded database: first computation and a filter change.
+
+    .venv/bin/python benchmarks/monitor_pages.py [--persons 20000] [--repeat 5]
+
+Seeds a synthetic region into a temporary SQLite database (as coordinator_pages.py does),
+then times `compute_monitor` (everything the overview shows: funnel, cumulative incidence,
+hazard ratios, completeness, flows):
+
+(a) first computation: the event log is read and episodes and paths are built (cache
+    cleared before each sample);
+(b) filter change: episodes and paths come from the cache; the filtered tables are
+    recomputed (a different form/region each sample).
+
+Prints the episode count and median seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+KEY = "Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtbG9uZy1rZXk="
+
+
+def configure(folder: str) -> None:
+    os.environ["SCHAKEL_DATA_DIR"] = folder
+    os.environ.setdefault("SCHAKEL_SECRET_KEY", "benchmark-" + "x" * 40)
+    os.environ.setdefault("SCHAKEL_ENCRYPTION_KEYS", KEY)
+    os.environ.setdefault("SCHAKEL_SEARCH_KEY", "benchmark-search-key")
+    os.environ["SCHAKEL_ALLOWED_HOSTS"] = "testserver"
+    Path(folder, "static").mkdir(exist_ok=True)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "schakel.web.settings"
+    import django
+
+    django.setup()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--persons", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        configure(folder)
+        from django.core.management import call_command
+
+        from schakel.web.core.seeding import do_seed_region, seed_parameters
+        from schakel.web.monitor import data
+        from schakel.web.monitor.tables import compute_monitor
+        from schakel.web.trajectories.models import TrajectoryEvent
+
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        report = do_seed_region(seed_parameters(persons=args.persons))
+        seeded = time.perf_counter() - started
+        events = TrajectoryEvent.objects.count()
+        filters = [
+            data.Filters(form="labour"),
+            data.Filters(region="utrecht"),
+            data.Filters(form="sexual", cohort=2023),
+            data.Filters(),
+        ]
+        first = []
+        for _ in range(args.repeat):
+            data.clear_cache()
+            started = time.perf_counter()
+            monitor = compute_monitor(data.Filters())
+            first.append(time.perf_counter() - started)
+        build = data.monitor_data().build
+        change = []
+        for i in range(args.repeat * 2):
+            started = time.perf_counter()
+            compute_monitor(filters[i % len(filters)], stratum="placement")
+            change.append(time.perf_counter() - started)
+        print(
+            f"persons {args.persons}, trajectories {report.trajectories}, events {events}, "
+            f"episodes {len(build.episodes)} (open {build.quality.open_episodes}), "
+            f"paths {len(data.monitor_data().paths)}; seeding {seeded:.0f} s"
+        )
+        print(f"flows published: {len(monitor.flows.variants)} rows")
+        print(f"(a) first overview computation: median {statistics.median(first):.2f} s")
+        print(f"(b) filter change (cached):      median {statistics.median(change):.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
