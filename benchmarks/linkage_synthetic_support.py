@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from schakel.engine.linkage import EncodingSchema, LinkageKey, MatchOptions, match_tables
+from schakel.engine.linkage import LinkageKey, MatchOptions, match_tables
 from schakel.engine.linkage.encode import encode_frame
 from schakel.engine.linkage.evaluate import blocking_metrics, cluster_metrics, pairwise_metrics
+from schakel.engine.linkage.identity_schema import IDENTITY_SCHEMA
 from schakel.engine.linkage.keys import record_tokens
 from schakel.engine.linkage.layout import BLOOM
 from schakel.engine.linkage.normalise import family_name_tokens
@@ -31,28 +32,7 @@ from schakel.engine.trajectories import Event
 # for real data.
 BENCHMARK_KEY = LinkageKey(b"schakel benchmark key: public, for reproducible runs only")
 
-# The same mapping as src/schakel/web/linkage/run.py (one row per trajectory).
-SCHEMA = EncodingSchema.from_mapping(
-    {
-        "schema_version": 1,
-        "id": "trajectory",
-        "date_order": "ymd",
-        "bad_dates": "missing",
-        "roles": {
-            "given_names": "given_names",
-            "family_name": "family_name",
-            "date_of_birth": "date_of_birth",
-            "date_of_birth_estimated": "date_of_birth_estimated",
-            "sex": "sex",
-            "nationality": "nationality",
-            "place_of_birth": "place_of_birth",
-            "bsn": "bsn",
-            "v_number": "v_number",
-            "passport": "passport",
-            "phone": "phone",
-        },
-    }
-)
+SCHEMA = IDENTITY_SCHEMA
 
 
 def peak_mb() -> float:

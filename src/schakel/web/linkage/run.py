@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from schakel.engine.linkage import EncodingSchema, LinkageKey, MatchOptions, match_tables
+from schakel.engine.linkage import LinkageKey, MatchOptions, match_tables
 from schakel.engine.linkage.encode import encode_frame
+from schakel.engine.linkage.identity_schema import IDENTITY_SCHEMA
 from schakel.engine.linkage.keys import record_tokens
 from schakel.engine.returns import detect_returns, group_by_cluster
 from schakel.engine.trajectories import Event
@@ -25,27 +26,7 @@ from schakel.web.core.crypto import decrypt_json
 from schakel.web.linkage.actions import do_store_candidates
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
 
-SCHEMA = EncodingSchema.from_mapping(
-    {
-        "schema_version": 1,
-        "id": "trajectory",
-        "date_order": "ymd",
-        "bad_dates": "missing",
-        "roles": {
-            "given_names": "given_names",
-            "family_name": "family_name",
-            "date_of_birth": "date_of_birth",
-            "date_of_birth_estimated": "date_of_birth_estimated",
-            "sex": "sex",
-            "nationality": "nationality",
-            "place_of_birth": "place_of_birth",
-            "bsn": "bsn",
-            "v_number": "v_number",
-            "passport": "passport",
-            "phone": "phone",
-        },
-    }
-)
+SCHEMA = IDENTITY_SCHEMA
 PURPOSE = "record linkage to detect returns"
 
 
