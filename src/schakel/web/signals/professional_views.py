@@ -18,6 +18,7 @@ from schakel.engine.vocabulary import Role
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.acting import require_role
+from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import WRITE_ROLES
 from schakel.web.signals.actions import (
@@ -33,17 +34,6 @@ from schakel.web.signals.labels import OUTCOMES
 from schakel.web.signals.models import Assessment, Consultation
 
 PAGE_SIZE = 25
-
-
-def _copy_errors(
-    form: ConsultationForm | AnswerForm | ReferralForm, error: ValidationError
-) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 def _target(acting: Membership, state: CheckState) -> tuple[Organisation | None, list[str]]:
@@ -81,7 +71,7 @@ def consult(request: HttpRequest, acting: Membership) -> HttpResponse:
                 question=form.cleaned_data["question"],
             )
         except ValidationError as error:
-            _copy_errors(form, error)
+            copy_errors(form, error)
         else:
             messages.success(request, _("Your question was sent. The answer appears here."))
             return redirect("signal-consultation", pk=consultation.pk)
@@ -142,7 +132,7 @@ def consultation(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> Htt
                     actor=acting, consultation=found, answer=form.cleaned_data["answer"]
                 )
             except ValidationError as error:
-                _copy_errors(form, error)
+                copy_errors(form, error)
             else:
                 messages.success(request, _("Your answer was sent."))
                 return redirect("signal-consultation", pk=found.pk)
@@ -185,7 +175,7 @@ def refer(request: HttpRequest, acting: Membership) -> HttpResponse:
             for field, message in error.errors:
                 form.add_error(field if field in form.fields else None, message)
         except ValidationError as error:
-            _copy_errors(form, error)
+            copy_errors(form, error)
         else:
             messages.success(request, _("Referral sent. You can follow its status here."))
             return redirect("signal-referrals")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from schakel.web.core.acting import require_role
+from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import WRITE_ROLES
 from schakel.web.trajectories.actions import do_record_event
@@ -57,12 +58,6 @@ def _writable(acting: Membership, pk: uuid.UUID) -> Trajectory:
     return trajectory
 
 
-def _copy_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-
-
 @require_role(*WRITE_ROLES)
 def consents(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
     trajectory = _writable(acting, pk)
@@ -71,7 +66,7 @@ def consents(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpRes
         try:
             do_record_consent(actor=acting, trajectory=trajectory, **form.cleaned_data)
         except ValidationError as error:
-            _copy_errors(form, error)
+            copy_errors(form, error)
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("trajectory-consents", pk=trajectory.pk)
@@ -123,7 +118,7 @@ def refer(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpRespon
                 payload=payload,
             )
         except ValidationError as error:
-            _copy_errors(form, error)
+            copy_errors(form, error)
         else:
             messages.success(request, _("Referral sent. You can follow its status here."))
             return redirect("trajectory-detail", pk=trajectory.pk)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from schakel.engine.vocabulary import Role
 from schakel.web.core.acting import require_role
+from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.models import Membership, User
 from schakel.web.organisations.roles import RECORD_ROLES
 from schakel.web.trajectories.actions import do_record_event
@@ -108,9 +109,7 @@ def handover(request: HttpRequest, acting: Membership) -> HttpResponse:
         try:
             done = do_hand_over_trajectories(actor=acting, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            copy_errors(form, error)
         else:
             messages.success(
                 request,

@@ -11,7 +11,6 @@ from enum import StrEnum
 from typing import Any, get_args, get_origin
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pydantic.fields import FieldInfo
@@ -101,15 +100,6 @@ class EventForm(forms.Form):
                 value = value.isoformat()
             result[name] = value
         return result
-
-    def add_django_errors(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(field if field in self.fields else None, message)
-        else:
-            for message in error.messages:
-                self.add_error(None, message)
 
     def add_engine_errors(self, errors: list[tuple[str, str]]) -> None:
         for field, message in errors:

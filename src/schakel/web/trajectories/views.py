@@ -14,6 +14,7 @@ from schakel.engine.vocabulary import CaseStatus
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.acting import require_role
+from schakel.web.core.forms import copy_errors
 from schakel.web.core.labels import choices
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import RECORD_ROLES, WRITE_ROLES, sees_identity
@@ -125,7 +126,7 @@ def record_event(
         except InvalidEventError as error:
             form.add_engine_errors(error.errors)
         except ValidationError as error:
-            form.add_django_errors(error)
+            copy_errors(form, error)
         except ConflictError:
             form.add_error(
                 None,

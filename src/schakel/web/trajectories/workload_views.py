@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from schakel.engine.vocabulary import Role
 from schakel.web.core.acting import require_role
+from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import WRITE_ROLES
 from schakel.web.trajectories.models import TimeEntry, Trajectory
@@ -37,9 +38,7 @@ def register_time(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> Ht
         try:
             do_register_time(actor=acting, trajectory=trajectory, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            copy_errors(form, error)
         else:
             messages.success(request, _("Time registered."))
             return redirect("trajectory-detail", pk=trajectory.pk)
