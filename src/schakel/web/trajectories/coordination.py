@@ -16,6 +16,7 @@ from schakel.web.audit.models import AuditEntry
 from schakel.web.knowledge.actions import transfer_stewardship
 from schakel.web.organisations.models import Membership, User
 from schakel.web.socialmap.actions import transfer_maintenance
+from schakel.web.trajectories.actions import do_record_event
 from schakel.web.trajectories.models import Handover, Referral, Trajectory, TrajectoryTask
 
 OPEN = ~Q(case_status__in=[CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED])
@@ -31,6 +32,22 @@ def inbox_for(actor: Membership) -> QuerySet[Referral]:
         .select_related("from_organisation", "trajectory__person")
         .order_by("sent_at")
     )
+
+
+def do_answer_referral(
+    *, actor: Membership, referral: Referral, accept: bool, reason: str = ""
+) -> Referral:
+    """Accept or reject a referral to the actor's organisation (a rejection needs a reason)."""
+    payload = {"referral_id": referral.reference, **({"reason": reason} if reason else {})}
+    do_record_event(
+        actor=actor,
+        trajectory=referral.trajectory,
+        event_type="referral_accepted" if accept else "referral_rejected",
+        occurred_at=timezone.now(),
+        payload=payload,
+    )
+    referral.refresh_from_db()
+    return referral
 
 
 def tasks_for(actor: Membership) -> QuerySet[TrajectoryTask]:

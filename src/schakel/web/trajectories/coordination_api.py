@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from schakel.engine.vocabulary import Role
@@ -17,9 +16,14 @@ from schakel.web.api.errors import Error
 from schakel.web.core.acting import acting_membership
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.organisations.roles import sees_records, writes_records
-from schakel.web.trajectories.actions import do_open_trajectory, do_record_event, do_register_person
-from schakel.web.trajectories.coordination import do_hand_over_trajectories, inbox_for, tasks_for
-from schakel.web.trajectories.models import Person, Trajectory
+from schakel.web.trajectories.actions import do_open_trajectory, do_register_person
+from schakel.web.trajectories.coordination import (
+    do_answer_referral,
+    do_hand_over_trajectories,
+    inbox_for,
+    tasks_for,
+)
+from schakel.web.trajectories.models import Person, Referral, Trajectory
 from schakel.web.trajectories.referrals import do_record_consent
 from schakel.web.trajectories.registration import do_find_duplicates
 
@@ -194,37 +198,10 @@ def referral_inbox(request: HttpRequest) -> list[ReferralOut]:
     acting = _acting(request)
     if acting.role != Role.COORDINATOR:
         raise PermissionDenied("The inbox is for care coordinators.")
-    return [
-        ReferralOut(
-            id=r.pk,
-            trajectory=r.trajectory_id,
-            reference=r.reference,
-            from_organisation=r.from_organisation.name,
-            sent_at=r.sent_at,
-            status=r.status,
-        )
-        for r in inbox_for(acting)
-    ]
+    return [_referral_out(r) for r in inbox_for(acting)]
 
 
-@router.post("/referrals/{referral_id}/answer", response={200: ReferralOut, **ERRORS})
-def answer_referral(request: HttpRequest, referral_id: int, body: AnswerIn) -> ReferralOut:
-    acting = _acting(request, write=True)
-    referral = inbox_for(acting).filter(pk=referral_id).first()
-    if referral is None:
-        raise Http404
-    payload = {
-        "referral_id": referral.reference,
-        **({"reason": body.reason} if body.reason else {}),
-    }
-    do_record_event(
-        actor=acting,
-        trajectory=referral.trajectory,
-        event_type="referral_accepted" if body.accept else "referral_rejected",
-        occurred_at=timezone.now(),
-        payload=payload,
-    )
-    referral.refresh_from_db()
+def _referral_out(referral: Referral) -> ReferralOut:
     return ReferralOut(
         id=referral.pk,
         trajectory=referral.trajectory_id,
@@ -233,6 +210,18 @@ def answer_referral(request: HttpRequest, referral_id: int, body: AnswerIn) -> R
         sent_at=referral.sent_at,
         status=referral.status,
     )
+
+
+@router.post("/referrals/{referral_id}/answer", response={200: ReferralOut, **ERRORS})
+def answer_referral(request: HttpRequest, referral_id: int, body: AnswerIn) -> ReferralOut:
+    acting = _acting(request, write=True)
+    referral = inbox_for(acting).filter(pk=referral_id).first()
+    if referral is None:
+        raise Http404
+    answered = do_answer_referral(
+        actor=acting, referral=referral, accept=body.accept, reason=body.reason
+    )
+    return _referral_out(answered)
 
 
 @router.get("/tasks", response={200: list[TaskOut], **ERRORS})

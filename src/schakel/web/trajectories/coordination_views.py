@@ -19,9 +19,9 @@ from schakel.web.core.acting import require_role
 from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.models import Membership, User
 from schakel.web.organisations.roles import RECORD_ROLES
-from schakel.web.trajectories.actions import do_record_event
 from schakel.web.trajectories.coordination import (
     OPEN,
+    do_answer_referral,
     do_hand_over_trajectories,
     inbox_for,
     tasks_for,
@@ -65,14 +65,7 @@ def answer_referral(request: HttpRequest, acting: Membership, pk: int) -> HttpRe
     if not accept and not reason:
         messages.error(request, _("Give a reason when you reject a referral."))
         return redirect("referral-inbox")
-    payload = {"referral_id": referral.reference, **({"reason": reason} if reason else {})}
-    do_record_event(
-        actor=acting,
-        trajectory=referral.trajectory,
-        event_type="referral_accepted" if accept else "referral_rejected",
-        occurred_at=timezone.now(),
-        payload=payload,
-    )
+    do_answer_referral(actor=acting, referral=referral, accept=accept, reason=reason)
     if accept:
         messages.success(request, _("Referral accepted; the trajectory is in your list."))
         return redirect("trajectory-detail", pk=referral.trajectory_id)
