@@ -30,7 +30,13 @@ import pandas as pd
 from scipy import stats
 
 from schakel.engine.survival import cause_specific_cox
-from schakel.engine.synth import Covariates, RegionParameters, SyntheticRegion, generate_region
+from schakel.engine.synth import (
+    Covariates,
+    RegionParameters,
+    SyntheticRegion,
+    generate_region,
+    region_event_log,
+)
 from schakel.engine.trajectories.episodes import build_episodes
 from schakel.engine.vocabulary import ExploitationForm as F
 from schakel.engine.vocabulary import InterventionType as I
@@ -48,25 +54,6 @@ TRUE: dict[str, float] = {
     "own_home_minor": COEF.own_home_minor,
     "prior_episode": COEF.prior_episode,
 }
-
-
-def event_log(region: SyntheticRegion, linked: bool) -> pd.DataFrame:
-    rows = [
-        (
-            t.key,
-            t.person_key if linked else t.key,
-            t.region.value,
-            e.event_type.value,
-            e.occurred_at,
-            e.payload,
-            e.key,
-            None,
-        )
-        for t in region.trajectories
-        for e in t.events
-    ]
-    names = "trajectory_id person_id region event_type occurred_at payload event_id supersedes"
-    return pd.DataFrame(rows, columns=names.split())
 
 
 def from_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -140,14 +127,15 @@ def fit(data: pd.DataFrame) -> pd.DataFrame:
 def replicate(seed: int, persons: int) -> pd.DataFrame:
     region = generate_region(RegionParameters(seed=seed, persons=persons))
     as_of = region.parameters.end_date
+
+    def episodes(linked: bool) -> pd.DataFrame:
+        log = region_event_log(region, linked=linked)
+        return from_episodes(build_episodes(log, as_of=as_of, timezone="UTC").episodes)
+
     sources: dict[str, Callable[[], pd.DataFrame]] = {
         "truth": lambda: from_truth(region),
-        "linked": lambda: from_episodes(
-            build_episodes(event_log(region, True), as_of=as_of, timezone="UTC").episodes
-        ),
-        "organisation": lambda: from_episodes(
-            build_episodes(event_log(region, False), as_of=as_of, timezone="UTC").episodes
-        ),
+        "linked": lambda: episodes(True),
+        "organisation": lambda: episodes(False),
     }
     return pd.concat(
         [fit(make()).assign(data=name, seed=seed) for name, make in sources.items()],

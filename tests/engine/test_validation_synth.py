@@ -12,7 +12,12 @@ import pandas as pd
 import pytest
 
 from schakel.engine.survival import cause_specific_cox
-from schakel.engine.synth import RegionParameters, SyntheticRegion, generate_region
+from schakel.engine.synth import (
+    RegionParameters,
+    SyntheticRegion,
+    generate_region,
+    region_event_log,
+)
 from schakel.engine.trajectories.episodes import EpisodeBuild, build_episodes
 from schakel.engine.vocabulary import ExploitationForm as F
 from schakel.engine.vocabulary import InterventionType as I
@@ -22,36 +27,6 @@ from schakel.engine.vocabulary import PlacementType as P
 Key = Literal["person", "trajectory"]
 
 
-def event_log(region: SyntheticRegion, key: Key) -> pd.DataFrame:
-    """The region's events in the builder's input shape; `person_id` is the true person (as if
-    linkage were perfect) or the trajectory (no linkage at all)."""
-    rows = [
-        (
-            t.key,
-            t.person_key if key == "person" else t.key,
-            t.region.value,
-            e.event_type.value,
-            e.occurred_at,
-            e.payload,
-            e.key,
-            None,
-        )
-        for t in region.trajectories
-        for e in t.events
-    ]
-    columns = [
-        "trajectory_id",
-        "person_id",
-        "region",
-        "event_type",
-        "occurred_at",
-        "payload",
-        "event_id",
-        "supersedes",
-    ]
-    return pd.DataFrame(rows, columns=columns)
-
-
 @functools.cache
 def small_region() -> SyntheticRegion:
     return generate_region(RegionParameters(seed=11, persons=1_500, years=4))
@@ -59,7 +34,8 @@ def small_region() -> SyntheticRegion:
 
 def build(region: SyntheticRegion, key: Key) -> EpisodeBuild:
     as_of = region.parameters.end_date
-    return build_episodes(event_log(region, key), as_of=as_of, timezone="UTC")
+    log = region_event_log(region, linked=key == "person")
+    return build_episodes(log, as_of=as_of, timezone="UTC")
 
 
 def truth(region: SyntheticRegion) -> pd.DataFrame:

@@ -6,6 +6,7 @@
 The same parameters always give the same region. See docs/synthetic-region.md for the model.
 """
 
+from schakel.engine.synth.event_log import region_event_log
 from schakel.engine.synth.follow_up import EpisodeTruth, Observation
 from schakel.engine.synth.ground_truth import region_digest, write_ground_truth
 from schakel.engine.synth.hazards import Covariates, Outcome, linear_predictor
@@ -40,5 +41,6 @@ __all__ = [
     "generate_region",
     "linear_predictor",
     "region_digest",
+    "region_event_log",
     "write_ground_truth",
 ]
