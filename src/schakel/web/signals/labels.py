@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schakel.engine.indicators import Answer, DimensionStatus, Outcome
 from schakel.engine.indicators.perspective import ContactKind, Priority, RoleKind
@@ -38,7 +39,7 @@ DIMENSION_STATUSES: dict[str, StrOrPromise] = {
 PRIORITIES: dict[str, StrOrPromise] = {
     Priority.IMMEDIATE: _("At once, if someone is in danger"),
     Priority.NOW: _("Now"),
-    Priority.NEXT: _("Next"),
+    Priority.NEXT: pgettext_lazy("priority of an action", "Next"),
     Priority.IF_NEEDED: _("If it applies"),
 }
 

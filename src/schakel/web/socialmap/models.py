@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schakel.engine.vocabulary import ExploitationForm, Region
 from schakel.web.core.labels import choices
@@ -87,7 +88,7 @@ class Service(models.Model):
 
     class Meta:
         verbose_name = _("service")
-        verbose_name_plural = _("services")
+        verbose_name_plural = pgettext_lazy("social map", "services")
         ordering = ["region", "kind", "name"]
         constraints = [
             models.UniqueConstraint(
