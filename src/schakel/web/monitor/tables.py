@@ -74,6 +74,7 @@ class Monitor:
     quality: pd.DataFrame  # code, rows, dropped
     episodes: int | None  # protected number of episodes in the filters
     flows: FlowTables  # most common paths and steps with at least k persons
+    as_of: dt.date | None = None  # the data's release date (events known up to this day)
 
 
 def compute_monitor(
@@ -104,6 +105,7 @@ def compute_monitor(
         quality=quality,
         episodes=len(episodes) if len(episodes) >= k else None,
         flows=flow_tables(filter_paths(data.paths, filters), k=k, top=MAX_PATHS),
+        as_of=build.as_of,
     )
 
 

@@ -7,4 +7,5 @@ app_name = "monitor"
 urlpatterns: list[URLPattern] = [
     path("", views.overview, name="overview"),
     path("export.csv", views.export_csv, name="export"),
+    path("export.xlsx", views.export_xlsx, name="export_xlsx"),
 ]

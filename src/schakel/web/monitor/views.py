@@ -7,6 +7,7 @@ from enum import StrEnum
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schakel.engine.disclosure import DEFAULT_K
@@ -22,6 +23,7 @@ from schakel.web.monitor.publish import (
     published_rows,
 )
 from schakel.web.monitor.tables import STRATA, Monitor, compute_monitor
+from schakel.web.monitor.workbook import XLSX_TYPE, workbook_bytes
 from schakel.web.organisations.models import Membership
 
 MONITOR_ROLES = (Role.ANALYST, Role.SUPERVISOR)
@@ -55,6 +57,19 @@ class FilterForm(forms.Form):
         )
         return compute_monitor(filters, stratum=data.get("stratum") or "form", k=DEFAULT_K)
 
+    def described(self) -> list[tuple[str, str]]:
+        """Each filter's label and the chosen value's label, for a download's "About" sheet."""
+        data = self.cleaned_data if self.is_valid() else {}
+        described = []
+        for name, field in self.fields.items():
+            value = data.get(name)
+            if name == "stratum":
+                value = value or "form"
+            choices = dict(getattr(field, "choices", ()))
+            shown = choices.get(value, value) if value not in (None, "") else choices.get("", "")
+            described.append((str(field.label), str(shown or _("All"))))
+        return described
+
 
 @require_role(*MONITOR_ROLES)
 def overview(request: HttpRequest, acting: Membership) -> HttpResponse:
@@ -81,4 +96,20 @@ def export_csv(request: HttpRequest, acting: Membership) -> HttpResponse:
     monitor = FilterForm(request.GET).monitor()
     response = HttpResponse(csv_text(monitor, table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="monitor-{table}.csv"'
+    return response
+
+
+@require_role(*MONITOR_ROLES)
+def export_xlsx(request: HttpRequest, acting: Membership) -> HttpResponse:
+    """One table (`table=funnel` ...) or every table (`table=all`), each on its own sheet."""
+    table = request.GET.get("table", "all")
+    if table != "all" and table not in TABLES:
+        raise Http404
+    form = FilterForm(request.GET)
+    chosen = TABLES if table == "all" else (table,)
+    content = workbook_bytes(
+        form.monitor(), chosen, filters=form.described(), generated_at=timezone.localtime()
+    )
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="monitor-{table}.xlsx"'
     return response

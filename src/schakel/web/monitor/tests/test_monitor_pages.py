@@ -17,7 +17,8 @@ from schakel.monitor_cli import write_report
 from schakel.web.conftest import signed_in
 from schakel.web.core.seeding import do_seed_region, seed_parameters
 from schakel.web.monitor.data import clear_cache
-from schakel.web.monitor.publish import SECONDARY
+from schakel.web.monitor.publish import SECONDARY, TABLES
+from schakel.web.monitor.workbook import XLSX_TYPE
 from schakel.web.organisations.models import Membership, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,8 @@ def test_other_roles_are_refused(
     client = signed_in(member(org_a, role))
     assert client.get("/monitor/").status_code == 403
     assert client.get("/monitor/export.csv?table=funnel").status_code == 403
+    assert client.get("/monitor/export.xlsx?table=funnel").status_code == 403
+    assert client.get("/monitor/export.xlsx?table=all").status_code == 403
 
 
 def test_supervisor_sees_the_page(org_a: Organisation, member: Callable[..., Membership]) -> None:
@@ -173,3 +176,58 @@ def test_ctdc_export_suppresses_every_cell_below_k(region: None, tmp_path: Path)
         hidden = [r for r in ages if r["ageBroad"] != "All" and not r["count"]]
         shown_total = any(r["ageBroad"] == "All" and r["count"] for r in ages)
         assert not (shown_total and len(hidden) == 1)
+
+
+def _workbook(response: Any) -> Any:
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX_TYPE
+    return load_workbook(io.BytesIO(response.content))
+
+
+def _as_text(value: object, number_format: str) -> str:
+    """A workbook cell as the CSV writes it: numbers with the decimals of their format."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, int | float):  # a whole float may come back as an int
+        decimals = len(number_format.split(".")[1]) if "." in number_format else 0
+        return f"{value:.{decimals}f}"
+    return str(value)
+
+
+def test_xlsx_holds_exactly_the_csv_rows_with_numbers_as_numbers(
+    region: None, analyst: Client
+) -> None:
+    query = "region=rotterdam&stratum=placement"
+    book = _workbook(analyst.get(f"/monitor/export.xlsx?{query}&table=all"))
+    about = [row[1] for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert "Rotterdam" in about and K in about  # the filters and k, in the page's language
+    assert any(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(v)) for v in about)  # release date
+    assert len(book.sheetnames) == 1 + len(TABLES)
+    numbers = 0
+    for name, sheet_name in zip(TABLES, book.sheetnames[1:], strict=True):
+        csv_rows = list(csv.reader(io.StringIO(
+            analyst.get(f"/monitor/export.csv?{query}&table={name}").content.decode()
+        )))  # fmt: skip
+        sheet = book[sheet_name]
+        cells = [[_as_text(c.value, c.number_format) for c in row] for row in sheet.iter_rows()]
+        assert cells == csv_rows, name
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row[1:]:
+                text = str(cell.value)
+                if text.startswith("<") or text == SECONDARY or text == "-":
+                    assert isinstance(cell.value, str)  # marked as in the CSV, never a number
+                elif re.fullmatch(r"-?\d+(\.\d+)?", text):
+                    assert isinstance(cell.value, int | float)
+                    numbers += 1
+    assert numbers > 0
+    single = _workbook(analyst.get(f"/monitor/export.xlsx?{query}&table=funnel"))
+    assert len(single.sheetnames) == 2
+    assert analyst.get("/monitor/export.xlsx?table=nonsense").status_code == 404
+
+
+def test_page_links_to_the_xlsx_downloads(region: None, analyst: Client) -> None:
+    html = analyst.get("/monitor/?region=utrecht").content.decode()
+    assert "/monitor/export.xlsx?region=utrecht&amp;table=funnel" in html
+    assert "/monitor/export.xlsx?region=utrecht&amp;table=all" in html
