@@ -2,6 +2,7 @@
 
 Curves (`Curve`, read at fixed horizons with `.at`):
     kaplan_meier, nelson_aalen, aalen_johansen (-> CompetingRisks), mean_cumulative_function
+Loss to follow-up: loss_sensitivity (standard, IPCW, best/worst case), fit_censoring_model
 Hazard regressions (`HazardModel`, with `.table()`):
     cause_specific_cox, fine_gray, andersen_gill, prentice_williams_peterson
 
@@ -11,6 +12,12 @@ variances.
 """
 
 from schakel.engine.survival._data import SurvivalDataError
+from schakel.engine.survival.censoring import (
+    CensoringModel,
+    fit_censoring_model,
+    ipcw_cumulative_incidence,
+    loss_sensitivity,
+)
 from schakel.engine.survival.competing import CompetingRisks, aalen_johansen
 from schakel.engine.survival.cox import cause_specific_cox
 from schakel.engine.survival.curves import Curve
@@ -24,6 +31,7 @@ from schakel.engine.survival.recurrent import (
 from schakel.engine.survival.results import HazardModel
 
 __all__ = [
+    "CensoringModel",
     "CompetingRisks",
     "Curve",
     "HazardModel",
@@ -32,7 +40,10 @@ __all__ = [
     "andersen_gill",
     "cause_specific_cox",
     "fine_gray",
+    "fit_censoring_model",
+    "ipcw_cumulative_incidence",
     "kaplan_meier",
+    "loss_sensitivity",
     "mean_cumulative_function",
     "nelson_aalen",
     "prentice_williams_peterson",
