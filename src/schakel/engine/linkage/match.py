@@ -25,6 +25,7 @@ from schakel.engine.linkage.cluster import (
     choose_threshold,
     cluster_pairs,
 )
+from schakel.engine.linkage.engines import ENGINES, LinkageEngine, new_engine
 from schakel.engine.linkage.files import (
     LinkageFileError,
     file_kind,
@@ -39,7 +40,12 @@ from schakel.engine.linkage.splink_model import ModelOptions, SplinkScorer, Trai
 @dataclass(frozen=True)
 class MatchOptions:
     """Matching settings. Pairs below `report_min_probability` are left out of the pairs file
-    (they are still used as evidence against merges)."""
+    (they are still used as evidence against merges).
+
+    `engine` scores the candidate pairs ("duckdb" or "spark"); `training_engine` trains the
+    model, by default on DuckDB whatever the engine: parameters trained once and scored with
+    the same comparisons give the same links on both engines (docs/adr/0007-spark-engine.md).
+    """
 
     candidates: CandidateOptions = field(default_factory=CandidateOptions)
     model: ModelOptions = field(default_factory=ModelOptions)
@@ -48,6 +54,8 @@ class MatchOptions:
     one_per_source: bool = True
     report_min_probability: float = 0.01
     shared_address_limit: int | None = SHARED_ADDRESS_LIMIT
+    engine: str = "duckdb"
+    training_engine: str = "duckdb"
 
 
 @dataclass(frozen=True)
@@ -153,6 +161,36 @@ def _persons(
     return threshold, clustering
 
 
+def _train_and_score(
+    left: pa.Table,
+    right: pa.Table | None,
+    candidates: CandidatePairs,
+    options: MatchOptions,
+    engine: LinkageEngine,
+    seconds: dict[str, float],
+) -> tuple[TrainingReport, pd.DataFrame, float]:
+    """Train on the training engine, then score the candidates on the engine with the trained
+    parameters (one scorer when both are the same)."""
+    began = time.perf_counter()
+    if options.training_engine == options.engine:
+        scorer = SplinkScorer(left, right, options.model, engine)
+        training = scorer.train(candidates)
+    else:
+        trainer = SplinkScorer(left, right, options.model, new_engine(options.training_engine))
+        try:
+            training = trainer.train(candidates)
+        finally:
+            trainer.close()
+        scorer = SplinkScorer(left, right, options.model, engine)
+        scorer.use_model(training.model)
+    seconds["training"] = time.perf_counter() - began
+    began = time.perf_counter()
+    scores = scorer.score(candidates)
+    seconds["scoring"] = time.perf_counter() - began
+    prior = scorer.prior or training.probability_two_random_records_match
+    return training, scores, prior
+
+
 def match_tables(
     left: pa.Table,
     right: pa.Table | None = None,
@@ -163,21 +201,27 @@ def match_tables(
     options = options or MatchOptions()
     if right is not None:
         check_compatible(left, right, sources)
+    for engine_name in (options.engine, options.training_engine):
+        if engine_name not in ENGINES:
+            raise ValueError(f"Unknown engine {engine_name!r}: use one of {', '.join(ENGINES)}.")
     seconds: dict[str, float] = {}
     began = time.perf_counter()
-    tables, shared = mask_shared_addresses(
-        [left] if right is None else [left, right], options.shared_address_limit
-    )
-    left, right = tables[0], (None if right is None else tables[1])
-    candidates = candidate_pairs(left, right, options.candidates)
-    seconds["candidates"] = time.perf_counter() - began
-    began = time.perf_counter()
-    scorer = SplinkScorer(left, right, options.model)
-    training = scorer.train(candidates)
-    seconds["training"] = time.perf_counter() - began
-    began = time.perf_counter()
-    scores = scorer.score(candidates)
-    seconds["scoring"] = time.perf_counter() - began
+    # Started first, so a missing pyspark or Java is reported before any work.
+    engine = new_engine(options.engine)
+    seconds["engine"] = time.perf_counter() - began
+    try:
+        began = time.perf_counter()
+        tables, shared = mask_shared_addresses(
+            [left] if right is None else [left, right], options.shared_address_limit
+        )
+        left, right = tables[0], (None if right is None else tables[1])
+        candidates = candidate_pairs(left, right, options.candidates)
+        seconds["candidates"] = time.perf_counter() - began
+        training, scores, prior = _train_and_score(
+            left, right, candidates, options, engine, seconds
+        )
+    finally:
+        engine.close()
     began = time.perf_counter()
     threshold, clustering = _persons(left, right, scores, options)
     pairs, clusters = _frames(
@@ -185,7 +229,6 @@ def match_tables(
         options.report_min_probability,
     )  # fmt: skip
     seconds["clustering"] = time.perf_counter() - began
-    prior = scorer.prior or training.probability_two_random_records_match
     return MatchResult(pairs, clusters, threshold, training, candidates, seconds, prior, shared)
 
 

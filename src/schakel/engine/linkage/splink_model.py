@@ -16,27 +16,25 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from splink import DuckDBAPI, Linker, SettingsCreator
+from splink import Linker, SettingsCreator
 from splink.internals.exceptions import EMTrainingException
 
 from schakel.engine.linkage import layout
 from schakel.engine.linkage.bloom import filters_to_arrow
 from schakel.engine.linkage.candidates import CandidatePairs, combined_filters
-from schakel.engine.linkage.comparisons import (
-    FULL_NAME,
-    NATIONALITY_BOUND,
-    SqlDialect,
-    build_comparisons,
-    count_column,
+from schakel.engine.linkage.comparisons import FULL_NAME, NATIONALITY_BOUND, build_comparisons
+from schakel.engine.linkage.engines import (
+    SOURCE,
+    DuckDBEngine,
+    LinkageEngine,
+    model_for_engine,
 )
 from schakel.engine.linkage.files import token_array
 from schakel.engine.linkage.schema import IDENTIFIER_ROLES, Role
 
-SOURCE = "source_dataset"
 DATE_OF_BIRTH = "date_of_birth"
 LABEL_PSEUDO_COUNT = 0.5
 LEFT, RIGHT = "left", "right"
@@ -100,52 +98,39 @@ def _with_full_name(table: pa.Table) -> pa.Table:
     return table.append_column(FULL_NAME, filters_to_arrow(names, present))
 
 
-def _create_records_table(
-    con: duckdb.DuckDBPyConnection, table: pa.Table, name: str, source: str
-) -> None:
-    """A DuckDB table with filters as BIT plus their popcounts, tokens as BIGINT."""
-    con.register(f"{name}_arrow", _with_full_name(table))
-    selects = [f"'{source}' AS {SOURCE}", layout.RECORD_ID]
-    for column in [*layout.BLOOM.values(), FULL_NAME]:
-        selects.append(f"{column}::BLOB::BIT AS {column}")
-        selects.append(f"bit_count({column}::BLOB::BIT) AS {count_column(column)}")
-    selects += [*layout.TOKEN_COLUMNS, layout.DOB_ESTIMATED]
-    # Only our own column and table names go into this SQL, never data.
-    con.execute(f"CREATE TABLE {name} AS SELECT {', '.join(selects)} FROM {name}_arrow")  # noqa: S608
-    con.unregister(f"{name}_arrow")
-
-
 class SplinkScorer:
-    """A Splink linker over one encoded table (deduplicate) or two (link)."""
+    """A Splink linker over one encoded table (deduplicate) or two (link), on an engine
+    (DuckDB unless given; the scorer closes it)."""
 
     def __init__(
-        self, left: pa.Table, right: pa.Table | None = None, options: ModelOptions | None = None
+        self,
+        left: pa.Table,
+        right: pa.Table | None = None,
+        options: ModelOptions | None = None,
+        engine: LinkageEngine | None = None,
     ) -> None:
         self.options = options or ModelOptions()
         self.dedupe = right is None
         tables = [left] if right is None else [left, right]
         self._ids = [table[layout.RECORD_ID].to_pylist() for table in tables]
         self._tables = tables
-        self.connection = duckdb.connect()
-        self.db_api = DuckDBAPI(self.connection)
+        self.engine = engine or DuckDBEngine()
         names = [LEFT] if self.dedupe else [LEFT, RIGHT]
-        for table, name in zip(tables, names, strict=True):
-            _create_records_table(self.connection, table, f"records_{name}", name)
         self._inputs = [
-            self.db_api.register(f"records_{name}", table_name=f"input_{name}") for name in names
+            self.engine.register_records(_with_full_name(table), name)
+            for table, name in zip(tables, names, strict=True)
         ]
         self.present = _present_roles(tables)
         self.within_nationality = (
             self.options.u_within_nationality and Role.NATIONALITY in self.present
         )
-        comparisons: list[Any] = list(
-            build_comparisons(
-                self.present,
-                SqlDialect(),
-                combined_residence=self.options.combined_residence,
-                within_nationality=self.within_nationality,
-            )
+        self.comparisons = build_comparisons(
+            self.present,
+            self.engine.dialect,
+            combined_residence=self.options.combined_residence,
+            within_nationality=self.within_nationality,
         )
+        comparisons: list[Any] = list(deepcopy(self.comparisons))
         self.settings = SettingsCreator(
             link_type="dedupe_only" if self.dedupe else "link_only",
             comparisons=comparisons,
@@ -259,7 +244,7 @@ class SplinkScorer:
         )
         model = deepcopy(self.linker.misc.save_model_to_json())
         scratch = self._new_linker(deepcopy(model))
-        registered = self.db_api.register(frame, table_name="same_nationality_pairs")
+        registered = self.engine.register_frame(frame, "same_nationality_pairs")
         scratch.training.estimate_m_from_pairwise_labels(registered)
         shares: dict[str, list[Any]] = {}
         for comparison in scratch._settings_obj.comparisons:
@@ -303,7 +288,7 @@ class SplinkScorer:
             }
         )
         before = self.linker.misc.save_model_to_json()
-        registered = self.db_api.register(labels, table_name="identifier_labels")
+        registered = self.engine.register_frame(labels, "identifier_labels")
         self.linker.training.estimate_m_from_pairwise_labels(registered)
         from_labels = self._label_m_values(DATE_OF_BIRTH)
         after = deepcopy(self.linker.misc.save_model_to_json())
@@ -360,8 +345,16 @@ class SplinkScorer:
             }
         )
 
-    def _predict(self, left_rows: np.ndarray, right_rows: np.ndarray, name: str) -> str:
-        """Score the given pairs; returns the name of a DuckDB table with positions added."""
+    def use_model(self, model: dict[str, Any]) -> None:
+        """Score with a model trained elsewhere (on another engine): its parameters, with the
+        SQL of this engine's comparisons (built from the same definitions)."""
+        self.linker = self._new_linker(model_for_engine(model, self.comparisons))
+
+    def close(self) -> None:
+        self.engine.close()
+
+    def _predict(self, left_rows: np.ndarray, right_rows: np.ndarray) -> pd.DataFrame:
+        """Scores of the given pairs by row position (left, right, weight, probability)."""
         pairs = self._pairs_frame(left_rows, right_rows)
         if self.dedupe:
             join_l, join_r = pairs["id_l"], pairs["id_r"]
@@ -369,20 +362,15 @@ class SplinkScorer:
             join_l = pairs["source_l"] + "-__-" + pairs["id_l"]
             join_r = pairs["source_r"] + "-__-" + pairs["id_r"]
         blocked = pd.DataFrame({"match_key": "0", "join_key_l": join_l, "join_key_r": join_r})
-        registered = self.db_api.register(blocked, table_name=f"{name}_blocked")
+        registered = self.engine.register_frame(blocked, "candidates_blocked")
         self.linker.table_management.register_blocked_pairs_for_predict(registered)
         predictions = self.linker.inference.predict(warning_mode="never")
         positions = pd.DataFrame(
             {"row_l": left_rows, "row_r": right_rows, "id_l": pairs["id_l"], "id_r": pairs["id_r"]}
         )
-        self.connection.register(f"{name}_positions", positions)
-        ids = f"s.{layout.RECORD_ID}_l = p.id_l AND s.{layout.RECORD_ID}_r = p.id_r"
-        sql = f"CREATE OR REPLACE TABLE {name} AS SELECT p.row_l, p.row_r, s.* "
-        sql += f"FROM {name}_positions p JOIN {predictions.physical_name} s ON {ids}"
-        self.connection.execute(sql)
-        self.connection.unregister(f"{name}_positions")
+        scored = self.engine.scores(predictions, positions)
         predictions.drop_table_from_database_and_remove_from_cache()
-        return name
+        return scored
 
     def possible_pairs(self) -> int:
         if self.dedupe:
@@ -392,10 +380,7 @@ class SplinkScorer:
 
     def score(self, candidates: CandidatePairs) -> pd.DataFrame:
         """Match weight and probability for every candidate pair, by row position."""
-        table = self._predict(candidates.left, candidates.right, "candidate_scores")
-        columns = 'row_l AS "left", row_r AS "right", match_weight, match_probability'
-        sql = f"SELECT {columns} FROM {table} ORDER BY row_l, row_r"  # noqa: S608
-        scored = self.connection.sql(sql).df()
+        scored = self._predict(candidates.left, candidates.right)
         if len(scored) != len(candidates):
             raise RuntimeError("Splink returned a different number of pairs than it was given")
         if self.options.recalibrate_prior:
