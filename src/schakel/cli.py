@@ -237,12 +237,18 @@ def cmd_link_encode(args: argparse.Namespace) -> None:
 
 
 def cmd_link_match(args: argparse.Namespace) -> None:
-    from schakel.engine.linkage import match_files
+    from schakel.engine.linkage import MatchOptions, match_files
+    from schakel.engine.linkage.spark_session import stop_spark_session
 
+    options = MatchOptions(engine=args.engine)
     try:
-        result = match_files(args.left, args.right, args.out, clusters_out=args.clusters_out)
+        result = match_files(
+            args.left, args.right, args.out, clusters_out=args.clusters_out, options=options
+        )
     except ValueError as error:
         raise CommandError(str(error)) from None
+    finally:
+        stop_spark_session()
     choice = result.threshold
     print(f"{result.linked_pairs:,} linked pairs written to {args.out}; threshold: {choice}")
 
@@ -368,6 +374,13 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--right", type=Path, default=None, help="omit to deduplicate --left")
     match.add_argument("--out", type=Path, required=True, help="pairs CSV")
     match.add_argument("--clusters-out", type=Path, default=None, help="persons CSV")
+    match.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="where Splink scores the pairs: DuckDB in this process (default) or Spark "
+        "(needs the spark extra and Java 17+); both give the same links",
+    )
     match.set_defaults(func=cmd_link_match)
     returns = link_sub.add_parser(
         "returns", help="link this installation's records and list possible returns for review"

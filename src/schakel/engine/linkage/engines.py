@@ -136,11 +136,12 @@ class SparkEngine(LinkageEngine):
     dialect = SqlDialect(layout="int64x16", index_base=0)
 
     def __init__(self, session: Any = None) -> None:
-        from splink.backends.spark import SparkAPI
-
         from schakel.engine.linkage.spark_session import spark_session
 
+        # The session first: it says clearly when pyspark or Java is missing.
         self.spark = session if session is not None else spark_session()
+        from splink.backends.spark import SparkAPI
+
         self._prefix = f"schakel_{uuid.uuid4().hex[:8]}"
         self.db_api = SparkAPI(
             spark_session=self.spark,
