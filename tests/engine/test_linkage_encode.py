@@ -6,6 +6,7 @@ import base64
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -172,3 +173,33 @@ def test_schema_files_in_toml_and_json(tmp_path: Path) -> None:
     (tmp_path / "v.toml").write_text('schema_version = 9\nid = "c"\n[roles]\nfamily_name = "x"\n')
     with pytest.raises(SchemaError, match="version 9"):
         load_schema(tmp_path / "v.toml")
+
+
+def test_files_of_another_encoding_version_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file normalised by an earlier version would give other filters for the same name."""
+    from schakel.engine.linkage import match_files, schema
+    from schakel.engine.linkage.layout import ENCODING_COLUMN
+
+    source = write_csv(extract(), tmp_path / "extract.csv")
+    encode_file(source, SCHEMA, tmp_path / "now.parquet", key=KEY)
+    with monkeypatch.context() as patched:
+        patched.setattr(schema, "NORMALISATION_VERSION", schema.NORMALISATION_VERSION - 1)
+        encode_file(source, SCHEMA, tmp_path / "earlier.parquet", key=KEY)
+    earlier = pq.read_table(tmp_path / "earlier.parquet")[ENCODING_COLUMN][0].as_py()
+    assert earlier != read_encoded(tmp_path / "now.parquet")[ENCODING_COLUMN][0].as_py()
+    message = r"another version of Schakel's encoding .*Re-encode the extract"
+    with pytest.raises(LinkageFileError, match=message):
+        read_encoded(tmp_path / "earlier.parquet")
+    with pytest.raises(LinkageFileError, match=message):
+        match_files(tmp_path / "now.parquet", tmp_path / "earlier.parquet", tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
+    # A file from before the versions were written out (format 1, no normalisation version).
+    table = pq.read_table(tmp_path / "now.parquet")
+    old = table[ENCODING_COLUMN][0].as_py().replace(schema.encoding_version(), "schakel-pprl/1")
+    index = table.column_names.index(ENCODING_COLUMN)
+    table = table.set_column(index, ENCODING_COLUMN, pa.array([old] * table.num_rows))
+    pq.write_table(table, tmp_path / "old.parquet")
+    with pytest.raises(LinkageFileError, match=r"'schakel-pprl/1'; this version reads"):
+        read_encoded(tmp_path / "old.parquet")

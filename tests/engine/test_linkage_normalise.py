@@ -1,6 +1,6 @@
 """Normalisation before hashing: the same person must become the same strings."""
 
-# ruff: noqa: RUF003  (Cyrillic letters are the test data)
+# ruff: noqa: RUF003  (Cyrillic, Arabic and Ethiopic letters are the test data)
 
 from __future__ import annotations
 
@@ -61,6 +61,106 @@ def test_bulgarian_and_russian_cyrillic_write_g() -> None:
 def test_transliteration_variants_share_a_given_name_token(variants: tuple[str, ...]) -> None:
     tokens = {tuple(norm.given_name_tokens(variant)) for variant in variants}
     assert len(tokens) == 1, tokens
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ("Mohammed", "Muhammad", "Mohamed", "Mahamat", "Mouhamed", "Mehmet", "محمد", "مُحَمَّد"),
+        ("Youssef", "Yusuf", "Yousef", "Joesoef", "يوسف"),
+        ("Hussein", "Hussain", "Hossein", "Houssein", "حسين"),
+        ("Khadija", "Khadidja", "Chadija", "Khadiga", "خديجة"),
+        ("Aisha", "Aicha", "Ayesha", "Aischa", "عائشة"),
+        ("Rachid", "Rashid", "Rasheed", "رشيد"),
+        ("Qasim", "Kassem", "Gasim", "قاسم"),
+        ("Moestafa", "Moustapha", "Mustafa", "Mostafa", "مصطفى"),
+        ("Djamila", "Jamila"),
+        ("Omar", "Umar", "عمر"),
+        ("Nasser", "Nasir", "ناصر"),
+        ("Abdelkader", "Abdul Kader", "Abd el-Kader", "ABDELKADER"),
+        ("Abdullah", "Abdallah", "Abd Allah", "Abdellah", "عبد الله"),
+        ("Abdurrahman", "Abd ar-Rahman", "Abdul Rahman", "Abdirahman"),
+        ("Tesfay", "Tesfai", "Tesfaye", "ተስፋይ", "ተስፋዬ"),
+        ("Gebremedhin", "Ghebremedhin", "Gebrèmedhin", "ገብረመድህን"),
+        ("Haile", "Hailé", "Hayle", "ሃይለ", "ኃይለ"),
+        ("Woldemariam", "Weldemariam", "Woldemaryam", "ወልደማርያም"),
+        ("Kibrom", "ክብሮም"),
+        ("Tsegay", "Tzegai", "Tsegaye", "ጸጋይ"),
+        ("Mehari", "Mahari", "መሓሪ"),
+    ],
+)
+def test_arabic_and_ethiopic_spellings_meet(variants: tuple[str, ...]) -> None:
+    """Latin spellings of several transliteration systems and the original script."""
+    for tokens in (norm.given_name_tokens, norm.family_name_tokens):
+        assert len({tuple(tokens(variant)) for variant in variants}) == 1, variants
+
+
+@pytest.mark.parametrize(
+    "different",
+    [
+        ("Mohammed", "Mahmoud", "Ahmed", "Hamid", "Hamed", "Mehdi"),
+        ("محمد", "محمود", "أحمد", "حامد", "حميد"),
+        ("Hassan", "Hussein", "Hisham", "Hashim"),
+        ("Said", "Sayed", "Saad", "Saleh"),
+        ("Omar", "Amr", "Ammar", "Umair"),
+        ("عمر", "Amr"),  # the consonants of ʿUmar read as ʿAmr, a name of its own
+        ("ناصر", "Nasr"),  # Nasir and Nasr
+        ("Khalid", "Khalil", "Walid", "Majid"),
+        ("Yasin", "Yasmin", "Yunus", "Yusuf"),
+        ("Abdelkader", "Abdelaziz", "Abdullah", "Abdi", "Kader"),
+        ("Tesfay", "Tesfamariam", "Tsegay", "Tsega"),
+        ("Berhe", "Berhane", "Habte", "Habtom", "Haile", "Hailu"),
+        ("Olena", "Alina", "Elena"),
+        ("Chen", "Shen", "Zhen"),
+        ("An", "Anh", "Ana"),
+    ],
+)
+def test_different_names_stay_different(different: tuple[str, ...]) -> None:
+    """Over-folding merges different people: every name here must keep its own tokens."""
+    tokens = [tuple(norm.given_name_tokens(name)) for name in different]
+    assert len(set(tokens)) == len(tokens), dict(zip(different, tokens, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("written", "latin"),
+    [
+        ("ተስፋይ", "tesfay"),
+        ("ገብረመድህን", "gebremedhin"),  # sixth order read as i between consonants
+        ("ክብሮም", "kibrom"),
+        ("ዘርእዝጊ", "zerezgi"),
+        ("ሃብተ", "habte"),  # first order after h is a
+        ("ኣብርሃ ተኽለ", "abriha tekle"),
+        ("منصوري", "mansuri"),  # consonants, an a between the first two
+        ("حداد", "hadad"),
+        ("محمد", "muhamad"),  # a name of the variant table: its Latin spelling
+        ("بوزيد", "buzid"),  # waw and ya between consonants are long vowels
+        ("ياسين", "yasin"),  # at the start of a word a consonant
+        ("العمراني", "al amrani"),  # the article split off
+        ("مُحَمَّد", "muhamad"),  # written short vowels are kept
+    ],
+)
+def test_arabic_and_ethiopic_script_become_latin(written: str, latin: str) -> None:
+    assert norm.fold_text(written) == latin
+
+
+@pytest.mark.parametrize(
+    "written", ["El Amrani", "Al-Amrani", "el-amrani", "Amrani", "العمراني", "AL AMRANI"]
+)
+def test_the_arabic_article_is_dropped_from_family_names(written: str) -> None:
+    assert norm.family_name_tokens(written) == ["amrani"]
+
+
+def test_arabic_article_needs_its_hyphen() -> None:
+    assert norm.family_name_tokens("ash-Shami") == norm.family_name_tokens("Shami") == ["sami"]
+    assert norm.given_name_tokens("Nur ad-Din") == ["nur", "din"]
+    # "An" and "Ed" are names: without the hyphen and the repeated consonant they stay.
+    assert norm.given_name_tokens("An Nguyen") == ["an", "nguien"]
+    assert norm.given_name_tokens("An-Ping") == ["an", "ping"]
+
+
+def test_a_name_variant_claimed_by_two_names_is_refused() -> None:
+    with pytest.raises(ValueError, match="belongs to two names"):
+        norm._variant_table("Hasan, Hassan\nHusein, Hassan\n")
 
 
 def test_skeleton_merges_common_alternations() -> None:

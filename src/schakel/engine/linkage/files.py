@@ -28,6 +28,7 @@ from schakel.engine.linkage.layout import (
     RECORD_ID,
     arrow_schema,
 )
+from schakel.engine.linkage.schema import encoding_version
 
 SUFFIXES = (".csv", ".parquet")
 ProgressCallback = Callable[[int, int], None]  # (records done, records in total)
@@ -166,8 +167,26 @@ def read_encoded(path: str | Path) -> pa.Table:
     return check_encoded(table, str(encoded_path))
 
 
+def check_version(table: pa.Table, name: str) -> None:
+    """Refuse a file encoded by another version of the encoding: its filters and tokens would
+    not agree with this version's for the same person."""
+    if ENCODING_COLUMN not in table.column_names or table.num_rows == 0:
+        return
+    found = str(table[ENCODING_COLUMN][0].as_py())
+    current = encoding_version()
+    if found.split(" bits=")[0] != current:
+        raise LinkageFileError(
+            f"{name} was encoded by another version of Schakel's encoding "
+            f"({found.split(' bits=')[0]!r}; this version reads {current!r}): names and dates "
+            "are normalised or stored differently, so its records would not match. Re-encode "
+            "the extract with this version; both files of a linkage need the same version."
+        )
+
+
 def check_encoded(table: pa.Table, name: str) -> pa.Table:
-    """Refuse tables that are not encoded files, or that mix keys or encodings."""
+    """Refuse tables that are not encoded files, that were encoded by another version, or that
+    mix keys or encodings."""
+    check_version(table, name)
     expected = arrow_schema()
     missing = [field.name for field in expected if field.name not in table.column_names]
     if missing:

@@ -11,7 +11,6 @@ import pyarrow as pa
 from schakel.engine.linkage.bloom import FILTER_TYPE
 from schakel.engine.linkage.schema import Role
 
-ENCODING = "schakel-pprl/1"
 RECORD_ID = "record_id"
 KEY_ID = "key_id"
 ENCODING_COLUMN = "encoding"

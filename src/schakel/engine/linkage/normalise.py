@@ -3,11 +3,15 @@
 Both sources must turn the same person into the same strings, whatever script, spelling or name
 order a registration used, because after hashing nothing can be repaired. The rules here are
 tuned to the population of trafficking victims in the Netherlands: Romanian, Bulgarian,
-Ukrainian, Nigerian, Eritrean and Vietnamese names written by Dutch staff, often from hearing,
-often from a foreign passport in another script.
+Ukrainian, Nigerian, Eritrean, Ethiopian, Moroccan, Syrian, Sudanese and Vietnamese names
+written by Dutch staff, often from hearing, often from a foreign passport in another script
+(`scripts`).
+
+Any change to what a value becomes changes the encoding: raise `NORMALISATION_VERSION`, so that
+files normalised differently are refused together (`schema.EncodingSchema.fingerprint`).
 """
 
-# ruff: noqa: RUF001  (Cyrillic and typographic letters are the point here)
+# ruff: noqa: RUF001  (typographic letters are the point here)
 
 from __future__ import annotations
 
@@ -15,6 +19,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+
+from schakel.engine.linkage.name_variants import NAME_VARIANT_SPELLINGS
+from schakel.engine.linkage.scripts import to_latin
+
+# 1: Latin, Cyrillic. 2: Arabic and Ethiopic script, gh, dj, oe, -aye, Abd- compounds, the
+# hyphenated Arabic article, and name variants for family names too.
+NORMALISATION_VERSION = 2
 
 # Letters NFKD does not decompose into a base letter plus marks.
 SPECIAL_LETTERS = str.maketrans(
@@ -35,29 +46,6 @@ SPECIAL_LETTERS = str.maketrans(
     }
 )
 
-# Cyrillic letters shared by Ukrainian, Russian and Bulgarian, in the Ukrainian national
-# system (2010) where the languages agree; language-specific letters are below.
-_CYRILLIC_COMMON = {
-    "а": "a", "б": "b", "в": "v", "д": "d", "е": "e", "ж": "zh", "з": "z", "й": "i",
-    "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
-    "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "ь": "",
-    "ю": "iu", "я": "ia", "ё": "e", "ы": "y", "э": "e", "і": "i", "ї": "i", "є": "ie",
-    "ґ": "g", "ђ": "dj", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "c", "џ": "dz", "ѓ": "g",
-    "ќ": "k", "ѕ": "dz", "'": "", "’": "",
-}  # fmt: skip
-_CYRILLIC_BY_LANGUAGE = {
-    "uk": {"г": "h", "и": "y", "щ": "shch", "ъ": ""},
-    "bg": {"г": "g", "и": "i", "щ": "sht", "ъ": "a"},
-    "ru": {"г": "g", "и": "i", "щ": "shch", "ъ": ""},
-}
-_CYRILLIC_TABLES = {
-    language: str.maketrans(_CYRILLIC_COMMON | extra)
-    for language, extra in _CYRILLIC_BY_LANGUAGE.items()
-}
-_UKRAINIAN_LETTERS = set("іїєґ")
-_BULGARIAN_INNER_HARD_SIGN = re.compile(r"ъ(?=\w)")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-
 # Family-name particles in the languages of this population and of Dutch registers. They move
 # between the given-name field, the family-name field and a separate prefix field.
 _PARTICLE_TEXT = """van de der den het ter ten te t op in von vom zu zum di da del della dos das do
@@ -73,34 +61,42 @@ _SKELETON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"zh", "z"),
         (r"tsch|tch|ch", "c"),
         (r"kh", "h"),
+        (r"gh", "g"),  # Arabic gh, Tigrinya Ghebre, Romanian Gheorghe, Edo Oghogho
         (r"ph", "f"),
         (r"th", "t"),
         (r"ts|tz", "c"),
         (r"ck|q", "k"),
         (r"x", "ks"),
         (r"w", "v"),
+        (r"dj", "j"),  # French for Arabic j (Djamila), Serbian dj
         (r"[yj]", "i"),
         (r"ou", "u"),
+        (r"oe(?=[b-df-hj-np-tv-z])", "u"),  # Dutch for u (Moestafa, Joesoef)
         (r"^ie", "e"),
+        (r"^vold", "veld"),  # Tigrinya Wolde-/Welde-
         (r"(.)\1+", r"\1"),
+        (r"aie$", "ai"),  # Amharic -aye, Tigrinya -ay and -ai (Tesfaye, Tesfay, Tesfai)
     )
 )
 
-# Frequent given names whose variants differ beyond the skeleton rules (skeleton -> canonical).
-GIVEN_NAME_VARIANTS = {
-    variant: canonical
-    for canonical, variants in {
-        "muhamad": "mohamed mohamad muhamed mohamud mahamed",
-        "aleksandr": "oleksandr aleksander oleksander aleksandar",
-        "aleksei": "oleksi aleksi alekse",
-        "evgeni": "evgen evhen evheni",
-        "sergei": "serhi sergi",
-        "olga": "olha",
-        "ana": "hana gana",
-        "mihail": "mikail mihailo mihal",
-    }.items()
-    for variant in [canonical, *variants.split()]
-}
+# A hyphenated Arabic article: al-, el-, ul-, or assimilated to the next consonant (ash-Shami,
+# ad-Din, er-Rahman, Ech-Cherif). Only with the hyphen and the repeated consonant: "An" and "Ed"
+# are names too.
+_ARTICLE = re.compile(r"\b[aeu](l|sh|ch|th|dh|[dnrstz])-(?=(\w+))")
+# ʿAbd ("servant of") compounds: Abdelkader, Abdul Kader, Abd al-Qadir and Abdurrahman all
+# become the tokens abd + the name; Abdullah, Abdallah and Abd Allah one token.
+_ABD_HEAD = re.compile(r"^abd(?:[aeiou](?:l|[dnrstz]))?$")
+_ABD_COMPOUND = re.compile(
+    r"^abd(?:[aeiou](?:l|(?P<sun>[dnrstz])(?=(?P=sun)))?)?(?P<name>[a-z]{3,})$"
+)
+_ABDULLAH_FORMS = re.compile(r"^abd[aeiou]?l+ah?$")
+_ALLAH_FORMS = frozenset({"allah", "alah", "lah", "llah", "alla", "ullah"})
+_ABDULLAH = "abdullah"
+_ARTICLE_TOKENS = frozenset({"al", "el", "ul", "il"})
+# Whole words in Arabic or Ethiopic script (Arabic with its vowel marks) and those marks.
+_SCRIPT_WORD = re.compile(r"[\u0621-\u064a\u064b-\u0652\u0670-\u06ff\u1200-\u139f]+")
+_ARABIC_MARKS = re.compile(r"[\u064b-\u0652\u0670\u0640]")
+_OTHER_SCRIPT = re.compile(r"[\u0600-\u06ff\u1200-\u139f]")
 
 _NON_LETTER = re.compile(r"[^a-z ]+")
 _SPACES = re.compile(r"\s+")
@@ -122,21 +118,19 @@ def is_missing(value: object) -> bool:
 
 
 def transliterate(text: str) -> str:
-    """Cyrillic to Latin, choosing Ukrainian, Bulgarian or Russian rules from telltale letters.
-
-    A Ukrainian passport writes Г as H, a Bulgarian one as G; guessing the language from the
-    letters only that language uses keeps both close to the Latin spelling in their passports.
-    """
+    """Case-folded text with Cyrillic, Arabic and Ethiopic letters written in Latin (`scripts`);
+    names of the variant table written in Arabic or Ethiopic get their Latin spelling."""
     lowered = text.casefold()
-    if not _CYRILLIC.search(lowered):
+    if lowered.isascii():
         return lowered
-    if _UKRAINIAN_LETTERS.intersection(lowered):
-        language = "uk"
-    elif _BULGARIAN_INNER_HARD_SIGN.search(lowered):
-        language = "bg"
-    else:
-        language = "ru"
-    return lowered.translate(_CYRILLIC_TABLES[language])
+    if _SCRIPT_WORD.search(lowered):
+        lowered = _SCRIPT_WORD.sub(_script_name, lowered)
+    return to_latin(lowered)
+
+
+def _script_name(found: re.Match[str]) -> str:
+    word = found.group(0)
+    return SCRIPT_NAMES.get(_ARABIC_MARKS.sub("", word), word)
 
 
 def fold_text(value: object) -> str | None:
@@ -174,27 +168,106 @@ def _strip_particles(tokens: list[str], *, leading: bool, trailing: bool) -> lis
     return tokens[start:end]
 
 
+def _without_articles(value: object) -> object:
+    """A hyphenated Arabic article dropped (al-Amrani, ash-Shami), before hyphens become spaces."""
+    if not isinstance(value, str) or "-" not in value:
+        return value
+    text = value.casefold()
+
+    def drop(found: re.Match[str]) -> str:
+        consonant, following = found.group(1), found.group(2)
+        return "" if consonant == "l" or following.startswith(consonant) else found.group(0)
+
+    return _ARTICLE.sub(drop, text)
+
+
+def _abd_compounds(tokens: list[str]) -> list[str]:
+    """ʿAbd + name as two tokens, 'abd' and the name, whichever way it was written; Abdullah as
+    one. Registrations write Abdelkader, Abdul Kader and Abd al-Qadir for one name."""
+    out: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        if _ABDULLAH_FORMS.match(token):
+            out.append(_ABDULLAH)
+            continue
+        if _ABD_HEAD.match(token) and index < len(tokens):
+            if tokens[index] in _ARTICLE_TOKENS and index + 1 < len(tokens):
+                index += 1
+            name = tokens[index]
+            index += 1
+            out += [_ABDULLAH] if name in _ALLAH_FORMS else ["abd", name]
+            continue
+        compound = _ABD_COMPOUND.match(token)
+        out += ["abd", compound.group("name")] if compound else [token]
+    return out
+
+
+def _name_tokens(value: object) -> list[str]:
+    text = fold_text(_without_articles(value))
+    return _abd_compounds(text.split()) if text is not None else []
+
+
+def _canonical(tokens: Iterable[str]) -> list[str]:
+    return [NAME_VARIANTS.get(token, token) for token in (skeleton(t) for t in tokens)]
+
+
 def family_name_tokens(value: object) -> list[str]:
-    """Family name without particles, each token reduced to its skeleton.
+    """Family name without particles, each token reduced to its skeleton and canonical form.
 
     'van der Berg', 'Berg, van der' and 'VAN DER BERG' all become ['berg']: registers disagree
     on where the prefix goes, and the prefix carries almost no identifying information.
     """
-    text = fold_text(value)
-    if text is None:
-        return []
-    tokens = _strip_particles(text.split(), leading=True, trailing=True)
-    return [skeleton(token) for token in tokens]
+    tokens = _strip_particles(_name_tokens(value), leading=True, trailing=True)
+    return _canonical(tokens)
 
 
 def given_name_tokens(value: object) -> list[str]:
-    """Given names as skeleton tokens, with stray trailing particles dropped."""
-    text = fold_text(value)
-    if text is None:
-        return []
-    tokens = _strip_particles(text.split(), leading=False, trailing=True)
-    reduced = [skeleton(token) for token in tokens]
-    return [GIVEN_NAME_VARIANTS.get(token, token) for token in reduced]
+    """Given names as skeleton tokens in canonical form, stray trailing particles dropped."""
+    tokens = _strip_particles(_name_tokens(value), leading=False, trailing=True)
+    return _canonical(tokens)
+
+
+def _variant_lines(text: str) -> list[list[str]]:
+    lines: list[str] = []
+    for line in text.strip().splitlines():
+        if line.startswith(" ") and lines:
+            lines[-1] += " " + line.strip()
+        elif line.strip():
+            lines.append(line.strip())
+    return [[spelling.strip() for spelling in line.split(",")] for line in lines]
+
+
+def _variant_table(text: str) -> dict[str, str]:
+    """Normalised Latin spelling -> normalised first spelling of its line; a spelling claimed
+    by two lines is an error in the table (two names would merge)."""
+    table: dict[str, str] = {}
+    for spellings in _variant_lines(text):
+        keys = [
+            "".join(skeleton(t) for t in _name_tokens(s))
+            for s in spellings
+            if not _OTHER_SCRIPT.search(s)
+        ]
+        for key in keys:
+            if table.get(key, keys[0]) != keys[0]:
+                raise ValueError(f"name variant {key!r} belongs to two names")
+            table[key] = keys[0]
+    return table
+
+
+def _script_table(text: str) -> dict[str, str]:
+    """Spelling in Arabic or Ethiopic script -> the line's first (Latin) spelling."""
+    return {
+        spelling: spellings[0].casefold()
+        for spellings in _variant_lines(text)
+        for spelling in spellings
+        if _OTHER_SCRIPT.search(spelling)
+    }
+
+
+SCRIPT_NAMES = _script_table(NAME_VARIANT_SPELLINGS)
+NAME_VARIANTS = _variant_table(NAME_VARIANT_SPELLINGS)
 
 
 def text_tokens(value: object) -> list[str]:

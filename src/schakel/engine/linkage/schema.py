@@ -27,8 +27,20 @@ from typing import Any, cast
 
 from schakel.engine.linkage.bloom import DEFAULT_HASHES
 from schakel.engine.linkage.dates import DateOrder
+from schakel.engine.linkage.normalise import NORMALISATION_VERSION
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # of the schema file (this mapping), not of the encoding
+
+# What an encoded file is: the columns and how they are made (FORMAT_VERSION, layout.py) and what
+# a value becomes before it is hashed (NORMALISATION_VERSION, normalise.py). Files that differ
+# in either cannot be linked: the same name would give different filters.
+ENCODING_FORMAT = "schakel-pprl"
+FORMAT_VERSION = 1
+
+
+def encoding_version() -> str:
+    """The versions an encoded file carries at the start of its `encoding` column."""
+    return f"{ENCODING_FORMAT}/{FORMAT_VERSION} norm={NORMALISATION_VERSION}"
 
 
 class Role(StrEnum):
@@ -106,7 +118,7 @@ class EncodingSchema:
     def fingerprint(self) -> str:
         """The encoding parameters both files of a linkage must share (not the column names)."""
         hashes = ",".join(f"{role.value}:{self.hashes(role)}" for role in BLOOM_ROLES)
-        return f"schakel-pprl/1 bits=1024 k={hashes}"
+        return f"{encoding_version()} bits=1024 k={hashes}"
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> EncodingSchema:
