@@ -2,6 +2,7 @@
 fixed horizons and differential privacy. See docs/monitor.md.
 
 Count tables:        protect_table (two-way with margins), protect_tables (overlapping margins)
+Filter selections:   protect_selections (every filter combination and measure, one release)
 Estimates:           cumulative_incidence_table (CIF at 3/6/12/24 months, rounded, protected)
 Open data:           release_histogram (OpenDP), EpsilonLedger, life_table (post-processing)
 Checks:              suppress, determined (the engine under the tables, for audits and tests)
@@ -27,6 +28,7 @@ from schakel.engine.disclosure.privacy import (
     noise_variance,
     release_histogram,
 )
+from schakel.engine.disclosure.selections import SelectionRelease, protect_selections
 from schakel.engine.disclosure.suppression import (
     Quantities,
     Status,
@@ -48,6 +50,7 @@ __all__ = [
     "PrivateRelease",
     "ProtectedTables",
     "Quantities",
+    "SelectionRelease",
     "Status",
     "Suppression",
     "check_k",
@@ -56,6 +59,7 @@ __all__ = [
     "horizon_days",
     "life_table",
     "noise_variance",
+    "protect_selections",
     "protect_table",
     "protect_tables",
     "release_histogram",

@@ -11,7 +11,7 @@ published only when its numerator and denominator are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,15 +62,21 @@ def cumulative_incidence_table(
     event: str = "exit_type",
     person: str | None = "person_id",
     zero_is_safe: bool = False,
+    fixed: Mapping[object, Sequence[int]] | None = None,
 ) -> HorizonTable:
-    """Aalen-Johansen CIF of `cause` at `horizons` (months) per level of `by` and overall."""
+    """Aalen-Johansen CIF of `cause` at `horizons` (months) per level of `by` and overall.
+
+    `fixed` maps a stratum label (TOTAL for the overall row) to the `Status` its denominator
+    and each numerator already have in a wider release (`protect_selections`); the other
+    counts are protected around them, so this table agrees with that release.
+    """
     check_k(k)
     months = _check_horizons(horizons)
     if not 0 <= decimals <= 6:
         raise DisclosureError("decimals must lie between 0 and 6")
     strata = _strata(episodes, by, duration, event, person)
     days = np.array([horizon_days(m) for m in months])
-    status, values, persons = _suppression(strata, cause, days, k, zero_is_safe)
+    status, values, persons = _suppression(strata, cause, days, k, zero_is_safe, fixed)
     rows = []
     for number, stratum in enumerate(strata):
         curve = _incidence(stratum, cause, days)
@@ -132,7 +138,12 @@ def _strata(
 
 
 def _suppression(
-    strata: list[_Stratum], cause: int, days: np.ndarray, k: int, zero_is_safe: bool
+    strata: list[_Stratum],
+    cause: int,
+    days: np.ndarray,
+    k: int,
+    zero_is_safe: bool,
+    fixed: Mapping[object, Sequence[int]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per stratum: denominator, then cumulative numerators; the last stratum is the total.
 
@@ -167,7 +178,18 @@ def _suppression(
         base_cells=max(levels, 1) * bins,
         persons=people,
     )
-    return suppress(quantities, k=k, zero_is_safe=zero_is_safe).status, counts, people
+    given = None
+    if fixed:
+        given = np.full(counts.size, -1, dtype=np.int64)
+        for number, stratum in enumerate(strata):
+            statuses = fixed.get(stratum.label)
+            if statuses is not None:
+                if len(statuses) != len(days) + 1:
+                    raise DisclosureError("fixed needs a status per count: episodes, each horizon")
+                first = number * (len(days) + 1)
+                given[first : first + len(days) + 1] = statuses
+    status = suppress(quantities, k=k, zero_is_safe=zero_is_safe, fixed=given).status
+    return status, counts, people
 
 
 def _incidence(stratum: _Stratum, cause: int, days: np.ndarray) -> pd.DataFrame:

@@ -31,6 +31,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 
 from schakel.engine.disclosure.errors import DisclosureError, check_k
 
@@ -43,6 +44,9 @@ class Status(IntEnum):
     PUBLISHED = 0
     PRIMARY = 1
     SECONDARY = 2
+
+
+_PUBLISHED, _SECONDARY = int(Status.PUBLISHED), int(Status.SECONDARY)  # fast in loops
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,20 @@ class _Structure:
     nested: npt.NDArray[np.int64]  # rows (inner, outer): inner strictly inside outer
 
 
-def suppress(quantities: Quantities, *, k: int, zero_is_safe: bool = False) -> Suppression:
-    """Primary and secondary suppression of `quantities` (see the module docstring)."""
+def suppress(
+    quantities: Quantities,
+    *,
+    k: int,
+    zero_is_safe: bool = False,
+    fixed: npt.ArrayLike | None = None,
+) -> Suppression:
+    """Primary and secondary suppression of `quantities` (see the module docstring).
+
+    `fixed` (optional, one int per quantity): -1 where the algorithm decides, otherwise a
+    `Status` the quantity already has in an earlier release (a total published elsewhere);
+    only the other quantities are suppressed to protect around them. If that is impossible
+    the fixed statuses contradict the data and DisclosureError is raised.
+    """
     check_k(k)
     values = np.asarray(quantities.values, dtype=np.int64)
     if values.size and values.min() < 0:
@@ -87,12 +103,19 @@ def suppress(quantities: Quantities, *, k: int, zero_is_safe: bool = False) -> S
     persons = values if quantities.persons is None else np.asarray(quantities.persons)
     status = np.where(_below(persons, k, zero_is_safe), Status.PRIMARY, Status.PUBLISHED)
     status = status.astype(np.int8)
+    free = np.ones(values.size, dtype=bool)
+    if fixed is not None:
+        given = np.asarray(fixed, dtype=np.int64).ravel()
+        if given.size != values.size or np.any(given > max(Status)):
+            raise DisclosureError("fixed needs one status (or -1) per quantity")
+        free = given < 0
+        status[~free] = given[~free]
     structure = _structure(quantities)
     rounds = 0
     while True:
         rounds += 1
-        _secondary_until_stable(status, values, structure, k, zero_is_safe)
-        extra = _audit(status, values, structure.matrix)
+        _secondary_until_stable(status, values, structure, k, zero_is_safe, free)
+        extra = _audit(status, values, structure.matrix, free)
         if extra is None:
             return Suppression(status, rounds)
         status[extra] = Status.SECONDARY
@@ -104,29 +127,48 @@ def _below(values: npt.NDArray[Any], k: int, zero_is_safe: bool) -> BoolArray:
 
 
 def _structure(quantities: Quantities) -> _Structure:
+    """The dense quantity x base-cell matrix (for the audit) and, from the sparse overlaps,
+    the margin equations and the strictly nested pairs."""
     size = len(quantities.members)
     matrix = np.zeros((size, quantities.base_cells), dtype=np.float64)
+    rows, columns = [], []
     for index, members in enumerate(quantities.members):
         if len(members) == 0:
             raise DisclosureError(f"quantity {index} has no base cells")
         matrix[index, members] = 1.0
-    overlap = matrix @ matrix.T
-    cells = np.diag(overlap).copy()
+        rows.append(np.full(len(members), index, dtype=np.int64))
+        columns.append(np.asarray(members, dtype=np.int64))
+    incidence = sparse.csr_matrix(
+        (np.ones(sum(r.size for r in rows)), (np.concatenate(rows), np.concatenate(columns))),
+        shape=(size, quantities.base_cells),
+    )
+    incidence.sum_duplicates()
+    incidence.data[:] = 1.0
+    cells = np.asarray(incidence.sum(axis=1)).ravel()
+    overlap = (incidence @ incidence.T).tocoo()
+    first, second, shared = overlap.row, overlap.col, overlap.data
     tables = np.asarray(quantities.table)
-    same_table = tables[:, None] == tables[None, :]
-    if np.any((overlap > 0) & same_table & ~np.eye(size, dtype=bool)):
+    other = first != second
+    if np.any(other & (tables[first] == tables[second])):
         raise DisclosureError("cells of one table must not overlap")
-    inside = (overlap == cells[:, None]) & ~np.eye(size, dtype=bool)  # row inside column
+    inside = other & (shared == cells[first])  # first lies inside second
+    inner, outer = first[inside], second[inside]
+    _, table_codes = np.unique(tables, return_inverse=True)
+    table_codes = table_codes.ravel()
+    order = np.lexsort((inner, table_codes[inner], outer))  # one run per (outer, table)
+    inner, outer = inner[order], outer[order]
+    groups = outer * (int(table_codes.max()) + 1) + table_codes[inner]
+    keys, starts = np.unique(groups, return_index=True)
+    sums = np.add.reduceat(cells[inner], starts) if keys.size else np.array([])
+    ends = np.append(starts[1:], inner.size)[: starts.size]
     equations = []
-    for outer in range(size):
-        for table in np.unique(tables):
-            if table == tables[outer]:
-                continue
-            children = np.flatnonzero(inside[:, outer] & (tables == table))
-            if children.size and cells[children].sum() == cells[outer]:
-                equations.append((outer, children))
-    strict = inside & (cells[:, None] < cells[None, :])
-    return _Structure(matrix, tuple(equations), np.argwhere(strict))
+    for begin, end, total in zip(starts, ends, sums, strict=True):
+        owner = int(outer[begin])
+        if table_codes[inner[begin]] != table_codes[owner] and total == cells[owner]:
+            equations.append((owner, inner[begin:end]))
+    strict = cells[inner] < cells[outer]
+    nested = np.column_stack([inner[strict], outer[strict]]).astype(np.int64)
+    return _Structure(matrix, tuple(equations), nested[np.lexsort((nested[:, 1], nested[:, 0]))])
 
 
 def _secondary_until_stable(
@@ -135,19 +177,29 @@ def _secondary_until_stable(
     structure: _Structure,
     k: int,
     zero_is_safe: bool,
+    free: BoolArray,
 ) -> None:
     changed = True
+    inner, outer = structure.nested[:, 0], structure.nested[:, 1]
+    gaps = values[outer] - values[inner]
+    small_gap = _below(gaps, k, zero_is_safe)
     while changed:
         changed = False
-        for outer, children in structure.equations:
-            extra = _equation_fix(status, values, outer, children, k, zero_is_safe)
+        for owner, children in structure.equations:
+            extra = _equation_fix(status, values, owner, children, k, zero_is_safe, free)
             if extra is not None:
-                status[extra] = Status.SECONDARY
+                status[extra] = _SECONDARY
                 changed = True
-        for inner, outer in structure.nested:
-            both = status[inner] == Status.PUBLISHED and status[outer] == Status.PUBLISHED
-            if both and _below(np.array([values[outer] - values[inner]]), k, zero_is_safe)[0]:
-                status[inner] = Status.SECONDARY
+        # A pair can only stop being a violation while this loop runs (statuses only go
+        # from published to suppressed), so checking the pairs that violate now, in order,
+        # is the same as checking every pair in order.
+        both = (status[inner] == _PUBLISHED) & (status[outer] == _PUBLISHED)
+        for pair in np.flatnonzero(both & small_gap):
+            if status[inner[pair]] == _PUBLISHED and status[outer[pair]] == _PUBLISHED:
+                chosen = inner[pair] if free[inner[pair]] else outer[pair]
+                if not free[chosen]:
+                    raise DisclosureError("the fixed statuses publish two counts a group apart")
+                status[chosen] = _SECONDARY
                 changed = True
 
 
@@ -158,25 +210,34 @@ def _equation_fix(
     children: IntArray,
     k: int,
     zero_is_safe: bool,
+    free: BoolArray,
 ) -> int | None:
     """The quantity to suppress so that this equation reveals nothing, or None."""
-    hidden = status[children] != Status.PUBLISHED
-    outer_hidden = status[outer] != Status.PUBLISHED
-    open_children = children[~hidden]
+    hidden = status[children] != _PUBLISHED
+    outer_hidden = status[outer] != _PUBLISHED
+    hidden_count = int(np.count_nonzero(hidden))
     residual_small = (
         not outer_hidden
-        and hidden.any()
+        and hidden_count > 0
         and _below(np.array([values[children[hidden]].sum()]), k, zero_is_safe)[0]
     )
-    if int(hidden.sum()) + int(outer_hidden) != 1 and not residual_small:
+    if hidden_count + int(outer_hidden) != 1 and not residual_small:
         return None
+    open_children = children[~hidden & free[children]]
     if open_children.size:
         return int(open_children[np.argmin(values[open_children])])
-    return None if outer_hidden else outer
+    if outer_hidden and not children[~hidden].size:
+        return None
+    if outer_hidden or not free[outer]:  # only fixed quantities could still be suppressed
+        raise DisclosureError("the fixed statuses leave a suppressed count in a margin equation")
+    return outer
 
 
 def _audit(
-    status: npt.NDArray[np.int8], values: npt.NDArray[np.int64], matrix: npt.NDArray[np.float64]
+    status: npt.NDArray[np.int8],
+    values: npt.NDArray[np.int64],
+    matrix: npt.NDArray[np.float64],
+    free: BoolArray,
 ) -> int | None:
     """A published quantity to suppress because some suppressed one is determined, or None.
 
@@ -188,7 +249,9 @@ def _audit(
         return None
     published = np.flatnonzero(status == Status.PUBLISHED)
     weights = np.linalg.lstsq(matrix[published].T, matrix[exposed[0]], rcond=None)[0]
-    candidates = published[np.abs(weights) > 1e-7]
+    candidates = published[(np.abs(weights) > 1e-7) & free[published]]
+    if candidates.size == 0:
+        raise DisclosureError("the fixed statuses determine a suppressed count")
     return int(candidates[np.argmin(values[candidates])])
 
 
@@ -204,8 +267,9 @@ def determined(status: npt.NDArray[np.int8], matrix: npt.NDArray[np.float64]) ->
         return result
     _, singular, basis = np.linalg.svd(matrix[published], full_matrices=False)
     basis = basis[: int(np.sum(singular > TOLERANCE * max(1.0, singular[0])))]
-    for target in np.flatnonzero(~published):
-        vector = matrix[target]
-        residual = vector - (vector @ basis.T) @ basis
-        result[target] = np.linalg.norm(residual) <= 1e-7 * np.linalg.norm(vector)
+    targets = np.flatnonzero(~published)
+    vectors = matrix[targets]
+    residual = vectors - (vectors @ basis.T) @ basis
+    norms = np.linalg.norm(vectors, axis=1)
+    result[targets] = np.linalg.norm(residual, axis=1) <= 1e-7 * norms
     return result

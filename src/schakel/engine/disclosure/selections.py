@@ -1,0 +1,248 @@
+"""One consistent release for every selection a set of filters can produce.
+
+A page that lets the reader filter (form x region x cohort, each "all" or one level) and
+protects each selection on its own leaks by differencing: the count for all regions minus the
+published counts of the other regions is the suppressed region. Here every selection (every
+combination of a level or TOTAL per filter dimension) and every measure (episodes, returns by
+3 months, ...) is one quantity over the same base cells, and all of them go through `suppress`
+together, with its per-equation rules and exact linear audit. A page then reads the status of
+its selection from this release instead of protecting the selection again, so no combination
+of published selections determines a suppressed count (linear protection, as in
+`suppression.py`).
+
+A dimension may be multi-valued (a trajectory with two forms of exploitation is in both form
+selections): its column holds sets of levels. Selections of different levels of such a
+dimension overlap, so each level gets tables of its own; the linear audit still covers every
+relation between them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from schakel.engine.disclosure.errors import DEFAULT_K, DisclosureError, check_k
+from schakel.engine.disclosure.suppression import Quantities, Status, suppress
+from schakel.engine.disclosure.tables import STATUS_LABELS, TOTAL
+
+
+@dataclass(frozen=True)
+class SelectionRelease:
+    """Every (selection, measure) cell: `frame` is publishable (dimensions with TOTAL for
+    "all", `measure`, `published` <NA> when suppressed, `status`); `audit` adds the
+    unprotected `count` and `persons` (for checks only)."""
+
+    dims: tuple[str, ...]
+    measures: tuple[str, ...]
+    frame: pd.DataFrame
+    audit: pd.DataFrame
+    k: int
+
+    def selection(self, **levels: object) -> pd.DataFrame:
+        """The measures of one selection (a dimension not named, or None, is TOTAL), indexed
+        by measure, with `published` and `status`."""
+        unknown = set(levels) - set(self.dims)
+        if unknown:
+            raise DisclosureError(f"unknown dimension(s): {', '.join(sorted(unknown))}")
+        mask = np.ones(len(self.frame), dtype=bool)
+        for name in self.dims:
+            level = levels.get(name)
+            mask &= (self.frame[name] == (TOTAL if level is None else level)).to_numpy()
+        found = self.frame.loc[mask, ["measure", "published", "status"]].set_index("measure")
+        missing = [m for m in self.measures if m not in found.index]
+        if missing:  # a level nobody has: nothing to publish
+            empty = pd.DataFrame(
+                {"published": pd.array([pd.NA] * len(missing), dtype="Int64"),
+                 "status": "primary"},
+                index=pd.Index(missing, name="measure"),
+            )  # fmt: skip
+            found = pd.concat([found.astype({"status": str}), empty])
+        return found.loc[list(self.measures)].astype({"status": str})
+
+
+def protect_selections(
+    data: pd.DataFrame,
+    *,
+    dims: Sequence[str],
+    measures: Mapping[str, str],
+    multi_valued: Iterable[str] = (),
+    levels: Mapping[str, Sequence[object]] | None = None,
+    count: str | None = None,
+    person: str | None = None,
+    k: int = DEFAULT_K,
+    zero_is_safe: bool = False,
+) -> SelectionRelease:
+    """Protect every selection over `dims` and every measure together.
+
+    `data`: microdata (one row per unit; `person` names the person column so the threshold
+    counts persons) or counted rows (`count`). `measures` maps a measure's name to a boolean
+    column: whether the row counts in it (all True for the number of units). `levels` can
+    fix a dimension's levels (default: categories, or the observed values; for a multi-valued
+    dimension the union of its sets). A selection nobody is in is primary-suppressed.
+    """
+    check_k(k)
+    dims = tuple(dims)
+    multi = set(multi_valued)
+    needed = [*dims, *measures.values(), *(c for c in (count, person) if c)]
+    missing = [c for c in needed if c not in data.columns]
+    if missing:
+        raise DisclosureError(f"unknown column(s): {', '.join(missing)}")
+    if not measures:
+        raise DisclosureError("name at least one measure")
+    given = levels or {}
+    chosen: dict[str, list[object]] = {
+        d: list(given.get(d) or _levels(data[d], d in multi)) for d in dims
+    }
+    weights = _weights(data, count)
+    flags = data[list(measures.values())].to_numpy(dtype=bool)
+    keys = [_key(data[d], d in multi).reset_index(drop=True) for d in dims]
+    base = pd.DataFrame({f"d{i}": key for i, key in enumerate(keys)})
+    for j in range(flags.shape[1]):
+        base[f"m{j}"] = flags[:, j]
+    cell_of_row = base.groupby(list(base.columns), sort=False, observed=True).ngroup().to_numpy()
+    cells = base.drop_duplicates().reset_index(drop=True)  # in ngroup's order (first seen)
+    base_counts = np.bincount(cell_of_row, weights=weights).astype(np.int64)
+    dim_masks = [_dim_masks(cells[f"d{i}"], chosen[d], d in multi) for i, d in enumerate(dims)]
+    rows, labels, members = [], [], []
+    table_ids: dict[tuple[object, ...], int] = {}
+    for combination in itertools.product(*(range(len(chosen[d]) + 1) for d in dims)):
+        mask = np.ones(len(cells), dtype=bool)
+        for i, choice in enumerate(combination):
+            mask &= dim_masks[i][choice]
+        label = [
+            TOTAL if choice == len(chosen[d]) else chosen[d][choice]
+            for d, choice in zip(dims, combination, strict=True)
+        ]
+        for j, measure in enumerate(measures):
+            inside = np.flatnonzero(mask & cells[f"m{j}"].to_numpy())
+            table = (
+                tuple(choice < len(chosen[d]) for d, choice in zip(dims, combination, strict=True)),
+                j,
+                tuple(lab if d in multi else None for d, lab in zip(dims, label, strict=True)),
+            )
+            rows.append((label, measure))
+            labels.append(table_ids.setdefault(table, len(table_ids)))
+            members.append(inside)
+    values = np.array([base_counts[m].sum() for m in members], dtype=np.int64)
+    persons = _persons(data, person, keys, dims, multi, flags, rows) if person else values.copy()
+    status = _status(values, persons, members, np.array(labels), len(cells), k, zero_is_safe)
+    frame = pd.DataFrame([label for label, _ in rows], columns=list(dims))
+    for d in dims:
+        frame[d] = pd.Categorical(frame[d], categories=[*chosen[d], TOTAL])
+    frame["measure"] = pd.Categorical([m for _, m in rows], categories=list(measures))
+    published = status == Status.PUBLISHED
+    frame["published"] = pd.array(np.where(published, values, 0), dtype="Int64")
+    frame.loc[~published, "published"] = pd.NA
+    frame["status"] = pd.Categorical.from_codes(status, categories=STATUS_LABELS)
+    audit = frame.assign(count=values, persons=persons)
+    return SelectionRelease(dims, tuple(measures), frame, audit, k)
+
+
+def _status(
+    values: np.ndarray,
+    persons: np.ndarray,
+    members: list[np.ndarray],
+    tables: np.ndarray,
+    base_cells: int,
+    k: int,
+    zero_is_safe: bool,
+) -> np.ndarray:
+    """Suppression over the non-empty quantities; an empty one is primary (nobody is in it)."""
+    status = np.full(values.size, Status.PRIMARY, dtype=np.int8)
+    usable = np.flatnonzero([m.size > 0 for m in members])
+    if zero_is_safe:
+        status[[i for i in range(values.size) if members[i].size == 0]] = Status.PUBLISHED
+    if usable.size == 0:
+        return status
+    quantities = Quantities(
+        values=values[usable],
+        members=tuple(members[i] for i in usable),
+        table=tables[usable],
+        base_cells=base_cells,
+        persons=persons[usable],
+    )
+    status[usable] = suppress(quantities, k=k, zero_is_safe=zero_is_safe).status
+    return status
+
+
+def _levels(column: pd.Series, multi: bool) -> list[object]:
+    if multi:
+        found: set[object] = set()
+        for value in column:
+            found.update(value)
+        levels = sorted(found, key=str)
+    elif isinstance(column.dtype, pd.CategoricalDtype):
+        levels = list(column.cat.categories)
+    else:
+        if column.isna().any():
+            raise DisclosureError(f"{column.name} has missing values; give them a label first")
+        levels = sorted(column.unique().tolist(), key=str)
+    if TOTAL in levels:
+        raise DisclosureError(f"{column.name} has a level named {TOTAL!r}, which marks margins")
+    return levels
+
+
+def _key(column: pd.Series, multi: bool) -> pd.Series:
+    if multi:
+        return column.map(lambda v: tuple(sorted(v, key=str)))
+    if column.isna().any():
+        raise DisclosureError(f"{column.name} has missing values; give them a label first")
+    return column.astype(object)
+
+
+def _dim_masks(values: pd.Series, levels: list[object], multi: bool) -> list[np.ndarray]:
+    """One mask over the base cells per level, then an all-true one for TOTAL."""
+    array = values.to_numpy()
+    if multi:
+        masks = [np.array([level in v for v in array], dtype=bool) for level in levels]
+    else:
+        masks = [array == level for level in levels]
+    return [*masks, np.ones(array.size, dtype=bool)]
+
+
+def _weights(data: pd.DataFrame, count: str | None) -> np.ndarray:
+    if count is None:
+        return np.ones(len(data), dtype=np.int64)
+    values = pd.to_numeric(data[count], errors="coerce").to_numpy(dtype=np.float64)
+    if not np.all(np.isfinite(values)) or np.any(values < 0) or np.any(values % 1):
+        raise DisclosureError(f"{count} must hold non-negative whole counts")
+    return values.astype(np.int64)
+
+
+def _persons(
+    data: pd.DataFrame,
+    person: str,
+    keys: list[pd.Series],
+    dims: tuple[str, ...],
+    multi: set[str],
+    flags: np.ndarray,
+    rows: list[tuple[list[object], str]],
+) -> np.ndarray:
+    """Distinct persons per quantity, one group-by per (margin, measure)."""
+    people = pd.Series(pd.factorize(data[person])[0])
+    found: dict[tuple[object, ...], int] = {}
+    names = list(dict.fromkeys(m for _, m in rows))
+    for fixed in itertools.product((False, True), repeat=len(dims)):
+        chosen = [i for i, f in enumerate(fixed) if f]
+        for j, measure in enumerate(names):
+            frame = pd.DataFrame({f"d{i}": keys[i] for i in chosen})
+            frame["person"] = people
+            frame = frame.loc[flags[:, j]]
+            for i in chosen:
+                if dims[i] in multi:
+                    frame = frame.explode(f"d{i}")
+            if chosen:
+                counted = frame.groupby([f"d{i}" for i in chosen], observed=True)["person"]
+                for key, number in counted.nunique().items():
+                    key = key if isinstance(key, tuple) else (key,)
+                    label = [TOTAL] * len(dims)
+                    for i, value in zip(chosen, key, strict=True):
+                        label[i] = value
+                    found[(*label, measure)] = int(number)
+            else:
+                found[(*[TOTAL] * len(dims), measure)] = int(frame["person"].nunique())
+    return np.array([found.get((*label, m), 0) for label, m in rows], dtype=np.int64)
