@@ -60,7 +60,10 @@ class MatchOptions:
 
 @dataclass(frozen=True)
 class MatchResult:
-    """Scored pairs, persons (cluster per record), the threshold and how long each step took."""
+    """Scored pairs, persons (cluster per record), the threshold and how long each step took.
+
+    `scores` has every candidate pair by row position (left, right), with its unrounded match
+    weight and probability; `pairs` only the linked and likely ones, by record id."""
 
     pairs: pd.DataFrame
     clusters: pd.DataFrame
@@ -70,6 +73,7 @@ class MatchResult:
     seconds: dict[str, float]
     prior: float
     shared_address_records: int = 0
+    scores: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def linked_pairs(self) -> int:
@@ -229,7 +233,9 @@ def match_tables(
         options.report_min_probability,
     )  # fmt: skip
     seconds["clustering"] = time.perf_counter() - began
-    return MatchResult(pairs, clusters, threshold, training, candidates, seconds, prior, shared)
+    return MatchResult(
+        pairs, clusters, threshold, training, candidates, seconds, prior, shared, scores
+    )
 
 
 def match_files(
