@@ -7,7 +7,9 @@ Only SQL lives here, so the same model runs wherever the SQL runs: DuckDB with f
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,25 +121,50 @@ def name_comparison(
     }
 
 
+def _years_apart(*offsets: int) -> str:
+    """SQL: the years are `offsets` apart (either side estimated: only an estimated date carries
+    the tokens of the years around it)."""
+    year = layout.DOB_YEAR
+    checks = [
+        f"{year}_{side} = {layout.DOB_YEAR_NEAR[sign * offset]}_{other}"
+        for offset in offsets
+        for sign in (-1, 1)
+        for side, other in (("l", "r"), ("r", "l"))
+    ]
+    return "(" + " OR ".join(checks) + ")"
+
+
 def date_of_birth_comparison(dialect: SqlDialect) -> Comparison:
-    """Partial-date levels: a real full date agreeing is strong, an estimated one is not."""
+    """Partial-date levels: a real full date agreeing is strong, an estimated one is not, and an
+    estimate near the other date is a little agreement rather than a disagreement.
+
+    An estimated date (1 January, a partial date, or flagged) says "born around that year": its
+    month and day carry nothing, so the digit and month levels are for real dates only, and an
+    estimate one to three years from the other date gets levels of its own (synthetic region:
+    most true pairs left unlinked had such a date, counted as 'differs, but one is estimated').
+    """
     full, swap, estimated = layout.DOB_FULL, layout.DOB_SWAP, layout.DOB_ESTIMATED
+    year = layout.DOB_YEAR
     bloom = layout.BLOOM[Role.DATE_OF_BIRTH]
+    either = f"({estimated}_l OR {estimated}_r)"
     return {
         "output_column_name": "date_of_birth",
         "comparison_description": "date of birth (keyed partial dates)",
         "comparison_levels": [
-            _null(layout.DOB_YEAR),
-            _level(
-                f"{full}_l = {full}_r AND NOT ({estimated}_l OR {estimated}_r)",
-                "same full date",
-            ),
+            _null(year),
+            _level(f"{full}_l = {full}_r AND NOT {either}", "same full date"),
             _level(f"{full}_l = {full}_r", "same date, estimated or 1 January"),
             _level(f"{full}_l = {swap}_r", "day and month swapped"),
-            _level(f"{_dice(bloom, bloom, dialect)} >= 0.7", "one digit differs (Dice >= 0.7)"),
+            _level(
+                f"NOT {either} AND {_dice(bloom, bloom, dialect)} >= 0.7",
+                "one digit differs (Dice >= 0.7)",
+            ),
             _level(f"{layout.DOB_YEAR_MONTH}_l = {layout.DOB_YEAR_MONTH}_r", "same year and month"),
-            _level(f"{layout.DOB_YEAR}_l = {layout.DOB_YEAR}_r", "same year"),
-            _level(f"{estimated}_l OR {estimated}_r", "differs, but one is estimated"),
+            _level(f"{year}_l = {year}_r AND NOT {either}", "same year"),
+            _level(f"{year}_l = {year}_r", "estimated, same year"),
+            _level(_years_apart(1), "estimated, one year apart"),
+            _level(_years_apart(2, 3), "estimated, two or three years apart"),
+            _level(either, "differs more, one is estimated"),
             _level("ELSE", "all other"),
         ],
     }
@@ -229,6 +256,35 @@ def identifier_comparison(roles: Collection[Role]) -> Comparison:
             _level("ELSE", "identifiers differ"),
         ],
     }
+
+
+# Labels of the levels that form one similarity scale (identical, then Dice bands, strongest
+# first); other levels (a swapped name, "all other") are not on it.
+SIMILARITY_SCALE = ("identical", "Dice >=")
+
+
+def monotone_similarity(model: dict[str, Any]) -> dict[str, Any]:
+    """A trained model in which a less similar level never weighs more than a more similar one.
+
+    With few pairs per level the estimates can invert: on the synthetic region a given name
+    with Dice >= 0.85 weighed 5.5 against 5.1 for an identical one (near-identical given names
+    of different people are rare in a small name pool, typos of one person's name less so), and
+    a woman with one extra given name was linked to another. m is lowered to the ceiling set by
+    the levels above (u is left alone), so the Bayes factors fall along the scale.
+    """
+    out = deepcopy(model)
+    for comparison in out["comparisons"]:
+        ceiling = math.inf
+        for level in comparison["comparison_levels"]:
+            m, u = level.get("m_probability"), level.get("u_probability")
+            on_scale = str(level.get("label_for_charts", "")).startswith(SIMILARITY_SCALE)
+            if level.get("is_null_level") or not on_scale or not m or not u:
+                continue
+            if m / u > ceiling:
+                level["m_probability"] = ceiling * u
+            else:
+                ceiling = m / u
+    return out
 
 
 def build_comparisons(

@@ -43,6 +43,11 @@ from schakel.engine.linkage.records import (
 from schakel.engine.linkage.schema import EncodingSchema, Role
 
 CHUNK_ROWS = 50_000
+_TOKEN_PURPOSE = {
+    layout.DOB_SWAP: layout.DOB_FULL,
+    layout.BK_DOB: layout.DOB_FULL,
+    **{column: layout.DOB_YEAR for column in layout.DOB_YEAR_NEAR.values()},
+}
 
 
 @dataclass(frozen=True)
@@ -78,14 +83,16 @@ class _Encoders:
 
 
 def _date_keys(dob: list[PartialDate | None]) -> dict[str, list[str | None]]:
-    """Keyed-date inputs: full date, day/month swapped, year-month, year, blocking date."""
+    """Keyed-date inputs: full date, day/month swapped, year-month (not of a 1 January
+    default: its month is not known), year, the years around an estimate, blocking date."""
     keys: dict[str, list[str | None]] = {name: [] for name in (*layout.DOB_TOKENS, layout.BK_DOB)}
     for date in dob:
         full = swap = year_month = year = None
         if date is not None:
             year = str(date.year)
             if date.month is not None:
-                year_month = f"{date.year}-{date.month}"
+                if not date.is_first_of_january:
+                    year_month = f"{date.year}-{date.month}"
                 if date.day is not None:
                     full = f"{date.year}-{date.month}-{date.day}"
                     if date.day <= 12 and date.day != date.month:
@@ -94,7 +101,10 @@ def _date_keys(dob: list[PartialDate | None]) -> dict[str, list[str | None]]:
         keys[layout.DOB_SWAP].append(swap)
         keys[layout.DOB_YEAR_MONTH].append(year_month)
         keys[layout.DOB_YEAR].append(year)
-        keys[layout.BK_DOB].append(full if date is not None and not date.estimated else None)
+        estimated = date is not None and date.estimated
+        for offset, column in layout.DOB_YEAR_NEAR.items():
+            keys[column].append(str(date.year + offset) if date is not None and estimated else None)
+        keys[layout.BK_DOB].append(full if date is not None and not estimated else None)
     return keys
 
 
@@ -162,8 +172,9 @@ def encode_records(
     }
     for column, values in plain.items():
         # A swapped date must produce the token of the same date written the right way round,
-        # and the date blocking key the token of the full date.
-        purpose = layout.DOB_FULL if column in (layout.DOB_SWAP, layout.BK_DOB) else column
+        # the date blocking key the token of the full date, a year near an estimate the token
+        # of that year.
+        purpose = _TOKEN_PURPOSE.get(column, column)
         columns[column] = pa.array(encoders.tokens.tokens(purpose, values))
     estimated = [None if d is None else d.estimated for d in records.dob]
     columns[layout.DOB_ESTIMATED] = pa.array(estimated, pa.bool_())

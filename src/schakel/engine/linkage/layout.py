@@ -37,7 +37,12 @@ DOB_SWAP = "dob_swap"  # the date with day and month exchanged (only when that i
 DOB_YEAR_MONTH = "dob_ym"
 DOB_YEAR = "dob_y"
 DOB_ESTIMATED = "dob_estimated"  # estimated, partial, or 1 January: agreement is weak
-DOB_TOKENS = (DOB_FULL, DOB_SWAP, DOB_YEAR_MONTH, DOB_YEAR)
+# Only for an estimated date: the tokens of the years around it (keyed as dob_y), so that an
+# estimate one to three years off a real date still counts as agreeing a little.
+DOB_YEAR_NEAR = {
+    offset: f"dob_y_{'m' if offset < 0 else 'p'}{abs(offset)}" for offset in (-3, -2, -1, 1, 2, 3)
+}
+DOB_TOKENS = (DOB_FULL, DOB_SWAP, DOB_YEAR_MONTH, DOB_YEAR, *DOB_YEAR_NEAR.values())
 
 # Blocking keys: coarse on purpose, used only to choose candidate pairs.
 BK_DOB = "bk_dob"  # full date unless estimated (defaulted dates make huge blocks)

@@ -35,7 +35,7 @@ SCHEMA_VERSION = 1  # of the schema file (this mapping), not of the encoding
 # a value becomes before it is hashed (NORMALISATION_VERSION, normalise.py). Files that differ
 # in either cannot be linked: the same name would give different filters.
 ENCODING_FORMAT = "schakel-pprl"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the years around an estimated date of birth (dob_y_m1 ...)
 
 
 def encoding_version() -> str:

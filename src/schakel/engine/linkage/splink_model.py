@@ -25,7 +25,12 @@ from splink.internals.exceptions import EMTrainingException
 from schakel.engine.linkage import layout
 from schakel.engine.linkage.bloom import filters_to_arrow
 from schakel.engine.linkage.candidates import CandidatePairs, combined_filters
-from schakel.engine.linkage.comparisons import FULL_NAME, NATIONALITY_BOUND, build_comparisons
+from schakel.engine.linkage.comparisons import (
+    FULL_NAME,
+    NATIONALITY_BOUND,
+    build_comparisons,
+    monotone_similarity,
+)
 from schakel.engine.linkage.engines import (
     SOURCE,
     DuckDBEngine,
@@ -189,7 +194,8 @@ class SplinkScorer:
         labels = 0
         if options.identifier_labels and candidates is not None:
             labels = self._train_on_identifier_labels(candidates)
-        model = self.linker.misc.save_model_to_json()
+        model = monotone_similarity(self.linker.misc.save_model_to_json())
+        self.linker = self._new_linker(model)
         return TrainingReport(
             probability_two_random_records_match=float(
                 model["probability_two_random_records_match"]

@@ -1,0 +1,140 @@
+"""Comparison levels on encoded records: which level a pair of dates of birth falls in, and
+trained weights that never reward a less similar value more."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from schakel.engine.linkage import EncodingSchema, LinkageKey, encode_frame, layout
+from schakel.engine.linkage.comparisons import date_of_birth_comparison, monotone_similarity
+from schakel.engine.linkage.engines import DuckDBEngine
+from schakel.engine.linkage.keys import record_token
+from schakel.engine.linkage.splink_model import _with_full_name
+
+KEY = LinkageKey(b"the secret key of this test, long enough")
+SCHEMA = EncodingSchema.from_mapping(
+    {
+        "schema_version": 1,
+        "id": "id",
+        "date_order": "ymd",
+        "roles": {
+            "given_names": "given",
+            "date_of_birth": "born",
+            "date_of_birth_estimated": "estimated",
+        },
+    }
+)
+DATES = {
+    "real": ("1990-06-12", ""),
+    "real, one digit off": ("1990-06-13", ""),
+    "real, january": ("1990-01-17", ""),
+    "real, five years later": ("1995-03-04", ""),
+    "same, flagged estimated": ("1990-06-12", "yes"),
+    "1 january": ("1990-01-01", ""),
+    "year only, next year": ("1991", ""),
+    "1 january, three years later": ("1993-01-01", ""),
+}
+
+
+@pytest.fixture(scope="module")
+def encoded() -> pa.Table:
+    frame = pd.DataFrame(
+        [(name, "Sara", born, flag) for name, (born, flag) in DATES.items()],
+        columns=["id", "given", "born", "estimated"],
+    )
+    table, _ = encode_frame(frame, SCHEMA, KEY)
+    return table
+
+
+def date_level(table: pa.Table, left: str, right: str) -> str:
+    """The label of the date-of-birth level the pair falls in, evaluated by DuckDB."""
+    engine = DuckDBEngine()
+    engine.register_records(_with_full_name(table), "left")
+    columns = engine.connection.execute("SELECT * FROM records_left LIMIT 0").df().columns
+    select = [f"l.{c} AS {c}_l" for c in columns] + [f"r.{c} AS {c}_r" for c in columns]
+    levels = date_of_birth_comparison(engine.dialect)["comparison_levels"]
+    case = " ".join(
+        f"WHEN {level['sql_condition']} THEN '{level['label_for_charts']}'"
+        for level in levels
+        if level["sql_condition"] != "ELSE"
+    )
+    ids = record_token(KEY, left), record_token(KEY, right)
+    sql = (
+        f"SELECT CASE {case} ELSE 'all other' END FROM (SELECT {', '.join(select)} "  # noqa: S608
+        f"FROM records_left l, records_left r WHERE l.record_id = ? AND r.record_id = ?)"
+    )
+    found = engine.connection.execute(sql, list(ids)).fetchone()
+    engine.close()
+    assert found is not None
+    return str(found[0])
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        ("real", "same, flagged estimated", "same date, estimated or 1 January"),
+        ("real", "real, one digit off", "one digit differs (Dice >= 0.7)"),
+        ("real", "1 january", "estimated, same year"),
+        # A 1 January default says nothing about the month: not "same year and month".
+        ("real, january", "1 january", "estimated, same year"),
+        ("real", "year only, next year", "estimated, one year apart"),
+        ("year only, next year", "real", "estimated, one year apart"),
+        ("real", "1 january, three years later", "estimated, two or three years apart"),
+        ("1 january", "1 january, three years later", "estimated, two or three years apart"),
+        ("1 january", "real, five years later", "differs more, one is estimated"),
+        ("real", "real, five years later", "all other"),
+    ],
+)
+def test_an_estimated_date_near_the_other_is_a_level_of_its_own(
+    encoded: pa.Table, left: str, right: str, level: str
+) -> None:
+    assert date_level(encoded, left, right) == level
+
+
+def test_only_estimated_dates_carry_the_years_around_them(encoded: pa.Table) -> None:
+    by_id = {record_token(KEY, name): i for i, name in enumerate(DATES)}
+    rows = [by_id[value] for value in encoded[layout.RECORD_ID].to_pylist()]
+    column = {
+        name: dict(zip(rows, encoded[name].to_pylist(), strict=True))
+        for name in (layout.DOB_YEAR, layout.DOB_YEAR_MONTH, *layout.DOB_YEAR_NEAR.values())
+    }
+    names = list(DATES)
+    real, january, next_year = (
+        names.index(n) for n in ("real", "1 january", "year only, next year")
+    )
+    assert all(column[c][real] is None for c in layout.DOB_YEAR_NEAR.values())
+    # Keyed like the year itself: 1990 + 1 is the token of 1991.
+    assert column[layout.DOB_YEAR_NEAR[1]][january] == column[layout.DOB_YEAR][next_year]
+    assert column[layout.DOB_YEAR_NEAR[-1]][next_year] == column[layout.DOB_YEAR][january]
+    assert column[layout.DOB_YEAR_MONTH][january] is None
+    assert column[layout.DOB_YEAR_MONTH][real] is not None
+
+
+def test_a_less_similar_level_never_weighs_more() -> None:
+    def level(label: str, m: float, u: float) -> dict[str, object]:
+        return {"label_for_charts": label, "m_probability": m, "u_probability": u}
+
+    model = {
+        "comparisons": [
+            {
+                "comparison_levels": [
+                    {"label_for_charts": "missing", "is_null_level": True},
+                    level("identical filters", 0.5, 0.01),  # factor 50
+                    level("Dice >= 0.85", 0.02, 0.0002),  # 100: capped to 50
+                    level("Dice >= 0.7", 0.1, 0.004),  # 25: stays
+                    level("whole name similar in any order", 0.2, 0.0001),  # not on the scale
+                    level("Dice >= 0.5", 0.1, 0.002),  # 50: capped to 25
+                    level("all other", 0.08, 0.98),
+                ]
+            }
+        ]
+    }
+    levels = monotone_similarity(model)["comparisons"][0]["comparison_levels"]
+    factors = [lv["m_probability"] / lv["u_probability"] for lv in levels[1:]]
+    assert [round(f, 6) for f in factors] == [50, 50, 25, 2000, 25, round(0.08 / 0.98, 6)]
+    assert model["comparisons"][0]["comparison_levels"][2]["m_probability"] == 0.02  # a copy
+    assert all(math.isfinite(f) for f in factors)
