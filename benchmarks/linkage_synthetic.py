@@ -6,9 +6,12 @@ trajectory) are encoded with a fixed benchmark key, deduplicated without names
 precision/recall/F1, B-cubed, over-merge rate, blocking pair completeness, wall time and peak
 memory; return detection (`detect_returns`) on the predicted clusters against the same on the
 true persons (recall, false alerts per 1,000 persons per year); all per nationality of the true
-person; and a frequency attack on the family-name Bloom filters.
+person; the missed true pairs by reason (not a candidate, below the threshold, refused by the
+clustering) and by what their dates of birth were like (--missed lists them); and a frequency
+attack on the family-name Bloom filters.
 
     .venv/bin/python benchmarks/linkage_synthetic.py [--persons 10000] [--seed 11] [--no-attack]
+        [--missed]
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ def main() -> None:
         "--min-group-records", type=int, default=100, help="smallest nationality group shown"
     )
     parser.add_argument("--no-attack", action="store_true", help="skip the frequency attack")
+    parser.add_argument("--missed", action="store_true", help="list every missed true pair")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args()
     evaluation = evaluate_region(
@@ -35,7 +39,7 @@ def main() -> None:
         attack=not args.no_attack,
         progress=not args.quiet,
     )
-    print_report(evaluation)
+    print_report(evaluation, list_missed=args.missed)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import resource
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,7 @@ from schakel.engine.linkage.normalise import family_name_tokens
 from schakel.engine.linkage.schema import Role
 from schakel.engine.returns import CandidateReturn, detect_returns, group_by_cluster
 from schakel.engine.synth import RegionParameters, SyntheticRegion, generate_region
+from schakel.engine.synth.identities import IdentityRecord
 from schakel.engine.synth.names import NAMES, gendered_family_name
 from schakel.engine.trajectories import Event
 
@@ -95,6 +96,18 @@ class AttackResult:
         return self.reidentified_records / self.records if self.records else 0.0
 
 
+@dataclass(frozen=True)
+class MissedPair:
+    """A true same-person pair that did not end up in one predicted cluster, and why."""
+
+    nationality: str
+    reason: str  # not a candidate / below the threshold / refused by clustering
+    date: str  # what the two dates of birth were like
+    weight: float | None
+    perturbations: tuple[str, ...]
+    records: tuple[tuple[object, ...], tuple[object, ...]]  # names, date, place (synthetic)
+
+
 @dataclass
 class Evaluation:
     persons: int
@@ -122,6 +135,7 @@ class Evaluation:
     false_alerts: int
     groups: list[GroupRow] = field(default_factory=list)
     attacks: list[AttackResult] = field(default_factory=list)
+    missed: list[MissedPair] = field(default_factory=list)
 
     @property
     def return_recall(self) -> float:
@@ -223,6 +237,61 @@ def frequency_attack(
     return AttackResult(name, len(ranked), len(public_ranked), hits, total, top_hits, top)
 
 
+def date_situation(a: IdentityRecord, b: IdentityRecord) -> str:
+    """The dates of birth of a pair as the linkage saw them."""
+    if a.date_of_birth is None or b.date_of_birth is None:
+        return "missing on one side"
+    if a.dob_estimated or b.dob_estimated:
+        apart = abs(int(a.date_of_birth[:4]) - int(b.date_of_birth[:4]))
+        if apart == 0:
+            return "one estimated, same year"
+        return f"one estimated, {apart} year{'s' if apart > 1 else ''} apart"
+    return "same real date" if a.date_of_birth == b.date_of_birth else "real dates differ"
+
+
+def missed_pairs(
+    truth: np.ndarray,
+    labels: np.ndarray,
+    records: list[IdentityRecord],
+    candidates: set[tuple[int, int]],
+    weights: Mapping[tuple[int, int], float],
+    threshold: float,
+) -> list[MissedPair]:
+    """Every true pair (rows of the encoded table) the clusters did not join, with a reason."""
+    rows_of: dict[int, list[int]] = defaultdict(list)
+    for row, person in enumerate(truth.tolist()):
+        rows_of[person].append(row)
+    out = []
+    for rows in rows_of.values():
+        for x, i in enumerate(rows):
+            for j in rows[x + 1 :]:
+                if labels[i] == labels[j]:
+                    continue
+                pair = (min(i, j), max(i, j))
+                weight = weights.get(pair)
+                if pair not in candidates:
+                    reason = "not a candidate"
+                elif weight is not None and weight >= threshold:
+                    reason = "refused by clustering"
+                else:
+                    reason = "below the threshold"
+                a, b = records[i], records[j]
+                out.append(
+                    MissedPair(
+                        nationality=a.nationality or b.nationality or "?",
+                        reason=reason,
+                        date=date_situation(a, b),
+                        weight=weight,
+                        perturbations=tuple(sorted({*a.perturbations, *b.perturbations})),
+                        records=tuple(
+                            (r.given_names, r.family_name, r.date_of_birth, r.place_of_birth)
+                            for r in (a, b)
+                        ),  # type: ignore[arg-type]
+                    )
+                )
+    return out
+
+
 def evaluate_region(
     persons: int,
     seed: int,
@@ -250,7 +319,10 @@ def evaluate_region(
     encoded, _ = encode_frame(frame, SCHEMA, BENCHMARK_KEY, name="region")
     seconds["encode"] = time.perf_counter() - linkage_began
     say("encoded")
-    result = match_tables(encoded, None, options)
+    # Every scored pair is kept (not only likely ones), to say why true pairs were missed.
+    result = match_tables(
+        encoded, None, replace(options or MatchOptions(), report_min_probability=0.0)
+    )
     seconds.update(result.seconds)
     linkage_wall = time.perf_counter() - linkage_began
     say("matched")
@@ -351,6 +423,25 @@ def evaluate_region(
             )
         )
 
+    row_of = {token: row for row, token in enumerate(encoded["record_id"].to_pylist())}
+    weights = {
+        (min(row_of[a], row_of[b]), max(row_of[a], row_of[b])): float(w)
+        for a, b, w in zip(
+            result.pairs["left_record_id"],
+            result.pairs["right_record_id"],
+            result.pairs["match_weight"],
+            strict=True,
+        )
+    }
+    evaluation.missed = missed_pairs(
+        truth,
+        labels,
+        [by_trajectory[t] for t in table_ids],
+        set(zip(candidates.left.tolist(), candidates.right.tolist(), strict=True)),
+        weights,
+        result.threshold.match_weight,
+    )
+
     if attack:
         column = encoded[BLOOM[Role.FAMILY_NAME]].to_pylist()
         plain = [by_trajectory[t].family_name for t in table_ids]
@@ -370,7 +461,25 @@ def evaluate_region(
     return evaluation
 
 
-def print_report(evaluation: Evaluation) -> None:
+def print_missed(missed: list[MissedPair], *, details: bool = False) -> None:
+    """Missed true pairs counted by reason and by what their dates of birth were like."""
+    print(f"\nMissed true pairs: {len(missed):,}, by reason and date of birth\n")
+    counts = Counter((m.reason, m.date) for m in missed)
+    for (reason, date), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        print(f"  {count:5,}  {reason:<24} {date}")
+    changed = Counter(
+        kind for m in missed for kind in m.perturbations if kind in ("alias", "married_name")
+    )
+    print(f"  (of which a name replaced: alias {changed['alias']}, married name "
+          f"{changed['married_name']})")  # fmt: skip
+    if details:
+        for m in sorted(missed, key=lambda m: (m.reason, -(m.weight or -99.0))):
+            weight = "   -  " if m.weight is None else f"{m.weight:6.2f}"
+            print(f"  {m.reason:<22} {weight} {m.nationality} {m.date:<26} "
+                  f"{m.records[0]} ~ {m.records[1]} {', '.join(m.perturbations)}")  # fmt: skip
+
+
+def print_report(evaluation: Evaluation, *, list_missed: bool = False) -> None:
     e = evaluation
     print(
         f"\nSynthetic region: {e.persons:,} persons over {e.years} years, {e.records:,} identity "
@@ -421,6 +530,8 @@ def print_report(evaluation: Evaluation) -> None:
         "  over-merge per group: share of multi-record predicted clusters holding a record of "
         "that group that hold more than one true person; returns by the earlier trajectory"
     )
+
+    print_missed(e.missed, details=list_missed)
 
     if e.attacks:
         print("\nFrequency attack on bf_family_name (rank-align filters to a name list)\n")

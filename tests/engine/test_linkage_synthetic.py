@@ -38,6 +38,9 @@ def test_tiny_region_is_linked_and_scored(capsys: pytest.CaptureFixture[str]) ->
     assert evaluation.false_alerts == evaluation.predicted_returns - evaluation.returns_found
     assert {g.nationality for g in evaluation.groups} >= {"NL", "PL", "NG"}
     assert all(math.isfinite(g.pair_recall) for g in evaluation.groups if g.true_pairs)
+    found = round(evaluation.recall * evaluation.true_pairs)
+    assert len(evaluation.missed) == evaluation.true_pairs - found
+    assert all((m.weight is None) == (m.reason == "not a candidate") for m in evaluation.missed)
     oracle = evaluation.attacks[-1]
     assert 0.0 < oracle.rate < 1.0
     support.print_report(evaluation)
