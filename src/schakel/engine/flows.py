@@ -1,13 +1,9 @@
 """Trajectory flows: the most common paths through care and the time between their steps.
 
-A trajectory's **path** (variant) is the order in which it first reached each stage
-(signal, consultation, referral, intake, placement, exit, follow-up), computed from its
-effective events only (`effective_events`: superseded and withdrawn events do not count).
-Days between two steps are calendar days (Europe/Amsterdam by default) between the first
-events of the two stages.
-
-`trajectory_paths(events)` gives one row per trajectory; `flow_tables(paths, k=10)` gives the
-publishable tables:
+Paths come from `schakel.engine.flow_paths` (`trajectory_paths` for a DataFrame, `path_index`
+for the arrays behind it). `flow_tables(paths, k=10)` gives the publishable tables, and
+`flow_tables_for(index, selected, k=10)` the same tables for a selection (a boolean mask)
+of an index built once:
 
 - `variants`: one row per path with at least k persons (and k trajectories), ordered by
   size, with the median days of each step; all other paths are merged into one "other paths"
@@ -18,51 +14,57 @@ publishable tables:
   median days between them. Edges are not margins of the variants table that add up to a
   published total, so leaving a small edge out reveals nothing.
 
-Pure pandas; no Django.
+Pure numpy and pandas; no Django.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
+import itertools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from schakel.engine.disclosure import DEFAULT_K, check_k
-from schakel.engine.trajectories.events import EventType
-from schakel.engine.trajectories.projection import Event, effective_events
-
-FLOW_STAGES: tuple[EventType, ...] = (
-    EventType.SIGNAL,
-    EventType.CONSULTATION,
-    EventType.REFERRAL_SENT,
-    EventType.INTAKE,
-    EventType.PLACEMENT_START,
-    EventType.EXIT,
-    EventType.FOLLOW_UP_CONTACT,
+from schakel.engine.flow_paths import (
+    FLOW_STAGES,
+    MAX_GAPS,
+    PATH_COLUMNS,
+    REQUIRED,
+    SEPARATOR,
+    STAGE_NAMES,
+    STAGE_ORDER,
+    FlowInputError,
+    PathIndex,
+    path_index,
+    trajectory_paths,
 )
-STAGE_NAMES: dict[str, str] = {
-    EventType.SIGNAL.value: "signal",
-    EventType.CONSULTATION.value: "consultation",
-    EventType.REFERRAL_SENT.value: "referral",
-    EventType.INTAKE.value: "intake",
-    EventType.PLACEMENT_START.value: "placement",
-    EventType.EXIT.value: "exit",
-    EventType.FOLLOW_UP_CONTACT.value: "follow_up",
-}
-STAGE_ORDER = {name: i for i, name in enumerate(STAGE_NAMES.values())}
-SEPARATOR = ">"
+
+__all__ = [
+    "FLOW_STAGES",
+    "OTHER",
+    "PATH_COLUMNS",
+    "REQUIRED",
+    "SEPARATOR",
+    "STAGE_NAMES",
+    "STAGE_ORDER",
+    "TOTAL",
+    "FlowInputError",
+    "FlowTables",
+    "PathIndex",
+    "flow_tables",
+    "flow_tables_for",
+    "path_index",
+    "trajectory_paths",
+]
+
 OTHER = "other"
 TOTAL = "total"
-PATH_COLUMNS = ["trajectory_id", "person_id", "region", "year", "variant", "step_days"]
-REQUIRED = ["trajectory_id", "person_id", "event_type", "occurred_at", "event_id"]
-
-
-class FlowInputError(ValueError):
-    """The event log lacks a column or holds naive timestamps."""
+_PAIR = len(FLOW_STAGES) + 1  # an edge (a, b) is the number a * _PAIR + b
+_STAGE_LIST = list(STAGE_NAMES.values())
 
 
 @dataclass(frozen=True)
@@ -75,69 +77,6 @@ class FlowTables:
     merged_variants: int  # number of distinct paths inside the "other paths" row
 
 
-def trajectory_paths(events: pd.DataFrame, *, timezone: str = "Europe/Amsterdam") -> pd.DataFrame:
-    """One row per trajectory that reached any stage: its path and the days of each step.
-
-    `variant` is the stage names joined by ">" (e.g. "signal>intake>placement>exit");
-    `step_days` a tuple of whole days between consecutive steps; `year` the year of the
-    first step; `region` as in the log (empty when absent).
-    """
-    missing = [c for c in REQUIRED if c not in events.columns]
-    if missing:
-        raise FlowInputError(f"event log lacks column(s): {', '.join(missing)}")
-    if len(events) == 0:
-        return pd.DataFrame(columns=PATH_COLUMNS)
-    frame = pd.DataFrame(
-        {
-            "trajectory_id": events["trajectory_id"].to_numpy(),
-            "person_id": events["person_id"].astype(str).to_numpy(),
-            "region": (
-                events["region"].fillna("").astype(str).to_numpy()
-                if "region" in events.columns
-                else ""
-            ),
-            "event_type": events["event_type"].astype(str).to_numpy(),
-            "occurred_at": _aware(events["occurred_at"]),
-            "event_id": events["event_id"].astype(str).to_numpy(),
-        }
-    )
-    frame = _effective_only(frame, events)
-    frame = frame[frame["event_type"].isin(STAGE_NAMES.keys())]
-    if len(frame) == 0:
-        return pd.DataFrame(columns=PATH_COLUMNS)
-    frame = frame.assign(
-        stage=frame["event_type"].map(STAGE_NAMES),
-        day=frame["occurred_at"].dt.tz_convert(timezone).dt.tz_localize(None).dt.normalize(),
-    )
-    first = (
-        frame.groupby(["trajectory_id", "stage"], sort=False, observed=True)
-        .agg(day=("day", "min"), person_id=("person_id", "first"), region=("region", "first"))
-        .reset_index()
-    )
-    first["order"] = first["stage"].map(STAGE_ORDER)
-    # Same day: the natural order of the stages (a signal before its consultation).
-    first = first.sort_values(["trajectory_id", "day", "order"], kind="stable")
-    days = first["day"].to_numpy()
-    same = first["trajectory_id"].to_numpy()
-    gap = np.full(len(first), -1, dtype=np.int64)
-    if len(first) > 1:
-        follows = same[1:] == same[:-1]
-        delta = (days[1:] - days[:-1]).astype("timedelta64[D]").astype(np.int64)
-        gap[1:] = np.where(follows, delta, -1)
-    first["gap"] = gap
-    grouped = first.groupby("trajectory_id", sort=False)
-    paths = grouped.agg(
-        person_id=("person_id", "first"),
-        region=("region", "first"),
-        start=("day", "min"),
-        variant=("stage", SEPARATOR.join),
-        gaps=("gap", tuple),
-    ).reset_index()
-    paths["year"] = paths["start"].dt.year.astype("int64")
-    paths["step_days"] = paths["gaps"].map(lambda g: tuple(int(x) for x in g[1:]))
-    return paths[PATH_COLUMNS].reset_index(drop=True)
-
-
 def flow_tables(paths: pd.DataFrame, *, k: int = DEFAULT_K, top: int | None = None) -> FlowTables:
     """Protected variants and edges from `trajectory_paths` output.
 
@@ -145,46 +84,75 @@ def flow_tables(paths: pd.DataFrame, *, k: int = DEFAULT_K, top: int | None = No
     publishes at most that many paths and merges the rest into "other paths".
     """
     check_k(k)
-    if len(paths) == 0:
+    return flow_tables_for(PathIndex.from_frame(paths), None, k=k, top=top)
+
+
+def flow_tables_for(
+    index: PathIndex,
+    selected: npt.NDArray[np.bool_] | None = None,
+    *,
+    k: int = DEFAULT_K,
+    top: int | None = None,
+) -> FlowTables:
+    """`flow_tables` of the paths in `selected` (all when None), without building a frame."""
+    check_k(k)
+    rows = np.arange(len(index)) if selected is None else np.flatnonzero(selected)
+    if rows.size == 0:
         return FlowTables(k, _variants_frame([]), _edges_frame([]), 0)
-    by_variant = {
-        name: group for name, group in paths.groupby("variant", sort=False, observed=True)
-    }
-    sizes = {name: (int(g["person_id"].nunique()), len(g)) for name, g in by_variant.items()}
-    ranked = sorted(by_variant, key=lambda n: (-sizes[n][0], -sizes[n][1], n))
-    published = [n for n in ranked if sizes[n][0] >= k]
+    variant, person = index.variant[rows], index.person[rows]
+    count = len(index.variant_names)
+    trajectories = np.bincount(variant, minlength=count)
+    persons = _distinct(variant, person, count)
+    names = index.variant_names
+    present = np.flatnonzero(trajectories).tolist()
+    ranked = sorted(present, key=lambda n: (-persons[n], -trajectories[n], names[n]))
+    published = [n for n in ranked if persons[n] >= k]
     if top is not None:
         published = published[: max(top, 0)]
     while True:
         rest = [n for n in ranked if n not in set(published)]
-        other_persons = _persons(by_variant, rest)
+        in_rest = np.isin(variant, rest)
+        other_persons = _count_persons(person[in_rest])
         if not rest or other_persons >= k or not published:
             break
         published.pop()  # the smallest published path joins "other paths"
-    rows = [_variant_row(name, by_variant[name], "variant") for name in published]
+    out = [
+        _variant_row(names[n], index.gaps[rows[variant == n]], trajectories[n], persons[n])
+        for n in published
+    ]
     if rest:
-        other = pd.concat([by_variant[n] for n in rest])
-        rows.append(_variant_row(OTHER, other, OTHER, protected=other_persons >= k))
-    total_persons = int(paths["person_id"].nunique())
+        protected = other_persons >= k
+        out.append(
+            _row(
+                OTHER,
+                OTHER,
+                int(in_rest.sum()) if protected else None,
+                other_persons if protected else None,
+            )
+        )
+    total_persons = _count_persons(person)
     if total_persons >= k:
-        rows.append(_variant_row(TOTAL, paths, TOTAL))
-    return FlowTables(k, _variants_frame(rows), _edges(paths, k), len(rest))
+        out.append(_row(TOTAL, TOTAL, int(rows.size), total_persons))
+    return FlowTables(k, _variants_frame(out), _edges(index, rows, k), len(rest))
 
 
 def _variant_row(
-    name: str, group: pd.DataFrame, kind: str, *, protected: bool = True
+    name: str, gaps: npt.NDArray[np.int64], trajectories: int, persons: int
 ) -> dict[str, Any]:
-    steps = tuple(name.split(SEPARATOR)) if kind == "variant" else ()
-    medians: tuple[float, ...] = ()
-    if kind == "variant" and len(steps) > 1:
-        gaps = np.array([list(g) for g in group["step_days"]], dtype=np.float64)
-        medians = tuple(float(np.median(gaps[:, i])) for i in range(gaps.shape[1]))
+    steps = tuple(name.split(SEPARATOR))
+    values = gaps[:, : len(steps) - 1].astype(np.float64)
+    medians = tuple(float(np.median(values[:, i])) for i in range(values.shape[1]))
+    return {**_row(name, "variant", int(trajectories), int(persons)), "steps": steps,
+            "median_days": medians}  # fmt: skip
+
+
+def _row(name: str, kind: str, trajectories: int | None, persons: int | None) -> dict[str, Any]:
     return {
         "variant": name,
-        "steps": steps,
-        "trajectories": len(group) if protected else None,
-        "persons": int(group["person_id"].nunique()) if protected else None,
-        "median_days": medians,
+        "steps": (),
+        "trajectories": trajectories,
+        "persons": persons,
+        "median_days": (),
         "kind": kind,
     }
 
@@ -197,105 +165,63 @@ def _variants_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def _edges(paths: pd.DataFrame, k: int) -> pd.DataFrame:
-    # Per distinct variant, its steps; then one row per (trajectory, step) by repetition.
-    lengths = paths["step_days"].map(len).to_numpy()
-    if lengths.sum() == 0:
+def _edges(index: PathIndex, rows: npt.NDArray[np.int64], k: int) -> pd.DataFrame:
+    """Steps taken by at least k persons, with their median days, in stage order."""
+    pairs = _variant_pairs(index.variant_names)
+    gaps = index.gaps[rows]
+    variant, person = index.variant[rows], index.person[rows]
+    taken = gaps >= 0
+    path, step = np.nonzero(taken)
+    if path.size == 0:
         return _edges_frame([])
-    steps = {v: v.split(SEPARATOR) for v in paths["variant"].unique()}
-    sources = [s for v in paths["variant"] for s in steps[v][:-1]]
-    targets = [s for v in paths["variant"] for s in steps[v][1:]]
-    gaps = [d for g in paths["step_days"] for d in g]
-    people = np.repeat(paths["person_id"].to_numpy(), lengths)
-    edges = pd.DataFrame({"source": sources, "target": targets, "days": gaps, "person": people})
-    summary = (
-        edges.groupby(["source", "target"], sort=False)
-        .agg(
-            trajectories=("days", "size"),
-            persons=("person", "nunique"),
-            median_days=("days", "median"),
+    edge = pairs[variant[path], step]
+    days = gaps[path, step]
+    size = _PAIR * _PAIR
+    trajectories = np.bincount(edge, minlength=size)
+    persons = _distinct(edge, person[path], size)
+    found = []
+    for code in np.flatnonzero(persons >= k):
+        source, target = divmod(int(code), _PAIR)
+        found.append(
+            {
+                "source": _STAGE_LIST[source],
+                "target": _STAGE_LIST[target],
+                "trajectories": int(trajectories[code]),
+                "persons": int(persons[code]),
+                "median_days": float(np.median(days[edge == code])),
+            }
         )
-        .reset_index()
-    )
-    summary = summary[summary["persons"] >= k]
-    summary = summary.assign(
-        so=summary["source"].map(STAGE_ORDER), to=summary["target"].map(STAGE_ORDER)
-    ).sort_values(["so", "to"])
-    return _edges_frame(summary.drop(columns=["so", "to"]).to_dict("records"))
+    return _edges_frame(found)
 
 
-def _edges_frame(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
+def _variant_pairs(names: tuple[str, ...]) -> npt.NDArray[np.int64]:
+    """Per variant, the edge number of each of its steps (-1 beyond the last)."""
+    pairs = np.full((max(len(names), 1), MAX_GAPS), -1, dtype=np.int64)
+    for number, name in enumerate(names):
+        stages = [STAGE_ORDER[s] for s in name.split(SEPARATOR)]
+        for step, (a, b) in enumerate(itertools.pairwise(stages)):
+            pairs[number, step] = a * _PAIR + b
+    return pairs
+
+
+def _distinct(group: npt.NDArray[np.int64], person: npt.NDArray[np.int64], size: int) -> Any:
+    """Distinct persons per group number (0 <= group < size)."""
+    if group.size == 0:
+        return np.zeros(size, dtype=np.int64)
+    width = int(person.max()) + 1
+    pairs = np.sort(group.astype(np.int64) * width + person)
+    first = np.r_[True, pairs[1:] != pairs[:-1]]
+    return np.bincount(pairs[first] // width, minlength=size)
+
+
+def _count_persons(person: npt.NDArray[np.int64]) -> int:
+    return int(np.count_nonzero(np.bincount(person))) if person.size else 0
+
+
+def _edges_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     columns = ["source", "target", "trajectories", "persons", "median_days"]
     frame = pd.DataFrame(rows, columns=columns)
     for name in ("trajectories", "persons"):
         frame[name] = pd.array(list(frame[name]), dtype="Int64")
     frame["median_days"] = frame["median_days"].astype(float)
     return frame.reset_index(drop=True)
-
-
-def _persons(by_variant: Mapping[str, pd.DataFrame], names: list[str]) -> int:
-    if not names:
-        return 0
-    return int(pd.concat([by_variant[n]["person_id"] for n in names]).nunique())
-
-
-def _aware(column: pd.Series) -> pd.Series:
-    values = pd.to_datetime(column.to_numpy() if column.dtype == object else column)
-    if not isinstance(values, pd.Series):
-        values = pd.Series(values)
-    if values.dt.tz is None:
-        raise FlowInputError("occurred_at: naive timestamps are refused (whose clock?)")
-    return values.dt.tz_convert("UTC").reset_index(drop=True)
-
-
-def _effective_only(frame: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """Drop superseded and withdrawn events with `effective_events`, only for trajectories
-    that contain a correction (the others are already effective)."""
-    supersedes = (
-        events["supersedes"].to_numpy()
-        if "supersedes" in events.columns
-        else np.full(len(events), None, dtype=object)
-    )
-    corrected_mask = pd.notna(supersedes) & (pd.Series(supersedes).astype(str) != "").to_numpy()
-    corrected_mask |= frame["event_type"].to_numpy() == EventType.ENTERED_IN_ERROR.value
-    if not corrected_mask.any():
-        return frame
-    touched = set(frame.loc[corrected_mask, "trajectory_id"])
-    inside = frame["trajectory_id"].isin(touched).to_numpy()
-    recorded = (
-        _aware(events["recorded_at"]) if "recorded_at" in events.columns else frame["occurred_at"]
-    )
-    keep = ~inside
-    subset = np.flatnonzero(inside)
-    table = pd.DataFrame(
-        {
-            "trajectory_id": frame["trajectory_id"].to_numpy()[subset],
-            "position": subset,
-        }
-    )
-    for _, group in table.groupby("trajectory_id", sort=False):
-        positions = group["position"].to_numpy()
-        chain = [
-            Event(
-                id=str(frame["event_id"].iat[p]),
-                event_type=str(frame["event_type"].iat[p]),
-                occurred_at=_py(frame["occurred_at"].iat[p]),
-                recorded_at=_py(recorded.iat[p]),
-                payload={},
-                supersedes=(
-                    None
-                    if pd.isna(supersedes[p]) or str(supersedes[p]) == ""
-                    else str(supersedes[p])
-                ),
-            )
-            for p in positions
-        ]
-        kept = {e.id for e in effective_events(chain)}
-        for p in positions:
-            if str(frame["event_id"].iat[p]) in kept:
-                keep[p] = True
-    return frame.loc[keep].reset_index(drop=True)
-
-
-def _py(value: Any) -> dt.datetime:
-    return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value

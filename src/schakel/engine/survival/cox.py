@@ -60,6 +60,7 @@ def cause_specific_cox(
         raise SurvivalDataError("engine must be 'lifelines' or 'schakel'")
     layers = group_codes(column(data, strata), times.size, strata) if strata else None
     fitted = codes == cause
+    layout = None
     if engine == "lifelines":
         coef, naive, loglik, null = _fit_lifelines(
             data, duration, fitted, covariates, strata, alpha
@@ -68,11 +69,15 @@ def cause_specific_cox(
         fit = fit_partial(None, times, fitted, x, layers)
         coef, naive = fit.coef, np.linalg.inv(fit.information)
         loglik, null = fit.log_likelihood, fit.null_log_likelihood
+        layout = fit.layout
     robust = None
     groups = None
     if cluster is not None:
         groups = group_codes(column(data, cluster), times.size, cluster)
-        robust = robust_variance(None, times, fitted, x, layers, coef, groups)
+        if layout is None:
+            robust = robust_variance(None, times, fitted, x, layers, coef, groups)
+        else:  # the layout the fit used is the one the sandwich needs: no second build
+            robust = layout_robust_variance(layout, coef, groups)
     return assemble(
         model=f"cause-specific Cox, cause {cause}",
         covariates=covariates,
@@ -117,6 +122,13 @@ def robust_variance(
     layout = _partial.build_layout(
         start, stop, event.astype(bool), x, np.ones(stop.size), layers, ties
     )
+    return layout_robust_variance(layout, coef, clusters)
+
+
+def layout_robust_variance(
+    layout: _partial.Layout, coef: FloatArray, clusters: IntArray
+) -> FloatArray:
+    """Lin-Wei sandwich at `coef` on a layout already built."""
     _, _, information = _partial.likelihood(layout, coef)
     residuals = _partial.score_residuals(layout, coef)
     return sandwich(information, residuals, clusters)
