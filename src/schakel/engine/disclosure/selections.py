@@ -165,7 +165,7 @@ def _status(
         base_cells=base_cells,
         persons=persons[usable],
     )
-    status[usable] = suppress(quantities, k=k, zero_is_safe=zero_is_safe).status
+    status[usable] = suppress(quantities, k=k, zero_is_safe=zero_is_safe, batch=True).status
     return status
 
 

@@ -88,8 +88,14 @@ def suppress(
     k: int,
     zero_is_safe: bool = False,
     fixed: npt.ArrayLike | None = None,
+    batch: bool = False,
 ) -> Suppression:
     """Primary and secondary suppression of `quantities` (see the module docstring).
+
+    `batch`: each audit round resolves every determined quantity at once (one suppression
+    for each whose combination no earlier pick of the round touches) instead of the first
+    only. Far fewer rounds on large releases, sometimes a few more suppressions; the final
+    audit is the same, so the protection is too.
 
     `fixed` (optional, one int per quantity): -1 where the algorithm decides, otherwise a
     `Status` the quantity already has in an earlier release (a total published elsewhere);
@@ -115,6 +121,12 @@ def suppress(
     while True:
         rounds += 1
         _secondary_until_stable(status, values, structure, k, zero_is_safe, free)
+        if batch:
+            extras = _audit_batch(status, values, structure.matrix, free)
+            if not extras:
+                return Suppression(status, rounds)
+            status[extras] = Status.SECONDARY
+            continue
         extra = _audit(status, values, structure.matrix, free)
         if extra is None:
             return Suppression(status, rounds)
@@ -253,6 +265,40 @@ def _audit(
     if candidates.size == 0:
         raise DisclosureError("the fixed statuses determine a suppressed count")
     return int(candidates[np.argmin(values[candidates])])
+
+
+def _audit_batch(
+    status: npt.NDArray[np.int8],
+    values: npt.NDArray[np.int64],
+    matrix: npt.NDArray[np.float64],
+    free: BoolArray,
+) -> list[int]:
+    """Published quantities to suppress so that no determined quantity stays determined by
+    the same combination: one SVD gives both the test and the (minimum-norm) weights."""
+    published = np.flatnonzero(status == Status.PUBLISHED)
+    targets = np.flatnonzero(status != Status.PUBLISHED)
+    if published.size == 0 or targets.size == 0:
+        return []
+    left, singular, basis = np.linalg.svd(matrix[published], full_matrices=False)
+    rank = int(np.sum(singular > TOLERANCE * max(1.0, singular[0])))
+    left, singular, basis = left[:, :rank], singular[:rank], basis[:rank]
+    vectors = matrix[targets]
+    coordinates = vectors @ basis.T
+    residual = np.linalg.norm(vectors - coordinates @ basis, axis=1)
+    exposed = residual <= 1e-7 * np.linalg.norm(vectors, axis=1)
+    if not exposed.any():
+        return []
+    weights = left @ (coordinates[exposed] / singular).T  # published x exposed
+    chosen: list[int] = []
+    for column in range(weights.shape[1]):
+        involved = (np.abs(weights[:, column]) > 1e-7) & free[published]
+        candidates = published[involved]
+        if candidates.size == 0:
+            raise DisclosureError("the fixed statuses determine a suppressed count")
+        if np.isin(candidates, chosen).any():
+            continue  # an earlier pick already breaks this combination; the next round checks
+        chosen.append(int(candidates[np.argmin(values[candidates])]))
+    return chosen
 
 
 def determined(status: npt.NDArray[np.int8], matrix: npt.NDArray[np.float64]) -> BoolArray:

@@ -18,7 +18,16 @@ from schakel.web.monitor.charts import Bar, bar_chart
 from schakel.web.monitor.tables import Monitor
 
 SECONDARY = "\u00d7"  # multiplication sign
-TABLES = ("funnel", "incidence", "hazards", "completeness", "quality", "flows", "flow_steps")
+TABLES = (
+    "funnel",
+    "incidence",
+    "sensitivity",
+    "hazards",
+    "completeness",
+    "quality",
+    "flows",
+    "flow_steps",
+)
 FLOW_STAGE_LABELS = {
     "signal": gettext_lazy("Signal"),
     "consultation": gettext_lazy("Consultation"),
@@ -67,6 +76,8 @@ def published_rows(monitor: Monitor, table: str) -> tuple[list[str], list[list[s
             ]
             for r in monitor.incidence.itertuples()
         ]
+    if table == "sensitivity":
+        return sensitivity_rows(monitor)
     if table == "hazards":
         header = [
             _("Intervention"),
@@ -110,6 +121,36 @@ def published_rows(monitor: Monitor, table: str) -> tuple[list[str], list[list[s
             for r in monitor.flows.edges.itertuples()
         ]
     raise ValueError(f"unknown table {table!r}; choose from {', '.join(TABLES)}")
+
+
+def sensitivity_rows(monitor: Monitor) -> tuple[list[str], list[list[str]]]:
+    """Cumulative incidence of return when the people lost to follow-up are censored,
+    weighted for, or counted as not returned / returned (each count with its own status)."""
+    k = monitor.k
+    header = [
+        _("Months after exit"),
+        _("Episodes"),
+        _("Returns by then"),
+        _("Lost to follow-up by then"),
+        _("Standard (lost censored)"),
+        _("Weighted for loss (IPCW)"),
+        _("Best case (lost did not return)"),
+        _("Worst case (lost returned)"),
+    ]
+    rows = [
+        [
+            str(r.horizon_months),
+            count_text(r.episodes, r.episodes_status, k),
+            count_text(r.returns, r.returns_status, k),
+            count_text(r.lost, r.lost_status, k),
+            number_text(r.standard),
+            number_text(r.ipcw),
+            number_text(r.best_case),
+            number_text(r.worst_case),
+        ]
+        for r in monitor.sensitivity.itertuples()
+    ]
+    return header, rows
 
 
 def csv_text(monitor: Monitor, table: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 
 from schakel.engine.disclosure import (
     DEFAULT_K,
+    DisclosureError,
     Quantities,
     Status,
     cumulative_incidence_table,
-    protect_tables,
     suppress,
 )
 from schakel.engine.flows import FlowTables, flow_tables
@@ -30,9 +30,15 @@ from schakel.web.monitor.data import (
     Filters,
     filter_episodes,
     filter_paths,
-    funnel_cells,
     monitor_data,
 )
+from schakel.web.monitor.release import (
+    MonitorRelease,
+    counts,
+    fixed_statuses,
+    monitor_release,
+)
+from schakel.web.monitor.sensitivity import sensitivity_table
 
 STAGE_LABELS = {
     "signal": gettext_lazy("Signal"),
@@ -75,6 +81,8 @@ class Monitor:
     episodes: int | None  # protected number of episodes in the filters
     flows: FlowTables  # most common paths and steps with at least k persons
     as_of: dt.date | None = None  # the data's release date (events known up to this day)
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)  # loss to follow-up
+    sensitivity_reading: str = ""
 
 
 def compute_monitor(
@@ -87,9 +95,12 @@ def compute_monitor(
 ) -> Monitor:
     data = monitor_data(as_of, use_cache=use_cache)
     build = data.build
+    release = monitor_release(data, k, labelled=_labelled, use_cache=use_cache)
     episodes = _labelled(filter_episodes(build.episodes, filters))
-    funnel = protect_funnel(funnel_cells(filters), k)
-    incidence = incidence_table(episodes, stratum, k)
+    funnel = funnel_table(release, filters)
+    incidence = incidence_table(episodes, stratum, k, release=release, filters=filters)
+    sensitivity, reading = sensitivity_table(episodes, release, filters)
+    selected = counts(release.episodes, filters, ["episodes", "lost"])
     hazards, message = hazard_table(episodes, k)
     quality = build.quality.to_frame()[["code", "rows", "dropped"]]
     quality["rows"] = pd.array([r if r >= k else pd.NA for r in quality["rows"]], dtype="Int64")
@@ -101,11 +112,28 @@ def compute_monitor(
         incidence=incidence,
         hazards=hazards,
         hazards_message=message,
-        completeness=completeness_table(funnel, episodes, k),
+        completeness=completeness_table(funnel, selected),
         quality=quality,
-        episodes=len(episodes) if len(episodes) >= k else None,
+        episodes=_count(selected.loc["episodes", "published"]),
         flows=flow_tables(filter_paths(data.paths, filters), k=k, top=MAX_PATHS),
         as_of=build.as_of,
+        sensitivity=sensitivity,
+        sensitivity_reading=reading,
+    )
+
+
+def funnel_table(release: MonitorRelease, filters: Filters) -> pd.DataFrame:
+    """Stage counts of the selection, read from the release that protects every selection
+    together (so no difference between two selections reveals a suppressed count)."""
+    stages = [s.value for s in FUNNEL_STAGES]
+    published = counts(release.funnel, filters, stages)
+    return pd.DataFrame(
+        {
+            "stage": stages,
+            "label": [str(STAGE_LABELS[s]) for s in stages],
+            "trajectories": pd.array(published["published"].tolist(), dtype="Int64"),
+            "status": published["status"].astype(str).tolist(),
+        }
     )
 
 
@@ -143,7 +171,17 @@ def protect_funnel(cells: pd.DataFrame, k: int) -> pd.DataFrame:
     )
 
 
-def incidence_table(episodes: pd.DataFrame, stratum: str, k: int) -> pd.DataFrame:
+def incidence_table(
+    episodes: pd.DataFrame,
+    stratum: str,
+    k: int,
+    *,
+    release: MonitorRelease | None = None,
+    filters: Filters | None = None,
+) -> pd.DataFrame:
+    """With a release, the counts it publishes for this selection keep their status (all
+    rows when the stratum is a filter dimension, else the total) and only the other rows
+    are protected around them."""
     columns = [
         "level",
         "horizon_months",
@@ -156,7 +194,14 @@ def incidence_table(episodes: pd.DataFrame, stratum: str, k: int) -> pd.DataFram
     ]
     if len(episodes) == 0 or stratum not in episodes.columns:
         return pd.DataFrame(columns=columns)
-    table = cumulative_incidence_table(episodes, by=stratum, k=k).frame
+    fixed = None
+    if release is not None and filters is not None:
+        levels = sorted(episodes[stratum].unique().tolist(), key=str)
+        fixed = fixed_statuses(release.episodes, filters, stratum, levels)
+    try:
+        table = cumulative_incidence_table(episodes, by=stratum, k=k, fixed=fixed).frame
+    except DisclosureError:  # the fixed statuses cannot be kept: show no count at all
+        table = cumulative_incidence_table(episodes, by=stratum, k=len(episodes) + 1).frame
     table = table.rename(columns={stratum: "level"})
     table["status"] = table["status"].astype(str)
     table["level"] = table["level"].map(lambda v: _level_label(stratum, v))
@@ -240,20 +285,13 @@ def plain_reading(label: str, ratio: float, lower: float, upper: float) -> str:
     )
 
 
-def completeness_table(funnel: pd.DataFrame, episodes: pd.DataFrame, k: int) -> pd.DataFrame:
-    """Shares are computed from published counts only: a share of a suppressed count is hidden."""
+def completeness_table(funnel: pd.DataFrame, selected: pd.DataFrame) -> pd.DataFrame:
+    """Shares are computed from published counts only: a share of a suppressed count is hidden.
+    `selected`: the release's episodes and lost counts of this selection."""
     by_stage = dict(zip(funnel["stage"], funnel["trajectories"], strict=True))
     exits, follow = by_stage["exit"], by_stage["follow_up_contact"]
-    lost: object = pd.NA
-    total: object = pd.NA
-    if len(episodes):
-        data = pd.DataFrame({"lost": episodes["lost_to_follow_up"].astype(bool).map(str)})
-        data["person_id"] = episodes["person_id"].to_numpy()
-        protected = protect_tables(data, tables=[("lost",), ()], person="person_id", k=k)
-        frame = protected.frame
-        total = frame.loc[frame["lost"] == "Total", "published"].iloc[0]
-        hits = frame.loc[frame["lost"] == "True", "published"]
-        lost = hits.iloc[0] if len(hits) else pd.NA
+    lost = selected.loc["lost", "published"]
+    total = selected.loc["episodes", "published"]
     rows = [
         (str(_("Trajectories with an exit that have a follow-up contact")), follow, exits),
         (str(_("Exited episodes lost to follow-up")), lost, total),
@@ -269,6 +307,10 @@ def completeness_table(funnel: pd.DataFrame, episodes: pd.DataFrame, k: int) -> 
             for name, num, den in rows
         ]
     ).astype({"numerator": "Int64", "denominator": "Int64"})
+
+
+def _count(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
 
 
 def _share(numerator: object, denominator: object) -> float:
