@@ -41,14 +41,19 @@ class EngineRun:
 
 def run_engine(
     name: str, engine: str, training_engine: str, left: pa.Table, right: pa.Table
-) -> EngineRun:
+) -> EngineRun | str:
+    """One linkage; a failure comes back as its message (Spark's errors do not pickle)."""
     began = time.perf_counter()
     options = MatchOptions(engine=engine, training_engine=training_engine)
-    result = match_tables(left, right, options)
-    if engine == "spark":
-        from schakel.engine.linkage.spark_session import stop_spark_session
+    try:
+        result = match_tables(left, right, options)
+    except Exception as error:
+        return f"{name}: failed after {time.perf_counter() - began:.0f} s: {error}"[:2000]
+    finally:
+        if "spark" in (engine, training_engine):
+            from schakel.engine.linkage.spark_session import stop_spark_session
 
-        stop_spark_session()
+            stop_spark_session()
     pairs = result.pairs[result.pairs["linked"]]
     links = set(zip(pairs["left_record_id"], pairs["right_record_id"], strict=True))
     assert result.scores is not None
@@ -82,7 +87,13 @@ def main() -> None:
     runs = [("DuckDB", "duckdb", "duckdb"), ("Spark (DuckDB-trained)", "spark", "duckdb")]
     if args.spark_training:
         runs.append(("Spark (Spark-trained)", "spark", "spark"))
-    results = [in_fresh_process(run_engine, *run, left, right) for run in runs]
+    results: list[EngineRun] = []
+    for run in runs:
+        outcome = in_fresh_process(run_engine, *run, left, right)
+        if isinstance(outcome, str):
+            print(outcome)
+        else:
+            results.append(outcome)
     base = results[0]
     print(f"\nFEBRL4 PPRL, {left.num_rows:,} x {right.num_rows:,} records, engines compared\n")
     header = (

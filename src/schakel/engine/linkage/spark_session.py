@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 LOCAL_MASTER = "local[2]"
+DRIVER_MEMORY = "4g"  # Spark's 1g default runs out in Splink's training aggregations on FEBRL4
 SHUFFLE_PARTITIONS = 4
 _LOG_CONFIG = """\
 rootLogger.level = error
@@ -58,7 +59,7 @@ def _import_pyspark() -> Any:
     return SparkSession
 
 
-def spark_session(master: str = LOCAL_MASTER) -> Any:
+def spark_session(master: str = LOCAL_MASTER, driver_memory: str = DRIVER_MEMORY) -> Any:
     """The active Spark session, or a new local one (`master`) started now."""
     session_class = _import_pyspark()
     active = session_class.getActiveSession()
@@ -76,6 +77,7 @@ def spark_session(master: str = LOCAL_MASTER) -> Any:
     builder = (
         session_class.builder.master(master)
         .appName("schakel-linkage")
+        .config("spark.driver.memory", driver_memory)
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(SHUFFLE_PARTITIONS))
