@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import duckdb
 import numpy as np
 import pyarrow as pa
@@ -188,3 +190,20 @@ def test_sql_dice_on_bit_and_on_sixteen_integers_equals_native_dice() -> None:
     for i, j, from_bit, from_ints in rows:
         native = dice_reference(filters[i], filters[j])
         assert from_bit == pytest.approx(native) and from_ints == pytest.approx(native)
+
+
+def test_positions_are_independent_not_an_arithmetic_progression() -> None:
+    """Double hashing leaves 1024 x 512 possible position sets, few enough for the linker to
+    try them all (`attacks.double_hashing_itemsets`); independent positions have no such form."""
+    random = BloomEncoder(KEY, "name").positions("an")
+    double = BloomEncoder(KEY, "name", hashing="double").positions("an")
+
+    def progression(positions: np.ndarray) -> bool:
+        ordered = positions.tolist()
+        steps = {(b - a) % 1024 for a, b in pairwise(ordered)}
+        return len(steps) == 1
+
+    assert progression(double) and not progression(random)
+    assert len(set(random.tolist())) == 20
+    with pytest.raises(ValueError, match="hashing"):
+        BloomEncoder(KEY, "name", hashing="xor")

@@ -203,3 +203,11 @@ def test_files_of_another_encoding_version_are_refused(
     pq.write_table(table, tmp_path / "old.parquet")
     with pytest.raises(LinkageFileError, match=r"'schakel-pprl/1'; this version reads"):
         read_encoded(tmp_path / "old.parquet")
+
+
+def test_the_bloom_hashing_is_part_of_the_encoding() -> None:
+    double = EncodingSchema.from_mapping({**SCHEMA.to_mapping(), "bloom_hashing": "double"})
+    assert double.fingerprint == SCHEMA.fingerprint + " hashing=double"
+    assert SCHEMA.to_mapping()["bloom_hashing"] == "random"
+    with pytest.raises(SchemaError, match="bloom_hashing"):
+        EncodingSchema.from_mapping({**SCHEMA.to_mapping(), "bloom_hashing": "triple"})

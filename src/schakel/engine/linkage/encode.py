@@ -72,11 +72,12 @@ class _Encoders:
 
     def __init__(self, key: LinkageKey, schema: EncodingSchema) -> None:
         self.tokens = Tokeniser(key)
+        hashing = schema.bloom_hashing
         self.bloom = {
-            Role.GIVEN_NAMES: BloomEncoder(key, "name", schema.hashes(Role.GIVEN_NAMES)),
-            Role.FAMILY_NAME: BloomEncoder(key, "name", schema.hashes(Role.FAMILY_NAME)),
+            Role.GIVEN_NAMES: BloomEncoder(key, "name", schema.hashes(Role.GIVEN_NAMES), hashing),
+            Role.FAMILY_NAME: BloomEncoder(key, "name", schema.hashes(Role.FAMILY_NAME), hashing),
             **{
-                role: BloomEncoder(key, role.value, schema.hashes(role))
+                role: BloomEncoder(key, role.value, schema.hashes(role), hashing)
                 for role in (Role.DATE_OF_BIRTH, Role.PLACE_OF_BIRTH, Role.ADDRESS, Role.LOCALITY)
             },
         }

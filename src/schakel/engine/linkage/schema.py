@@ -25,7 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast
 
-from schakel.engine.linkage.bloom import DEFAULT_HASHES
+from schakel.engine.linkage.bloom import DEFAULT_HASHES, HASHING
 from schakel.engine.linkage.dates import DateOrder
 from schakel.engine.linkage.normalise import NORMALISATION_VERSION
 
@@ -35,7 +35,9 @@ SCHEMA_VERSION = 1  # of the schema file (this mapping), not of the encoding
 # a value becomes before it is hashed (NORMALISATION_VERSION, normalise.py). Files that differ
 # in either cannot be linked: the same name would give different filters.
 ENCODING_FORMAT = "schakel-pprl"
-FORMAT_VERSION = 2  # 2: the years around an estimated date of birth (dob_y_m1 ...)
+# 2: the years around an estimated date of birth (dob_y_m1 ...). 3: bigram positions by
+# independent keyed hashing (bloom.py), not double hashing.
+FORMAT_VERSION = 3
 
 
 def encoding_version() -> str:
@@ -87,6 +89,7 @@ class EncodingSchema:
     bloom_hashes: Mapping[Role, int] = field(default_factory=dict)
     bad_dates: str = "error"
     version: int = SCHEMA_VERSION
+    bloom_hashing: str = "random"
 
     def __post_init__(self) -> None:
         if self.version != SCHEMA_VERSION:
@@ -98,6 +101,8 @@ class EncodingSchema:
             raise SchemaError("date_order must be one of auto, ymd, dmy, mdy.")
         if self.bad_dates not in ("error", "missing"):
             raise SchemaError("bad_dates must be 'error' or 'missing'.")
+        if self.bloom_hashing not in HASHING:
+            raise SchemaError(f"bloom_hashing must be one of {', '.join(HASHING)}.")
         if not any(role in self.roles for role in (Role.GIVEN_NAMES, Role.FAMILY_NAME)):
             raise SchemaError("Map at least one of the roles given_names and family_name.")
         for role, hashes in self.bloom_hashes.items():
@@ -118,12 +123,21 @@ class EncodingSchema:
     def fingerprint(self) -> str:
         """The encoding parameters both files of a linkage must share (not the column names)."""
         hashes = ",".join(f"{role.value}:{self.hashes(role)}" for role in BLOOM_ROLES)
-        return f"{encoding_version()} bits=1024 k={hashes}"
+        hashing = "" if self.bloom_hashing == "random" else f" hashing={self.bloom_hashing}"
+        return f"{encoding_version()} bits=1024 k={hashes}{hashing}"
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> EncodingSchema:
         """Build from the parsed TOML or JSON document; errors name the offending key."""
-        known = {"schema_version", "id", "roles", "date_order", "bloom_hashes", "bad_dates"}
+        known = {
+            "schema_version",
+            "id",
+            "roles",
+            "date_order",
+            "bloom_hashes",
+            "bloom_hashing",
+            "bad_dates",
+        }
         unknown = sorted(set(data) - known)
         if unknown:
             raise SchemaError(f"Unknown schema keys: {', '.join(unknown)}.")
@@ -136,6 +150,7 @@ class EncodingSchema:
             bloom_hashes={_role(k): int(v) for k, v in dict(data.get("bloom_hashes", {})).items()},
             bad_dates=str(data.get("bad_dates", "error")),
             version=int(data.get("schema_version", 0)),
+            bloom_hashing=str(data.get("bloom_hashing", "random")),
         )
 
     def to_mapping(self) -> dict[str, Any]:
@@ -146,6 +161,7 @@ class EncodingSchema:
             "bad_dates": self.bad_dates,
             "roles": {role.value: list(columns) for role, columns in self.roles.items()},
             "bloom_hashes": {role.value: hashes for role, hashes in self.bloom_hashes.items()},
+            "bloom_hashing": self.bloom_hashing,
         }
 
 
