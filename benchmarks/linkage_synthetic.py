@@ -7,8 +7,10 @@ precision/recall/F1, B-cubed, over-merge rate, blocking pair completeness, wall 
 memory; return detection (`detect_returns`) on the predicted clusters against the same on the
 true persons (recall, false alerts per 1,000 persons per year); all per nationality of the true
 person; the missed true pairs by reason (not a candidate, below the threshold, refused by the
-clustering) and by what their dates of birth were like (--missed lists them); and a frequency
-attack on the family-name Bloom filters.
+clustering) and by what their dates of birth were like (--missed lists them); and simulated
+attacks (`linkage_synthetic_attacks`): frequency and pattern-mining re-identification of names
+per field and per nationality, with and without decoys and double hashing, singling out on
+combinations of encoded columns, and how far the birth years can be put in order.
 
     .venv/bin/python benchmarks/linkage_synthetic.py [--persons 10000] [--seed 11] [--no-attack]
         [--missed]
@@ -28,7 +30,7 @@ def main() -> None:
     parser.add_argument(
         "--min-group-records", type=int, default=100, help="smallest nationality group shown"
     )
-    parser.add_argument("--no-attack", action="store_true", help="skip the frequency attack")
+    parser.add_argument("--no-attack", action="store_true", help="skip the simulated attacks")
     parser.add_argument("--missed", action="store_true", help="list every missed true pair")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args()

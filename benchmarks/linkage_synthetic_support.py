@@ -14,19 +14,16 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+from linkage_synthetic_attacks import AttackReport, group_order, print_attacks, run_attacks
 
 from schakel.engine.linkage import LinkageKey, MatchOptions, match_tables
 from schakel.engine.linkage.encode import encode_frame
 from schakel.engine.linkage.evaluate import blocking_metrics, cluster_metrics, pairwise_metrics
 from schakel.engine.linkage.identity_schema import IDENTITY_SCHEMA
 from schakel.engine.linkage.keys import record_tokens
-from schakel.engine.linkage.layout import BLOOM
-from schakel.engine.linkage.normalise import family_name_tokens
-from schakel.engine.linkage.schema import Role
 from schakel.engine.returns import CandidateReturn, detect_returns, group_by_cluster
 from schakel.engine.synth import RegionParameters, SyntheticRegion, generate_region
 from schakel.engine.synth.identities import IdentityRecord
-from schakel.engine.synth.names import NAMES, gendered_family_name
 from schakel.engine.trajectories import Event
 
 # A fixed, public key: Bloom positions depend on the key, so runs are reproducible. Never use it
@@ -79,23 +76,6 @@ class GroupRow:
     false_alerts_per_1000_year: float = float("nan")
 
 
-@dataclass
-class AttackResult:
-    """Frequency attack on the family-name Bloom filter column."""
-
-    name: str
-    distinct_filters: int
-    distinct_names: int
-    reidentified_records: int
-    records: int
-    reidentified_filters_top: int
-    top: int
-
-    @property
-    def rate(self) -> float:
-        return self.reidentified_records / self.records if self.records else 0.0
-
-
 @dataclass(frozen=True)
 class MissedPair:
     """A true same-person pair that did not end up in one predicted cluster, and why."""
@@ -134,8 +114,9 @@ class Evaluation:
     returns_found: int
     false_alerts: int
     groups: list[GroupRow] = field(default_factory=list)
-    attacks: list[AttackResult] = field(default_factory=list)
+    attacks: AttackReport | None = None
     missed: list[MissedPair] = field(default_factory=list)
+    attack_groups: list[str] = field(default_factory=list)
 
     @property
     def return_recall(self) -> float:
@@ -187,54 +168,6 @@ def _returns(
     multi = {c: m for c, m in clusters.items() if len(m) > 1}
     found: list[CandidateReturn] = detect_returns(multi, events)
     return {(c.earlier_trajectory, c.later_trajectory) for c in found}
-
-
-def _expected_family_frequencies(params: RegionParameters) -> dict[str, float]:
-    """A "public" name-frequency list: the generator's lists weighted by nationality shares,
-    half female (Slavic feminine forms)."""
-    weights: dict[str, float] = defaultdict(float)
-    for nat, share in params.nationality_shares.items():
-        names = NAMES[nat].family
-        for name in names:
-            for female in (False, True):
-                weights[gendered_family_name(nat, name, female)] += share / len(names) / 2
-    return dict(weights)
-
-
-def _name_key(value: object) -> str:
-    return " ".join(family_name_tokens(value))
-
-
-def frequency_attack(
-    filters: list[bytes | None], plain_names: list[str], public: Mapping[str, float], name: str
-) -> AttackResult:
-    """Align the most frequent encoded family-name filters with the most frequent names of a
-    public list (rank to rank); a record is re-identified when its filter is given its own
-    (normalised) family name. `plain_names` are the true names, used only to score."""
-    public_ranked: list[str] = []
-    seen: set[str] = set()
-    for plain, _ in sorted(public.items(), key=lambda item: (-item[1], item[0])):
-        key = _name_key(plain)
-        if key and key not in seen:
-            seen.add(key)
-            public_ranked.append(key)
-    counts = Counter(f for f in filters if f is not None)
-    ranked = [f for f, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
-    guess = dict(zip(ranked, public_ranked, strict=False))
-    truth_of_filter: dict[bytes, Counter[str]] = defaultdict(Counter)
-    hits = total = 0
-    for f, plain in zip(filters, plain_names, strict=True):
-        if f is None:
-            continue
-        total += 1
-        key = _name_key(plain)
-        truth_of_filter[f][key] += 1
-        hits += guess.get(f) == key
-    top = min(20, len(ranked))
-    top_hits = sum(
-        1 for f in ranked[:top] if guess.get(f) == truth_of_filter[f].most_common(1)[0][0]
-    )
-    return AttackResult(name, len(ranked), len(public_ranked), hits, total, top_hits, top)
 
 
 def date_situation(a: IdentityRecord, b: IdentityRecord) -> str:
@@ -443,21 +376,10 @@ def evaluate_region(
     )
 
     if attack:
-        column = encoded[BLOOM[Role.FAMILY_NAME]].to_pylist()
-        plain = [by_trajectory[t].family_name for t in table_ids]
-        evaluation.attacks.append(
-            frequency_attack(
-                column,
-                plain,
-                _expected_family_frequencies(params),
-                "public list (generator's name lists x nationality shares)",
-            )
+        evaluation.attacks = run_attacks(
+            frame, SCHEMA, BENCHMARK_KEY, encoded, by_trajectory, params
         )
-        evaluation.attacks.append(
-            frequency_attack(
-                column, plain, Counter(plain), "oracle list (the region's own name counts)"
-            )
-        )
+        evaluation.attack_groups = group_order(region.identity_records, min_group_records)
     return evaluation
 
 
@@ -533,11 +455,5 @@ def print_report(evaluation: Evaluation, *, list_missed: bool = False) -> None:
 
     print_missed(e.missed, details=list_missed)
 
-    if e.attacks:
-        print("\nFrequency attack on bf_family_name (rank-align filters to a name list)\n")
-        for a in e.attacks:
-            print(
-                f"  {a.name}: {a.reidentified_records:,} of {a.records:,} records re-identified "
-                f"({a.rate:.2%}); top {a.top} filters correct: {a.reidentified_filters_top}; "
-                f"{a.distinct_filters:,} distinct filters, {a.distinct_names:,} names in list"
-            )
+    if e.attacks is not None:
+        print_attacks(e.attacks, e.attack_groups)

@@ -15,6 +15,8 @@ SUPPORT = Path(__file__).resolve().parents[2] / "benchmarks" / "linkage_syntheti
 
 
 def _support() -> ModuleType:
+    if str(SUPPORT.parent) not in sys.path:  # it imports its sibling linkage_synthetic_attacks
+        sys.path.insert(0, str(SUPPORT.parent))
     spec = importlib.util.spec_from_file_location("linkage_synthetic_support", SUPPORT)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -41,17 +43,9 @@ def test_tiny_region_is_linked_and_scored(capsys: pytest.CaptureFixture[str]) ->
     found = round(evaluation.recall * evaluation.true_pairs)
     assert len(evaluation.missed) == evaluation.true_pairs - found
     assert all((m.weight is None) == (m.reason == "not a candidate") for m in evaluation.missed)
-    oracle = evaluation.attacks[-1]
-    assert 0.0 < oracle.rate < 1.0
+    report = evaluation.attacks
+    assert report is not None and report.rows and report.singling_out
+    assert all(0.0 <= row.rate <= 1.0 for row in report.rows)
+    assert any(row.rate > 0 for row in report.rows)
     support.print_report(evaluation)
     assert "Return detection" in capsys.readouterr().out
-
-
-def test_frequency_attack_aligns_ranks() -> None:
-    support = _support()
-    filters = [b"a", b"a", b"a", b"b", b"b", b"c", None]
-    plain = ["Nowak", "Nowak", "Nowak", "Jansen", "Jansen", "Popa", "Nowak"]
-    result = support.frequency_attack(filters, plain, {"Nowak": 3, "Jansen": 2, "Popa": 1}, "t")
-    assert (result.reidentified_records, result.records) == (6, 6)
-    swapped = support.frequency_attack(filters, plain, {"Nowak": 1, "Jansen": 2, "Popa": 3}, "t")
-    assert swapped.reidentified_records == 2

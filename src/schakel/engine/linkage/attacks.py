@@ -1,0 +1,436 @@
+"""Simulated attacks on an encoded file: what the linking party could learn without the key.
+
+The linker sees keyed Bloom filters and tokens, never a name. An honest-but-curious linker, or
+anyone who obtains an encoded file, can still try:
+
+- a frequency attack: align the most frequent filters with the most frequent names of a public
+  list (`frequency_guesses`);
+- a pattern-mining attack (Christen, Ranbaduge, Vatsalan and Schnell 2017): each bigram sets
+  the same k bit positions in every filter that holds it, so the positions that are set
+  together in about as many filters as a bigram's public frequency predicts are that bigram's.
+  Mining them for the most frequent bigrams, the attacker learns which bigrams each filter
+  holds and picks the public name with exactly those (`pattern_mining_guesses`);
+- singling out: a record whose combination of encoded values is unique in the file can be
+  followed across files once one clear record leaks (`singling_out`);
+- ordering birth years: the years kept around estimated dates chain the year tokens
+  (`birth_year_order`).
+
+Attacks return guesses per record; `score_guesses` compares them with the truth, which only an
+evaluation has. The attacker is assumed to know everything but the key: the normalisation
+code, the encoding parameters (bits, k, bigrams: they are in the `encoding` column) and a
+public list of name frequencies.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from schakel.engine.linkage import layout
+from schakel.engine.linkage.bloom import FILTER_BITS, bigrams
+from schakel.engine.linkage.files import token_array
+
+Filters = Sequence[bytes | None]
+SPECIFICITY = 0.05
+
+
+@dataclass(frozen=True)
+class Reidentification:
+    """How many records an attack gave their own (normalised) value, overall and per group."""
+
+    attack: str
+    target: str  # the field attacked
+    records: int
+    guessed: int
+    reidentified: int
+    by_group: dict[str, tuple[int, int]] = field(default_factory=dict)  # (re-identified, records)
+
+    @property
+    def rate(self) -> float:
+        return self.reidentified / self.records if self.records else 0.0
+
+    @property
+    def precision(self) -> float:
+        """Share of the attacker's guesses that are right (what a guess is worth to them)."""
+        return self.reidentified / self.guessed if self.guessed else 0.0
+
+
+def score_hits(
+    attack: str,
+    target: str,
+    hits: Sequence[bool],
+    known: Sequence[bool],
+    groups: Sequence[str] | None = None,
+    guessed: int | None = None,
+) -> Reidentification:
+    """Re-identified records (`hits`) among the records with a value (`known`), per group."""
+    by_group: dict[str, tuple[int, int]] = {}
+    if groups is not None:
+        found: Counter[str] = Counter()
+        total: Counter[str] = Counter()
+        for group, hit, has in zip(groups, hits, known, strict=True):
+            total[group] += bool(has)
+            found[group] += bool(hit and has)
+        by_group = {group: (found[group], total[group]) for group in sorted(total) if total[group]}
+    records = int(sum(bool(k) for k in known))
+    return Reidentification(
+        attack=attack,
+        target=target,
+        records=records,
+        guessed=records if guessed is None else guessed,
+        reidentified=int(sum(bool(h and k) for h, k in zip(hits, known, strict=True))),
+        by_group=by_group,
+    )
+
+
+def score_guesses(
+    attack: str,
+    target: str,
+    guesses: Sequence[str | None],
+    truth: Sequence[str | None],
+    groups: Sequence[str] | None = None,
+) -> Reidentification:
+    """Compare guesses with the true normalised values (records without a value are skipped)."""
+    hits = [g is not None and g == t for g, t in zip(guesses, truth, strict=True)]
+    known = [t is not None for t in truth]
+    guessed = sum(g is not None and k for g, k in zip(guesses, known, strict=True))
+    return score_hits(attack, target, hits, known, groups, guessed)
+
+
+def _ranked(public: Mapping[str, float]) -> list[str]:
+    return [name for name, _ in sorted(public.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def frequency_guesses(
+    filters: Sequence[Hashable | None], public: Mapping[str, float]
+) -> list[str | None]:
+    """Rank-align distinct values (filters or tokens, by count) with the public values (by
+    frequency); ties in count keep the order of first appearance."""
+    counts = Counter(f for f in filters if f is not None)
+    ranked = [f for f, _ in counts.most_common()]
+    guess = dict(zip(ranked, _ranked(public), strict=False))
+    return [None if f is None else guess.get(f) for f in filters]
+
+
+def _bits(filters: Filters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct filters as a (distinct, bits) boolean matrix, their counts, and the distinct
+    row of every record (-1 without a value)."""
+    known = [f for f in filters if f is not None]
+    if not known:
+        return np.zeros((0, FILTER_BITS), bool), np.zeros(0), np.full(len(filters), -1)
+    raw = np.frombuffer(b"".join(known), dtype=np.uint8).reshape(len(known), -1)
+    distinct, inverse, counts = np.unique(raw, axis=0, return_inverse=True, return_counts=True)
+    bits = np.unpackbits(distinct, axis=1, bitorder="little").astype(bool)
+    rows = np.full(len(filters), -1)
+    rows[[i for i, f in enumerate(filters) if f is not None]] = inverse.reshape(-1)
+    return bits, counts.astype(np.float64), rows
+
+
+@dataclass(frozen=True)
+class PatternMining:
+    """The bigrams the attacker placed (bigram -> its k bit positions) and the guesses."""
+
+    positions: dict[str, np.ndarray]
+    guesses: list[str | None]
+
+
+def _gram_shares(public: Mapping[str, float], keep: int) -> tuple[list[str], np.ndarray]:
+    """The `keep` most frequent public bigrams and their co-shares (share of the population
+    whose name holds both; the diagonal is each bigram's share)."""
+    names = _ranked(public)
+    weights = np.array([public[n] for n in names], dtype=np.float64)
+    weights /= weights.sum() or 1.0
+    grams_of = [bigrams(name.split()) for name in names]
+    shares: dict[str, float] = {}
+    for grams, weight in zip(grams_of, weights.tolist(), strict=True):
+        for gram in grams:
+            shares[gram] = shares.get(gram, 0.0) + weight
+    kept = sorted(shares, key=lambda gram: (-shares[gram], gram))[:keep]
+    index = {gram: i for i, gram in enumerate(kept)}
+    holds = np.zeros((len(names), len(kept)), dtype=np.float32)
+    for row, grams in enumerate(grams_of):
+        holds[row, [index[g] for g in grams if g in index]] = 1.0
+    return kept, (holds * weights[:, None].astype(np.float32)).T @ holds
+
+
+def _itemsets(bits: np.ndarray, weights: np.ndarray, hashes: int, count: int) -> list[np.ndarray]:
+    """Greedy frequent itemsets of `hashes` positions. Seed: the most often set position not
+    yet in an itemset; grow by the position that keeps most filters having all of them."""
+    support = weights @ bits
+    explained = np.zeros(bits.shape[1], dtype=bool)
+    found: list[np.ndarray] = []
+    for _ in range(count):
+        seed = int(np.argmax(np.where(explained, -1.0, support)))
+        if explained[seed] or support[seed] <= 0:
+            break
+        chosen = [seed]
+        rows = bits[:, seed].copy()
+        while len(chosen) < hashes:
+            together = weights[rows] @ bits[rows]
+            # Among positions set in as many of these filters, prefer those set in few others:
+            # a position of this bigram alone, rather than one shared with frequent bigrams.
+            together -= SPECIFICITY * (support - together)
+            together[chosen] = -np.inf
+            best = int(np.argmax(together))
+            chosen.append(best)
+            rows &= bits[:, best]
+        explained[chosen] = True
+        found.append(np.array(sorted(chosen)))
+    return found
+
+
+def _packed_columns(bits: np.ndarray) -> np.ndarray:
+    """Each bit position as a bitset over the filters: (positions, words) uint64."""
+    packed = np.packbits(bits.T, axis=1, bitorder="little")
+    padded = np.pad(packed, ((0, 0), (0, (-packed.shape[1]) % 8)))
+    return np.ascontiguousarray(padded).view(np.uint64)
+
+
+def double_hashing_itemsets(bits: np.ndarray, hashes: int) -> list[np.ndarray]:
+    """Every set of positions h1 + i*h2 (mod bits, h2 odd, i < k) that is fully set in some
+    filter: with double hashing these are exactly the bigrams' position sets, plus a few that
+    other bigrams happen to cover together, which are dropped.
+
+    Double hashing (Kirsch and Mitzenmacher) is what this encoding and most Bloom-filter PPRL
+    use; Kroll and Steinmetzer (2015) showed that it leaves only bits x bits/2 candidate sets,
+    few enough to test them all (here 512 x 1024, under a second).
+    """
+    size = bits.shape[1]
+    columns = _packed_columns(bits)
+    starts = np.arange(size)
+    found: dict[frozenset[int], np.ndarray] = {}
+    for step in range(1, size, 2):
+        common = columns[starts].copy()
+        for i in range(1, hashes):
+            common &= columns[(starts + i * step) % size]
+        for start in np.flatnonzero(common.any(axis=1)).tolist():
+            positions = frozenset(((start + np.arange(hashes) * step) % size).tolist())
+            found.setdefault(positions, common[start])
+    sets = list(found)
+    filters_of = [
+        np.unpackbits(found[s].view(np.uint8), bitorder="little")[: bits.shape[0]].astype(bool)
+        for s in sets
+    ]
+    covered: list[set[int]] = [set() for _ in range(bits.shape[0])]
+    for positions, rows in zip(sets, filters_of, strict=True):
+        for row in np.flatnonzero(rows).tolist():
+            covered[row] |= positions
+    kept = []
+    for index, (positions, rows) in enumerate(zip(sets, filters_of, strict=True)):
+        others_cover = all(
+            positions
+            <= set().union(
+                *(other for j, other in enumerate(sets) if j != index and filters_of[j][row])
+            )
+            for row in np.flatnonzero(rows).tolist()
+        )
+        if not others_cover:
+            kept.append(np.array(sorted(positions)))
+    return kept
+
+
+def mine_patterns(
+    bits: np.ndarray,
+    counts: np.ndarray,
+    public: Mapping[str, float],
+    *,
+    hashes: int,
+    grams: int,
+    double_hashing: bool = False,
+) -> dict[str, np.ndarray]:
+    """The k positions of frequent public bigrams: mined itemsets, each given the bigram whose
+    frequency and co-occurrence with the bigrams placed before it fit best.
+
+    Frequencies alone are too close to tell neighbours apart (ov 0.137, i_ 0.138); how often a
+    bigram occurs together with others (ov with v_, sk with ki) is much more telling, and the
+    attacker has both from the public list.
+    """
+    if bits.shape[0] == 0:
+        return {}
+    weights = counts / counts.sum()
+    if double_hashing:
+        itemsets = double_hashing_itemsets(bits, hashes)
+        support = [float(weights[bits[:, positions].all(axis=1)].sum()) for positions in itemsets]
+        itemsets = [itemsets[i] for i in np.argsort(support, kind="stable")[::-1][:grams]]
+    else:
+        itemsets = _itemsets(bits, weights, hashes, grams)
+    if not itemsets:
+        return {}
+    rows = np.stack([bits[:, positions].all(axis=1) for positions in itemsets], axis=1)
+    observed = (rows * weights[:, None]).T @ rows.astype(np.float64)  # itemset co-support
+    names, expected = _gram_shares(public, keep=4 * len(itemsets))
+    shares = np.diag(expected)
+    order = np.argsort(-np.diag(observed), kind="stable")
+    placed: dict[str, np.ndarray] = {}
+    assigned: list[tuple[int, int]] = []  # (itemset, bigram)
+    free = np.ones(len(names), dtype=bool)
+    for item in order:
+        support = observed[item, item]
+        cost = np.abs(shares - support)
+        for other, gram in assigned:
+            cost = cost + np.abs(expected[:, gram] - observed[item, other])
+        cost[~free] = np.inf
+        gram = int(np.argmin(cost))
+        if not np.isfinite(cost[gram]):
+            break
+        free[gram] = False
+        assigned.append((int(item), gram))
+        placed[names[gram]] = itemsets[item]
+    return placed
+
+
+def _disagreements(present: np.ndarray, holds: np.ndarray) -> np.ndarray:
+    """Filters x names: placed bigrams set in the filter but not in the name, or the reverse."""
+    p = present.astype(np.float32)
+    h = holds.astype(np.float32)
+    return p.sum(axis=1)[:, None] + h.sum(axis=1)[None, :] - 2.0 * (p @ h.T)
+
+
+def _unambiguous(disagree: np.ndarray, counts: np.ndarray) -> float:
+    """Share of records whose filter fits exactly one public name."""
+    exact = (disagree == 0).sum(axis=1) == 1
+    return float(counts[exact].sum() / counts.sum())
+
+
+def pattern_mining_guesses(
+    filters: Filters,
+    public: Mapping[str, float],
+    *,
+    hashes: int,
+    grams: int = 60,
+    also_mine: Filters = (),
+    mining_public: Mapping[str, float] | None = None,
+    tolerance: int | None = None,
+    double_hashing: bool = False,
+) -> PatternMining:
+    """Mine bigram positions, then give every filter the public name whose bigrams disagree
+    least with the placed bigrams (a bigram is in a filter when all its positions are set);
+    ties go to the more frequent name. `tolerance`: most disagreements for a guess (None: no
+    limit). `also_mine`: filters of another column made with the same keys (given and family
+    names share them), mined together with `mining_public` as the bigram frequencies.
+
+    Later placements are less certain, and one misplaced bigram spoils many names. Without the
+    truth the attacker can still see which number of placed bigrams (10, 20, ... `grams`) lets
+    the most records fit exactly one name, and uses that many.
+    """
+    bits, counts, rows = _bits(filters)
+    if len(also_mine):
+        extra_bits, extra_counts, _ = _bits(also_mine)
+        mine_bits = np.vstack([bits, extra_bits])
+        mine_counts = np.concatenate([counts, extra_counts])
+    else:
+        mine_bits, mine_counts = bits, counts
+    positions = mine_patterns(
+        mine_bits,
+        mine_counts,
+        mining_public or public,
+        hashes=hashes,
+        grams=grams,
+        double_hashing=double_hashing,
+    )
+    if not positions or bits.shape[0] == 0:
+        return PatternMining(positions, [None] * len(filters))
+    placed = list(positions)
+    present = np.stack([bits[:, positions[g]].all(axis=1) for g in placed], axis=1)
+    names = _ranked(public)
+    grams_of = [bigrams(name.split()) for name in names]
+    holds = np.array([[g in grams for g in placed] for grams in grams_of], dtype=bool)
+    best_share, used = -1.0, len(placed)
+    disagree = np.zeros((present.shape[0], len(names)), dtype=np.float32)
+    best = disagree
+    for start in range(0, len(placed), 10):
+        stop = min(start + 10, len(placed))
+        disagree = disagree + _disagreements(present[:, start:stop], holds[:, start:stop])
+        share = _unambiguous(disagree, counts)
+        if share > best_share:
+            best_share, used, best = share, stop, disagree
+    disagree = best
+    fewest = disagree.min(axis=1)
+    limit = np.inf if tolerance is None else tolerance
+    first = np.where(fewest <= limit, disagree.argmin(axis=1), -1)
+    guess_of_row = [names[i] if i >= 0 else None for i in first]
+    kept = {gram: positions[gram] for gram in placed[:used]}
+    return PatternMining(kept, [guess_of_row[r] if r >= 0 else None for r in rows])
+
+
+@dataclass(frozen=True)
+class SinglingOut:
+    """Records whose combination of encoded values is unique (k = 1) or shared by fewer than
+    five records, among the records of interest."""
+
+    columns: tuple[str, ...]
+    records: int
+    unique: int
+    below_five: int
+    by_group: dict[str, tuple[int, int]] = field(default_factory=dict)  # (unique, records)
+
+    @property
+    def unique_share(self) -> float:
+        return self.unique / self.records if self.records else 0.0
+
+    @property
+    def below_five_share(self) -> float:
+        return self.below_five / self.records if self.records else 0.0
+
+
+def singling_out(
+    table: pa.Table,
+    columns: Sequence[str],
+    *,
+    real: np.ndarray | None = None,
+    groups: Sequence[str] | None = None,
+) -> SinglingOut:
+    """How many records are unique on `columns` in the whole file (decoys included), counted
+    over the `real` records only. A missing value is a value too: it is what the linker sees."""
+    frame = pd.DataFrame({c: table[c].to_pylist() for c in columns})
+    group_ids = frame.groupby(list(columns), dropna=False, sort=False).ngroup().to_numpy()
+    sizes = np.bincount(group_ids)[group_ids]
+    mask = np.ones(len(frame), dtype=bool) if real is None else np.asarray(real, dtype=bool)
+    by_group: dict[str, tuple[int, int]] = {}
+    if groups is not None:
+        labels = np.asarray(groups, dtype=object)
+        for group in sorted(set(labels[mask].tolist())):
+            members = mask & (labels == group)
+            by_group[group] = (int((sizes[members] == 1).sum()), int(members.sum()))
+    return SinglingOut(
+        columns=tuple(columns),
+        records=int(mask.sum()),
+        unique=int((sizes[mask] == 1).sum()),
+        below_five=int((sizes[mask] < 5).sum()),
+        by_group=by_group,
+    )
+
+
+def birth_year_order(table: pa.Table) -> tuple[int, int, int]:
+    """The years kept around estimated dates tell the linker which year tokens are 1, 2 or 3
+    years apart: the tokens chain, and with one anchor (the age distribution) the birth year
+    of every record on the chain is known. Returns (records on the largest chain, records
+    with a year, distinct year tokens on it)."""
+    years, has_year = token_array(table, layout.DOB_YEAR)
+    parent: dict[int, int] = {}
+
+    def root(token: int) -> int:
+        parent.setdefault(token, token)
+        while parent[token] != token:
+            parent[token] = parent[parent[token]]
+            token = parent[token]
+        return token
+
+    for column in layout.DOB_YEAR_NEAR.values():
+        near, has_near = token_array(table, column)
+        for a, b in zip(
+            years[has_year & has_near].tolist(), near[has_year & has_near].tolist(), strict=True
+        ):
+            parent[root(a)] = root(b)
+    known = years[has_year].tolist()
+    chains = Counter(root(token) for token in known)
+    if not chains:
+        return 0, 0, 0
+    largest, records = chains.most_common(1)[0]
+    tokens = {token for token in set(known) if root(token) == largest}
+    return records, len(known), len(tokens)

@@ -1,0 +1,129 @@
+"""Simulated attacks on encoded files: they must find what is there to find."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from schakel.engine.linkage import EncodingSchema, LinkageKey, attacks, encode_frame, layout
+from schakel.engine.linkage.bloom import BloomEncoder, filters_to_arrow
+
+KEY = LinkageKey(b"the secret key of this test, long enough")
+# Made-up family names, each given a count that falls with its rank (a Zipf-like population).
+NAMES = [
+    "abara",
+    "bekele",
+    "chiri",
+    "dorsa",
+    "eklund",
+    "farago",
+    "gulin",
+    "hamdi",
+    "ivanko",
+    "jorvik",
+    "kalmet",
+    "lindqvist",
+    "morena",
+    "nakato",
+    "osei",
+    "petrov",
+    "quilan",
+    "rosvald",
+    "sulem",
+    "tarkan",
+    "umeko",
+    "vasko",
+    "wendt",
+    "xerri",
+    "yilmaz",
+    "zoric",
+    "adeyo",
+    "brancu",
+    "coleti",
+    "dumaro",
+]
+
+
+def population(
+    hashing: str = "random",
+) -> tuple[list[bytes | None], list[str | None], dict[str, float]]:
+    counts = {name: 400 // (rank + 1) + 3 for rank, name in enumerate(NAMES)}
+    names = [name for name, count in counts.items() for _ in range(count)] + [None] * 5
+    encoder = BloomEncoder(KEY, "name", hashing=hashing)
+    filters, present = encoder.encode([(n,) if n else None for n in names])
+    column = filters_to_arrow(filters, present).to_pylist()
+    return column, names, {name: float(count) for name, count in counts.items()}
+
+
+def test_frequency_attack_aligns_ranks() -> None:
+    filters = [b"a", b"a", b"a", b"b", b"b", b"c", None]
+    truth = ["nowak", "nowak", "nowak", "jansen", "jansen", "popa", None]
+    guesses = attacks.frequency_guesses(filters, {"nowak": 3, "jansen": 2, "popa": 1})
+    result = attacks.score_guesses("frequency", "family", guesses, truth)
+    assert (result.reidentified, result.records) == (6, 6)
+    swapped = attacks.frequency_guesses(filters, {"nowak": 1, "jansen": 2, "popa": 3})
+    assert attacks.score_guesses("f", "family", swapped, truth).reidentified == 2
+
+
+def test_double_hashing_gives_every_bigram_away() -> None:
+    """Position sets h1 + i*h2 can all be tried; independent positions leave nothing to try."""
+    filters, truth, counts = population("double")
+    mined = attacks.pattern_mining_guesses(
+        filters, counts, hashes=20, grams=200, double_hashing=True
+    )
+    encoder = BloomEncoder(KEY, "name", hashing="double")
+    right = sum(
+        set(positions.tolist()) == set(encoder.positions(gram).tolist())
+        for gram, positions in mined.positions.items()
+    )
+    # Bigrams of only one name are interchangeable; the others are placed exactly.
+    assert right >= 0.6 * len(mined.positions) > 0
+    assert attacks.score_guesses("p", "family", mined.guesses, truth).rate >= 0.95
+    defended, _, _ = population("random")
+    bits, _, _ = attacks._bits(defended)
+    assert attacks.double_hashing_itemsets(bits, 20) == []
+
+
+def test_pattern_mining_works_without_knowing_the_hashing_scheme() -> None:
+    """Itemsets of positions set together, aligned with bigram frequencies: far better than
+    guessing one of 30 names (the itemsets may mix bigrams that only one name has)."""
+    filters, truth, counts = population()
+    mined = attacks.pattern_mining_guesses(filters, counts, hashes=20, grams=10)
+    assert attacks.score_guesses("p", "family", mined.guesses, truth).rate >= 0.3
+
+
+def test_re_identification_is_counted_per_group() -> None:
+    result = attacks.score_hits(
+        "a", "f", [True, False, True, True], [True, True, True, False], ["x", "x", "y", "y"]
+    )
+    assert (result.reidentified, result.records) == (2, 3)
+    assert result.by_group == {"x": (1, 2), "y": (1, 1)}
+    assert result.rate == pytest.approx(2 / 3)
+
+
+def test_singling_out_counts_unique_combinations() -> None:
+    table = pa.table({"a": [1, 1, 2, 2, 3, None], "b": [5, 5, 6, 7, 8, None]})
+    both = attacks.singling_out(table, ["a", "b"], groups=["g", "g", "g", "h", "h", "h"])
+    assert (both.unique, both.below_five, both.records) == (4, 6, 6)
+    assert both.by_group == {"g": (1, 3), "h": (3, 3)}
+    real = np.array([True, True, True, True, False, False])
+    assert attacks.singling_out(table, ["a"], real=real).unique == 0
+
+
+def test_years_around_estimated_dates_put_birth_years_in_order() -> None:
+    schema = EncodingSchema.from_mapping(
+        {"schema_version": 1, "id": "id", "date_order": "ymd",
+         "roles": {"given_names": "given", "date_of_birth": "born"}}
+    )  # fmt: skip
+    born = ["1990-01-01", "1992-01-01", "1995-06-01", "1980-05-05", "1980-07-07", None]
+    frame = pd.DataFrame({"id": [str(i) for i in range(6)], "given": "Sara", "born": born})
+    table, _ = encode_frame(frame, schema, KEY)
+    on_chain, with_year, tokens = attacks.birth_year_order(table)
+    # 1990, 1992 and 1995 chain through the two estimates (1990 and 1992, each +-3 years);
+    # 1980 stays apart.
+    assert (on_chain, with_year, tokens) == (3, 5, 3)
+    assert Counter(table[layout.DOB_ESTIMATED].to_pylist())[True] == 2
