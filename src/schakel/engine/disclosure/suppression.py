@@ -31,7 +31,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
+from scipy import linalg, sparse
 
 from schakel.engine.disclosure.errors import DisclosureError, check_k
 
@@ -274,31 +274,65 @@ def _audit_batch(
     free: BoolArray,
 ) -> list[int]:
     """Published quantities to suppress so that no determined quantity stays determined by
-    the same combination: one SVD gives both the test and the (minimum-norm) weights."""
+    the same combination. Base cells that published quantities pin down one by one (a
+    published quantity with a single cell not yet known) are taken out first; one pivoted
+    QR of what is left gives both the test and the weights of a determining combination."""
     published = np.flatnonzero(status == Status.PUBLISHED)
     targets = np.flatnonzero(status != Status.PUBLISHED)
     if published.size == 0 or targets.size == 0:
         return []
-    left, singular, basis = np.linalg.svd(matrix[published], full_matrices=False)
-    rank = int(np.sum(singular > TOLERANCE * max(1.0, singular[0])))
-    left, singular, basis = left[:, :rank], singular[:rank], basis[:rank]
-    vectors = matrix[targets]
-    coordinates = vectors @ basis.T
-    residual = np.linalg.norm(vectors - coordinates @ basis, axis=1)
+    rows = matrix[published]
+    known = _known_cells(rows)
+    reduced, vectors = rows[:, ~known], matrix[targets][:, ~known]
+    chosen: list[int] = []
+    pinned = ~vectors.any(axis=1)  # every cell known: determined through the pinned cells
+    for target in targets[pinned]:
+        weights = np.linalg.lstsq(rows.T, matrix[target], rcond=None)[0]
+        _pick(published, (np.abs(weights) > 1e-7) & free[published], values, chosen)
+    active = np.flatnonzero(reduced.any(axis=1))
+    if active.size == 0 or pinned.all():
+        return chosen
+    # Pivoted QR of the active rows (as columns): Q1 spans their row space, and the pivots
+    # are independent published quantities whose weights solve R11 w = Q1' v.
+    q, r, pivots = linalg.qr(reduced[active].T, mode="economic", pivoting=True)
+    diagonal = np.abs(np.diag(r))
+    rank = int(np.sum(diagonal > TOLERANCE * max(1.0, float(diagonal[0]))))
+    q1 = q[:, :rank]
+    vectors = vectors[~pinned]
+    coordinates = vectors @ q1
+    residual = np.linalg.norm(vectors - coordinates @ q1.T, axis=1)
     exposed = residual <= 1e-7 * np.linalg.norm(vectors, axis=1)
     if not exposed.any():
-        return []
-    weights = left @ (coordinates[exposed] / singular).T  # published x exposed
-    chosen: list[int] = []
+        return chosen
+    weights = linalg.solve_triangular(r[:rank, :rank], coordinates[exposed].T)
+    candidates = published[active[pivots[:rank]]]
     for column in range(weights.shape[1]):
-        involved = (np.abs(weights[:, column]) > 1e-7) & free[published]
-        candidates = published[involved]
-        if candidates.size == 0:
-            raise DisclosureError("the fixed statuses determine a suppressed count")
-        if np.isin(candidates, chosen).any():
-            continue  # an earlier pick already breaks this combination; the next round checks
-        chosen.append(int(candidates[np.argmin(values[candidates])]))
+        involved = (np.abs(weights[:, column]) > 1e-7) & free[candidates]
+        _pick(candidates, involved, values, chosen)
     return chosen
+
+
+def _known_cells(rows: npt.NDArray[np.float64]) -> BoolArray:
+    """Base cells whose value follows from published quantities one at a time."""
+    known = np.zeros(rows.shape[1], dtype=bool)
+    while True:
+        open_rows = rows[:, ~known]
+        single = open_rows.sum(axis=1) == 1
+        if not single.any():
+            return known
+        columns = np.flatnonzero(~known)
+        known[columns[np.argmax(open_rows[single], axis=1)]] = True
+
+
+def _pick(
+    published: IntArray, involved: BoolArray, values: npt.NDArray[np.int64], chosen: list[int]
+) -> None:
+    candidates = published[involved]
+    if candidates.size == 0:
+        raise DisclosureError("the fixed statuses determine a suppressed count")
+    if np.isin(candidates, chosen).any():
+        return  # an earlier pick already breaks this combination; the next round checks
+    chosen.append(int(candidates[np.argmin(values[candidates])]))
 
 
 def determined(status: npt.NDArray[np.int8], matrix: npt.NDArray[np.float64]) -> BoolArray:
