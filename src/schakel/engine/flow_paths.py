@@ -334,12 +334,13 @@ def _column(events: EventsInput, name: str) -> Column:
 def _as_text(values: Column, rows: IntArray, missing: str) -> tuple[IntArray, npt.NDArray[Any]]:
     """Codes and text labels of `values` at `rows` (as `str()` spells them, so 1 and "1" are
     one label; a missing value reads `missing`)."""
-    codes = factorize(values)
-    picked = codes.codes[rows]
-    distinct, inverse = np.unique(picked, return_inverse=True)
-    text = [missing if c < 0 else str(codes.labels[c]) for c in distinct]
+    if isinstance(values, pd.Series):
+        codes = factorize(values.iloc[rows].reset_index(drop=True))
+    else:
+        codes = factorize(values.take(pa.array(rows, type=pa.int64())))
+    text = [str(label) for label in codes.labels] + [missing]
     merged, labels = pd.factorize(np.asarray(text, dtype=object))
-    return merged[inverse.ravel()].astype(np.int64), np.asarray(labels, dtype=object)
+    return merged[codes.codes].astype(np.int64), np.asarray(labels, dtype=object)
 
 
 def _utc_ns(values: Column) -> IntArray:

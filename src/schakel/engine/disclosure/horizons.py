@@ -130,9 +130,11 @@ def _strata(
         if isinstance(column.dtype, pd.CategoricalDtype)
         else sorted(column.unique().tolist(), key=str)
     )
+    level_codes, uniques = pd.factorize(column)  # one pass instead of a comparison per level
+    code_of = {value: code for code, value in enumerate(uniques.tolist())}
     found = []
     for level in levels:
-        mask = (column == level).to_numpy()
+        mask = level_codes == code_of.get(level, -2)
         found.append(_Stratum(level, durations[mask], codes[mask], people[mask]))
     return [*found, whole]
 
@@ -162,13 +164,13 @@ def _suppression(
         returned = stratum.codes == cause
         members.append(cells(bins))
         values.append(stratum.durations.size)
-        persons.append(np.unique(stratum.persons).size)
+        persons.append(_distinct(stratum.persons))
         table.append(0 if number < levels else 1)
         for j in range(len(days)):
             hit = returned & (interval <= j)
             members.append(cells(j + 1))
             values.append(int(hit.sum()))
-            persons.append(np.unique(stratum.persons[hit]).size)
+            persons.append(_distinct(stratum.persons[hit]))
             table.append(2 + 2 * j + (number == levels))
     counts, people = np.array(values, dtype=np.int64), np.array(persons, dtype=np.int64)
     quantities = Quantities(
@@ -190,6 +192,15 @@ def _suppression(
                 given[first : first + len(days) + 1] = statuses
     status = suppress(quantities, k=k, zero_is_safe=zero_is_safe, fixed=given).status
     return status, counts, people
+
+
+def _distinct(codes: np.ndarray) -> int:
+    """Number of distinct person codes (codes are small non-negative integers)."""
+    if codes.size == 0:
+        return 0
+    if codes.min() < 0:
+        return int(np.unique(codes).size)
+    return int(np.count_nonzero(np.bincount(codes)))
 
 
 def _incidence(stratum: _Stratum, cause: int, days: np.ndarray) -> pd.DataFrame:

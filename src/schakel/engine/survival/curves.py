@@ -120,10 +120,13 @@ def event_table(times: FloatArray, codes: np.ndarray) -> tuple[FloatArray, Float
         raise SurvivalDataError("no observations")
     matrix = codes.reshape(times.size, -1)
     any_event = matrix.sum(axis=1) > 0
-    event_times = np.unique(times[any_event])
+    ordered = np.sort(times[any_event])
+    event_times = ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if ordered.size else ordered
     sorted_times = np.sort(times)
     at_risk = sorted_times.size - np.searchsorted(sorted_times, event_times, side="left")
     index = np.searchsorted(event_times, times[any_event])
-    counts = np.zeros((event_times.size, matrix.shape[1]))
-    np.add.at(counts, index, matrix[any_event])
+    events = matrix[any_event].astype(np.float64)
+    counts = np.column_stack(
+        [np.bincount(index, weights=column, minlength=event_times.size) for column in events.T]
+    ).reshape(event_times.size, matrix.shape[1])
     return event_times, at_risk.astype(np.float64), counts

@@ -1,0 +1,130 @@
+"""The monitor's tables from prepared data (engine, no Django): selecting from the prepared
+episodes equals labelling the filtered ones, the funnel cells from the paths are the counts
+by definition, the hazard ratios equal lifelines' to the published decimals, and nothing
+below k is published."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from schakel.engine.flow_paths import FLOW_STAGES, STAGE_NAMES, PathIndex, path_index
+from schakel.engine.monitor import (
+    EpisodeIndex,
+    Filters,
+    filter_mask,
+    fit_hazards,
+    funnel_cells_from_paths,
+    label_episodes,
+    monitor_tables,
+)
+from schakel.engine.survival import cause_specific_cox
+from schakel.engine.synth import RegionParameters, generate_region, region_event_log
+from schakel.engine.trajectories.episodes import build_episodes
+
+K = 10
+
+
+@functools.cache
+def prepared() -> tuple[pd.DataFrame, EpisodeIndex, PathIndex]:
+    region = generate_region(RegionParameters(seed=5, persons=1_500, years=4))
+    log = region_event_log(region, linked=True)
+    episodes = build_episodes(log, as_of=region.parameters.end_date, timezone="UTC").episodes
+    return episodes, EpisodeIndex.build(episodes), path_index(log)
+
+
+FILTERS = [
+    Filters(form=f, region=r, cohort=c)
+    for f, r, c in itertools.product(
+        [None, "labour", "sexual", "nonsense"], [None, "utrecht", "limburg"], [None, 2022]
+    )
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=str)
+def test_selecting_prepared_episodes_equals_labelling_the_filtered(filters: Filters) -> None:
+    episodes, index, _ = prepared()
+    expected = label_episodes(episodes.loc[filter_mask(episodes, filters)].reset_index(drop=True))
+    selected = index.select(filters)
+    pd.testing.assert_frame_equal(
+        selected.drop(columns="person_id"), expected.drop(columns="person_id")
+    )
+    # person codes: the same persons, numbered in the order of their ids
+    codes = pd.factorize(expected["person_id"], sort=True)[0]
+    assert (pd.factorize(selected["person_id"], sort=True)[0] == codes).all()
+
+
+def test_funnel_cells_from_paths_are_the_counts_by_definition() -> None:
+    _, _, paths = prepared()
+    mask = paths.select(region="utrecht")
+    frame = paths.frame(mask)
+    reached = pd.DataFrame(
+        {
+            s.value: frame["variant"].map(lambda v, n=STAGE_NAMES[s.value]: n in v.split(">"))
+            for s in FLOW_STAGES
+        }
+    )
+    expected = (
+        reached.groupby(list(reached.columns)).size().rename("count").reset_index()
+    )  # sorted by the stage columns, False first, as the database orders them
+    expected = expected.astype({s.value: bool for s in FLOW_STAGES})
+    pd.testing.assert_frame_equal(funnel_cells_from_paths(paths, mask), expected)
+
+
+def test_hazard_ratios_equal_lifelines_to_the_published_decimals() -> None:
+    rng = np.random.default_rng(3)
+    size = 3_000
+    episodes = pd.DataFrame(
+        {
+            "days": rng.integers(1, 700, size),
+            "exit_type": rng.choice([0, 1, 2], size, p=[0.4, 0.3, 0.3]),
+            "person_id": rng.integers(0, 2_000, size),
+            "intervention_legal_aid": rng.random(size) < 0.4,
+            "intervention_work": rng.random(size) < 0.3,
+            "intervention_other": rng.random(size) < 0.002,  # too few: left out
+        }
+    )
+    fit = fit_hazards(episodes, K)
+    assert fit.model is not None
+    assert fit.covariates == ("intervention_legal_aid", "intervention_work")
+    data = episodes[["days", "exit_type", "person_id", *fit.covariates]].astype(float)
+    reference = cause_specific_cox(
+        data,
+        duration="days",
+        event="exit_type",
+        covariates=list(fit.covariates),
+        cluster="person_id",
+        engine="lifelines",
+    ).table()
+    ours = fit.model.table()
+    for column in ("hazard_ratio", "lower", "upper"):
+        np.testing.assert_allclose(ours[column], reference[column], rtol=1e-6)
+        assert (ours[column].round(2) == reference[column].round(2)).all()
+
+
+def test_too_few_returns_gives_no_model() -> None:
+    _, index, _ = prepared()
+    few = index.select(Filters()).head(30)
+    assert fit_hazards(few, K).model is None
+
+
+@pytest.mark.parametrize("stratum", ["form", "placement", "region", "cohort", "age_group"])
+def test_no_published_count_below_k(stratum: str) -> None:
+    _, index, paths = prepared()
+    for filters in (Filters(), Filters(region="utrecht"), Filters(form="labour", cohort=2022)):
+        tables = monitor_tables(index, paths, filters, stratum=stratum, k=K)
+        counts = [
+            *tables.funnel["trajectories"].dropna(),
+            *tables.incidence["episodes"].dropna(),
+            *tables.incidence["events"].dropna(),
+            *tables.flows.variants["trajectories"].dropna(),
+            *tables.flows.variants["persons"].dropna(),
+            *tables.flows.edges["persons"],
+            *(v for v in tables.lost_to_follow_up if not pd.isna(v)),
+        ]
+        assert all(int(c) >= K for c in counts)
+        assert tables.episodes is None or tables.episodes >= K
