@@ -62,8 +62,13 @@ class CensoringModel:
 
     def design(self, data: pd.DataFrame) -> FloatArray:
         matrix = np.zeros((len(data), len(self.terms)), dtype=np.float64)
+        coded: dict[str, tuple[np.ndarray, dict[object, int]]] = {}
         for j, (name, level) in enumerate(self.terms):
-            matrix[:, j] = (data[name].to_numpy() == level).astype(np.float64)
+            if name not in coded:  # compare integer codes, not strings, once per column
+                codes, uniques = pd.factorize(data[name])
+                coded[name] = (codes, {value: code for code, value in enumerate(uniques)})
+            codes, lookup = coded[name]
+            matrix[:, j] = codes == lookup.get(level, -2)
         return matrix
 
     def risk(self, data: pd.DataFrame) -> FloatArray:
