@@ -10,10 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from schakel.engine.flows import trajectory_paths
+from schakel.engine.flow_paths import PathIndex, path_index
+from schakel.engine.flows import FlowTables, flow_tables_for
+from schakel.engine.monitor import EpisodeIndex
+from schakel.engine.monitor import Filters as Filters
 from schakel.engine.trajectories import build_episodes
 from schakel.engine.trajectories.episodes import EpisodeBuild
 from schakel.engine.trajectories.events import EventType
@@ -28,15 +31,6 @@ FUNNEL_STAGES: tuple[EventType, ...] = (
     EventType.EXIT,
     EventType.FOLLOW_UP_CONTACT,
 )
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Server-side filters: form of exploitation, region, cohort year (None means all)."""
-
-    form: str | None = None
-    region: str | None = None
-    cohort: int | None = None
 
 
 def event_log() -> pd.DataFrame:
@@ -75,10 +69,28 @@ def event_log() -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class MonitorData:
-    """What the monitor derives from the whole event log, built once per log version."""
+    """What the monitor derives from the whole event log, built once per log version.
+
+    `episodes` and `path_index` hold what does not depend on the filters (labelled strata,
+    person codes, paths as arrays), so a filter change only selects rows.
+    """
 
     build: EpisodeBuild
     paths: pd.DataFrame  # trajectory_paths plus `forms` (effective exploitation forms)
+    episodes: EpisodeIndex
+    path_index: PathIndex
+
+    def selected_episodes(self, filters: Filters) -> pd.DataFrame:
+        """Labelled episodes in the filters, as `_labelled(filter_episodes(...))` gives them
+        (but `person_id` holds integer codes in the order of the person ids)."""
+        return self.episodes.select(filters)
+
+    def flows(self, filters: Filters, *, k: int, top: int | None) -> FlowTables:
+        """`flow_tables(filter_paths(paths, filters))`, without building a frame."""
+        selected = self.path_index.select(
+            form=filters.form, region=filters.region, cohort=filters.cohort
+        )
+        return flow_tables_for(self.path_index, selected, k=k, top=top)
 
 
 _CACHE: dict[tuple[object, ...], MonitorData] = {}
@@ -89,23 +101,35 @@ def monitor_data(as_of: dt.date | None = None, *, use_cache: bool = True) -> Mon
     added (append-only log). Filters subset these, so changing a filter costs no rebuild.
     """
     as_of = as_of or timezone.localdate()
-    stamp = TrajectoryEvent.objects.order_by().aggregate(n=Count("id"), last=Max("recorded_at"))
-    key = (as_of, stamp["n"], stamp["last"])
+    key = (as_of, *log_version())
     if use_cache and key in _CACHE:
         return _CACHE[key]
     log = event_log()
     build = build_episodes(log, as_of=as_of, strict=False)
     known = log[log["occurred_at"].dt.date <= as_of] if len(log) else log
-    paths = trajectory_paths(known)
-    paths["forms"] = (
-        paths["trajectory_id"]
-        .map(_trajectory_forms(known))
-        .map(lambda v: v if isinstance(v, frozenset) else frozenset())
+    index = path_index(known)
+    paths = index.frame()
+    paths["forms"] = index.form_sets()
+    data = MonitorData(
+        build=build, paths=paths, episodes=EpisodeIndex.build(build.episodes), path_index=index
     )
-    data = MonitorData(build=build, paths=paths)
     _CACHE.clear()
     _CACHE[key] = data
     return data
+
+
+def log_version() -> tuple[object, ...]:
+    """A fingerprint of the event log that changes whenever it does: its size, and its
+    smallest and largest event id.
+
+    The log is append-only (updates and deletes are refused, foreign keys protect it), so
+    every change adds rows; the ids (random UUIDs) tell a different log of the same size
+    apart (a rebuilt test database). Three index look-ups; counting rows with `COUNT(*)`
+    reads the smallest index, where `Max("recorded_at")` read the whole table.
+    """
+    events = TrajectoryEvent.objects.order_by()
+    ids = events.values_list("pk", flat=True)
+    return events.count(), ids.order_by("pk").first(), ids.order_by("-pk").first()
 
 
 def episode_build(as_of: dt.date | None = None, *, use_cache: bool = True) -> EpisodeBuild:
@@ -114,23 +138,6 @@ def episode_build(as_of: dt.date | None = None, *, use_cache: bool = True) -> Ep
 
 def clear_cache() -> None:
     _CACHE.clear()
-
-
-def _trajectory_forms(log: pd.DataFrame) -> dict[object, frozenset[str]]:
-    """Forms of exploitation per trajectory from effective exploitation episodes."""
-    if len(log) == 0:
-        return {}
-    replaced = set(log["supersedes"].dropna())
-    episodes = log[
-        (log["event_type"] == EventType.EXPLOITATION_EPISODE.value)
-        & ~log["event_id"].isin(replaced)
-    ]
-    forms: dict[object, set[str]] = {}
-    for trajectory, payload in zip(episodes["trajectory_id"], episodes["payload"], strict=True):
-        form = payload.get("form") if isinstance(payload, dict) else None
-        if form:
-            forms.setdefault(trajectory, set()).add(str(form))
-    return {t: frozenset(f) for t, f in forms.items()}
 
 
 def filter_paths(paths: pd.DataFrame, filters: Filters) -> pd.DataFrame:

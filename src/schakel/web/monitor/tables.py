@@ -21,15 +21,13 @@ from schakel.engine.disclosure import (
     cumulative_incidence_table,
     suppress,
 )
-from schakel.engine.flows import FlowTables, flow_tables
-from schakel.engine.survival import SurvivalDataError, cause_specific_cox
+from schakel.engine.flows import FlowTables
+from schakel.engine.monitor import MIN_EVENTS_PER_COVARIATE, fit_hazards, label_episodes
 from schakel.engine.vocabulary import InterventionType
 from schakel.web.core.labels import LABELS
 from schakel.web.monitor.data import (
     FUNNEL_STAGES,
     Filters,
-    filter_episodes,
-    filter_paths,
     monitor_data,
 )
 from schakel.web.monitor.release import (
@@ -60,7 +58,6 @@ STRATA = {
         for t in InterventionType
     },
 }
-MIN_EVENTS_PER_COVARIATE = 10
 MAX_PATHS = 15  # paths shown; the rest are merged into "other paths"
 NONE = "none"
 
@@ -96,7 +93,7 @@ def compute_monitor(
     data = monitor_data(as_of, use_cache=use_cache)
     build = data.build
     release = monitor_release(data, k, labelled=_labelled, use_cache=use_cache)
-    episodes = _labelled(filter_episodes(build.episodes, filters))
+    episodes = data.selected_episodes(filters)
     funnel = funnel_table(release, filters)
     incidence = incidence_table(episodes, stratum, k, release=release, filters=filters)
     sensitivity, reading = sensitivity_table(episodes, release, filters)
@@ -115,7 +112,7 @@ def compute_monitor(
         completeness=completeness_table(funnel, selected),
         quality=quality,
         episodes=_count(selected.loc["episodes", "published"]),
-        flows=flow_tables(filter_paths(data.paths, filters), k=k, top=MAX_PATHS),
+        flows=data.flows(filters, k=k, top=MAX_PATHS),
         as_of=build.as_of,
         sensitivity=sensitivity,
         sensitivity_reading=reading,
@@ -212,36 +209,18 @@ def hazard_table(episodes: pd.DataFrame, k: int) -> tuple[pd.DataFrame, str]:
     """Cause-specific Cox for return on the interventions received, when the data allow it."""
     columns = ["covariate", "label", "hazard_ratio", "lower", "upper", "reading"]
     empty = pd.DataFrame(columns=columns)
-    returns = episodes["exit_type"] == 1 if len(episodes) else pd.Series(dtype=bool)
-    covariates = []
-    for kind in InterventionType:
-        name = f"intervention_{kind.value}"
-        if name not in episodes.columns:
-            continue
-        received = episodes[name].astype(bool)
-        groups = [received, ~received]
-        if all(g.sum() >= k and (g & returns).sum() >= k for g in groups):
-            covariates.append(name)
-    events = int(returns.sum())
-    if not covariates or events < max(k, MIN_EVENTS_PER_COVARIATE * len(covariates)):
+    fit = fit_hazards(episodes, k)
+    if fit.error is not None:
+        return empty, _("The hazard ratios could not be estimated: %(error)s") % {
+            "error": fit.error
+        }
+    if fit.model is None:
         return empty, _(
             "Too few returns to estimate hazard ratios reliably in this selection "
             "(at least %(n)s returns and %(k)s people with and without each intervention "
             "are needed)."
         ) % {"n": max(k, MIN_EVENTS_PER_COVARIATE), "k": k}
-    data = episodes[["days", "exit_type", "person_id", *covariates]].copy()
-    data[covariates] = data[covariates].astype(float)
-    try:
-        model = cause_specific_cox(
-            data,
-            duration="days",
-            event="exit_type",
-            covariates=covariates,
-            cluster="person_id",
-        )
-    except SurvivalDataError as error:
-        return empty, _("The hazard ratios could not be estimated: %(error)s") % {"error": error}
-    result = model.table().reset_index()
+    result = fit.model.table().reset_index()
     rows = []
     for row in result.itertuples():
         label = str(STRATA[str(row.covariate)])
@@ -321,16 +300,7 @@ def _share(numerator: object, denominator: object) -> float:
 
 def _labelled(episodes: pd.DataFrame) -> pd.DataFrame:
     """Strata without missing values (the engine asks for a label) as plain strings."""
-    episodes = episodes.copy()
-    for name in ("form", "placement", "region", "age_group"):
-        if name in episodes.columns:
-            episodes[name] = episodes[name].astype("string").fillna(NONE).replace("", NONE)
-    episodes["cohort"] = episodes["cohort"].astype("string").fillna(NONE)
-    for kind in InterventionType:
-        name = f"intervention_{kind.value}"
-        if name in episodes.columns:
-            episodes[name] = episodes[name].astype(bool)
-    return episodes
+    return label_episodes(episodes)
 
 
 def _level_label(stratum: str, value: object) -> str:
