@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from schakel.engine.disclosure import DEFAULT_K, Quantities, Status, check_k, suppress
 from schakel.engine.trajectories.events import EventType
@@ -23,10 +25,12 @@ from schakel.web.monitor.publish import (
     published_rows,
 )
 from schakel.web.monitor.tables import compute_monitor
+from schakel.web.monitor.workbook import workbook_bytes
 
 
 def write_report(out_dir: Path, *, region: str | None, k: int = DEFAULT_K) -> list[Path]:
-    """Write one CSV per table and `report.html`; returns the paths written."""
+    """Write one CSV per table, `monitor.xlsx` (every table, with an About sheet) and
+    `report.html`; returns the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     monitor = compute_monitor(Filters(region=region), k=k)
     written = []
@@ -34,6 +38,12 @@ def write_report(out_dir: Path, *, region: str | None, k: int = DEFAULT_K) -> li
         path = out_dir / f"{table}.csv"
         path.write_text(csv_text(monitor, table), encoding="utf-8")
         written.append(path)
+    book = out_dir / "monitor.xlsx"
+    filters = [(str(_("Region")), str(region or _("All regions")))]
+    book.write_bytes(
+        workbook_bytes(monitor, TABLES, filters=filters, generated_at=timezone.localtime())
+    )
+    written.append(book)
     html = render_to_string(
         "monitor/report.html",
         {

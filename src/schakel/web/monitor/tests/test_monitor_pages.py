@@ -119,7 +119,8 @@ def test_query_count_does_not_grow_with_the_data(
 def test_report_writer_writes_protected_files(region: None, tmp_path: Path) -> None:
     written = write_report(tmp_path, region=None, k=K)
     names = {p.name for p in written}
-    assert {"funnel.csv", "incidence.csv", "report.html"} <= names
+    assert {"funnel.csv", "incidence.csv", "sensitivity.csv", "report.html"} <= names
+    assert "monitor.xlsx" in names
     assert all(p.stat().st_size > 0 for p in written)
     rows = list(csv.reader((tmp_path / "funnel.csv").open(encoding="utf-8")))
     _no_small_counts([c for row in rows[1:] for c in row[1:]])
