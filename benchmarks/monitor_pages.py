@@ -1,10 +1,12 @@
 """Time the monitor overview on a seeded database: first computation and a filter change.
 
-    .venv/bin/python benchmarks/monitor_pages.py [--persons 20000] [--repeat 5]
+    .venv/bin/python benchmarks/monitor_pages.py [--persons 20000] [--repeat 5] [--data-dir DIR]
 
-Seeds a synthetic region into a temporary SQLite database (as coordinator_pages.py does),
-then times `compute_monitor` (everything the overview shows: funnel, cumulative incidence,
-hazard ratios, completeness, flows):
+Seeds a synthetic region into a temporary SQLite database (as coordinator_pages.py does; with
+--data-dir the database is kept in DIR and reused, seeded only when it has no events), then
+times `compute_monitor` (everything the overview shows: funnel, cumulative incidence, loss
+to follow-up sensitivity, hazard ratios, completeness, flows). 120,000 persons give about
+97,000 exited episodes.
 
 (a) first computation: the event log is read and episodes and paths are built (cache
     cleared before each sample);
@@ -17,6 +19,7 @@ Prints the episode count and median seconds.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -44,20 +47,28 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--data-dir", help="keep the seeded database here and reuse it")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
+    if args.data_dir:
+        Path(args.data_dir).mkdir(parents=True, exist_ok=True)
+    place = (
+        contextlib.nullcontext(args.data_dir) if args.data_dir else tempfile.TemporaryDirectory()
+    )
+    with place as folder:
         configure(folder)
         from django.core.management import call_command
 
         from schakel.web.core.seeding import do_seed_region, seed_parameters
         from schakel.web.monitor import data
         from schakel.web.monitor.tables import compute_monitor
-        from schakel.web.trajectories.models import TrajectoryEvent
+        from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
 
         call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        report = do_seed_region(seed_parameters(persons=args.persons))
-        seeded = time.perf_counter() - started
+        seeded = 0.0
+        if not TrajectoryEvent.objects.exists():
+            started = time.perf_counter()
+            do_seed_region(seed_parameters(persons=args.persons))
+            seeded = time.perf_counter() - started
         events = TrajectoryEvent.objects.count()
         filters = [
             data.Filters(form="labour"),
@@ -78,13 +89,16 @@ def main() -> int:
             compute_monitor(filters[i % len(filters)], stratum="placement")
             change.append(time.perf_counter() - started)
         print(
-            f"persons {args.persons}, trajectories {report.trajectories}, events {events}, "
+            f"trajectories {Trajectory.objects.count()}, events {events}, "
             f"episodes {len(build.episodes)} (open {build.quality.open_episodes}), "
             f"paths {len(data.monitor_data().paths)}; seeding {seeded:.0f} s"
         )
         print(f"flows published: {len(monitor.flows.variants)} rows")
         print(f"(a) first overview computation: median {statistics.median(first):.2f} s")
         print(f"(b) filter change (cached):      median {statistics.median(change):.2f} s")
+        print(
+            f"    samples (a) {[round(s, 1) for s in first]}, (b) {[round(s, 2) for s in change]}"
+        )
     return 0
 
 
