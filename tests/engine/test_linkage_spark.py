@@ -19,12 +19,10 @@ from schakel.engine.linkage import (
     match_tables,
 )
 from schakel.engine.linkage.bloom import FILTER_WORDS, dice_sql, popcounts
-from schakel.engine.linkage.candidates import candidate_pairs
 from schakel.engine.linkage.comparisons import SqlDialect
 from schakel.engine.linkage.dice import dice_pairs
-from schakel.engine.linkage.engines import SparkEngine
 from schakel.engine.linkage.febrl import FEBRL_SCHEMA, load_febrl4
-from schakel.engine.linkage.splink_model import ModelOptions, SplinkScorer
+from schakel.engine.linkage.splink_model import ModelOptions
 
 pytestmark = pytest.mark.spark
 
@@ -63,59 +61,34 @@ def test_dice_sql_on_spark_counts_every_bit(spark: Any) -> None:
     assert got[2 * len(filters) + 2] == 0.0  # two empty filters: no evidence
 
 
+def _links(pairs: pd.DataFrame) -> set[tuple[str, str]]:
+    linked = pairs.loc[pairs["linked"], ["left_record_id", "right_record_id"]]
+    return set(linked.itertuples(index=False, name=None))
+
+
 @pytest.mark.parametrize("dedupe", [False, True], ids=["link", "deduplicate"])
-def test_spark_scores_every_pair_like_duckdb(
+def test_spark_gives_the_same_weights_and_links(
     spark: Any, encoded: tuple[pa.Table, pa.Table], dedupe: bool
 ) -> None:
-    """Trained once, scored on both engines: the same pairs with the same match weights."""
+    """Trained once (on DuckDB), scored on each engine: every candidate pair gets the same
+    match weight, so the links and persons are the same."""
     left, right = encoded
     if dedupe:
         left, right = pa.concat_tables([left, right]), None
-    candidates = candidate_pairs(left, right)
-    duckdb_scorer = SplinkScorer(left, right, MODEL)
-    training = duckdb_scorer.train(candidates)
-    on_duckdb = duckdb_scorer.score(candidates)
-    duckdb_scorer.close()
-    spark_scorer = SplinkScorer(left, right, MODEL, SparkEngine(spark))
-    spark_scorer.use_model(training.model)
-    try:
-        on_spark = spark_scorer.score(candidates)
-    finally:
-        spark_scorer.close()
-    assert len(on_duckdb) == len(candidates) > 100
-    pd.testing.assert_frame_equal(
-        on_spark[["left", "right"]], on_duckdb[["left", "right"]], check_dtype=False
-    )
-    weights = on_duckdb["match_weight"].to_numpy()
-    assert np.ptp(weights) > 20  # real evidence both ways, not a constant
-    assert np.abs(on_spark["match_weight"].to_numpy() - weights).max() < 1e-9
-    assert spark_scorer.prior == pytest.approx(duckdb_scorer.prior, rel=1e-12)
-
-
-def test_match_on_spark_gives_the_same_links(
-    spark: Any, encoded: tuple[pa.Table, pa.Table]
-) -> None:
-    left, right = encoded
-    results = {
-        engine: match_tables(left, right, MatchOptions(model=MODEL, engine=engine))
+    on_duckdb, on_spark = (
+        match_tables(left, right, MatchOptions(model=MODEL, engine=engine))
         for engine in ("duckdb", "spark")
-    }
-    duckdb, on_spark = results["duckdb"], results["spark"]
-    assert duckdb.linked_pairs > 250
-    linked = {
-        engine: set(
-            result.pairs.loc[
-                result.pairs["linked"], ["left_record_id", "right_record_id"]
-            ].itertuples(index=False, name=None)
-        )
-        for engine, result in results.items()
-    }
-    assert linked["spark"] == linked["duckdb"]
-    pd.testing.assert_frame_equal(on_spark.clusters, duckdb.clusters)
-    assert on_spark.threshold.match_weight == pytest.approx(duckdb.threshold.match_weight)
-    assert (
-        np.abs(
-            on_spark.pairs["match_probability"].to_numpy() - duckdb.pairs["match_probability"]
-        ).max()
-        < 1e-12
     )
+    assert on_duckdb.scores is not None and on_spark.scores is not None
+    assert len(on_duckdb.scores) == len(on_duckdb.candidates) > 100
+    pd.testing.assert_frame_equal(
+        on_spark.scores[["left", "right"]], on_duckdb.scores[["left", "right"]], check_dtype=False
+    )
+    weights = on_duckdb.scores["match_weight"].to_numpy()
+    assert np.ptp(weights) > 20  # real evidence both ways, not a constant
+    assert np.abs(on_spark.scores["match_weight"].to_numpy() - weights).max() < 1e-9
+    assert on_spark.prior == pytest.approx(on_duckdb.prior, rel=1e-12)
+    assert on_duckdb.linked_pairs > 250
+    assert _links(on_spark.pairs) == _links(on_duckdb.pairs)
+    pd.testing.assert_frame_equal(on_spark.clusters, on_duckdb.clusters)
+    assert on_spark.threshold.match_weight == pytest.approx(on_duckdb.threshold.match_weight)
