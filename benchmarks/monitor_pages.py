@@ -72,7 +72,7 @@ def main() -> int:
         events = TrajectoryEvent.objects.count()
         filters = [
             data.Filters(form="labour"),
-            data.Filters(region="utrecht"),
+            data.Filters(region="rotterdam"),
             data.Filters(form="sexual", cohort=2023),
             data.Filters(),
         ]
