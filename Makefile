@@ -44,7 +44,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src/schakel/engine
+	$(BIN)/mypy src/schakel/engine src/schakel/web
 
 contracts: $(STAMP)
 	$(BIN)/lint-imports

@@ -205,7 +205,7 @@ def fixed_statuses(
     """The release's statuses of the incidence table's counts (episodes, returns by each
     horizon) for the total and, when the stratum is a filter dimension, for every row."""
     measures = ["episodes", *(f"returns_{m}" for m in HORIZON_MONTHS)]
-    wanted = {TOTAL: counts(release, filters, measures)}
+    wanted: dict[object, pd.DataFrame] = {TOTAL: counts(release, filters, measures)}
     if stratum in DIMS:
         for level in levels:
             wanted[level] = counts(release, filters, measures, **{stratum: level})
