@@ -79,7 +79,12 @@ def monitor_tables(
     funnel: pd.DataFrame | None = None,
 ) -> MonitorTables:
     """All tables of one selection; `funnel` gives the funnel's base cells when they come from
-    elsewhere (the database), else they are counted from the paths."""
+    elsewhere (the database), else they are counted from the paths.
+
+    Counts are protected for this selection alone. Publishing several overlapping selections
+    (as the monitor pages do) needs one release over all of them
+    (`schakel.engine.disclosure.protect_selections`, ADR 0006), or differences between two
+    selections can reveal a suppressed count."""
     chosen = episodes.select(filters)
     selected = paths.select(form=filters.form, region=filters.region, cohort=filters.cohort)
     cells = funnel_cells_from_paths(paths, selected) if funnel is None else funnel

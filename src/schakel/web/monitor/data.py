@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models import CharField, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from schakel.engine.monitor import Filters as Filters
 from schakel.engine.trajectories import build_episodes
 from schakel.engine.trajectories.episodes import EpisodeBuild
 from schakel.engine.trajectories.events import EventType
-from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
+from schakel.web.trajectories.models import TrajectoryEvent
 
 FUNNEL_STAGES: tuple[EventType, ...] = (
     EventType.SIGNAL,
@@ -141,10 +141,6 @@ def log_version() -> tuple[object, ...]:
     return events.count(), ids.order_by("pk").first(), ids.order_by("-pk").first()
 
 
-def episode_build(as_of: dt.date | None = None, *, use_cache: bool = True) -> EpisodeBuild:
-    return monitor_data(as_of, use_cache=use_cache).build
-
-
 def clear_cache() -> None:
     _CACHE.clear()
 
@@ -170,52 +166,3 @@ def filter_episodes(episodes: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     if filters.cohort:
         mask &= episodes["cohort"] == filters.cohort
     return episodes.loc[mask.fillna(False).astype(bool)].reset_index(drop=True)
-
-
-def trajectories(filters: Filters) -> QuerySet[Trajectory]:
-    """Trajectories in the filters; the funnel's cohort is the year the trajectory opened."""
-    queryset = Trajectory.objects.all()
-    if filters.region:
-        queryset = queryset.filter(organisation__region=filters.region)
-    if filters.cohort:
-        queryset = queryset.filter(opened_at__year=filters.cohort)
-    if filters.form:
-        queryset = queryset.filter(
-            Exists(
-                _effective(EventType.EXPLOITATION_EPISODE).filter(
-                    trajectory=OuterRef("pk"), payload__form=filters.form
-                )
-            )
-        )
-    return queryset
-
-
-def funnel_cells(filters: Filters) -> pd.DataFrame:
-    """Trajectories per combination of stages reached (one aggregate query).
-
-    One column per stage (True/False) and `count`. Every funnel count is a sum of these base
-    cells, so the engine's suppression can check that no difference isolates a small group.
-    """
-    flags = {
-        stage.value: Exists(_effective(stage).filter(trajectory=OuterRef("pk")))
-        for stage in FUNNEL_STAGES
-    }
-    names = list(flags)
-    rows = (
-        trajectories(filters)
-        .annotate(**flags)
-        .values(*names)
-        .annotate(count=Count("pk"))
-        .order_by(*names)
-    )
-    frame = pd.DataFrame.from_records(list(rows), columns=[*names, "count"])
-    for name in names:
-        frame[name] = frame[name].astype(bool)
-    return frame
-
-
-def _effective(stage: EventType) -> QuerySet[TrajectoryEvent]:
-    """Events of a type that no later event corrected or withdrew."""
-    return TrajectoryEvent.objects.filter(event_type=stage.value).filter(
-        Q(superseded_by__isnull=True)
-    )

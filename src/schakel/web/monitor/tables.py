@@ -8,7 +8,6 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,10 +15,7 @@ from django.utils.translation import gettext_lazy
 from schakel.engine.disclosure import (
     DEFAULT_K,
     DisclosureError,
-    Quantities,
-    Status,
     cumulative_incidence_table,
-    suppress,
 )
 from schakel.engine.flows import FlowTables
 from schakel.engine.monitor import MIN_EVENTS_PER_COVARIATE, fit_hazards, label_episodes
@@ -130,40 +126,6 @@ def funnel_table(release: MonitorRelease, filters: Filters) -> pd.DataFrame:
             "label": [str(STAGE_LABELS[s]) for s in stages],
             "trajectories": pd.array(published["published"].tolist(), dtype="Int64"),
             "status": published["status"].astype(str).tolist(),
-        }
-    )
-
-
-def protect_funnel(cells: pd.DataFrame, k: int) -> pd.DataFrame:
-    """Each stage count is the sum of the base cells (combinations of stages) that include it;
-    suppression with the linear audit makes sure no suppressed count follows from the others.
-    """
-    values, members = [], []
-    for stage in FUNNEL_STAGES:
-        inside = np.flatnonzero(cells[stage.value].to_numpy()) if len(cells) else np.array([])
-        values.append(int(cells["count"].to_numpy()[inside].sum()) if inside.size else 0)
-        members.append(inside.astype(np.int64))
-    published: list[int | None] = [None] * len(values)
-    statuses = ["primary"] * len(values)
-    usable = [i for i, m in enumerate(members) if m.size]
-    if usable:
-        quantities = Quantities(
-            values=np.array([values[i] for i in usable], dtype=np.int64),
-            members=tuple(members[i] for i in usable),
-            table=np.arange(len(usable)),
-            base_cells=len(cells),
-        )
-        status = suppress(quantities, k=k).status
-        for position, index in enumerate(usable):
-            statuses[index] = Status(int(status[position])).name.lower()
-            if status[position] == Status.PUBLISHED:
-                published[index] = values[index]
-    return pd.DataFrame(
-        {
-            "stage": [s.value for s in FUNNEL_STAGES],
-            "label": [str(STAGE_LABELS[s.value]) for s in FUNNEL_STAGES],
-            "trajectories": pd.array(published, dtype="Int64"),
-            "status": statuses,
         }
     )
 
