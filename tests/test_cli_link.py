@@ -13,24 +13,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from schakel.engine.linkage.febrl import load_febrl4
+from schakel.engine.linkage.febrl import FEBRL_SCHEMA_MAPPING, load_febrl4
 from schakel.engine.linkage.files import write_table
 from schakel.engine.linkage.layout import RECORD_ID
 
-SCHEMA = {
-    "schema_version": 1,
-    "id": "rec_id",
-    "date_order": "ymd",
-    "bad_dates": "missing",
-    "roles": {
-        "given_names": "given_name",
-        "family_name": "surname",
-        "date_of_birth": "date_of_birth",
-        "address": ["street_number", "address_1", "address_2"],
-        "locality": "suburb",
-        "postcode": "postcode",
-    },
-}
+SCHEMA = FEBRL_SCHEMA_MAPPING
 
 
 def link(*args: str | Path, **env: str) -> subprocess.CompletedProcess[str]:

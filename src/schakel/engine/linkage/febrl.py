@@ -13,22 +13,21 @@ from schakel.engine.linkage.schema import EncodingSchema
 
 ID_COLUMN = "rec_id"
 
-FEBRL_SCHEMA = EncodingSchema.from_mapping(
-    {
-        "schema_version": 1,
-        "id": ID_COLUMN,
-        "date_order": "ymd",
-        "bad_dates": "missing",
-        "roles": {
-            "given_names": "given_name",
-            "family_name": "surname",
-            "date_of_birth": "date_of_birth",
-            "address": ["street_number", "address_1", "address_2"],
-            "locality": "suburb",
-            "postcode": "postcode",
-        },
-    }
-)
+FEBRL_SCHEMA_MAPPING: dict[str, object] = {
+    "schema_version": 1,
+    "id": ID_COLUMN,
+    "date_order": "ymd",
+    "bad_dates": "missing",
+    "roles": {
+        "given_names": "given_name",
+        "family_name": "surname",
+        "date_of_birth": "date_of_birth",
+        "address": ["street_number", "address_1", "address_2"],
+        "locality": "suburb",
+        "postcode": "postcode",
+    },
+}
+FEBRL_SCHEMA = EncodingSchema.from_mapping(FEBRL_SCHEMA_MAPPING)
 
 
 def load_febrl4(

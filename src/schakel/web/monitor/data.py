@@ -16,22 +16,12 @@ from django.utils import timezone
 
 from schakel.engine.flow_paths import PathIndex, path_index
 from schakel.engine.flows import FlowTables, flow_tables_for
+from schakel.engine.monitor import FUNNEL_STAGES as FUNNEL_STAGES
 from schakel.engine.monitor import EpisodeIndex
 from schakel.engine.monitor import Filters as Filters
 from schakel.engine.trajectories import build_episodes
 from schakel.engine.trajectories.episodes import EpisodeBuild
-from schakel.engine.trajectories.events import EventType
 from schakel.web.trajectories.models import TrajectoryEvent
-
-FUNNEL_STAGES: tuple[EventType, ...] = (
-    EventType.SIGNAL,
-    EventType.CONSULTATION,
-    EventType.REFERRAL_SENT,
-    EventType.INTAKE,
-    EventType.PLACEMENT_START,
-    EventType.EXIT,
-    EventType.FOLLOW_UP_CONTACT,
-)
 
 
 def event_log(*, payload_text: bool = False) -> pd.DataFrame:

@@ -18,7 +18,12 @@ from schakel.engine.disclosure import (
     cumulative_incidence_table,
 )
 from schakel.engine.flows import FlowTables
-from schakel.engine.monitor import MIN_EVENTS_PER_COVARIATE, fit_hazards, label_episodes
+from schakel.engine.monitor import (
+    INCIDENCE_COLUMNS,
+    MIN_EVENTS_PER_COVARIATE,
+    fit_hazards,
+    label_episodes,
+)
 from schakel.engine.vocabulary import InterventionType
 from schakel.web.core.labels import LABELS
 from schakel.web.monitor.data import (
@@ -141,16 +146,7 @@ def incidence_table(
     """With a release, the counts it publishes for this selection keep their status (all
     rows when the stratum is a filter dimension, else the total) and only the other rows
     are protected around them."""
-    columns = [
-        "level",
-        "horizon_months",
-        "episodes",
-        "events",
-        "estimate",
-        "lower",
-        "upper",
-        "status",
-    ]
+    columns = INCIDENCE_COLUMNS
     if len(episodes) == 0 or stratum not in episodes.columns:
         return pd.DataFrame(columns=columns)
     fixed = None
