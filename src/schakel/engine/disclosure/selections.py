@@ -27,7 +27,7 @@ import pandas as pd
 
 from schakel.engine.disclosure.errors import DEFAULT_K, DisclosureError, check_k
 from schakel.engine.disclosure.suppression import Quantities, Status, suppress
-from schakel.engine.disclosure.tables import STATUS_LABELS, TOTAL
+from schakel.engine.disclosure.tables import STATUS_LABELS, TOTAL, whole_counts
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def protect_selections(
     chosen: dict[str, list[object]] = {
         d: list(given.get(d) or _levels(data[d], d in multi)) for d in dims
     }
-    weights = _weights(data, count)
+    weights = whole_counts(data, count)
     flags = data[list(measures.values())].to_numpy(dtype=bool)
     keys = [_key(data[d], d in multi).reset_index(drop=True) for d in dims]
     base = pd.DataFrame({f"d{i}": key for i, key in enumerate(keys)})
@@ -202,15 +202,6 @@ def _dim_masks(values: pd.Series, levels: list[object], multi: bool) -> list[np.
     else:
         masks = [array == level for level in levels]
     return [*masks, np.ones(array.size, dtype=bool)]
-
-
-def _weights(data: pd.DataFrame, count: str | None) -> np.ndarray:
-    if count is None:
-        return np.ones(len(data), dtype=np.int64)
-    values = pd.to_numeric(data[count], errors="coerce").to_numpy(dtype=np.float64)
-    if not np.all(np.isfinite(values)) or np.any(values < 0) or np.any(values % 1):
-        raise DisclosureError(f"{count} must hold non-negative whole counts")
-    return values.astype(np.int64)
 
 
 def _persons(

@@ -118,7 +118,7 @@ def _quantities(
             fixed = dict(zip(table, key, strict=True))
             rows.append((number, _members(base, dims, fixed)))
             labels.append([fixed.get(d, TOTAL) for d in dims])
-    weights = _weights(data, count)
+    weights = whole_counts(data, count)
     base_counts = np.bincount(cell_of_row, weights=weights, minlength=len(base)).astype(np.int64)
     quantities = Quantities(
         values=np.array([base_counts[m].sum() for _, m in rows], dtype=np.int64),
@@ -157,7 +157,8 @@ def _levels(column: pd.Series, name: str) -> list[object]:
     return levels
 
 
-def _weights(data: pd.DataFrame, count: str | None) -> np.ndarray:
+def whole_counts(data: pd.DataFrame, count: str | None) -> np.ndarray:
+    """Each row's weight: the `count` column (checked to hold whole counts), else 1."""
     if count is None:
         return np.ones(len(data), dtype=np.int64)
     values = pd.to_numeric(data[count], errors="coerce").to_numpy(dtype=np.float64)
