@@ -5,17 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from schakel.engine.synth.region import SyntheticRegion
+from schakel.engine.trajectories import EVENT_LOG_COLUMNS
 
-COLUMNS = (
-    "trajectory_id",
-    "person_id",
-    "region",
-    "event_type",
-    "occurred_at",
-    "payload",
-    "event_id",
-    "supersedes",
-)
+COLUMNS = tuple(column.name for column in EVENT_LOG_COLUMNS)
 
 
 def region_event_log(region: SyntheticRegion, *, linked: bool) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from schakel.engine.flows import FlowTables, flow_tables_for
 from schakel.engine.monitor import FUNNEL_STAGES as FUNNEL_STAGES
 from schakel.engine.monitor import EpisodeIndex
 from schakel.engine.monitor import Filters as Filters
-from schakel.engine.trajectories import build_episodes
+from schakel.engine.trajectories import EVENT_LOG_COLUMNS, build_episodes
 from schakel.engine.trajectories.episodes import EpisodeBuild
 from schakel.web.trajectories.models import TrajectoryEvent
 
@@ -43,17 +43,7 @@ def event_log(*, payload_text: bool = False) -> pd.DataFrame:
         _text("supersedes_id"),
         _text("recorded_at"),
     ).order_by()
-    columns = [
-        "trajectory_id",
-        "person_id",
-        "region",
-        "event_type",
-        "occurred_at",
-        "payload",
-        "event_id",
-        "supersedes",
-        "recorded_at",
-    ]
+    columns = [*(column.name for column in EVENT_LOG_COLUMNS), "recorded_at"]
     frame = pd.DataFrame.from_records(list(rows), columns=columns)
     frame["region"] = frame["region"].fillna("")
     for name in ("occurred_at", "recorded_at"):
