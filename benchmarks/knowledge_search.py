@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from schakel.web.organisations.roles import SYSTEM
+
 QUERIES = [
     "meldcode",
     "afwegingskader veilig thuis",
@@ -110,7 +112,7 @@ def child(articles: int, repeat: int) -> dict[str, object]:
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    do_load_seed_articles()
+    do_load_seed_articles(actor=SYSTEM)
     rng = random.Random(2024)
     corpus = Corpus(rng)
     synthetic = max(articles - Article.objects.count(), 0)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "schakel.web.training",
     "schakel.web.monitor",
     "schakel.web.linkage",
+    "schakel.web.site",
     "schakel.web.api",
 ]
 
@@ -69,7 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "schakel.web.core.context_processors.membership",
+                "schakel.web.site.context_processors.membership",
             ],
         },
     }

@@ -7,7 +7,7 @@ from schakel.web.api.main import api_urls
 urlpatterns = [
     path("api/v1/", api_urls()),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("", include("schakel.web.core.urls")),
+    path("", include("schakel.web.site.urls")),
     path("trajecten/", include("schakel.web.trajectories.urls")),
     path("audit/", include("schakel.web.audit.urls")),
     path("signalen/", include("schakel.web.signals.urls")),

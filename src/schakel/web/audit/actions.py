@@ -16,9 +16,7 @@ from django.utils import timezone
 
 from schakel.web.audit.chain import entry_content, entry_hash
 from schakel.web.audit.models import GENESIS_HASH, AuditEntry, AuditHead
-from schakel.web.organisations.models import Membership
-
-SYSTEM = "system"
+from schakel.web.organisations.roles import Actor, SystemActor
 
 
 @dataclass(frozen=True)
@@ -37,10 +35,8 @@ def _locked_head() -> AuditHead:
     return AuditHead.objects.select_for_update().get(id=1)
 
 
-def do_record_accesses(
-    *, actor: Membership | None, accesses: Sequence[Access], system_name: str = SYSTEM
-) -> list[AuditEntry]:
-    """Append entries for `accesses` by `actor` (None for the system itself, e.g. the seed)."""
+def do_record_accesses(*, actor: Actor, accesses: Sequence[Access]) -> list[AuditEntry]:
+    """Append entries for `accesses` by `actor` (a `SystemActor` for the seed, jobs, commands)."""
     if not accesses:
         return []
     with transaction.atomic():
@@ -48,15 +44,13 @@ def do_record_accesses(
         now = timezone.now()
         entries = []
         previous, sequence = head.hash, head.sequence
+        who = _who(actor)
         for access in accesses:
             sequence += 1
             fields: dict[str, Any] = {
                 "sequence": sequence,
                 "at": now,
-                "actor_id": actor.user_id if actor else None,
-                "actor_name": actor.user.get_username() if actor else system_name,
-                "role": actor.role if actor else "",
-                "organisation_id": actor.organisation_id if actor else None,
+                **who,
                 "action": access.action,
                 "object_type": access.object_type,
                 "object_id": str(access.object_id),
@@ -71,9 +65,20 @@ def do_record_accesses(
     return entries
 
 
+def _who(actor: Actor) -> dict[str, Any]:
+    if isinstance(actor, SystemActor):
+        return {"actor_id": None, "actor_name": actor.name, "role": "", "organisation_id": None}
+    return {
+        "actor_id": actor.user_id,
+        "actor_name": actor.user.get_username(),
+        "role": actor.role,
+        "organisation_id": actor.organisation_id,
+    }
+
+
 def do_record_access(
     *,
-    actor: Membership | None,
+    actor: Actor,
     action: str,
     object_type: str,
     object_id: object,

@@ -4,14 +4,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from schakel.engine.vocabulary import Role
 from schakel.web.audit.actions import verify_chain
 from schakel.web.audit.models import AuditEntry
-from schakel.web.core.acting import require_role
+from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import Capability
 
 
-@require_role(Role.SUPERVISOR, Role.ADMINISTRATOR)
+@require_capability(Capability.VIEW_AUDIT)
 def audit_log(request: HttpRequest, acting: Membership) -> HttpResponse:
     """Supervisors see the trail of their own organisation, newest first."""
     entries = (

@@ -31,6 +31,7 @@ from schakel.engine.vocabulary import OrganisationType, Region, Role
 from schakel.web.audit.actions import Access, do_record_accesses
 from schakel.web.core.crypto import encrypt_json
 from schakel.web.organisations.models import Membership, Organisation, User
+from schakel.web.organisations.roles import SystemActor
 from schakel.web.trajectories.models import (
     AccessGrant,
     Identity,
@@ -50,7 +51,7 @@ ORGANISATION_FIELDS = (
     "referred_to_organisation_id",
 )
 BATCH = 2000
-SYSTEM = "seed"
+SYSTEM = SystemActor("seed")
 
 
 class DatabaseNotEmpty(Exception):
@@ -219,8 +220,7 @@ class _Loader:
         Identity.objects.bulk_create(identities, batch_size=BATCH)
         IdentityKey.objects.bulk_create(keys, batch_size=BATCH)
         do_record_accesses(
-            actor=None,
-            system_name=SYSTEM,
+            actor=SYSTEM,
             accesses=[Access("create", "person", str(p.id), "synthetic seed") for p in persons],
         )
         return person_ids
@@ -255,8 +255,7 @@ class _Loader:
         Referral.objects.bulk_create(referrals_from(events), batch_size=BATCH)
         counts = Counter(e.trajectory_id for e in events)
         do_record_accesses(
-            actor=None,
-            system_name=SYSTEM,
+            actor=SYSTEM,
             accesses=[
                 Access(
                     "create", "trajectory", str(t.pk), "synthetic seed", {"events": counts[t.pk]}
@@ -373,9 +372,9 @@ def do_seed_knowledge() -> str:
     from schakel.web.socialmap.actions import do_seed_social_map
     from schakel.web.training.actions import do_seed_training_register
 
-    articles = do_load_seed_articles()
-    services = do_seed_social_map(regions=[r.value for r in Region])
-    records = do_seed_training_register()
+    articles = do_load_seed_articles(actor=SYSTEM)
+    services = do_seed_social_map(regions=[r.value for r in Region], actor=SYSTEM)
+    records = do_seed_training_register(actor=SYSTEM)
     return (
         f"Knowledge base: {len(articles.created)} articles added; {services} social map "
         f"services; {records} training records."

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schakel.engine.vocabulary import Role
 from schakel.web.knowledge import search
 from schakel.web.knowledge.models import (
     TEXT_FIELDS,
@@ -27,9 +26,7 @@ from schakel.web.knowledge.models import (
 )
 from schakel.web.knowledge.rendering import has_raw_html, internal_links
 from schakel.web.knowledge.tags import TAG_CHOICES, TagKind
-from schakel.web.organisations.models import Membership
-
-EDITOR_ROLES = frozenset({Role.CONTENT_EDITOR})
+from schakel.web.organisations.roles import Actor, Capability, require, user_id_of
 
 
 @dataclass(frozen=True)
@@ -65,10 +62,8 @@ class SaveResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _require_editor(actor: Membership | None) -> None:
-    """`None` is the system itself (the seed); a person must be a current content editor."""
-    if actor is not None and (actor.role not in EDITOR_ROLES or not actor.is_current):
-        raise PermissionDenied("Only content editors write the knowledge base.")
+def _require_editor(actor: Actor) -> None:
+    require(actor, Capability.EDIT_KNOWLEDGE)
 
 
 def _check_tags(tags: ArticleTags) -> None:
@@ -104,13 +99,13 @@ def _link_warnings(article: Article, slugs: list[str]) -> list[str]:
 
 
 def _save_version(
-    article: Article, content: ArticleContent, actor: Membership | None, note: str
+    article: Article, content: ArticleContent, actor: Actor, note: str
 ) -> tuple[ArticleVersion, list[str]]:
     number = (article.versions.order_by("-number").values_list("number", flat=True).first()) or 0
     version = ArticleVersion(
         article=article,
         number=number + 1,
-        author_id=actor.user_id if actor else None,
+        author_id=user_id_of(actor),
         note=note[:200],
         **{name: getattr(content, name).strip() for name in TEXT_FIELDS},
     )
@@ -137,7 +132,7 @@ def _save_version(
 
 def do_create_article(
     *,
-    actor: Membership | None,
+    actor: Actor,
     slug: str,
     content: ArticleContent,
     tags: ArticleTags,
@@ -146,7 +141,7 @@ def do_create_article(
     """A new article, as a draft with its first version."""
     _require_editor(actor)
     _check_tags(tags)
-    article = Article(slug=slug.strip(), steward_id=actor.user_id if actor else None)
+    article = Article(slug=slug.strip(), steward_id=user_id_of(actor))
     article.full_clean(exclude=["current_version", "published_version", "steward"])
     with transaction.atomic():
         article.save()
@@ -157,7 +152,7 @@ def do_create_article(
 
 def do_edit_article(
     *,
-    actor: Membership | None,
+    actor: Actor,
     article: Article,
     content: ArticleContent,
     tags: ArticleTags,
@@ -182,9 +177,7 @@ def do_edit_article(
     return SaveResult(article, version, warnings)
 
 
-def do_publish_article(
-    *, actor: Membership | None, article: Article, review_date: dt.date
-) -> Article:
+def do_publish_article(*, actor: Actor, article: Article, review_date: dt.date) -> Article:
     """Publish the current version until `review_date`, when it comes back to the editors."""
     _require_editor(actor)
     if review_date <= timezone.localdate():
@@ -203,7 +196,7 @@ def do_publish_article(
     return article
 
 
-def do_withdraw_article(*, actor: Membership | None, article: Article) -> Article:
+def do_withdraw_article(*, actor: Actor, article: Article) -> Article:
     """Take an article back to draft: readers no longer see it, nor does search."""
     _require_editor(actor)
     with transaction.atomic():
@@ -213,7 +206,7 @@ def do_withdraw_article(*, actor: Membership | None, article: Article) -> Articl
     return article
 
 
-def do_mark_due_for_review(*, actor: Membership | None, article: Article) -> Article:
+def do_mark_due_for_review(*, actor: Actor, article: Article) -> Article:
     """Put a published article on the review list now (e.g. when the law changes)."""
     _require_editor(actor)
     if not article.is_readable:
@@ -230,7 +223,7 @@ class SeedReport:
     skipped: list[str]
 
 
-def do_load_seed_articles(*, actor: Membership | None = None) -> SeedReport:
+def do_load_seed_articles(*, actor: Actor) -> SeedReport:
     """Create and publish the shipped articles that do not exist yet (safe to run again).
 
     An article that already exists is left alone, so an editor's changes survive a reseed.

@@ -10,9 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from schakel.web.core.acting import require_role
 from schakel.web.knowledge.actions import (
-    EDITOR_ROLES,
     SaveResult,
     do_create_article,
     do_edit_article,
@@ -22,7 +20,9 @@ from schakel.web.knowledge.actions import (
 )
 from schakel.web.knowledge.forms import ArticleForm, PublishForm, default_review_date
 from schakel.web.knowledge.models import Article, ArticleReference
+from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import Capability
 
 
 def _editable(slug: str) -> Article:
@@ -56,7 +56,7 @@ def _add_errors(form: ArticleForm | PublishForm, error: ValidationError) -> None
         form.add_error(name if name in form.fields else None, errors)
 
 
-@require_role(*EDITOR_ROLES)
+@require_capability(Capability.EDIT_KNOWLEDGE)
 def editor_tasks(request: HttpRequest, acting: Membership) -> HttpResponse:
     """The editors' task list: articles due for review, drafts and unpublished changes."""
     today = timezone.localdate()
@@ -72,14 +72,14 @@ def editor_tasks(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "knowledge/tasks.html", context)
 
 
-@require_role(*EDITOR_ROLES)
+@require_capability(Capability.EDIT_KNOWLEDGE)
 def broken_links(request: HttpRequest, acting: Membership) -> HttpResponse:
     language = translation.get_language() or "nl"
     rows = [(r, _title(r.source, language)) for r in ArticleReference.objects.broken()]
     return render(request, "knowledge/broken_links.html", {"rows": rows})
 
 
-@require_role(*EDITOR_ROLES)
+@require_capability(Capability.EDIT_KNOWLEDGE)
 def article_create(request: HttpRequest, acting: Membership) -> HttpResponse:
     form = ArticleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -101,7 +101,7 @@ def article_create(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "knowledge/edit.html", {"form": form, "article": None}, status=status)
 
 
-@require_role(*EDITOR_ROLES)
+@require_capability(Capability.EDIT_KNOWLEDGE)
 def article_edit(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
     article = _editable(slug)
     form = ArticleForm(request.POST or None, article=article)
@@ -135,7 +135,7 @@ def article_edit(request: HttpRequest, acting: Membership, slug: str) -> HttpRes
 
 
 @require_POST
-@require_role(*EDITOR_ROLES)
+@require_capability(Capability.EDIT_KNOWLEDGE)
 def article_publish(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
     article = _editable(slug)
     form = PublishForm(request.POST)
@@ -156,7 +156,7 @@ def article_publish(request: HttpRequest, acting: Membership, slug: str) -> Http
 
 
 @require_POST
-@require_role(*EDITOR_ROLES)
+@require_capability(Capability.EDIT_KNOWLEDGE)
 def article_withdraw(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
     do_withdraw_article(actor=acting, article=_editable(slug))
     messages.success(request, _("The article is withdrawn; readers no longer see it."))
@@ -164,7 +164,7 @@ def article_withdraw(request: HttpRequest, acting: Membership, slug: str) -> Htt
 
 
 @require_POST
-@require_role(*EDITOR_ROLES)
+@require_capability(Capability.EDIT_KNOWLEDGE)
 def article_flag_review(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
     try:
         do_mark_due_for_review(actor=acting, article=_editable(slug))

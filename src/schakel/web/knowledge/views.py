@@ -10,13 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 
-from schakel.web.core.acting import require_role
-from schakel.web.knowledge.actions import EDITOR_ROLES
 from schakel.web.knowledge.forms import FilterForm
 from schakel.web.knowledge.models import Article, ArticleTag, ArticleVersion
 from schakel.web.knowledge.rendering import render_markdown
 from schakel.web.knowledge.search import ranked_article_ids
+from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import Capability, has
 
 PAGE_SIZE = 25
 SEARCH_LIMIT = 100
@@ -47,7 +47,7 @@ def _cards(articles: Any, language: str) -> list[ArticleCard]:
     return [card(a, a.published_version, language) for a in articles]
 
 
-@require_role()
+@require_capability(Capability.READ_KNOWLEDGE)
 def article_index(request: HttpRequest, acting: Membership) -> HttpResponse:
     """Search and filter published articles; htmx requests get only the results."""
     form = FilterForm(request.GET or None)
@@ -71,7 +71,7 @@ def article_index(request: HttpRequest, acting: Membership) -> HttpResponse:
         "query": query,
         "page": page,
         "cards": _cards(page.object_list, language),
-        "may_edit": acting.role in EDITOR_ROLES,
+        "may_edit": has(acting, Capability.EDIT_KNOWLEDGE),
         "querystring": _querystring(request),
     }
     template = "knowledge/index.html#results" if _is_htmx(request) else "knowledge/index.html"
@@ -86,7 +86,7 @@ def _querystring(request: HttpRequest) -> str:
 
 def _article_or_404(slug: str, acting: Membership) -> Article:
     articles = Article.objects.with_texts().prefetch_related("tags")
-    if acting.role not in EDITOR_ROLES:
+    if not has(acting, Capability.EDIT_KNOWLEDGE):
         articles = articles.readable()
     article = articles.filter(slug=slug).first()
     if article is None:
@@ -94,17 +94,17 @@ def _article_or_404(slug: str, acting: Membership) -> Article:
     return article
 
 
-@require_role()
+@require_capability(Capability.READ_KNOWLEDGE)
 def article_detail(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
     article = _article_or_404(slug, acting)
-    is_editor = acting.role in EDITOR_ROLES
+    is_editor = has(acting, Capability.EDIT_KNOWLEDGE)
     version = article.published_version if article.is_readable else article.current_version
     if version is None:
         raise Http404
     return _render_version(request, article, version, is_editor=is_editor)
 
 
-@require_role(*EDITOR_ROLES)
+@require_capability(Capability.EDIT_KNOWLEDGE)
 def version_detail(
     request: HttpRequest, acting: Membership, slug: str, number: int
 ) -> HttpResponse:
@@ -135,7 +135,7 @@ def _render_version(
     return render(request, "knowledge/article.html", context)
 
 
-@require_role(*EDITOR_ROLES)
+@require_capability(Capability.EDIT_KNOWLEDGE)
 def article_versions(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
     article = _article_or_404(slug, acting)
     versions = article.versions.select_related("author").order_by("-number")

@@ -12,10 +12,10 @@ class CandidateQuerySet(models.QuerySet[Any]):
     def for_reviewer(self, actor: Membership) -> CandidateQuerySet:
         """Candidates about trajectories the actor coordinates: the review happens at the
         organisation that holds the identities, never at the linking party."""
-        from schakel.web.organisations.roles import sees_identity
+        from schakel.web.organisations.roles import Capability, has
         from schakel.web.trajectories.models import Trajectory
 
-        if not sees_identity(actor.role):
+        if not has(actor, Capability.VIEW_IDENTITY):
             return self.none()
         return self.filter(earlier__in=Trajectory.objects.writable_by(actor))
 

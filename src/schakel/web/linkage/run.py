@@ -24,6 +24,7 @@ from schakel.web.audit.actions import Access, do_record_accesses
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.crypto import decrypt_json
 from schakel.web.linkage.actions import do_store_candidates
+from schakel.web.organisations.roles import SystemActor
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
 
 SCHEMA = IDENTITY_SCHEMA
@@ -63,8 +64,7 @@ def _extract() -> pd.DataFrame:
             }
         )
     do_record_accesses(
-        actor=None,
-        system_name="linkage",
+        actor=SystemActor("linkage"),
         accesses=[
             Access(AuditEntry.Action.READ, "identity", row["trajectory"], PURPOSE) for row in rows
         ],

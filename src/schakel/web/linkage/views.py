@@ -9,14 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from schakel.engine.vocabulary import Role
-from schakel.web.core.acting import require_role
 from schakel.web.linkage.actions import do_review_candidate
 from schakel.web.linkage.models import ReturnCandidate
+from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import Capability
 
 
-@require_role(Role.COORDINATOR, Role.FRONTLINE)
+@require_capability(Capability.REVIEW_RETURNS)
 def candidates(request: HttpRequest, acting: Membership) -> HttpResponse:
     pending = (
         ReturnCandidate.objects.for_reviewer(acting)
@@ -28,7 +28,7 @@ def candidates(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 
 @require_POST
-@require_role(Role.COORDINATOR, Role.FRONTLINE)
+@require_capability(Capability.REVIEW_RETURNS)
 def review(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
     candidate = ReturnCandidate.objects.for_reviewer(acting).filter(pk=pk).first()
     if candidate is None:

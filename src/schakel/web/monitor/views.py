@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schakel.engine.disclosure import DEFAULT_K
-from schakel.engine.vocabulary import ExploitationForm, Region, Role
-from schakel.web.core.acting import require_role
+from schakel.engine.vocabulary import ExploitationForm, Region
 from schakel.web.core.labels import LABELS
 from schakel.web.monitor.data import Filters
 from schakel.web.monitor.publish import (
@@ -24,9 +23,9 @@ from schakel.web.monitor.publish import (
 )
 from schakel.web.monitor.tables import STRATA, Monitor, compute_monitor
 from schakel.web.monitor.workbook import XLSX_TYPE, workbook_bytes
+from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
-
-MONITOR_ROLES = (Role.ANALYST, Role.SUPERVISOR)
+from schakel.web.organisations.roles import Capability
 
 
 def _choices(enum: type[StrEnum], blank: str) -> list[tuple[str, str]]:
@@ -71,7 +70,7 @@ class FilterForm(forms.Form):
         return described
 
 
-@require_role(*MONITOR_ROLES)
+@require_capability(Capability.VIEW_MONITOR)
 def overview(request: HttpRequest, acting: Membership) -> HttpResponse:
     form = FilterForm(request.GET or None)
     monitor = form.monitor()
@@ -88,7 +87,7 @@ def overview(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "monitor/overview.html", context)
 
 
-@require_role(*MONITOR_ROLES)
+@require_capability(Capability.VIEW_MONITOR)
 def export_csv(request: HttpRequest, acting: Membership) -> HttpResponse:
     table = request.GET.get("table", "")
     if table not in TABLES:
@@ -99,7 +98,7 @@ def export_csv(request: HttpRequest, acting: Membership) -> HttpResponse:
     return response
 
 
-@require_role(*MONITOR_ROLES)
+@require_capability(Capability.VIEW_MONITOR)
 def export_xlsx(request: HttpRequest, acting: Membership) -> HttpResponse:
     """One table (`table=funnel` ...) or every table (`table=all`), each on its own sheet."""
     table = request.GET.get("table", "all")

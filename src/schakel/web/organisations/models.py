@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schakel.engine.vocabulary import OrganisationType, Region, Role
 from schakel.web.core.labels import choices
+from schakel.web.organisations.roles import Capability, roles_with
 
 
 class Organisation(models.Model):
@@ -43,6 +44,10 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
     def with_role(self, *roles: Role) -> MembershipQuerySet:
         return self.filter(role__in=[r.value for r in roles])
+
+    def with_capability(self, capability: Capability) -> MembershipQuerySet:
+        """Memberships whose role has `capability` (flags such as consent override aside)."""
+        return self.with_role(*roles_with(capability))
 
 
 class Membership(models.Model):

@@ -15,11 +15,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from schakel.engine.indicators import Catalogue, Evaluation
-from schakel.engine.vocabulary import Role
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.organisations.models import Membership, Organisation
-from schakel.web.organisations.roles import writes_records
+from schakel.web.organisations.roles import Capability, require
 from schakel.web.signals.check import CheckState
 from schakel.web.signals.contacts import care_coordination_for
 from schakel.web.signals.models import Assessment, Consultation, SignalCheckStatistic
@@ -73,8 +72,7 @@ def do_count_signal_check(
 
 
 def _require_professional(actor: Membership) -> None:
-    if not writes_records(actor.role) or not actor.is_current:
-        raise PermissionDenied("Your role cannot consult or refer from the signal check.")
+    require(actor, Capability.CONSULT)
 
 
 def coordination_for(actor: Membership, state: CheckState) -> Organisation:
@@ -158,8 +156,7 @@ def do_ask_consultation(
 def do_answer_consultation(
     *, actor: Membership, consultation: Consultation, answer: str
 ) -> Consultation:
-    if actor.role != Role.COORDINATOR or not actor.is_current:
-        raise PermissionDenied("Only care coordinators answer consultations.")
+    require(actor, Capability.ANSWER_CONSULTATIONS)
     if not Consultation.objects.inbox_of(actor).filter(pk=consultation.pk).exists():
         raise PermissionDenied("This consultation was not sent to your organisation.")
     text = answer.strip()

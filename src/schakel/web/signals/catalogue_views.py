@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from schakel.engine.indicators import CatalogueError
-from schakel.engine.vocabulary import Role
-from schakel.web.core.acting import require_role
+from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import Capability
 from schakel.web.signals.catalogue import current_catalogue, shipped_bundle
 from schakel.web.signals.forms import PublishCatalogueForm
 from schakel.web.signals.models import CatalogueVersion
@@ -22,7 +22,7 @@ from schakel.web.signals.publishing import do_publish_catalogue_version
 BUNDLE_MAX_BYTES = 5 * 1024 * 1024
 
 
-@require_role(Role.CONTENT_EDITOR)
+@require_capability(Capability.EDIT_CATALOGUE)
 def catalogue_versions(request: HttpRequest, acting: Membership) -> HttpResponse:
     form = PublishCatalogueForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -58,7 +58,7 @@ def catalogue_versions(request: HttpRequest, acting: Membership) -> HttpResponse
     return render(request, "signals/catalogue.html", context, status=status)
 
 
-@require_role(Role.CONTENT_EDITOR)
+@require_capability(Capability.EDIT_CATALOGUE)
 def catalogue_bundle(request: HttpRequest, acting: Membership) -> HttpResponse:
     """The catalogue in force as one JSON bundle, to change and publish as a new version."""
     latest = CatalogueVersion.objects.current()

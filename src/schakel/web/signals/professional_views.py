@@ -14,13 +14,12 @@ from django.utils.translation import gettext as _
 
 from schakel.engine.identity import InvalidIdentityError
 from schakel.engine.indicators import Catalogue, Evaluation
-from schakel.engine.vocabulary import Role
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
-from schakel.web.core.acting import require_role
 from schakel.web.core.forms import copy_errors
+from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership, Organisation
-from schakel.web.organisations.roles import WRITE_ROLES
+from schakel.web.organisations.roles import Capability
 from schakel.web.signals.actions import (
     coordination_for,
     do_answer_consultation,
@@ -52,7 +51,7 @@ def _check_or_start(request: HttpRequest) -> tuple[Catalogue, CheckState, Evalua
     return catalogue, state, state.evaluate(catalogue)
 
 
-@require_role(*WRITE_ROLES)
+@require_capability(Capability.CONSULT)
 def consult(request: HttpRequest, acting: Membership) -> HttpResponse:
     found = _check_or_start(request)
     if found is None:
@@ -87,7 +86,7 @@ def consult(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "signals/consult.html", context, status=status)
 
 
-@require_role()
+@require_capability(Capability.VIEW_OWN_CONSULTATIONS)
 def consultations(request: HttpRequest, acting: Membership) -> HttpResponse:
     rows = (
         Consultation.objects.asked_by(acting)
@@ -98,7 +97,7 @@ def consultations(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "signals/consultations.html", {"page": page, "inbox": False})
 
 
-@require_role(Role.COORDINATOR)
+@require_capability(Capability.ANSWER_CONSULTATIONS)
 def inbox(request: HttpRequest, acting: Membership) -> HttpResponse:
     rows = (
         Consultation.objects.inbox_of(acting)
@@ -109,7 +108,7 @@ def inbox(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "signals/consultations.html", {"page": page, "inbox": True})
 
 
-@require_role()
+@require_capability(Capability.VIEW_OWN_CONSULTATIONS)
 def consultation(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
     found = (
         Consultation.objects.visible_to(acting)
@@ -150,7 +149,7 @@ def consultation(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> Htt
     return render(request, "signals/consultation.html", context, status=status)
 
 
-@require_role(*WRITE_ROLES)
+@require_capability(Capability.RECORD_EVENTS)
 def refer(request: HttpRequest, acting: Membership) -> HttpResponse:
     found = _check_or_start(request)
     if found is None:
@@ -184,7 +183,7 @@ def refer(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "signals/refer.html", context, status=status)
 
 
-@require_role(*WRITE_ROLES)
+@require_capability(Capability.RECORD_EVENTS)
 def referrals(request: HttpRequest, acting: Membership) -> HttpResponse:
     rows = (
         Assessment.objects.referrals_visible_to(acting)

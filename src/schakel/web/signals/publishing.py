@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from schakel.engine.indicators import Catalogue, build_catalogue
-from schakel.engine.vocabulary import Role
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import Capability, require
 from schakel.web.signals.catalogue import current_catalogue, digest_of, split_bundle
 from schakel.web.signals.models import CatalogueVersion
 
@@ -32,8 +32,7 @@ def validate_bundle(bundle: Any) -> tuple[Catalogue, Any, dict[str, Any], str]:
 def do_publish_catalogue_version(
     *, actor: Membership, bundle: Any, note: str = ""
 ) -> CatalogueVersion:
-    if actor.role != Role.CONTENT_EDITOR or not actor.is_current:
-        raise PermissionDenied("Only content editors publish catalogue versions.")
+    require(actor, Capability.EDIT_CATALOGUE)
     catalogue, manifest, documents, digest = validate_bundle(bundle)
     if catalogue.version == current_catalogue().version:
         raise ValidationError({"bundle": f"Version {catalogue.version} is already in force."})

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 
-from schakel.engine.vocabulary import Role
+from schakel.web.organisations.roles import Capability, has
 
 if TYPE_CHECKING:
     from schakel.web.organisations.models import Membership
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 class ConsultationQuerySet(models.QuerySet[Any]):
     def inbox_of(self, actor: Membership) -> ConsultationQuerySet:
         """Consultations sent to the actor's organisation, for its care coordinators."""
-        if actor.role != Role.COORDINATOR or not actor.is_current:
+        if not has(actor, Capability.ANSWER_CONSULTATIONS):
             return self.none()
         return self.filter(to_organisation_id=actor.organisation_id)
 
@@ -30,7 +30,7 @@ class ConsultationQuerySet(models.QuerySet[Any]):
         if not actor.is_current:
             return self.none()
         own = Q(asked_by_id=actor.user_id, asked_from_id=actor.organisation_id)
-        if actor.role == Role.COORDINATOR:
+        if has(actor, Capability.ANSWER_CONSULTATIONS):
             return self.filter(own | Q(to_organisation_id=actor.organisation_id))
         return self.filter(own)
 

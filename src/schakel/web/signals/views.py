@@ -20,8 +20,8 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 from django_htmx.middleware import HtmxDetails
 
 from schakel.engine.indicators import Catalogue, Evaluation, Indicator
-from schakel.web.core.acting import acting_membership
-from schakel.web.organisations.roles import writes_records
+from schakel.web.organisations.acting import acting_membership
+from schakel.web.organisations.roles import Capability, has
 from schakel.web.signals import results
 from schakel.web.signals.actions import do_count_signal_check
 from schakel.web.signals.catalogue import current_catalogue
@@ -193,7 +193,7 @@ def _result_context(
         "articles": articles(
             role=state.role, form=state.form, minor=state.minor, language=get_language() or "nl"
         ),
-        "may_share": acting is not None and writes_records(acting.role),
+        "may_share": has(acting, Capability.CONSULT),
         "catalogue": catalogue,
     }
 

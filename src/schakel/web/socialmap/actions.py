@@ -6,16 +6,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from schakel.engine.vocabulary import Role
 from schakel.web.audit.actions import Access, do_record_access, do_record_accesses
 from schakel.web.audit.models import AuditEntry
-from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import Actor, Capability, require, user_id_of
 from schakel.web.socialmap.models import Service
 
-EDITOR_ROLES = frozenset({Role.CONTENT_EDITOR, Role.ADMINISTRATOR})
 A = AuditEntry.Action
 
 
@@ -45,9 +42,8 @@ def normalise_name(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip()
 
 
-def _require_editor(actor: Membership | None) -> None:
-    if actor is not None and (actor.role not in EDITOR_ROLES or not actor.is_current):
-        raise PermissionDenied("Only editors and administrators change the social map.")
+def _require_editor(actor: Actor) -> None:
+    require(actor, Capability.EDIT_SOCIAL_MAP)
 
 
 def _apply(service: Service, data: ServiceData) -> None:
@@ -61,10 +57,10 @@ def _apply(service: Service, data: ServiceData) -> None:
     service.tags = sorted({t.strip().lower() for t in data.tags if t.strip()})
 
 
-def do_create_service(*, actor: Membership | None, data: ServiceData) -> Service:
+def do_create_service(*, actor: Actor, data: ServiceData) -> Service:
     """Add a service; a duplicate (same name in the same region) is refused with a clear error."""
     _require_editor(actor)
-    service = Service(maintained_by_id=actor.user_id if actor else None)
+    service = Service(maintained_by_id=user_id_of(actor))
     _apply(service, data)
     service.full_clean()
     with transaction.atomic():
@@ -79,7 +75,7 @@ def do_create_service(*, actor: Membership | None, data: ServiceData) -> Service
     return service
 
 
-def do_update_service(*, actor: Membership | None, service: Service, data: ServiceData) -> Service:
+def do_update_service(*, actor: Actor, service: Service, data: ServiceData) -> Service:
     _require_editor(actor)
     _apply(service, data)
     service.full_clean()
@@ -95,7 +91,7 @@ def do_update_service(*, actor: Membership | None, service: Service, data: Servi
     return service
 
 
-def do_seed_social_map(*, regions: Iterable[str], actor: Membership | None = None) -> int:
+def do_seed_social_map(*, regions: Iterable[str], actor: Actor) -> int:
     """Fictional services for each region (real numbers only for the national lines).
 
     Safe to run again: a service that already exists (same name and region) is skipped.

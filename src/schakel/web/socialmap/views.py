@@ -7,9 +7,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from schakel.web.core.acting import require_role
+from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
-from schakel.web.socialmap.actions import EDITOR_ROLES, do_create_service, do_update_service
+from schakel.web.organisations.roles import Capability, has
+from schakel.web.socialmap.actions import do_create_service, do_update_service
 from schakel.web.socialmap.forms import FilterForm, ServiceForm, initial_for
 from schakel.web.socialmap.models import Service
 from schakel.web.socialmap.querysets import national_contacts
@@ -17,7 +18,7 @@ from schakel.web.socialmap.querysets import national_contacts
 PAGE_SIZE = 50
 
 
-@require_role()
+@require_capability(Capability.READ_SOCIAL_MAP)
 def service_list(request: HttpRequest, acting: Membership) -> HttpResponse:
     """Services filtered by region (the member's own region by default) and kind."""
     params = request.GET.copy()
@@ -41,26 +42,26 @@ def service_list(request: HttpRequest, acting: Membership) -> HttpResponse:
         "form": form,
         "page": page,
         "national": national_contacts(minor=None),
-        "may_edit": acting.role in EDITOR_ROLES,
+        "may_edit": has(acting, Capability.EDIT_SOCIAL_MAP),
         "querystring": query.urlencode(),
     }
     template = "socialmap/list.html#results" if _is_htmx(request) else "socialmap/list.html"
     return render(request, template, context)
 
 
-@require_role()
+@require_capability(Capability.READ_SOCIAL_MAP)
 def service_detail(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
     service = Service.objects.select_related("organisation").filter(pk=pk).first()
-    if service is None or (not service.is_active and acting.role not in EDITOR_ROLES):
+    if service is None or (not service.is_active and not has(acting, Capability.EDIT_SOCIAL_MAP)):
         raise Http404
     return render(
         request,
         "socialmap/detail.html",
-        {"service": service, "may_edit": acting.role in EDITOR_ROLES},
+        {"service": service, "may_edit": has(acting, Capability.EDIT_SOCIAL_MAP)},
     )
 
 
-@require_role(*EDITOR_ROLES)
+@require_capability(Capability.EDIT_SOCIAL_MAP)
 def service_create(request: HttpRequest, acting: Membership) -> HttpResponse:
     form = ServiceForm(request.POST or None, initial={"region": acting.organisation.region})
     if request.method == "POST" and form.is_valid():
@@ -74,7 +75,7 @@ def service_create(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "socialmap/edit.html", {"form": form, "service": None}, status=status)
 
 
-@require_role(*EDITOR_ROLES)
+@require_capability(Capability.EDIT_SOCIAL_MAP)
 def service_edit(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
     service = Service.objects.filter(pk=pk).first()
     if service is None:

@@ -5,23 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from schakel.engine.vocabulary import Role
 from schakel.web.audit.actions import Access, do_record_access, do_record_accesses
 from schakel.web.audit.models import AuditEntry
 from schakel.web.organisations.models import Membership, User
+from schakel.web.organisations.roles import Actor, Capability, require
 from schakel.web.training.models import Training, TrainingRecord, expiry_date
-from schakel.web.training.querysets import REGISTER_ROLES
 
 A = AuditEntry.Action
 
 
 def _require_registrar(actor: Membership) -> None:
-    if actor.role not in REGISTER_ROLES or not actor.is_current:
-        raise PermissionDenied("Only editors and administrators keep the training register.")
+    require(actor, Capability.REGISTER_TRAINING)
 
 
 def do_register_training(
@@ -116,7 +113,7 @@ SEED_TRAININGS = (
 )
 
 
-def do_seed_training_register(*, seed: int = 2024, trained_share: float = 0.6) -> int:
+def do_seed_training_register(*, actor: Actor, seed: int = 2024, trained_share: float = 0.6) -> int:
     """Demo trainings, and records for about `trained_share` of the current frontline staff
     and coordinators, completed over the past three years (so some have lapsed and some are
     about to). Safe to run again: it does nothing when the register already has records.
@@ -135,7 +132,7 @@ def do_seed_training_register(*, seed: int = 2024, trained_share: float = 0.6) -
         people = sorted(
             set(
                 Membership.objects.active()
-                .filter(role__in=[Role.FRONTLINE, Role.COORDINATOR])
+                .with_capability(Capability.RECORD_EVENTS)
                 .values_list("user_id", flat=True)
             )
         )
@@ -155,7 +152,7 @@ def do_seed_training_register(*, seed: int = 2024, trained_share: float = 0.6) -
                 )
         created = TrainingRecord.objects.bulk_create(records, batch_size=2000)
         do_record_accesses(
-            actor=None,
+            actor=actor,
             accesses=[
                 Access(A.CREATE, "training_record", str(r.pk), "synthetic training register")
                 for r in created

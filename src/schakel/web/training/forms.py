@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from schakel.engine.vocabulary import Region, Role
 from schakel.web.core.labels import choices
 from schakel.web.organisations.models import User
+from schakel.web.organisations.roles import Capability, roles_with
 from schakel.web.training.models import Training, TrainingTopic
 
 TEXTBOX = {"class": "utrecht-textbox"}
@@ -82,7 +83,11 @@ class CoverageFilterForm(forms.Form):
         required=False,
         choices=[
             ("", _("Frontline and coordinators")),
-            *((r, label) for r, label in choices(Role) if r in (Role.FRONTLINE, Role.COORDINATOR)),
+            *(
+                (r, label)
+                for r, label in choices(Role)
+                if r in roles_with(Capability.RECORD_EVENTS)
+            ),
         ],
     )
     topic = forms.ChoiceField(

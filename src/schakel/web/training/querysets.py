@@ -11,16 +11,13 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from schakel.engine.vocabulary import Role
+from schakel.web.organisations.roles import Capability, has
 
 if TYPE_CHECKING:
     from schakel.web.organisations.models import Membership
 
 EXPIRY_WARNING_DAYS = 60
 SIGNALLING = "signalling"
-REGISTER_ROLES = frozenset({Role.CONTENT_EDITOR, Role.ADMINISTRATOR})
-"""Roles that register trainings and records, and see every record."""
-OVERSIGHT_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
-"""Roles that see coverage, and (supervisors) the records of staff in their region."""
 
 
 class TrainingRecordQuerySet(models.QuerySet[Any]):
@@ -28,9 +25,9 @@ class TrainingRecordQuerySet(models.QuerySet[Any]):
         """Registrars see all; a supervisor the staff of their region; anyone else their own."""
         if not actor.is_current:
             return self.none()
-        if actor.role in REGISTER_ROLES:
+        if has(actor, Capability.REGISTER_TRAINING):
             return self
-        if actor.role == Role.SUPERVISOR:
+        if has(actor, Capability.VIEW_TRAINING_RECORDS):
             from schakel.web.organisations.models import Membership
 
             in_region = Membership.objects.active().filter(
@@ -82,7 +79,7 @@ class CoverageRow:
 def coverage(
     *,
     region: str | None = None,
-    roles: tuple[str, ...] | None = (Role.FRONTLINE,),
+    roles: tuple[str, ...] | None = (Role.FRONTLINE,),  # a filter, not a permission
     topic: str = SIGNALLING,
     today: dt.date | None = None,
 ) -> list[CoverageRow]:

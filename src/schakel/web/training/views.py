@@ -9,9 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from schakel.engine.vocabulary import Role
-from schakel.web.core.acting import require_role
+from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import Capability, has, roles_with
 from schakel.web.training.actions import (
     do_change_validity,
     do_register_training,
@@ -27,15 +27,12 @@ from schakel.web.training.forms import (
 from schakel.web.training.models import Training, TrainingRecord
 from schakel.web.training.querysets import (
     EXPIRY_WARNING_DAYS,
-    OVERSIGHT_ROLES,
-    REGISTER_ROLES,
     SIGNALLING,
     coverage,
     total_coverage,
 )
 
 PAGE_SIZE = 50
-RECORD_READERS = REGISTER_ROLES | {Role.SUPERVISOR}
 
 
 def _with_people(records: QuerySet[TrainingRecord]) -> QuerySet[TrainingRecord]:
@@ -46,7 +43,7 @@ def _with_people(records: QuerySet[TrainingRecord]) -> QuerySet[TrainingRecord]:
     )
 
 
-@require_role()
+@require_capability(Capability.VIEW_OWN_TRAINING)
 def training_index(request: HttpRequest, acting: Membership) -> HttpResponse:
     """The catalogue of trainings, and the member's own certificates."""
     today = timezone.localdate()
@@ -55,14 +52,14 @@ def training_index(request: HttpRequest, acting: Membership) -> HttpResponse:
         "trainings": Training.objects.filter(is_active=True).order_by("name"),
         "own": own,
         "today": today,
-        "may_register": acting.role in REGISTER_ROLES,
-        "may_oversee": acting.role in OVERSIGHT_ROLES,
-        "may_read_records": acting.role in RECORD_READERS,
+        "may_register": has(acting, Capability.REGISTER_TRAINING),
+        "may_oversee": has(acting, Capability.VIEW_TRAINING_COVERAGE),
+        "may_read_records": has(acting, Capability.VIEW_TRAINING_RECORDS),
     }
     return render(request, "training/index.html", context)
 
 
-@require_role(*REGISTER_ROLES)
+@require_capability(Capability.REGISTER_TRAINING)
 def training_create(request: HttpRequest, acting: Membership) -> HttpResponse:
     form = TrainingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -76,12 +73,12 @@ def training_create(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "training/training_form.html", {"form": form}, status=status)
 
 
-@require_role()
+@require_capability(Capability.VIEW_OWN_TRAINING)
 def training_detail(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
     training = Training.objects.filter(pk=pk).first()
     if training is None:
         raise Http404
-    may_register = acting.role in REGISTER_ROLES
+    may_register = has(acting, Capability.REGISTER_TRAINING)
     form = RecordForm(request.POST or None, training=training)
     validity_form = ValidityForm(initial={"validity_months": training.validity_months})
     status = 200
@@ -110,16 +107,16 @@ def training_detail(request: HttpRequest, acting: Membership, pk: int) -> HttpRe
         "training": training,
         "form": form,
         "validity_form": validity_form,
-        "records": records if acting.role in RECORD_READERS else [],
+        "records": records if has(acting, Capability.VIEW_TRAINING_RECORDS) else [],
         "may_register": may_register,
-        "may_read_records": acting.role in RECORD_READERS,
+        "may_read_records": has(acting, Capability.VIEW_TRAINING_RECORDS),
         "today": timezone.localdate(),
     }
     template = "training/detail.html#records" if _is_htmx(request) else "training/detail.html"
     return render(request, template, context, status=status)
 
 
-@require_role(*REGISTER_ROLES)
+@require_capability(Capability.REGISTER_TRAINING)
 def training_validity(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
     training = Training.objects.filter(pk=pk).first()
     if training is None:
@@ -143,7 +140,7 @@ def training_validity(request: HttpRequest, acting: Membership, pk: int) -> Http
     )
 
 
-@require_role(*RECORD_READERS)
+@require_capability(Capability.VIEW_TRAINING_RECORDS)
 def record_list(request: HttpRequest, acting: Membership) -> HttpResponse:
     records = _with_people(TrainingRecord.objects.visible_to(acting)).order_by(
         "-completed_on", "pk"
@@ -152,7 +149,7 @@ def record_list(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "training/records.html", {"page": page, "today": timezone.localdate()})
 
 
-@require_role(*RECORD_READERS)
+@require_capability(Capability.VIEW_TRAINING_RECORDS)
 def expiring_list(request: HttpRequest, acting: Membership) -> HttpResponse:
     records = _with_people(TrainingRecord.objects.visible_to(acting).expiring()).order_by(
         "expires_on", "pk"
@@ -162,7 +159,7 @@ def expiring_list(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "training/expiring.html", context)
 
 
-@require_role(*OVERSIGHT_ROLES)
+@require_capability(Capability.VIEW_TRAINING_COVERAGE)
 def coverage_view(request: HttpRequest, acting: Membership) -> HttpResponse:
     """Where signalling training coverage is lowest: organisations and roles, lowest first."""
     params = request.GET.copy()
@@ -170,7 +167,7 @@ def coverage_view(request: HttpRequest, acting: Membership) -> HttpResponse:
     params.setdefault("topic", SIGNALLING)
     form = CoverageFilterForm(params)
     data = form.cleaned_data if form.is_valid() else {"region": "", "role": "", "topic": SIGNALLING}
-    roles = (data["role"],) if data["role"] else (Role.FRONTLINE.value, Role.COORDINATOR.value)
+    roles = (data["role"],) if data["role"] else tuple(sorted(roles_with(Capability.RECORD_EVENTS)))
     rows = coverage(region=data["region"] or None, roles=roles, topic=data["topic"])
     context = {"form": form, "rows": rows, "total": total_coverage(rows)}
     return render(request, "training/coverage.html", context)

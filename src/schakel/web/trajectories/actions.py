@@ -24,7 +24,7 @@ from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.crypto import decrypt_json, encrypt_json
 from schakel.web.organisations.models import Membership
-from schakel.web.organisations.roles import writes_records
+from schakel.web.organisations.roles import Capability, require
 from schakel.web.trajectories.models import (
     Identity,
     Person,
@@ -51,8 +51,7 @@ class ConflictError(Exception):
 
 
 def _require_writer(actor: Membership) -> None:
-    if not writes_records(actor.role) or not actor.is_current:
-        raise PermissionDenied("This role cannot record personal data.")
+    require(actor, Capability.RECORD_EVENTS)
 
 
 def do_register_person(

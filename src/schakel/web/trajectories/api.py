@@ -12,9 +12,9 @@ from ninja import Router, Status
 from schakel.web.api.errors import Error
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
-from schakel.web.core.acting import acting_membership
+from schakel.web.organisations.acting import acting_membership
 from schakel.web.organisations.models import Membership
-from schakel.web.organisations.roles import sees_records
+from schakel.web.organisations.roles import Capability, has
 from schakel.web.trajectories.actions import do_read_trajectory, do_record_event
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
 from schakel.web.trajectories.schemas import (
@@ -34,7 +34,7 @@ ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 def _reader(request: HttpRequest) -> Membership:
     membership = acting_membership(request)
-    if membership is None or not sees_records(membership.role):
+    if membership is None or not has(membership, Capability.VIEW_RECORDS):
         raise PermissionDenied("Your role does not see trajectories.")
     return membership
 

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from schakel.web.core.acting import require_role
 from schakel.web.core.forms import copy_errors
+from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership, Organisation
-from schakel.web.organisations.roles import WRITE_ROLES
+from schakel.web.organisations.roles import Capability
 from schakel.web.trajectories.actions import do_record_event
 from schakel.web.trajectories.models import Consent, Trajectory
 from schakel.web.trajectories.national_report import do_report_to_national_centre, legal_basis
@@ -58,7 +58,7 @@ def _writable(acting: Membership, pk: uuid.UUID) -> Trajectory:
     return trajectory
 
 
-@require_role(*WRITE_ROLES)
+@require_capability(Capability.RECORD_EVENTS)
 def consents(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
     trajectory = _writable(acting, pk)
     form = ConsentForm(request.POST or None)
@@ -80,7 +80,7 @@ def consents(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpRes
 
 
 @require_POST
-@require_role(*WRITE_ROLES)
+@require_capability(Capability.RECORD_EVENTS)
 def withdraw_consent(
     request: HttpRequest, acting: Membership, pk: uuid.UUID, consent_id: int
 ) -> HttpResponse:
@@ -95,7 +95,7 @@ def withdraw_consent(
     return redirect("trajectory-consents", pk=trajectory.pk)
 
 
-@require_role(*WRITE_ROLES)
+@require_capability(Capability.RECORD_EVENTS)
 def refer(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
     trajectory = _writable(acting, pk)
     form = ReferralForm(trajectory, request.POST or None)
@@ -127,7 +127,7 @@ def refer(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpRespon
     return render(request, "trajectories/refer.html", context, status=status)
 
 
-@require_role(*WRITE_ROLES)
+@require_capability(Capability.RECORD_EVENTS)
 def national_report(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
     """Preview the legal basis; POST generates the report as a JSON download."""
     trajectory = _writable(acting, pk)

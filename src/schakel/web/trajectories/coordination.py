@@ -5,22 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from schakel.engine.vocabulary import CaseStatus, Role
+from schakel.engine.vocabulary import CaseStatus
 from schakel.web.audit.actions import Access, do_record_accesses
 from schakel.web.audit.models import AuditEntry
 from schakel.web.knowledge.actions import transfer_stewardship
 from schakel.web.organisations.models import Membership, User
+from schakel.web.organisations.roles import Capability, require, roles_with
 from schakel.web.socialmap.actions import transfer_maintenance
 from schakel.web.trajectories.actions import do_record_event
 from schakel.web.trajectories.models import Handover, Referral, Trajectory, TrajectoryTask
 
 OPEN = ~Q(case_status__in=[CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED])
-HANDOVER_ROLES = (Role.COORDINATOR, Role.SUPERVISOR)
 
 
 def inbox_for(actor: Membership) -> QuerySet[Referral]:
@@ -68,7 +68,7 @@ def team_workload(actor: Membership, today: dt.date | None = None) -> list[Workl
     week = today + dt.timedelta(days=7)
     colleagues = User.objects.filter(
         memberships__organisation_id=actor.organisation_id,
-        memberships__role__in=[Role.COORDINATOR, Role.FRONTLINE],
+        memberships__role__in=roles_with(Capability.RECORD_EVENTS),
         memberships__ended_on__isnull=True,
     ).distinct()
     trajectories = Trajectory.objects.filter(organisation_id=actor.organisation_id).filter(OPEN)
@@ -97,7 +97,8 @@ def team_workload(actor: Membership, today: dt.date | None = None) -> list[Workl
 def _member_of(user: User, actor: Membership) -> bool:
     return (
         Membership.objects.active()
-        .filter(user=user, organisation_id=actor.organisation_id, role__in=[Role.COORDINATOR])
+        .with_capability(Capability.COORDINATE_TRAJECTORIES)
+        .filter(user=user, organisation_id=actor.organisation_id)
         .exists()
     )
 
@@ -108,8 +109,7 @@ def do_hand_over_trajectories(
     """Move every open trajectory (with its tasks and follow-ups) to a colleague, and the
     knowledge the person kept: the articles they steward (drafts included) and the social map
     entries they maintain. Nothing stays owned by someone who left."""
-    if actor.role not in HANDOVER_ROLES:
-        raise PermissionDenied("Only coordinators and supervisors hand over work.")
+    require(actor, Capability.MANAGE_TEAM)
     if from_user == to_user:
         raise ValidationError({"to_user": "Choose another colleague."})
     if not _member_of(to_user, actor):

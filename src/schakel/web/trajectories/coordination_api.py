@@ -11,11 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
-from schakel.engine.vocabulary import Role
 from schakel.web.api.errors import Error
-from schakel.web.core.acting import acting_membership
+from schakel.web.organisations.acting import acting_membership
 from schakel.web.organisations.models import Membership, Organisation, User
-from schakel.web.organisations.roles import sees_records, writes_records
+from schakel.web.organisations.roles import Capability, has
 from schakel.web.trajectories.actions import do_open_trajectory, do_register_person
 from schakel.web.trajectories.coordination import (
     do_answer_referral,
@@ -34,7 +33,7 @@ ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 def _acting(request: HttpRequest, *, write: bool = False) -> Membership:
     membership = acting_membership(request)
     allowed = membership is not None and (
-        writes_records(membership.role) if write else sees_records(membership.role)
+        has(membership, Capability.RECORD_EVENTS if write else Capability.VIEW_RECORDS)
     )
     if not allowed or membership is None:
         raise PermissionDenied("Your role cannot do this.")
@@ -196,7 +195,7 @@ def add_consent(
 @router.get("/referrals/inbox", response={200: list[ReferralOut], **ERRORS})
 def referral_inbox(request: HttpRequest) -> list[ReferralOut]:
     acting = _acting(request)
-    if acting.role != Role.COORDINATOR:
+    if not has(acting, Capability.ANSWER_REFERRALS):
         raise PermissionDenied("The inbox is for care coordinators.")
     return [_referral_out(r) for r in inbox_for(acting)]
 

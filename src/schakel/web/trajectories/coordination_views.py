@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from schakel.engine.vocabulary import Role
-from schakel.web.core.acting import require_role
 from schakel.web.core.forms import copy_errors
+from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership, User
-from schakel.web.organisations.roles import RECORD_ROLES
+from schakel.web.organisations.roles import Capability
 from schakel.web.trajectories.coordination import (
     OPEN,
     do_answer_referral,
@@ -32,7 +31,7 @@ from schakel.web.trajectories.models import Trajectory
 LIST_LIMIT = 25
 
 
-@require_role(*RECORD_ROLES)
+@require_capability(Capability.VIEW_RECORDS)
 def dashboard(request: HttpRequest, acting: Membership) -> HttpResponse:
     today = timezone.localdate()
     tasks = tasks_for(acting)
@@ -49,13 +48,13 @@ def dashboard(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "trajectories/dashboard.html", context)
 
 
-@require_role(Role.COORDINATOR)
+@require_capability(Capability.ANSWER_REFERRALS)
 def inbox(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "trajectories/inbox.html", {"referrals": inbox_for(acting)})
 
 
 @require_POST
-@require_role(Role.COORDINATOR)
+@require_capability(Capability.ANSWER_REFERRALS)
 def answer_referral(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
     referral = inbox_for(acting).filter(pk=pk).first()
     if referral is None:
@@ -73,7 +72,7 @@ def answer_referral(request: HttpRequest, acting: Membership, pk: int) -> HttpRe
     return redirect("referral-inbox")
 
 
-@require_role(Role.COORDINATOR, Role.SUPERVISOR)
+@require_capability(Capability.MANAGE_TEAM)
 def team(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "trajectories/team.html", {"workload": team_workload(acting)})
 
@@ -95,7 +94,7 @@ class HandoverForm(forms.Form):
         self.fields["to_user"].queryset = colleagues  # type: ignore[attr-defined]
 
 
-@require_role(Role.COORDINATOR, Role.SUPERVISOR)
+@require_capability(Capability.MANAGE_TEAM)
 def handover(request: HttpRequest, acting: Membership) -> HttpResponse:
     form = HandoverForm(acting, request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from schakel.web.organisations.roles import sees_identity, sees_records
+from schakel.web.organisations.roles import Capability, has
 
 if TYPE_CHECKING:
     from schakel.web.organisations.models import Membership
@@ -29,7 +29,7 @@ class AccessGrantQuerySet(models.QuerySet[Any]):
 class TrajectoryQuerySet(models.QuerySet[Any]):
     def visible_to(self, actor: Membership) -> TrajectoryQuerySet:
         """Trajectories of the actor's organisation, plus those a referral or consent opened."""
-        if not sees_records(actor.role) or not actor.is_current:
+        if not has(actor, Capability.VIEW_RECORDS):
             return self.none()
         from schakel.web.trajectories.models import AccessGrant
 
@@ -39,9 +39,7 @@ class TrajectoryQuerySet(models.QuerySet[Any]):
         return self.filter(Q(organisation_id=actor.organisation_id) | Q(Exists(granted)))
 
     def writable_by(self, actor: Membership) -> TrajectoryQuerySet:
-        from schakel.web.organisations.roles import writes_records
-
-        if not writes_records(actor.role):
+        if not has(actor, Capability.RECORD_EVENTS):
             return self.none()
         return self.visible_to(actor)
 
@@ -55,7 +53,7 @@ class PersonQuerySet(models.QuerySet[Any]):
 
     def identifiable_by(self, actor: Membership) -> PersonQuerySet:
         """Persons whose identity the actor may read: a role that needs it, and in scope."""
-        if not sees_identity(actor.role):
+        if not has(actor, Capability.VIEW_IDENTITY):
             return self.none()
         return self.visible_to(actor)
 

@@ -18,7 +18,7 @@ from schakel.engine.trajectories.events import EventType
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.organisations.models import Membership, Organisation
-from schakel.web.organisations.roles import writes_records
+from schakel.web.organisations.roles import Capability, has
 from schakel.web.trajectories.models import AccessGrant, Consent, Referral, Trajectory
 
 ANSWERS = {
@@ -37,7 +37,7 @@ def do_record_consent(
     source: str,
     organisation: Organisation | None = None,
 ) -> Consent:
-    if not writes_records(actor.role):
+    if not has(actor, Capability.RECORD_EVENTS):
         raise PermissionDenied("This role cannot record consent.")
     if not Trajectory.objects.writable_by(actor).filter(pk=trajectory.pk).exists():
         raise PermissionDenied("You may not change this trajectory.")

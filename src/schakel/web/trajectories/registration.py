@@ -14,7 +14,7 @@ from schakel.web.audit.actions import Access, do_record_access, do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.crypto import decrypt_json, search_token
 from schakel.web.organisations.models import Membership
-from schakel.web.organisations.roles import sees_identity
+from schakel.web.organisations.roles import Capability, has
 from schakel.web.trajectories.models import IdentityKey, Person
 
 MIN_LIKENESS = 0.6
@@ -44,7 +44,7 @@ def do_find_duplicates(*, actor: Membership, identity: dict[str, Any]) -> list[C
 
     Only persons within the actor's scope are searched; every candidate read is audited.
     """
-    if not sees_identity(actor.role):
+    if not has(actor, Capability.VIEW_IDENTITY):
         raise PermissionDenied("This role does not see identities.")
     wanted = parse_identity(identity)
     tokens = tokens_for(wanted)

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from schakel.engine.identity import InvalidIdentityError
 from schakel.engine.vocabulary import Sex
-from schakel.web.core.acting import require_role
 from schakel.web.core.labels import choices
+from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
-from schakel.web.organisations.roles import WRITE_ROLES
+from schakel.web.organisations.roles import Capability
 from schakel.web.trajectories.actions import do_open_trajectory, do_register_person
 from schakel.web.trajectories.models import Person
 from schakel.web.trajectories.registration import do_find_duplicates
@@ -62,7 +62,7 @@ class IdentityForm(forms.Form):
             self.add_error(name if name in self.fields else None, message)
 
 
-@require_role(*WRITE_ROLES)
+@require_capability(Capability.RECORD_EVENTS)
 def register(request: HttpRequest, acting: Membership) -> HttpResponse:
     form = IdentityForm(request.POST or None)
     step = "use" if "use" in request.POST else "create" if "create" in request.POST else "check"

@@ -13,11 +13,11 @@ from schakel.engine.trajectories.events import EventType, InvalidEventError
 from schakel.engine.vocabulary import CaseStatus
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
-from schakel.web.core.acting import require_role
 from schakel.web.core.forms import copy_errors
 from schakel.web.core.labels import choices
+from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
-from schakel.web.organisations.roles import RECORD_ROLES, WRITE_ROLES, sees_identity
+from schakel.web.organisations.roles import Capability, has
 from schakel.web.trajectories.actions import (
     ConflictError,
     do_read_identity,
@@ -30,7 +30,7 @@ from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
 PAGE_SIZE = 50
 
 
-@require_role(*RECORD_ROLES)
+@require_capability(Capability.VIEW_RECORDS)
 def trajectory_list(request: HttpRequest, acting: Membership) -> HttpResponse:
     trajectories = (
         Trajectory.objects.visible_to(acting)
@@ -56,12 +56,12 @@ def trajectory_list(request: HttpRequest, acting: Membership) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": choices(CaseStatus),
-            "may_register": acting.role in WRITE_ROLES,
+            "may_register": has(acting, Capability.RECORD_EVENTS),
         },
     )
 
 
-@require_role(*RECORD_ROLES)
+@require_capability(Capability.VIEW_RECORDS)
 def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> HttpResponse:
     try:
         view = do_read_trajectory(actor=acting, trajectory_id=pk, purpose="view trajectory")
@@ -73,14 +73,14 @@ def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> Http
         {
             "view": view,
             "event_types": choices(EventType),
-            "may_write": acting.role in WRITE_ROLES,
-            "may_identify": sees_identity(acting.role),
+            "may_write": has(acting, Capability.RECORD_EVENTS),
+            "may_identify": has(acting, Capability.VIEW_IDENTITY),
         },
     )
 
 
 @require_POST
-@require_role(*RECORD_ROLES)
+@require_capability(Capability.VIEW_RECORDS)
 def identity_panel(request: HttpRequest, acting: Membership, pk: str) -> HttpResponse:
     """Who the person is, shown on request with a stated purpose (the read is audited)."""
     trajectory = (
@@ -102,7 +102,7 @@ def identity_panel(request: HttpRequest, acting: Membership, pk: str) -> HttpRes
     )
 
 
-@require_role(*WRITE_ROLES)
+@require_capability(Capability.RECORD_EVENTS)
 def record_event(
     request: HttpRequest, acting: Membership, pk: str, event_type: str
 ) -> HttpResponse:
@@ -141,7 +141,7 @@ def record_event(
 
 
 @require_POST
-@require_role(*WRITE_ROLES)
+@require_capability(Capability.RECORD_EVENTS)
 def retract_event(request: HttpRequest, acting: Membership, pk: str, event_id: str) -> HttpResponse:
     trajectory = Trajectory.objects.writable_by(acting).filter(pk=pk).first()
     event = TrajectoryEvent.objects.filter(trajectory=trajectory, pk=event_id).first()

@@ -12,10 +12,11 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from schakel.engine.vocabulary import OrganisationType, Role
+from schakel.engine.vocabulary import OrganisationType
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.organisations.models import Membership, User
+from schakel.web.organisations.roles import Capability
 from schakel.web.trajectories.coordination import OPEN
 from schakel.web.trajectories.models import Referral, TimeEntry, Trajectory
 
@@ -107,7 +108,8 @@ def regional_overview(actor: Membership, today: dt.date | None = None) -> Region
         by_task[task] = round(by_task.get(task, 0.0) + minutes / 60, 1)
     members = (
         Membership.objects.active()
-        .filter(role=Role.COORDINATOR, **orgs)
+        .with_capability(Capability.COORDINATE_TRAJECTORIES)
+        .filter(**orgs)
         .select_related("user", "organisation")
         .order_by("organisation__name", "user__last_name")
     )

@@ -12,11 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schakel.engine.vocabulary import Role
-from schakel.web.core.acting import require_role
 from schakel.web.core.forms import copy_errors
+from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
-from schakel.web.organisations.roles import WRITE_ROLES
+from schakel.web.organisations.roles import Capability
 from schakel.web.trajectories.models import TimeEntry, Trajectory
 from schakel.web.trajectories.workload import PERIOD_DAYS, do_register_time, regional_overview
 
@@ -28,7 +27,7 @@ class TimeForm(forms.ModelForm):
         widgets = {"on": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}
 
 
-@require_role(*WRITE_ROLES)
+@require_capability(Capability.RECORD_EVENTS)
 def register_time(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
     trajectory = Trajectory.objects.writable_by(acting).filter(pk=pk).first()
     if trajectory is None:
@@ -48,7 +47,7 @@ def register_time(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> Ht
     return render(request, "trajectories/time.html", context, status=status)
 
 
-@require_role(Role.COORDINATOR, Role.SUPERVISOR, Role.ANALYST)
+@require_capability(Capability.VIEW_WORKLOAD)
 def overview(request: HttpRequest, acting: Membership) -> HttpResponse:
     context = {
         "overview": regional_overview(acting),

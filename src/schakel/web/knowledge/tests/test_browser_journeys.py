@@ -12,6 +12,7 @@ from schakel.engine.vocabulary import OrganisationType, Region, Role
 from schakel.web.conftest import IDENTITY, PASSWORD, OrganisationFactory
 from schakel.web.core.testing.browser import axe_violations, new_page
 from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import SYSTEM
 from schakel.web.trajectories.actions import do_open_trajectory, do_register_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,7 +77,7 @@ def test_supervisor_sees_coverage_and_coordinator_time_counts(
         member(youth_care, Role.FRONTLINE)
     supervisor = member(coordination, Role.SUPERVISOR)
     coordinator = member(coordination, Role.COORDINATOR)
-    do_seed_training_register(seed=1, trained_share=0.5)
+    do_seed_training_register(actor=SYSTEM, seed=1, trained_share=0.5)
     page = new_page(browser)
     sign_in(page, base, supervisor)
     page.goto(f"{base}/training/dekking/")

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from schakel.engine.vocabulary import Region
 from schakel.web.audit.models import AuditEntry
 from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import SYSTEM
 from schakel.web.socialmap.actions import (
     ServiceData,
     do_create_service,
@@ -81,9 +82,9 @@ def test_only_editors_and_administrators_write(coordinator_a: Membership) -> Non
 
 def test_seed_is_fictional_complete_and_idempotent() -> None:
     regions = [Region.ROTTERDAM.value, Region.LIMBURG.value]
-    created = do_seed_social_map(regions=regions)
+    created = do_seed_social_map(regions=regions, actor=SYSTEM)
     assert created == Service.objects.count() == 18
-    assert do_seed_social_map(regions=regions) == 0
+    assert do_seed_social_map(regions=regions, actor=SYSTEM) == 0
     for service in Service.objects.all():
         service.full_clean()
         assert "(fictief)" in service.name

@@ -4,6 +4,7 @@ import pytest
 
 from schakel.engine.vocabulary import Region
 from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import SYSTEM
 from schakel.web.socialmap.actions import ServiceData, do_create_service, do_seed_social_map
 from schakel.web.socialmap.querysets import Contact, contacts_for
 
@@ -30,7 +31,7 @@ def test_national_numbers_come_first_and_veilig_thuis_only_for_minors() -> None:
 
 
 def test_regional_services_that_take_on_the_situation_follow(editor: Membership) -> None:
-    do_seed_social_map(regions=["rotterdam", "amsterdam"])
+    do_seed_social_map(regions=["rotterdam", "amsterdam"], actor=SYSTEM)
     do_create_service(
         actor=editor,
         data=ServiceData(

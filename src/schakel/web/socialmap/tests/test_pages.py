@@ -8,6 +8,7 @@ from django.urls import reverse
 from schakel.engine.vocabulary import Role
 from schakel.web.conftest import signed_in
 from schakel.web.organisations.models import Membership, Organisation
+from schakel.web.organisations.roles import SYSTEM
 from schakel.web.socialmap.actions import do_seed_social_map
 from schakel.web.socialmap.models import Service
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_list_defaults_to_the_members_region_and_filters(coordinator_a: Membership) -> None:
-    do_seed_social_map(regions=["rotterdam", "amsterdam"])
+    do_seed_social_map(regions=["rotterdam", "amsterdam"], actor=SYSTEM)
     client = signed_in(coordinator_a)
     page = client.get(reverse("socialmap-list"))
     assert page.status_code == 200
@@ -33,7 +34,7 @@ def test_list_defaults_to_the_members_region_and_filters(coordinator_a: Membersh
 
 
 def test_detail_shows_contact_person(coordinator_a: Membership) -> None:
-    do_seed_social_map(regions=["rotterdam"])
+    do_seed_social_map(regions=["rotterdam"], actor=SYSTEM)
     facility = Service.objects.get(kind="residential_facility")
     page = signed_in(coordinator_a).get(reverse("socialmap-detail", args=[facility.pk]))
     assert page.status_code == 200 and "J. de Vries (fictief)" in page.text
@@ -87,7 +88,7 @@ def test_list_query_count(
     django_assert_num_queries,
     regions: list[str],
 ) -> None:
-    do_seed_social_map(regions=regions)
+    do_seed_social_map(regions=regions, actor=SYSTEM)
     Service.objects.update(organisation=org_a)
     client = signed_in(member(org_a, Role.FRONTLINE))
     client.get(reverse("home"))

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import Capability, require
 
 SESSION_KEY = "schakel_membership"
 
@@ -46,17 +47,18 @@ def acting_membership(request: HttpRequest) -> Membership | None:
     return membership
 
 
-def require_role(
-    *roles: str,
+def require_capability(
+    capability: Capability,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """A view for members acting in one of `roles` (any role when none are named)."""
+    """A view for members whose acting membership has `capability`; passes the membership."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             membership = acting_membership(request)
-            if membership is None or (roles and membership.role not in roles):
+            if membership is None:
                 raise PermissionDenied
+            require(membership, capability)
             return view(request, membership, *args, **kwargs)
 
         return wrapper

@@ -8,18 +8,17 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from schakel.engine.vocabulary import Role
-from schakel.web.core.acting import SESSION_KEY, acting_membership, memberships_of
-from schakel.web.organisations.roles import sees_records
+from schakel.web.organisations.acting import SESSION_KEY, acting_membership, memberships_of
+from schakel.web.organisations.roles import Capability, has
 
 
 def home(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
     context = {
-        "sees_records": membership is not None and sees_records(membership.role),
-        "is_supervisor": membership is not None and membership.role == Role.SUPERVISOR,
+        "sees_records": has(membership, Capability.VIEW_RECORDS),
+        "may_audit": has(membership, Capability.VIEW_AUDIT),
     }
-    return render(request, "core/home.html", context)
+    return render(request, "site/home.html", context)
 
 
 @require_POST

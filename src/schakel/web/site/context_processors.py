@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from schakel.web.organisations.acting import acting_membership, memberships_of
+from schakel.web.organisations.roles import Capability, has
+
+NAVIGATION = {
+    "nav_records": Capability.VIEW_RECORDS,
+    "nav_audit": Capability.VIEW_AUDIT,
+    "nav_inbox": Capability.ANSWER_REFERRALS,
+    "nav_returns": Capability.REVIEW_RETURNS,
+    "nav_monitor": Capability.VIEW_MONITOR,
+    "nav_consult": Capability.CONSULT,
+    "nav_editor": Capability.EDIT_KNOWLEDGE,
+    "nav_coverage": Capability.VIEW_TRAINING_COVERAGE,
+    "nav_team": Capability.MANAGE_TEAM,
+}
+"""Which menu item shows for which capability: a link shows exactly when its page opens."""
+
+
+def membership(request: HttpRequest) -> dict[str, object]:
+    if not request.user.is_authenticated:
+        return {}
+    acting = acting_membership(request)
+    context: dict[str, object] = {"acting": acting, "memberships": memberships_of(request)}
+    context.update({name: has(acting, capability) for name, capability in NAVIGATION.items()})
+    return context
