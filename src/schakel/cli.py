@@ -202,10 +202,7 @@ def _linkage_key(args: argparse.Namespace) -> object:
     from schakel.engine.linkage import load_key
 
     load_demo_secrets(create=False)
-    try:
-        return load_key(args.key_file, epoch=args.epoch)
-    except ValueError as error:
-        raise CommandError(str(error)) from None
+    return load_key(args.key_file, epoch=args.epoch)
 
 
 def cmd_link_key(args: argparse.Namespace) -> None:
@@ -218,19 +215,16 @@ def cmd_link_encode(args: argparse.Namespace) -> None:
     from schakel.engine.linkage import encode_file, load_schema
 
     key = _linkage_key(args)
-    try:
-        schema = load_schema(args.schema)
-        report = encode_file(
-            args.input,
-            schema,
-            args.out,
-            key=key,  # type: ignore[arg-type]
-            decoy_fraction=args.decoys,
-            decoys_out=args.decoys_out,
-            progress=lambda done, total: print(f"\rencoded {done:,} of {total:,}", end=""),
-        )
-    except ValueError as error:
-        raise CommandError(str(error)) from None
+    schema = load_schema(args.schema)
+    report = encode_file(
+        args.input,
+        schema,
+        args.out,
+        key=key,  # type: ignore[arg-type]
+        decoy_fraction=args.decoys,
+        decoys_out=args.decoys_out,
+        progress=lambda done, total: print(f"\rencoded {done:,} of {total:,}", end=""),
+    )
     print(
         f"\n{report.records:,} records encoded ({report.decoys:,} decoys) with key {report.key_id}"
     )
@@ -245,8 +239,6 @@ def cmd_link_match(args: argparse.Namespace) -> None:
         result = match_files(
             args.left, args.right, args.out, clusters_out=args.clusters_out, options=options
         )
-    except ValueError as error:
-        raise CommandError(str(error)) from None
     finally:
         stop_spark_session()
     choice = result.threshold
@@ -258,10 +250,7 @@ def cmd_link_returns(args: argparse.Namespace) -> None:
     setup_django()
     from schakel.web.linkage.run import do_link_and_detect_returns
 
-    try:
-        run = do_link_and_detect_returns(key=key)  # type: ignore[arg-type]
-    except ValueError as error:
-        raise CommandError(str(error)) from None
+    run = do_link_and_detect_returns(key=key)  # type: ignore[arg-type]
     print(
         f"Linked {run.records:,} records into {run.persons:,} persons ({run.linked_pairs:,} "
         f"pairs) in {run.seconds:.1f} s; {run.candidates} possible returns, "
@@ -418,10 +407,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. An operator's mistake (a `CommandError`, any engine `SchakelError`, a
+    file that is not there) ends with its message and exit code 1; anything else is a bug and
+    keeps its traceback."""
+    from schakel.engine.errors import SchakelError
+
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
-    except CommandError as error:
+    except (CommandError, SchakelError, FileNotFoundError) as error:
         print(f"schakel: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

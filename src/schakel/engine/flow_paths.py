@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from schakel.engine.errors import SchakelError
 from schakel.engine.trajectories.episode_input import factorize, local_days, take_values
 from schakel.engine.trajectories.events import EventType
 from schakel.engine.trajectories.projection import Event, effective_events
@@ -62,7 +63,7 @@ EventsInput: TypeAlias = pd.DataFrame | pa.Table
 Column: TypeAlias = pd.Series | pa.ChunkedArray
 
 
-class FlowInputError(ValueError):
+class FlowInputError(SchakelError):
     """The event log lacks a column or holds naive timestamps."""
 
 

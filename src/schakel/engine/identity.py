@@ -7,12 +7,15 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from schakel.engine.errors import SchakelError
 from schakel.engine.vocabulary import Sex
 
 PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
-class InvalidIdentityError(ValueError):
+class InvalidIdentityError(SchakelError):
+    code = "invalid_identity"
+
     def __init__(self, errors: list[tuple[str, str]]):
         self.errors = errors
         super().__init__("Invalid identity: " + "; ".join(f"{f}: {m}" for f, m in errors))

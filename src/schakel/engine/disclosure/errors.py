@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from schakel.engine.errors import SchakelError
+
 DEFAULT_K = 10
 """CTDC publishes no query below 10 (its k is 11); Schakel's default threshold is 10."""
 
 
-class DisclosureError(ValueError):
+class DisclosureError(SchakelError):
     """A release cannot be made as asked (k below 2, epsilon not positive, bad counts ...)."""
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from schakel.engine.errors import SchakelError
 
-class CatalogueError(ValueError):
+
+class CatalogueError(SchakelError):
     """Base class: something about the catalogue or a request against it is wrong."""
 
     def __init__(self, message: str, *, items: Iterable[str] = ()) -> None:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from schakel.engine.errors import SchakelError
 from schakel.engine.linkage.keys import LinkageKey
 
 FILTER_BITS = 1024
@@ -55,9 +56,9 @@ class BloomEncoder:
         self, key: LinkageKey, group: str, hashes: int = DEFAULT_HASHES, hashing: str = "random"
     ) -> None:
         if not 1 <= hashes <= 64:
-            raise ValueError("hashes per bigram must be between 1 and 64")
+            raise SchakelError("hashes per bigram must be between 1 and 64")
         if hashing not in HASHING:
-            raise ValueError(f"hashing must be one of {', '.join(HASHING)}")
+            raise SchakelError(f"hashing must be one of {', '.join(HASHING)}")
         self.hashes = hashes
         self.hashing = hashing
         self._stream = hmac.new(key.derive(f"bloom/{group}/positions"), digestmod=hashlib.sha256)
@@ -201,5 +202,5 @@ def dice_sql(
             + ")"
         )
     else:
-        raise ValueError(f"unknown filter layout {layout!r}")
+        raise SchakelError(f"unknown filter layout {layout!r}")
     return f"(2.0 * {common} / greatest({left_count} + {right_count}, 1))"

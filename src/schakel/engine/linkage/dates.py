@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from schakel.engine.errors import SchakelError
+
 DateOrder = Literal["auto", "ymd", "dmy", "mdy"]
 
 FIRST_YEAR = 1880
@@ -22,7 +24,7 @@ _UNKNOWN_PART = re.compile(r"^(0+|x+|\?+)$", re.IGNORECASE)
 _TIME_PART = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?.*$")
 
 
-class UnparseableDate(ValueError):
+class UnparseableDate(SchakelError):
     """No year could be read from the value."""
 
 

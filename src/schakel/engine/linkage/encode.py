@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from schakel.engine.errors import SchakelError
 from schakel.engine.linkage import layout
 from schakel.engine.linkage import normalise as norm
 from schakel.engine.linkage.bloom import BloomEncoder, filters_to_arrow
@@ -222,7 +223,7 @@ def encode_frame(
     """Encode an extract held in memory; rows are returned sorted by their keyed id, which
     hides the source's order and where the decoys are."""
     if not 0.0 <= decoy_fraction <= 1.0:
-        raise ValueError("decoy_fraction must be between 0 and 1")
+        raise SchakelError("decoy_fraction must be between 0 and 1")
     if frame.empty:
         raise ExtractError(f"{name} has no records.")
     _check_extract(frame, schema, name)

@@ -22,6 +22,7 @@ from splink import DuckDBAPI
 from splink.internals.database_api import DatabaseAPI
 from splink.internals.splink_dataframe import SplinkDataFrame
 
+from schakel.engine.errors import SchakelError
 from schakel.engine.linkage import layout
 from schakel.engine.linkage.bloom import FILTER_WORDS, filters_from_arrow, popcounts
 from schakel.engine.linkage.comparisons import FULL_NAME, Comparison, SqlDialect, count_column
@@ -196,7 +197,7 @@ def new_engine(name: str) -> LinkageEngine:
         return DuckDBEngine()
     if name == "spark":
         return SparkEngine()
-    raise ValueError(f"Unknown engine {name!r}: use one of {', '.join(ENGINES)}.")
+    raise SchakelError(f"Unknown engine {name!r}: use one of {', '.join(ENGINES)}.")
 
 
 def model_for_engine(model: dict[str, Any], comparisons: list[Comparison]) -> dict[str, Any]:
@@ -210,12 +211,12 @@ def model_for_engine(model: dict[str, Any], comparisons: list[Comparison]) -> di
     trained = out["comparisons"]
     names = [c["output_column_name"] for c in trained]
     if names != [c["output_column_name"] for c in comparisons]:
-        raise ValueError(f"The trained model has other comparisons: {names}")
+        raise SchakelError(f"The trained model has other comparisons: {names}")
     for trained_comparison, comparison in zip(trained, comparisons, strict=True):
         levels = trained_comparison["comparison_levels"]
         labels = [level["label_for_charts"] for level in levels]
         if labels != [level["label_for_charts"] for level in comparison["comparison_levels"]]:
-            raise ValueError(
+            raise SchakelError(
                 f"The trained model's levels of {comparison['output_column_name']} differ"
             )
         for level, definition in zip(levels, comparison["comparison_levels"], strict=True):

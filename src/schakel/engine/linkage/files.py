@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from schakel.engine.errors import SchakelError
 from schakel.engine.linkage.bloom import FILTER_BYTES, FILTER_TYPE
 from schakel.engine.linkage.layout import (
     BLOOM,
@@ -34,7 +35,7 @@ SUFFIXES = (".csv", ".parquet")
 ProgressCallback = Callable[[int, int], None]  # (records done, records in total)
 
 
-class LinkageFileError(ValueError):
+class LinkageFileError(SchakelError):
     """A file is missing, of the wrong type, empty or inconsistent."""
 
 

@@ -19,13 +19,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from schakel.engine.errors import SchakelError
+
 KEY_ENVIRONMENT_VARIABLE = "SCHAKEL_LINKAGE_KEY"
 MIN_KEY_LENGTH = 32
 DOMAIN = b"schakel-linkage/v1/"
 _SEPARATOR = "\x1f"
 
 
-class LinkageKeyError(ValueError):
+class LinkageKeyError(SchakelError):
     """The key is missing, too short or unreadable."""
 
 

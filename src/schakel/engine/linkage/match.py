@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from schakel.engine.errors import SchakelError
 from schakel.engine.linkage import layout
 from schakel.engine.linkage.candidates import CandidateOptions, CandidatePairs, candidate_pairs
 from schakel.engine.linkage.cluster import (
@@ -207,7 +208,7 @@ def match_tables(
         check_compatible(left, right, sources)
     for engine_name in (options.engine, options.training_engine):
         if engine_name not in ENGINES:
-            raise ValueError(f"Unknown engine {engine_name!r}: use one of {', '.join(ENGINES)}.")
+            raise SchakelError(f"Unknown engine {engine_name!r}: use one of {', '.join(ENGINES)}.")
     seconds: dict[str, float] = {}
     began = time.perf_counter()
     # Started first, so a missing pyspark or Java is reported before any work.

@@ -13,6 +13,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from schakel.engine.errors import SchakelError
 from schakel.engine.linkage import normalise as norm
 from schakel.engine.linkage.dates import PartialDate, UnparseableDate, parse_date
 from schakel.engine.linkage.schema import EncodingSchema, Role
@@ -21,7 +22,7 @@ T = TypeVar("T")
 Tokens = tuple[str, ...]
 
 
-class ExtractError(ValueError):
+class ExtractError(SchakelError):
     """The extract cannot be encoded; the message names the column and row, never a value."""
 
 

@@ -25,6 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast
 
+from schakel.engine.errors import SchakelError
 from schakel.engine.linkage.bloom import DEFAULT_HASHES, HASHING
 from schakel.engine.linkage.dates import DateOrder
 from schakel.engine.linkage.normalise import NORMALISATION_VERSION
@@ -75,7 +76,7 @@ BLOOM_ROLES = (
 IDENTIFIER_ROLES = (Role.BSN, Role.V_NUMBER, Role.PASSPORT)
 
 
-class SchemaError(ValueError):
+class SchemaError(SchakelError):
     """The schema file is malformed or names something that does not exist."""
 
 

@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from schakel.engine.errors import SchakelError
+
 LOCAL_MASTER = "local[2]"
 DRIVER_MEMORY = "4g"  # Spark's 1g default runs out in Splink's training aggregations on FEBRL4
 SHUFFLE_PARTITIONS = 4
@@ -31,7 +33,7 @@ logger.repl.level = error
 """
 
 
-class SparkUnavailableError(ValueError):
+class SparkUnavailableError(SchakelError):
     """pyspark is not installed, no Java runtime is found, or Spark did not start."""
 
 

@@ -22,6 +22,7 @@ import pyarrow as pa
 from splink import Linker, SettingsCreator
 from splink.internals.exceptions import EMTrainingException
 
+from schakel.engine.errors import SchakelError
 from schakel.engine.linkage import layout
 from schakel.engine.linkage.bloom import filters_to_arrow
 from schakel.engine.linkage.candidates import CandidatePairs, combined_filters
@@ -54,7 +55,7 @@ DETERMINISTIC_RULES = (
 )
 
 
-class ModelTrainingError(ValueError):
+class ModelTrainingError(SchakelError):
     """The files are too small or too unlike each other to train the model."""
 
 

@@ -13,13 +13,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from schakel.engine.errors import SchakelError
+
 FloatArray: TypeAlias = npt.NDArray[np.floating[Any]]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 ArrayLike: TypeAlias = npt.ArrayLike
 
 
-class SurvivalDataError(ValueError):
+class SurvivalDataError(SchakelError):
     """The data cannot be analysed as given (negative times, unknown codes, empty input)."""
 
 

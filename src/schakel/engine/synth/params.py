@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from schakel.engine.errors import SchakelError
 from schakel.engine.synth.names import NAMES
 from schakel.engine.vocabulary import ExploitationForm as F
 from schakel.engine.vocabulary import InterventionType as I
@@ -68,7 +69,7 @@ DEFAULT_FEMALE_SHARES: dict[F, float] = {
 }
 
 
-class InvalidParameters(ValueError):
+class InvalidParameters(SchakelError):
     """A parameter that cannot produce a region; `field` names it."""
 
     def __init__(self, field_name: str, message: str):

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from schakel.engine.errors import SchakelError
 from schakel.engine.trajectories.events import EventType
 
 IntArray: TypeAlias = npt.NDArray[np.signedinteger[Any]]
@@ -54,7 +55,7 @@ EVENT_LOG_COLUMNS: tuple[ColumnSpec, ...] = (
 columns are ignored; an optional `recorded_at` orders corrections as `effective_events` does)."""
 
 
-class EpisodeInputError(ValueError):
+class EpisodeInputError(SchakelError):
     """The event log cannot be read as given; names the column and the first offending rows."""
 
     def __init__(self, column: str, message: str, rows: tuple[int, ...] = ()):

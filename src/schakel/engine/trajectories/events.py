@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from schakel.engine.errors import SchakelError
 from schakel.engine.vocabulary import (
     ClosureReason,
     ControlMethod,
@@ -58,8 +59,10 @@ class EventType(StrEnum):
     ENTERED_IN_ERROR = "entered_in_error"
 
 
-class InvalidEventError(ValueError):
+class InvalidEventError(SchakelError):
     """A payload or event type that cannot be stored; `errors` name each field."""
+
+    code = "invalid_event"
 
     def __init__(self, event_type: str, errors: list[tuple[str, str]]):
         self.event_type = event_type

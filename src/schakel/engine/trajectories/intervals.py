@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from schakel.engine.errors import SchakelError
+
 INTERVAL_COLUMNS = ("person_id", "episode_no", "start", "stop", "event")
 REQUIRED = ("person_id", "episode_no", "exit_date", "days", "exit_type")
 
@@ -20,7 +22,7 @@ def recurrent_intervals(episodes: pd.DataFrame) -> pd.DataFrame:
     """One row per episode with time at risk: the episode's columns plus start, stop, event."""
     missing = [c for c in REQUIRED if c not in episodes.columns]
     if missing:
-        raise ValueError(f"episodes lack column(s) {', '.join(missing)}")
+        raise SchakelError(f"episodes lack column(s) {', '.join(missing)}")
     exit_day = episodes["exit_date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     first_exit = (
         pd.Series(exit_day, index=episodes.index)

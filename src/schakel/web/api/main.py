@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from importlib.util import find_spec
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -11,10 +14,8 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
-from schakel.engine.identity import InvalidIdentityError
-from schakel.engine.trajectories.events import InvalidEventError
-from schakel.web.api.errors import error
-from schakel.web.trajectories.actions import ConflictError
+from schakel.engine.errors import SchakelError
+from schakel.web.core.errors import DomainError, error
 
 api = NinjaAPI(
     title="Schakel API",
@@ -37,14 +38,18 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     return _reply(request, 422, error("invalid", "The request is not valid.", fields))
 
 
-@api.exception_handler(InvalidEventError)
-def on_event_error(request: HttpRequest, exc: InvalidEventError) -> HttpResponse:
-    return _reply(request, 422, error("invalid_event", str(exc), exc.errors))
+@api.exception_handler(SchakelError)
+def on_engine_error(request: HttpRequest, exc: SchakelError) -> HttpResponse:
+    """The engine refused the input: 422 with the error's code and the fields it names."""
+    fields = getattr(exc, "errors", None)
+    if not (isinstance(fields, list) and all(isinstance(f, tuple) for f in fields)):
+        fields = []
+    return _reply(request, 422, error(exc.code, str(exc), fields))
 
 
-@api.exception_handler(InvalidIdentityError)
-def on_identity_error(request: HttpRequest, exc: InvalidIdentityError) -> HttpResponse:
-    return _reply(request, 422, error("invalid_identity", "The identity is not valid.", exc.errors))
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _reply(request, exc.status, error(exc.code, exc.message, exc.fields))
 
 
 @api.exception_handler(ValidationError)
@@ -54,11 +59,6 @@ def on_django_validation(request: HttpRequest, exc: ValidationError) -> HttpResp
     else:
         fields = [("body", str(m)) for m in exc.messages]
     return _reply(request, 422, error("invalid", "The request is not valid.", fields))
-
-
-@api.exception_handler(ConflictError)
-def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
-    return _reply(request, 409, error("conflict", str(exc)))
 
 
 @api.exception_handler(PermissionDenied)
@@ -77,13 +77,16 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 
 def register_routers() -> None:
-    from schakel.web.signals.api import router as signals
-    from schakel.web.trajectories.api import router as trajectories
-    from schakel.web.trajectories.coordination_api import router as coordination
+    """Each installed app may offer `ROUTERS` (prefix -> router) in its `api` module.
 
-    api.add_router("/trajectories", trajectories)
-    api.add_router("/coordination", coordination)
-    api.add_router("/signals", signals)
+    Found by name, like Django's admin autodiscovery, so this app depends on no domain app.
+    """
+    for config in apps.get_app_configs():
+        name = f"{config.name}.api"
+        if config.name == __package__ or find_spec(name) is None:
+            continue
+        for prefix, router in getattr(import_module(name), "ROUTERS", {}).items():
+            api.add_router(prefix, router)
 
 
 def api_urls() -> tuple[list[Any], str, str]:

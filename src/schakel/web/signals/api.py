@@ -28,7 +28,7 @@ from schakel.engine.indicators.perspective import (
     Situation,
     action_perspective,
 )
-from schakel.web.api.errors import Error, error
+from schakel.web.core.errors import Error, error
 from schakel.web.signals.catalogue import current_catalogue
 from schakel.web.signals.schemas import (
     CatalogueOut,
@@ -228,3 +228,7 @@ def post_perspective(request: HttpRequest, body: PerspectiveIn) -> PerspectiveOu
         domestic_setting=body.domestic_setting,
     )
     return _perspective(action_perspective(situation))
+
+
+ROUTERS = {"/signals": router}
+"""What the API app mounts (it finds this by name)."""

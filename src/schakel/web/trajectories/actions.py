@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from schakel.engine.identity import IdentityData, parse_identity
 from schakel.engine.trajectories import (
@@ -23,6 +24,7 @@ from schakel.engine.trajectories.rules import check_sequence
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.crypto import decrypt_json, encrypt_json
+from schakel.web.core.errors import Conflict
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, require
 from schakel.web.trajectories.models import (
@@ -39,14 +41,17 @@ from schakel.web.trajectories.registration import index_identity
 A = AuditEntry.Action
 
 
-class ConflictError(Exception):
+class ConflictError(Conflict):
     """The trajectory changed since the caller read it; nothing was written."""
 
     def __init__(self, expected: int, current: int):
         self.expected, self.current = expected, current
         super().__init__(
-            f"The trajectory changed since you opened it (version {expected}, now {current}). "
-            "Reload it and check before saving again."
+            gettext(
+                "The trajectory changed since you opened it (version %(expected)s, now "
+                "%(current)s). Reload it and check before saving again."
+            )
+            % {"expected": expected, "current": current}
         )
 
 

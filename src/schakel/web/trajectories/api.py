@@ -9,13 +9,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from ninja import Router, Status
 
-from schakel.web.api.errors import Error
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
+from schakel.web.core.errors import Error
 from schakel.web.organisations.acting import acting_membership
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, has
 from schakel.web.trajectories.actions import do_read_trajectory, do_record_event
+from schakel.web.trajectories.coordination_api import router as coordination_router
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
 from schakel.web.trajectories.schemas import (
     EventCreated,
@@ -143,3 +144,7 @@ def post_event(
         version=trajectory.version,
     )
     return Status(201, created)
+
+
+ROUTERS = {"/trajectories": router, "/coordination": coordination_router}
+"""What the API app mounts (it finds this by name)."""

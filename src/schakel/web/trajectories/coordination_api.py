@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
-from schakel.web.api.errors import Error
+from schakel.web.core.errors import Error
 from schakel.web.organisations.acting import acting_membership
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.organisations.roles import Capability, has
