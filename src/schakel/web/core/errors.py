@@ -6,6 +6,7 @@ them without knowing the app that raised it (the `api` app imports no domain app
 
 from __future__ import annotations
 
+from django.http import Http404
 from ninja import Schema
 
 
@@ -21,8 +22,10 @@ class DomainError(Exception):
         self.fields = fields or []
 
 
-class NotFound(DomainError):
-    """Missing, or not the actor's to see: one answer for both, so existence does not leak."""
+class NotFound(DomainError, Http404):
+    """Missing, or not the actor's to see: one answer for both, so existence does not leak.
+
+    It is an `Http404` too, so a page answers with the ordinary 404 page."""
 
     code = "not_found"
     status = 404

@@ -61,6 +61,24 @@ def require_capability(
             require(membership, capability)
             return view(request, membership, *args, **kwargs)
 
+        wrapper.capability = capability  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
+
+
+def acting_for(request: HttpRequest, capability: Capability) -> Membership:
+    """The acting membership of an API call that needs `capability` (else PermissionDenied).
+
+    Pair it with `needs(capability)` in the route's `openapi_extra`, so the OpenAPI file and
+    the access tests know what each endpoint requires."""
+    membership = acting_membership(request)
+    if membership is None:
+        raise PermissionDenied
+    require(membership, capability)
+    return membership
+
+
+def needs(capability: Capability) -> dict[str, str]:
+    """`openapi_extra` for a route: the capability it requires, as `x-capability`."""
+    return {"x-capability": capability.value}
