@@ -73,16 +73,19 @@ ANSWERS = (EventType.REFERRAL_ACCEPTED, EventType.REFERRAL_REJECTED)
 
 
 def answers_referral(*, once: bool) -> SequenceRule:
-    """Needs a referral sent with this reference; with `once`, not one already answered
-    (a revocation may follow an answer, an acceptance or rejection may not)."""
+    """Needs a referral sent with this reference, not after the answer; with `once`, not one
+    already answered (a revocation may follow an answer, an acceptance or rejection may not)."""
 
     def rule(events: Sequence[Event], new: Proposed) -> list[Problem]:
         reference = new.payload["referral_id"]
-        if reference not in _started(events, EventType.REFERRAL_SENT, "referral_id"):
+        sent = _started(events, EventType.REFERRAL_SENT, "referral_id")
+        if reference not in sent:
             return [("referral_id", "no referral with this reference was sent")]
         answered = set().union(*(_ended(events, kind, "referral_id") for kind in ANSWERS))
         if once and reference in answered:
             return [("referral_id", "this referral was already answered")]
+        if new.occurred_at < sent[reference]:
+            return [("occurred_at", "the answer lies before the referral was sent")]
         return []
 
     return rule
