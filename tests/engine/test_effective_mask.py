@@ -29,7 +29,7 @@ def logs(draw: st.DrawFn, *, within: bool = False) -> list[tuple[str, Event]]:
         kind = draw(st.sampled_from(KINDS))
         own = [e.id for t, e in rows if t == trajectory]
         others = [e.id for t, e in rows if t != trajectory]
-        choices: list[str | None] = [None, None, None, ""] + own + ["ghost"]
+        choices: list[str | None] = [None, None, None, "", *own, "ghost"]
         if not within:
             choices += others
         supersedes = draw(st.sampled_from(choices))

@@ -7,9 +7,8 @@ import sys
 
 import pytest
 
-from schakel.engine.trajectories import EVENT_TYPES, REGISTRY, EventType, EventTypeSpec
+from schakel.engine.trajectories import EVENT_TYPES, REGISTRY, EventType, EventTypeSpec, steps
 from schakel.engine.trajectories import events as p
-from schakel.engine.trajectories import steps
 from schakel.engine.trajectories.registry import Label, Registry, RegistryError, Shown, Shows
 from schakel.engine.vocabulary import ControlMethod, PlacementType, ReferralPurpose
 

@@ -76,7 +76,7 @@ def legacy_seed(events: list[Event]) -> dict[str, Row]:
     """What `referrals_from` in the seed built from one trajectory's events."""
     rows: dict[str, Row] = {}
     for event in sorted(events, key=lambda e: e.occurred_at):
-        reference = event.payload.get("referral_id")
+        reference: str = event.payload.get("referral_id", "")
         if event.event_type == "referral_sent":
             rows[reference] = {
                 "to": event.payload["to_organisation_id"],

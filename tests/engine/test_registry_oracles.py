@@ -45,7 +45,9 @@ PAYLOADS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "intervention_start": st.fixed_dictionaries(
         {"intervention_id": REFS, "intervention_type": st.sampled_from(["work", "legal_aid"])}
     ),
-    "intervention_end": st.fixed_dictionaries({"intervention_id": REFS, "completed": st.booleans()}),
+    "intervention_end": st.fixed_dictionaries(
+        {"intervention_id": REFS, "completed": st.booleans()}
+    ),
     "residence_milestone": st.fixed_dictionaries(
         {
             "milestone": st.sampled_from(["reflection_start", "reflection_end", "appeal"]),
@@ -139,6 +141,7 @@ def test_effective_events_keeps_what_it_kept(events: list[Event]) -> None:
 
 
 # --- the code the registry replaced -------------------------------------------------------
+
 
 def legacy_effective_events(events: Iterable[Event]) -> list[Event]:
     events = list(events)

@@ -8,12 +8,13 @@ Which schema belongs to which type is the event-type registry's entry (`event_ty
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from collections.abc import Iterator, Mapping
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from schakel.engine.trajectories.registry import REGISTRY
 from schakel.engine.vocabulary import (
     ClosureReason,
     ControlMethod,
@@ -35,7 +36,6 @@ from schakel.engine.vocabulary import (
     TraffickingStatus,
     VulnerabilityFactor,
 )
-from schakel.engine.trajectories.registry import REGISTRY
 
 NOTE_MAX = 4000
 Identifier = str  # a short client-made id linking start and end events (placement, referral ...)

@@ -163,10 +163,8 @@ def _check_entry(spec: EventTypeSpec) -> None:
     if unknown:
         raise RegistryError(f"{spec.event_type} displays unknown field(s) {', '.join(unknown)}")
     if sorted(spec.display) != sorted(fields):
-        left_out = sorted(set(fields) - set(spec.display))
-        raise RegistryError(
-            f"{spec.event_type} must display every payload field once; check {left_out or 'repeats'}"
-        )
+        left_out = sorted(set(fields) - set(spec.display)) or "repeats"
+        raise RegistryError(f"{spec.event_type} must display every payload field once: {left_out}")
     if not (spec.label.nl.strip() and spec.label.en.strip()):
         raise RegistryError(f"{spec.event_type} needs a Dutch and an English label")
 

@@ -309,7 +309,7 @@ class _Loader:
 
 def referrals_from(events: list[TrajectoryEvent]) -> list[Referral]:
     """The Referral records that the referral events of seeded trajectories imply."""
-    by_trajectory: dict[object, list[TrajectoryEvent]] = {}
+    by_trajectory: dict[uuid.UUID, list[TrajectoryEvent]] = {}
     for event in events:
         by_trajectory.setdefault(event.trajectory_id, []).append(event)
     referrals = []

@@ -24,6 +24,7 @@ from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import writes_records
 from schakel.web.trajectories.models import AccessGrant, Consent, Referral, Trajectory
 
+
 def do_record_consent(
     *,
     actor: Membership,
