@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -178,14 +179,17 @@ def follow_up_tasks(
     return [Task(kind="follow_up", due_on=due) for due in open_due]
 
 
-@dataclass(frozen=True)
-class Fold:
-    """The projection's working state between two events; steps return a new one."""
+NOTHING: Mapping[Any, Any] = MappingProxyType({})
+
+
+class Fold(NamedTuple):
+    """The projection's working state between two events; a step returns a new one (a
+    NamedTuple: `_replace` costs a quarter of `dataclasses.replace`, once per event)."""
 
     stage: Stage = Stage.SIGNALLED
-    placements: Mapping[str, str] = field(default_factory=dict)
-    interventions: Mapping[str, str] = field(default_factory=dict)
-    referrals: Mapping[str, dt.date] = field(default_factory=dict)
+    placements: Mapping[str, str] = NOTHING
+    interventions: Mapping[str, str] = NOTHING
+    referrals: Mapping[str, dt.date] = NOTHING
     forms: tuple[ExploitationForm, ...] = ()
     episodes: int = 0
     exited_on: dt.date | None = None

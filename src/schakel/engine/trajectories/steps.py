@@ -8,7 +8,6 @@ change), so a fold can be kept and compared.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import TypeVar
 
 from schakel.engine.trajectories.projection import Event, Fold, reflection_deadline
@@ -24,53 +23,53 @@ def unchanged(fold: Fold, event: Event) -> Fold:
 
 def consult(fold: Fold, event: Event) -> Fold:
     if fold.stage == Stage.SIGNALLED:
-        return replace(fold, stage=Stage.CONSULTING)
+        return fold._replace(stage=Stage.CONSULTING)
     return fold
 
 
 def send_referral(fold: Fold, event: Event) -> Fold:
     referrals = {**fold.referrals, event.payload["referral_id"]: event.occurred_at.date()}
     if fold.stage in (Stage.SIGNALLED, Stage.CONSULTING):
-        return replace(fold, referrals=referrals, stage=Stage.REFERRED)
-    return replace(fold, referrals=referrals)
+        return fold._replace(referrals=referrals, stage=Stage.REFERRED)
+    return fold._replace(referrals=referrals)
 
 
 def answer_referral(fold: Fold, event: Event) -> Fold:
     """Accepted, rejected or revoked: the referral no longer waits for an answer."""
-    return replace(fold, referrals=_without(fold.referrals, event.payload["referral_id"]))
+    return fold._replace(referrals=_without(fold.referrals, event.payload["referral_id"]))
 
 
 def start_care(fold: Fold, event: Event) -> Fold:
     if fold.stage == Stage.CLOSED:
         return fold
-    return replace(fold, stage=Stage.IN_CARE)
+    return fold._replace(stage=Stage.IN_CARE)
 
 
 def start_placement(fold: Fold, event: Event) -> Fold:
     p = event.payload
     placements = {**fold.placements, p["placement_id"]: p["placement_type"]}
-    return replace(start_care(fold, event), placements=placements)
+    return start_care(fold, event)._replace(placements=placements)
 
 
 def end_placement(fold: Fold, event: Event) -> Fold:
-    return replace(fold, placements=_without(fold.placements, event.payload["placement_id"]))
+    return fold._replace(placements=_without(fold.placements, event.payload["placement_id"]))
 
 
 def start_intervention(fold: Fold, event: Event) -> Fold:
     p = event.payload
     interventions = {**fold.interventions, p["intervention_id"]: p["intervention_type"]}
-    return replace(start_care(fold, event), interventions=interventions)
+    return start_care(fold, event)._replace(interventions=interventions)
 
 
 def end_intervention(fold: Fold, event: Event) -> Fold:
     interventions = _without(fold.interventions, event.payload["intervention_id"])
-    return replace(fold, interventions=interventions)
+    return fold._replace(interventions=interventions)
 
 
 def record_episode(fold: Fold, event: Event) -> Fold:
     form = ExploitationForm(event.payload["form"])
     forms = fold.forms if form in fold.forms else (*fold.forms, form)
-    return replace(fold, episodes=fold.episodes + 1, forms=forms)
+    return fold._replace(episodes=fold.episodes + 1, forms=forms)
 
 
 def residence_milestone(fold: Fold, event: Event) -> Fold:
@@ -79,16 +78,15 @@ def residence_milestone(fold: Fold, event: Event) -> Fold:
     if milestone == ResidenceMilestone.REFLECTION_START:
         dublin = event.payload.get("dublin", False)
         deadline = reflection_deadline(event.occurred_at.date(), dublin=dublin)
-        return replace(fold, reflection=deadline)
+        return fold._replace(reflection=deadline)
     if milestone == ResidenceMilestone.REFLECTION_END:
-        return replace(fold, reflection=None)
+        return fold._replace(reflection=None)
     return fold
 
 
 def exit_care(fold: Fold, event: Event) -> Fold:
     """Follow-up starts: its schedule comes from the exit; placements and interventions end."""
-    return replace(
-        fold,
+    return fold._replace(
         stage=Stage.FOLLOW_UP,
         exited_on=event.occurred_at.date(),
         follow_up_months=tuple(event.payload["follow_up_months"]),
@@ -100,8 +98,7 @@ def exit_care(fold: Fold, event: Event) -> Fold:
 
 def follow_up_contact(fold: Fold, event: Event) -> Fold:
     outcome = event.payload["outcome"]
-    return replace(
-        fold,
+    return fold._replace(
         contacts=(*fold.contacts, event.occurred_at.date()),
         returned=fold.returned or outcome == FollowUpOutcome.RETURN_TO_EXPLOITATION,
         lost=outcome == FollowUpOutcome.LOST_CONTACT,
@@ -109,17 +106,17 @@ def follow_up_contact(fold: Fold, event: Event) -> Fold:
 
 
 def lose_contact(fold: Fold, event: Event) -> Fold:
-    return replace(fold, lost=True)
+    return fold._replace(lost=True)
 
 
 def return_to_exploitation(fold: Fold, event: Event) -> Fold:
-    return replace(fold, returned=True, stage=Stage.IN_CARE, exited_on=None)
+    return fold._replace(returned=True, stage=Stage.IN_CARE, exited_on=None)
 
 
 def close(fold: Fold, event: Event) -> Fold:
     referred = event.payload.get("referred_to_organisation_id") is not None
-    return replace(
-        fold, stage=Stage.CLOSED, closed_on=event.occurred_at.date(), closed_referred=referred
+    return fold._replace(
+        stage=Stage.CLOSED, closed_on=event.occurred_at.date(), closed_referred=referred
     )
 
 
