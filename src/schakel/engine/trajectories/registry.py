@@ -167,6 +167,7 @@ def _check_entry(spec: EventTypeSpec) -> None:
         raise RegistryError(f"{spec.event_type} must display every payload field once: {left_out}")
     if not (spec.label.nl.strip() and spec.label.en.strip()):
         raise RegistryError(f"{spec.event_type} needs a Dutch and an English label")
+    _ = spec.shown  # resolve the display kinds now, so a field that cannot be shown fails here
 
 
 REGISTRY = Registry()
