@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schakel.engine.disclosure import DEFAULT_K, Quantities, Status, check_k, suppress
+from schakel.engine.trajectories import effective_mask
 from schakel.engine.trajectories.events import EventType
 from schakel.web.monitor.data import Filters
 from schakel.web.monitor.publish import (
@@ -112,9 +113,7 @@ def ctdc_records(log: pd.DataFrame, *, timezone: str = "Europe/Amsterdam") -> pd
     columns = ["person_id", "yearOfRegistration", "ageBroad", *variables[1:]]
     if len(log) == 0:
         return pd.DataFrame(columns=columns)
-    replaced = set(log["supersedes"].dropna().astype(str))
-    kept = log[~log["event_id"].astype(str).isin(replaced)]
-    kept = kept[kept["event_type"] != EventType.ENTERED_IN_ERROR.value]
+    kept = log[effective_mask(log)]
     kept = kept.assign(local=kept["occurred_at"].dt.tz_convert(timezone))
     episodes = kept[kept["event_type"] == EventType.EXPLOITATION_EPISODE.value]
     if len(episodes) == 0:

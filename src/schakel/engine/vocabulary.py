@@ -191,6 +191,43 @@ class ClosureReason(StrEnum):
     OTHER = "other"
 
 
+class ReferralPurpose(StrEnum):
+    SERVICES = "services"
+    TRANSFER = "transfer"
+    CONSULTATION = "consultation"
+
+
+class ReferralStatus(StrEnum):
+    """Where a referral stands, derived from its events."""
+
+    IN_PROGRESS = "in_progress"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    REVOKED = "revoked"
+
+
+class Fit(StrEnum):
+    """How well a placement or intervention suited the person, judged when it ends."""
+
+    GOOD = "good"
+    PARTIAL = "partial"
+    POOR = "poor"
+
+
+class ResidenceDecision(StrEnum):
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class ReturnDetection(StrEnum):
+    """How a return to exploitation came to light."""
+
+    FOLLOW_UP = "follow_up"
+    LINKAGE = "linkage"
+    REPORT = "report"
+    OTHER = "other"
+
+
 class Sex(StrEnum):
     FEMALE = "female"
     MALE = "male"

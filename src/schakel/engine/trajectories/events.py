@@ -2,29 +2,36 @@
 
 A payload is checked against its schema before anything is written, and a bad payload gets an
 error that names the field. Unknown fields are refused, so a typo never becomes silent data.
+Which schema belongs to which type is the event-type registry's entry (`event_types.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from schakel.engine.errors import SchakelError
+from schakel.engine.trajectories.registry import REGISTRY
 from schakel.engine.vocabulary import (
     ClosureReason,
     ControlMethod,
     ExitKind,
     ExploitationForm,
+    Fit,
     FollowUpOutcome,
     HtcdsExploitationType,
     InterventionType,
     ModusOperandi,
     PlacementType,
     RecruitmentMethod,
+    ReferralPurpose,
+    ResidenceDecision,
     ResidenceMilestone,
+    ReturnDetection,
     SexExploitationType,
     TraffickerRelation,
     TraffickingStatus,
@@ -74,6 +81,9 @@ class InvalidEventError(SchakelError):
 class Payload(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
+    organisation_fields: ClassVar[frozenset[str]] = frozenset()
+    """Fields that hold an organisation's id (the timeline shows its name)."""
+
     note: str | None = Field(default=None, max_length=NOTE_MAX)
 
 
@@ -86,6 +96,8 @@ class SignalPayload(Payload):
 
 
 class ConsultationPayload(Payload):
+    organisation_fields = frozenset({"consulted_organisation_id"})
+
     anonymous: bool = False
     topic: str = Field(min_length=1, max_length=200)
     consulted_organisation_id: int | None = None
@@ -104,9 +116,11 @@ class NationalCentreReportPayload(Payload):
 
 
 class ReferralSentPayload(Payload):
+    organisation_fields = frozenset({"to_organisation_id"})
+
     referral_id: Identifier = Field(min_length=1, max_length=64)
     to_organisation_id: int
-    purpose: Literal["services", "transfer", "consultation"] = "services"
+    purpose: ReferralPurpose = ReferralPurpose.SERVICES
     consent_id: str | None = Field(default=None, max_length=64)
     override_reason: str | None = Field(default=None, max_length=500)
 
@@ -133,7 +147,7 @@ class PlacementStartPayload(Payload):
 class PlacementEndPayload(Payload):
     placement_id: Identifier = Field(min_length=1, max_length=64)
     reason: str = Field(min_length=1, max_length=200)
-    fit: Literal["good", "partial", "poor"] | None = None
+    fit: Fit | None = None
 
 
 class InterventionStartPayload(Payload):
@@ -146,13 +160,13 @@ class InterventionEndPayload(Payload):
     intervention_id: Identifier = Field(min_length=1, max_length=64)
     completed: bool
     reason: str | None = Field(default=None, max_length=200)
-    fit: Literal["good", "partial", "poor"] | None = None
+    fit: Fit | None = None
 
 
 class ResidenceMilestonePayload(Payload):
     milestone: ResidenceMilestone
     dublin: bool = False
-    decision: Literal["granted", "refused"] | None = None
+    decision: ResidenceDecision | None = None
 
     @model_validator(mode="after")
     def decision_only_on_decisions(self) -> ResidenceMilestonePayload:
@@ -221,10 +235,12 @@ class LostContactPayload(Payload):
 
 class ReturnToExploitationPayload(Payload):
     form: ExploitationForm | None = None
-    detected_by: Literal["follow_up", "linkage", "report", "other"] = "other"
+    detected_by: ReturnDetection = ReturnDetection.OTHER
 
 
 class ClosurePayload(Payload):
+    organisation_fields = frozenset({"referred_to_organisation_id"})
+
     reason: ClosureReason
     referred_to_organisation_id: int | None = None
 
@@ -233,29 +249,20 @@ class EnteredInErrorPayload(Payload):
     reason: str = Field(min_length=1, max_length=500)
 
 
-EVENT_TYPES: dict[EventType, type[Payload]] = {
-    EventType.SIGNAL: SignalPayload,
-    EventType.CONSULTATION: ConsultationPayload,
-    EventType.NATIONAL_CENTRE_REPORT: NationalCentreReportPayload,
-    EventType.REFERRAL_SENT: ReferralSentPayload,
-    EventType.REFERRAL_ACCEPTED: ReferralAnswerPayload,
-    EventType.REFERRAL_REJECTED: ReferralRejectedPayload,
-    EventType.REFERRAL_REVOKED: ReferralRejectedPayload,
-    EventType.INTAKE: IntakePayload,
-    EventType.PLACEMENT_START: PlacementStartPayload,
-    EventType.PLACEMENT_END: PlacementEndPayload,
-    EventType.INTERVENTION_START: InterventionStartPayload,
-    EventType.INTERVENTION_END: InterventionEndPayload,
-    EventType.RESIDENCE_MILESTONE: ResidenceMilestonePayload,
-    EventType.EXPLOITATION_EPISODE: ExploitationEpisodePayload,
-    EventType.VULNERABILITY: VulnerabilityPayload,
-    EventType.EXIT: ExitPayload,
-    EventType.FOLLOW_UP_CONTACT: FollowUpContactPayload,
-    EventType.LOST_CONTACT: LostContactPayload,
-    EventType.RETURN_TO_EXPLOITATION: ReturnToExploitationPayload,
-    EventType.CLOSURE: ClosurePayload,
-    EventType.ENTERED_IN_ERROR: EnteredInErrorPayload,
-}
+class _Payloads(Mapping[EventType, type[Payload]]):
+    """The payload schema of each event type, read from its registry entry."""
+
+    def __getitem__(self, event_type: EventType) -> type[Payload]:
+        return REGISTRY[event_type].payload
+
+    def __iter__(self) -> Iterator[EventType]:
+        return iter(REGISTRY)
+
+    def __len__(self) -> int:
+        return len(REGISTRY)
+
+
+EVENT_TYPES: Mapping[EventType, type[Payload]] = _Payloads()
 
 
 def parse_event_type(value: str) -> EventType:
@@ -274,7 +281,7 @@ def validate_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]
     if not isinstance(payload, dict):
         raise InvalidEventError(kind.value, [("payload", "must be an object")])
     try:
-        model = EVENT_TYPES[kind].model_validate(payload)
+        model = REGISTRY[kind].payload.model_validate(payload)
     except ValidationError as error:
         errors = [
             (".".join(str(part) for part in item["loc"]) or "payload", item["msg"])
@@ -286,4 +293,4 @@ def validate_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]
 
 def parse_payload(event_type: EventType, payload: dict[str, Any]) -> Payload:
     """A stored payload as its typed model (stored payloads were validated on the way in)."""
-    return EVENT_TYPES[event_type].model_validate(payload)
+    return REGISTRY[event_type].payload.model_validate(payload)

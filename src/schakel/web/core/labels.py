@@ -1,6 +1,8 @@
 """Translated labels for the engine's vocabulary codes.
 
 The engine knows codes only; people read these labels. A test checks every code has one.
+Event types are the exception: their names are part of their registry entry in the engine
+(Dutch and English), and `event_type_label` picks the active language's.
 """
 
 from __future__ import annotations
@@ -8,13 +10,24 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 from schakel.engine import vocabulary as v
+from schakel.engine.trajectories import REGISTRY
 from schakel.engine.trajectories.events import EventType
+
+
+def _event_type_label(event_type: EventType) -> str:
+    return REGISTRY[event_type].label.in_language(get_language())
+
+
+event_type_label = lazy(_event_type_label, str)
+"""An event type's name from its registry entry, in the language active when it is shown."""
 
 LABELS: dict[type[StrEnum], dict[str, StrOrPromise]] = {
     v.ExploitationForm: {
@@ -212,29 +225,27 @@ LABELS: dict[type[StrEnum], dict[str, StrOrPromise]] = {
         "oost_brabant": "Oost-Brabant",
         "limburg": "Limburg",
     },
-    EventType: {
-        "signal": _("Signal"),
+    v.ReferralPurpose: {
+        "services": _("Services"),
+        "transfer": _("Transfer of the trajectory"),
         "consultation": _("Consultation"),
-        "national_centre_report": _("Report to the national coordination centre"),
-        "referral_sent": _("Referral sent"),
-        "referral_accepted": _("Referral accepted"),
-        "referral_rejected": _("Referral rejected"),
-        "referral_revoked": _("Referral revoked"),
-        "intake": _("Intake"),
-        "placement_start": _("Placement started"),
-        "placement_end": _("Placement ended"),
-        "intervention_start": _("Intervention started"),
-        "intervention_end": _("Intervention ended"),
-        "residence_milestone": _("Residence milestone"),
-        "exploitation_episode": _("Exploitation episode"),
-        "vulnerability": _("Vulnerability factor"),
-        "exit": _("Exit"),
-        "follow_up_contact": _("Follow-up contact"),
-        "lost_contact": _("Lost contact"),
-        "return_to_exploitation": _("Return to exploitation"),
-        "closure": _("Closure"),
-        "entered_in_error": _("Entered in error"),
     },
+    v.Fit: {
+        "good": _("Good fit"),
+        "partial": _("Partial fit"),
+        "poor": _("Poor fit"),
+    },
+    v.ResidenceDecision: {
+        "granted": _("Granted"),
+        "refused": _("Refused"),
+    },
+    v.ReturnDetection: {
+        "follow_up": _("Follow-up contact"),
+        "linkage": _("Record linkage"),
+        "report": _("Report"),
+        "other": _("Other"),
+    },
+    EventType: {t.value: event_type_label(t) for t in EventType},
 }
 
 

@@ -26,7 +26,7 @@ from schakel.engine.synth import (
     write_ground_truth,
 )
 from schakel.engine.synth import Trajectory as SyntheticTrajectory
-from schakel.engine.trajectories import TrajectoryState, project_state
+from schakel.engine.trajectories import TrajectoryState, project_state, referral_states
 from schakel.engine.vocabulary import OrganisationType, Region, Role
 from schakel.web.audit.actions import Access, do_record_accesses
 from schakel.web.core.crypto import encrypt_json
@@ -306,33 +306,29 @@ class _Loader:
         )
 
 
-ANSWERS = {
-    "referral_accepted": Referral.Status.ACCEPTED,
-    "referral_rejected": Referral.Status.REJECTED,
-    "referral_revoked": Referral.Status.REVOKED,
-}
-
-
 def referrals_from(events: list[TrajectoryEvent]) -> list[Referral]:
     """The Referral records that the referral events of seeded trajectories imply."""
-    referrals: dict[tuple[object, str], Referral] = {}
-    for event in sorted(events, key=lambda e: e.occurred_at):
-        reference = event.payload.get("referral_id")
-        if event.event_type == "referral_sent":
-            referrals[(event.trajectory_id, reference)] = Referral(
-                trajectory_id=event.trajectory_id,
-                reference=reference,
-                from_organisation_id=event.organisation_id,
-                to_organisation_id=event.payload["to_organisation_id"],
-                purpose=event.payload.get("purpose", "services"),
-                sent_at=event.occurred_at,
+    by_trajectory: dict[uuid.UUID, list[TrajectoryEvent]] = {}
+    for event in events:
+        by_trajectory.setdefault(event.trajectory_id, []).append(event)
+    referrals = []
+    for trajectory_id, rows in by_trajectory.items():
+        organisation = {str(e.id): e.organisation_id for e in rows}
+        for state in referral_states(e.as_engine_event() for e in rows).values():
+            referrals.append(
+                Referral(
+                    trajectory_id=trajectory_id,
+                    reference=state.reference,
+                    from_organisation_id=organisation[state.sent_by_event],
+                    to_organisation_id=state.to_organisation_id,
+                    purpose=state.purpose.value,
+                    sent_at=state.sent_at,
+                    status=state.status.value,
+                    answered_at=state.answered_at,
+                    reason=state.reason,
+                )
             )
-        elif event.event_type in ANSWERS and (event.trajectory_id, reference) in referrals:
-            referral = referrals[(event.trajectory_id, reference)]
-            referral.status = ANSWERS[event.event_type]
-            referral.answered_at = event.occurred_at
-            referral.reason = event.payload.get("reason", "")
-    return list(referrals.values())
+    return referrals
 
 
 @dataclass(frozen=True)

@@ -213,6 +213,8 @@ def fixed_statuses(
 
 
 def _effective(stage: EventType) -> QuerySet[TrajectoryEvent]:
+    """Events of a type that no event supersedes: the engine's effective rule in SQL (an
+    entered-in-error marker supersedes what it withdraws); test_effective_sql holds them equal."""
     return TrajectoryEvent.objects.filter(event_type=stage.value, superseded_by__isnull=True)
 
 

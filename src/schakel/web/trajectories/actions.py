@@ -171,7 +171,7 @@ def do_record_event(
             payload=clean,
             supersedes=supersedes,
         )
-        apply_referral_event(actor, trajectory, kind, clean, occurred_at)
+        apply_referral_event(actor, trajectory, kind, clean, [*history, event.as_engine_event()])
         refresh_projection(trajectory)
         do_record_access(
             actor=actor,

@@ -52,12 +52,6 @@ def _form_field(name: str, info: FieldInfo) -> forms.Field:
             [("", "—"), *_enum_choices(annotation)] if not required else _enum_choices(annotation)
         )
         return forms.ChoiceField(label=label, choices=options, required=required)
-    if get_origin(annotation) is not None and str(get_origin(annotation)).endswith("Literal"):
-        values = get_args(annotation)
-        options = [(v, v) for v in values]
-        return forms.ChoiceField(
-            label=label, choices=options if required else [("", "—"), *options], required=required
-        )
     if annotation is bool:
         return forms.BooleanField(label=label, required=False)
     if annotation is int:

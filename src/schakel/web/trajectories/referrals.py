@@ -14,18 +14,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from schakel.engine.trajectories import Event, referral_states
 from schakel.engine.trajectories.events import EventType
+from schakel.engine.trajectories.referrals import ANSWERS
+from schakel.engine.vocabulary import ReferralStatus
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import Capability, has
 from schakel.web.trajectories.models import AccessGrant, Consent, Referral, Trajectory
-
-ANSWERS = {
-    EventType.REFERRAL_ACCEPTED: Referral.Status.ACCEPTED,
-    EventType.REFERRAL_REJECTED: Referral.Status.REJECTED,
-    EventType.REFERRAL_REVOKED: Referral.Status.REVOKED,
-}
 
 
 def do_record_consent(
@@ -113,25 +110,32 @@ def apply_referral_event(
     trajectory: Trajectory,
     kind: EventType,
     payload: dict[str, Any],
-    occurred_at: dt.datetime,
+    events: list[Event],
 ) -> None:
-    """Keep the Referral record and the receiving organisation's access in step with events."""
+    """Keep the Referral record and the receiving organisation's access in step with events.
+
+    `events` is the trajectory's log with the new event; the record takes what the engine's
+    `referral_states` derives from it (the seed does the same).
+    """
+    if kind != EventType.REFERRAL_SENT and kind not in ANSWERS:
+        return
+    state = referral_states(events)[payload["referral_id"]]
     if kind == EventType.REFERRAL_SENT:
         overridden = check_referral_allowed(actor, trajectory, payload)
         Referral.objects.create(
             trajectory=trajectory,
-            reference=payload["referral_id"],
+            reference=state.reference,
             from_organisation_id=actor.organisation_id,
-            to_organisation_id=payload["to_organisation_id"],
-            purpose=payload.get("purpose", "services"),
-            sent_at=occurred_at,
+            to_organisation_id=state.to_organisation_id,
+            purpose=state.purpose.value,
+            sent_at=state.sent_at,
             consent_overridden=overridden,
         )
         AccessGrant.objects.create(
             trajectory=trajectory,
-            organisation_id=payload["to_organisation_id"],
+            organisation_id=state.to_organisation_id,
             reason=AccessGrant.Reason.REFERRAL,
-            reference=payload["referral_id"],
+            reference=state.reference,
             granted_at=timezone.now(),
         )
         if overridden:
@@ -141,21 +145,21 @@ def apply_referral_event(
                 object_type="consent_override",
                 object_id=trajectory.pk,
                 purpose=payload["override_reason"][:200],
-                detail={"referral": payload["referral_id"]},
+                detail={"referral": state.reference},
             )
         return
-    if kind not in ANSWERS:
-        return
-    referral = Referral.objects.get(trajectory=trajectory, reference=payload["referral_id"])
+    referral = Referral.objects.get(trajectory=trajectory, reference=state.reference)
     if kind == EventType.REFERRAL_REVOKED:
         if actor.organisation_id != referral.from_organisation_id:
             raise PermissionDenied("Only the referring organisation can revoke a referral.")
     elif actor.organisation_id != referral.to_organisation_id:
         raise PermissionDenied("Only the receiving organisation can answer a referral.")
     Referral.objects.filter(pk=referral.pk).update(
-        status=ANSWERS[kind], answered_at=occurred_at, reason=payload.get("reason", "")
+        status=Referral.Status(state.status.value),
+        answered_at=state.answered_at,
+        reason=state.reason,
     )
-    if kind != EventType.REFERRAL_ACCEPTED:
+    if state.status in (ReferralStatus.REJECTED, ReferralStatus.REVOKED):
         AccessGrant.objects.active().filter(
             trajectory=trajectory, reference=referral.reference
         ).update(revoked_at=timezone.now())

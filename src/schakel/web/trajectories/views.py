@@ -26,6 +26,7 @@ from schakel.web.trajectories.actions import (
 )
 from schakel.web.trajectories.forms import EventForm
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
+from schakel.web.trajectories.timeline import timeline
 
 PAGE_SIZE = 50
 
@@ -72,6 +73,7 @@ def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> Http
         "trajectories/detail.html",
         {
             "view": view,
+            "timeline": timeline(view.events, view.superseded),
             "event_types": choices(EventType),
             "may_write": has(acting, Capability.RECORD_EVENTS),
             "may_identify": has(acting, Capability.VIEW_IDENTITY),

@@ -30,14 +30,5 @@ def task_label(kind: str) -> Any:
 
 
 @register.filter
-def payload_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-@register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key)

@@ -1,0 +1,178 @@
+"""The timeline shows each event as its registry entry says: labels, not codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from schakel.engine.trajectories import REGISTRY, EventType
+from schakel.web.conftest import signed_in
+from schakel.web.core.labels import LABELS, choices
+from schakel.web.organisations.models import Membership
+from schakel.web.trajectories.actions import do_record_event
+from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
+from schakel.web.trajectories.referrals import do_record_consent
+
+pytestmark = pytest.mark.django_db
+FIELD = re.compile(r'<span class="schakel-field">(.*?)</span>', re.S)
+
+
+def _record(
+    actor: Membership, trajectory: Trajectory, kind: str, **payload: object
+) -> TrajectoryEvent:
+    return do_record_event(
+        actor=actor,
+        trajectory=trajectory,
+        event_type=kind,
+        occurred_at=timezone.now() - dt.timedelta(days=1),
+        payload=payload,
+    )
+
+
+def _page(actor: Membership, trajectory: Trajectory, language: str = "nl") -> str:
+    client = signed_in(actor)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("trajectory-detail", args=[trajectory.pk]))
+    assert page.status_code == 200
+    return page.content.decode()
+
+
+def test_payload_values_read_as_labels_and_names(
+    coordinator_a: Membership, coordinator_b: Membership, trajectory_a: Trajectory
+) -> None:
+    consent = do_record_consent(
+        actor=coordinator_a,
+        trajectory=trajectory_a,
+        purpose="disclosure",
+        organisation=coordinator_b.organisation,
+        given_on=timezone.localdate(),
+        source="verbal",
+    )
+    _record(
+        coordinator_a,
+        trajectory_a,
+        "referral_sent",
+        referral_id="r1",
+        to_organisation_id=coordinator_b.organisation_id,
+        consent_id=str(consent.pk),
+    )
+    _record(
+        coordinator_a, trajectory_a, "placement_start", placement_id="p1", placement_type="cosm"
+    )
+    _record(
+        coordinator_a,
+        trajectory_a,
+        "residence_milestone",
+        milestone="permit_decision",
+        decision="granted",
+    )
+    _record(
+        coordinator_a,
+        trajectory_a,
+        "exploitation_episode",
+        episode_id="e1",
+        form="labour",
+        control_methods=["debt_bondage", "withholds_documents"],
+        started_on="2023-05-02",
+    )
+    _record(coordinator_a, trajectory_a, "vulnerability", factor="debt", addressed=True)
+    fields = FIELD.findall(_page(coordinator_a, trajectory_a, "en"))
+    for shown in (
+        "To organisation: Zorgcoördinatie B",
+        "Purpose: Services",
+        "Type of placement: COSM (categorical shelter)",
+        "Milestone: Residence permit decision",
+        "Decision: Granted",
+        "Form of exploitation: Labour exploitation",
+        "Means of control: Debt bondage, Withholds documents",
+        "Started on: 2 May 2023",
+        "Addressed: Yes",
+    ):
+        assert shown in fields
+    codes = {"cosm", "permit_decision", "granted", "labour", "debt_bondage", "services"}
+    assert not {f.split(": ", 1)[1] for f in fields} & codes
+    assert f"To organisation: {coordinator_b.organisation_id}" not in fields
+
+
+def test_event_names_come_from_the_registry_in_the_active_language(
+    coordinator_a: Membership, trajectory_a: Trajectory
+) -> None:
+    _record(coordinator_a, trajectory_a, "intake")
+    _record(coordinator_a, trajectory_a, "lost_contact")
+    assert "<strong>Contact verloren</strong>" in _page(coordinator_a, trajectory_a)
+    assert "<strong>Lost contact</strong>" in _page(coordinator_a, trajectory_a, "en")
+    _record(coordinator_a, trajectory_a, "placement_start", placement_id="p", placement_type="omm")
+    _record(coordinator_a, trajectory_a, "placement_end", placement_id="p", reason="x", fit="good")
+    dutch = _page(coordinator_a, trajectory_a)
+    assert "<strong>Plaatsing beëindigd</strong>" in dutch and "Past goed" in dutch
+
+
+def test_event_type_labels_and_choices_follow_the_registry() -> None:
+    for kind in EventType:
+        label = REGISTRY[kind].label
+        with translation.override("nl"):
+            assert str(LABELS[EventType][kind.value]) == label.nl
+            assert dict(choices(EventType))[kind.value] == label.nl
+        with translation.override("en"):
+            assert str(LABELS[EventType][kind.value]) == label.en
+
+
+def test_every_shown_code_has_a_label() -> None:
+    """A code on the timeline never shows raw: each vocabulary it can come from is labelled."""
+    for kind in EventType:
+        for shown in REGISTRY[kind].shown:
+            if shown.vocabulary is not None:
+                assert shown.vocabulary in LABELS, (kind, shown.name)
+                assert set(LABELS[shown.vocabulary]) == {m.value for m in shown.vocabulary}
+
+
+def test_corrected_events_stay_visible_and_markers_cannot_be_withdrawn(
+    coordinator_a: Membership, trajectory_a: Trajectory
+) -> None:
+    wrong = _record(coordinator_a, trajectory_a, "intake")
+    do_record_event(
+        actor=coordinator_a,
+        trajectory=trajectory_a,
+        event_type="entered_in_error",
+        occurred_at=wrong.occurred_at,
+        payload={"reason": "wrong person"},
+        supersedes=wrong,
+    )
+    html = _page(coordinator_a, trajectory_a, "en")
+    assert html.count('class="schakel-superseded"') == 2  # the intake and its marker
+    assert html.count(reverse("retract-event", args=[trajectory_a.pk, wrong.pk])) == 1
+    assert html.count("Mark as entered in error") == 1
+    assert "Reason: wrong person" in html
+
+
+def test_detail_page_queries_do_not_grow_with_events(
+    coordinator_a: Membership, coordinator_b: Membership, trajectory_a: Trajectory
+) -> None:
+    client = signed_in(coordinator_a)
+    url = reverse("trajectory-detail", args=[trajectory_a.pk])
+    _record(
+        coordinator_a,
+        trajectory_a,
+        "consultation",
+        topic="a",
+        consulted_organisation_id=coordinator_b.organisation_id,
+    )
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(4):
+        _record(
+            coordinator_a,
+            trajectory_a,
+            "consultation",
+            topic=f"t{n}",
+            consulted_organisation_id=coordinator_a.organisation_id,
+        )
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -1,0 +1,106 @@
+"""A trajectory's timeline: each event as its entry in the event-type registry shows it.
+
+The entry says which payload fields appear, in which order and what kind of value each holds;
+this module turns the values into what people read (a vocabulary code's label, an
+organisation's name, a date) in the active language. Organisation names for the whole page
+come from one query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from schakel.engine.trajectories import REGISTRY
+from schakel.engine.trajectories.events import parse_event_type
+from schakel.engine.trajectories.registry import Shown, Shows
+from schakel.web.core.labels import FIELD_LABELS, LABELS, event_type_label
+from schakel.web.organisations.models import Organisation
+from schakel.web.trajectories.models import TrajectoryEvent
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+@dataclass(frozen=True)
+class TimelineField:
+    name: str
+    label: StrOrPromise
+    value: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: TrajectoryEvent
+    label: StrOrPromise
+    fields: tuple[TimelineField, ...]
+    in_force: bool
+    withdraws: bool  # a correction marker: it cannot itself be entered in error
+
+
+def timeline(events: Sequence[TrajectoryEvent], superseded: frozenset[str]) -> list[TimelineEntry]:
+    """The events in the order given, each with its type's label and its shown fields."""
+    names = _organisation_names(events)
+    entries = []
+    for event in events:
+        kind = parse_event_type(event.event_type)
+        entries.append(
+            TimelineEntry(
+                event=event,
+                label=event_type_label(kind),
+                fields=_fields(event, names),
+                in_force=str(event.pk) not in superseded,
+                withdraws=REGISTRY[kind].withdraws,
+            )
+        )
+    return entries
+
+
+def _fields(event: TrajectoryEvent, organisations: dict[int, str]) -> tuple[TimelineField, ...]:
+    payload: dict[str, Any] = event.payload
+    spec = REGISTRY[parse_event_type(event.event_type)]
+    shown = [s for s in spec.shown if s.name in payload]
+    # A field a later schema dropped is still part of the record: shown as written.
+    known = {s.name for s in spec.shown}
+    shown += [Shown(name, Shows.TEXT) for name in payload if name not in known]
+    return tuple(
+        TimelineField(
+            s.name, FIELD_LABELS.get(s.name, s.name), _value(s, payload[s.name], organisations)
+        )
+        for s in shown
+    )
+
+
+def _value(shown: Shown, value: Any, organisations: dict[int, str]) -> str:
+    if shown.shows == Shows.CODE and shown.vocabulary is not None:
+        return str(LABELS[shown.vocabulary].get(str(value), value))
+    if shown.shows == Shows.CODES and shown.vocabulary is not None:
+        labels = LABELS[shown.vocabulary]
+        return ", ".join(str(labels.get(str(v), v)) for v in value)
+    if shown.shows == Shows.FLAG:
+        return _("Yes") if value else _("No")
+    if shown.shows == Shows.DATE:
+        return formats.date_format(dt.date.fromisoformat(value), "j M Y")
+    if shown.shows == Shows.ORGANISATION:
+        return organisations.get(int(value), str(value))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _organisation_names(events: Sequence[TrajectoryEvent]) -> dict[int, str]:
+    ids: set[int] = set()
+    for event in events:
+        spec = REGISTRY[parse_event_type(event.event_type)]
+        for shown in spec.shown:
+            value = event.payload.get(shown.name)
+            if shown.shows == Shows.ORGANISATION and isinstance(value, int):
+                ids.add(value)
+    if not ids:
+        return {}
+    return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
