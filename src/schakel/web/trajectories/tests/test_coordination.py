@@ -13,10 +13,14 @@ from schakel.engine.vocabulary import Role
 from schakel.web.audit.models import AuditEntry
 from schakel.web.conftest import signed_in
 from schakel.web.organisations.models import Membership, Organisation
-from schakel.web.trajectories.actions import do_open_trajectory, do_record_event
-from schakel.web.trajectories.coordination import do_hand_over_trajectories, team_workload
+from schakel.web.trajectories.actions import (
+    do_hand_over_trajectories,
+    do_open_trajectory,
+    do_record_consent,
+    do_record_event,
+)
 from schakel.web.trajectories.models import Handover, Referral, Trajectory, TrajectoryTask
-from schakel.web.trajectories.referrals import do_record_consent
+from schakel.web.trajectories.selectors import team_workload
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,13 @@ from django.utils import timezone
 
 from schakel.web.audit.models import AuditEntry
 from schakel.web.organisations.models import Membership
-from schakel.web.trajectories.actions import ConflictError, do_record_event
+from schakel.web.trajectories.actions import (
+    ConflictError,
+    do_record_consent,
+    do_record_event,
+    do_withdraw_consent,
+)
 from schakel.web.trajectories.models import Referral, Trajectory, TrajectoryEvent
-from schakel.web.trajectories.referrals import do_record_consent, do_withdraw_consent
 
 pytestmark = pytest.mark.django_db
 
