@@ -28,6 +28,7 @@ class AuditEntry(models.Model):
         MERGE = "merge", _("merge")
         EXPORT = "export", _("export")
         DENIED = "denied", _("access denied")
+        OVERRIDE = "override", _("consent overridden")
 
     sequence = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)

@@ -43,7 +43,7 @@ from schakel.web.trajectories.models import (
     TrajectoryTask,
     new_pseudonym,
 )
-from schakel.web.trajectories.registration import tokens_for
+from schakel.web.trajectories.service import tokens_for
 
 ORGANISATION_FIELDS = (
     "to_organisation_id",

@@ -13,7 +13,7 @@ from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.linkage.models import ReturnCandidate
 from schakel.web.organisations.models import Membership
-from schakel.web.trajectories.actions import do_record_event
+from schakel.web.trajectories.service import do_record_event
 
 
 def do_store_candidates(*, candidates: Iterable[CandidateReturn]) -> int:

@@ -22,12 +22,12 @@ from schakel.web.organisations.roles import Capability, require
 from schakel.web.signals.check import CheckState
 from schakel.web.signals.contacts import care_coordination_for
 from schakel.web.signals.models import Assessment, Consultation, SignalCheckStatistic
-from schakel.web.trajectories.actions import (
+from schakel.web.trajectories.service import (
     do_open_trajectory,
+    do_record_consent,
     do_record_event,
     do_register_person,
 )
-from schakel.web.trajectories.referrals import do_record_consent
 
 A = AuditEntry.Action
 QUESTION_MAX = 2000

@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Status
 
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.errors import Error
-from schakel.web.organisations.acting import acting_membership
-from schakel.web.organisations.models import Membership
-from schakel.web.organisations.roles import Capability, has
+from schakel.web.organisations.acting import acting_for, needs
+from schakel.web.organisations.roles import Capability
+from schakel.web.trajectories.access import access_event, access_trajectory
 from schakel.web.trajectories.actions import do_read_trajectory, do_record_event
 from schakel.web.trajectories.coordination_api import router as coordination_router
-from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
+from schakel.web.trajectories.models import Trajectory
 from schakel.web.trajectories.schemas import (
     EventCreated,
     EventIn,
     EventOut,
-    TaskOut,
+    OpenTaskOut,
     TrajectoryDetail,
     TrajectoryPage,
     TrajectorySummary,
@@ -33,16 +32,14 @@ PAGE_SIZE = 100
 ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
-def _reader(request: HttpRequest) -> Membership:
-    membership = acting_membership(request)
-    if membership is None or not has(membership, Capability.VIEW_RECORDS):
-        raise PermissionDenied("Your role does not see trajectories.")
-    return membership
-
-
-@router.get("", response={200: TrajectoryPage, **ERRORS}, summary="Trajectories you may see")
+@router.get(
+    "",
+    response={200: TrajectoryPage, **ERRORS},
+    summary="Trajectories you may see",
+    openapi_extra=needs(Capability.VIEW_RECORDS),
+)
 def list_trajectories(request: HttpRequest, page: int = 1) -> TrajectoryPage:
-    acting = _reader(request)
+    acting = acting_for(request, Capability.VIEW_RECORDS)
     rows = (
         Trajectory.objects.visible_to(acting)
         .select_related("person", "organisation")
@@ -76,13 +73,14 @@ def list_trajectories(request: HttpRequest, page: int = 1) -> TrajectoryPage:
     )
 
 
-@router.get("/{trajectory_id}", response={200: TrajectoryDetail, **ERRORS})
+@router.get(
+    "/{trajectory_id}",
+    response={200: TrajectoryDetail, **ERRORS},
+    openapi_extra=needs(Capability.VIEW_RECORDS),
+)
 def get_trajectory(request: HttpRequest, trajectory_id: uuid.UUID) -> TrajectoryDetail:
-    acting = _reader(request)
-    try:
-        view = do_read_trajectory(actor=acting, trajectory_id=trajectory_id, purpose="API read")
-    except PermissionDenied:
-        raise Http404 from None
+    acting = acting_for(request, Capability.VIEW_RECORDS)
+    view = do_read_trajectory(actor=acting, trajectory_id=trajectory_id, purpose="API read")
     t, state = view.trajectory, view.state
     return TrajectoryDetail(
         id=t.pk,
@@ -95,7 +93,8 @@ def get_trajectory(request: HttpRequest, trajectory_id: uuid.UUID) -> Trajectory
         placement=state.placement,
         forms=[f.value for f in state.forms],
         open_tasks=[
-            TaskOut(kind=k.kind, due_on=k.due_on, reference=k.reference) for k in state.open_tasks
+            OpenTaskOut(kind=k.kind, due_on=k.due_on, reference=k.reference)
+            for k in state.open_tasks
         ],
         events=[
             EventOut(
@@ -113,21 +112,19 @@ def get_trajectory(request: HttpRequest, trajectory_id: uuid.UUID) -> Trajectory
     )
 
 
-@router.post("/{trajectory_id}/events", response={201: EventCreated, **ERRORS})
+@router.post(
+    "/{trajectory_id}/events",
+    response={201: EventCreated, **ERRORS},
+    openapi_extra=needs(Capability.RECORD_EVENTS),
+)
 def post_event(
     request: HttpRequest, trajectory_id: uuid.UUID, body: EventIn
 ) -> Status[EventCreated]:
-    acting = _reader(request)
-    trajectory = Trajectory.objects.visible_to(acting).filter(pk=trajectory_id).first()
-    if trajectory is None:
-        raise Http404
+    acting = acting_for(request, Capability.RECORD_EVENTS)
+    trajectory = access_trajectory(acting, trajectory_id)
     supersedes = None
     if body.supersedes is not None:
-        supersedes = TrajectoryEvent.objects.filter(
-            pk=body.supersedes, trajectory=trajectory
-        ).first()
-        if supersedes is None:
-            raise Http404
+        supersedes = access_event(acting, trajectory.pk, body.supersedes)
     event = do_record_event(
         actor=acting,
         trajectory=trajectory,

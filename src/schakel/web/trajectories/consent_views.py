@@ -4,63 +4,32 @@ from __future__ import annotations
 
 import uuid
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.acting import require_capability
-from schakel.web.organisations.models import Membership, Organisation
+from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability
-from schakel.web.trajectories.actions import do_record_event
-from schakel.web.trajectories.models import Consent, Trajectory
-from schakel.web.trajectories.national_report import do_report_to_national_centre, legal_basis
-from schakel.web.trajectories.referrals import do_record_consent, do_withdraw_consent
-
-
-class ConsentForm(forms.ModelForm):
-    class Meta:
-        model = Consent
-        fields = ["purpose", "organisation", "given_on", "source"]
-        widgets = {"given_on": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}
-
-
-class ReferralForm(forms.Form):
-    to_organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.filter(is_active=True), label=gettext_lazy("Refer to")
-    )
-    consent = forms.ModelChoiceField(
-        queryset=Consent.objects.none(), required=False, label=gettext_lazy("Consent")
-    )
-    override_reason = forms.CharField(
-        required=False,
-        max_length=500,
-        label=gettext_lazy("Reason to refer without consent"),
-        help_text=gettext_lazy("Only for acute danger or a legal duty. This is logged."),
-    )
-
-    def __init__(self, trajectory: Trajectory, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["consent"]
-        field.queryset = trajectory.consents.in_force().filter(purpose="disclosure")  # type: ignore[attr-defined]
-
-
-def _writable(acting: Membership, pk: uuid.UUID) -> Trajectory:
-    trajectory = Trajectory.objects.writable_by(acting).filter(pk=pk).first()
-    if trajectory is None:
-        raise Http404
-    return trajectory
+from schakel.web.trajectories.access import access_consent, access_trajectory
+from schakel.web.trajectories.actions import (
+    do_record_consent,
+    do_record_event,
+    do_report_to_national_centre,
+    do_withdraw_consent,
+)
+from schakel.web.trajectories.forms import ConsentForm, ReferralForm
+from schakel.web.trajectories.selectors import legal_basis
 
 
 @require_capability(Capability.RECORD_EVENTS)
 def consents(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
-    trajectory = _writable(acting, pk)
+    trajectory = access_trajectory(acting, pk)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -84,20 +53,17 @@ def consents(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpRes
 def withdraw_consent(
     request: HttpRequest, acting: Membership, pk: uuid.UUID, consent_id: int
 ) -> HttpResponse:
-    trajectory = _writable(acting, pk)
-    consent = trajectory.consents.filter(pk=consent_id).first()
-    if consent is None:
-        raise Http404
+    consent = access_consent(acting, pk, consent_id)
     try:
         do_withdraw_consent(actor=acting, consent=consent, withdrawn_on=timezone.localdate())
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("trajectory-consents", pk=trajectory.pk)
+    return redirect("trajectory-consents", pk=consent.trajectory_id)
 
 
 @require_capability(Capability.RECORD_EVENTS)
 def refer(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
-    trajectory = _writable(acting, pk)
+    trajectory = access_trajectory(acting, pk)
     form = ReferralForm(trajectory, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -130,7 +96,7 @@ def refer(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpRespon
 @require_capability(Capability.RECORD_EVENTS)
 def national_report(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
     """Preview the legal basis; POST generates the report as a JSON download."""
-    trajectory = _writable(acting, pk)
+    trajectory = access_trajectory(acting, pk)
     obliged, consented = legal_basis(acting, trajectory)
     if request.method == "POST":
         try:

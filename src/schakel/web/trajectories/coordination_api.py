@@ -5,112 +5,59 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from ninja import Router, Status
 
-from schakel.web.core.errors import Error
-from schakel.web.organisations.acting import acting_membership
-from schakel.web.organisations.models import Membership, Organisation, User
-from schakel.web.organisations.roles import Capability, has
-from schakel.web.trajectories.actions import do_open_trajectory, do_register_person
-from schakel.web.trajectories.coordination import (
-    do_answer_referral,
-    do_hand_over_trajectories,
-    inbox_for,
-    tasks_for,
+from schakel.web.core.errors import Error, NotFound
+from schakel.web.organisations.acting import acting_for, needs
+from schakel.web.organisations.models import Organisation
+from schakel.web.organisations.roles import Capability
+from schakel.web.trajectories.access import (
+    access_colleague,
+    access_person,
+    access_referral,
+    access_trajectory,
 )
-from schakel.web.trajectories.models import Person, Referral, Trajectory
-from schakel.web.trajectories.referrals import do_record_consent
-from schakel.web.trajectories.registration import do_find_duplicates
+from schakel.web.trajectories.actions import (
+    do_answer_referral,
+    do_find_duplicates,
+    do_hand_over_trajectories,
+    do_open_trajectory,
+    do_record_consent,
+    do_register_person,
+)
+from schakel.web.trajectories.models import Referral
+from schakel.web.trajectories.schemas import (
+    AnswerIn,
+    CandidateOut,
+    ConsentIn,
+    ConsentOut,
+    DueTaskOut,
+    HandoverIn,
+    HandoverOut,
+    IdentityIn,
+    ReferralOut,
+    RegistrationIn,
+    RegistrationOut,
+)
+from schakel.web.trajectories.selectors import inbox_for, tasks_for
 
 router = Router(tags=["coordination"])
 ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+TASK_LIMIT = 500
 
 
-def _acting(request: HttpRequest, *, write: bool = False) -> Membership:
-    membership = acting_membership(request)
-    allowed = membership is not None and (
-        has(membership, Capability.RECORD_EVENTS if write else Capability.VIEW_RECORDS)
-    )
-    if not allowed or membership is None:
-        raise PermissionDenied("Your role cannot do this.")
-    return membership
-
-
-class IdentityIn(Schema):
-    identity: dict[str, Any]
-
-
-class CandidateOut(Schema):
-    person: uuid.UUID
-    pseudonym: str
-    score: float
-    reasons: list[str]
-
-
-class RegistrationIn(Schema):
-    identity: dict[str, Any] | None = None
-    existing_person: uuid.UUID | None = None
-
-
-class RegistrationOut(Schema):
-    trajectory: uuid.UUID
-    person: uuid.UUID
-    pseudonym: str
-
-
-class ConsentIn(Schema):
-    purpose: str
-    given_on: dt.date
-    source: str
-    organisation: int | None = None
-
-
-class ConsentOut(Schema):
-    id: int
-    purpose: str
-    given_on: dt.date
-    organisation: int | None
-    withdrawn_on: dt.date | None
-
-
-class ReferralOut(Schema):
-    id: int
-    trajectory: uuid.UUID
-    reference: str
-    from_organisation: str
-    sent_at: dt.datetime
-    status: str
-
-
-class AnswerIn(Schema):
-    accept: bool
-    reason: str = ""
-
-
-class TaskOut(Schema):
-    trajectory: uuid.UUID
-    kind: str
-    due_on: dt.date
-
-
-class HandoverIn(Schema):
-    from_user: int
-    to_user: int
-    note: str
-
-
-class HandoverOut(Schema):
-    id: int
-    trajectories: int
-
-
-@router.post("/persons/duplicates", response={200: list[CandidateOut], **ERRORS})
+@router.post(
+    "/persons/duplicates",
+    response={200: list[CandidateOut], **ERRORS},
+    openapi_extra=needs(Capability.VIEW_IDENTITY),
+)
 def find_duplicates(request: HttpRequest, body: IdentityIn) -> list[CandidateOut]:
-    found = do_find_duplicates(actor=_acting(request, write=True), identity=body.identity)
+    acting = acting_for(request, Capability.VIEW_IDENTITY)
+    found = do_find_duplicates(actor=acting, identity=body.identity)
     return [
         CandidateOut(
             person=c.person.pk,
@@ -122,35 +69,33 @@ def find_duplicates(request: HttpRequest, body: IdentityIn) -> list[CandidateOut
     ]
 
 
-@router.post("/persons", response={201: RegistrationOut, **ERRORS})
+@router.post(
+    "/persons",
+    response={201: RegistrationOut, **ERRORS},
+    openapi_extra=needs(Capability.RECORD_EVENTS),
+)
 def register(request: HttpRequest, body: RegistrationIn) -> Status[RegistrationOut]:
     """Open a trajectory for a new person (`identity`) or a known one (`existing_person`)."""
-    acting = _acting(request, write=True)
+    acting = acting_for(request, Capability.RECORD_EVENTS)
     if body.existing_person:
-        person = Person.objects.identifiable_by(acting).filter(pk=body.existing_person).first()
-        if person is None:
-            raise Http404
+        person = access_person(acting, body.existing_person)
     elif body.identity is not None:
         person = do_register_person(actor=acting, identity=body.identity)
     else:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"identity": "Give an identity or an existing person."})
+        raise ValidationError({"identity": gettext("Give an identity or an existing person.")})
     trajectory = do_open_trajectory(actor=acting, person=person, coordinator_id=acting.user_id)
     out = RegistrationOut(trajectory=trajectory.pk, person=person.pk, pseudonym=person.pseudonym)
     return Status(201, out)
 
 
-def _writable(acting: Membership, trajectory_id: uuid.UUID) -> Trajectory:
-    trajectory = Trajectory.objects.writable_by(acting).filter(pk=trajectory_id).first()
-    if trajectory is None:
-        raise Http404
-    return trajectory
-
-
-@router.get("/trajectories/{trajectory_id}/consents", response={200: list[ConsentOut], **ERRORS})
+@router.get(
+    "/trajectories/{trajectory_id}/consents",
+    response={200: list[ConsentOut], **ERRORS},
+    openapi_extra=needs(Capability.RECORD_EVENTS),
+)
 def list_consents(request: HttpRequest, trajectory_id: uuid.UUID) -> list[ConsentOut]:
-    trajectory = _writable(_acting(request, write=True), trajectory_id)
+    acting = acting_for(request, Capability.RECORD_EVENTS)
+    trajectory = access_trajectory(acting, trajectory_id)
     return [
         ConsentOut(
             id=c.pk,
@@ -163,17 +108,21 @@ def list_consents(request: HttpRequest, trajectory_id: uuid.UUID) -> list[Consen
     ]
 
 
-@router.post("/trajectories/{trajectory_id}/consents", response={201: ConsentOut, **ERRORS})
+@router.post(
+    "/trajectories/{trajectory_id}/consents",
+    response={201: ConsentOut, **ERRORS},
+    openapi_extra=needs(Capability.RECORD_EVENTS),
+)
 def add_consent(
     request: HttpRequest, trajectory_id: uuid.UUID, body: ConsentIn
 ) -> Status[ConsentOut]:
-    acting = _acting(request, write=True)
-    trajectory = _writable(acting, trajectory_id)
+    acting = acting_for(request, Capability.RECORD_EVENTS)
+    trajectory = access_trajectory(acting, trajectory_id)
     organisation = None
     if body.organisation is not None:
         organisation = Organisation.objects.filter(pk=body.organisation).first()
         if organisation is None:
-            raise Http404
+            raise NotFound(gettext("This organisation does not exist."))
     consent = do_record_consent(
         actor=acting,
         trajectory=trajectory,
@@ -192,11 +141,13 @@ def add_consent(
     return Status(201, out)
 
 
-@router.get("/referrals/inbox", response={200: list[ReferralOut], **ERRORS})
+@router.get(
+    "/referrals/inbox",
+    response={200: list[ReferralOut], **ERRORS},
+    openapi_extra=needs(Capability.ANSWER_REFERRALS),
+)
 def referral_inbox(request: HttpRequest) -> list[ReferralOut]:
-    acting = _acting(request)
-    if not has(acting, Capability.ANSWER_REFERRALS):
-        raise PermissionDenied("The inbox is for care coordinators.")
+    acting = acting_for(request, Capability.ANSWER_REFERRALS)
     return [_referral_out(r) for r in inbox_for(acting)]
 
 
@@ -211,33 +162,46 @@ def _referral_out(referral: Referral) -> ReferralOut:
     )
 
 
-@router.post("/referrals/{referral_id}/answer", response={200: ReferralOut, **ERRORS})
+@router.post(
+    "/referrals/{referral_id}/answer",
+    response={200: ReferralOut, **ERRORS},
+    openapi_extra=needs(Capability.ANSWER_REFERRALS),
+)
 def answer_referral(request: HttpRequest, referral_id: int, body: AnswerIn) -> ReferralOut:
-    acting = _acting(request, write=True)
-    referral = inbox_for(acting).filter(pk=referral_id).first()
-    if referral is None:
-        raise Http404
+    acting = acting_for(request, Capability.ANSWER_REFERRALS)
+    referral = access_referral(acting, referral_id)
     answered = do_answer_referral(
         actor=acting, referral=referral, accept=body.accept, reason=body.reason
     )
     return _referral_out(answered)
 
 
-@router.get("/tasks", response={200: list[TaskOut], **ERRORS})
-def my_tasks(request: HttpRequest, before: dt.date | None = None) -> list[TaskOut]:
-    tasks = tasks_for(_acting(request)).order_by("due_on")
+@router.get(
+    "/tasks",
+    response={200: list[DueTaskOut], **ERRORS},
+    openapi_extra=needs(Capability.VIEW_RECORDS),
+)
+def my_tasks(request: HttpRequest, before: dt.date | None = None) -> list[DueTaskOut]:
+    tasks = tasks_for(acting_for(request, Capability.VIEW_RECORDS)).order_by("due_on")
     if before is not None:
         tasks = tasks.filter(due_on__lt=before)
-    return [TaskOut(trajectory=t.trajectory_id, kind=t.kind, due_on=t.due_on) for t in tasks[:500]]
+    return [
+        DueTaskOut(trajectory=t.trajectory_id, kind=t.kind, due_on=t.due_on)
+        for t in tasks[:TASK_LIMIT]
+    ]
 
 
-@router.post("/handovers", response={201: HandoverOut, **ERRORS})
+@router.post(
+    "/handovers",
+    response={201: HandoverOut, **ERRORS},
+    openapi_extra=needs(Capability.MANAGE_TEAM),
+)
 def hand_over(request: HttpRequest, body: HandoverIn) -> Status[HandoverOut]:
-    acting = _acting(request)
-    users = User.objects.in_bulk([body.from_user, body.to_user])
-    if len(users) != len({body.from_user, body.to_user}):
-        raise Http404
+    acting = acting_for(request, Capability.MANAGE_TEAM)
     done = do_hand_over_trajectories(
-        actor=acting, from_user=users[body.from_user], to_user=users[body.to_user], note=body.note
+        actor=acting,
+        from_user=access_colleague(acting, body.from_user),
+        to_user=access_colleague(acting, body.to_user),
+        note=body.note,
     )
     return Status(201, HandoverOut(id=done.pk, trajectories=done.trajectories))

@@ -4,29 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.acting import require_capability
-from schakel.web.organisations.models import Membership, User
+from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability
-from schakel.web.trajectories.coordination import (
-    OPEN,
-    do_answer_referral,
-    do_hand_over_trajectories,
-    inbox_for,
-    tasks_for,
-    team_workload,
-)
+from schakel.web.trajectories.access import access_referral
+from schakel.web.trajectories.actions import do_answer_referral, do_hand_over_trajectories
+from schakel.web.trajectories.forms import HandoverForm
 from schakel.web.trajectories.models import Trajectory
+from schakel.web.trajectories.selectors import OPEN, inbox_for, tasks_for, team_workload
 
 LIST_LIMIT = 25
 
@@ -56,9 +50,7 @@ def inbox(request: HttpRequest, acting: Membership) -> HttpResponse:
 @require_POST
 @require_capability(Capability.ANSWER_REFERRALS)
 def answer_referral(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
-    referral = inbox_for(acting).filter(pk=pk).first()
-    if referral is None:
-        raise Http404
+    referral = access_referral(acting, pk)
     accept = request.POST.get("answer") == "accept"
     reason = request.POST.get("reason", "").strip()
     if not accept and not reason:
@@ -75,23 +67,6 @@ def answer_referral(request: HttpRequest, acting: Membership, pk: int) -> HttpRe
 @require_capability(Capability.MANAGE_TEAM)
 def team(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "trajectories/team.html", {"workload": team_workload(acting)})
-
-
-class HandoverForm(forms.Form):
-    from_user = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy("From"))
-    to_user = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy("To"))
-    note = forms.CharField(
-        label=gettext_lazy("Handover note"), widget=forms.Textarea({"rows": 5}), max_length=4000
-    )
-
-    def __init__(self, acting: Membership, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        colleagues = User.objects.filter(
-            memberships__organisation_id=acting.organisation_id,
-            memberships__ended_on__isnull=True,
-        ).distinct()
-        self.fields["from_user"].queryset = colleagues  # type: ignore[attr-defined]
-        self.fields["to_user"].queryset = colleagues  # type: ignore[attr-defined]
 
 
 @require_capability(Capability.MANAGE_TEAM)

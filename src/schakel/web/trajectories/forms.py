@@ -1,7 +1,8 @@
-"""A form for each event type, derived from the engine's payload schema.
+"""The forms of the trajectory pages.
 
-The schema stays the single source of truth: the form only offers its fields, and the engine
-validates what comes back (errors are shown beside the field they name).
+The form for each event type is derived from the engine's payload schema. The schema stays the
+single source of truth: the form only offers its fields, and the engine validates what comes
+back (errors are shown beside the field they name).
 """
 
 from __future__ import annotations
@@ -15,8 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pydantic.fields import FieldInfo
 
+from schakel.engine.identity import InvalidIdentityError
 from schakel.engine.trajectories.events import EVENT_TYPES, EventType
+from schakel.engine.vocabulary import Sex
 from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
+from schakel.web.organisations.models import Membership, Organisation, User
+from schakel.web.trajectories.models import Consent, TimeEntry, Trajectory
+from schakel.web.trajectories.selectors import colleagues_of
+
+IDENTIFIERS = ("bsn", "v_number", "passport")
 
 
 def _inner(annotation: Any) -> Any:
@@ -99,3 +107,91 @@ class EventForm(forms.Form):
         for field, message in errors:
             name = field.split(".")[0]
             self.add_error(name if name in self.fields else None, message)
+
+
+class IdentityForm(forms.Form):
+    given_names = forms.CharField(label=_("Given names"), required=False, max_length=200)
+    family_name = forms.CharField(label=_("Family name"), required=False, max_length=200)
+    aliases = forms.CharField(
+        label=_("Other names used"), required=False, help_text=_("Separate with commas.")
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=choices(Sex), initial=Sex.UNKNOWN)
+    date_of_birth = forms.CharField(
+        label=_("Date of birth"), required=False, help_text=_("YYYY-MM-DD, or YYYY-MM, or YYYY.")
+    )
+    date_of_birth_estimated = forms.BooleanField(
+        label=_("Date of birth is estimated"), required=False
+    )
+    place_of_birth = forms.CharField(label=_("Place of birth"), required=False)
+    nationality = forms.CharField(
+        label=_("Nationality"),
+        required=False,
+        max_length=2,
+        help_text=_("Two-letter code, e.g. RO."),
+    )
+    bsn = forms.CharField(label="BSN", required=False)
+    v_number = forms.CharField(label=_("V-number"), required=False)
+    passport = forms.CharField(label=_("Passport number"), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False)
+
+    def identity(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+        identifiers = {k: data.pop(k) for k in IDENTIFIERS if k in data}
+        if "nationality" in data:
+            data["nationality"] = data["nationality"].upper()
+        if "aliases" in data:
+            data["aliases"] = [a.strip() for a in data["aliases"].split(",") if a.strip()]
+        return {**data, "identifiers": identifiers}
+
+    def add_identity_errors(self, error: InvalidIdentityError) -> None:
+        for field, message in error.errors:
+            name = field.split(".")[-1]
+            self.add_error(name if name in self.fields else None, message)
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["purpose", "organisation", "given_on", "source"]
+        widgets = {"given_on": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}
+
+
+class ReferralForm(forms.Form):
+    to_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(is_active=True), label=_("Refer to")
+    )
+    consent = forms.ModelChoiceField(
+        queryset=Consent.objects.none(), required=False, label=_("Consent")
+    )
+    override_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label=_("Reason to refer without consent"),
+        help_text=_("Only for acute danger or a legal duty. This is logged."),
+    )
+
+    def __init__(self, trajectory: Trajectory, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["consent"]
+        field.queryset = trajectory.consents.in_force().filter(purpose="disclosure")  # type: ignore[attr-defined]
+
+
+class HandoverForm(forms.Form):
+    from_user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("From"))
+    to_user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("To"))
+    note = forms.CharField(
+        label=_("Handover note"), widget=forms.Textarea({"rows": 5}), max_length=4000
+    )
+
+    def __init__(self, acting: Membership, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        colleagues = colleagues_of(acting)
+        self.fields["from_user"].queryset = colleagues  # type: ignore[attr-defined]
+        self.fields["to_user"].queryset = colleagues  # type: ignore[attr-defined]
+
+
+class TimeForm(forms.ModelForm):
+    class Meta:
+        model = TimeEntry
+        fields = ["task_type", "on", "minutes", "note"]
+        widgets = {"on": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}

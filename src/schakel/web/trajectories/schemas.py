@@ -1,4 +1,8 @@
-"""Input and output schemas of the trajectory endpoints (one of each per endpoint)."""
+"""Input and output schemas of the trajectory and coordination endpoints.
+
+Class names are unique across the whole API: the OpenAPI file names schemas by class name, so
+two classes with one name would make it describe one endpoint with the other's fields.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +40,9 @@ class EventOut(Schema):
     in_force: bool
 
 
-class TaskOut(Schema):
+class OpenTaskOut(Schema):
+    """A task the trajectory's events call for (part of the trajectory's detail)."""
+
     kind: str
     due_on: dt.date
     reference: str
@@ -52,7 +58,7 @@ class TrajectoryDetail(Schema):
     case_status: str
     placement: str | None
     forms: list[str]
-    open_tasks: list[TaskOut]
+    open_tasks: list[OpenTaskOut]
     events: list[EventOut]
 
 
@@ -69,3 +75,73 @@ class EventCreated(Schema):
     stage: str
     case_status: str
     version: int
+
+
+class IdentityIn(Schema):
+    identity: dict[str, Any]
+
+
+class CandidateOut(Schema):
+    person: uuid.UUID
+    pseudonym: str
+    score: float
+    reasons: list[str]
+
+
+class RegistrationIn(Schema):
+    identity: dict[str, Any] | None = None
+    existing_person: uuid.UUID | None = None
+
+
+class RegistrationOut(Schema):
+    trajectory: uuid.UUID
+    person: uuid.UUID
+    pseudonym: str
+
+
+class ConsentIn(Schema):
+    purpose: str
+    given_on: dt.date
+    source: str
+    organisation: int | None = None
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: str
+    given_on: dt.date
+    organisation: int | None
+    withdrawn_on: dt.date | None
+
+
+class ReferralOut(Schema):
+    id: int
+    trajectory: uuid.UUID
+    reference: str
+    from_organisation: str
+    sent_at: dt.datetime
+    status: str
+
+
+class AnswerIn(Schema):
+    accept: bool
+    reason: str = ""
+
+
+class DueTaskOut(Schema):
+    """A task due in one of the trajectories the member may see (the task list)."""
+
+    trajectory: uuid.UUID
+    kind: str
+    due_on: dt.date
+
+
+class HandoverIn(Schema):
+    from_user: int
+    to_user: int
+    note: str
+
+
+class HandoverOut(Schema):
+    id: int
+    trajectories: int

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +18,7 @@ from schakel.web.core.labels import choices
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, has
+from schakel.web.trajectories.access import access_event, access_trajectory
 from schakel.web.trajectories.actions import (
     ConflictError,
     do_read_identity,
@@ -25,7 +26,7 @@ from schakel.web.trajectories.actions import (
     do_record_event,
 )
 from schakel.web.trajectories.forms import EventForm
-from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
+from schakel.web.trajectories.models import Trajectory
 from schakel.web.trajectories.timeline import timeline
 
 PAGE_SIZE = 50
@@ -64,10 +65,7 @@ def trajectory_list(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 @require_capability(Capability.VIEW_RECORDS)
 def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> HttpResponse:
-    try:
-        view = do_read_trajectory(actor=acting, trajectory_id=pk, purpose="view trajectory")
-    except PermissionDenied:
-        raise Http404 from None
+    view = do_read_trajectory(actor=acting, trajectory_id=pk, purpose="view trajectory")
     return render(
         request,
         "trajectories/detail.html",
@@ -85,11 +83,7 @@ def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> Http
 @require_capability(Capability.VIEW_RECORDS)
 def identity_panel(request: HttpRequest, acting: Membership, pk: str) -> HttpResponse:
     """Who the person is, shown on request with a stated purpose (the read is audited)."""
-    trajectory = (
-        Trajectory.objects.visible_to(acting).filter(pk=pk).select_related("person").first()
-    )
-    if trajectory is None:
-        raise Http404
+    trajectory = access_trajectory(acting, pk)
     purpose = request.POST.get("purpose", "").strip()
     if not purpose:
         return render(
@@ -111,9 +105,7 @@ def record_event(
     if event_type not in {t.value for t in EventType} or event_type == EventType.ENTERED_IN_ERROR:
         raise Http404
     kind = EventType(event_type)
-    trajectory = Trajectory.objects.writable_by(acting).filter(pk=pk).first()
-    if trajectory is None:
-        raise Http404
+    trajectory = access_trajectory(acting, pk)
     form = EventForm(kind, request.POST or None, initial={"version": trajectory.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -145,10 +137,8 @@ def record_event(
 @require_POST
 @require_capability(Capability.RECORD_EVENTS)
 def retract_event(request: HttpRequest, acting: Membership, pk: str, event_id: str) -> HttpResponse:
-    trajectory = Trajectory.objects.writable_by(acting).filter(pk=pk).first()
-    event = TrajectoryEvent.objects.filter(trajectory=trajectory, pk=event_id).first()
-    if trajectory is None or event is None:
-        raise Http404
+    trajectory = access_trajectory(acting, pk)
+    event = access_event(acting, trajectory.pk, event_id)
     reason = request.POST.get("reason", "").strip() or _("Entered in error")
     do_record_event(
         actor=acting,

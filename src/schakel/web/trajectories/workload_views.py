@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,22 +15,16 @@ from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability
-from schakel.web.trajectories.models import TimeEntry, Trajectory
-from schakel.web.trajectories.workload import PERIOD_DAYS, do_register_time, regional_overview
-
-
-class TimeForm(forms.ModelForm):
-    class Meta:
-        model = TimeEntry
-        fields = ["task_type", "on", "minutes", "note"]
-        widgets = {"on": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}
+from schakel.web.trajectories.access import access_trajectory
+from schakel.web.trajectories.actions import do_register_time
+from schakel.web.trajectories.forms import TimeForm
+from schakel.web.trajectories.models import TimeEntry
+from schakel.web.trajectories.selectors import PERIOD_DAYS, regional_overview
 
 
 @require_capability(Capability.RECORD_EVENTS)
 def register_time(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
-    trajectory = Trajectory.objects.writable_by(acting).filter(pk=pk).first()
-    if trajectory is None:
-        raise Http404
+    trajectory = access_trajectory(acting, pk)
     form = TimeForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

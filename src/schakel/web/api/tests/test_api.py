@@ -12,8 +12,8 @@ from schakel.web.api.main import api
 from schakel.web.audit.models import AuditEntry
 from schakel.web.conftest import signed_in
 from schakel.web.organisations.models import Membership
-from schakel.web.trajectories.actions import do_open_trajectory
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
+from schakel.web.trajectories.service import do_open_trajectory
 
 pytestmark = pytest.mark.django_db
 OPENAPI = Path(__file__).resolve().parents[5] / "docs" / "api" / "openapi.json"

@@ -17,7 +17,6 @@ from schakel.web.core.seeding import (
     seed_parameters,
 )
 from schakel.web.organisations.models import Membership, Organisation
-from schakel.web.trajectories.actions import do_read_identity, state_of
 from schakel.web.trajectories.models import (
     Person,
     Referral,
@@ -25,6 +24,7 @@ from schakel.web.trajectories.models import (
     TrajectoryEvent,
     TrajectoryTask,
 )
+from schakel.web.trajectories.service import do_read_identity, state_of
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from schakel.web.conftest import IDENTITY, PASSWORD, OrganisationFactory
 from schakel.web.core.testing.browser import axe_violations, new_page
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import SYSTEM
-from schakel.web.trajectories.actions import do_open_trajectory, do_register_person
+from schakel.web.trajectories.service import do_open_trajectory, do_register_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

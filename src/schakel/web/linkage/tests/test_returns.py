@@ -11,8 +11,8 @@ from schakel.web.conftest import IDENTITY, signed_in
 from schakel.web.linkage.actions import do_store_candidates
 from schakel.web.linkage.models import ReturnCandidate
 from schakel.web.organisations.models import Membership
-from schakel.web.trajectories.actions import do_open_trajectory, do_record_event, do_register_person
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
+from schakel.web.trajectories.service import do_open_trajectory, do_record_event, do_register_person
 
 pytestmark = pytest.mark.django_db
 

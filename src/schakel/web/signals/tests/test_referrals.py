@@ -16,8 +16,8 @@ from schakel.web.conftest import signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.signals.models import Assessment
 from schakel.web.signals.tests.helpers import complete_check
-from schakel.web.trajectories.actions import do_record_event
 from schakel.web.trajectories.models import Consent, Person, Referral, Trajectory
+from schakel.web.trajectories.service import do_record_event
 
 pytestmark = pytest.mark.django_db
 REFERRAL = {

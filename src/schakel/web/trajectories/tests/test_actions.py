@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from schakel.engine.identity import InvalidIdentityError
 from schakel.engine.trajectories.events import InvalidEventError
@@ -122,7 +122,7 @@ def test_correction_supersedes(coordinator_a: Membership, trajectory_a: Trajecto
     trajectory_a.refresh_from_db()
     assert trajectory_a.stage == Stage.SIGNALLED
     assert TrajectoryEvent.objects.filter(pk=wrong.pk).exists()  # kept, never deleted
-    with pytest.raises(Exception, match="already corrected"):
+    with translation.override("en"), pytest.raises(Exception, match="already corrected"):
         do_record_event(
             actor=coordinator_a,
             trajectory=trajectory_a,
@@ -142,7 +142,7 @@ def test_events_are_append_only(coordinator_a: Membership, trajectory_a: Traject
 
 
 def test_future_event_refused(coordinator_a: Membership, trajectory_a: Trajectory) -> None:
-    with pytest.raises(Exception, match="future"):
+    with translation.override("en"), pytest.raises(Exception, match="future"):
         record(coordinator_a, trajectory_a, "intake", days_ago=-3)
 
 

@@ -12,9 +12,13 @@ from schakel.engine.vocabulary import OrganisationType, Role
 from schakel.web.conftest import PASSWORD, OrganisationFactory
 from schakel.web.core.testing.browser import axe_violations, new_page
 from schakel.web.organisations.models import Membership
-from schakel.web.trajectories.actions import do_open_trajectory, do_record_event, do_register_person
+from schakel.web.trajectories.actions import (
+    do_open_trajectory,
+    do_record_consent,
+    do_record_event,
+    do_register_person,
+)
 from schakel.web.trajectories.models import Handover, Referral, Trajectory, TrajectoryEvent
-from schakel.web.trajectories.referrals import do_record_consent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,17 +6,21 @@ from collections.abc import Callable
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django import DjangoAssertNumQueries
 
 from schakel.engine.vocabulary import Role
 from schakel.web.audit.models import AuditEntry
 from schakel.web.conftest import signed_in
 from schakel.web.organisations.models import Membership, Organisation
-from schakel.web.trajectories.actions import do_open_trajectory, do_record_event
-from schakel.web.trajectories.coordination import do_hand_over_trajectories, team_workload
+from schakel.web.trajectories.actions import (
+    do_hand_over_trajectories,
+    do_open_trajectory,
+    do_record_consent,
+    do_record_event,
+)
 from schakel.web.trajectories.models import Handover, Referral, Trajectory, TrajectoryTask
-from schakel.web.trajectories.referrals import do_record_consent
+from schakel.web.trajectories.selectors import team_workload
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +114,7 @@ def test_handover_moves_open_work_in_one_audited_step(
 def test_handover_to_someone_outside_the_organisation_is_refused(
     coordinator_a: Membership, coordinator_b: Membership
 ) -> None:
-    with pytest.raises(ValidationError, match="coordinator here"):
+    with translation.override("en"), pytest.raises(ValidationError, match="coordinator here"):
         do_hand_over_trajectories(
             actor=coordinator_a, from_user=coordinator_a.user, to_user=coordinator_b.user, note="x"
         )
@@ -119,7 +123,7 @@ def test_handover_to_someone_outside_the_organisation_is_refused(
 def test_consent_in_the_future_is_refused(
     coordinator_a: Membership, trajectory_a: Trajectory
 ) -> None:
-    with pytest.raises(ValidationError, match="future"):
+    with translation.override("en"), pytest.raises(ValidationError, match="future"):
         do_record_consent(
             actor=coordinator_a,
             trajectory=trajectory_a,

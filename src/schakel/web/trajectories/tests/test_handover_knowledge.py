@@ -10,7 +10,7 @@ from schakel.engine.vocabulary import Role
 from schakel.web.knowledge.actions import ArticleContent, ArticleTags, do_create_article
 from schakel.web.knowledge.models import Article
 from schakel.web.organisations.models import Membership, Organisation
-from schakel.web.trajectories.coordination import do_hand_over_trajectories
+from schakel.web.trajectories.actions import do_hand_over_trajectories
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from schakel.web.conftest import signed_in
 from schakel.web.organisations.models import Membership
-from schakel.web.trajectories.actions import do_record_event
+from schakel.web.trajectories.actions import do_record_consent, do_record_event
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
-from schakel.web.trajectories.referrals import do_record_consent
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from schakel.engine.identity import parse_identity
 from schakel.web.audit.models import AuditEntry
 from schakel.web.conftest import IDENTITY, signed_in
 from schakel.web.organisations.models import Membership
+from schakel.web.trajectories.actions import do_find_duplicates, do_merge_persons
 from schakel.web.trajectories.models import Identity, IdentityKey, Person, Trajectory
-from schakel.web.trajectories.registration import do_find_duplicates, do_merge_persons
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,8 @@ from schakel.engine.vocabulary import Role
 from schakel.web.audit.models import AuditEntry
 from schakel.web.conftest import signed_in
 from schakel.web.organisations.models import Membership, Organisation
-from schakel.web.trajectories.actions import do_record_event
+from schakel.web.trajectories.actions import do_record_consent, do_record_event
 from schakel.web.trajectories.models import Person, Trajectory, TrajectoryEvent
-from schakel.web.trajectories.referrals import do_record_consent
 
 pytestmark = pytest.mark.django_db
 

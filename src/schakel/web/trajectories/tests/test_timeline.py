@@ -15,9 +15,8 @@ from schakel.engine.trajectories import REGISTRY, EventType
 from schakel.web.conftest import signed_in
 from schakel.web.core.labels import LABELS, choices
 from schakel.web.organisations.models import Membership
-from schakel.web.trajectories.actions import do_record_event
+from schakel.web.trajectories.actions import do_record_consent, do_record_event
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
-from schakel.web.trajectories.referrals import do_record_consent
 
 pytestmark = pytest.mark.django_db
 FIELD = re.compile(r'<span class="schakel-field">(.*?)</span>', re.S)

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from schakel.web.conftest import signed_in
 from schakel.web.organisations.models import Membership
+from schakel.web.trajectories.actions import do_register_time
 from schakel.web.trajectories.models import TimeEntry, Trajectory
-from schakel.web.trajectories.workload import do_register_time, regional_overview
+from schakel.web.trajectories.selectors import regional_overview
 
 pytestmark = pytest.mark.django_db
 

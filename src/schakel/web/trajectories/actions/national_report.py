@@ -13,14 +13,19 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from schakel.engine.trajectories.events import EventType
-from schakel.engine.vocabulary import OrganisationType
 from schakel.web.organisations.models import Membership
-from schakel.web.trajectories.actions import do_read_identity, do_read_trajectory, do_record_event
+from schakel.web.trajectories.access import access_trajectory
+from schakel.web.trajectories.actions.records import (
+    do_read_identity,
+    do_read_trajectory,
+    do_record_event,
+)
 from schakel.web.trajectories.models import Trajectory
+from schakel.web.trajectories.selectors import legal_basis
 
-OBLIGED = frozenset({OrganisationType.POLICE, OrganisationType.LABOUR_INSPECTORATE})
 EPISODE_FIELDS = (
     "form",
     "htcds_type",
@@ -37,21 +42,20 @@ EPISODE_FIELDS = (
 )
 
 
-def legal_basis(actor: Membership, trajectory: Trajectory) -> tuple[bool, bool]:
-    """(obliged to report, consent in force); at least one is needed."""
-    obliged = actor.organisation.type in OBLIGED
-    consented = trajectory.consents.in_force().filter(purpose="national_registration").exists()
-    return obliged, consented
-
-
 def do_report_to_national_centre(*, actor: Membership, trajectory: Trajectory) -> dict[str, Any]:
-    obliged, consented = legal_basis(actor, trajectory)
-    if not (obliged or consented):
-        raise ValidationError(
-            {"consent": "Registration needs consent for national registration, or a legal duty."}
-        )
+    """The report for the national centre, as a download; generating it is an event."""
     purpose = "registration with the national coordination centre"
     with transaction.atomic():
+        access_trajectory(actor, trajectory.pk, write=True)
+        obliged, consented = legal_basis(actor, trajectory)
+        if not (obliged or consented):
+            raise ValidationError(
+                {
+                    "consent": gettext(
+                        "Registration needs consent for national registration, or a legal duty."
+                    )
+                }
+            )
         view = do_read_trajectory(actor=actor, trajectory_id=trajectory.pk, purpose=purpose)
         identity = do_read_identity(actor=actor, person=trajectory.person, purpose=purpose)
         episodes = [

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from schakel.engine.duplicates import Likeness, likeness, search_keys
 from schakel.engine.identity import IdentityData, parse_identity
@@ -14,7 +15,8 @@ from schakel.web.audit.actions import Access, do_record_access, do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.crypto import decrypt_json, search_token
 from schakel.web.organisations.models import Membership
-from schakel.web.organisations.roles import Capability, has
+from schakel.web.organisations.roles import Capability, require
+from schakel.web.trajectories.access import access_person
 from schakel.web.trajectories.models import IdentityKey, Person
 
 MIN_LIKENESS = 0.6
@@ -44,8 +46,7 @@ def do_find_duplicates(*, actor: Membership, identity: dict[str, Any]) -> list[C
 
     Only persons within the actor's scope are searched; every candidate read is audited.
     """
-    if not has(actor, Capability.VIEW_IDENTITY):
-        raise PermissionDenied("This role does not see identities.")
+    require(actor, Capability.VIEW_IDENTITY)
     wanted = parse_identity(identity)
     tokens = tokens_for(wanted)
     matches = (
@@ -73,13 +74,14 @@ def do_find_duplicates(*, actor: Membership, identity: dict[str, Any]) -> list[C
 
 
 def do_merge_persons(*, actor: Membership, keep: Person, merge: Person, reason: str) -> Person:
-    """Bring `merge`'s trajectories under `keep`; both histories stay whole and audited."""
-    allowed = Person.objects.identifiable_by(actor)
-    if not (allowed.filter(pk=keep.pk).exists() and allowed.filter(pk=merge.pk).exists()):
-        raise PermissionDenied("You may only merge persons you can see.")
-    if keep.pk == merge.pk:
-        raise PermissionDenied("A person cannot be merged with itself.")
+    """Bring `merge`'s trajectories under `keep`; both histories stay whole and audited.
+
+    Both persons are locked (in id order, so two merges cannot deadlock) and checked first."""
     with transaction.atomic():
+        for pk in sorted({keep.pk, merge.pk}, key=str):
+            access_person(actor, pk, write=True)
+        if keep.pk == merge.pk:
+            raise ValidationError({"merge": gettext("A person cannot be merged with itself.")})
         moved = list(merge.trajectories.values_list("pk", flat=True))
         merge.trajectories.update(person=keep)
         # The merged registration keeps its identity record and search keys for the record;

@@ -1,4 +1,5 @@
-"""Everything that writes or reads personal data in trajectories, each step audited."""
+"""Persons, identities, trajectories and their events: each write and each read of personal
+data in one audited step."""
 
 from __future__ import annotations
 
@@ -20,13 +21,17 @@ from schakel.engine.trajectories import (
     validate_payload,
 )
 from schakel.engine.trajectories.events import EventType, InvalidEventError, parse_event_type
+from schakel.engine.trajectories.referrals import ANSWERS as REFERRAL_ANSWERS
 from schakel.engine.trajectories.rules import check_sequence
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.crypto import decrypt_json, encrypt_json
-from schakel.web.core.errors import Conflict
+from schakel.web.core.errors import Conflict, NotFound
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, require
+from schakel.web.trajectories.access import access_person, access_trajectory
+from schakel.web.trajectories.actions.referrals import apply_referral_event
+from schakel.web.trajectories.actions.registration import index_identity
 from schakel.web.trajectories.models import (
     Identity,
     Person,
@@ -35,8 +40,6 @@ from schakel.web.trajectories.models import (
     TrajectoryEvent,
     TrajectoryTask,
 )
-from schakel.web.trajectories.referrals import apply_referral_event
-from schakel.web.trajectories.registration import index_identity
 
 A = AuditEntry.Action
 
@@ -76,9 +79,12 @@ def do_register_person(
 
 
 def do_read_identity(*, actor: Membership, person: Person, purpose: str) -> IdentityData:
-    if not Person.objects.identifiable_by(actor).filter(pk=person.pk).exists():
+    """Who the person is, for a stated purpose; a refused attempt is audited as well."""
+    try:
+        access_person(actor, person.pk)
+    except (PermissionDenied, NotFound):
         _record_denied(actor, "identity", person.pk, purpose)
-        raise PermissionDenied("You may not see who this person is.")
+        raise
     with transaction.atomic():
         record = Identity.objects.get(person=person)
         do_record_access(
@@ -117,9 +123,11 @@ def _check_supersedes(trajectory: Trajectory, supersedes: TrajectoryEvent | None
     if supersedes is None:
         return
     if supersedes.trajectory_id != trajectory.pk:
-        raise ValidationError({"supersedes": "The corrected event belongs to another trajectory."})
+        raise ValidationError(
+            {"supersedes": gettext("The corrected event belongs to another trajectory.")}
+        )
     if TrajectoryEvent.objects.filter(supersedes=supersedes).exists():
-        raise ValidationError({"supersedes": "This event was already corrected."})
+        raise ValidationError({"supersedes": gettext("This event was already corrected.")})
 
 
 def do_record_event(
@@ -134,54 +142,69 @@ def do_record_event(
 ) -> TrajectoryEvent:
     """Append one validated event and refresh the trajectory's cached state.
 
-    With `expected_version`, the event is refused (ConflictError) when someone else recorded
-    an event since the caller read the trajectory: no silent overwrites.
+    The trajectory is locked and its scope checked before anything is validated, so a grant
+    revoked since the caller read the trajectory is seen. With `expected_version`, the event is
+    refused (ConflictError) when someone else recorded an event since the caller read it: no
+    silent overwrites. `trajectory` is refreshed with the new stage, status and version.
     """
-    _require_writer(actor)
+    try:
+        with transaction.atomic():
+            locked = access_trajectory(actor, trajectory.pk, write=True)
+            if expected_version is not None and expected_version != locked.version:
+                raise ConflictError(expected_version, locked.version)
+            kind, clean = _valid_event(locked, event_type, occurred_at, payload, supersedes)
+            event = TrajectoryEvent.objects.create(
+                trajectory=locked,
+                event_type=kind.value,
+                occurred_at=occurred_at,
+                recorded_at=timezone.now(),
+                recorded_by_id=actor.user_id,
+                organisation_id=actor.organisation_id,
+                payload=clean,
+                supersedes=supersedes,
+            )
+            if kind == EventType.REFERRAL_SENT or kind in REFERRAL_ANSWERS:
+                log = [e.as_engine_event() for e in locked.events.all()]
+                apply_referral_event(actor, locked, kind, clean, log)
+            refresh_projection(trajectory)
+            do_record_access(
+                actor=actor,
+                action=A.APPEND,
+                object_type="trajectory",
+                object_id=trajectory.pk,
+                purpose=f"record {kind.value}",
+                detail={"event": str(event.pk)},
+            )
+    except NotFound:
+        _record_denied(actor, "trajectory", trajectory.pk, f"record {event_type}"[:200])
+        raise
+    return event
+
+
+def _valid_event(
+    trajectory: Trajectory,
+    event_type: str,
+    occurred_at: dt.datetime,
+    payload: dict[str, Any],
+    supersedes: TrajectoryEvent | None,
+) -> tuple[EventType, dict[str, Any]]:
+    """The event's type and clean payload, after every rule on it and on the history."""
     kind = parse_event_type(event_type)
     if kind == EventType.ENTERED_IN_ERROR and supersedes is None:
-        raise InvalidEventError(kind.value, [("supersedes", "name the event entered in error")])
+        raise InvalidEventError(
+            kind.value, [("supersedes", gettext("name the event entered in error"))]
+        )
     clean = validate_payload(kind.value, payload)
-    now = timezone.now()
-    if occurred_at > now + dt.timedelta(minutes=5):
-        raise ValidationError({"occurred_at": "An event cannot lie in the future."})
-    if not Trajectory.objects.writable_by(actor).filter(pk=trajectory.pk).exists():
-        _record_denied(actor, "trajectory", trajectory.pk, f"record {kind.value}")
-        raise PermissionDenied("You may not record events in this trajectory.")
-    with transaction.atomic():
-        # Lock the trajectory so concurrent events project in a consistent order.
-        current = Trajectory.objects.select_for_update().values_list("version", flat=True)
-        version = current.get(pk=trajectory.pk)
-        if expected_version is not None and expected_version != version:
-            raise ConflictError(expected_version, version)
-        _check_supersedes(trajectory, supersedes)
+    if occurred_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": gettext("An event cannot lie in the future.")})
+    _check_supersedes(trajectory, supersedes)
+    if kind != EventType.ENTERED_IN_ERROR:
         history = [e.as_engine_event() for e in trajectory.events.all()]
         supersedes_id = str(supersedes.pk) if supersedes else None
-        if kind != EventType.ENTERED_IN_ERROR:
-            problems = check_sequence(history, kind.value, occurred_at, clean, supersedes_id)
-            if problems:
-                raise InvalidEventError(kind.value, problems)
-        event = TrajectoryEvent.objects.create(
-            trajectory=trajectory,
-            event_type=kind.value,
-            occurred_at=occurred_at,
-            recorded_at=now,
-            recorded_by_id=actor.user_id,
-            organisation_id=actor.organisation_id,
-            payload=clean,
-            supersedes=supersedes,
-        )
-        apply_referral_event(actor, trajectory, kind, clean, [*history, event.as_engine_event()])
-        refresh_projection(trajectory)
-        do_record_access(
-            actor=actor,
-            action=A.APPEND,
-            object_type="trajectory",
-            object_id=trajectory.pk,
-            purpose=f"record {kind.value}",
-            detail={"event": str(event.pk)},
-        )
-    return event
+        problems = check_sequence(history, kind.value, occurred_at, clean, supersedes_id)
+        if problems:
+            raise InvalidEventError(kind.value, problems)
+    return kind, clean
 
 
 def state_of(trajectory: Trajectory) -> TrajectoryState:
@@ -214,27 +237,12 @@ class TrajectoryView:
 
 def do_read_trajectory(*, actor: Membership, trajectory_id: object, purpose: str) -> TrajectoryView:
     """A trajectory with its events, for someone allowed to see it; the read is audited."""
-    trajectory = (
-        Trajectory.objects.visible_to(actor)
-        .select_related("person", "organisation", "coordinator")
-        .filter(pk=trajectory_id)
-        .first()
-    )
-    if trajectory is None:
-        _record_denied(actor, "trajectory", trajectory_id, purpose)
-        raise PermissionDenied("This trajectory does not exist or is not yours to see.")
+    trajectory = access_trajectory(actor, str(trajectory_id), purpose=purpose)
     events = list(trajectory.events.select_related("recorded_by", "organisation"))
     engine_events = [e.as_engine_event() for e in events]
     state = project_state(engine_events)
     in_force = {e.id for e in effective_events(engine_events)}
     superseded = frozenset(str(e.pk) for e in events if str(e.pk) not in in_force)
-    do_record_access(
-        actor=actor,
-        action=A.READ,
-        object_type="trajectory",
-        object_id=trajectory.pk,
-        purpose=purpose,
-    )
     referrals = list(trajectory.referrals.select_related("from_organisation", "to_organisation"))
     return TrajectoryView(trajectory, events, state, superseded, referrals)
 

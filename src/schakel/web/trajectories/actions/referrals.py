@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from schakel.engine.trajectories import Event, referral_states
 from schakel.engine.trajectories.events import EventType
@@ -21,7 +22,7 @@ from schakel.engine.vocabulary import ReferralStatus
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.organisations.models import Membership, Organisation
-from schakel.web.organisations.roles import Capability, has
+from schakel.web.trajectories.access import access_consent, access_trajectory
 from schakel.web.trajectories.models import AccessGrant, Consent, Referral, Trajectory
 
 
@@ -34,22 +35,20 @@ def do_record_consent(
     source: str,
     organisation: Organisation | None = None,
 ) -> Consent:
-    if not has(actor, Capability.RECORD_EVENTS):
-        raise PermissionDenied("This role cannot record consent.")
-    if not Trajectory.objects.writable_by(actor).filter(pk=trajectory.pk).exists():
-        raise PermissionDenied("You may not change this trajectory.")
-    consent = Consent(
-        trajectory=trajectory,
-        purpose=purpose,
-        organisation=organisation,
-        given_on=given_on,
-        source=source,
-        recorded_by_id=actor.user_id,
-    )
-    if given_on > timezone.localdate():
-        raise ValidationError({"given_on": "Consent cannot be given in the future."})
-    consent.full_clean()
+    """Record consent for a purpose; the trajectory is locked and checked before validation."""
     with transaction.atomic():
+        access_trajectory(actor, trajectory.pk, write=True)
+        if given_on > timezone.localdate():
+            raise ValidationError({"given_on": gettext("Consent cannot be given in the future.")})
+        consent = Consent(
+            trajectory=trajectory,
+            purpose=purpose,
+            organisation=organisation,
+            given_on=given_on,
+            source=source,
+            recorded_by_id=actor.user_id,
+        )
+        consent.full_clean()
         consent.save()
         do_record_access(
             actor=actor,
@@ -63,21 +62,22 @@ def do_record_consent(
 
 
 def do_withdraw_consent(*, actor: Membership, consent: Consent, withdrawn_on: dt.date) -> Consent:
-    if not Trajectory.objects.writable_by(actor).filter(pk=consent.trajectory_id).exists():
-        raise PermissionDenied("You may not change this trajectory.")
-    if consent.withdrawn_on is not None:
-        raise ValidationError({"withdrawn_on": "This consent was already withdrawn."})
-    consent.withdrawn_on = withdrawn_on
-    consent.full_clean()
+    """Withdraw a consent from the day given; checked on the row as it is under the lock."""
     with transaction.atomic():
-        Consent.objects.filter(pk=consent.pk).update(withdrawn_on=withdrawn_on)
+        current = access_consent(actor, consent.trajectory_id, consent.pk, write=True)
+        if current.withdrawn_on is not None:
+            raise ValidationError({"withdrawn_on": gettext("This consent was already withdrawn.")})
+        current.withdrawn_on = withdrawn_on
+        current.full_clean()
+        Consent.objects.filter(pk=current.pk).update(withdrawn_on=withdrawn_on)
         do_record_access(
             actor=actor,
             action=AuditEntry.Action.UPDATE,
             object_type="consent",
-            object_id=consent.pk,
+            object_id=current.pk,
             purpose="withdraw consent",
         )
+    consent.withdrawn_on = withdrawn_on
     return consent
 
 
@@ -87,9 +87,11 @@ def check_referral_allowed(
     """True when the referral needs the override; raises when it is not allowed at all."""
     target = payload["to_organisation_id"]
     if not Organisation.objects.filter(pk=target, is_active=True).exists():
-        raise ValidationError({"to_organisation_id": "No such organisation."})
+        raise ValidationError({"to_organisation_id": gettext("No such organisation.")})
     if target == trajectory.organisation_id:
-        raise ValidationError({"to_organisation_id": "A referral goes to another organisation."})
+        raise ValidationError(
+            {"to_organisation_id": gettext("A referral goes to another organisation.")}
+        )
     consents = trajectory.consents.allows_disclosure_to(target)
     consent_id = str(payload.get("consent_id") or "")
     if consent_id.isdigit() and consents.filter(pk=int(consent_id)).exists():
@@ -98,10 +100,14 @@ def check_referral_allowed(
         return True
     if consent_id:
         raise ValidationError(
-            {"consent_id": "This consent does not allow disclosure to that organisation."}
+            {"consent_id": gettext("This consent does not allow disclosure to that organisation.")}
         )
     raise ValidationError(
-        {"consent_id": "Record the person's consent to disclosure to this organisation first."}
+        {
+            "consent_id": gettext(
+                "Record the person's consent to disclosure to this organisation first."
+            )
+        }
     )
 
 
@@ -141,7 +147,7 @@ def apply_referral_event(
         if overridden:
             do_record_access(
                 actor=actor,
-                action=AuditEntry.Action.DENIED,
+                action=AuditEntry.Action.OVERRIDE,
                 object_type="consent_override",
                 object_id=trajectory.pk,
                 purpose=payload["override_reason"][:200],
@@ -151,9 +157,11 @@ def apply_referral_event(
     referral = Referral.objects.get(trajectory=trajectory, reference=state.reference)
     if kind == EventType.REFERRAL_REVOKED:
         if actor.organisation_id != referral.from_organisation_id:
-            raise PermissionDenied("Only the referring organisation can revoke a referral.")
+            raise PermissionDenied(
+                gettext("Only the referring organisation can revoke a referral.")
+            )
     elif actor.organisation_id != referral.to_organisation_id:
-        raise PermissionDenied("Only the receiving organisation can answer a referral.")
+        raise PermissionDenied(gettext("Only the receiving organisation can answer a referral."))
     Referral.objects.filter(pk=referral.pk).update(
         status=Referral.Status(state.status.value),
         answered_at=state.answered_at,

@@ -1,0 +1,263 @@
+"""Getting a record a user asked for by id: one call per kind of record.
+
+Each helper checks the capability first (403 when the role can never do this), then the scope
+through the QuerySet methods, and gives one NotFound (404) for "missing" and "not yours", so a
+404 does not tell whether a record exists (after Zulip's `access_stream_by_id`). For a write it
+takes the row lock as part of the fetch and checks the scope after it, inside the caller's
+transaction, so a grant revoked or a version bumped since the caller read the record is seen.
+A trajectory is the aggregate's root: its consents, events and referrals change only while its
+row is locked, so their helpers lock the trajectory (always first, so locks are taken in one
+order and two writers cannot deadlock).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext
+
+from schakel.web.audit.actions import do_record_access
+from schakel.web.audit.models import AuditEntry
+from schakel.web.core.errors import NotFound
+from schakel.web.organisations.models import Membership, User
+from schakel.web.organisations.roles import Capability, require
+from schakel.web.trajectories.models import (
+    Consent,
+    Person,
+    Referral,
+    Trajectory,
+    TrajectoryEvent,
+)
+from schakel.web.trajectories.selectors import colleagues_of, inbox_for
+
+Missing = Callable[[], NotFound]
+MAX_ID = 2**63 - 1
+"""The largest primary key a database column holds; a larger number is simply not found."""
+
+
+def access_trajectory(
+    actor: Membership,
+    trajectory_id: uuid.UUID | str,
+    *,
+    write: bool = False,
+    purpose: str | None = None,
+) -> Trajectory:
+    """The trajectory `actor` asked for; with `write`, locked and checked under the lock."""
+    require(actor, Capability.RECORD_EVENTS if write else Capability.VIEW_RECORDS)
+    pk = _uuid(trajectory_id, _missing_trajectory)
+    if write:
+        _require_transaction()
+        trajectory = Trajectory.objects.select_for_update().filter(pk=pk).first()
+        if trajectory is not None and not _in_scope(Trajectory.objects.writable_by(actor), pk):
+            trajectory = None
+    else:
+        trajectory = (
+            Trajectory.objects.visible_to(actor)
+            .select_related("person", "organisation", "coordinator")
+            .filter(pk=pk)
+            .first()
+        )
+    if trajectory is None:
+        _record_denied(actor, "trajectory", trajectory_id, purpose)
+        raise _missing_trajectory()
+    _record_read(actor, "trajectory", trajectory.pk, purpose)
+    return trajectory
+
+
+def access_person(
+    actor: Membership,
+    person_id: uuid.UUID | str,
+    *,
+    write: bool = False,
+    purpose: str | None = None,
+) -> Person:
+    """A person `actor` may identify (in scope, and a role that sees identities).
+
+    With `write` (merging registrations), the person's row is locked before the check."""
+    require(actor, Capability.VIEW_IDENTITY)
+    if write:
+        require(actor, Capability.RECORD_EVENTS)
+    pk = _uuid(person_id, _missing_person)
+    if write:
+        _require_transaction()
+        person = Person.objects.select_for_update().filter(pk=pk).first()
+        if person is not None and not _in_scope(Person.objects.identifiable_by(actor), pk):
+            person = None
+    else:
+        person = Person.objects.identifiable_by(actor).filter(pk=pk).first()
+    if person is None:
+        _record_denied(actor, "person", person_id, purpose)
+        raise _missing_person()
+    _record_read(actor, "person", person.pk, purpose)
+    return person
+
+
+def access_referral(
+    actor: Membership,
+    referral_id: int | str,
+    *,
+    write: bool = False,
+    purpose: str | None = None,
+) -> Referral:
+    """A referral to the actor's organisation that waits for the actor's answer.
+
+    With `write`, the referral's trajectory is locked first (every change of a referral
+    happens under that lock), then the referral is read and checked."""
+    require(actor, Capability.ANSWER_REFERRALS)
+    pk = _int(referral_id, _missing_referral)
+    if write:
+        _require_transaction()
+        owner = Referral.objects.filter(pk=pk).values_list("trajectory_id", flat=True).first()
+        if owner is not None:
+            _lock_trajectory(owner)
+    referral = inbox_for(actor).filter(pk=pk).first()
+    if referral is None:
+        _record_denied(actor, "referral", referral_id, purpose)
+        raise _missing_referral()
+    _record_read(actor, "referral", referral.pk, purpose)
+    return referral
+
+
+def access_consent(
+    actor: Membership,
+    trajectory_id: uuid.UUID | str,
+    consent_id: int | str,
+    *,
+    write: bool = False,
+    purpose: str | None = None,
+) -> Consent:
+    """A consent recorded in a trajectory the actor may change (consent is the writers' work).
+
+    With `write`, the trajectory is locked and checked first, then the consent is read."""
+    require(actor, Capability.RECORD_EVENTS)
+    pk = _int(consent_id, _missing_consent)
+    if write:
+        trajectory = access_trajectory(actor, trajectory_id, write=True)
+        consent = trajectory.consents.filter(pk=pk).first()
+    else:
+        trajectory_pk = _uuid(trajectory_id, _missing_consent)
+        scope = Trajectory.objects.writable_by(actor).filter(pk=trajectory_pk)
+        consent = Consent.objects.filter(pk=pk, trajectory__in=scope).first()
+    if consent is None:
+        _record_denied(actor, "consent", consent_id, purpose)
+        raise _missing_consent()
+    _record_read(actor, "consent", consent.pk, purpose)
+    return consent
+
+
+def access_event(
+    actor: Membership,
+    trajectory_id: uuid.UUID | str,
+    event_id: uuid.UUID | str,
+    *,
+    purpose: str | None = None,
+) -> TrajectoryEvent:
+    """An event of a trajectory the actor may see (events are never changed, only corrected
+    by a new event, so there is no write variant)."""
+    require(actor, Capability.VIEW_RECORDS)
+    trajectory_pk = _uuid(trajectory_id, _missing_event)
+    pk = _uuid(event_id, _missing_event)
+    scope = Trajectory.objects.visible_to(actor).filter(pk=trajectory_pk)
+    event = TrajectoryEvent.objects.filter(pk=pk, trajectory__in=scope).first()
+    if event is None:
+        _record_denied(actor, "trajectory_event", event_id, purpose)
+        raise _missing_event()
+    _record_read(actor, "trajectory_event", event.pk, purpose)
+    return event
+
+
+def access_colleague(actor: Membership, user_id: int | str) -> User:
+    """A current member of the actor's organisation (for a handover), or NotFound.
+
+    No capability of its own: the action it serves checks its own."""
+    pk = _int(user_id, _missing_colleague)
+    user = colleagues_of(actor).filter(pk=pk).first()
+    if user is None:
+        raise _missing_colleague()
+    return user
+
+
+def _in_scope(scope: QuerySet[Any], pk: object) -> bool:
+    return scope.filter(pk=pk).exists()
+
+
+def _lock_trajectory(pk: uuid.UUID) -> None:
+    list(Trajectory.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "A write access takes a row lock: call it inside transaction.atomic()."
+        )
+
+
+def _uuid(value: object, missing: Missing) -> uuid.UUID:
+    """An id from a URL or a request body; one that does not parse is simply not found."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise missing() from None
+
+
+def _int(value: object, missing: Missing) -> int:
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise missing() from None
+    if not 0 < number <= MAX_ID:
+        raise missing()
+    return number
+
+
+def _record_read(actor: Membership, object_type: str, pk: object, purpose: str | None) -> None:
+    if purpose is not None:
+        do_record_access(
+            actor=actor,
+            action=AuditEntry.Action.READ,
+            object_type=object_type,
+            object_id=pk,
+            purpose=purpose[:200],
+        )
+
+
+def _record_denied(actor: Membership, object_type: str, pk: object, purpose: str | None) -> None:
+    """An audited read that found nothing is audited too: someone asked for it, and why."""
+    if purpose is not None:
+        do_record_access(
+            actor=actor,
+            action=AuditEntry.Action.DENIED,
+            object_type=object_type,
+            object_id=str(pk)[:64],
+            purpose=purpose[:200],
+        )
+
+
+def _missing_trajectory() -> NotFound:
+    return NotFound(gettext("This trajectory does not exist or is not yours to see."))
+
+
+def _missing_person() -> NotFound:
+    return NotFound(gettext("This person does not exist or is not yours to see."))
+
+
+def _missing_referral() -> NotFound:
+    return NotFound(gettext("This referral does not exist or does not wait for your answer."))
+
+
+def _missing_consent() -> NotFound:
+    return NotFound(gettext("This consent does not exist or is not yours to see."))
+
+
+def _missing_event() -> NotFound:
+    return NotFound(gettext("This event does not exist or is not yours to see."))
+
+
+def _missing_colleague() -> NotFound:
+    return NotFound(gettext("This colleague is not a member of your organisation."))
