@@ -1,0 +1,152 @@
+"""The real thing: `schakel worker` processes, killed with SIGKILL in the middle of a job.
+
+Runs against its own database: a SQLite file, or, when the suite runs on PostgreSQL
+(DATABASE_URL), a fresh PostgreSQL database beside the test database. Two jobs each write five
+rows inside their final transaction and then wait there:
+
+- A (retryable) is killed in worker 1, and B (one attempt only) in worker 2;
+- worker 3 finds both lost: A is retried to completion, B is marked failed;
+- A's five rows exist exactly once, B's not at all: nothing lost, nothing half-applied.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import schakel
+from schakel.web.jobs.recovery import WORKER_LOST
+from schakel.web.jobs.tests.scenario import ROWS
+
+pytestmark = pytest.mark.slow
+
+SRC = Path(schakel.__file__).resolve().parents[1]
+WAIT = 240.0  # seconds; generous: the machine may be busy with other work
+
+
+@pytest.fixture
+def database_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Environment for the processes under test, pointing at a database of their own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCHAKEL_", "DATABASE_URL"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="schakel.web.test_settings",
+        PYTHONPATH=os.pathsep.join([str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])]),
+        SCHAKEL_DATA_DIR=str(tmp_path),
+        SCHAKEL_JOB_STALE_SECONDS="3",
+    )
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield env
+        return
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    name = f"{config['NAME']}_worker_{secrets.token_hex(4)}"
+    admin = {
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+        "user": config["USER"] or None,
+        "password": config["PASSWORD"] or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    with psycopg.connect(**admin) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield env
+    finally:
+        with psycopg.connect(**admin) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _run(env: dict[str, str], *args: str, timeout: float = WAIT) -> str:
+    done = subprocess.run(  # noqa: S603  (arguments of this test's own making)
+        [sys.executable, *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert done.returncode == 0, f"{args} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def _scenario(env: dict[str, str], *args: str) -> dict[str, object]:
+    out = _run(env, "-m", "schakel.web.jobs.tests.scenario", *args)
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "schakel.cli", "worker"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _wait_for(path: Path, worker: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + WAIT
+    while not path.exists():
+        assert worker.poll() is None, f"the worker stopped:\n{log.read_text()}"
+        assert time.monotonic() < deadline, f"{path.name} never appeared:\n{log.read_text()}"
+        time.sleep(0.1)
+
+
+def _kill(worker: subprocess.Popen[bytes]) -> None:
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=60)
+
+
+def test_a_job_killed_mid_transaction_is_retried_or_failed_never_half_applied(
+    database_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = database_env
+    _run(env, "-m", "schakel.cli", "migrate")
+    ids = _scenario(env, "enqueue", str(tmp_path))
+    assert set(ids) == {"a", "b"}
+
+    first = _worker(env, tmp_path / "worker-1.log")
+    try:
+        _wait_for(tmp_path / "a.reached-1", first, tmp_path / "worker-1.log")
+        during = _scenario(env, "state")
+        assert during["jobs"]["a"]["state"] == "running"  # type: ignore[index]
+        assert during["rows"] == {"a": 0, "b": 0}  # written, not committed: invisible
+    finally:
+        _kill(first)
+
+    second = _worker(env, tmp_path / "worker-2.log")
+    try:  # B is older than A's retry, so the next worker takes B first
+        _wait_for(tmp_path / "b.reached-1", second, tmp_path / "worker-2.log")
+    finally:
+        _kill(second)
+
+    (tmp_path / "a.release").touch()  # from now on A runs through
+    third = _worker(env, tmp_path / "worker-3.log")
+    try:
+        out = subprocess.run(  # noqa: S603  (arguments of this test's own making)
+            [sys.executable, "-m", "schakel.web.jobs.tests.scenario", "wait", "succeeded",
+             "failed", str(WAIT)],
+            env=env, capture_output=True, text=True, timeout=WAIT + 60,
+        )  # fmt: skip
+        log = (tmp_path / "worker-3.log").read_text()
+        assert out.returncode == 0, f"{out.stdout}\n{out.stderr}\nworker 3:\n{log}"
+        final = json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        third.terminate()  # SIGTERM: a graceful stop
+        assert third.wait(timeout=60) == 0
+
+    a, b = final["jobs"]["a"], final["jobs"]["b"]
+    assert a["state"] == "succeeded" and a["attempts"] >= 2 and a["progress"] == 100
+    assert b == {"state": "failed", "attempts": 1, "progress": 30, "error": WORKER_LOST}
+    assert final["rows"] == {"a": ROWS, "b": 0}  # once, and not at all
+    assert final["running_deliveries"] == 0  # the backend's rows of lost deliveries closed
+    assert (tmp_path / "a.reached-2").exists() and not (tmp_path / "b.reached-2").exists()
