@@ -15,7 +15,6 @@ from schakel.engine.disclosure import DEFAULT_K, Quantities, Status, check_k, su
 from schakel.engine.trajectories.events import EventType
 from schakel.web.monitor.report import write_report as write_report
 
-
 # --- CTDC-compatible aggregate release ------------------------------------------------------
 
 CTDC_FILE = "ctdc_counts.csv"

@@ -78,6 +78,4 @@ def send_digest(digest: Digest, connection: BaseEmailBackend | None = None) -> N
             "url": f"{settings.BASE_URL}{reverse('coordinator-dashboard')}",
         },
     )
-    EmailMessage(
-        subject, body, to=[digest.email], connection=connection or get_connection()
-    ).send()
+    EmailMessage(subject, body, to=[digest.email], connection=connection or get_connection()).send()
