@@ -18,10 +18,11 @@ def job_lines(*, failed: bool, limit: int) -> Iterator[str]:
     for job in jobs[: max(0, limit)]:
         created = timezone.localtime(job.created_at).strftime("%Y-%m-%d %H:%M")
         tries = f"{job.attempts}/{job.max_attempts}"
-        detail = {
-            Job.State.FAILED: job.error,
-            Job.State.SUCCEEDED: json.dumps(job.result, sort_keys=True) if job.result else "",
-        }.get(job.state, job.step)
+        detail = job.step
+        if job.state == Job.State.FAILED:
+            detail = job.error
+        elif job.state == Job.State.SUCCEEDED:
+            detail = json.dumps(job.result, sort_keys=True) if job.result else ""
         yield (
             f"{job.pk:>6}  {created:16}  {job.name[:24]:24}  {job.state:9}  {tries:5}  "
             f"{job.progress:>3}%  {detail}"

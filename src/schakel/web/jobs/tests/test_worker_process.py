@@ -47,26 +47,19 @@ def database_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     if not url.startswith(("postgres://", "postgresql://")):
         yield env
         return
-    import dj_database_url
     import psycopg
 
-    config = dj_database_url.parse(url)
-    name = f"{config['NAME']}_worker_{secrets.token_hex(4)}"
-    admin = {
-        "host": config["HOST"] or None,
-        "port": config["PORT"] or None,
-        "user": config["USER"] or None,
-        "password": config["PASSWORD"] or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**admin) as connection:
+    base, _, query = url.partition("?")
+    server, _, test_database = base.rpartition("/")
+    name = f"{test_database}_worker_{secrets.token_hex(4)}"
+    admin = f"{server}/postgres" + (f"?{query}" if query else "")
+    with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
-    env["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{name}"
+    env["DATABASE_URL"] = f"{server}/{name}" + (f"?{query}" if query else "")
     try:
         yield env
     finally:
-        with psycopg.connect(**admin) as connection:
+        with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

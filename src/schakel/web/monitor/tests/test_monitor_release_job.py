@@ -39,6 +39,7 @@ def test_the_release_job_publishes_a_complete_report_and_reports_its_steps(
         run_queued_jobs()
     job = Job.objects.get(pk=job.pk)
     assert job.state == "succeeded", job.error
+    assert job.result is not None
     root = tmp_path / tasks.RELEASES
     release = root / job.result["release"]
     assert (root / tasks.LATEST).resolve() == release.resolve()
