@@ -1,6 +1,8 @@
 """The database side of the worker-process test, run as its own process:
 
     python -m schakel.web.jobs.tests.scenario enqueue FOLDER
+    python -m schakel.web.jobs.tests.scenario write PREFIX
+    python -m schakel.web.jobs.tests.scenario state
     python -m schakel.web.jobs.tests.scenario wait A_STATE B_STATE SECONDS
 
 It uses the same settings and database as the workers under test (from the environment), so the
@@ -70,6 +72,13 @@ def main(argv: list[str]) -> int:
     command, *rest = argv
     if command == "enqueue":
         print(json.dumps(enqueue(rest[0])))
+        return 0
+    if command == "write":
+        from schakel.web.jobs.actions import do_enqueue_job
+        from schakel.web.jobs.tests.example_tasks import write_groups
+
+        arguments = {"prefix": rest[0], "rows": ROWS}
+        print(json.dumps({"id": do_enqueue_job(write_groups, actor=None, arguments=arguments).pk}))
         return 0
     if command == "state":
         print(json.dumps(state()))

@@ -12,68 +12,19 @@ rows inside their final transaction and then wait there:
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-import schakel
 from schakel.web.jobs.recovery import WORKER_LOST
+from schakel.web.jobs.tests.processes import WAIT, run, scenario
 from schakel.web.jobs.tests.scenario import ROWS
 
 pytestmark = pytest.mark.slow
-
-SRC = Path(schakel.__file__).resolve().parents[1]
-WAIT = 240.0  # seconds; generous: the machine may be busy with other work
-
-
-@pytest.fixture
-def database_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """Environment for the processes under test, pointing at a database of their own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCHAKEL_", "DATABASE_URL"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="schakel.web.test_settings",
-        PYTHONPATH=os.pathsep.join([str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])]),
-        SCHAKEL_DATA_DIR=str(tmp_path),
-        SCHAKEL_JOB_STALE_SECONDS="3",
-    )
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield env
-        return
-    import psycopg
-
-    base, _, query = url.partition("?")
-    server, _, test_database = base.rpartition("/")
-    name = f"{test_database}_worker_{secrets.token_hex(4)}"
-    admin = f"{server}/postgres" + (f"?{query}" if query else "")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    env["DATABASE_URL"] = f"{server}/{name}" + (f"?{query}" if query else "")
-    try:
-        yield env
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _run(env: dict[str, str], *args: str, timeout: float = WAIT) -> str:
-    done = subprocess.run(  # noqa: S603  (arguments of this test's own making)
-        [sys.executable, *args], env=env, capture_output=True, text=True, timeout=timeout
-    )
-    assert done.returncode == 0, f"{args} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
-def _scenario(env: dict[str, str], *args: str) -> dict[str, object]:
-    out = _run(env, "-m", "schakel.web.jobs.tests.scenario", *args)
-    return dict(json.loads(out.strip().splitlines()[-1]))
 
 
 def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -103,14 +54,14 @@ def test_a_job_killed_mid_transaction_is_retried_or_failed_never_half_applied(
     database_env: dict[str, str], tmp_path: Path
 ) -> None:
     env = database_env
-    _run(env, "-m", "schakel.cli", "migrate")
-    ids = _scenario(env, "enqueue", str(tmp_path))
+    run(env, "-m", "schakel.cli", "migrate")
+    ids = scenario(env, "enqueue", str(tmp_path))
     assert set(ids) == {"a", "b"}
 
     first = _worker(env, tmp_path / "worker-1.log")
     try:
         _wait_for(tmp_path / "a.reached-1", first, tmp_path / "worker-1.log")
-        during = _scenario(env, "state")
+        during = scenario(env, "state")
         assert during["jobs"]["a"]["state"] == "running"  # type: ignore[index]
         assert during["rows"] == {"a": 0, "b": 0}  # written, not committed: invisible
     finally:
