@@ -23,9 +23,9 @@ logger = logging.getLogger(__name__)
 
 
 def do_enqueue_job(
-    task: Task[Any, Any],
     *,
     actor: Membership | None,
+    task: Task[Any, Any],
     arguments: Mapping[str, object] | None = None,
 ) -> Job:
     """Queue a registered job; `actor` is who asked (None for the schedule). The returned

@@ -47,9 +47,13 @@ class _Run:
         return Job.objects.filter(pk=self.job_id, state=Job.State.RUNNING, attempts=self.attempt)
 
     def lost_ownership(self) -> bool:
-        """Whether the row is there (visible to this connection) and belongs to someone else."""
+        """Whether the row is there (visible to this connection) and another attempt has it,
+        or the sweep failed this one. Done by this attempt (`completing`) is still ours."""
         row = Job.objects.filter(pk=self.job_id).values_list("state", "attempts").first()
-        return row is not None and row != (Job.State.RUNNING, self.attempt)
+        if row is None:
+            return False
+        state, attempts = row
+        return attempts != self.attempt or state in (Job.State.QUEUED, Job.State.FAILED)
 
 
 _CURRENT: ContextVar[_Run | None] = ContextVar("schakel_job", default=None)

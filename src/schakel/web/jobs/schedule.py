@@ -42,7 +42,7 @@ def _run_if_due(schedule: Schedule, now: dt.datetime) -> Job | None:
         )
         if not claimed:
             return None
-        job = do_enqueue_job(schedule.task, actor=None, arguments=schedule.arguments)
+        job = do_enqueue_job(task=schedule.task, actor=None, arguments=schedule.arguments)
         ScheduleState.objects.filter(pk=state.pk).update(last_job=job)
     logger.info("Scheduled job %s queued as job %s", schedule.name, job.pk)
     return job

@@ -25,7 +25,7 @@ def enqueue(folder: str) -> dict[str, int]:
     ids = {}
     for prefix, task in (("a", block_mid_transaction), ("b", block_once)):
         arguments = {"prefix": prefix, "rows": ROWS, "folder": folder}
-        ids[prefix] = do_enqueue_job(task, actor=None, arguments=arguments).pk
+        ids[prefix] = do_enqueue_job(task=task, actor=None, arguments=arguments).pk
     return ids
 
 
@@ -78,7 +78,11 @@ def main(argv: list[str]) -> int:
         from schakel.web.jobs.tests.example_tasks import write_groups
 
         arguments = {"prefix": rest[0], "rows": ROWS}
-        print(json.dumps({"id": do_enqueue_job(write_groups, actor=None, arguments=arguments).pk}))
+        print(
+            json.dumps(
+                {"id": do_enqueue_job(task=write_groups, actor=None, arguments=arguments).pk}
+            )
+        )
         return 0
     if command == "state":
         print(json.dumps(state()))

@@ -31,7 +31,9 @@ def _running(job: Job, *, beat_seconds_ago: float) -> Job:
 
 
 def _write_job(prefix: str) -> Job:
-    return do_enqueue_job(tasks.write_groups, actor=None, arguments={"prefix": prefix, "rows": 2})
+    return do_enqueue_job(
+        task=tasks.write_groups, actor=None, arguments={"prefix": prefix, "rows": 2}
+    )
 
 
 @override_settings(JOB_STALE_SECONDS=STALE)
@@ -52,7 +54,7 @@ def test_a_retryable_job_of_a_dead_worker_gets_its_next_attempt_and_finishes() -
 
 @override_settings(JOB_STALE_SECONDS=STALE)
 def test_a_job_that_may_not_be_retried_is_marked_failed() -> None:
-    job = do_enqueue_job(tasks.report_half_way, actor=None)
+    job = do_enqueue_job(task=tasks.report_half_way, actor=None)
     job = _running(job, beat_seconds_ago=STALE + 5)
     assert sweep_stale_jobs().failed == [job.pk]
     job.refresh_from_db()
@@ -99,7 +101,7 @@ def test_deliveries_lost_before_a_worker_started_them() -> None:
     Job.objects.filter(pk=never_sent.pk).update(result_id="", dispatched_at=long_ago)
     taken = _write_job("taken")
     DBTaskResult.objects.filter(id=taken.result_id).update(status=TaskResultStatus.FAILED)
-    once = do_enqueue_job(tasks.report_half_way, actor=None)
+    once = do_enqueue_job(task=tasks.report_half_way, actor=None)
     DBTaskResult.objects.filter(id=once.result_id).update(status=TaskResultStatus.SUCCESSFUL)
     waiting = _write_job("waiting")  # in a long queue: still READY, not lost
     Job.objects.filter(pk__in=[taken.pk, once.pk, waiting.pk]).update(dispatched_at=long_ago)

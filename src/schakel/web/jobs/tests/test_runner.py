@@ -25,7 +25,7 @@ def _fresh(job: Job) -> Job:
 def test_a_queued_job_has_one_delivery_and_remembers_who_asked(
     coordinator_a: Membership,
 ) -> None:
-    job = do_enqueue_job(tasks.report_half_way, actor=coordinator_a, arguments={"step": "x"})
+    job = do_enqueue_job(task=tasks.report_half_way, actor=coordinator_a, arguments={"step": "x"})
     job = _fresh(job)
     assert (job.state, job.attempts, job.max_attempts, job.progress) == ("queued", 1, 1, 0)
     assert job.started_by == coordinator_a and job.arguments == {"step": "x"}
@@ -35,7 +35,7 @@ def test_a_queued_job_has_one_delivery_and_remembers_who_asked(
 
 
 def test_progress_is_recorded_while_running_and_result_at_the_end() -> None:
-    job = do_enqueue_job(tasks.report_half_way, actor=None, arguments={"step": "Half way"})
+    job = do_enqueue_job(task=tasks.report_half_way, actor=None, arguments={"step": "Half way"})
     assert run_queued_jobs() == 1
     job = _fresh(job)
     assert job.result == {"progress": 40, "step": "Half way", "attempts": 1}
@@ -45,7 +45,9 @@ def test_progress_is_recorded_while_running_and_result_at_the_end() -> None:
 
 
 def test_a_failure_records_class_and_step_but_not_the_message() -> None:
-    job = do_enqueue_job(tasks.fail_with_personal_data, actor=None, arguments={"name": "Jansen"})
+    job = do_enqueue_job(
+        task=tasks.fail_with_personal_data, actor=None, arguments={"name": "Jansen"}
+    )
     run_queued_jobs()
     job = _fresh(job)
     assert job.state == "failed" and job.finished_at is not None
@@ -57,9 +59,13 @@ def test_a_failure_records_class_and_step_but_not_the_message() -> None:
 
 
 def test_writes_and_completion_commit_together() -> None:
-    done = do_enqueue_job(tasks.write_groups, actor=None, arguments={"prefix": "ok", "rows": 3})
+    done = do_enqueue_job(
+        task=tasks.write_groups, actor=None, arguments={"prefix": "ok", "rows": 3}
+    )
     broken = do_enqueue_job(
-        tasks.write_groups, actor=None, arguments={"prefix": "no", "rows": 3, "fail_inside": True}
+        task=tasks.write_groups,
+        actor=None,
+        arguments={"prefix": "no", "rows": 3, "fail_inside": True},
     )
     run_queued_jobs()
     assert _fresh(done).state == "succeeded" and _fresh(done).result == 3
@@ -69,7 +75,7 @@ def test_writes_and_completion_commit_together() -> None:
 
 
 def test_a_delivery_that_lost_its_job_writes_nothing() -> None:
-    job = do_enqueue_job(tasks.taken_over_mid_way, actor=None, arguments={"prefix": "late"})
+    job = do_enqueue_job(task=tasks.taken_over_mid_way, actor=None, arguments={"prefix": "late"})
     run_queued_jobs()
     job = _fresh(job)
     assert not Group.objects.filter(name__startswith="late-").exists()
@@ -77,7 +83,9 @@ def test_a_delivery_that_lost_its_job_writes_nothing() -> None:
 
 
 def test_an_old_delivery_of_a_job_is_skipped() -> None:
-    job = do_enqueue_job(tasks.write_groups, actor=None, arguments={"prefix": "old", "rows": 1})
+    job = do_enqueue_job(
+        task=tasks.write_groups, actor=None, arguments={"prefix": "old", "rows": 1}
+    )
     Job.objects.filter(pk=job.pk).update(attempts=2)  # a newer attempt was queued since
     run_queued_jobs()
     assert _fresh(job).state == "queued"
@@ -85,7 +93,7 @@ def test_an_old_delivery_of_a_job_is_skipped() -> None:
 
 
 def test_a_retry_starts_from_the_checkpoint() -> None:
-    job = do_enqueue_job(tasks.count_with_checkpoint, actor=None, arguments={"items": 5})
+    job = do_enqueue_job(task=tasks.count_with_checkpoint, actor=None, arguments={"items": 5})
     Job.objects.filter(pk=job.pk).update(checkpoint={"done": [0, 1]})
     run_queued_jobs()
     assert _fresh(job).result == {"resumed_with": 2, "done": 5}

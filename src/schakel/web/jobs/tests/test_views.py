@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def job(coordinator_a: Membership) -> Job:
-    return do_enqueue_job(tasks.report_half_way, actor=coordinator_a)
+    return do_enqueue_job(task=tasks.report_half_way, actor=coordinator_a)
 
 
 def signed_in(membership: Membership) -> Client:
@@ -59,7 +59,7 @@ def test_anyone_else_gets_the_same_404_as_for_a_missing_job(
     colleague = signed_in(member(org_a, Role.COORDINATOR))
     assert colleague.get(_url(job)).status_code == 404
     assert colleague.get(f"/opdrachten/{job.pk + 1000}/voortgang/").status_code == 404
-    scheduled = do_enqueue_job(tasks.report_half_way, actor=None)
+    scheduled = do_enqueue_job(task=tasks.report_half_way, actor=None)
     assert signed_in(coordinator_a).get(_url(scheduled)).status_code == 404
 
 

@@ -29,14 +29,14 @@ def test_the_linkage_job_reports_steps_and_a_rerun_adds_nothing(
         runner.report_progress(percent, step)
 
     monkeypatch.setattr(tasks, "report_progress", spy)
-    first = do_enqueue_job(tasks.link_returns, actor=None)
+    first = do_enqueue_job(task=tasks.link_returns, actor=None)
     run_queued_jobs()
     result = Job.objects.get(pk=first.pk).result
     assert result is not None
     assert result["records"] == Trajectory.objects.count()
     assert result["new_candidates"] == ReturnCandidate.objects.count() > 0
     assert steps[0] == "Reading identity records" and steps[-1] == "Storing possible returns"
-    again = do_enqueue_job(tasks.link_returns, actor=None)  # as a retry would run it
+    again = do_enqueue_job(task=tasks.link_returns, actor=None)  # as a retry would run it
     run_queued_jobs()
     assert Job.objects.get(pk=again.pk).result == {**result, "new_candidates": 0}
     assert ReturnCandidate.objects.count() == result["new_candidates"]

@@ -35,7 +35,7 @@ def test_the_release_job_publishes_a_complete_report_and_reports_its_steps(
 
     monkeypatch.setattr(tasks, "report_progress", spy)
     with override_settings(DATA_DIR=tmp_path):
-        job = do_enqueue_job(tasks.release_monitor, actor=None, arguments={"k": K})
+        job = do_enqueue_job(task=tasks.release_monitor, actor=None, arguments={"k": K})
         run_queued_jobs()
     job = Job.objects.get(pk=job.pk)
     assert job.state == "succeeded", job.error

@@ -72,7 +72,7 @@ def test_no_address_no_digest(coordinated: Membership, today: dt.date) -> None:
 def test_the_job_mails_counts_and_a_link_only(
     coordinated: Membership, trajectory_a: Trajectory
 ) -> None:
-    job = do_enqueue_job(send_deadline_digest, actor=None)
+    job = do_enqueue_job(task=send_deadline_digest, actor=None)
     run_queued_jobs()
     assert Job.objects.get(pk=job.pk).result == {"coordinators": 1, "sent": 1}
     [message] = mail.outbox
@@ -87,7 +87,7 @@ def test_the_job_mails_counts_and_a_link_only(
 
 
 def test_a_retry_does_not_mail_twice(coordinated: Membership) -> None:
-    job = do_enqueue_job(send_deadline_digest, actor=None)
+    job = do_enqueue_job(task=send_deadline_digest, actor=None)
     Job.objects.filter(pk=job.pk).update(checkpoint={"sent": [coordinated.user_id]})
     run_queued_jobs()
     assert mail.outbox == []
