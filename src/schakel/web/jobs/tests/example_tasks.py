@@ -91,3 +91,12 @@ def block_mid_transaction(*, prefix: str, rows: int, folder: str) -> int:
 def block_once(*, prefix: str, rows: int, folder: str) -> int:
     """The same, but not retryable: one attempt only."""
     return _write_and_block(prefix, rows, folder)
+
+
+@job_task("tests.interrupted", label=gettext_lazy("Test job"), retryable=True)
+def interrupted_once() -> int:
+    """Its first attempt is stopped as a second Ctrl+C stops a worker (SystemExit)."""
+    attempt = Job.objects.get(state=Job.State.RUNNING).attempts
+    if attempt == 1:
+        raise SystemExit(1)
+    return attempt

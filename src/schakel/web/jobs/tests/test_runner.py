@@ -100,6 +100,13 @@ def test_a_retry_starts_from_the_checkpoint() -> None:
     assert _fresh(job).checkpoint == {"done": [0, 1, 2, 3, 4]}
 
 
+def test_a_worker_stopped_mid_job_hands_it_on_at_once() -> None:
+    job = do_enqueue_job(task=tasks.interrupted_once, actor=None)
+    assert run_queued_jobs() == 2  # the interrupted delivery, then the next attempt
+    job = _fresh(job)
+    assert (job.state, job.attempts, job.result) == ("succeeded", 2, 2)
+
+
 def test_progress_outside_a_job_does_nothing() -> None:
     report_progress(50, "Not in a job")
     assert not Job.objects.exists()
