@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -169,8 +170,47 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print(f"The demo's generated keys are in {secrets_file}")
     if args.no_serve:
         return
+    worker = None if args.no_worker else start_worker_process()
     print(f"\nSchakel runs at http://{args.host}:{args.port}/  (Ctrl+C stops it)")
-    cmd_serve(args)
+    try:
+        cmd_serve(args)
+    finally:
+        if worker is not None:
+            stop_process(worker)
+
+
+def start_worker_process() -> subprocess.Popen[bytes]:
+    """`schakel worker --schedule` beside the web server, with this process's environment."""
+    worker = subprocess.Popen([sys.executable, "-m", "schakel.cli", "worker", "--schedule"])
+    print(f"Job worker started (process {worker.pid})")
+    return worker
+
+
+def stop_process(process: subprocess.Popen[bytes], *, grace: float = 30) -> None:
+    """SIGTERM, then SIGKILL after `grace` seconds: a job it was running is retried or marked
+    failed by the next worker."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    setup_django()
+    from schakel.web.jobs.worker import run_worker
+
+    run_worker(schedule=args.schedule, burst=args.burst)
+
+
+def cmd_jobs(args: argparse.Namespace) -> None:
+    setup_django()
+    from schakel.web.jobs.listing import job_lines
+
+    for line in job_lines(failed=args.failed, limit=args.limit):
+        print(line)
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> None:
@@ -329,7 +369,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--persons", type=int, default=3000, help="persons in the synthetic region")
     demo.add_argument("--seed", type=int, default=2024, help="random seed")
     demo.add_argument("--no-serve", action="store_true", help="prepare only, do not serve")
+    demo.add_argument("--no-worker", action="store_true", help="serve without a job worker")
     demo.set_defaults(func=cmd_demo)
+
+    worker = sub.add_parser("worker", help="run queued jobs (long work) until stopped")
+    worker.add_argument(
+        "--schedule", action="store_true", help="also queue the periodic jobs when they are due"
+    )
+    worker.add_argument("--burst", action="store_true", help="stop when no job is waiting")
+    worker.set_defaults(func=cmd_worker)
+    jobs = sub.add_parser("jobs", help="list recent jobs, newest first")
+    jobs.add_argument("--failed", action="store_true", help="only failed jobs")
+    jobs.add_argument("--limit", type=int, default=50, help="how many")
+    jobs.set_defaults(func=cmd_jobs)
 
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")

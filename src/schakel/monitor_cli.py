@@ -10,55 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from schakel.engine.disclosure import DEFAULT_K, Quantities, Status, check_k, suppress
 from schakel.engine.trajectories import effective_mask
 from schakel.engine.trajectories.events import EventType
-from schakel.web.monitor.data import Filters
-from schakel.web.monitor.publish import (
-    TABLES,
-    csv_text,
-    funnel_chart,
-    incidence_chart,
-    published_rows,
-)
-from schakel.web.monitor.tables import compute_monitor
-from schakel.web.monitor.workbook import workbook_bytes
-
-
-def write_report(out_dir: Path, *, region: str | None, k: int = DEFAULT_K) -> list[Path]:
-    """Write one CSV per table, `monitor.xlsx` (every table, with an About sheet) and
-    `report.html`; returns the paths written."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    monitor = compute_monitor(Filters(region=region), k=k)
-    written = []
-    for table in TABLES:
-        path = out_dir / f"{table}.csv"
-        path.write_text(csv_text(monitor, table), encoding="utf-8")
-        written.append(path)
-    book = out_dir / "monitor.xlsx"
-    filters = [(str(_("Region")), str(region or _("All regions")))]
-    book.write_bytes(
-        workbook_bytes(monitor, TABLES, filters=filters, generated_at=timezone.localtime())
-    )
-    written.append(book)
-    html = render_to_string(
-        "monitor/report.html",
-        {
-            "monitor": monitor,
-            "tables": {name: published_rows(monitor, name) for name in TABLES},
-            "funnel_chart": funnel_chart(monitor),
-            "incidence_chart": incidence_chart(monitor),
-        },
-    )
-    report = out_dir / "report.html"
-    report.write_text(html, encoding="utf-8")
-    written.append(report)
-    return written
-
+from schakel.web.monitor.report import write_report as write_report
 
 # --- CTDC-compatible aggregate release ------------------------------------------------------
 

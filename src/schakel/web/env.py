@@ -58,6 +58,19 @@ def read_list(variable: Variable) -> list[str]:
     return [item.strip() for item in (read(variable) or "").split(",") if item.strip()]
 
 
+def read_int(variable: Variable, *, minimum: int = 0) -> int:
+    value = (read(variable) or "").strip()
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{variable.name} must be a whole number, not {value!r}."
+        ) from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{variable.name} must be at least {minimum}, not {number}.")
+    return number
+
+
 SECRET_KEY = declare(
     "SCHAKEL_SECRET_KEY",
     "Django's secret key for signing sessions and tokens. `schakel demo` generates one.",
@@ -102,4 +115,44 @@ SECURE_COOKIES = declare(
     "SCHAKEL_SECURE_COOKIES",
     "Send session and CSRF cookies only over HTTPS (set true behind TLS).",
     default="false",
+)
+
+TASK_BACKEND = declare(
+    "SCHAKEL_TASK_BACKEND",
+    "Where background jobs wait for a worker: `database` (the default: the database above, run "
+    "`schakel worker`), `rq` (Redis through RQ: needs the `rq` extra and SCHAKEL_REDIS_URL), or "
+    "another django-tasks backend's dotted path. See docs/adr/0009-job-queue.md.",
+    default="database",
+)
+REDIS_URL = declare(
+    "SCHAKEL_REDIS_URL",
+    "Redis for the `rq` job backend, e.g. redis://127.0.0.1:6379/0.",
+)
+JOB_STALE_SECONDS = declare(
+    "SCHAKEL_JOB_STALE_SECONDS",
+    "A running job whose worker has not reported for this many seconds is taken as lost: "
+    "retried when it may be, else marked failed.",
+    default="120",
+)
+BASE_URL = declare(
+    "SCHAKEL_BASE_URL",
+    "The address users open Schakel at; links in e-mails point here.",
+    default="http://127.0.0.1:8000",
+)
+EMAIL_BACKEND = declare(
+    "SCHAKEL_EMAIL_BACKEND",
+    "How e-mail leaves: `file` (the default: one file per message under the data folder's "
+    "mail/), `console`, `smtp` (set the SCHAKEL_EMAIL_* variables), or a Django e-mail "
+    "backend's dotted path.",
+    default="file",
+)
+EMAIL_HOST = declare("SCHAKEL_EMAIL_HOST", "SMTP server for the `smtp` e-mail backend.")
+EMAIL_PORT = declare("SCHAKEL_EMAIL_PORT", "SMTP port.", default="587")
+EMAIL_USER = declare("SCHAKEL_EMAIL_USER", "SMTP user name, if the server wants one.")
+EMAIL_PASSWORD = declare("SCHAKEL_EMAIL_PASSWORD", "SMTP password.", secret=True)
+EMAIL_USE_TLS = declare("SCHAKEL_EMAIL_USE_TLS", "Use STARTTLS to the SMTP server.", default="true")
+EMAIL_FROM = declare(
+    "SCHAKEL_EMAIL_FROM",
+    "Sender address of Schakel's e-mail.",
+    default="schakel@localhost",
 )

@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "schakel.web.linkage",
     "schakel.web.site",
     "schakel.web.api",
+    "django_tasks",
+    "django_tasks_db",
+    "schakel.web.jobs",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +99,30 @@ def _database() -> dict[str, object]:
 
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+_task_backend = env.read(env.TASK_BACKEND) or "database"
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(_task_backend, _task_backend)}}
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": env.require(env.REDIS_URL)}}
+JOB_STALE_SECONDS = env.read_int(env.JOB_STALE_SECONDS, minimum=1)
+
+EMAIL_BACKENDS = {
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+_email_backend = env.read(env.EMAIL_BACKEND) or "file"
+EMAIL_BACKEND = EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = env.read(env.EMAIL_HOST) or "localhost"
+EMAIL_PORT = env.read_int(env.EMAIL_PORT, minimum=1)
+EMAIL_HOST_USER = env.read(env.EMAIL_USER) or ""
+EMAIL_HOST_PASSWORD = env.read(env.EMAIL_PASSWORD) or ""
+EMAIL_USE_TLS = env.read_bool(env.EMAIL_USE_TLS)
+DEFAULT_FROM_EMAIL = env.read(env.EMAIL_FROM)
+BASE_URL = (env.read(env.BASE_URL) or "").rstrip("/")
 
 AUTH_USER_MODEL = "organisations.User"
 PASSWORD_HASHERS = [

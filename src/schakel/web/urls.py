@@ -16,4 +16,5 @@ urlpatterns = [
     path("training/", include("schakel.web.training.urls")),
     path("monitor/", include("schakel.web.monitor.urls")),
     path("koppeling/", include("schakel.web.linkage.urls")),
+    path("opdrachten/", include("schakel.web.jobs.urls")),
 ]

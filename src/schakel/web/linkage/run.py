@@ -10,9 +10,11 @@ only keyed tokens and Bloom filters: it is handed the encoded table, never the f
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
+from django.utils.translation import gettext_noop
 
 from schakel.engine.linkage import LinkageKey, MatchOptions, match_tables
 from schakel.engine.linkage.encode import encode_frame
@@ -29,6 +31,11 @@ from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
 
 SCHEMA = IDENTITY_SCHEMA
 PURPOSE = "record linkage to detect returns"
+Progress = Callable[[int, str], None]
+
+
+def _no_progress(percent: int, step: str) -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -73,13 +80,19 @@ def _extract() -> pd.DataFrame:
 
 
 def do_link_and_detect_returns(
-    *, key: LinkageKey, options: MatchOptions | None = None
+    *, key: LinkageKey, options: MatchOptions | None = None, progress: Progress = _no_progress
 ) -> LinkageRun:
+    """Link and store new candidates. Running it again adds only candidates not yet stored
+    (and audits the reads again, as they happen again), so a retry after a lost worker is safe."""
     began = time.perf_counter()
+    progress(5, gettext_noop("Reading identity records"))
     frame = _extract()
+    progress(25, gettext_noop("Encoding"))
     encoded, _ = encode_frame(frame, SCHEMA, key, name="installation")
     del frame  # nothing below sees a name
+    progress(40, gettext_noop("Linking records"))
     result = match_tables(encoded, None, options)
+    progress(80, gettext_noop("Looking for returns"))
     ids = [str(pk) for pk in Trajectory.objects.order_by("pk").values_list("pk", flat=True)]
     tokens = dict(zip(record_tokens(key, ids), ids, strict=True))
     assignments = [
@@ -94,6 +107,7 @@ def do_link_and_detect_returns(
         events[str(event.trajectory_id)].append(event.as_engine_event())
     probability = _cluster_probability(result.pairs)
     found = detect_returns(clusters, events, probability)
+    progress(95, gettext_noop("Storing possible returns"))
     new = do_store_candidates(candidates=found)
     return LinkageRun(
         records=len(tokens),

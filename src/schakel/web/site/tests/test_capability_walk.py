@@ -40,8 +40,10 @@ OPEN_PAGES = {
     "signal-check-part",
     "signal-check-result",
     "signal-check-restart",
+    "job-progress",
 }
-"""Pages for anyone signed in (or anyone at all): they decide nothing about personal data."""
+"""Pages for anyone signed in (or anyone at all): they decide nothing about personal data.
+A job's progress page shows only the signed-in user's own jobs (one 404 for anyone else's)."""
 
 OPEN_ENDPOINTS = {
     ("get", "/api/v1/signals/catalogue"),

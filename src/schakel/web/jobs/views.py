@@ -1,0 +1,28 @@
+"""The progress of a job, for the person who started it: a page, and the partial htmx polls."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from schakel.web.jobs.models import Job
+from schakel.web.jobs.registry import job_label
+
+POLL_SECONDS = 1
+
+
+def job_for_user(request: HttpRequest, pk: int) -> Job:
+    """The job if this user started it; one 404 for a job that is missing and one that is not
+    theirs, so an id says nothing about other people's work."""
+    job = Job.objects.started_by_user(request.user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    job = job_for_user(request, pk)
+    htmx = bool(getattr(request, "htmx", False))
+    template = "jobs/progress.html#progress" if htmx else "jobs/progress.html"
+    context = {"job": job, "label": job_label(job.name), "poll_seconds": POLL_SECONDS}
+    return render(request, template, context)

@@ -1,0 +1,70 @@
+"""The monitor as files: one CSV per protected table, `monitor.xlsx` and `report.html`.
+
+Written by `schakel monitor report --out DIR` and by the nightly release job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from schakel.engine.disclosure import DEFAULT_K
+from schakel.web.monitor.data import Filters, monitor_data
+from schakel.web.monitor.publish import (
+    TABLES,
+    csv_text,
+    funnel_chart,
+    incidence_chart,
+    published_rows,
+)
+from schakel.web.monitor.tables import compute_monitor
+from schakel.web.monitor.workbook import workbook_bytes
+
+Progress = Callable[[int, str], None]
+
+
+def _no_progress(percent: int, step: str) -> None:
+    return None
+
+
+def write_report(
+    out_dir: Path, *, region: str | None, k: int = DEFAULT_K, progress: Progress = _no_progress
+) -> list[Path]:
+    """Write one CSV per table, `monitor.xlsx` (every table, with an About sheet) and
+    `report.html`; returns the paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    progress(5, gettext_noop("Reading the event log"))
+    monitor_data()  # the slow part; compute_monitor below finds it cached
+    progress(40, gettext_noop("Protecting the tables"))
+    monitor = compute_monitor(Filters(region=region), k=k)
+    progress(70, gettext_noop("Writing the tables"))
+    written = []
+    for table in TABLES:
+        path = out_dir / f"{table}.csv"
+        path.write_text(csv_text(monitor, table), encoding="utf-8")
+        written.append(path)
+    book = out_dir / "monitor.xlsx"
+    filters = [(str(_("Region")), str(region or _("All regions")))]
+    book.write_bytes(
+        workbook_bytes(monitor, TABLES, filters=filters, generated_at=timezone.localtime())
+    )
+    written.append(book)
+    progress(85, gettext_noop("Writing the report"))
+    html = render_to_string(
+        "monitor/report.html",
+        {
+            "monitor": monitor,
+            "tables": {name: published_rows(monitor, name) for name in TABLES},
+            "funnel_chart": funnel_chart(monitor),
+            "incidence_chart": incidence_chart(monitor),
+        },
+    )
+    report = out_dir / "report.html"
+    report.write_text(html, encoding="utf-8")
+    written.append(report)
+    return written
