@@ -175,7 +175,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 def cmd_audit_verify(args: argparse.Namespace) -> None:
     setup_django()
-    from schakel.web.audit.actions import verify_chain
+    from schakel.web.audit.service import verify_chain
 
     report = verify_chain()
     if not report.intact:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from schakel.engine.indicators import Catalogue, build_catalogue
-from schakel.web.audit.actions import do_record_access
+from schakel.web.audit.service import do_record_access
 from schakel.web.audit.models import AuditEntry
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, require

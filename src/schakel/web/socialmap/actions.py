@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 
-from schakel.web.audit.actions import Access, do_record_access, do_record_accesses
+from schakel.web.audit.service import Access, do_record_access, do_record_accesses
 from schakel.web.audit.models import AuditEntry
 from schakel.web.organisations.roles import Actor, Capability, require, user_id_of
 from schakel.web.socialmap.models import Service

@@ -4,7 +4,7 @@ import pytest
 from django.db.models import F
 
 from schakel.engine.linkage import load_key
-from schakel.web.audit.actions import verify_chain
+from schakel.web.audit.service import verify_chain
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.seeding import do_seed_region, seed_parameters
 from schakel.web.linkage.models import ReturnCandidate
