@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from schakel.engine.returns import CandidateReturn
-from schakel.web.audit.service import do_record_access
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import do_record_access
 from schakel.web.linkage.models import ReturnCandidate
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.actions import do_record_event

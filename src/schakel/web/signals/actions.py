@@ -15,8 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from schakel.engine.indicators import Catalogue, Evaluation
-from schakel.web.audit.service import do_record_access
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import do_record_access
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import Capability, require
 from schakel.web.signals.check import CheckState

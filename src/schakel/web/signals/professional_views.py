@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from schakel.engine.identity import InvalidIdentityError
 from schakel.engine.indicators import Catalogue, Evaluation
-from schakel.web.audit.service import do_record_access
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import do_record_access
 from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership, Organisation

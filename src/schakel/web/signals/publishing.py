@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from schakel.engine.indicators import Catalogue, build_catalogue
-from schakel.web.audit.service import do_record_access
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import do_record_access
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, require
 from schakel.web.signals.catalogue import current_catalogue, digest_of, split_bundle

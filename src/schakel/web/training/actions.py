@@ -8,8 +8,8 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from schakel.web.audit.service import Access, do_record_access, do_record_accesses
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import Access, do_record_access, do_record_accesses
 from schakel.web.organisations.models import Membership, User
 from schakel.web.organisations.roles import Actor, Capability, require
 from schakel.web.training.models import Training, TrainingRecord, expiry_date
