@@ -7,8 +7,9 @@ from schakel.engine.linkage import load_key
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import verify_chain
 from schakel.web.core.seeding import do_seed_region, seed_parameters
+from schakel.web.linkage import run
+from schakel.web.linkage.actions import do_link_and_detect_returns
 from schakel.web.linkage.models import ReturnCandidate
-from schakel.web.linkage.run import do_link_and_detect_returns
 from schakel.web.trajectories.models import Trajectory
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +30,8 @@ def test_linkage_run_finds_returns_across_organisations() -> None:
     reads = AuditEntry.objects.filter(actor_name="linkage", purpose__startswith="record linkage")
     assert reads.count() == 2 * run.records
     assert verify_chain().intact
+
+
+def test_the_old_address_still_answers() -> None:
+    """The command line and the job queue import the run from `linkage.run`."""
+    assert run.do_link_and_detect_returns is do_link_and_detect_returns
