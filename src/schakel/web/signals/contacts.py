@@ -1,7 +1,7 @@
 """Who to contact in a region, which coordinator a consultation goes to, what to read.
 
 The social map (`socialmap.service.contacts_for`) knows the region's services; the knowledge
-base (`knowledge.querysets.articles_for`) the articles. Both are other apps' public functions,
+base (`knowledge.service.articles_for`) the articles. Both are other apps' public functions,
 imported when used. Without a social map, the region's care-coordination organisations stand in.
 """
 
@@ -111,7 +111,7 @@ def articles(
     *, role: RoleKind, form: ExploitationForm | None, minor: bool, language: str, limit: int = 5
 ) -> list[Any]:
     """Knowledge-base articles for this role and situation, most specific first."""
-    articles_for = _public_function("schakel.web.knowledge.querysets", "articles_for")
+    articles_for = _public_function("schakel.web.knowledge.service", "articles_for")
     if articles_for is None:
         return []
     return list(
