@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import translation
 
 from schakel.engine.vocabulary import Role
 from schakel.web.conftest import signed_in
@@ -22,6 +23,13 @@ from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.models import TrajectoryEvent
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """Messages are matched in English, the source language, whatever the catalogue says."""
+    with translation.override("en"):
+        yield
 
 
 def _main(response: HttpResponse) -> str:
