@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import translation
 
 from schakel.web.conftest import signed_in
 from schakel.web.core.errors import NotFound
@@ -51,7 +52,10 @@ def test_a_draft_and_a_missing_article_give_readers_the_same_404(
     assert missing.status_code == draft.status_code == 404
     assert _main(missing) == _main(draft)
     for slug in ("bestaat-niet", "concept"):
-        with pytest.raises(NotFound, match="This article was not found"):
+        with (
+            translation.override("en"),
+            pytest.raises(NotFound, match="This article was not found"),
+        ):
             access_article(reader, slug)
     assert access_article(editor, "concept").slug == "concept"
 
@@ -70,7 +74,7 @@ def test_versions_are_for_editors_only(
     missing = editors.get(reverse("knowledge-version", args=["meldcode", 7]))
     huge = editors.get(f"/kennis/meldcode/versies/{'9' * 30}/")
     assert missing.status_code == huge.status_code == 404
-    with pytest.raises(NotFound, match="This version was not found"):
+    with translation.override("en"), pytest.raises(NotFound, match="This version was not found"):
         access_article_version(editor, "meldcode", "x")
 
 

@@ -47,7 +47,10 @@ def test_missing_and_not_yours_give_the_same_404(
     not_yours = client.post(reverse("review-return", args=[candidate.pk]), {"answer": "x"})
     assert missing.status_code == not_yours.status_code == 404
     assert _main(missing) == _main(not_yours)
-    with pytest.raises(NotFound, match="This possible return was not found"):
+    with (
+        translation.override("en"),
+        pytest.raises(NotFound, match="This possible return was not found"),
+    ):
         access_return_candidate(coordinator_b, candidate.pk)
     assert access_return_candidate(coordinator_a, candidate.pk) == candidate
 

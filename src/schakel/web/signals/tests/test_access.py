@@ -65,7 +65,10 @@ def test_missing_and_not_yours_give_the_same_404(
     not_yours = client.get(url)
     assert missing.status_code == not_yours.status_code == 404
     assert _main(missing) == _main(not_yours)
-    with pytest.raises(NotFound, match="This consultation was not found"):
+    with (
+        translation.override("en"),
+        pytest.raises(NotFound, match="This consultation was not found"),
+    ):
         access_consultation(coordinator_b, consultation.pk)
 
 

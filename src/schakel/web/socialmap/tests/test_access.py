@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import translation
 
 from schakel.engine.vocabulary import Region, Role
 from schakel.web.audit.models import AuditEntry
@@ -49,9 +50,9 @@ def test_missing_and_inactive_give_the_same_404(editor: Membership, reader: Memb
     hidden = client.get(reverse("socialmap-detail", args=[inactive.pk]))
     assert missing.status_code == hidden.status_code == 404
     assert _main(missing) == _main(hidden)
-    with pytest.raises(NotFound) as gone:
+    with translation.override("en"), pytest.raises(NotFound) as gone:
         access_service(reader, inactive.pk + 1000)
-    with pytest.raises(NotFound) as not_yours:
+    with translation.override("en"), pytest.raises(NotFound) as not_yours:
         access_service(reader, inactive.pk)
     assert str(gone.value) == str(not_yours.value) == "This service was not found."
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import translation
 
 from schakel.web.audit.models import AuditEntry
 from schakel.web.conftest import signed_in
@@ -36,7 +37,7 @@ def test_a_missing_training_is_one_404(coordinator_a: Membership, signalling: Tr
     huge = client.get(f"/training/{'9' * 30}/")
     assert missing.status_code == huge.status_code == 404
     assert _main(missing) == _main(huge)
-    with pytest.raises(NotFound, match="This training was not found"):
+    with translation.override("en"), pytest.raises(NotFound, match="This training was not found"):
         access_training(coordinator_a, signalling.pk + 1000)
 
 
