@@ -9,7 +9,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
 
@@ -32,9 +31,9 @@ def in_english() -> Iterator[None]:
         yield
 
 
-def _main(response: HttpResponse) -> str:
+def _main(content: bytes) -> str:
     """The page's own content (the frame around it has the address and a fresh CSRF token)."""
-    text = response.content.decode()
+    text = content.decode()
     return text[text.index("<main") : text.index("</main>")]
 
 
@@ -46,7 +45,7 @@ def test_missing_and_not_yours_give_the_same_404(
     missing = client.post(reverse("review-return", args=[candidate.pk + 1000]), {"answer": "x"})
     not_yours = client.post(reverse("review-return", args=[candidate.pk]), {"answer": "x"})
     assert missing.status_code == not_yours.status_code == 404
-    assert _main(missing) == _main(not_yours)
+    assert _main(missing.content) == _main(not_yours.content)
     with (
         translation.override("en"),
         pytest.raises(NotFound, match="This possible return was not found"),

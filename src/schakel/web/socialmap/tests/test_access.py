@@ -9,7 +9,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
 
@@ -25,9 +24,9 @@ from schakel.web.socialmap.models import Service
 pytestmark = pytest.mark.django_db
 
 
-def _main(response: HttpResponse) -> str:
+def _main(content: bytes) -> str:
     """The page's own content (the frame around it has the address and a fresh CSRF token)."""
-    text = response.content.decode()
+    text = content.decode()
     return text[text.index("<main") : text.index("</main>")]
 
 
@@ -49,7 +48,7 @@ def test_missing_and_inactive_give_the_same_404(editor: Membership, reader: Memb
     missing = client.get(reverse("socialmap-detail", args=[inactive.pk + 1000]))
     hidden = client.get(reverse("socialmap-detail", args=[inactive.pk]))
     assert missing.status_code == hidden.status_code == 404
-    assert _main(missing) == _main(hidden)
+    assert _main(missing.content) == _main(hidden.content)
     with translation.override("en"), pytest.raises(NotFound) as gone:
         access_service(reader, inactive.pk + 1000)
     with translation.override("en"), pytest.raises(NotFound) as not_yours:

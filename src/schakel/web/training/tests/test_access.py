@@ -9,7 +9,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
 
@@ -25,9 +24,9 @@ from schakel.web.training.tests.conftest import days_ago
 pytestmark = pytest.mark.django_db
 
 
-def _main(response: HttpResponse) -> str:
+def _main(content: bytes) -> str:
     """The page's own content (the frame around it has the address and a fresh CSRF token)."""
-    text = response.content.decode()
+    text = content.decode()
     return text[text.index("<main") : text.index("</main>")]
 
 
@@ -36,7 +35,7 @@ def test_a_missing_training_is_one_404(coordinator_a: Membership, signalling: Tr
     missing = client.get(reverse("training-detail", args=[signalling.pk + 1000]))
     huge = client.get(f"/training/{'9' * 30}/")
     assert missing.status_code == huge.status_code == 404
-    assert _main(missing) == _main(huge)
+    assert _main(missing.content) == _main(huge.content)
     with translation.override("en"), pytest.raises(NotFound, match="This training was not found"):
         access_training(coordinator_a, signalling.pk + 1000)
 
