@@ -107,8 +107,8 @@ def child(articles: int, repeat: int) -> dict[str, object]:
 
     from schakel.web.knowledge.actions import do_load_seed_articles
     from schakel.web.knowledge.models import Article, ArticleTag, ArticleVersion
-    from schakel.web.knowledge.querysets import articles_for
     from schakel.web.knowledge.search import rebuild_index, search_articles
+    from schakel.web.knowledge.service import articles_for
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

@@ -215,7 +215,7 @@ def cmd_jobs(args: argparse.Namespace) -> None:
 
 def cmd_audit_verify(args: argparse.Namespace) -> None:
     setup_django()
-    from schakel.web.audit.actions import verify_chain
+    from schakel.web.audit.service import verify_chain
 
     report = verify_chain()
     if not report.intact:
@@ -288,7 +288,7 @@ def cmd_link_match(args: argparse.Namespace) -> None:
 def cmd_link_returns(args: argparse.Namespace) -> None:
     key = _linkage_key(args)
     setup_django()
-    from schakel.web.linkage.run import do_link_and_detect_returns
+    from schakel.web.linkage.actions import do_link_and_detect_returns
 
     run = do_link_and_detect_returns(key=key)  # type: ignore[arg-type]
     print(

@@ -4,8 +4,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from schakel.web.audit.actions import verify_chain
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.selectors import verify_chain
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from schakel.web.knowledge.access import access_article
 from schakel.web.knowledge.actions import (
     SaveResult,
     do_create_article,
@@ -23,18 +24,6 @@ from schakel.web.knowledge.models import Article, ArticleReference
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability
-
-
-def _editable(slug: str) -> Article:
-    article = (
-        Article.objects.with_texts()
-        .prefetch_related("tags", "references")
-        .filter(slug=slug)
-        .first()
-    )
-    if article is None:
-        raise Http404
-    return article
 
 
 def _title(article: Article, language: str) -> str:
@@ -103,7 +92,7 @@ def article_create(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 @require_capability(Capability.EDIT_KNOWLEDGE)
 def article_edit(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
-    article = _editable(slug)
+    article = access_article(acting, slug)
     form = ArticleForm(request.POST or None, article=article)
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,7 +126,7 @@ def article_edit(request: HttpRequest, acting: Membership, slug: str) -> HttpRes
 @require_POST
 @require_capability(Capability.EDIT_KNOWLEDGE)
 def article_publish(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
-    article = _editable(slug)
+    article = access_article(acting, slug)
     form = PublishForm(request.POST)
     if form.is_valid():
         try:
@@ -158,7 +147,7 @@ def article_publish(request: HttpRequest, acting: Membership, slug: str) -> Http
 @require_POST
 @require_capability(Capability.EDIT_KNOWLEDGE)
 def article_withdraw(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
-    do_withdraw_article(actor=acting, article=_editable(slug))
+    do_withdraw_article(actor=acting, article=access_article(acting, slug))
     messages.success(request, _("The article is withdrawn; readers no longer see it."))
     return redirect("knowledge-edit", slug=slug)
 
@@ -167,7 +156,7 @@ def article_withdraw(request: HttpRequest, acting: Membership, slug: str) -> Htt
 @require_capability(Capability.EDIT_KNOWLEDGE)
 def article_flag_review(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
     try:
-        do_mark_due_for_review(actor=acting, article=_editable(slug))
+        do_mark_due_for_review(actor=acting, article=access_article(acting, slug))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

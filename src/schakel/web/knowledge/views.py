@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from schakel.web.core.errors import NotFound
+from schakel.web.knowledge.access import access_article, access_article_version
 from schakel.web.knowledge.forms import FilterForm
 from schakel.web.knowledge.models import Article, ArticleTag, ArticleVersion
 from schakel.web.knowledge.rendering import render_markdown
@@ -84,23 +87,13 @@ def _querystring(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-def _article_or_404(slug: str, acting: Membership) -> Article:
-    articles = Article.objects.with_texts().prefetch_related("tags")
-    if not has(acting, Capability.EDIT_KNOWLEDGE):
-        articles = articles.readable()
-    article = articles.filter(slug=slug).first()
-    if article is None:
-        raise Http404
-    return article
-
-
 @require_capability(Capability.READ_KNOWLEDGE)
 def article_detail(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
-    article = _article_or_404(slug, acting)
+    article = access_article(acting, slug)
     is_editor = has(acting, Capability.EDIT_KNOWLEDGE)
     version = article.published_version if article.is_readable else article.current_version
     if version is None:
-        raise Http404
+        raise NotFound(gettext("This article was not found."))
     return _render_version(request, article, version, is_editor=is_editor)
 
 
@@ -108,11 +101,8 @@ def article_detail(request: HttpRequest, acting: Membership, slug: str) -> HttpR
 def version_detail(
     request: HttpRequest, acting: Membership, slug: str, number: int
 ) -> HttpResponse:
-    article = _article_or_404(slug, acting)
-    version = article.versions.select_related("author").filter(number=number).first()
-    if version is None:
-        raise Http404
-    return _render_version(request, article, version, is_editor=True)
+    version = access_article_version(acting, slug, number)
+    return _render_version(request, version.article, version, is_editor=True)
 
 
 def _render_version(
@@ -137,7 +127,7 @@ def _render_version(
 
 @require_capability(Capability.EDIT_KNOWLEDGE)
 def article_versions(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
-    article = _article_or_404(slug, acting)
+    article = access_article(acting, slug)
     versions = article.versions.select_related("author").order_by("-number")
     return render(
         request, "knowledge/versions.html", {"article": article, "versions": list(versions)}

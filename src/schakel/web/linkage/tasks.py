@@ -13,7 +13,7 @@ def link_returns(*, epoch: str = "1") -> dict[str, int]:
     """`schakel link returns` as a job; the key comes from SCHAKEL_LINKAGE_KEY. Candidates are
     stored in one transaction (`do_store_candidates`), and a rerun adds only new ones."""
     from schakel.engine.linkage import load_key
-    from schakel.web.linkage.run import do_link_and_detect_returns
+    from schakel.web.linkage.actions import do_link_and_detect_returns
 
     run = do_link_and_detect_returns(key=load_key(epoch=epoch), progress=report_progress)
     return {

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from schakel.web.linkage.access import access_return_candidate
 from schakel.web.linkage.actions import do_review_candidate
 from schakel.web.linkage.models import ReturnCandidate
 from schakel.web.organisations.acting import require_capability
@@ -30,9 +31,7 @@ def candidates(request: HttpRequest, acting: Membership) -> HttpResponse:
 @require_POST
 @require_capability(Capability.REVIEW_RETURNS)
 def review(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
-    candidate = ReturnCandidate.objects.for_reviewer(acting).filter(pk=pk).first()
-    if candidate is None:
-        raise Http404
+    candidate = access_return_candidate(acting, pk)
     confirm = request.POST.get("answer") == "confirm"
     try:
         do_review_candidate(

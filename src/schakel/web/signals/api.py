@@ -7,7 +7,7 @@ indicator the catalogue does not know gets a 422 in the shared error format, nam
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from schakel.engine.indicators import (
     Catalogue,
@@ -32,31 +32,28 @@ from schakel.web.core.errors import Error, error
 from schakel.web.signals.catalogue import current_catalogue
 from schakel.web.signals.schemas import (
     CatalogueOut,
-    ContactOut,
-    DimensionOut,
+    CatalogueQuery,
     EvaluateIn,
     EvaluationOut,
-    EvidenceOut,
     IndicatorOut,
     IndicatorSetOut,
     PerspectiveIn,
     PerspectiveOut,
-    QuestionOut,
     RoleGuidanceOut,
-    StepOut,
-    TextOut,
+    SignalContactOut,
+    SignalDimensionOut,
+    SignalEvidenceOut,
+    SignalQuestionOut,
+    SignalStepOut,
+    SignalTextOut,
 )
 
 router = Router(tags=["signals"])
 ERRORS = {422: Error}
 
 
-class CatalogueQuery(Schema):
-    set: str | None = None
-
-
-def _text(text: Text) -> TextOut:
-    return TextOut(nl=text.nl, en=text.en)
+def _text(text: Text) -> SignalTextOut:
+    return SignalTextOut(nl=text.nl, en=text.en)
 
 
 def _indicator(i: Indicator) -> IndicatorOut:
@@ -138,7 +135,7 @@ def _evaluation(catalogue: Catalogue, result: Evaluation) -> EvaluationOut:
         outcome=result.outcome.value,
         positive_dimensions=[d.value for d in result.positive_dimensions],
         dimensions=[
-            DimensionOut(
+            SignalDimensionOut(
                 dimension=d.dimension.value,
                 status=d.status.value,
                 present=list(d.present),
@@ -151,7 +148,7 @@ def _evaluation(catalogue: Catalogue, result: Evaluation) -> EvaluationOut:
             for d in result.dimensions
         ],
         next_questions=[
-            QuestionOut(
+            SignalQuestionOut(
                 indicator_id=q.indicator_id,
                 dimension=q.dimension.value,
                 strength=q.strength.value,
@@ -162,7 +159,8 @@ def _evaluation(catalogue: Catalogue, result: Evaluation) -> EvaluationOut:
             for q in result.next_questions
         ],
         evidence=[
-            EvidenceOut(signal_id=e.signal_id, indicator_id=e.indicator_id) for e in result.evidence
+            SignalEvidenceOut(signal_id=e.signal_id, indicator_id=e.indicator_id)
+            for e in result.evidence
         ],
         observations=list(result.observations),
     )
@@ -188,7 +186,7 @@ def _perspective(p: Perspective) -> PerspectiveOut:
         outcome=p.situation.outcome.value,
         meaning=_text(p.meaning),
         steps=[
-            StepOut(
+            SignalStepOut(
                 code=s.code.value,
                 priority=s.priority.value,
                 title=_text(s.title),
@@ -207,7 +205,7 @@ def _perspective(p: Perspective) -> PerspectiveOut:
             obliged_to_report=p.role.obliged_to_report,
         ),
         trust=[_text(t) for t in p.trust],
-        contacts=[ContactOut(kind=c.value, phone=PHONE_NUMBERS.get(c)) for c in p.contacts],
+        contacts=[SignalContactOut(kind=c.value, phone=PHONE_NUMBERS.get(c)) for c in p.contacts],
     )
 
 

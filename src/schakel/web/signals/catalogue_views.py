@@ -14,10 +14,10 @@ from schakel.engine.indicators import CatalogueError
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability
+from schakel.web.signals.actions import do_publish_catalogue_version
 from schakel.web.signals.catalogue import current_catalogue, shipped_bundle
 from schakel.web.signals.forms import PublishCatalogueForm
 from schakel.web.signals.models import CatalogueVersion
-from schakel.web.signals.publishing import do_publish_catalogue_version
 
 BUNDLE_MAX_BYTES = 5 * 1024 * 1024
 

@@ -1,7 +1,7 @@
 """Who to contact in a region, which coordinator a consultation goes to, what to read.
 
-The social map (`socialmap.querysets.contacts_for`) knows the region's services; the knowledge
-base (`knowledge.querysets.articles_for`) the articles. Both are other apps' public functions,
+The social map (`socialmap.service.contacts_for`) knows the region's services; the knowledge
+base (`knowledge.service.articles_for`) the articles. Both are other apps' public functions,
 imported when used. Without a social map, the region's care-coordination organisations stand in.
 """
 
@@ -71,7 +71,7 @@ def regional_contacts(
 ) -> list[ContactLine]:
     """The social map's contacts for the region (else the national numbers), and the region's
     care-coordination organisation when the social map lists no care coordinator."""
-    contacts_for = _public_function("schakel.web.socialmap.querysets", "contacts_for")
+    contacts_for = _public_function("schakel.web.socialmap.service", "contacts_for")
     if region is not None and contacts_for is not None:
         found = contacts_for(region=region.value, form=form.value if form else None, minor=minor)
         lines = [_line(contact) for contact in found]
@@ -111,7 +111,7 @@ def articles(
     *, role: RoleKind, form: ExploitationForm | None, minor: bool, language: str, limit: int = 5
 ) -> list[Any]:
     """Knowledge-base articles for this role and situation, most specific first."""
-    articles_for = _public_function("schakel.web.knowledge.querysets", "articles_for")
+    articles_for = _public_function("schakel.web.knowledge.service", "articles_for")
     if articles_for is None:
         return []
     return list(

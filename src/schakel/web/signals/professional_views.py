@@ -8,18 +8,19 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from schakel.engine.identity import InvalidIdentityError
 from schakel.engine.indicators import Catalogue, Evaluation
-from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import do_record_access
 from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import Capability
+from schakel.web.signals.access import access_consultation
 from schakel.web.signals.actions import (
     coordination_for,
     do_answer_consultation,
@@ -110,14 +111,7 @@ def inbox(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 @require_capability(Capability.VIEW_OWN_CONSULTATIONS)
 def consultation(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
-    found = (
-        Consultation.objects.visible_to(acting)
-        .select_related("assessment", "asked_by", "asked_from", "to_organisation", "answered_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if found is None:
-        raise Http404
+    found = access_consultation(acting, pk)
     may_answer = (
         not found.is_answered and Consultation.objects.inbox_of(acting).filter(pk=found.pk).exists()
     )

@@ -1,4 +1,8 @@
-"""Input and output schemas of the signal endpoints (one of each per endpoint)."""
+"""Input and output schemas of the signal endpoints (one of each per endpoint).
+
+Names are unique across the whole API (the OpenAPI file names components by class name), so
+the general ones carry the app's name: `SignalTextOut`, `SignalStepOut` ...
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,11 @@ from schakel.engine.indicators.perspective import RoleKind
 from schakel.engine.vocabulary import ExploitationForm, Region
 
 
-class TextOut(Schema):
+class CatalogueQuery(Schema):
+    set: str | None = None
+
+
+class SignalTextOut(Schema):
     nl: str
     en: str
 
@@ -20,8 +28,8 @@ class IndicatorOut(Schema):
     dimension: str | None
     phase: str | None
     strength: str | None
-    label: TextOut
-    explanation: TextOut
+    label: SignalTextOut
+    explanation: SignalTextOut
     source: str
     verification: str
     provisional: bool
@@ -36,7 +44,7 @@ class IndicatorSetOut(Schema):
     population: str
     form: str | None
     rule: str | None
-    label: TextOut
+    label: SignalTextOut
     source: str
     verification: str
     provisional: bool
@@ -58,7 +66,7 @@ class EvaluateIn(Schema):
     )
 
 
-class DimensionOut(Schema):
+class SignalDimensionOut(Schema):
     dimension: str
     status: str
     present: list[str]
@@ -69,7 +77,7 @@ class DimensionOut(Schema):
     weak: int
 
 
-class QuestionOut(Schema):
+class SignalQuestionOut(Schema):
     indicator_id: str
     dimension: str
     strength: str
@@ -78,7 +86,7 @@ class QuestionOut(Schema):
     rules_out_alone: bool
 
 
-class EvidenceOut(Schema):
+class SignalEvidenceOut(Schema):
     signal_id: str
     indicator_id: str
 
@@ -91,9 +99,9 @@ class EvaluationOut(Schema):
     provisional: bool
     outcome: str
     positive_dimensions: list[str]
-    dimensions: list[DimensionOut]
-    next_questions: list[QuestionOut]
-    evidence: list[EvidenceOut]
+    dimensions: list[SignalDimensionOut]
+    next_questions: list[SignalQuestionOut]
+    evidence: list[SignalEvidenceOut]
     observations: list[str]
 
 
@@ -107,33 +115,33 @@ class PerspectiveIn(Schema):
     domestic_setting: bool | None = None
 
 
-class ContactOut(Schema):
+class SignalContactOut(Schema):
     kind: str
     phone: str | None
 
 
-class StepOut(Schema):
+class SignalStepOut(Schema):
     code: str
     priority: str
-    title: TextOut
-    explanation: TextOut
+    title: SignalTextOut
+    explanation: SignalTextOut
     contacts: list[str]
-    items: list[TextOut]
+    items: list[SignalTextOut]
 
 
 class RoleGuidanceOut(Schema):
     role: str
-    label: TextOut
-    powers: list[TextOut]
-    duties: list[TextOut]
-    reporting: TextOut
+    label: SignalTextOut
+    powers: list[SignalTextOut]
+    duties: list[SignalTextOut]
+    reporting: SignalTextOut
     obliged_to_report: bool
 
 
 class PerspectiveOut(Schema):
     outcome: str
-    meaning: TextOut
-    steps: list[StepOut]
+    meaning: SignalTextOut
+    steps: list[SignalStepOut]
     role: RoleGuidanceOut
-    trust: list[TextOut]
-    contacts: list[ContactOut]
+    trust: list[SignalTextOut]
+    contacts: list[SignalContactOut]

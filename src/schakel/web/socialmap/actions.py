@@ -8,9 +8,10 @@ from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 
-from schakel.web.audit.actions import Access, do_record_access, do_record_accesses
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import Access, do_record_access, do_record_accesses
 from schakel.web.organisations.roles import Actor, Capability, require, user_id_of
+from schakel.web.socialmap.access import access_service
 from schakel.web.socialmap.models import Service
 
 A = AuditEntry.Action
@@ -76,10 +77,11 @@ def do_create_service(*, actor: Actor, data: ServiceData) -> Service:
 
 
 def do_update_service(*, actor: Actor, service: Service, data: ServiceData) -> Service:
-    _require_editor(actor)
-    _apply(service, data)
-    service.full_clean()
+    """Replace a service's details; the row is locked and checked again before the change."""
     with transaction.atomic():
+        service = access_service(actor, service.pk, write=True)
+        _apply(service, data)
+        service.full_clean()
         service.save()
         do_record_access(
             actor=actor,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from schakel.engine.vocabulary import Region
 from schakel.web.socialmap.actions import ServiceData
-from schakel.web.socialmap.querysets import POLICE, VEILIG_THUIS
+from schakel.web.socialmap.selectors import POLICE, VEILIG_THUIS
 
 PLACES = {
     Region.NOORD_NEDERLAND: "Noord-Nederland",

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, has
+from schakel.web.socialmap.access import access_service
 from schakel.web.socialmap.actions import do_create_service, do_update_service
 from schakel.web.socialmap.forms import FilterForm, ServiceForm, initial_for
 from schakel.web.socialmap.models import Service
-from schakel.web.socialmap.querysets import national_contacts
+from schakel.web.socialmap.selectors import national_contacts
 
 PAGE_SIZE = 50
 
@@ -51,9 +52,7 @@ def service_list(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 @require_capability(Capability.READ_SOCIAL_MAP)
 def service_detail(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
-    service = Service.objects.select_related("organisation").filter(pk=pk).first()
-    if service is None or (not service.is_active and not has(acting, Capability.EDIT_SOCIAL_MAP)):
-        raise Http404
+    service = access_service(acting, pk)
     return render(
         request,
         "socialmap/detail.html",
@@ -77,9 +76,7 @@ def service_create(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 @require_capability(Capability.EDIT_SOCIAL_MAP)
 def service_edit(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
-    service = Service.objects.filter(pk=pk).first()
-    if service is None:
-        raise Http404
+    service = access_service(acting, pk)
     form = ServiceForm(request.POST or None, initial=initial_for(service))
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,10 +8,11 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from schakel.web.audit.actions import Access, do_record_access, do_record_accesses
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import Access, do_record_access, do_record_accesses
 from schakel.web.organisations.models import Membership, User
 from schakel.web.organisations.roles import Actor, Capability, require
+from schakel.web.training.access import access_training
 from schakel.web.training.models import Training, TrainingRecord, expiry_date
 
 A = AuditEntry.Action
@@ -55,10 +56,10 @@ def do_register_training(
 def do_change_validity(*, actor: Membership, training: Training, validity_months: int) -> int:
     """Change how long a training stays valid; every record's expiry follows. Returns how
     many records changed."""
-    _require_registrar(actor)
-    training.validity_months = validity_months
-    training.full_clean()
     with transaction.atomic():
+        training = access_training(actor, training.pk, write=True)
+        training.validity_months = validity_months
+        training.full_clean()
         training.save(update_fields=["validity_months"])
         records = list(TrainingRecord.objects.filter(training=training))
         for record in records:
@@ -78,17 +79,20 @@ def do_change_validity(*, actor: Membership, training: Training, validity_months
 def do_register_training_record(
     *, actor: Membership, user: User, training: Training, completed_on: dt.date
 ) -> TrainingRecord:
-    """Record that `user` completed `training` on `completed_on` (not in the future)."""
-    _require_registrar(actor)
-    record = TrainingRecord(
-        user=user,
-        training=training,
-        completed_on=completed_on,
-        expires_on=expiry_date(completed_on, training.validity_months),
-        registered_by_id=actor.user_id,
-    )
-    record.full_clean()
+    """Record that `user` completed `training` on `completed_on` (not in the future).
+
+    The training stays locked until the record is saved, so its expiry follows the validity
+    period in force (a change of validity cannot slip in between)."""
     with transaction.atomic():
+        training = access_training(actor, training.pk, write=True)
+        record = TrainingRecord(
+            user=user,
+            training=training,
+            completed_on=completed_on,
+            expires_on=expiry_date(completed_on, training.validity_months),
+            registered_by_id=actor.user_id,
+        )
+        record.full_clean()
         record.save()
         do_record_access(
             actor=actor,

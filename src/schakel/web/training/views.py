@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, has, roles_with
+from schakel.web.training.access import access_training
 from schakel.web.training.actions import (
     do_change_validity,
     do_register_training,
@@ -25,12 +26,8 @@ from schakel.web.training.forms import (
     add_model_errors,
 )
 from schakel.web.training.models import Training, TrainingRecord
-from schakel.web.training.querysets import (
-    EXPIRY_WARNING_DAYS,
-    SIGNALLING,
-    coverage,
-    total_coverage,
-)
+from schakel.web.training.querysets import EXPIRY_WARNING_DAYS, SIGNALLING
+from schakel.web.training.selectors import coverage, total_coverage
 
 PAGE_SIZE = 50
 
@@ -75,9 +72,7 @@ def training_create(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 @require_capability(Capability.VIEW_OWN_TRAINING)
 def training_detail(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
-    training = Training.objects.filter(pk=pk).first()
-    if training is None:
-        raise Http404
+    training = access_training(acting, pk)
     may_register = has(acting, Capability.REGISTER_TRAINING)
     form = RecordForm(request.POST or None, training=training)
     validity_form = ValidityForm(initial={"validity_months": training.validity_months})
@@ -118,9 +113,7 @@ def training_detail(request: HttpRequest, acting: Membership, pk: int) -> HttpRe
 
 @require_capability(Capability.REGISTER_TRAINING)
 def training_validity(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
-    training = Training.objects.filter(pk=pk).first()
-    if training is None:
-        raise Http404
+    training = access_training(acting, pk)
     form = ValidityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,7 +126,6 @@ def training_validity(request: HttpRequest, acting: Membership, pk: int) -> Http
             add_model_errors(form, error)
         else:
             return redirect("training-detail", pk=training.pk)
-        training.refresh_from_db()
     status = 422 if request.method == "POST" else 200
     return render(
         request, "training/validity.html", {"training": training, "form": form}, status=status

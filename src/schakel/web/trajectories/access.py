@@ -20,8 +20,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
-from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import do_record_access
 from schakel.web.core.errors import NotFound
 from schakel.web.organisations.models import Membership, User
 from schakel.web.organisations.roles import Capability, require

@@ -8,8 +8,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import do_record_access
 from schakel.web.core.errors import Error
 from schakel.web.organisations.acting import acting_for, needs
 from schakel.web.organisations.roles import Capability

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from schakel.engine.trajectories.events import EventType, InvalidEventError
 from schakel.engine.vocabulary import CaseStatus
-from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import do_record_access
 from schakel.web.core.forms import copy_errors
 from schakel.web.core.labels import choices
 from schakel.web.organisations.acting import require_capability

@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 
 from schakel.cli import main
-from schakel.web.audit.actions import Access, do_record_accesses, verify_chain
+from schakel.web.audit.actions import Access, do_record_accesses
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.selectors import verify_chain
 from schakel.web.organisations.models import Membership
 
 pytestmark = pytest.mark.django_db(transaction=False)

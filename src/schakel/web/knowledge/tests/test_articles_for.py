@@ -6,7 +6,7 @@ import pytest
 
 from schakel.engine.vocabulary import OrganisationType, Role
 from schakel.web.knowledge.models import Article
-from schakel.web.knowledge.querysets import ArticleLink, articles_for
+from schakel.web.knowledge.selectors import ArticleLink, articles_for
 from schakel.web.knowledge.tags import Profession, audience_of
 
 pytestmark = pytest.mark.django_db

@@ -66,7 +66,7 @@ def test_published_article_appears_in_the_action_perspective(
 def test_supervisor_sees_coverage_and_coordinator_time_counts(
     live_server: Any, browser: Any, member: Callable[..., Membership]
 ) -> None:
-    from schakel.web.training.actions import do_seed_training_register
+    from schakel.web.training.service import do_seed_training_register
 
     base = live_server.url
     coordination = OrganisationFactory.create(name="Zorgcoördinatie Maasdelta")

@@ -16,9 +16,9 @@ from schakel.web.knowledge.content import (
     seed_articles,
 )
 from schakel.web.knowledge.models import Article, ArticleReference
-from schakel.web.knowledge.querysets import articles_for
 from schakel.web.knowledge.rendering import has_raw_html
 from schakel.web.knowledge.search import search_articles
+from schakel.web.knowledge.selectors import articles_for
 from schakel.web.knowledge.tags import TAG_CHOICES, Profession, TagKind
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import SYSTEM

@@ -14,7 +14,7 @@ from schakel.engine.vocabulary import ExploitationForm, Region
 from schakel.web.signals.actions import do_count_signal_check
 from schakel.web.signals.check import CheckState
 from schakel.web.signals.models import SignalCheckStatistic
-from schakel.web.signals.statistics import SignalCheckCount, signal_check_counts
+from schakel.web.signals.selectors import SignalCheckCount, signal_check_counts
 
 pytestmark = pytest.mark.django_db
 CATALOGUE = load_catalogue()

@@ -6,7 +6,7 @@ from schakel.engine.vocabulary import Region
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import SYSTEM
 from schakel.web.socialmap.actions import ServiceData, do_create_service, do_seed_social_map
-from schakel.web.socialmap.querysets import Contact, contacts_for
+from schakel.web.socialmap.selectors import Contact, contacts_for
 
 pytestmark = pytest.mark.django_db
 

@@ -129,7 +129,7 @@ def test_changing_validity_moves_every_expiry(
 def test_demo_seed_gives_a_varied_register_once(org_a, member: Callable[..., Membership]) -> None:
     from schakel.engine.vocabulary import Role
     from schakel.web.training.actions import do_seed_training_register
-    from schakel.web.training.querysets import coverage
+    from schakel.web.training.selectors import coverage
 
     for _ in range(20):
         member(org_a, Role.FRONTLINE)

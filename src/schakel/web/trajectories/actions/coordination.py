@@ -7,12 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from schakel.web.audit.actions import Access, do_record_accesses
 from schakel.web.audit.models import AuditEntry
-from schakel.web.knowledge.actions import transfer_stewardship
+from schakel.web.audit.service import Access, do_record_accesses
+from schakel.web.knowledge.service import transfer_stewardship
 from schakel.web.organisations.models import Membership, User
 from schakel.web.organisations.roles import Capability, require
-from schakel.web.socialmap.actions import transfer_maintenance
+from schakel.web.socialmap.service import transfer_maintenance
 from schakel.web.trajectories.access import access_referral
 from schakel.web.trajectories.actions.records import do_record_event
 from schakel.web.trajectories.models import Handover, Referral, Trajectory

@@ -23,8 +23,8 @@ from schakel.engine.trajectories import (
 from schakel.engine.trajectories.events import EventType, InvalidEventError, parse_event_type
 from schakel.engine.trajectories.referrals import ANSWERS as REFERRAL_ANSWERS
 from schakel.engine.trajectories.rules import check_sequence
-from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import do_record_access
 from schakel.web.core.crypto import decrypt_json, encrypt_json
 from schakel.web.core.errors import Conflict, NotFound
 from schakel.web.organisations.models import Membership

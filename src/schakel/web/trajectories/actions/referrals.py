@@ -19,8 +19,8 @@ from schakel.engine.trajectories import Event, referral_states
 from schakel.engine.trajectories.events import EventType
 from schakel.engine.trajectories.referrals import ANSWERS
 from schakel.engine.vocabulary import ReferralStatus
-from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import do_record_access
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.access import access_consent, access_trajectory
 from schakel.web.trajectories.models import AccessGrant, Consent, Referral, Trajectory

@@ -11,8 +11,8 @@ from django.utils.translation import gettext
 
 from schakel.engine.duplicates import Likeness, likeness, search_keys
 from schakel.engine.identity import IdentityData, parse_identity
-from schakel.web.audit.actions import Access, do_record_access, do_record_accesses
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import Access, do_record_access, do_record_accesses
 from schakel.web.core.crypto import decrypt_json, search_token
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, require

@@ -6,8 +6,8 @@ import datetime as dt
 
 from django.db import transaction
 
-from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import do_record_access
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.access import access_trajectory
 from schakel.web.trajectories.models import TimeEntry, Trajectory

@@ -12,10 +12,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from schakel.engine.indicators import Catalogue, build_catalogue
-from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import do_record_access
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, require
 from schakel.web.signals.catalogue import current_catalogue, digest_of, split_bundle
@@ -35,9 +36,11 @@ def do_publish_catalogue_version(
     require(actor, Capability.EDIT_CATALOGUE)
     catalogue, manifest, documents, digest = validate_bundle(bundle)
     if catalogue.version == current_catalogue().version:
-        raise ValidationError({"bundle": f"Version {catalogue.version} is already in force."})
+        message = _("Version %(version)s is already in force.")
+        raise ValidationError({"bundle": message % {"version": catalogue.version}})
     if CatalogueVersion.objects.filter(version=catalogue.version).exists():
-        raise ValidationError({"bundle": f"Version {catalogue.version} was published before."})
+        message = _("Version %(version)s was published before.")
+        raise ValidationError({"bundle": message % {"version": catalogue.version}})
     with transaction.atomic():
         published = CatalogueVersion.objects.create(
             version=catalogue.version,

@@ -1,4 +1,4 @@
-"""Writing the knowledge base: create, edit, publish, withdraw, flag for review, seed.
+"""Writing articles: create, edit, publish, withdraw, flag for review.
 
 Every write keeps the search index and the list of internal links in step, in the same
 transaction. An edit makes a new version; readers keep seeing the published one until an
@@ -16,16 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schakel.web.knowledge import search
+from schakel.web.knowledge.access import access_article
+from schakel.web.knowledge.actions.tags import ArticleTags, check_tags, set_tags
 from schakel.web.knowledge.models import (
     TEXT_FIELDS,
     Article,
     ArticleReference,
     ArticleStatus,
-    ArticleTag,
     ArticleVersion,
 )
 from schakel.web.knowledge.rendering import has_raw_html, internal_links
-from schakel.web.knowledge.tags import TAG_CHOICES, TagKind
 from schakel.web.organisations.roles import Actor, Capability, require, user_id_of
 
 
@@ -40,43 +40,10 @@ class ArticleContent:
 
 
 @dataclass(frozen=True)
-class ArticleTags:
-    forms: tuple[str, ...] = ()
-    roles: tuple[str, ...] = ()
-    target_groups: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
-
-    def pairs(self) -> list[tuple[str, str]]:
-        return [
-            *((TagKind.FORM.value, v) for v in self.forms),
-            *((TagKind.ROLE.value, v) for v in self.roles),
-            *((TagKind.TARGET_GROUP.value, v) for v in self.target_groups),
-            *((TagKind.TOPIC.value, v) for v in self.topics),
-        ]
-
-
-@dataclass(frozen=True)
 class SaveResult:
     article: Article
     version: ArticleVersion
     warnings: list[str] = field(default_factory=list)
-
-
-def _require_editor(actor: Actor) -> None:
-    require(actor, Capability.EDIT_KNOWLEDGE)
-
-
-def _check_tags(tags: ArticleTags) -> None:
-    for kind, value in tags.pairs():
-        if value not in dict(TAG_CHOICES[kind]):
-            raise ValidationError({kind: _("Unknown tag %(value)s.") % {"value": value}})
-
-
-def _set_tags(article: Article, tags: ArticleTags) -> None:
-    article.tags.all().delete()
-    ArticleTag.objects.bulk_create(
-        [ArticleTag(article=article, kind=k, value=v) for k, v in dict.fromkeys(tags.pairs())]
-    )
 
 
 def _link_warnings(article: Article, slugs: list[str]) -> list[str]:
@@ -139,13 +106,13 @@ def do_create_article(
     note: str = "",
 ) -> SaveResult:
     """A new article, as a draft with its first version."""
-    _require_editor(actor)
-    _check_tags(tags)
+    require(actor, Capability.EDIT_KNOWLEDGE)
+    check_tags(tags)
     article = Article(slug=slug.strip(), steward_id=user_id_of(actor))
     article.full_clean(exclude=["current_version", "published_version", "steward"])
     with transaction.atomic():
         article.save()
-        _set_tags(article, tags)
+        set_tags(article, tags)
         version, warnings = _save_version(article, content, actor, note or _("First version"))
     return SaveResult(article, version, warnings)
 
@@ -159,15 +126,10 @@ def do_edit_article(
     note: str = "",
 ) -> SaveResult:
     """Save an edit as a new version (when the text changed) and replace the tags."""
-    _require_editor(actor)
-    _check_tags(tags)
     with transaction.atomic():
-        article = (
-            Article.objects.select_for_update(of=("self",))
-            .select_related("current_version")
-            .get(pk=article.pk)
-        )
-        _set_tags(article, tags)
+        article = access_article(actor, article.slug, write=True)
+        check_tags(tags)
+        set_tags(article, tags)
         current = article.current_version
         candidate = ArticleVersion(**{name: getattr(content, name).strip() for name in TEXT_FIELDS})
         if current is not None and current.same_text(candidate):
@@ -179,11 +141,10 @@ def do_edit_article(
 
 def do_publish_article(*, actor: Actor, article: Article, review_date: dt.date) -> Article:
     """Publish the current version until `review_date`, when it comes back to the editors."""
-    _require_editor(actor)
-    if review_date <= timezone.localdate():
-        raise ValidationError({"review_date": _("The review date must lie in the future.")})
     with transaction.atomic():
-        article = Article.objects.select_for_update().get(pk=article.pk)
+        article = access_article(actor, article.slug, write=True)
+        if review_date <= timezone.localdate():
+            raise ValidationError({"review_date": _("The review date must lie in the future.")})
         if article.current_version_id is None:
             raise ValidationError(_("This article has no text to publish."))
         article.published_version_id = article.current_version_id
@@ -198,65 +159,23 @@ def do_publish_article(*, actor: Actor, article: Article, review_date: dt.date) 
 
 def do_withdraw_article(*, actor: Actor, article: Article) -> Article:
     """Take an article back to draft: readers no longer see it, nor does search."""
-    _require_editor(actor)
     with transaction.atomic():
-        Article.objects.filter(pk=article.pk).update(status=ArticleStatus.DRAFT)
-        article.refresh_from_db()
+        article = access_article(actor, article.slug, write=True)
+        article.status = ArticleStatus.DRAFT
+        article.save(update_fields=["status"])
         search.remove_article(article.pk)
     return article
 
 
 def do_mark_due_for_review(*, actor: Actor, article: Article) -> Article:
     """Put a published article on the review list now (e.g. when the law changes)."""
-    _require_editor(actor)
-    if not article.is_readable:
-        raise ValidationError(_("Only a published article can be due for review."))
     with transaction.atomic():
-        Article.objects.filter(pk=article.pk).update(status=ArticleStatus.DUE_FOR_REVIEW)
-        article.refresh_from_db()
+        article = access_article(actor, article.slug, write=True)
+        if not article.is_readable:
+            raise ValidationError(_("Only a published article can be due for review."))
+        article.status = ArticleStatus.DUE_FOR_REVIEW
+        article.save(update_fields=["status"])
     return article
-
-
-@dataclass(frozen=True)
-class SeedReport:
-    created: list[str]
-    skipped: list[str]
-
-
-def do_load_seed_articles(*, actor: Actor) -> SeedReport:
-    """Create and publish the shipped articles that do not exist yet (safe to run again).
-
-    An article that already exists is left alone, so an editor's changes survive a reseed.
-    """
-    from schakel.web.knowledge.content import seed_articles
-
-    _require_editor(actor)
-    created, skipped = [], []
-    existing = set(Article.objects.values_list("slug", flat=True))
-    today = timezone.localdate()
-    with transaction.atomic():
-        for seed in seed_articles():
-            if seed.slug in existing:
-                skipped.append(seed.slug)
-                continue
-            result = do_create_article(
-                actor=actor,
-                slug=seed.slug,
-                content=ArticleContent(
-                    title_nl=seed.title_nl,
-                    title_en=seed.title_en,
-                    summary_nl=seed.summary_nl,
-                    summary_en=seed.summary_en,
-                    body_nl=seed.body_nl,
-                    body_en=seed.body_en,
-                ),
-                tags=ArticleTags(seed.forms, seed.roles, seed.target_groups, seed.topics),
-                note=_("Seed content shipped with Schakel"),
-            )
-            review = today + dt.timedelta(days=round(seed.review_months * 30.44))
-            do_publish_article(actor=actor, article=result.article, review_date=review)
-            created.append(seed.slug)
-    return SeedReport(created, skipped)
 
 
 def transfer_stewardship(*, from_user_id: int, to_user_id: int) -> int:

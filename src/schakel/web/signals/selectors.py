@@ -1,4 +1,4 @@
-"""Anonymous counts of completed signal checks, for the monitor.
+"""Reads that are not QuerySet methods: anonymous counts of completed checks, for the monitor.
 
 Only counts per month, suspected form, role kind, region and outcome exist; the answers of a
 single check are never stored. Small counts are returned as they are: the monitor applies its

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from schakel.engine.returns import CandidateReturn
-from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import do_record_access
+from schakel.web.linkage.access import access_return_candidate
 from schakel.web.linkage.models import ReturnCandidate
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.service import do_record_event
@@ -39,14 +41,16 @@ def do_store_candidates(*, candidates: Iterable[CandidateReturn]) -> int:
 def do_review_candidate(
     *, actor: Membership, candidate: ReturnCandidate, confirm: bool, reason: str = ""
 ) -> ReturnCandidate:
-    """Confirm (a return event is recorded in the earlier trajectory) or reject, with reason."""
-    if not ReturnCandidate.objects.for_reviewer(actor).filter(pk=candidate.pk).exists():
-        raise PermissionDenied("This possible return is not yours to review.")
-    if candidate.status != ReturnCandidate.Status.PENDING:
-        raise ValidationError({"status": "This possible return was already reviewed."})
-    if not confirm and not reason.strip():
-        raise ValidationError({"reason": "Say why this is not a return."})
+    """Confirm (a return event is recorded in the earlier trajectory) or reject, with reason.
+
+    The candidate is locked and checked again first: one reviewed in the meantime, or no
+    longer the actor's to review, is not decided twice."""
     with transaction.atomic():
+        candidate = access_return_candidate(actor, candidate.pk, write=True)
+        if candidate.status != ReturnCandidate.Status.PENDING:
+            raise ValidationError({"status": _("This possible return was already reviewed.")})
+        if not confirm and not reason.strip():
+            raise ValidationError({"reason": _("Say why this is not a return.")})
         if confirm:
             do_record_event(
                 actor=actor,

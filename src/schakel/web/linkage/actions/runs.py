@@ -22,10 +22,10 @@ from schakel.engine.linkage.identity_schema import IDENTITY_SCHEMA
 from schakel.engine.linkage.keys import record_tokens
 from schakel.engine.returns import detect_returns, group_by_cluster
 from schakel.engine.trajectories import Event
-from schakel.web.audit.actions import Access, do_record_accesses
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import Access, do_record_accesses
 from schakel.web.core.crypto import decrypt_json
-from schakel.web.linkage.actions import do_store_candidates
+from schakel.web.linkage.actions.candidates import do_store_candidates
 from schakel.web.organisations.roles import SystemActor
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
 

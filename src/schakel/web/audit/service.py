@@ -1,0 +1,14 @@
+"""What other apps use of the audit trail: record a read or write, check the chain."""
+
+from __future__ import annotations
+
+from schakel.web.audit.actions import Access, do_record_access, do_record_accesses
+from schakel.web.audit.selectors import ChainReport, verify_chain
+
+__all__ = [
+    "Access",  # one read or write to record: action, object, purpose, detail
+    "ChainReport",  # what `verify_chain` found: entries checked, where the chain breaks
+    "do_record_access",  # record one access in the caller's transaction
+    "do_record_accesses",  # record a batch of accesses in one append
+    "verify_chain",  # walk the hash chain and report the first entry that does not fit
+]

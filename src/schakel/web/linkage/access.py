@@ -1,0 +1,37 @@
+"""Getting one possible return that a coordinator asked for by id.
+
+Only the organisation that holds the earlier trajectory reviews a candidate; for anyone else
+it does not exist (one 404 for missing and not yours). A review takes the row lock as part
+of the fetch, before anything is checked, so two coordinators cannot both decide.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext
+
+from schakel.web.core.errors import NotFound
+from schakel.web.linkage.models import ReturnCandidate
+from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import Capability, require
+
+
+def access_return_candidate(
+    actor: Membership, candidate_id: int | str, *, write: bool = False
+) -> ReturnCandidate:
+    """The candidate `candidate_id` if `actor` may review it (`write`: locked, in a transaction)."""
+    require(actor, Capability.REVIEW_RETURNS)
+    candidates = ReturnCandidate.objects.for_reviewer(actor).select_related(
+        "earlier", "later_event"
+    )
+    if write:
+        assert transaction.get_connection().in_atomic_block, "a write locks inside a transaction"
+        candidates = candidates.select_for_update(of=("self",))
+    try:
+        candidate = candidates.filter(pk=candidate_id).first()
+    except (ValueError, TypeError, ValidationError):  # an id that does not parse
+        candidate = None
+    if candidate is None:
+        raise NotFound(gettext("This possible return was not found."))
+    return candidate

@@ -1,0 +1,110 @@
+"""`access_return_candidate`: one 404 for missing and not yours, 403 by role, lock first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import translation
+
+from schakel.engine.vocabulary import Role
+from schakel.web.conftest import signed_in
+from schakel.web.core.errors import NotFound
+from schakel.web.linkage.access import access_return_candidate
+from schakel.web.linkage.actions import do_review_candidate
+from schakel.web.linkage.models import ReturnCandidate
+from schakel.web.organisations.models import Membership, Organisation
+from schakel.web.trajectories.models import TrajectoryEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """Messages are matched in English, the source language, whatever the catalogue says."""
+    with translation.override("en"):
+        yield
+
+
+def _main(content: bytes) -> str:
+    """The page's own content (the frame around it has the address and a fresh CSRF token)."""
+    text = content.decode()
+    return text[text.index("<main") : text.index("</main>")]
+
+
+def test_missing_and_not_yours_give_the_same_404(
+    linked: int, coordinator_a: Membership, coordinator_b: Membership
+) -> None:
+    candidate = ReturnCandidate.objects.get()
+    client = signed_in(coordinator_b)
+    missing = client.post(reverse("review-return", args=[candidate.pk + 1000]), {"answer": "x"})
+    not_yours = client.post(reverse("review-return", args=[candidate.pk]), {"answer": "x"})
+    assert missing.status_code == not_yours.status_code == 404
+    assert _main(missing.content) == _main(not_yours.content)
+    with (
+        translation.override("en"),
+        pytest.raises(NotFound, match="This possible return was not found"),
+    ):
+        access_return_candidate(coordinator_b, candidate.pk)
+    assert access_return_candidate(coordinator_a, candidate.pk) == candidate
+
+
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.SUPERVISOR, Role.CONTENT_EDITOR])
+def test_a_role_without_the_capability_gets_403(
+    linked: int, org_a: Organisation, member: Callable[..., Membership], role: Role
+) -> None:
+    candidate = ReturnCandidate.objects.get()
+    someone = member(org_a, role)
+    page = signed_in(someone).post(reverse("review-return", args=[candidate.pk]), {})
+    assert page.status_code == 403
+    with pytest.raises(PermissionDenied):
+        access_return_candidate(someone, candidate.pk)
+
+
+@pytest.mark.parametrize("bad", ["abc", "", None, 2**70, "9" * 40])
+def test_ids_that_do_not_parse_are_not_found(coordinator_a: Membership, bad: Any) -> None:
+    with pytest.raises(NotFound):
+        access_return_candidate(coordinator_a, bad)
+
+
+def test_a_huge_id_in_the_address_is_a_404(coordinator_a: Membership) -> None:
+    assert signed_in(coordinator_a).post(f"/koppeling/terugkeer/{'9' * 30}/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_must_run_in_a_transaction(linked: int, coordinator_a: Membership) -> None:
+    with pytest.raises(AssertionError):
+        access_return_candidate(coordinator_a, ReturnCandidate.objects.get().pk, write=True)
+
+
+def test_a_review_checks_again_under_the_lock(
+    linked: int, coordinator_a: Membership, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two coordinators opened the list; the second one's confirmation finds it decided."""
+    stale = ReturnCandidate.objects.get()
+    locked: list[type] = []
+    original = QuerySet.select_for_update
+
+    def spy(self: QuerySet[Any], *args: Any, **kwargs: Any) -> QuerySet[Any]:
+        locked.append(self.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    do_review_candidate(actor=coordinator_a, candidate=stale, confirm=True)
+    assert locked[0] is ReturnCandidate
+    stale.status = ReturnCandidate.Status.PENDING  # a copy read before the first review
+    with pytest.raises(ValidationError, match="already reviewed"):
+        do_review_candidate(actor=coordinator_a, candidate=stale, confirm=True)
+    returns = TrajectoryEvent.objects.filter(event_type="return_to_exploitation")
+    assert returns.count() == 1
+
+
+def test_a_write_outside_the_scope_is_not_found(linked: int, coordinator_b: Membership) -> None:
+    candidate = ReturnCandidate.objects.get()
+    with transaction.atomic(), pytest.raises(NotFound):
+        access_return_candidate(coordinator_b, candidate.pk, write=True)
