@@ -10,7 +10,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from schakel.web.api.main import api
 from schakel.web.audit.models import AuditEntry
-from schakel.web.conftest import signed_in
+from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
 from schakel.web.trajectories.service import do_open_trajectory

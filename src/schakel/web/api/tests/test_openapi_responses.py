@@ -21,7 +21,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from schakel.engine.vocabulary import Role
-from schakel.web.conftest import signed_in
+from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.models import Trajectory
 

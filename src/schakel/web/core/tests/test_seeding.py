@@ -8,7 +8,6 @@ from django.urls import reverse
 from schakel.engine.synth import InvalidParameters
 from schakel.engine.vocabulary import Role
 from schakel.web.audit.actions import verify_chain
-from schakel.web.conftest import signed_in
 from schakel.web.core import seeding
 from schakel.web.core.seeding import (
     DatabaseNotEmpty,
@@ -16,6 +15,7 @@ from schakel.web.core.seeding import (
     do_seed_region,
     seed_parameters,
 )
+from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.models import (
     Person,

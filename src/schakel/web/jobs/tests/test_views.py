@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from schakel.engine.vocabulary import Role
+from schakel.web.core.testing import signed_in
 from schakel.web.jobs.actions import do_enqueue_job
 from schakel.web.jobs.models import Job
 from schakel.web.jobs.tests import example_tasks as tasks
@@ -19,12 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def job(coordinator_a: Membership) -> Job:
     return do_enqueue_job(task=tasks.report_half_way, actor=coordinator_a)
-
-
-def signed_in(membership: Membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
 
 
 def _url(job: Job) -> str:

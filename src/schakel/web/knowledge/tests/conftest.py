@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from schakel.engine.vocabulary import Role
+from schakel.web.core.testing import next_year
 from schakel.web.knowledge.actions import (
     ArticleContent,
     ArticleTags,
@@ -32,10 +32,6 @@ def editor(org_a: Organisation, member: Callable[..., Membership]) -> Membership
 @pytest.fixture
 def reader(org_a: Organisation, member: Callable[..., Membership]) -> Membership:
     return member(org_a, Role.FRONTLINE)
-
-
-def next_year() -> dt.date:
-    return timezone.localdate() + dt.timedelta(days=365)
 
 
 @pytest.fixture

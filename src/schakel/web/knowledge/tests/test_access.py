@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import translation
 
-from schakel.web.conftest import signed_in
 from schakel.web.core.errors import NotFound
+from schakel.web.core.testing import next_year, signed_in
 from schakel.web.knowledge.access import access_article, access_article_version
 from schakel.web.knowledge.actions import (
     ArticleContent,
@@ -24,7 +24,6 @@ from schakel.web.knowledge.actions import (
     do_withdraw_article,
 )
 from schakel.web.knowledge.models import Article, ArticleStatus
-from schakel.web.knowledge.tests.conftest import next_year
 from schakel.web.organisations.models import Membership
 
 pytestmark = pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from schakel.engine.vocabulary import Role
+from schakel.web.core.testing import next_year
 from schakel.web.knowledge.actions import (
     ArticleContent,
     ArticleTags,
@@ -18,7 +19,6 @@ from schakel.web.knowledge.actions import (
     do_withdraw_article,
 )
 from schakel.web.knowledge.models import Article, ArticleReference, ArticleStatus
-from schakel.web.knowledge.tests.conftest import next_year
 from schakel.web.organisations.models import Membership
 
 pytestmark = pytest.mark.django_db

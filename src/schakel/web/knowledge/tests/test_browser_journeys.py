@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from schakel.engine.vocabulary import OrganisationType, Region, Role
-from schakel.web.conftest import IDENTITY, PASSWORD, OrganisationFactory
+from schakel.web.core.testing import IDENTITY, PASSWORD, OrganisationFactory
 from schakel.web.core.testing.browser import axe_violations, new_page
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import SYSTEM

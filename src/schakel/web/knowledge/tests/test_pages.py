@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from schakel.web.conftest import signed_in
+from schakel.web.core.testing import signed_in
 from schakel.web.knowledge.actions import ArticleContent, ArticleTags, do_create_article
 from schakel.web.knowledge.models import Article
 from schakel.web.organisations.models import Membership

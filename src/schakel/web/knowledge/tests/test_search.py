@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 
+from schakel.web.core.testing import next_year
 from schakel.web.knowledge.actions import (
     ArticleContent,
     ArticleTags,
@@ -14,7 +15,6 @@ from schakel.web.knowledge.actions import (
 )
 from schakel.web.knowledge.models import Article
 from schakel.web.knowledge.search import rebuild_index, search_articles, search_terms
-from schakel.web.knowledge.tests.conftest import next_year
 from schakel.web.organisations.models import Membership
 
 pytestmark = pytest.mark.django_db

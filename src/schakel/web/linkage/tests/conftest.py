@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from schakel.engine.returns import detect_returns
-from schakel.web.conftest import IDENTITY
+from schakel.web.core.testing import IDENTITY
 from schakel.web.linkage.actions import do_store_candidates
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.actions import do_open_trajectory, do_record_event, do_register_person

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from schakel.engine.vocabulary import Role
-from schakel.web.conftest import signed_in
 from schakel.web.core.errors import NotFound
+from schakel.web.core.testing import signed_in
 from schakel.web.linkage.access import access_return_candidate
 from schakel.web.linkage.actions import do_review_candidate
 from schakel.web.linkage.models import ReturnCandidate

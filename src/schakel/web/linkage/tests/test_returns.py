@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from schakel.web.conftest import signed_in
+from schakel.web.core.testing import signed_in
 from schakel.web.linkage.actions import do_store_candidates
 from schakel.web.linkage.models import ReturnCandidate
 from schakel.web.organisations.models import Membership

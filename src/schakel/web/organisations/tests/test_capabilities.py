@@ -93,6 +93,7 @@ def _python_sources() -> list[Path]:
         p
         for p in WEB.rglob("*.py")
         if "tests" not in p.parts
+        and "testing" not in p.parts
         and "migrations" not in p.parts
         and p.name != "conftest.py"
         and p not in ROLE_TABLE

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from schakel.engine.vocabulary import OrganisationType, Region, Role
-from schakel.web.conftest import OrganisationFactory
+from schakel.web.core.testing import OrganisationFactory
 from schakel.web.organisations.models import Membership, Organisation
 
 

@@ -16,8 +16,8 @@ from schakel.engine.indicators import load_catalogue
 from schakel.engine.indicators.perspective import RoleKind
 from schakel.engine.vocabulary import ExploitationForm, Region, Role
 from schakel.web.audit.models import AuditEntry
-from schakel.web.conftest import signed_in
 from schakel.web.core.errors import NotFound
+from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.signals.access import access_consultation
 from schakel.web.signals.actions import do_answer_consultation, do_ask_consultation

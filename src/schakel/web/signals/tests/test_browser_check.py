@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from schakel.engine.vocabulary import Role
-from schakel.web.conftest import PASSWORD, OrganisationFactory
+from schakel.web.core.testing import PASSWORD, OrganisationFactory
 from schakel.web.core.testing.browser import axe_violations, new_page
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.signals.models import SignalCheckStatistic

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from schakel.engine.vocabulary import Role
 from schakel.web.audit.models import AuditEntry
-from schakel.web.conftest import signed_in
+from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.signals.catalogue import current_catalogue, shipped_bundle
 from schakel.web.signals.models import CatalogueVersion, Consultation
@@ -96,7 +96,7 @@ def test_checks_and_consultations_record_the_version_in_force(
     editor: Client, org_a: Organisation, member: Callable[..., Membership]
 ) -> None:
     from schakel.engine.vocabulary import OrganisationType
-    from schakel.web.conftest import OrganisationFactory
+    from schakel.web.core.testing import OrganisationFactory
 
     frontline = member(
         OrganisationFactory.create(name="Wijkteam Rottemeer", type=OrganisationType.SOCIAL_SUPPORT),

@@ -11,7 +11,7 @@ from pytest_django import DjangoAssertNumQueries
 from schakel.engine.indicators import load_catalogue
 from schakel.engine.vocabulary import Role
 from schakel.web.audit.models import AuditEntry
-from schakel.web.conftest import signed_in
+from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.signals.models import Consultation
 from schakel.web.signals.tests.helpers import complete_check

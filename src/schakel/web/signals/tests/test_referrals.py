@@ -12,7 +12,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from schakel.engine.indicators import load_catalogue
 from schakel.web.audit.models import AuditEntry
-from schakel.web.conftest import signed_in
+from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.signals.models import Assessment
 from schakel.web.signals.tests.helpers import complete_check

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from schakel.engine.vocabulary import Role
 from schakel.web.api.main import api
-from schakel.web.conftest import signed_in
+from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import Capability, roles_with
 from schakel.web.trajectories.models import Trajectory

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from schakel.web.conftest import PASSWORD, signed_in
+from schakel.web.core.testing import PASSWORD, signed_in
 from schakel.web.organisations.models import Membership
 
 pytestmark = pytest.mark.django_db

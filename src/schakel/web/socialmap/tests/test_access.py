@@ -14,8 +14,8 @@ from django.utils import translation
 
 from schakel.engine.vocabulary import Region, Role
 from schakel.web.audit.models import AuditEntry
-from schakel.web.conftest import signed_in
 from schakel.web.core.errors import NotFound
+from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.socialmap.access import access_service
 from schakel.web.socialmap.actions import ServiceData, do_create_service, do_update_service

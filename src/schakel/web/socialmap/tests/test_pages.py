@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from schakel.engine.vocabulary import Role
-from schakel.web.conftest import signed_in
+from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import SYSTEM
 from schakel.web.socialmap.actions import do_seed_social_map

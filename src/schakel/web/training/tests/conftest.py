@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from schakel.engine.vocabulary import Role
 from schakel.web.organisations.models import Membership, Organisation
@@ -44,10 +44,6 @@ def meldcode_training(registrar: Membership) -> Training:
         provider="Opleider B",
         validity_months=12,
     )
-
-
-def days_ago(days: int) -> dt.date:
-    return timezone.localdate() - dt.timedelta(days=days)
 
 
 @pytest.fixture

@@ -13,13 +13,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from schakel.web.audit.models import AuditEntry
-from schakel.web.conftest import signed_in
 from schakel.web.core.errors import NotFound
+from schakel.web.core.testing import days_ago, signed_in
 from schakel.web.organisations.models import Membership
 from schakel.web.training.access import access_training
 from schakel.web.training.actions import do_change_validity, do_register_training_record
 from schakel.web.training.models import Training, TrainingRecord
-from schakel.web.training.tests.conftest import days_ago
 
 pytestmark = pytest.mark.django_db
 

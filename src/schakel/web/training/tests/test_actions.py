@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from schakel.web.audit.models import AuditEntry
+from schakel.web.core.testing import days_ago
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import SYSTEM
 from schakel.web.training.actions import (
@@ -16,7 +17,6 @@ from schakel.web.training.actions import (
     do_register_training_record,
 )
 from schakel.web.training.models import Training, TrainingRecord, expiry_date
-from schakel.web.training.tests.conftest import days_ago
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,9 @@ from django.urls import reverse
 
 from schakel.engine.vocabulary import Role
 from schakel.web.audit.models import AuditEntry
-from schakel.web.conftest import signed_in
+from schakel.web.core.testing import days_ago, signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.training.models import Training, TrainingRecord
-from schakel.web.training.tests.conftest import days_ago
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,10 @@ import pytest
 from django.utils import timezone
 
 from schakel.engine.vocabulary import Region, Role
-from schakel.web.conftest import OrganisationFactory
+from schakel.web.core.testing import OrganisationFactory, days_ago
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.training.models import Training, TrainingRecord
 from schakel.web.training.selectors import CoverageRow, coverage, total_coverage
-from schakel.web.training.tests.conftest import days_ago
 
 pytestmark = pytest.mark.django_db
 

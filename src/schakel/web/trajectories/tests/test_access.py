@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from schakel.engine.vocabulary import Role
 from schakel.web.audit.models import AuditEntry
-from schakel.web.conftest import OrganisationFactory, signed_in
 from schakel.web.core.errors import NotFound
+from schakel.web.core.testing import OrganisationFactory, signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.access import (
     access_consent,

@@ -11,8 +11,8 @@ from schakel.engine.identity import InvalidIdentityError
 from schakel.engine.trajectories.events import InvalidEventError
 from schakel.engine.vocabulary import CaseStatus, Stage
 from schakel.web.audit.models import AuditEntry
-from schakel.web.conftest import IDENTITY, signed_in
 from schakel.web.core import crypto
+from schakel.web.core.testing import IDENTITY, signed_in
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.actions import (
     do_read_identity,

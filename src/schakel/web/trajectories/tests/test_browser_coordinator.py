@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from schakel.engine.vocabulary import OrganisationType, Role
-from schakel.web.conftest import PASSWORD, OrganisationFactory
+from schakel.web.core.testing import PASSWORD, OrganisationFactory
 from schakel.web.core.testing.browser import axe_violations, new_page
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.actions import (

@@ -11,7 +11,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from schakel.engine.vocabulary import Role
 from schakel.web.audit.models import AuditEntry
-from schakel.web.conftest import signed_in
+from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.actions import (
     do_hand_over_trajectories,
@@ -87,7 +87,7 @@ def test_dashboard_shows_overdue_and_upcoming(
 def test_handover_moves_open_work_in_one_audited_step(
     org_a: Organisation, coordinator_a: Membership, member: Callable[..., Membership]
 ) -> None:
-    from schakel.web.conftest import IDENTITY
+    from schakel.web.core.testing import IDENTITY
     from schakel.web.trajectories.actions import do_register_person
 
     colleague = member(org_a, Role.COORDINATOR)

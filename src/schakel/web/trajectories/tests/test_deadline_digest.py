@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from schakel.engine.vocabulary import CaseStatus, Role
-from schakel.web.conftest import IDENTITY
+from schakel.web.core.testing import IDENTITY
 from schakel.web.jobs.actions import do_enqueue_job
 from schakel.web.jobs.models import Job
 from schakel.web.jobs.testing import run_queued_jobs

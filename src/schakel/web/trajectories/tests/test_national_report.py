@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from schakel.web.conftest import signed_in
+from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.actions import do_record_consent, do_record_event
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent

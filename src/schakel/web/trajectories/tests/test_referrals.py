@@ -60,7 +60,7 @@ def test_consent_for_another_organisation_does_not_count(
     org_a: object,
     member: Callable[..., Membership],
 ) -> None:
-    from schakel.web.conftest import OrganisationFactory
+    from schakel.web.core.testing import OrganisationFactory
 
     third = OrganisationFactory.create(name="Derde")
     consent = consent_for(coordinator_a, trajectory_a, third)

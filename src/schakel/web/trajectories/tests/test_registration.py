@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from schakel.engine.identity import parse_identity
 from schakel.web.audit.models import AuditEntry
-from schakel.web.conftest import IDENTITY, signed_in
+from schakel.web.core.testing import IDENTITY, signed_in
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.actions import do_find_duplicates, do_merge_persons
 from schakel.web.trajectories.models import Identity, IdentityKey, Person, Trajectory

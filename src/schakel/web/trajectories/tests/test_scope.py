@@ -11,7 +11,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from schakel.engine.vocabulary import Role
 from schakel.web.audit.models import AuditEntry
-from schakel.web.conftest import signed_in
+from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.actions import do_record_consent, do_record_event
 from schakel.web.trajectories.models import Person, Trajectory, TrajectoryEvent

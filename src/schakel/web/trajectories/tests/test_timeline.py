@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from schakel.engine.trajectories import REGISTRY, EventType
-from schakel.web.conftest import signed_in
 from schakel.web.core.labels import LABELS, choices
+from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.actions import do_record_consent, do_record_event
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent

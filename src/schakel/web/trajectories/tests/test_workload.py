@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from schakel.web.conftest import signed_in
+from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.actions import do_register_time
 from schakel.web.trajectories.models import TimeEntry, Trajectory
