@@ -57,7 +57,7 @@ def main() -> int:
         from django.core.management import call_command
         from django.test import Client
 
-        from schakel.web.core.seeding import (
+        from schakel.web.demo.seeding import (
             do_create_demo_accounts,
             do_seed_region,
             seed_parameters,

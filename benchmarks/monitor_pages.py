@@ -58,7 +58,7 @@ def main() -> int:
         configure(folder)
         from django.core.management import call_command
 
-        from schakel.web.core.seeding import do_seed_region, seed_parameters
+        from schakel.web.demo.seeding import do_seed_region, seed_parameters
         from schakel.web.monitor import data
         from schakel.web.monitor.tables import compute_monitor
         from schakel.web.trajectories.models import Trajectory, TrajectoryEvent

@@ -102,7 +102,7 @@ def cmd_seed(args: argparse.Namespace) -> None:
     from django.core.management import call_command
 
     from schakel.engine.synth import InvalidParameters
-    from schakel.web.core.seeding import DatabaseNotEmpty, do_seed_region, seed_parameters
+    from schakel.web.demo.seeding import DatabaseNotEmpty, do_seed_region, seed_parameters
 
     call_command("migrate", interactive=False, verbosity=0)
     try:
@@ -138,7 +138,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     setup_django()
     from django.core.management import call_command
 
-    from schakel.web.core.seeding import (
+    from schakel.web.demo.seeding import (
         do_create_demo_accounts,
         do_seed_knowledge,
         do_seed_region,

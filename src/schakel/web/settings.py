@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "schakel.web.monitor",
     "schakel.web.linkage",
     "schakel.web.api",
+    "schakel.web.demo",
 ]
 
 MIDDLEWARE = [

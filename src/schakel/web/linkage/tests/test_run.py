@@ -6,7 +6,7 @@ from django.db.models import F
 from schakel.engine.linkage import load_key
 from schakel.web.audit.actions import verify_chain
 from schakel.web.audit.models import AuditEntry
-from schakel.web.core.seeding import do_seed_region, seed_parameters
+from schakel.web.demo.seeding import do_seed_region, seed_parameters
 from schakel.web.linkage.models import ReturnCandidate
 from schakel.web.linkage.run import do_link_and_detect_returns
 from schakel.web.trajectories.models import Trajectory

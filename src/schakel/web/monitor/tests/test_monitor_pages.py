@@ -15,7 +15,7 @@ from django.test import Client
 from schakel.engine.vocabulary import Role
 from schakel.monitor_cli import write_report
 from schakel.web.conftest import signed_in
-from schakel.web.core.seeding import do_seed_region, seed_parameters
+from schakel.web.demo.seeding import do_seed_region, seed_parameters
 from schakel.web.monitor.data import clear_cache
 from schakel.web.monitor.publish import SECONDARY, TABLES
 from schakel.web.monitor.workbook import XLSX_TYPE

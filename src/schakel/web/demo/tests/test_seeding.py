@@ -9,8 +9,8 @@ from schakel.engine.synth import InvalidParameters
 from schakel.engine.vocabulary import Role
 from schakel.web.audit.actions import verify_chain
 from schakel.web.conftest import signed_in
-from schakel.web.core import seeding
-from schakel.web.core.seeding import (
+from schakel.web.demo import seeding
+from schakel.web.demo.seeding import (
     DatabaseNotEmpty,
     do_create_demo_accounts,
     do_seed_region,

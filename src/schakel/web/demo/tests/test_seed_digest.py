@@ -21,7 +21,7 @@ from django.test import override_settings
 from schakel.web.audit.actions import verify_chain
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.crypto import decrypt_json
-from schakel.web.core.seeding import ORGANISATION_FIELDS, do_seed_region, seed_parameters
+from schakel.web.demo.seeding import ORGANISATION_FIELDS, do_seed_region, seed_parameters
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.trajectories.models import (
     AccessGrant,
