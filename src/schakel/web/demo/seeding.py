@@ -30,6 +30,7 @@ from schakel.engine.trajectories import TrajectoryState, project_state
 from schakel.engine.vocabulary import OrganisationType, Region, Role
 from schakel.web.audit.actions import Access, do_record_accesses
 from schakel.web.core.crypto import encrypt_json
+from schakel.web.demo.bulk import insert_rows
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.trajectories.models import (
     AccessGrant,
@@ -215,9 +216,9 @@ class _Loader:
                 for token in tokens_for(IdentityData.model_validate(identity))
             ]
             person_ids[record.key] = person.id
-        Person.objects.bulk_create(persons, batch_size=BATCH)
-        Identity.objects.bulk_create(identities, batch_size=BATCH)
-        IdentityKey.objects.bulk_create(keys, batch_size=BATCH)
+        insert_rows(persons)
+        insert_rows(identities)
+        insert_rows(keys)
         do_record_accesses(
             actor=None,
             system_name=SYSTEM,
@@ -248,10 +249,10 @@ class _Loader:
                         granted_at=row.opened_at,
                     )
                 )
-        Trajectory.objects.bulk_create(trajectories, batch_size=BATCH)
-        TrajectoryEvent.objects.bulk_create(events, batch_size=BATCH)
-        AccessGrant.objects.bulk_create(grants, batch_size=BATCH)
-        TrajectoryTask.objects.bulk_create(tasks, batch_size=BATCH)
+        insert_rows(trajectories)
+        insert_rows(events)
+        insert_rows(grants)
+        insert_rows(tasks)
         Referral.objects.bulk_create(referrals_from(events), batch_size=BATCH)
         counts = Counter(e.trajectory_id for e in events)
         do_record_accesses(
@@ -297,7 +298,7 @@ class _Loader:
                 payload[name] = self.organisation_by_number[payload[name]]
         return TrajectoryEvent(
             id=uuid.uuid4(),
-            trajectory=trajectory,
+            trajectory_id=trajectory.pk,
             event_type=source.event_type.value,
             occurred_at=source.occurred_at,
             recorded_at=source.occurred_at,
