@@ -35,11 +35,10 @@ def _events(trajectory: Trajectory, author: Membership, tag: str) -> list[Trajec
 
 def _stored(events: list[TrajectoryEvent]) -> list[dict[str, Any]]:
     rows = TrajectoryEvent.objects.filter(pk__in=[e.pk for e in events]).values()
-    found = sorted(rows, key=lambda row: row["payload"]["n"])
+    found = [{k: v for k, v in row.items() if k != "id"} for row in rows]
     for row in found:
-        del row["id"]
         row["payload"].pop("tag")
-    return found
+    return sorted(found, key=lambda row: row["payload"]["n"])
 
 
 def test_insert_rows_writes_what_bulk_create_writes(
