@@ -35,7 +35,7 @@ def _events(trajectory: Trajectory, author: Membership, tag: str) -> list[Trajec
 
 def _stored(events: list[TrajectoryEvent]) -> list[dict[str, Any]]:
     rows = TrajectoryEvent.objects.filter(pk__in=[e.pk for e in events]).values()
-    found = [{k: v for k, v in row.items() if k != "id"} for row in rows]
+    found: list[dict[str, Any]] = [{k: v for k, v in row.items() if k != "id"} for row in rows]
     for row in found:
         row["payload"].pop("tag")
     return sorted(found, key=lambda row: row["payload"]["n"])
