@@ -51,7 +51,10 @@ def main() -> int:
     parser.add_argument("--persons", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.persons, args.repeat = 200, 2
     with tempfile.TemporaryDirectory() as folder:
         configure(args, folder)
         from django.core.management import call_command
