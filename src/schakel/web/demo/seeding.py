@@ -30,7 +30,7 @@ from schakel.engine.trajectories import TrajectoryState, project_state
 from schakel.engine.vocabulary import OrganisationType, Region, Role
 from schakel.web.audit.actions import Access, do_record_accesses
 from schakel.web.core.crypto import encrypt_json
-from schakel.web.demo.bulk import insert_rows
+from schakel.web.demo.bulk import cycle_collector_paused, insert_rows
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.trajectories.models import (
     AccessGrant,
@@ -105,7 +105,7 @@ def do_seed_region(
         )
     started = time.perf_counter()
     region = generate_region(params)
-    with transaction.atomic():
+    with transaction.atomic(), cycle_collector_paused():
         loader = _Loader(region)
         loader.load()
     if ground_truth is not None:

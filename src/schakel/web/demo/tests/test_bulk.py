@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import uuid
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from schakel.web.demo.bulk import insert_rows
+from schakel.web.demo.bulk import cycle_collector_paused, insert_rows
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.models import Person, Trajectory, TrajectoryEvent, TrajectoryTask
 
@@ -74,3 +75,13 @@ def test_insert_rows_leaves_auto_ids_to_the_database_and_sets_auto_now(
     ]
     assert all(pk is not None for pk in due.values_list("pk", flat=True))
     assert insert_rows([]) == 0
+
+
+def test_the_cycle_collector_is_paused_only_inside_the_block() -> None:
+    assert gc.isenabled()
+    with cycle_collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cycle_collector_paused():
+        raise RuntimeError("seed failed")
+    assert gc.isenabled()
