@@ -7,7 +7,7 @@ VENDOR := src/schakel/web/static/vendor
 ASSETS_STAMP := $(VENDOR)/.stamp
 PYTEST_ARGS ?=
 
-.PHONY: demo test install assets lint typecheck contracts migrations-check messages compile-messages clean openapi
+.PHONY: demo test install assets lint typecheck contracts migrations-check messages compile-messages clean openapi bench-smoke
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11) and "Python 3.11 or newer is needed")'
@@ -38,6 +38,10 @@ demo: install
 
 test: install
 	$(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+
+# Every script in benchmarks/ at its smallest size (a few minutes): a benchmark cannot rot.
+bench-smoke: $(STAMP)
+	$(BIN)/python benchmarks/smoke.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -51,17 +51,17 @@ def main() -> int:
     parser.add_argument("--persons", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.persons, args.repeat = 200, 2
     with tempfile.TemporaryDirectory() as folder:
         configure(args, folder)
         from django.core.management import call_command
         from django.test import Client
 
-        from schakel.web.core.seeding import (
-            do_create_demo_accounts,
-            do_seed_region,
-            seed_parameters,
-        )
+        from schakel.web.demo.actions import do_create_demo_accounts, do_seed_region
+        from schakel.web.demo.seeding import seed_parameters
         from schakel.web.organisations.models import Membership
         from schakel.web.trajectories.models import Trajectory
 

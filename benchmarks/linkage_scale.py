@@ -97,7 +97,10 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--overlap", type=float, default=0.5, help="share of persons in both")
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.records = 2000
     left, right = make_files(args.records, args.overlap, args.seed)
     began = time.perf_counter()
     left_table, _ = encode_frame(left, FEBRL_SCHEMA, BENCHMARK_KEY)

@@ -33,7 +33,10 @@ def main() -> None:
     parser.add_argument("--no-attack", action="store_true", help="skip the simulated attacks")
     parser.add_argument("--missed", action="store_true", help="list every missed true pair")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.persons, args.min_group_records = 300, 10
     evaluation = evaluate_region(
         args.persons,
         args.seed,

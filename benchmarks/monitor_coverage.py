@@ -164,7 +164,10 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=10_000)
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.replicates, args.persons = 2, 4000  # fewer persons: collinear covariates
     began = time.perf_counter()
     seeds = range(args.first_seed, args.first_seed + args.replicates)
     with ProcessPoolExecutor(max_workers=args.workers) as pool:

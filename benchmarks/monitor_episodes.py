@@ -252,7 +252,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.sizes = [2000]
     results = []
     for size in args.sizes:
         began = time.perf_counter()

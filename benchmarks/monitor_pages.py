@@ -48,7 +48,10 @@ def main() -> int:
     parser.add_argument("--persons", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--data-dir", help="keep the seeded database here and reuse it")
+    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.persons, args.repeat = 300, 1
     if args.data_dir:
         Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     place = (
@@ -58,7 +61,8 @@ def main() -> int:
         configure(folder)
         from django.core.management import call_command
 
-        from schakel.web.core.seeding import do_seed_region, seed_parameters
+        from schakel.web.demo.actions import do_seed_region
+        from schakel.web.demo.seeding import seed_parameters
         from schakel.web.monitor import data
         from schakel.web.monitor.tables import compute_monitor
         from schakel.web.trajectories.models import Trajectory, TrajectoryEvent

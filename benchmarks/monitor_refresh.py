@@ -117,7 +117,10 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--k", type=int, default=DEFAULT_K)
+    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.sizes = [2000]
     rows = []
     for size in args.sizes:  # a spawned process per size: its peak memory is its own
         with multiprocessing.get_context("spawn").Pool(1) as pool:

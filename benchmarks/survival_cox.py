@@ -80,7 +80,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=20240501)
     parser.add_argument("--skip-lifelines", action="store_true", help="only the own engine")
+    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.rows = 5000
     began = time.perf_counter()
     data = make_data(args.rows, args.seed)
     print(

@@ -1,6 +1,6 @@
 """Time and peak memory of generating a synthetic region (default: 10,000 persons).
 
-    .venv/bin/python benchmarks/synth_generate.py [persons ...]
+    .venv/bin/python benchmarks/synth_generate.py [persons ...] [--smoke]
 
 Years are chosen so the yearly volume stays Dutch-sized (about 1,050 first signals a year),
 up to 20 years; larger regions are denser.
@@ -55,7 +55,9 @@ def measure(persons: int) -> Measurement:
 
 
 def main(argv: list[str]) -> int:
-    sizes = tuple(int(arg) for arg in argv) or DEFAULT_SIZES
+    smoke = "--smoke" in argv  # 200 persons: checks that it runs
+    sizes = tuple(int(arg) for arg in argv if arg != "--smoke") or DEFAULT_SIZES
+    sizes = (200,) if smoke else sizes
     print(
         f"{'persons':>9} {'years':>5} {'trajectories':>12} {'events':>9} {'exits':>7} "
         f"{'seconds':>8} {'events/s':>9} {'max RSS MiB':>11} {'traced MiB':>10}"

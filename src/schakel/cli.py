@@ -103,7 +103,8 @@ def cmd_seed(args: argparse.Namespace) -> None:
     from django.core.management import call_command
 
     from schakel.engine.synth import InvalidParameters
-    from schakel.web.core.seeding import DatabaseNotEmpty, do_seed_region, seed_parameters
+    from schakel.web.demo.actions import do_seed_region
+    from schakel.web.demo.seeding import DatabaseNotEmpty, seed_parameters
 
     call_command("migrate", interactive=False, verbosity=0)
     try:
@@ -139,12 +140,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
     setup_django()
     from django.core.management import call_command
 
-    from schakel.web.core.seeding import (
-        do_create_demo_accounts,
-        do_seed_knowledge,
-        do_seed_region,
-        seed_parameters,
-    )
+    from schakel.web.demo.actions import do_create_demo_accounts, do_seed_knowledge, do_seed_region
+    from schakel.web.demo.seeding import seed_parameters
 
     call_command("migrate", interactive=False, verbosity=0)
     import datetime as dt

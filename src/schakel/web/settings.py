@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "schakel.web.jobs",
+    "schakel.web.demo",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from schakel.web.core.seeding import do_seed_region, seed_parameters
+from schakel.web.demo.actions import do_seed_region
+from schakel.web.demo.seeding import seed_parameters
 from schakel.web.jobs import runner
 from schakel.web.jobs.actions import do_enqueue_job
 from schakel.web.jobs.models import Job

@@ -6,7 +6,8 @@ from django.db.models import F
 from schakel.engine.linkage import load_key
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import verify_chain
-from schakel.web.core.seeding import do_seed_region, seed_parameters
+from schakel.web.demo.actions import do_seed_region
+from schakel.web.demo.seeding import seed_parameters
 from schakel.web.linkage.actions import do_link_and_detect_returns
 from schakel.web.linkage.models import ReturnCandidate
 from schakel.web.trajectories.models import Trajectory

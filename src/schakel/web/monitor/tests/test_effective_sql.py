@@ -18,7 +18,8 @@ from django.db.models import Exists, OuterRef
 from schakel.engine.trajectories import EventType, effective_mask
 from schakel.engine.vocabulary import ExploitationForm
 from schakel.monitor_cli import ctdc_records
-from schakel.web.core.seeding import do_seed_region, seed_parameters
+from schakel.web.demo.actions import do_seed_region
+from schakel.web.demo.seeding import seed_parameters
 from schakel.web.monitor.data import FUNNEL_STAGES, event_log
 from schakel.web.monitor.release import _effective, _effective_form
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent

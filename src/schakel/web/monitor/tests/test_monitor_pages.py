@@ -14,8 +14,9 @@ from django.test import Client
 
 from schakel.engine.vocabulary import Role
 from schakel.monitor_cli import write_report
-from schakel.web.core.seeding import do_seed_region, seed_parameters
 from schakel.web.core.testing import signed_in
+from schakel.web.demo.actions import do_seed_region
+from schakel.web.demo.seeding import seed_parameters
 from schakel.web.monitor.data import clear_cache
 from schakel.web.monitor.publish import SECONDARY, TABLES
 from schakel.web.monitor.workbook import XLSX_TYPE

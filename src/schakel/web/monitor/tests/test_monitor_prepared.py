@@ -10,7 +10,8 @@ import pytest
 
 from schakel.engine.flows import flow_tables
 from schakel.engine.trajectories.events import EventType
-from schakel.web.core.seeding import do_seed_region, seed_parameters
+from schakel.web.demo.actions import do_seed_region
+from schakel.web.demo.seeding import seed_parameters
 from schakel.web.monitor import data
 from schakel.web.monitor.tables import _labelled
 

@@ -13,8 +13,9 @@ import pytest
 
 from schakel.engine.disclosure import TOTAL, determined
 from schakel.engine.vocabulary import Region, Role
-from schakel.web.core.seeding import do_seed_region, seed_parameters
 from schakel.web.core.testing import signed_in
+from schakel.web.demo.actions import do_seed_region
+from schakel.web.demo.seeding import seed_parameters
 from schakel.web.monitor.data import Filters, clear_cache, monitor_data
 from schakel.web.monitor.release import MonitorRelease, monitor_release
 from schakel.web.monitor.tables import _labelled, compute_monitor

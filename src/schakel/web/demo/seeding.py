@@ -1,4 +1,4 @@
-"""Load a synthetic region into the database, and make the demo's accounts.
+"""The rows of a synthetic region, written in bulk (the demo's actions call this).
 
 The seed writes in bulk inside one transaction: a failure leaves nothing behind. Every person
 and trajectory it creates gets an audit entry like any other write of personal data.
@@ -6,8 +6,6 @@ and trajectory it creates gets an audit entry like any other write of personal d
 
 from __future__ import annotations
 
-import secrets
-import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -15,21 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 
 from schakel.engine.identity import IdentityData
 from schakel.engine.synth import (
     IdentityRecord,
     RegionParameters,
     SyntheticRegion,
-    generate_region,
-    write_ground_truth,
 )
 from schakel.engine.synth import Trajectory as SyntheticTrajectory
 from schakel.engine.trajectories import TrajectoryState, project_state, referral_states
-from schakel.engine.vocabulary import OrganisationType, Region, Role
-from schakel.web.audit.actions import Access, do_record_accesses
+from schakel.engine.vocabulary import Region, Role
+from schakel.web.audit.service import Access, do_record_accesses
 from schakel.web.core.crypto import encrypt_json
+from schakel.web.demo.bulk import insert_rows
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.organisations.roles import SystemActor
 from schakel.web.trajectories.models import (
@@ -93,35 +89,6 @@ def seed_parameters(
     return RegionParameters(seed=seed, **{k: v for k, v in given.items() if v is not None})
 
 
-def do_seed_region(
-    params: RegionParameters, *, ground_truth: Path | None = None, only_if_empty: bool = False
-) -> SeedReport:
-    if Organisation.objects.exists() or Person.objects.exists():
-        if only_if_empty:
-            return SeedReport(seeded=False)
-        raise DatabaseNotEmpty(
-            "The database already holds organisations or persons; seed an empty database "
-            "(or use --if-empty to skip)."
-        )
-    started = time.perf_counter()
-    region = generate_region(params)
-    with transaction.atomic():
-        loader = _Loader(region)
-        loader.load()
-    if ground_truth is not None:
-        write_ground_truth(region, ground_truth)
-    return SeedReport(
-        seeded=True,
-        organisations=len(region.organisations),
-        professionals=len(region.professionals),
-        persons=len(region.identity_records),
-        trajectories=len(region.trajectories),
-        events=sum(len(t.events) for t in region.trajectories),
-        seconds=time.perf_counter() - started,
-        ground_truth=ground_truth,
-    )
-
-
 def identity_of(record: IdentityRecord) -> dict[str, Any]:
     identifiers = {
         "bsn": record.bsn,
@@ -142,7 +109,7 @@ def identity_of(record: IdentityRecord) -> dict[str, Any]:
     return data.model_dump()
 
 
-class _Loader:
+class RegionLoader:
     """Maps the generator's keys to database rows and writes them in batches."""
 
     def __init__(self, region: SyntheticRegion):
@@ -216,9 +183,9 @@ class _Loader:
                 for token in tokens_for(IdentityData.model_validate(identity))
             ]
             person_ids[record.key] = person.id
-        Person.objects.bulk_create(persons, batch_size=BATCH)
-        Identity.objects.bulk_create(identities, batch_size=BATCH)
-        IdentityKey.objects.bulk_create(keys, batch_size=BATCH)
+        insert_rows(persons)
+        insert_rows(identities)
+        insert_rows(keys)
         do_record_accesses(
             actor=SYSTEM,
             accesses=[Access("create", "person", str(p.id), "synthetic seed") for p in persons],
@@ -248,10 +215,10 @@ class _Loader:
                         granted_at=row.opened_at,
                     )
                 )
-        Trajectory.objects.bulk_create(trajectories, batch_size=BATCH)
-        TrajectoryEvent.objects.bulk_create(events, batch_size=BATCH)
-        AccessGrant.objects.bulk_create(grants, batch_size=BATCH)
-        TrajectoryTask.objects.bulk_create(tasks, batch_size=BATCH)
+        insert_rows(trajectories)
+        insert_rows(events)
+        insert_rows(grants)
+        insert_rows(tasks)
         Referral.objects.bulk_create(referrals_from(events), batch_size=BATCH)
         counts = Counter(e.trajectory_id for e in events)
         do_record_accesses(
@@ -296,7 +263,7 @@ class _Loader:
                 payload[name] = self.organisation_by_number[payload[name]]
         return TrajectoryEvent(
             id=uuid.uuid4(),
-            trajectory=trajectory,
+            trajectory_id=trajectory.pk,
             event_type=source.event_type.value,
             occurred_at=source.occurred_at,
             recorded_at=source.occurred_at,
@@ -329,90 +296,3 @@ def referrals_from(events: list[TrajectoryEvent]) -> list[Referral]:
                 )
             )
     return referrals
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    password: str
-    role: Role
-    organisation: str
-
-    @property
-    def role_label(self) -> str:
-        return f"{self.role.value} at {self.organisation}"
-
-
-DEMO_ROLES: tuple[tuple[str, Role, OrganisationType], ...] = (
-    ("frontline", Role.FRONTLINE, OrganisationType.YOUTH_CARE),
-    ("coordinator", Role.COORDINATOR, OrganisationType.CARE_COORDINATION),
-    ("analyst", Role.ANALYST, OrganisationType.NATIONAL_COORDINATION_CENTRE),
-    ("supervisor", Role.SUPERVISOR, OrganisationType.CARE_COORDINATION),
-    ("editor", Role.CONTENT_EDITOR, OrganisationType.NATIONAL_COORDINATION_CENTRE),
-    ("admin", Role.ADMINISTRATOR, OrganisationType.NATIONAL_COORDINATION_CENTRE),
-)
-DEMO_REGION = Region.ROTTERDAM
-
-
-def _demo_organisation(kind: OrganisationType) -> Organisation:
-    regional = Organisation.objects.filter(type=kind.value, region=DEMO_REGION.value).first()
-    found = regional or Organisation.objects.filter(type=kind.value).order_by("pk").first()
-    if found is None:
-        raise DatabaseNotEmpty(f"No organisation of type {kind.value} to attach a demo account to.")
-    return found
-
-
-def do_seed_knowledge() -> str:
-    """Articles, the social map of every region and a training register, for the demo."""
-    from schakel.web.knowledge.actions import do_load_seed_articles
-    from schakel.web.socialmap.actions import do_seed_social_map
-    from schakel.web.training.actions import do_seed_training_register
-
-    articles = do_load_seed_articles(actor=SYSTEM)
-    services = do_seed_social_map(regions=[r.value for r in Region], actor=SYSTEM)
-    records = do_seed_training_register(actor=SYSTEM)
-    return (
-        f"Knowledge base: {len(articles.created)} articles added; {services} social map "
-        f"services; {records} training records."
-    )
-
-
-def do_create_demo_accounts(path: Path) -> list[DemoAccount]:
-    """One account per role; passwords are generated once and kept in `path` (mode 600)."""
-    known: dict[str, str] = {}
-    if path.exists():
-        for line in path.read_text().splitlines():
-            if line and not line.startswith("#"):
-                username, _, password = line.partition(" ")
-                known[username] = password.strip()
-    accounts = []
-    with transaction.atomic():
-        for username, role, kind in DEMO_ROLES:
-            organisation = _demo_organisation(kind)
-            password = known.get(username) or secrets.token_urlsafe(12)
-            user, created = User.objects.get_or_create(
-                username=username, defaults={"first_name": username.capitalize()}
-            )
-            if created or username not in known:
-                user.set_password(password)
-                user.save(update_fields=["password"])
-            Membership.objects.get_or_create(
-                user=user, organisation=organisation, role=role.value, ended_on=None
-            )
-            accounts.append(DemoAccount(username, password, role, organisation.name))
-    lines = ["# Schakel demo accounts: username password (synthetic data only)"]
-    lines += [f"{a.username} {a.password}" for a in accounts]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n")
-    path.chmod(0o600)
-    return accounts
-
-
-__all__ = [
-    "DatabaseNotEmpty",
-    "DemoAccount",
-    "SeedReport",
-    "do_create_demo_accounts",
-    "do_seed_region",
-    "seed_parameters",
-]

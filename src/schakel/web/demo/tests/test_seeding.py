@@ -7,15 +7,11 @@ from django.urls import reverse
 
 from schakel.engine.synth import InvalidParameters
 from schakel.engine.vocabulary import Role
-from schakel.web.audit.actions import verify_chain
-from schakel.web.core import seeding
-from schakel.web.core.seeding import (
-    DatabaseNotEmpty,
-    do_create_demo_accounts,
-    do_seed_region,
-    seed_parameters,
-)
+from schakel.web.audit.service import verify_chain
 from schakel.web.core.testing import signed_in
+from schakel.web.demo import seeding
+from schakel.web.demo.actions import do_create_demo_accounts, do_seed_region
+from schakel.web.demo.seeding import DatabaseNotEmpty, seed_parameters
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.models import (
     Person,
@@ -66,7 +62,7 @@ def test_failure_half_way_leaves_nothing(monkeypatch: pytest.MonkeyPatch) -> Non
     def broken(self: object, person_ids: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(seeding._Loader, "_trajectories", broken)
+    monkeypatch.setattr(seeding.RegionLoader, "_trajectories", broken)
     with pytest.raises(RuntimeError):
         do_seed_region(seed_parameters(persons=10))
     assert not Organisation.objects.exists() and not Person.objects.exists()
