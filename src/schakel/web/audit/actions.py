@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from schakel.web.audit.chain import entry_content, entry_hash
 from schakel.web.audit.models import AuditEntry, AuditHead
-from schakel.web.audit.selectors import verify_chain  # noqa: F401  (core/tests import it here)
 from schakel.web.organisations.roles import Actor, SystemActor
 
 
@@ -88,3 +87,17 @@ def do_record_access(
 ) -> AuditEntry:
     access = Access(action, object_type, str(object_id), purpose, detail or {})
     return do_record_accesses(actor=actor, accesses=[access])[0]
+
+
+def do_record_read(
+    *, actor: Actor, object_type: str, object_id: object, purpose: str | None
+) -> None:
+    """Record a read when it has a stated purpose (an access helper's `purpose=`), else nothing."""
+    if purpose:
+        do_record_access(
+            actor=actor,
+            action=AuditEntry.Action.READ,
+            object_type=object_type,
+            object_id=object_id,
+            purpose=purpose[:200],
+        )

@@ -7,9 +7,9 @@ not leak. A write takes the row lock as part of the fetch, before anything is ch
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext
 
+from schakel.web.core.access import first_or_missing, require_transaction
 from schakel.web.core.errors import NotFound
 from schakel.web.knowledge.models import Article, ArticleVersion
 from schakel.web.organisations.roles import Actor, Capability, require
@@ -20,7 +20,7 @@ def access_article(actor: Actor, slug: str, *, write: bool = False) -> Article:
     require(actor, Capability.EDIT_KNOWLEDGE if write else Capability.READ_KNOWLEDGE)
     articles = Article.objects.visible_to(actor).with_texts()
     if write:
-        assert transaction.get_connection().in_atomic_block, "a write locks inside a transaction"
+        require_transaction()
         articles = articles.select_for_update(of=("self",))
     else:
         articles = articles.prefetch_related("tags")
@@ -34,10 +34,9 @@ def access_article_version(actor: Actor, slug: str, number: int | str) -> Articl
     """Version `number` of the article at `slug`: earlier versions are for editors only."""
     require(actor, Capability.EDIT_KNOWLEDGE)
     article = access_article(actor, slug)
-    try:
-        version = article.versions.select_related("author").filter(number=number).first()
-    except (ValueError, TypeError):  # a number that does not parse
-        version = None
-    if version is None:
-        raise NotFound(gettext("This version was not found."))
-    return version
+    versions = article.versions.select_related("author")
+    return first_or_missing(versions, _missing_version, number=number)
+
+
+def _missing_version() -> NotFound:
+    return NotFound(gettext("This version was not found."))

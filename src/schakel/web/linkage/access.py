@@ -7,10 +7,9 @@ of the fetch, before anything is checked, so two coordinators cannot both decide
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext
 
+from schakel.web.core.access import first_or_missing, require_transaction
 from schakel.web.core.errors import NotFound
 from schakel.web.linkage.models import ReturnCandidate
 from schakel.web.organisations.models import Membership
@@ -26,12 +25,10 @@ def access_return_candidate(
         "earlier", "later_event"
     )
     if write:
-        assert transaction.get_connection().in_atomic_block, "a write locks inside a transaction"
+        require_transaction()
         candidates = candidates.select_for_update(of=("self",))
-    try:
-        candidate = candidates.filter(pk=candidate_id).first()
-    except (ValueError, TypeError, ValidationError):  # an id that does not parse
-        candidate = None
-    if candidate is None:
-        raise NotFound(gettext("This possible return was not found."))
-    return candidate
+    return first_or_missing(candidates, _missing, pk=candidate_id)
+
+
+def _missing() -> NotFound:
+    return NotFound(gettext("This possible return was not found."))

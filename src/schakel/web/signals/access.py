@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext
 
-from schakel.web.audit.models import AuditEntry
-from schakel.web.audit.service import do_record_access
+from schakel.web.audit.service import do_record_read
+from schakel.web.core.access import first_or_missing, require_transaction
 from schakel.web.core.errors import NotFound
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, require
@@ -31,7 +29,7 @@ def access_consultation(
     """The consultation to read (asker or addressee) or, with `write`, to answer (addressee)."""
     if write:
         require(actor, Capability.ANSWER_CONSULTATIONS)
-        assert transaction.get_connection().in_atomic_block, "a write locks inside a transaction"
+        require_transaction()
         rows = Consultation.objects.inbox_of(actor).select_for_update(of=("self",))
     else:
         require(actor, Capability.VIEW_OWN_CONSULTATIONS)
@@ -39,18 +37,12 @@ def access_consultation(
     rows = rows.select_related(
         "assessment", "asked_by", "asked_from", "to_organisation", "answered_by"
     )
-    try:
-        consultation = rows.filter(pk=consultation_id).first()
-    except (ValueError, TypeError, ValidationError):  # an id that does not parse
-        consultation = None
-    if consultation is None:
-        raise NotFound(gettext("This consultation was not found."))
-    if purpose:
-        do_record_access(
-            actor=actor,
-            action=AuditEntry.Action.READ,
-            object_type="consultation",
-            object_id=consultation.pk,
-            purpose=purpose,
-        )
+    consultation = first_or_missing(rows, _missing, pk=consultation_id)
+    do_record_read(
+        actor=actor, object_type="consultation", object_id=consultation.pk, purpose=purpose
+    )
     return consultation
+
+
+def _missing() -> NotFound:
+    return NotFound(gettext("This consultation was not found."))

@@ -7,12 +7,10 @@ row lock as part of the fetch, before anything is checked.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext
 
-from schakel.web.audit.models import AuditEntry
-from schakel.web.audit.service import do_record_access
+from schakel.web.audit.service import do_record_read
+from schakel.web.core.access import first_or_missing, require_transaction
 from schakel.web.core.errors import NotFound
 from schakel.web.organisations.roles import Actor, Capability, require
 from schakel.web.socialmap.models import Service
@@ -25,20 +23,12 @@ def access_service(
     require(actor, Capability.EDIT_SOCIAL_MAP if write else Capability.READ_SOCIAL_MAP)
     services = Service.objects.visible_to(actor).select_related("organisation")
     if write:
-        assert transaction.get_connection().in_atomic_block, "a write locks inside a transaction"
+        require_transaction()
         services = services.select_for_update(of=("self",))
-    try:
-        service = services.filter(pk=service_id).first()
-    except (ValueError, TypeError, ValidationError):  # an id that does not parse
-        service = None
-    if service is None:
-        raise NotFound(gettext("This service was not found."))
-    if purpose:
-        do_record_access(
-            actor=actor,
-            action=AuditEntry.Action.READ,
-            object_type="service",
-            object_id=service.pk,
-            purpose=purpose,
-        )
+    service = first_or_missing(services, _missing, pk=service_id)
+    do_record_read(actor=actor, object_type="service", object_id=service.pk, purpose=purpose)
     return service
+
+
+def _missing() -> NotFound:
+    return NotFound(gettext("This service was not found."))

@@ -7,10 +7,9 @@ missing id and one that does not parse get the same 404.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext
 
+from schakel.web.core.access import first_or_missing, require_transaction
 from schakel.web.core.errors import NotFound
 from schakel.web.organisations.roles import Actor, Capability, require
 from schakel.web.training.models import Training
@@ -21,12 +20,10 @@ def access_training(actor: Actor, training_id: int | str, *, write: bool = False
     require(actor, Capability.REGISTER_TRAINING if write else Capability.VIEW_OWN_TRAINING)
     trainings = Training.objects.all()
     if write:
-        assert transaction.get_connection().in_atomic_block, "a write locks inside a transaction"
+        require_transaction()
         trainings = trainings.select_for_update()
-    try:
-        training = trainings.filter(pk=training_id).first()
-    except (ValueError, TypeError, ValidationError):  # an id that does not parse
-        training = None
-    if training is None:
-        raise NotFound(gettext("This training was not found."))
-    return training
+    return first_or_missing(trainings, _missing, pk=training_id)
+
+
+def _missing() -> NotFound:
+    return NotFound(gettext("This training was not found."))

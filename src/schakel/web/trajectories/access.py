@@ -16,12 +16,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from schakel.web.audit.models import AuditEntry
-from schakel.web.audit.service import do_record_access
+from schakel.web.audit.service import do_record_access, do_record_read
+from schakel.web.core.access import require_transaction
 from schakel.web.core.errors import NotFound
 from schakel.web.organisations.models import Membership, User
 from schakel.web.organisations.roles import Capability, require
@@ -50,7 +50,7 @@ def access_trajectory(
     require(actor, Capability.RECORD_EVENTS if write else Capability.VIEW_RECORDS)
     pk = _uuid(trajectory_id, _missing_trajectory)
     if write:
-        _require_transaction()
+        require_transaction()
         trajectory = Trajectory.objects.select_for_update().filter(pk=pk).first()
         if trajectory is not None and not _in_scope(Trajectory.objects.writable_by(actor), pk):
             trajectory = None
@@ -64,7 +64,7 @@ def access_trajectory(
     if trajectory is None:
         _record_denied(actor, "trajectory", trajectory_id, purpose)
         raise _missing_trajectory()
-    _record_read(actor, "trajectory", trajectory.pk, purpose)
+    do_record_read(actor=actor, object_type="trajectory", object_id=trajectory.pk, purpose=purpose)
     return trajectory
 
 
@@ -83,7 +83,7 @@ def access_person(
         require(actor, Capability.RECORD_EVENTS)
     pk = _uuid(person_id, _missing_person)
     if write:
-        _require_transaction()
+        require_transaction()
         person = Person.objects.select_for_update().filter(pk=pk).first()
         if person is not None and not _in_scope(Person.objects.identifiable_by(actor), pk):
             person = None
@@ -92,7 +92,7 @@ def access_person(
     if person is None:
         _record_denied(actor, "person", person_id, purpose)
         raise _missing_person()
-    _record_read(actor, "person", person.pk, purpose)
+    do_record_read(actor=actor, object_type="person", object_id=person.pk, purpose=purpose)
     return person
 
 
@@ -110,7 +110,7 @@ def access_referral(
     require(actor, Capability.ANSWER_REFERRALS)
     pk = _int(referral_id, _missing_referral)
     if write:
-        _require_transaction()
+        require_transaction()
         owner = Referral.objects.filter(pk=pk).values_list("trajectory_id", flat=True).first()
         if owner is not None:
             _lock_trajectory(owner)
@@ -118,7 +118,7 @@ def access_referral(
     if referral is None:
         _record_denied(actor, "referral", referral_id, purpose)
         raise _missing_referral()
-    _record_read(actor, "referral", referral.pk, purpose)
+    do_record_read(actor=actor, object_type="referral", object_id=referral.pk, purpose=purpose)
     return referral
 
 
@@ -145,7 +145,7 @@ def access_consent(
     if consent is None:
         _record_denied(actor, "consent", consent_id, purpose)
         raise _missing_consent()
-    _record_read(actor, "consent", consent.pk, purpose)
+    do_record_read(actor=actor, object_type="consent", object_id=consent.pk, purpose=purpose)
     return consent
 
 
@@ -166,7 +166,7 @@ def access_event(
     if event is None:
         _record_denied(actor, "trajectory_event", event_id, purpose)
         raise _missing_event()
-    _record_read(actor, "trajectory_event", event.pk, purpose)
+    do_record_read(actor=actor, object_type="trajectory_event", object_id=event.pk, purpose=purpose)
     return event
 
 
@@ -189,13 +189,6 @@ def _lock_trajectory(pk: uuid.UUID) -> None:
     list(Trajectory.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
 
 
-def _require_transaction() -> None:
-    if not transaction.get_connection().in_atomic_block:
-        raise transaction.TransactionManagementError(
-            "A write access takes a row lock: call it inside transaction.atomic()."
-        )
-
-
 def _uuid(value: object, missing: Missing) -> uuid.UUID:
     """An id from a URL or a request body; one that does not parse is simply not found."""
     if isinstance(value, uuid.UUID):
@@ -214,17 +207,6 @@ def _int(value: object, missing: Missing) -> int:
     if not 0 < number <= MAX_ID:
         raise missing()
     return number
-
-
-def _record_read(actor: Membership, object_type: str, pk: object, purpose: str | None) -> None:
-    if purpose is not None:
-        do_record_access(
-            actor=actor,
-            action=AuditEntry.Action.READ,
-            object_type=object_type,
-            object_id=pk,
-            purpose=purpose[:200],
-        )
 
 
 def _record_denied(actor: Membership, object_type: str, pk: object, purpose: str | None) -> None:

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from schakel.web.audit.actions import verify_chain
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import verify_chain
 from schakel.web.core.crypto import decrypt_json
 from schakel.web.demo.actions import do_seed_region
 from schakel.web.demo.seeding import ORGANISATION_FIELDS, seed_parameters

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.transaction import TransactionManagementError
 from django.urls import reverse
 from django.utils import translation
 
@@ -94,7 +95,7 @@ def test_odd_addresses_are_not_found(editor: Membership, bad: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_write_must_run_in_a_transaction(editor: Membership) -> None:
     _draft(editor)
-    with pytest.raises(AssertionError):
+    with pytest.raises(TransactionManagementError):
         access_article(editor, "concept", write=True)
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.transaction import TransactionManagementError
 from django.urls import reverse
 from django.utils import translation
 
@@ -78,7 +79,7 @@ def test_a_huge_id_in_the_address_is_a_404(coordinator_a: Membership) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_write_must_run_in_a_transaction(linked: int, coordinator_a: Membership) -> None:
-    with pytest.raises(AssertionError):
+    with pytest.raises(TransactionManagementError):
         access_return_candidate(coordinator_a, ReturnCandidate.objects.get().pk, write=True)
 
 

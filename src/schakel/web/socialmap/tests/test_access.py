@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.transaction import TransactionManagementError
 from django.urls import reverse
 from django.utils import translation
 
@@ -94,7 +95,7 @@ def test_a_read_with_a_purpose_is_audited(editor: Membership, reader: Membership
 @pytest.mark.django_db(transaction=True)
 def test_a_write_must_run_in_a_transaction(editor: Membership) -> None:
     service = _service(editor)
-    with pytest.raises(AssertionError):
+    with pytest.raises(TransactionManagementError):
         access_service(editor, service.pk, write=True)
 
 
