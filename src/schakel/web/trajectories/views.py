@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -140,12 +141,17 @@ def retract_event(request: HttpRequest, acting: Membership, pk: str, event_id: s
     trajectory = access_trajectory(acting, pk)
     event = access_event(acting, trajectory.pk, event_id)
     reason = request.POST.get("reason", "").strip() or _("Entered in error")
-    do_record_event(
-        actor=acting,
-        trajectory=trajectory,
-        event_type=EventType.ENTERED_IN_ERROR.value,
-        occurred_at=event.occurred_at,
-        payload={"reason": reason[:500]},
-        supersedes=event,
-    )
+    try:
+        do_record_event(
+            actor=acting,
+            trajectory=trajectory,
+            event_type=EventType.ENTERED_IN_ERROR.value,
+            occurred_at=event.occurred_at,
+            payload={"reason": reason[:500]},
+            supersedes=event,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except InvalidEventError as error:
+        messages.error(request, " ".join(message for _field, message in error.errors))
     return redirect("trajectory-detail", pk=trajectory.pk)
