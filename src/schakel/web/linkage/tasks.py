@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-from schakel.web.jobs.registry import job_task
-from schakel.web.jobs.runner import report_progress
+from schakel.web.jobs.service import job_task, report_progress
 
 
 @job_task("linkage.returns", label=gettext_lazy("Linkage run for returns"), retryable=True)

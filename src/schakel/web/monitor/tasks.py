@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from schakel.engine.disclosure import DEFAULT_K
-from schakel.web.jobs.registry import Schedule, job_task, register_schedule
-from schakel.web.jobs.runner import report_progress
+from schakel.web.jobs.service import Schedule, job_task, register_schedule, report_progress
 
 RELEASES = "monitor-releases"
 PARTIAL = ".partial-"

@@ -8,8 +8,14 @@ from django.core.mail import get_connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from schakel.web.jobs.registry import Schedule, job_task, register_schedule
-from schakel.web.jobs.runner import checkpoint, report_progress, save_checkpoint
+from schakel.web.jobs.service import (
+    Schedule,
+    checkpoint,
+    job_task,
+    register_schedule,
+    report_progress,
+    save_checkpoint,
+)
 from schakel.web.trajectories.digest import deadline_digests, send_digest
 
 
