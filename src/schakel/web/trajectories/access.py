@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext
 
 from schakel.web.audit.models import AuditEntry
@@ -35,6 +35,7 @@ from schakel.web.trajectories.models import (
 from schakel.web.trajectories.selectors import colleagues_of, inbox_for
 
 Missing = Callable[[], NotFound]
+M = TypeVar("M", bound=Model)
 MAX_ID = 2**63 - 1
 """The largest primary key a database column holds; a larger number is simply not found."""
 
@@ -50,10 +51,9 @@ def access_trajectory(
     require(actor, Capability.RECORD_EVENTS if write else Capability.VIEW_RECORDS)
     pk = _uuid(trajectory_id, _missing_trajectory)
     if write:
-        require_transaction()
-        trajectory = Trajectory.objects.select_for_update().filter(pk=pk).first()
-        if trajectory is not None and not _in_scope(Trajectory.objects.writable_by(actor), pk):
-            trajectory = None
+        trajectory = _locked_in_scope(
+            Trajectory.objects.all(), Trajectory.objects.writable_by(actor), pk
+        )
     else:
         trajectory = (
             Trajectory.objects.visible_to(actor)
@@ -83,10 +83,7 @@ def access_person(
         require(actor, Capability.RECORD_EVENTS)
     pk = _uuid(person_id, _missing_person)
     if write:
-        require_transaction()
-        person = Person.objects.select_for_update().filter(pk=pk).first()
-        if person is not None and not _in_scope(Person.objects.identifiable_by(actor), pk):
-            person = None
+        person = _locked_in_scope(Person.objects.all(), Person.objects.identifiable_by(actor), pk)
     else:
         person = Person.objects.identifiable_by(actor).filter(pk=pk).first()
     if person is None:
@@ -181,8 +178,14 @@ def access_colleague(actor: Membership, user_id: int | str) -> User:
     return user
 
 
-def _in_scope(scope: QuerySet[Any], pk: object) -> bool:
-    return scope.filter(pk=pk).exists()
+def _locked_in_scope(rows: QuerySet[M], scope: QuerySet[M], pk: object) -> M | None:
+    """Lock the row first, then check it is in scope, so a grant revoked or a role changed
+    since the caller read it is seen before anything is written."""
+    require_transaction()
+    found = rows.select_for_update().filter(pk=pk).first()
+    if found is None or not scope.filter(pk=pk).exists():
+        return None
+    return found
 
 
 def _lock_trajectory(pk: uuid.UUID) -> None:
