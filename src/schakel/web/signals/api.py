@@ -7,6 +7,7 @@ indicator the catalogue does not know gets a 422 in the shared error format, nam
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy
 from ninja import Query, Router, Status
 
 from schakel.engine.indicators import (
@@ -97,13 +98,22 @@ ERROR_CODES: dict[type[CatalogueError], tuple[str, str]] = {
 }
 
 
+ITEM_MESSAGES = {
+    "unknown_indicator": gettext_lazy("No question of this set has this id."),
+    "invalid_answer": gettext_lazy("Answer present, absent or unknown."),
+}
+LISTED_ITEMS = 20
+"""The error names at most this many answers: its size must not grow with the input."""
+
+
 def _catalogue_error(exc: CatalogueError) -> Status[Error]:
     code, field = ERROR_CODES.get(type(exc), ("invalid", "body"))
-    if field == "answers":
-        fields = [(f"answers.{item}", str(exc)) for item in exc.items]
-    else:
-        fields = [(field, str(exc))]
-    return Status(422, error(code, str(exc), fields or [(field, str(exc))]))
+    if field != "answers" or not exc.items:
+        return Status(422, error(code, str(exc), [(field, str(exc))]))
+    per_item = str(ITEM_MESSAGES.get(code, exc))
+    fields = [(f"answers.{item[:80]}", per_item) for item in exc.items[:LISTED_ITEMS]]
+    message = gettext("%(count)d answers cannot be used.") % {"count": len(exc.items)}
+    return Status(422, error(code, message, fields))
 
 
 @router.get(

@@ -13,6 +13,9 @@ from schakel.engine.indicators import Outcome
 from schakel.engine.indicators.perspective import RoleKind
 from schakel.engine.vocabulary import ExploitationForm, Region
 
+MAX_ANSWERS = 500
+"""More answers than any indicator set has questions (the largest has fewer than 100)."""
+
 
 class CatalogueQuery(Schema):
     set: str | None = None
@@ -62,6 +65,7 @@ class EvaluateIn(Schema):
     set: str = Field(description="An indicator set id, e.g. adults-labour")
     answers: dict[str, str] = Field(
         default_factory=dict,
+        max_length=MAX_ANSWERS,
         description="Indicator or signal id -> present, absent or unknown; unanswered is unknown",
     )
 
