@@ -21,7 +21,7 @@ FALLBACK = _("This value is not valid.")
 
 ENGINE: Mapping[Code, Promise] = {
     Code.INVALID_BSN: _("Not a valid BSN: nine digits that pass the eleven test."),
-    Code.PARTIAL_DATE: _("Use YYYY, YYYY-MM or YYYY-MM-DD, with a date that exists."),
+    Code.PARTIAL_DATE: _("Use YYYY, YYYY-MM or YYYY-MM-DD."),
     Code.NAME_REQUIRED: _("Give at least a name or an alias."),
     Code.UNKNOWN_EVENT_TYPE: _("Unknown event type; use one of %(known)s."),
     Code.PAYLOAD_NOT_OBJECT: _("The payload must be an object."),
