@@ -56,9 +56,7 @@ def test_model_rules_and_sequence_rules_carry_codes_and_params() -> None:
         {"milestone": "permit_decision"},
     )
     at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    start = Event(
-        "1", "placement_start", at, at, {"placement_id": "p", "placement_type": "cosm"}
-    )
+    start = Event("1", "placement_start", at, at, {"placement_id": "p", "placement_type": "cosm"})
     early = at - dt.timedelta(days=1)
     (problem,) = check_sequence(
         [start], "placement_end", early, {"placement_id": "p", "reason": "x"}
