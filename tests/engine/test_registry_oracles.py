@@ -110,7 +110,7 @@ def test_sequence_rules_give_what_the_if_chain_gave(
     )
     ids = [e.id for e in history]
     supersedes = data.draw(st.none() | st.sampled_from(ids)) if ids else None
-    found = check_sequence(history, kind, occurred, payload, supersedes)
+    found = [p.pair for p in check_sequence(history, kind, occurred, payload, supersedes)]
     expected = legacy_check_sequence(history, kind, occurred, payload, supersedes)
     if found == [("occurred_at", "the answer lies before the referral was sent")]:
         sent = [
@@ -130,7 +130,8 @@ def test_an_answer_cannot_precede_its_referral() -> None:
     for kind in ("referral_accepted", "referral_revoked"):
         early = T0 - dt.timedelta(days=1)
         problems = check_sequence([sent], kind, early, {"referral_id": "r"})
-        assert problems == [("occurred_at", "the answer lies before the referral was sent")]
+        assert [(p.field, p.code) for p in problems] == [("occurred_at", "answer_before_referral")]
+        assert problems[0].message == "the answer lies before the referral was sent"
         assert check_sequence([sent], kind, T0, {"referral_id": "r"}) == []
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from schakel.engine.errors import SchakelError
+from schakel.engine.problems import Code, Problem, custom_error, from_validation, problem
 from schakel.engine.vocabulary import Sex
 
 PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -16,9 +17,10 @@ PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 class InvalidIdentityError(SchakelError):
     code = "invalid_identity"
 
-    def __init__(self, errors: list[tuple[str, str]]):
-        self.errors = errors
-        super().__init__("Invalid identity: " + "; ".join(f"{f}: {m}" for f, m in errors))
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        self.errors = [p.pair for p in problems]
+        super().__init__("Invalid identity: " + "; ".join(f"{f}: {m}" for f, m in self.errors))
 
 
 def is_valid_bsn(value: str) -> bool:
@@ -40,7 +42,7 @@ class Identifiers(BaseModel):
     @classmethod
     def bsn_passes_eleven_test(cls, value: str | None) -> str | None:
         if value is not None and not is_valid_bsn(value):
-            raise ValueError("not a valid BSN (nine digits passing the eleven test)")
+            raise custom_error(Code.INVALID_BSN)
         return value
 
 
@@ -65,7 +67,7 @@ class IdentityData(BaseModel):
     @classmethod
     def partial_date(cls, value: str | None) -> str | None:
         if value is not None and not PARTIAL_DATE.match(value):
-            raise ValueError("use YYYY, YYYY-MM or YYYY-MM-DD")
+            raise custom_error(Code.PARTIAL_DATE)
         return value
 
     @property
@@ -77,9 +79,7 @@ def parse_identity(data: Mapping[str, object]) -> IdentityData:
     try:
         identity = IdentityData.model_validate(data)
     except ValidationError as error:
-        raise InvalidIdentityError(
-            [(".".join(str(p) for p in e["loc"]) or "identity", e["msg"]) for e in error.errors()]
-        ) from None
+        raise InvalidIdentityError(from_validation(error, "identity")) from None
     if not (identity.given_names or identity.family_name or identity.aliases):
-        raise InvalidIdentityError([("family_name", "give at least a name or an alias")])
+        raise InvalidIdentityError([problem("family_name", Code.NAME_REQUIRED)])
     return identity

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from schakel.engine.errors import SchakelError
+from schakel.engine.problems import Code, Problem, custom_error, from_validation, problem
 from schakel.engine.trajectories.registry import REGISTRY
 from schakel.engine.vocabulary import (
     ClosureReason,
@@ -71,10 +72,11 @@ class InvalidEventError(SchakelError):
 
     code = "invalid_event"
 
-    def __init__(self, event_type: str, errors: list[tuple[str, str]]):
+    def __init__(self, event_type: str, problems: list[Problem]):
         self.event_type = event_type
-        self.errors = errors
-        detail = "; ".join(f"{field}: {message}" for field, message in errors)
+        self.problems = problems
+        self.errors = [p.pair for p in problems]
+        detail = "; ".join(f"{field}: {message}" for field, message in self.errors)
         super().__init__(f"Invalid {event_type!s} event: {detail}")
 
 
@@ -111,7 +113,7 @@ class NationalCentreReportPayload(Payload):
     @model_validator(mode="after")
     def consent_or_obligation(self) -> NationalCentreReportPayload:
         if not (self.obliged_reporter or self.consent_given):
-            raise ValueError("a report needs consent unless the reporter is obliged to report")
+            raise custom_error(Code.REPORT_NEEDS_CONSENT)
         return self
 
 
@@ -175,9 +177,9 @@ class ResidenceMilestonePayload(Payload):
             ResidenceMilestone.CONTINUED_RESIDENCE_DECISION,
         }
         if decides and self.decision is None:
-            raise ValueError(f"decision is required for {self.milestone.value}")
+            raise custom_error(Code.DECISION_REQUIRED, milestone=self.milestone.value)
         if not decides and self.decision is not None:
-            raise ValueError(f"decision does not apply to {self.milestone.value}")
+            raise custom_error(Code.DECISION_NOT_APPLICABLE, milestone=self.milestone.value)
         return self
 
 
@@ -200,9 +202,9 @@ class ExploitationEpisodePayload(Payload):
     @model_validator(mode="after")
     def consistent(self) -> ExploitationEpisodePayload:
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
-            raise ValueError("ended_on lies before started_on")
+            raise custom_error(Code.ENDED_BEFORE_STARTED)
         if self.sex_exploitation_type and self.form != ExploitationForm.SEXUAL:
-            raise ValueError("sex_exploitation_type only applies to sexual exploitation")
+            raise custom_error(Code.SEX_TYPE_NOT_SEXUAL)
         return self
 
 
@@ -219,9 +221,9 @@ class ExitPayload(Payload):
     def schedule(self) -> ExitPayload:
         months = self.follow_up_months
         if any(m < 1 or m > 120 for m in months):
-            raise ValueError("follow_up_months must lie between 1 and 120")
+            raise custom_error(Code.FOLLOW_UP_MONTHS_RANGE)
         if sorted(set(months)) != months:
-            raise ValueError("follow_up_months must be increasing and without repeats")
+            raise custom_error(Code.FOLLOW_UP_MONTHS_ORDER)
         return self
 
 
@@ -271,7 +273,7 @@ def parse_event_type(value: str) -> EventType:
     except ValueError:
         known = ", ".join(t.value for t in EventType)
         raise InvalidEventError(
-            value, [("event_type", f"unknown event type; use one of {known}")]
+            value, [problem("event_type", Code.UNKNOWN_EVENT_TYPE, known=known)]
         ) from None
 
 
@@ -279,15 +281,11 @@ def validate_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]
     """Check a payload and return its normalised JSON form (defaults filled, codes as strings)."""
     kind = parse_event_type(event_type)
     if not isinstance(payload, dict):
-        raise InvalidEventError(kind.value, [("payload", "must be an object")])
+        raise InvalidEventError(kind.value, [problem("payload", Code.PAYLOAD_NOT_OBJECT)])
     try:
         model = REGISTRY[kind].payload.model_validate(payload)
     except ValidationError as error:
-        errors = [
-            (".".join(str(part) for part in item["loc"]) or "payload", item["msg"])
-            for item in error.errors()
-        ]
-        raise InvalidEventError(kind.value, errors) from None
+        raise InvalidEventError(kind.value, from_validation(error, "payload")) from None
     return model.model_dump(mode="json", exclude_none=True)
 
 

@@ -13,11 +13,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from schakel.engine.problems import Code, Problem, problem
 from schakel.engine.trajectories.events import EventType, parse_event_type
 from schakel.engine.trajectories.projection import Event, effective_events
 from schakel.engine.trajectories.registry import REGISTRY
-
-Problem = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ def new_reference(key: str) -> SequenceRule:
 
     def rule(events: Sequence[Event], new: Proposed) -> list[Problem]:
         if new.payload[key] in _started(events, new.kind, key):
-            return [(key, "this reference is already used in the trajectory")]
+            return [problem(key, Code.REFERENCE_USED)]
         return []
 
     return rule
@@ -59,11 +58,11 @@ def ends(start: EventType, key: str) -> SequenceRule:
         started = _started(events, start, key)
         reference = new.payload[key]
         if reference not in started:
-            return [(key, f"no {start.value} with this reference in the trajectory")]
+            return [problem(key, Code.NO_START, start=start.value)]
         if reference in _ended(events, new.kind, key):
-            return [(key, "this one has already ended")]
+            return [problem(key, Code.ALREADY_ENDED)]
         if new.occurred_at < started[reference]:
-            return [("occurred_at", "the end lies before the start")]
+            return [problem("occurred_at", Code.END_BEFORE_START)]
         return []
 
     return rule
@@ -80,12 +79,12 @@ def answers_referral(*, once: bool) -> SequenceRule:
         reference = new.payload["referral_id"]
         sent = _started(events, EventType.REFERRAL_SENT, "referral_id")
         if reference not in sent:
-            return [("referral_id", "no referral with this reference was sent")]
+            return [problem("referral_id", Code.REFERRAL_NOT_SENT)]
         answered = set().union(*(_ended(events, kind, "referral_id") for kind in ANSWERS))
         if once and reference in answered:
-            return [("referral_id", "this referral was already answered")]
+            return [problem("referral_id", Code.REFERRAL_ANSWERED)]
         if new.occurred_at < sent[reference]:
-            return [("occurred_at", "the answer lies before the referral was sent")]
+            return [problem("occurred_at", Code.ANSWER_BEFORE_REFERRAL)]
         return []
 
     return rule
@@ -99,7 +98,7 @@ def after_exit(events: Sequence[Event], new: Proposed) -> list[Problem]:
     """A follow-up contact needs an exit at or before it."""
     exits = _exits(events)
     if not exits or new.occurred_at < exits[-1].occurred_at:
-        return [("occurred_at", "a follow-up contact needs an exit before it")]
+        return [problem("occurred_at", Code.FOLLOW_UP_NEEDS_EXIT)]
     return []
 
 
@@ -115,7 +114,7 @@ def exit_once_unless_returned(events: Sequence[Event], new: Proposed) -> list[Pr
         and e.occurred_at > exits[-1].occurred_at
     ]
     if not returns:
-        return [("exit_kind", "the trajectory was already exited; record a return first")]
+        return [problem("exit_kind", Code.ALREADY_EXITED)]
     return []
 
 

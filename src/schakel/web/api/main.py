@@ -15,6 +15,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from schakel.engine.errors import SchakelError
+from schakel.engine.problems import Problem
+from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.errors import DomainError, error
 
 api = NinjaAPI(
@@ -34,16 +36,24 @@ def _reply(request: HttpRequest, status: int, body: object) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    fields = [(".".join(str(p) for p in e["loc"][1:]) or "body", e["msg"]) for e in exc.errors]
+    problems = [
+        Problem(
+            ".".join(str(p) for p in e["loc"][1:]) or "body",
+            e["type"],
+            e["msg"],
+            e.get("ctx") or {},
+        )
+        for e in exc.errors
+    ]
+    fields = field_messages(problems)
     return _reply(request, 422, error("invalid", "The request is not valid.", fields))
 
 
 @api.exception_handler(SchakelError)
 def on_engine_error(request: HttpRequest, exc: SchakelError) -> HttpResponse:
-    """The engine refused the input: 422 with the error's code and the fields it names."""
-    fields = getattr(exc, "errors", None)
-    if not (isinstance(fields, list) and all(isinstance(f, tuple) for f in fields)):
-        fields = []
+    """The engine refused the input: 422 with the error's code and, in the reader's language,
+    what is wrong with each field it names."""
+    fields = field_messages(exc.problems)
     return _reply(request, 422, error(exc.code, str(exc), fields))
 
 

@@ -26,10 +26,14 @@ class NoStoreMiddleware:
 
 
 class DutchFirstLocaleMiddleware(LocaleMiddleware):
-    """Dutch unless the user chose otherwise: the browser's language is not a choice."""
+    """Dutch unless the user chose otherwise: the browser's language is not a choice.
+
+    An API client has no language switch, so there its Accept-Language header is the choice."""
 
     def process_request(self, request: HttpRequest) -> None:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in dict(settings.LANGUAGES) and request.path.startswith("/api/"):
+            chosen = translation.get_language_from_request(request)
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

@@ -16,6 +16,7 @@ from schakel.engine.identity import InvalidIdentityError
 from schakel.engine.indicators import Catalogue, Evaluation
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import do_record_access
+from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership, Organisation
@@ -165,7 +166,7 @@ def refer(request: HttpRequest, acting: Membership) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except InvalidIdentityError as error:
-            for field, message in error.errors:
+            for field, message in field_messages(error.problems):
                 form.add_error(field if field in form.fields else None, message)
         except ValidationError as error:
             copy_errors(form, error)

@@ -8,6 +8,7 @@ back (errors are shown beside the field they name).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, get_args, get_origin
 
@@ -17,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from pydantic.fields import FieldInfo
 
 from schakel.engine.identity import InvalidIdentityError
+from schakel.engine.problems import Problem
 from schakel.engine.trajectories.events import EVENT_TYPES, EventType
 from schakel.engine.vocabulary import Sex
+from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.trajectories.models import Consent, TimeEntry, Trajectory
@@ -103,8 +106,8 @@ class EventForm(forms.Form):
             result[name] = value
         return result
 
-    def add_engine_errors(self, errors: list[tuple[str, str]]) -> None:
-        for field, message in errors:
+    def add_engine_errors(self, problems: Iterable[Problem]) -> None:
+        for field, message in field_messages(problems):
             name = field.split(".")[0]
             self.add_error(name if name in self.fields else None, message)
 
@@ -144,7 +147,7 @@ class IdentityForm(forms.Form):
         return {**data, "identifiers": identifiers}
 
     def add_identity_errors(self, error: InvalidIdentityError) -> None:
-        for field, message in error.errors:
+        for field, message in field_messages(error.problems):
             name = field.split(".")[-1]
             self.add_error(name if name in self.fields else None, message)
 

@@ -14,6 +14,7 @@ from schakel.engine.trajectories.events import EventType, InvalidEventError
 from schakel.engine.vocabulary import CaseStatus
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import do_record_access
+from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.forms import copy_errors
 from schakel.web.core.labels import choices
 from schakel.web.organisations.acting import require_capability
@@ -119,7 +120,7 @@ def record_event(
                 expected_version=form.cleaned_data["version"],
             )
         except InvalidEventError as error:
-            form.add_engine_errors(error.errors)
+            form.add_engine_errors(error.problems)
         except ValidationError as error:
             copy_errors(form, error)
         except ConflictError:
@@ -153,5 +154,5 @@ def retract_event(request: HttpRequest, acting: Membership, pk: str, event_id: s
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except InvalidEventError as error:
-        messages.error(request, " ".join(message for _field, message in error.errors))
+        messages.error(request, " ".join(m for _field, m in field_messages(error.problems)))
     return redirect("trajectory-detail", pk=trajectory.pk)

@@ -152,3 +152,14 @@ def test_the_referral_list_uses_a_fixed_number_of_queries(
     assert Assessment.objects.count() == 4
     with django_assert_num_queries(11):  # the same for 1 or 4 rows: no N+1
         assert len(client.get(reverse("signal-referrals")).context["page"].object_list) == 4
+
+
+def test_a_bad_date_of_birth_on_the_referral_reads_in_dutch(
+    frontline: Membership, org_a: Organisation, youth_care: Organisation
+) -> None:
+    client = signed_in(frontline)
+    complete_check(client)
+    response = refer(client, date_of_birth="31-02-2010")
+    html = response.content.decode()
+    assert response.status_code == 422 and not Trajectory.objects.exists()
+    assert "Gebruik JJJJ, JJJJ-MM of JJJJ-MM-DD." in html and "Value error" not in html

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from schakel.engine.identity import IdentityData, parse_identity
+from schakel.engine.problems import Code, problem
 from schakel.engine.trajectories import (
     TrajectoryState,
     effective_events,
@@ -191,9 +192,7 @@ def _valid_event(
     """The event's type and clean payload, after every rule on it and on the history."""
     kind = parse_event_type(event_type)
     if kind == EventType.ENTERED_IN_ERROR and supersedes is None:
-        raise InvalidEventError(
-            kind.value, [("supersedes", gettext("name the event entered in error"))]
-        )
+        raise InvalidEventError(kind.value, [problem("supersedes", Code.SUPERSEDES_REQUIRED)])
     clean = validate_payload(kind.value, payload)
     if occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"occurred_at": gettext("An event cannot lie in the future.")})

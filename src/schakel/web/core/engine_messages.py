@@ -1,0 +1,103 @@
+"""The reader's words for a problem the engine found, chosen by the problem's code.
+
+The engine speaks English and knows no gettext (`schakel.engine.problems`); pages and the API
+show these messages instead. Pydantic's built-in error types are listed too, since our forms and
+API calls can produce them. An unknown code gets a general translated message, never the raw
+English, so a new engine check cannot put English on a Dutch page; a test keeps every engine code
+in this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from schakel.engine.problems import Code, Problem
+
+FALLBACK = _("This value is not valid.")
+
+ENGINE: Mapping[Code, Promise] = {
+    Code.INVALID_BSN: _("Not a valid BSN: nine digits that pass the eleven test."),
+    Code.PARTIAL_DATE: _("Use YYYY, YYYY-MM or YYYY-MM-DD."),
+    Code.NAME_REQUIRED: _("Give at least a name or an alias."),
+    Code.UNKNOWN_EVENT_TYPE: _("Unknown event type; use one of %(known)s."),
+    Code.PAYLOAD_NOT_OBJECT: _("The payload must be an object."),
+    Code.SUPERSEDES_REQUIRED: _("Name the event entered in error."),
+    Code.REPORT_NEEDS_CONSENT: _("A report needs consent unless the reporter must report."),
+    Code.DECISION_REQUIRED: _("This milestone needs a decision."),
+    Code.DECISION_NOT_APPLICABLE: _("This milestone takes no decision."),
+    Code.ENDED_BEFORE_STARTED: _("The end date lies before the start date."),
+    Code.SEX_TYPE_NOT_SEXUAL: _("A type of sexual exploitation only fits sexual exploitation."),
+    Code.FOLLOW_UP_MONTHS_RANGE: _("Follow-up months must lie between 1 and 120."),
+    Code.FOLLOW_UP_MONTHS_ORDER: _("Follow-up months must increase, without repeats."),
+    Code.REFERENCE_USED: _("This reference is already used in the trajectory."),
+    Code.NO_START: _("Nothing in the trajectory started with this reference."),
+    Code.ALREADY_ENDED: _("This one has already ended."),
+    Code.END_BEFORE_START: _("The end lies before the start."),
+    Code.REFERRAL_NOT_SENT: _("No referral with this reference was sent."),
+    Code.REFERRAL_ANSWERED: _("This referral was already answered."),
+    Code.ANSWER_BEFORE_REFERRAL: _("The answer lies before the referral was sent."),
+    Code.FOLLOW_UP_NEEDS_EXIT: _("A follow-up contact needs an exit before it."),
+    Code.ALREADY_EXITED: _("The trajectory was already exited; record a return first."),
+}
+
+PYDANTIC: Mapping[str, Promise] = {
+    "missing": _("This field is required."),
+    "extra_forbidden": _("This field is not allowed here."),
+    "string_type": _("Enter text."),
+    "string_too_short": _("Enter at least %(min_length)s character(s)."),
+    "string_too_long": _("Enter at most %(max_length)s characters."),
+    "string_pattern_mismatch": _("This does not have the expected form."),
+    "enum": _("Choose one of %(expected)s."),
+    "literal_error": _("Choose one of %(expected)s."),
+    "bool_type": _("Enter yes or no."),
+    "bool_parsing": _("Enter yes or no."),
+    "int_type": _("Enter a whole number."),
+    "int_parsing": _("Enter a whole number."),
+    "int_from_float": _("Enter a whole number."),
+    "float_type": _("Enter a number."),
+    "float_parsing": _("Enter a number."),
+    "date_type": _("Enter a valid date."),
+    "date_parsing": _("Enter a valid date."),
+    "date_from_datetime_parsing": _("Enter a valid date."),
+    "date_from_datetime_inexact": _("Enter a date without a time."),
+    "datetime_type": _("Enter a valid date and time."),
+    "datetime_parsing": _("Enter a valid date and time."),
+    "datetime_from_date_parsing": _("Enter a valid date and time."),
+    "greater_than": _("Enter a value greater than %(gt)s."),
+    "greater_than_equal": _("Enter a value of at least %(ge)s."),
+    "less_than": _("Enter a value less than %(lt)s."),
+    "less_than_equal": _("Enter a value of at most %(le)s."),
+    "list_type": _("Enter a list."),
+    "dict_type": _("Enter an object."),
+    "model_type": _("Enter an object."),
+    "model_attributes_type": _("Enter an object."),
+    "too_short": _("Give at least %(min_length)s item(s)."),
+    "too_long": _("Give at most %(max_length)s items."),
+    "json_invalid": _("This is not valid JSON."),
+}
+
+MESSAGES: Mapping[str, Promise] = {**{c.value: m for c, m in ENGINE.items()}, **PYDANTIC}
+
+
+def message_for(problem: Problem) -> str:
+    """The problem in the active language; the general message when the code is unknown."""
+    template = MESSAGES.get(problem.code)
+    if template is None:
+        return str(FALLBACK)
+    try:
+        return str(template) % _params(problem.params)
+    except (KeyError, ValueError, TypeError):
+        return str(FALLBACK)
+
+
+def field_messages(problems: Iterable[Problem]) -> list[tuple[str, str]]:
+    """(field, message in the active language) for each problem."""
+    return [(p.field, message_for(p)) for p in problems]
+
+
+def _params(params: Mapping[str, Any]) -> dict[str, str]:
+    return {key: str(value) for key, value in params.items()}
