@@ -120,7 +120,8 @@ def test_sequence_rules_give_what_the_if_chain_gave(
             and e.id != supersedes
             and e.payload["referral_id"] == payload["referral_id"]
         ]
-        assert expected == [] and occurred < sent[0].occurred_at
+        # with a reference sent twice (histories the database refuses), the last one counts
+        assert expected == [] and occurred < sent[-1].occurred_at
     else:
         assert found == expected
 
