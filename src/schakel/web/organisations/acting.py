@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from schakel.web.organisations.models import Membership
-from schakel.web.organisations.roles import Capability, require
+from schakel.web.organisations.roles import Capability, has, require
 
 SESSION_KEY = "schakel_membership"
 
@@ -47,10 +47,16 @@ def acting_membership(request: HttpRequest) -> Membership | None:
     return membership
 
 
+Refusal = Callable[[HttpRequest, Membership, dict[str, Any]], None]
+
+
 def require_capability(
-    capability: Capability,
+    capability: Capability, *, on_refusal: Refusal | None = None
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """A view for members whose acting membership has `capability`; passes the membership."""
+    """A view for members whose acting membership has `capability`; passes the membership.
+
+    `on_refusal` runs before a signed-in member without the capability gets 403, for pages
+    whose refused attempts belong in the audit trail (reading who a person is)."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -58,6 +64,8 @@ def require_capability(
             membership = acting_membership(request)
             if membership is None:
                 raise PermissionDenied
+            if on_refusal is not None and not has(membership, capability):
+                on_refusal(request, membership, kwargs)
             require(membership, capability)
             return view(request, membership, *args, **kwargs)
 

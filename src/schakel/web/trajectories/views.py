@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -81,8 +83,22 @@ def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> Http
     )
 
 
+def _identity_refused(request: HttpRequest, acting: Membership, kwargs: dict[str, Any]) -> None:
+    """A role that may see the trajectory but not who the person is tried: audit the attempt."""
+    if not has(acting, Capability.VIEW_RECORDS):
+        return
+    trajectory = access_trajectory(acting, kwargs["pk"])
+    do_record_access(
+        actor=acting,
+        action=AuditEntry.Action.DENIED,
+        object_type="identity",
+        object_id=trajectory.person_id,
+        purpose=request.POST.get("purpose", "").strip()[:200] or "-",
+    )
+
+
 @require_POST
-@require_capability(Capability.VIEW_RECORDS)
+@require_capability(Capability.VIEW_IDENTITY, on_refusal=_identity_refused)
 def identity_panel(request: HttpRequest, acting: Membership, pk: str) -> HttpResponse:
     """Who the person is, shown on request with a stated purpose (the read is audited)."""
     trajectory = access_trajectory(acting, pk)

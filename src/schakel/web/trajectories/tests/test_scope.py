@@ -130,7 +130,8 @@ def test_supervisor_sees_trajectory_but_not_identity(
         reverse("trajectory-identity", args=[trajectory_a.pk]), {"purpose": "quality check"}
     )
     assert response.status_code == 403
-    assert AuditEntry.objects.filter(action="denied", object_type="identity").exists()
+    denied = AuditEntry.objects.get(action="denied", object_type="identity")
+    assert (denied.object_id, denied.purpose) == (str(trajectory_a.person_id), "quality check")
     assert not Person.objects.identifiable_by(supervisor).exists()
 
 
