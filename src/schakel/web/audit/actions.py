@@ -101,3 +101,18 @@ def do_record_read(
             object_id=object_id,
             purpose=purpose[:200],
         )
+
+
+def do_record_denied(
+    *, actor: Actor, object_type: str, object_id: object, purpose: str | None
+) -> None:
+    """Record a refused or fruitless request for personal data when it had a stated purpose:
+    someone asked for it, and why."""
+    if purpose is not None:
+        do_record_access(
+            actor=actor,
+            action=AuditEntry.Action.DENIED,
+            object_type=object_type,
+            object_id=str(object_id)[:64],
+            purpose=purpose[:200],
+        )

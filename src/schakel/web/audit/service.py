@@ -6,6 +6,7 @@ from schakel.web.audit.actions import (
     Access,
     do_record_access,
     do_record_accesses,
+    do_record_denied,
     do_record_read,
 )
 from schakel.web.audit.selectors import ChainReport, verify_chain
@@ -15,6 +16,7 @@ __all__ = [
     "ChainReport",  # what `verify_chain` found: entries checked, where the chain breaks
     "do_record_access",  # record one access in the caller's transaction
     "do_record_accesses",  # record a batch of accesses in one append
+    "do_record_denied",  # record a refused request that had a stated purpose
     "do_record_read",  # record a read that has a stated purpose (nothing without one)
     "verify_chain",  # walk the hash chain and report the first entry that does not fit
 ]

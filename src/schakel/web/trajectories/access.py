@@ -19,8 +19,7 @@ from typing import TypeVar
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext
 
-from schakel.web.audit.models import AuditEntry
-from schakel.web.audit.service import do_record_access, do_record_read
+from schakel.web.audit.service import do_record_denied, do_record_read
 from schakel.web.core.access import require_transaction
 from schakel.web.core.errors import NotFound
 from schakel.web.organisations.models import Membership, User
@@ -61,11 +60,7 @@ def access_trajectory(
             .filter(pk=pk)
             .first()
         )
-    if trajectory is None:
-        _record_denied(actor, "trajectory", trajectory_id, purpose)
-        raise _missing_trajectory()
-    do_record_read(actor=actor, object_type="trajectory", object_id=trajectory.pk, purpose=purpose)
-    return trajectory
+    return _found(actor, "trajectory", trajectory_id, trajectory, _missing_trajectory, purpose)
 
 
 def access_person(
@@ -86,11 +81,7 @@ def access_person(
         person = _locked_in_scope(Person.objects.all(), Person.objects.identifiable_by(actor), pk)
     else:
         person = Person.objects.identifiable_by(actor).filter(pk=pk).first()
-    if person is None:
-        _record_denied(actor, "person", person_id, purpose)
-        raise _missing_person()
-    do_record_read(actor=actor, object_type="person", object_id=person.pk, purpose=purpose)
-    return person
+    return _found(actor, "person", person_id, person, _missing_person, purpose)
 
 
 def access_referral(
@@ -112,11 +103,7 @@ def access_referral(
         if owner is not None:
             _lock_trajectory(owner)
     referral = inbox_for(actor).filter(pk=pk).first()
-    if referral is None:
-        _record_denied(actor, "referral", referral_id, purpose)
-        raise _missing_referral()
-    do_record_read(actor=actor, object_type="referral", object_id=referral.pk, purpose=purpose)
-    return referral
+    return _found(actor, "referral", referral_id, referral, _missing_referral, purpose)
 
 
 def access_consent(
@@ -139,11 +126,7 @@ def access_consent(
         trajectory_pk = _uuid(trajectory_id, _missing_consent)
         scope = Trajectory.objects.writable_by(actor).filter(pk=trajectory_pk)
         consent = Consent.objects.filter(pk=pk, trajectory__in=scope).first()
-    if consent is None:
-        _record_denied(actor, "consent", consent_id, purpose)
-        raise _missing_consent()
-    do_record_read(actor=actor, object_type="consent", object_id=consent.pk, purpose=purpose)
-    return consent
+    return _found(actor, "consent", consent_id, consent, _missing_consent, purpose)
 
 
 def access_event(
@@ -160,11 +143,7 @@ def access_event(
     pk = _uuid(event_id, _missing_event)
     scope = Trajectory.objects.visible_to(actor).filter(pk=trajectory_pk)
     event = TrajectoryEvent.objects.filter(pk=pk, trajectory__in=scope).first()
-    if event is None:
-        _record_denied(actor, "trajectory_event", event_id, purpose)
-        raise _missing_event()
-    do_record_read(actor=actor, object_type="trajectory_event", object_id=event.pk, purpose=purpose)
-    return event
+    return _found(actor, "trajectory_event", event_id, event, _missing_event, purpose)
 
 
 def access_colleague(actor: Membership, user_id: int | str) -> User:
@@ -212,16 +191,21 @@ def _int(value: object, missing: Missing) -> int:
     return number
 
 
-def _record_denied(actor: Membership, object_type: str, pk: object, purpose: str | None) -> None:
-    """An audited read that found nothing is audited too: someone asked for it, and why."""
-    if purpose is not None:
-        do_record_access(
-            actor=actor,
-            action=AuditEntry.Action.DENIED,
-            object_type=object_type,
-            object_id=str(pk)[:64],
-            purpose=purpose[:200],
-        )
+def _found(
+    actor: Membership,
+    object_type: str,
+    asked: object,
+    found: M | None,
+    missing: Missing,
+    purpose: str | None,
+) -> M:
+    """`found`, with its read audited; or, when there is nothing, the refusal audited and the
+    one NotFound for missing and not yours."""
+    if found is None:
+        do_record_denied(actor=actor, object_type=object_type, object_id=asked, purpose=purpose)
+        raise missing()
+    do_record_read(actor=actor, object_type=object_type, object_id=found.pk, purpose=purpose)
+    return found
 
 
 def _missing_trajectory() -> NotFound:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from schakel.engine.trajectories.events import EventType, InvalidEventError
 from schakel.engine.vocabulary import CaseStatus
 from schakel.web.audit.models import AuditEntry
-from schakel.web.audit.service import do_record_access
+from schakel.web.audit.service import do_record_access, do_record_denied
 from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.forms import copy_errors
 from schakel.web.core.labels import choices
@@ -88,12 +88,11 @@ def _identity_refused(request: HttpRequest, acting: Membership, kwargs: dict[str
     if not has(acting, Capability.VIEW_RECORDS):
         return
     trajectory = access_trajectory(acting, kwargs["pk"])
-    do_record_access(
+    do_record_denied(
         actor=acting,
-        action=AuditEntry.Action.DENIED,
         object_type="identity",
         object_id=trajectory.person_id,
-        purpose=request.POST.get("purpose", "").strip()[:200] or "-",
+        purpose=request.POST.get("purpose", "").strip() or "-",
     )
 
 

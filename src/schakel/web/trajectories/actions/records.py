@@ -25,7 +25,7 @@ from schakel.engine.trajectories.events import EventType, InvalidEventError, par
 from schakel.engine.trajectories.referrals import ANSWERS as REFERRAL_ANSWERS
 from schakel.engine.trajectories.rules import check_sequence
 from schakel.web.audit.models import AuditEntry
-from schakel.web.audit.service import do_record_access
+from schakel.web.audit.service import do_record_access, do_record_denied
 from schakel.web.core.crypto import decrypt_json, encrypt_json
 from schakel.web.core.errors import Conflict, NotFound
 from schakel.web.organisations.models import Membership
@@ -84,7 +84,7 @@ def do_read_identity(*, actor: Membership, person: Person, purpose: str) -> Iden
     try:
         access_person(actor, person.pk)
     except (PermissionDenied, NotFound):
-        _record_denied(actor, "identity", person.pk, purpose)
+        do_record_denied(actor=actor, object_type="identity", object_id=person.pk, purpose=purpose)
         raise
     with transaction.atomic():
         record = Identity.objects.get(person=person)
@@ -177,7 +177,12 @@ def do_record_event(
                 detail={"event": str(event.pk)},
             )
     except NotFound:
-        _record_denied(actor, "trajectory", trajectory.pk, f"record {event_type}"[:200])
+        do_record_denied(
+            actor=actor,
+            object_type="trajectory",
+            object_id=trajectory.pk,
+            purpose=f"record {event_type}",
+        )
         raise
     return event
 
@@ -244,9 +249,3 @@ def do_read_trajectory(*, actor: Membership, trajectory_id: object, purpose: str
     superseded = frozenset(str(e.pk) for e in events if str(e.pk) not in in_force)
     referrals = list(trajectory.referrals.select_related("from_organisation", "to_organisation"))
     return TrajectoryView(trajectory, events, state, superseded, referrals)
-
-
-def _record_denied(actor: Membership, object_type: str, object_id: object, purpose: str) -> None:
-    do_record_access(
-        actor=actor, action=A.DENIED, object_type=object_type, object_id=object_id, purpose=purpose
-    )
