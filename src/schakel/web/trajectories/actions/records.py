@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from schakel.engine.identity import IdentityData, parse_identity
 from schakel.engine.problems import Code, problem
 from schakel.engine.trajectories import (
+    Event,
     TrajectoryState,
     effective_events,
     project_state,
@@ -153,7 +154,9 @@ def do_record_event(
             locked = access_trajectory(actor, trajectory.pk, write=True)
             if expected_version is not None and expected_version != locked.version:
                 raise ConflictError(expected_version, locked.version)
-            kind, clean = _valid_event(locked, event_type, occurred_at, payload, supersedes)
+            kind, clean, history = _valid_event(
+                locked, event_type, occurred_at, payload, supersedes
+            )
             event = TrajectoryEvent.objects.create(
                 trajectory=locked,
                 event_type=kind.value,
@@ -165,7 +168,7 @@ def do_record_event(
                 supersedes=supersedes,
             )
             if kind == EventType.REFERRAL_SENT or kind in REFERRAL_ANSWERS:
-                log = [e.as_engine_event() for e in locked.events.all()]
+                log = [*history, event.as_engine_event()]
                 apply_referral_event(actor, locked, kind, clean, log)
             refresh_projection(trajectory)
             do_record_access(
@@ -193,8 +196,9 @@ def _valid_event(
     occurred_at: dt.datetime,
     payload: dict[str, Any],
     supersedes: TrajectoryEvent | None,
-) -> tuple[EventType, dict[str, Any]]:
-    """The event's type and clean payload, after every rule on it and on the history."""
+) -> tuple[EventType, dict[str, Any], list[Event]]:
+    """The event's type, clean payload and the history it was checked against (none for a
+    correction marker, which no sequence rule reads), after every rule."""
     kind = parse_event_type(event_type)
     if kind == EventType.ENTERED_IN_ERROR and supersedes is None:
         raise InvalidEventError(kind.value, [problem("supersedes", Code.SUPERSEDES_REQUIRED)])
@@ -202,13 +206,14 @@ def _valid_event(
     if occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"occurred_at": gettext("An event cannot lie in the future.")})
     _check_supersedes(trajectory, supersedes)
-    if kind != EventType.ENTERED_IN_ERROR:
-        history = [e.as_engine_event() for e in trajectory.events.all()]
-        supersedes_id = str(supersedes.pk) if supersedes else None
-        problems = check_sequence(history, kind.value, occurred_at, clean, supersedes_id)
-        if problems:
-            raise InvalidEventError(kind.value, problems)
-    return kind, clean
+    if kind == EventType.ENTERED_IN_ERROR:
+        return kind, clean, []
+    history = [e.as_engine_event() for e in trajectory.events.all()]
+    supersedes_id = str(supersedes.pk) if supersedes else None
+    problems = check_sequence(history, kind.value, occurred_at, clean, supersedes_id)
+    if problems:
+        raise InvalidEventError(kind.value, problems)
+    return kind, clean, history
 
 
 def state_of(trajectory: Trajectory) -> TrajectoryState:
