@@ -11,7 +11,7 @@ has a translation.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -100,12 +100,20 @@ def custom_error(code: Code, **params: Any) -> PydanticCustomError:
 
 def from_validation(error: ValidationError, default_field: str) -> list[Problem]:
     """Pydantic's errors as problems; an error on the whole model gets `default_field`."""
+    return from_error_items(error.errors(include_url=False), default_field)
+
+
+def from_error_items(
+    items: Iterable[Mapping[str, Any]], default_field: str, *, skip: int = 0
+) -> list[Problem]:
+    """Pydantic-style error items as problems, the first `skip` parts of each location left
+    out (Django Ninja prefixes where the value came from, such as "body")."""
     return [
         Problem(
-            ".".join(str(part) for part in item["loc"]) or default_field,
+            ".".join(str(part) for part in item["loc"][skip:]) or default_field,
             item["type"],
             item["msg"],
             dict(item.get("ctx") or {}),
         )
-        for item in error.errors(include_url=False)
+        for item in items
     ]

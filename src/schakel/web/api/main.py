@@ -15,7 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from schakel.engine.errors import SchakelError
-from schakel.engine.problems import Problem
+from schakel.engine.problems import from_error_items
 from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.errors import DomainError, error
 
@@ -36,16 +36,7 @@ def _reply(request: HttpRequest, status: int, body: object) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    problems = [
-        Problem(
-            ".".join(str(p) for p in e["loc"][1:]) or "body",
-            e["type"],
-            e["msg"],
-            e.get("ctx") or {},
-        )
-        for e in exc.errors
-    ]
-    fields = field_messages(problems)
+    fields = field_messages(from_error_items(exc.errors, "body", skip=1))
     return _reply(request, 422, error("invalid", "The request is not valid.", fields))
 
 
