@@ -6,4 +6,10 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from django import forms
+
         from schakel.web.core import checks  # noqa: F401  (registers the checks)
+        from schakel.web.core.forms import NativeDateInput
+
+        # Every date field in every form (model forms too) gets the browser's date picker.
+        forms.DateField.widget = NativeDateInput

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
+from django.forms.widgets import Input
+from django.utils.safestring import SafeString
 
 
 def copy_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -15,3 +21,84 @@ def copy_errors(form: forms.BaseForm, error: ValidationError) -> None:
     for field, problems in error.message_dict.items():
         for problem in problems:
             form.add_error(field if field in form.fields else None, problem)
+
+
+class NLDesignFormRenderer(DjangoTemplates):
+    """Renders `{{ form }}` and `{{ field }}` groups with the NL Design System field templates.
+
+    Set once as `FORM_RENDERER`, so a page writes `{{ form }}` and gets the label above the
+    field, the hint, the inline error, the optional mark and the character counter; see
+    `core/templates/core/forms/`. The widget classes come from `nlds_widget` in `core.templatetags`.
+    """
+
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
+
+
+_WIDGET_CLASSES: tuple[tuple[type[forms.Widget], str], ...] = (
+    (forms.CheckboxInput, "utrecht-checkbox utrecht-checkbox--html-input"),
+    (forms.RadioSelect, "utrecht-radio-button utrecht-radio-button--html-input"),
+    (forms.CheckboxSelectMultiple, "utrecht-checkbox utrecht-checkbox--html-input"),
+    (forms.Textarea, "utrecht-textarea utrecht-textarea--html-textarea"),
+    (forms.Select, "utrecht-select utrecht-select--html-select"),
+    (Input, "utrecht-textbox utrecht-textbox--html-input"),
+)
+
+
+def widget_class(widget: forms.Widget) -> str:
+    """The NL Design System class of a widget (the first match: checkbox before input)."""
+    for kind, css in _WIDGET_CLASSES:
+        if isinstance(widget, kind):
+            return css
+    return ""
+
+
+def described_by(field: BoundField) -> str:
+    """The ids of the hint, counter and error that describe a field, in reading order."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    if character_limit(field):
+        ids.append(f"{field.auto_id}_counter")
+    if field.errors:
+        ids.append(f"{field.auto_id}_error")
+    return " ".join(ids)
+
+
+def character_limit(field: BoundField) -> int | None:
+    """The field's maximum length when the person types free text into it, else None."""
+    limit = getattr(field.field, "max_length", None)
+    widget = field.field.widget
+    if "autocomplete" in widget.attrs:  # a name or a username: the limit is no one's concern
+        return None
+    if limit and isinstance(widget, forms.Textarea | forms.TextInput) and not widget.is_hidden:
+        return int(limit)
+    return None
+
+
+def nlds_widget(field: BoundField) -> SafeString:
+    """The field's widget with its NL Design System class, described by hint, counter, error."""
+    widget = field.field.widget
+    attrs: dict[str, Any] = {}
+    css = widget_class(widget)
+    existing = str(widget.attrs.get("class", ""))
+    if css and css.split()[0] not in existing.split():
+        attrs["class"] = f"{existing} {css}".strip()
+    if field.errors and css:
+        attrs["class"] = f"{attrs.get('class', existing)} {css.split()[0]}--invalid".strip()
+    if not field.field.widget.use_fieldset:
+        ids = described_by(field)
+        if ids:
+            attrs["aria-describedby"] = ids
+    if character_limit(field):
+        attrs["data-counter"] = f"{field.auto_id}_counter"
+    return field.as_widget(attrs=attrs)
+
+
+class NativeDateInput(forms.DateInput):
+    """A date field as the browser's own date picker (ISO value, shown in the user's locale)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None):
+        super().__init__(attrs, format or "%Y-%m-%d")

@@ -1,0 +1,128 @@
+"""The NL Design System form renderer: every form page labels its fields; errors are summarised."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django import forms
+from django.template import Context, Template
+from django.test import Client
+from django.urls import reverse
+
+from schakel.engine.vocabulary import Role
+from schakel.web.core.testing import signed_in
+from schakel.web.core.testing.html import error_summary_links, read_page, unlabelled_fields
+from schakel.web.organisations.models import Membership, Organisation
+from schakel.web.trajectories.models import Trajectory
+
+
+class Example(forms.Form):
+    title = forms.CharField(label="Title", max_length=80, help_text="A short name.")
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea)
+    due = forms.DateField(label="Due")
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect
+    )
+    agree = forms.BooleanField(label="I agree")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def render(form: forms.Form) -> str:
+    return Template("{{ form }}").render(Context({"form": form}))
+
+
+def test_form_renders_label_above_hint_counter_and_date_picker() -> None:
+    html = render(Example())
+    assert unlabelled_fields(html) == []
+    assert html.index('<label class="utrecht-form-label" for="id_title">') < html.index(
+        'id="id_title"'
+    )
+    assert 'id="id_title_helptext"' in html
+    assert 'aria-describedby="id_title_helptext id_title_counter"' in html
+    assert 'data-counter="id_title_counter"' in html and 'data-limit="80"' in html
+    assert 'type="date"' in html and "utrecht-textbox" in html
+    assert "utrecht-textarea" in html and "utrecht-checkbox" in html
+    assert html.count("schakel-optional") == 1  # only the note is optional
+    assert "<legend" in html  # the radio group is a fieldset
+    assert "schakel-error-summary" not in html
+
+
+def test_empty_submission_shows_summary_linking_to_each_field() -> None:
+    form = Example(data={})
+    html = render(form)
+    links = error_summary_links(html)
+    assert links == ["id_title", "id_due", "id_kind_0", "id_agree"]
+    ids = read_page(html).ids
+    assert all(link in ids for link in links)
+    assert 'aria-invalid="true"' in html and 'id="id_title_error"' in html
+    assert html.count("schakel-error-summary") == 1
+
+
+def test_summary_included_on_the_page_is_not_repeated_by_the_form() -> None:
+    template = Template('{% include "core/_error_summary.html" %}<form>{{ form }}</form>')
+    html = template.render(Context({"form": Example(data={})}))
+    assert html.count("schakel-error-summary") == 1
+    assert html.index("schakel-error-summary") < html.index("<form>")
+
+
+def test_model_form_dates_use_the_browser_date_picker() -> None:
+    class Dated(forms.Form):
+        on = forms.DateField()
+
+    html = render(Dated(initial={"on": "2026-12-06"}))
+    assert 'type="date"' in html and 'value="2026-12-06"' in html
+
+
+@pytest.fixture
+def editor(org_a: Organisation, member: Callable[..., Membership]) -> Membership:
+    return member(org_a, Role.CONTENT_EDITOR)
+
+
+@pytest.fixture
+def analyst(org_a: Organisation, member: Callable[..., Membership]) -> Membership:
+    return member(org_a, Role.ANALYST)
+
+
+@pytest.mark.django_db
+def test_every_form_page_labels_its_fields_and_summarises_empty_submissions(
+    coordinator_a: Membership,
+    trajectory_a: Trajectory,
+    editor: Membership,
+    analyst: Membership,
+) -> None:
+    pk = trajectory_a.pk
+    pages: list[tuple[Membership | None, str, dict[str, str] | None]] = [
+        (None, reverse("login"), {}),
+        (coordinator_a, reverse("register-person"), {"check": "1"}),
+        (coordinator_a, reverse("record-event", args=[pk, "intake"]), {}),
+        (coordinator_a, reverse("record-event", args=[pk, "placement_start"]), {}),
+        (coordinator_a, reverse("trajectory-consents", args=[pk]), {}),
+        (coordinator_a, reverse("trajectory-refer", args=[pk]), {}),
+        (coordinator_a, reverse("register-time", args=[pk]), {}),
+        (coordinator_a, reverse("handover"), {}),
+        (editor, reverse("knowledge-create"), {}),
+        (editor, reverse("socialmap-create"), {}),
+        (editor, reverse("training-create"), {}),
+        (editor, reverse("knowledge-index"), None),
+        (editor, reverse("socialmap-list"), None),
+        (analyst, reverse("monitor:overview"), None),
+    ]
+    for who, url, empty in pages:
+        client = signed_in(who) if who else Client()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "<form" in html, url
+        assert unlabelled_fields(html) == [], url
+        if empty is None:
+            continue
+        # A browser always sends the CSRF token, so an "empty" form is never an empty POST.
+        response = client.post(url, {"csrfmiddlewaretoken": "-", **empty})
+        assert response.status_code in (200, 400, 422), url
+        html = response.content.decode()
+        links = error_summary_links(html)
+        assert "schakel-error-summary" in html, url
+        assert links or "<li>" in html, url
+        ids = read_page(html).ids
+        assert all(link in ids for link in links), (url, links)
