@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.translation import get_language
@@ -17,12 +17,13 @@ from schakel.engine.indicators import (
 )
 from schakel.engine.indicators.perspective import (
     PHONE_NUMBERS,
-    ContactKind,
     Perspective,
+    Priority,
     Step,
+    StepCode,
 )
 from schakel.web.signals.check import CheckState
-from schakel.web.signals.contacts import ContactLine, care_coordination_for
+from schakel.web.signals.contacts import ContactLine, SituationContacts
 from schakel.web.signals.labels import CONTACTS, DIMENSION_STATUSES, PRIORITIES
 
 NEXT_QUESTIONS_SHOWN = 5
@@ -101,18 +102,31 @@ def next_question_rows(catalogue: Catalogue, evaluation: Evaluation) -> list[Ind
     ]
 
 
-def step_views(perspective: Perspective, state: CheckState) -> list[StepView]:
-    coordination = care_coordination_for(state.region.value if state.region else None)
+FIRST_STEPS = 3
+
+
+def step_views(perspective: Perspective, contacts: SituationContacts) -> list[StepView]:
+    """The steps after the emergency line (which the page shows once, on top), each contact
+    named as the contacts list names it."""
     views = []
     for step in perspective.steps:
-        contacts: list[tuple[Any, str]] = []
+        if step.code is StepCode.IMMEDIATE_DANGER:
+            continue
+        lines: list[tuple[Any, str]] = []
         for kind in step.contacts:
-            label: Any = CONTACTS[kind.value]
-            if kind is ContactKind.CARE_COORDINATOR and coordination is not None:
-                label = coordination.name
-            contacts.append((label, PHONE_NUMBERS.get(kind, "")))
-        views.append(StepView(step, PRIORITIES[step.priority.value], contacts))
+            line = contacts.for_kind(kind)
+            if line is not None:
+                lines.append((line.name, line.phone))
+            else:
+                lines.append((CONTACTS[kind.value], PHONE_NUMBERS.get(kind, "")))
+        views.append(StepView(step, PRIORITIES[step.priority.value], lines))
     return views
+
+
+def first_steps(views: list[StepView]) -> list[StepView]:
+    """The two or three steps that apply now; when nothing is urgent, the first two."""
+    now = [v for v in views if v.step.priority is Priority.NOW]
+    return now[:FIRST_STEPS] if now else views[:2]
 
 
 def observation_labels(catalogue: Catalogue, evaluation: Evaluation) -> list[Text]:
@@ -120,10 +134,8 @@ def observation_labels(catalogue: Catalogue, evaluation: Evaluation) -> list[Tex
 
 
 def contact_rows(lines: list[ContactLine], signed_in: bool) -> list[ContactLine]:
-    """Links to the social map's pages only for those who may open them."""
+    """Links to the social map's pages only for those who may open them: everyone for an entry
+    marked public, signed-in readers for the others."""
     if signed_in:
         return lines
-    return [
-        ContactLine(c.name, c.kind, c.phone, c.note, "", c.available_24_7, c.national)
-        for c in lines
-    ]
+    return [c if c.public else replace(c, url="") for c in lines]

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
@@ -32,7 +35,7 @@ from schakel.web.signals.check import (
     role_kind_of,
     save_state,
 )
-from schakel.web.signals.contacts import articles, regional_contacts
+from schakel.web.signals.contacts import articles, situation_contacts
 from schakel.web.signals.forms import AnswersForm, WhoForm
 from schakel.web.signals.labels import OUTCOMES, RULES
 
@@ -177,7 +180,8 @@ def _result_context(
     perspective = state.perspective(evaluation)
     acting = acting_membership(request)
     signed_in = request.user.is_authenticated
-    lines = regional_contacts(region=state.region, form=state.form, minor=state.minor)
+    contacts = situation_contacts(region=state.region, form=state.form, minor=state.minor)
+    steps = results.step_views(perspective, contacts)
     return {
         "state": state,
         "evaluation": evaluation,
@@ -188,8 +192,10 @@ def _result_context(
         "observations": results.observation_labels(catalogue, evaluation),
         "next_questions": results.next_question_rows(catalogue, evaluation),
         "perspective": perspective,
-        "steps": results.step_views(perspective, state),
-        "contacts": results.contact_rows(lines, signed_in),
+        "steps": steps,
+        "first_steps": results.first_steps(steps),
+        "coordinator": contacts.coordinator,
+        "contacts": results.contact_rows(contacts.lines, signed_in),
         "articles": articles(
             role=state.role, form=state.form, minor=state.minor, language=get_language() or "nl"
         ),
@@ -216,3 +222,28 @@ def check_result(request: HttpRequest) -> HttpResponse:
 def check_restart(request: HttpRequest) -> HttpResponse:
     clear_state(request)
     return redirect("signal-check")
+
+
+@require_POST
+def check_mail(request: HttpRequest) -> HttpResponse:
+    """E-mail the advice to the signed-in professional: the outcome and the steps, nothing
+    from the answers that could identify the person; sent by the job queue."""
+    from django.template.loader import render_to_string
+
+    from schakel.web.notifications.service import queue_email
+
+    catalogue = current_catalogue()
+    state = load_state(request, catalogue)
+    if state is None:
+        return redirect("signal-check")
+    if not request.user.email:  # type: ignore[union-attr]
+        messages.error(request, _("Your account has no e-mail address to send the advice to."))
+        return redirect("signal-check-result")
+    evaluation = state.evaluate(catalogue)
+    context = _result_context(request, catalogue, state, evaluation)
+    context["url"] = f"{settings.BASE_URL}{reverse('signal-check')}"
+    body = render_to_string("signals/advice_email.txt", context, request=request)
+    subject = _("Schakel: your advice after the signal check")
+    queue_email(user=request.user, subject=subject, body=body)  # type: ignore[arg-type]
+    messages.success(request, _("The advice is on its way to your e-mail address."))
+    return redirect("signal-check-result")
