@@ -39,7 +39,7 @@ class ContactLine:
     url: str = ""
     available_24_7: bool = False
     national: bool = False
-    public: bool = False  # its social map page opens without an account
+    public_url: str = ""  # the social map page anyone may open
     email: str = ""
 
     @property
@@ -137,7 +137,7 @@ def _coordinator_line(organisation: Organisation, listed: ContactLine | None) ->
         note=listed.note,
         url=listed.url,
         available_24_7=listed.available_24_7,
-        public=listed.public,
+        public_url=listed.public_url,
         email=listed.email,
     )
 
@@ -188,15 +188,22 @@ def _line(contact: Any) -> ContactLine:
         url=str(getattr(contact, "url", "")),
         available_24_7=bool(getattr(contact, "available_24_7", False)),
         national=bool(getattr(contact, "national", False)),
-        public=bool(getattr(contact, "public", False)),
+        public_url=str(getattr(contact, "public_url", "")),
         email=str(getattr(contact, "email", "")),
     )
 
 
 def articles(
-    *, role: RoleKind, form: ExploitationForm | None, minor: bool, language: str, limit: int = 5
+    *,
+    role: RoleKind,
+    form: ExploitationForm | None,
+    minor: bool,
+    language: str,
+    public: bool,
+    limit: int = 5,
 ) -> list[Any]:
-    """Knowledge-base articles for this role and situation, most specific first."""
+    """Knowledge-base articles for this role and situation, most specific first; with
+    `public` (a visitor without an account) only those anyone may open, at their public page."""
     articles_for = _public_function("schakel.web.knowledge.service", "articles_for")
     if articles_for is None:
         return []
@@ -208,5 +215,6 @@ def articles(
             topic=None,
             language=language,
             limit=limit,
+            public=public,
         )
     )

@@ -138,4 +138,4 @@ def contact_rows(lines: list[ContactLine], signed_in: bool) -> list[ContactLine]
     marked public, signed-in readers for the others."""
     if signed_in:
         return lines
-    return [c if c.public else replace(c, url="") for c in lines]
+    return [replace(c, url=c.public_url) for c in lines]

@@ -197,7 +197,11 @@ def _result_context(
         "coordinator": contacts.coordinator,
         "contacts": results.contact_rows(contacts.lines, signed_in),
         "articles": articles(
-            role=state.role, form=state.form, minor=state.minor, language=get_language() or "nl"
+            role=state.role,
+            form=state.form,
+            minor=state.minor,
+            language=get_language() or "nl",
+            public=not signed_in,
         ),
         "may_share": has(acting, Capability.CONSULT),
         "catalogue": catalogue,
