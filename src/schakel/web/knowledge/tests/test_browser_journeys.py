@@ -62,7 +62,7 @@ def test_published_article_appears_in_the_action_perspective(
     visitor.goto(f"{base}/signalen/check/resultaat/")
     link = visitor.locator("a[href='/kennis/openbaar/schoolsignalen-arbeidsuitbuiting/']")
     assert link.count() >= 1
-    visitor.locator("details.schakel-more summary", has_text="Lees meer").click()
+    visitor.locator("details:has(a[href*='/kennis/openbaar/']) > summary").click()
     assert "Signalen van arbeidsuitbuiting bij leerlingen" in link.first.inner_text()
     link.first.click()
     visitor.wait_for_url(f"{base}/kennis/openbaar/schoolsignalen-arbeidsuitbuiting/")
