@@ -95,6 +95,7 @@ class WhoForm(forms.Form):
         if previous is not None and previous.set_id == state.set_id:
             state.answers = dict(previous.answers)
             state.catalogue_version = previous.catalogue_version
+            state.rounds = [list(r) for r in previous.rounds]
         return state
 
     @staticmethod

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from schakel.engine.indicators import (
     DIMENSION_LABELS,
@@ -13,6 +14,7 @@ from schakel.engine.indicators import (
     Dimension,
     Evaluation,
     Indicator,
+    IndicatorSet,
     Text,
 )
 from schakel.engine.indicators.perspective import (
@@ -22,6 +24,8 @@ from schakel.engine.indicators.perspective import (
     Step,
     StepCode,
 )
+from schakel.engine.vocabulary import ExploitationForm
+from schakel.web.core.labels import choices
 from schakel.web.signals.check import CheckState
 from schakel.web.signals.contacts import ContactLine, SituationContacts
 from schakel.web.signals.labels import CONTACTS, DIMENSION_STATUSES, PRIORITIES
@@ -139,3 +143,33 @@ def contact_rows(lines: list[ContactLine], signed_in: bool) -> list[ContactLine]
     if signed_in:
         return lines
     return [replace(c, url=c.public_url) for c in lines]
+
+
+def set_reason(state: CheckState, indicator_set: IndicatorSet) -> str:
+    """Why the questions are those of this set, when it is not plainly the set of the form the
+    professional named (a "don't know", a form without a set of its own, a provisional set)."""
+    forms = dict(choices(ExploitationForm))
+    language = get_language() or "nl"
+    name = indicator_set.label.in_language(language)
+    if state.form is None:
+        return _(
+            "You do not know the form of exploitation, so you answer the indicators of %(set)s: "
+            "recruitment, deception, coercion and exploitation hold for every form. Where a "
+            "question speaks of work or an employer, read it as whatever the person must do "
+            "and whoever profits from it."
+        ) % {"set": name}
+    if indicator_set.form is not state.form:
+        return _(
+            "There is no set of indicators of its own for %(form)s, so you answer those of "
+            "%(set)s: recruitment, deception, coercion and exploitation hold for every form. "
+            "Where a question speaks of work or an employer, read it as whatever the person must "
+            "do and whoever profits from it."
+        ) % {"form": str(forms[state.form.value]).lower(), "set": name}
+    if indicator_set.provisional:
+        return _(
+            "This set is provisional: its questions are adapted from the set for labour "
+            "exploitation until the original is transcribed. Where a question still speaks of "
+            "work or an employer, read it as whatever the person must do and whoever profits "
+            "from it."
+        )
+    return ""

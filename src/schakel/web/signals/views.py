@@ -88,18 +88,37 @@ def _next_part(parts: list[str], part: str) -> str | None:
     return parts[index + 1] if index + 1 < len(parts) else None
 
 
-def _part_url(part: str) -> str:
+def _part_url(part: str, number: int = 1) -> str:
+    """Every round of most decisive questions has its own address, so Back returns to it."""
     if part == FIRST:
-        return reverse("signal-check-questions")
+        if number <= 1:
+            return reverse("signal-check-questions")
+        return reverse("signal-check-round", args=[number])
     return reverse("signal-check-part", args=[part])
 
 
+def _round_questions(
+    catalogue: Catalogue, state: CheckState, evaluation: Evaluation, number: int
+) -> list[Indicator]:
+    """A round already answered shows what it showed then; the next one, the most decisive
+    questions not yet asked."""
+    if number <= len(state.rounds):
+        return [
+            catalogue.indicator(i) for i in state.rounds[number - 1] if catalogue.has_indicator(i)
+        ]
+    return results.first_questions(catalogue, state, evaluation, QUESTIONS_PER_PAGE)
+
+
 def _questions_context(
-    catalogue: Catalogue, state: CheckState, part: str, form: AnswersForm | None = None
+    catalogue: Catalogue,
+    state: CheckState,
+    part: str,
+    form: AnswersForm | None = None,
+    number: int = 1,
 ) -> dict[str, Any]:
     evaluation = state.evaluate(catalogue)
     if part == FIRST:
-        indicators = results.first_questions(catalogue, state, evaluation, QUESTIONS_PER_PAGE)
+        indicators = _round_questions(catalogue, state, evaluation, number)
     else:
         indicators = results.indicators_of_part(catalogue, state, part)
     if form is None or set(form.fields) != {i.id for i in indicators}:
@@ -112,6 +131,8 @@ def _questions_context(
     return {
         "state": state,
         "part": part,
+        "round": number,
+        "previous_url": _part_url(FIRST, number - 1) if part == FIRST and number > 1 else "",
         "parts": [(slug, label, _part_url(slug)) for slug, label in parts],
         "questions": [(form[i.id], found[i.id]) for i in indicators],
         "form": form,
@@ -120,13 +141,14 @@ def _questions_context(
         "answered": sum(1 for i in indicator_set.indicators if i.id in state.answers),
         "total": len(indicator_set.indicators),
         "indicator_set": indicator_set,
+        "set_reason": results.set_reason(state, indicator_set),
         "next_part": following if following != part else None,
         "part_label": dict(parts).get(part),
     }
 
 
 @public
-def check_questions(request: HtmxHttpRequest, part: str = FIRST) -> HttpResponse:
+def check_questions(request: HtmxHttpRequest, part: str = FIRST, number: int = 1) -> HttpResponse:
     catalogue = current_catalogue()
     state = load_state(request, catalogue)
     if state is None:
@@ -134,19 +156,32 @@ def check_questions(request: HtmxHttpRequest, part: str = FIRST) -> HttpResponse
     slugs = [slug for slug, _label in results.parts_of(catalogue, state)]
     if part != FIRST and part not in slugs:
         raise Http404
-    context = _questions_context(catalogue, state, part)
+    if part == FIRST and number > len(state.rounds) + 1:
+        return redirect(_part_url(FIRST, len(state.rounds) + 1))
+    context = _questions_context(catalogue, state, part, number=number)
     form = context["form"]
     if request.method == "POST":
         form = AnswersForm(_posted(catalogue, state, part, request), state.answers, request.POST)
         if form.is_valid():
             state.record(form.answers())
+            if part == FIRST:
+                shown = [name for name in context["form"].fields if name in form.indicators]
+                rest = [name for name in form.indicators if name not in shown]
+                state.record_round(number, shown + rest)
             save_state(request, state)
-            return _after_answers(request, catalogue, state, part, slugs)
-        context = _questions_context(catalogue, state, part, form)
+            return _after_answers(request, catalogue, state, part, slugs, number)
+        context = _questions_context(catalogue, state, part, form, number)
     template = "signals/check_questions.html"
     if request.htmx:
         template += "#questions"
     return render(request, template, context, status=422 if form.errors else 200)
+
+
+@public
+def check_round(request: HtmxHttpRequest, number: int) -> HttpResponse:
+    if number < 2:
+        return redirect("signal-check-questions")
+    return check_questions(request, FIRST, number)
 
 
 def _posted(
@@ -160,18 +195,25 @@ def _posted(
 
 
 def _after_answers(
-    request: HtmxHttpRequest, catalogue: Catalogue, state: CheckState, part: str, slugs: list[str]
+    request: HtmxHttpRequest,
+    catalogue: Catalogue,
+    state: CheckState,
+    part: str,
+    slugs: list[str],
+    number: int,
 ) -> HttpResponse:
     following = _next_part(slugs, part)
     if request.POST.get("next") == "result" or following is None:
         url = reverse("signal-check-result")
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    following_number = number + 1 if part == FIRST else 1
+    url = _part_url(following, following_number)
     if not request.htmx:
-        return redirect(_part_url(following))
-    context = _questions_context(catalogue, state, following)
+        return redirect(url)
+    context = _questions_context(catalogue, state, following, number=following_number)
     context["swapped"] = True
     response = render(request, "signals/check_questions.html#questions", context)
-    return push_url(response, _part_url(following)) if following != part else response
+    return push_url(response, url)
 
 
 def _result_context(

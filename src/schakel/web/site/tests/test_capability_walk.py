@@ -38,6 +38,7 @@ OPEN_PAGES = {
     "signal-check",
     "signal-check-questions",
     "signal-check-part",
+    "signal-check-round",
     "signal-check-result",
     "signal-check-restart",
     "job-progress",
