@@ -67,7 +67,7 @@ def national_lines() -> list[ContactLine]:
         ContactKind.VEILIG_THUIS: "Veilig Thuis",
     }
     return [
-        ContactLine(names[kind], kind.value, phone, available_24_7=True, national=True, public=True)
+        ContactLine(names[kind], kind.value, phone, available_24_7=True, national=True)
         for kind, phone in PHONE_NUMBERS.items()
     ]
 

@@ -219,3 +219,15 @@ def test_a_settled_outcome_is_stated_without_a_question_intro() -> None:
     assert page.context["decided"] and "The outcome is settled" in text
     assert "These are the questions whose answer matters most" not in text
     assert state["answers"]
+
+
+def test_without_a_region_the_national_lines_and_centre_are_reachable() -> None:
+    client = Client()
+    complete_check(client, {"age": "adult", "form": "labour", "region": "", "role": "police"})
+    response = client.get(reverse("signal-check-result"))
+    assert response.status_code == 200
+    kinds = {line.kind for line in response.context["contacts"]}
+    assert {"emergency", "police"} <= kinds
+    for view in response.context["steps"]:
+        for label, phone in view.contacts:
+            assert label
