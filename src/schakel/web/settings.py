@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "schakel.web.jobs",
     "schakel.web.demo",
+    "schakel.web.notifications",
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,7 @@ KEYS = frozenset(
         "target_groups",
         "topics",
         "review_months",
+        "public",
     }
 )
 LIST_KEYS = ("forms", "roles", "target_groups", "topics")
@@ -61,6 +62,7 @@ class SeedArticle:
     target_groups: tuple[str, ...]
     topics: tuple[str, ...]
     review_months: int
+    public: bool = True  # shipped articles come from public sources
 
 
 def _front_matter(lines: list[str], name: str) -> tuple[dict[str, str], list[str]]:
@@ -121,6 +123,7 @@ def parse_seed_article(text: str, name: str = "article") -> SeedArticle:
         body_nl=bodies["nl"],
         body_en=bodies.get("en", ""),
         review_months=review_months,
+        public=meta.get("public", "yes").strip().lower() not in ("no", "false"),
         **lists,
     )
 

@@ -17,6 +17,7 @@ from schakel.web.knowledge.actions import (
     do_edit_article,
     do_mark_due_for_review,
     do_publish_article,
+    do_set_article_public,
     do_withdraw_article,
 )
 from schakel.web.knowledge.forms import ArticleForm, PublishForm, default_review_date
@@ -163,3 +164,15 @@ def article_flag_review(request: HttpRequest, acting: Membership, slug: str) -> 
     else:
         messages.success(request, _("The article is on the review list."))
     return redirect("knowledge-tasks")
+
+
+@require_POST
+@require_capability(Capability.EDIT_KNOWLEDGE)
+def article_set_public(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
+    public = request.POST.get("public") == "yes"
+    do_set_article_public(actor=acting, article=access_article(acting, slug), public=public)
+    if public:
+        messages.success(request, _("Anyone can now read the article, without an account."))
+    else:
+        messages.success(request, _("Only signed-in members can read the article now."))
+    return redirect("knowledge-article", slug=slug)

@@ -44,6 +44,11 @@ class Article(models.Model):
         _("status"), max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
     )
     review_date = models.DateField(_("review date"), null=True, blank=True)
+    is_public = models.BooleanField(
+        _("readable without an account"),
+        default=False,
+        help_text=_("Its published version opens for anyone; the signal check links to it."),
+    )
     current_version = models.ForeignKey(
         "ArticleVersion", models.SET_NULL, null=True, blank=True, related_name="+"
     )

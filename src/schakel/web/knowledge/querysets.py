@@ -19,6 +19,10 @@ class ArticleQuerySet(models.QuerySet[Any]):
         """Articles every signed-in member may read: published, including those due a review."""
         return self.filter(status__in=READABLE, published_version__isnull=False)
 
+    def public(self) -> ArticleQuerySet:
+        """Published articles marked readable without an account."""
+        return self.readable().filter(is_public=True)
+
     def visible_to(self, actor: Actor) -> ArticleQuerySet:
         """The published articles for readers; drafts and withdrawn articles too for editors."""
         if not has(actor, Capability.READ_KNOWLEDGE):

@@ -31,15 +31,16 @@ class ArticleLink:
     url: str
 
 
-def link_to(article: Article, language: str) -> ArticleLink:
+def link_to(article: Article, language: str, *, public: bool = False) -> ArticleLink:
     version = article.published_version
     if version is None:
         raise ValueError(f"Article {article.slug} has no published version.")
+    name = "knowledge-public-article" if public else "knowledge-article"
     return ArticleLink(
         slug=article.slug,
         title=version.title_in(language),
         summary=version.summary_in(language),
-        url=reverse("knowledge-article", args=[article.slug]),
+        url=reverse(name, args=[article.slug]),
     )
 
 
@@ -55,6 +56,7 @@ def articles_for(
     topic: str | None,
     language: str,
     limit: int,
+    public: bool = False,
 ) -> list[ArticleLink]:
     """Published articles for someone in `role` facing a situation, most specific first.
 
@@ -62,7 +64,8 @@ def articles_for(
     (`general_practitioner`, `teacher`, ... see `knowledge.tags.Profession`; use
     `knowledge.tags.audience_of` to find a member's). An article without tags of a kind
     applies to everyone for that kind; `topic`, when given, must match. Articles tagged
-    for the exact role, the form and the target group rank first.
+    for the exact role, the form and the target group rank first. With `public`, only
+    articles readable without an account, linked to their public page.
     """
     if role not in ROLE_CODES:
         raise ValueError(f"Unknown role {role!r}; expected one of {sorted(ROLE_CODES)}.")
@@ -71,9 +74,8 @@ def articles_for(
     if topic is not None and topic not in Topic.values:
         raise ValueError(f"Unknown topic {topic!r}; expected one of {sorted(Topic.values)}.")
     roles = roles_covering(role)
-    articles = Article.objects.readable().filter(
-        _untagged(TagKind.ROLE) | Q(tagged_with(TagKind.ROLE, roles))
-    )
+    readable = Article.objects.public() if public else Article.objects.readable()
+    articles = readable.filter(_untagged(TagKind.ROLE) | Q(tagged_with(TagKind.ROLE, roles)))
     score = _points(tagged_with(TagKind.ROLE, [role]), 4) + _points(
         tagged_with(TagKind.ROLE, roles), 2
     )
@@ -96,4 +98,4 @@ def articles_for(
         .values_list("pk", flat=True)[: max(limit, 0)]
     )
     found = Article.objects.select_related("published_version").in_bulk(ranked)
-    return [link_to(found[pk], language) for pk in ranked]
+    return [link_to(found[pk], language, public=public) for pk in ranked]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -95,6 +96,15 @@ def article_detail(request: HttpRequest, acting: Membership, slug: str) -> HttpR
     if version is None:
         raise NotFound(gettext("This article was not found."))
     return _render_version(request, article, version, is_editor=is_editor)
+
+
+@login_not_required
+def public_article(request: HttpRequest, slug: str) -> HttpResponse:
+    """A published article marked public, for anyone; any other address is the same 404."""
+    article = Article.objects.public().with_texts().filter(slug=str(slug)).first()
+    if article is None or article.published_version is None:
+        raise NotFound(gettext("This article was not found."))
+    return _render_version(request, article, article.published_version, is_editor=False)
 
 
 @require_capability(Capability.EDIT_KNOWLEDGE)

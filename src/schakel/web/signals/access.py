@@ -44,5 +44,15 @@ def access_consultation(
     return consultation
 
 
+def access_consultation_to_write(actor: Membership, consultation_id: UUID | str) -> Consultation:
+    """A consultation the actor takes part in (asker or addressee), locked for a reply or for
+    closing it."""
+    require(actor, Capability.VIEW_OWN_CONSULTATIONS)
+    require_transaction()
+    rows = Consultation.objects.visible_to(actor).select_for_update(of=("self",))
+    rows = rows.select_related("asked_by", "answered_by")
+    return first_or_missing(rows, _missing, pk=consultation_id)
+
+
 def _missing() -> NotFound:
     return NotFound(gettext("This consultation was not found."))

@@ -68,6 +68,7 @@ class CheckState:
     answers: dict[str, str] = field(default_factory=dict)  # "unknown" = asked, don't know
     catalogue_version: str = ""
     counted_as: dict[str, str] | None = None  # the statistics key this check was counted under
+    rounds: list[list[str]] = field(default_factory=list)  # the questions shown per round
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property
@@ -97,6 +98,11 @@ class CheckState:
     def record(self, answers: dict[str, str]) -> None:
         self.answers.update(answers)
 
+    def record_round(self, number: int, shown: list[str]) -> None:
+        """Round `number` (from 1) showed these questions; later rounds are asked afresh, since
+        changed answers change which questions matter most."""
+        self.rounds = [*self.rounds[: number - 1], shown]
+
     def as_session(self) -> dict[str, Any]:
         data = asdict(self)
         data["form"] = self.form.value if self.form else None
@@ -117,6 +123,7 @@ class CheckState:
                 answers={str(k): str(v) for k, v in dict(data.get("answers") or {}).items()},
                 catalogue_version=str(data.get("catalogue_version", "")),
                 counted_as=dict(data["counted_as"]) if data.get("counted_as") else None,
+                rounds=[[str(i) for i in r] for r in list(data.get("rounds") or [])],
                 id=str(data.get("id") or uuid.uuid4().hex),
             )
         except (KeyError, TypeError, ValueError, AttributeError):
@@ -131,6 +138,7 @@ def load_state(request: HttpRequest, catalogue: Catalogue) -> CheckState | None:
     if state.catalogue_version != catalogue.version:
         known = {i.id for i in catalogue.indicators_of(state.set_id)}
         state.answers = {k: v for k, v in state.answers.items() if k in known}
+        state.rounds = []
         state.catalogue_version = catalogue.version
     return state
 

@@ -39,6 +39,12 @@ class ContactLine:
     url: str = ""
     available_24_7: bool = False
     national: bool = False
+    public_url: str = ""  # the social map page anyone may open
+    email: str = ""
+
+    @property
+    def reachable(self) -> bool:
+        return bool(self.phone or self.email or self.url)
 
 
 def care_coordination_for(region: str | None) -> Organisation | None:
@@ -66,22 +72,100 @@ def national_lines() -> list[ContactLine]:
     ]
 
 
-def regional_contacts(
+@dataclass(frozen=True)
+class SituationContacts:
+    """Whom to contact in one situation, decided once for every block of a page.
+
+    `lines` is the contacts list; `by_kind` is what each contact kind the advice names stands
+    for (the same line, so a step and the list never disagree); `coordinator` is the care
+    coordination that consultations and referrals go to, with the way to reach it."""
+
+    lines: list[ContactLine]
+    by_kind: dict[str, ContactLine]
+    coordinator: ContactLine | None
+
+    def for_kind(self, kind: ContactKind) -> ContactLine | None:
+        return self.by_kind.get(kind.value)
+
+
+def situation_contacts(
     *, region: Region | None, form: ExploitationForm | None, minor: bool
-) -> list[ContactLine]:
-    """The social map's contacts for the region (else the national numbers), and the region's
-    care-coordination organisation when the social map lists no care coordinator."""
+) -> SituationContacts:
+    """The one decision of whom to contact for a region and situation.
+
+    The care coordinator is the care-coordination organisation that consultations go to
+    (`care_coordination_for`), reached through the social map's care-coordinator entry of its
+    region; the social map's other entries follow; the national lines stand in without a region.
+    A contact without a phone, e-mail or page of its own is reached through the coordinator."""
     contacts_for = _public_function("schakel.web.socialmap.service", "contacts_for")
     if region is not None and contacts_for is not None:
         found = contacts_for(region=region.value, form=form.value if form else None, minor=minor)
         lines = [_line(contact) for contact in found]
     else:
         lines = national_lines()
-    if not any(line.kind == ContactKind.CARE_COORDINATOR for line in lines):
-        coordination = care_coordination_for(region.value if region else None)
-        if coordination is not None:
-            lines.append(ContactLine(coordination.name, ContactKind.CARE_COORDINATOR.value))
-    return lines
+    organisation = care_coordination_for(region.value if region else None)
+    listed = next((c for c in lines if c.kind == ContactKind.CARE_COORDINATOR), None)
+    coordinator: ContactLine | None = None
+    if organisation is not None:
+        coordinator = _coordinator_line(organisation, listed)
+    elif listed is not None:
+        coordinator = listed
+    lines = [c for c in lines if c.kind != ContactKind.CARE_COORDINATOR]
+    if coordinator is not None:
+        lines.insert(_first_regional(lines), coordinator)
+    by_kind: dict[str, ContactLine] = {}
+    for line in lines:
+        by_kind.setdefault(line.kind, line)
+    national = _national_centre(coordinator)
+    if national is not None:
+        by_kind.setdefault(ContactKind.NATIONAL_CENTRE.value, national)
+    return SituationContacts(lines=lines, by_kind=by_kind, coordinator=coordinator)
+
+
+def _first_regional(lines: list[ContactLine]) -> int:
+    return next((i for i, line in enumerate(lines) if not line.national), len(lines))
+
+
+def _coordinator_line(organisation: Organisation, listed: ContactLine | None) -> ContactLine:
+    """The organisation in Schakel, with the social map entry's ways to reach it."""
+    if listed is None:
+        return ContactLine(organisation.name, ContactKind.CARE_COORDINATOR.value)
+    return ContactLine(
+        organisation.name,
+        ContactKind.CARE_COORDINATOR.value,
+        phone=listed.phone,
+        note=listed.note,
+        url=listed.url,
+        available_24_7=listed.available_24_7,
+        public_url=listed.public_url,
+        email=listed.email,
+    )
+
+
+def _national_centre(coordinator: ContactLine | None) -> ContactLine | None:
+    """The national coordination centre; without a number of its own in Schakel, professionals
+    reach it through the care coordinator, who registers presumed victims there."""
+    centre = (
+        Organisation.objects.filter(
+            is_active=True, type=OrganisationType.NATIONAL_COORDINATION_CENTRE
+        )
+        .order_by("name", "pk")
+        .first()
+    )
+    name = centre.name if centre is not None else _("National coordination centre")
+    if coordinator is None or not coordinator.reachable:
+        return None
+    note = _("Reach it through %(coordinator)s.") % {"coordinator": coordinator.name}
+    return ContactLine(
+        name, ContactKind.NATIONAL_CENTRE.value, coordinator.phone, note, national=True
+    )
+
+
+def regional_contacts(
+    *, region: Region | None, form: ExploitationForm | None, minor: bool
+) -> list[ContactLine]:
+    """The contacts list of `situation_contacts`."""
+    return situation_contacts(region=region, form=form, minor=minor).lines
 
 
 def _public_function(module: str, name: str) -> Any:
@@ -104,13 +188,22 @@ def _line(contact: Any) -> ContactLine:
         url=str(getattr(contact, "url", "")),
         available_24_7=bool(getattr(contact, "available_24_7", False)),
         national=bool(getattr(contact, "national", False)),
+        public_url=str(getattr(contact, "public_url", "")),
+        email=str(getattr(contact, "email", "")),
     )
 
 
 def articles(
-    *, role: RoleKind, form: ExploitationForm | None, minor: bool, language: str, limit: int = 5
+    *,
+    role: RoleKind,
+    form: ExploitationForm | None,
+    minor: bool,
+    language: str,
+    public: bool,
+    limit: int = 5,
 ) -> list[Any]:
-    """Knowledge-base articles for this role and situation, most specific first."""
+    """Knowledge-base articles for this role and situation, most specific first; with
+    `public` (a visitor without an account) only those anyone may open, at their public page."""
     articles_for = _public_function("schakel.web.knowledge.service", "articles_for")
     if articles_for is None:
         return []
@@ -122,5 +215,6 @@ def articles(
             topic=None,
             language=language,
             limit=limit,
+            public=public,
         )
     )

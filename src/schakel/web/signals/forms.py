@@ -95,6 +95,7 @@ class WhoForm(forms.Form):
         if previous is not None and previous.set_id == state.set_id:
             state.answers = dict(previous.answers)
             state.catalogue_version = previous.catalogue_version
+            state.rounds = [list(r) for r in previous.rounds]
         return state
 
     @staticmethod
@@ -136,6 +137,17 @@ class AnswersForm(forms.Form):
         }
 
 
+def _limited(field: forms.Field) -> forms.Field:
+    """A text field whose limit is shown with a counter and checked on sending: the browser
+    never cuts what was typed or pasted (no maxlength), the error says how much is too much."""
+    field.widget.attrs.pop("maxlength", None)
+    field.widget.attrs["data-limit"] = str(getattr(field, "max_length", ""))
+    field.error_messages["max_length"] = _(
+        "This text is %(show_value)d characters long; shorten it to %(limit_value)d at most."
+    )
+    return field
+
+
 class ConsultationForm(forms.Form):
     question = forms.CharField(
         label=_("Your question for the care coordinator"),
@@ -143,10 +155,24 @@ class ConsultationForm(forms.Form):
         widget=forms.Textarea({"rows": 6}),
         help_text=_(
             "Do not write the person's name, address, date of birth or anything else that "
-            "identifies them. The summary of your check is sent with the question."
+            "identifies them. The summary of your check, if you started one, goes with it."
         ),
         error_messages={"required": _("Write your question.")},
     )
+    region = forms.ChoiceField(
+        label=_("Which region's care coordinator do you want to ask?"),
+        choices=choices(Region),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, with_region: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limited(self.fields["question"])
+        if not with_region:
+            del self.fields["region"]
+        else:
+            self.fields["region"].required = True
+            self.fields["region"].error_messages["required"] = _("Choose a region.")
 
 
 class AnswerForm(forms.Form):
@@ -156,6 +182,40 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea({"rows": 6}),
         error_messages={"required": _("Write an answer.")},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limited(self.fields["answer"])
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your reply"),
+        max_length=4000,
+        widget=forms.Textarea({"rows": 4}),
+        error_messages={"required": _("Write your reply.")},
+        help_text=_("Nothing that identifies the person."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limited(self.fields["text"])
+
+
+class ReferrerLabelForm(forms.Form):
+    label = forms.CharField(
+        label=_("Your own reference"),
+        max_length=80,
+        required=False,
+        help_text=_(
+            "A word or two that helps you recognise this referral. Only you see it; it is "
+            "never sent by e-mail. Leave empty to remove it."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limited(self.fields["label"])
 
 
 class ReferralForm(forms.Form):

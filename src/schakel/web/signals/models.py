@@ -68,7 +68,10 @@ class Consultation(models.Model):
     """An anonymous question to the regional care coordination about one check."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    assessment = models.OneToOneField(Assessment, models.PROTECT, related_name="consultation")
+    # None when the professional asked before (or without) doing the check.
+    assessment = models.OneToOneField(
+        Assessment, models.PROTECT, null=True, blank=True, related_name="consultation"
+    )
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     asked_from = models.ForeignKey(
         "organisations.Organisation", models.PROTECT, related_name="consultations_asked"
@@ -83,6 +86,10 @@ class Consultation(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = ConsultationQuerySet.as_manager()
 
@@ -98,6 +105,28 @@ class Consultation(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class ConsultationMessage(models.Model):
+    """A reply in a consultation after its first answer, by the asker or the coordination."""
+
+    consultation = models.ForeignKey(Consultation, models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    by_coordination = models.BooleanField()
+    text = models.TextField(_("message"), max_length=4000)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("consultation message")
+        verbose_name_plural = _("consultation messages")
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"message {self.sent_at:%Y-%m-%d %H:%M}"
 
 
 class SignalCheckStatistic(models.Model):
@@ -147,3 +176,22 @@ class CatalogueVersion(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+
+class ReferrerLabel(models.Model):
+    """The referrer's own reference for a referral ("the boy from the Tuesday group"), so they
+    can tell their referrals apart; shown to them alone, never mailed or logged."""
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="labels")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    label = models.CharField(_("your own reference"), max_length=80)
+
+    class Meta:
+        verbose_name = _("own reference")
+        verbose_name_plural = _("own references")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "user"], name="referrer_label_unique")
+        ]
+
+    def __str__(self) -> str:
+        return "own reference"

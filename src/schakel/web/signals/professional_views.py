@@ -26,21 +26,30 @@ from schakel.web.signals.actions import (
     coordination_for,
     do_answer_consultation,
     do_ask_consultation,
+    do_close_consultation,
     do_refer_with_consent,
+    do_reply_consultation,
 )
 from schakel.web.signals.catalogue import current_catalogue
 from schakel.web.signals.check import CheckState, load_state
-from schakel.web.signals.forms import AnswerForm, ConsultationForm, ReferralForm
+from schakel.web.signals.forms import (
+    AnswerForm,
+    ConsultationForm,
+    ReferralForm,
+    ReplyForm,
+)
 from schakel.web.signals.labels import OUTCOMES
 from schakel.web.signals.models import Assessment, Consultation
 
 PAGE_SIZE = 25
 
 
-def _target(acting: Membership, state: CheckState) -> tuple[Organisation | None, list[str]]:
+def _target(
+    acting: Membership, state: CheckState | None, region: str | None = None
+) -> tuple[Organisation | None, list[str]]:
     """Where a consultation or referral goes, or why it cannot go anywhere."""
     try:
-        return coordination_for(acting, state), []
+        return coordination_for(acting, state, region), []
     except ValidationError as error:
         return None, error.messages
 
@@ -55,13 +64,18 @@ def _check_or_start(request: HttpRequest) -> tuple[Catalogue, CheckState, Evalua
 
 @require_capability(Capability.CONSULT)
 def consult(request: HttpRequest, acting: Membership) -> HttpResponse:
+    """Ask the care coordinator: with the summary of the check so far (finished or not), or,
+    with no check started, about the situation the question describes."""
     found = _check_or_start(request)
-    if found is None:
-        messages.info(request, _("Do the signal check first; its summary goes with your question."))
-        return redirect("signal-check")
-    catalogue, state, evaluation = found
-    form = ConsultationForm(request.POST or None)
-    target, problems = _target(acting, state)
+    catalogue = current_catalogue()
+    state, evaluation = (found[1], found[2]) if found else (None, None)
+    form = ConsultationForm(
+        request.POST or None,
+        with_region=state is None,
+        initial={"region": acting.organisation.region},
+    )
+    region = request.POST.get("region") if state is None else None
+    target, problems = _target(acting, state, region)
     if request.method == "POST" and target is not None and form.is_valid():
         try:
             consultation = do_ask_consultation(
@@ -70,6 +84,7 @@ def consult(request: HttpRequest, acting: Membership) -> HttpResponse:
                 evaluation=evaluation,
                 catalogue=catalogue,
                 question=form.cleaned_data["question"],
+                region=form.cleaned_data.get("region"),
             )
         except ValidationError as error:
             copy_errors(form, error)
@@ -82,7 +97,7 @@ def consult(request: HttpRequest, acting: Membership) -> HttpResponse:
         "problems": problems,
         "state": state,
         "evaluation": evaluation,
-        "outcome": OUTCOMES[evaluation.outcome.value],
+        "outcome": OUTCOMES[evaluation.outcome.value] if evaluation else "",
     }
     status = 422 if request.method == "POST" else 200
     return render(request, "signals/consult.html", context, status=status)
@@ -112,33 +127,53 @@ def inbox(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 @require_capability(Capability.VIEW_OWN_CONSULTATIONS)
 def consultation(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
+    """The conversation: question, answer, replies until one side closes it."""
     found = access_consultation(acting, pk)
-    may_answer = (
-        not found.is_answered and Consultation.objects.inbox_of(acting).filter(pk=found.pk).exists()
-    )
-    form = AnswerForm(request.POST or None) if may_answer else None
+    coordination = Consultation.objects.inbox_of(acting).filter(pk=found.pk).exists()
+    asker = found.asked_by_id == acting.user_id and found.asked_from_id == acting.organisation_id
+    may_answer = coordination and not found.is_answered and not found.is_closed
+    may_reply = (coordination or asker) and found.is_answered and not found.is_closed
+    form: AnswerForm | ReplyForm | None = None
+    if may_answer:
+        form = AnswerForm(request.POST or None)
+    elif may_reply:
+        form = ReplyForm(request.POST or None)
     if request.method == "POST":
+        if request.POST.get("action") == "close" and (coordination or asker):
+            do_close_consultation(actor=acting, consultation=found)
+            messages.success(request, _("The conversation is closed."))
+            return redirect("signal-consultation", pk=found.pk)
         if form is None:
             raise PermissionDenied
         if form.is_valid():
             try:
-                do_answer_consultation(
-                    actor=acting, consultation=found, answer=form.cleaned_data["answer"]
-                )
+                if isinstance(form, AnswerForm):
+                    do_answer_consultation(
+                        actor=acting, consultation=found, answer=form.cleaned_data["answer"]
+                    )
+                else:
+                    do_reply_consultation(
+                        actor=acting, consultation=found, text=form.cleaned_data["text"]
+                    )
             except ValidationError as error:
                 copy_errors(form, error)
             else:
-                messages.success(request, _("Your answer was sent."))
+                messages.success(request, _("Your message was sent."))
                 return redirect("signal-consultation", pk=found.pk)
     catalogue = current_catalogue()
-    present = [
-        catalogue.indicator(i).label for i in found.assessment.present if catalogue.has_indicator(i)
-    ]
+    assessment = found.assessment
+    present = (
+        [catalogue.indicator(i).label for i in assessment.present if catalogue.has_indicator(i)]
+        if assessment
+        else []
+    )
     context = {
         "consultation": found,
+        "thread": found.messages.select_related("author"),
         "form": form,
+        "may_close": (coordination or asker) and not found.is_closed,
         "present": present,
-        "outcome": OUTCOMES.get(found.assessment.outcome, found.assessment.outcome),
+        "outcome": OUTCOMES.get(assessment.outcome, assessment.outcome) if assessment else "",
     }
     status = 422 if request.method == "POST" else 200
     return render(request, "signals/consultation.html", context, status=status)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from schakel.engine.indicators import (
     DIMENSION_LABELS,
@@ -13,16 +14,20 @@ from schakel.engine.indicators import (
     Dimension,
     Evaluation,
     Indicator,
+    IndicatorSet,
     Text,
 )
 from schakel.engine.indicators.perspective import (
     PHONE_NUMBERS,
-    ContactKind,
     Perspective,
+    Priority,
     Step,
+    StepCode,
 )
+from schakel.engine.vocabulary import ExploitationForm
+from schakel.web.core.labels import choices
 from schakel.web.signals.check import CheckState
-from schakel.web.signals.contacts import ContactLine, care_coordination_for
+from schakel.web.signals.contacts import ContactLine, SituationContacts
 from schakel.web.signals.labels import CONTACTS, DIMENSION_STATUSES, PRIORITIES
 
 NEXT_QUESTIONS_SHOWN = 5
@@ -101,18 +106,31 @@ def next_question_rows(catalogue: Catalogue, evaluation: Evaluation) -> list[Ind
     ]
 
 
-def step_views(perspective: Perspective, state: CheckState) -> list[StepView]:
-    coordination = care_coordination_for(state.region.value if state.region else None)
+FIRST_STEPS = 3
+
+
+def step_views(perspective: Perspective, contacts: SituationContacts) -> list[StepView]:
+    """The steps after the emergency line (which the page shows once, on top), each contact
+    named as the contacts list names it."""
     views = []
     for step in perspective.steps:
-        contacts: list[tuple[Any, str]] = []
+        if step.code is StepCode.IMMEDIATE_DANGER:
+            continue
+        lines: list[tuple[Any, str]] = []
         for kind in step.contacts:
-            label: Any = CONTACTS[kind.value]
-            if kind is ContactKind.CARE_COORDINATOR and coordination is not None:
-                label = coordination.name
-            contacts.append((label, PHONE_NUMBERS.get(kind, "")))
-        views.append(StepView(step, PRIORITIES[step.priority.value], contacts))
+            line = contacts.for_kind(kind)
+            if line is not None:
+                lines.append((line.name, line.phone))
+            else:
+                lines.append((CONTACTS[kind.value], PHONE_NUMBERS.get(kind, "")))
+        views.append(StepView(step, PRIORITIES[step.priority.value], lines))
     return views
+
+
+def first_steps(views: list[StepView]) -> list[StepView]:
+    """The two or three steps that apply now; when nothing is urgent, the first two."""
+    now = [v for v in views if v.step.priority is Priority.NOW]
+    return now[:FIRST_STEPS] if now else views[:2]
 
 
 def observation_labels(catalogue: Catalogue, evaluation: Evaluation) -> list[Text]:
@@ -120,10 +138,38 @@ def observation_labels(catalogue: Catalogue, evaluation: Evaluation) -> list[Tex
 
 
 def contact_rows(lines: list[ContactLine], signed_in: bool) -> list[ContactLine]:
-    """Links to the social map's pages only for those who may open them."""
+    """Links to the social map's pages only for those who may open them: everyone for an entry
+    marked public, signed-in readers for the others."""
     if signed_in:
         return lines
-    return [
-        ContactLine(c.name, c.kind, c.phone, c.note, "", c.available_24_7, c.national)
-        for c in lines
-    ]
+    return [replace(c, url=c.public_url) for c in lines]
+
+
+def set_reason(state: CheckState, indicator_set: IndicatorSet) -> str:
+    """Why the questions are those of this set, when it is not plainly the set of the form the
+    professional named (a "don't know", a form without a set of its own, a provisional set)."""
+    forms = dict(choices(ExploitationForm))
+    language = get_language() or "nl"
+    name = indicator_set.label.in_language(language)
+    if state.form is None:
+        return _(
+            "You do not know the form of exploitation, so you answer the indicators of %(set)s: "
+            "recruitment, deception, coercion and exploitation hold for every form. Where a "
+            "question speaks of work or an employer, read it as whatever the person must do "
+            "and whoever profits from it."
+        ) % {"set": name}
+    if indicator_set.form is not state.form:
+        return _(
+            "There is no set of indicators of its own for %(form)s, so you answer those of "
+            "%(set)s: recruitment, deception, coercion and exploitation hold for every form. "
+            "Where a question speaks of work or an employer, read it as whatever the person must "
+            "do and whoever profits from it."
+        ) % {"form": str(forms[state.form.value]).lower(), "set": name}
+    if indicator_set.provisional:
+        return _(
+            "This set is provisional: its questions are adapted from the set for labour "
+            "exploitation until the original is transcribed. Where a question still speaks of "
+            "work or an employer, read it as whatever the person must do and whoever profits "
+            "from it."
+        )
+    return ""

@@ -5,9 +5,11 @@ from schakel.web.signals import catalogue_views, professional_views, views
 urlpatterns = [
     path("check/", views.check_start, name="signal-check"),
     path("check/vragen/", views.check_questions, name="signal-check-questions"),
+    path("check/vragen/ronde/<int:number>/", views.check_round, name="signal-check-round"),
     path("check/vragen/<slug:part>/", views.check_questions, name="signal-check-part"),
     path("check/resultaat/", views.check_result, name="signal-check-result"),
     path("check/opnieuw/", views.check_restart, name="signal-check-restart"),
+    path("check/mailen/", views.check_mail, name="signal-check-mail"),
     path("overleg/nieuw/", professional_views.consult, name="signal-consult"),
     path("overleg/", professional_views.consultations, name="signal-consultations"),
     path("overleg/<uuid:pk>/", professional_views.consultation, name="signal-consultation"),

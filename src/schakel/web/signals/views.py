@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
@@ -32,7 +35,7 @@ from schakel.web.signals.check import (
     role_kind_of,
     save_state,
 )
-from schakel.web.signals.contacts import articles, regional_contacts
+from schakel.web.signals.contacts import articles, situation_contacts
 from schakel.web.signals.forms import AnswersForm, WhoForm
 from schakel.web.signals.labels import OUTCOMES, RULES
 
@@ -85,18 +88,37 @@ def _next_part(parts: list[str], part: str) -> str | None:
     return parts[index + 1] if index + 1 < len(parts) else None
 
 
-def _part_url(part: str) -> str:
+def _part_url(part: str, number: int = 1) -> str:
+    """Every round of most decisive questions has its own address, so Back returns to it."""
     if part == FIRST:
-        return reverse("signal-check-questions")
+        if number <= 1:
+            return reverse("signal-check-questions")
+        return reverse("signal-check-round", args=[number])
     return reverse("signal-check-part", args=[part])
 
 
+def _round_questions(
+    catalogue: Catalogue, state: CheckState, evaluation: Evaluation, number: int
+) -> list[Indicator]:
+    """A round already answered shows what it showed then; the next one, the most decisive
+    questions not yet asked."""
+    if number <= len(state.rounds):
+        return [
+            catalogue.indicator(i) for i in state.rounds[number - 1] if catalogue.has_indicator(i)
+        ]
+    return results.first_questions(catalogue, state, evaluation, QUESTIONS_PER_PAGE)
+
+
 def _questions_context(
-    catalogue: Catalogue, state: CheckState, part: str, form: AnswersForm | None = None
+    catalogue: Catalogue,
+    state: CheckState,
+    part: str,
+    form: AnswersForm | None = None,
+    number: int = 1,
 ) -> dict[str, Any]:
     evaluation = state.evaluate(catalogue)
     if part == FIRST:
-        indicators = results.first_questions(catalogue, state, evaluation, QUESTIONS_PER_PAGE)
+        indicators = _round_questions(catalogue, state, evaluation, number)
     else:
         indicators = results.indicators_of_part(catalogue, state, part)
     if form is None or set(form.fields) != {i.id for i in indicators}:
@@ -109,6 +131,8 @@ def _questions_context(
     return {
         "state": state,
         "part": part,
+        "round": number,
+        "previous_url": _part_url(FIRST, number - 1) if part == FIRST and number > 1 else "",
         "parts": [(slug, label, _part_url(slug)) for slug, label in parts],
         "questions": [(form[i.id], found[i.id]) for i in indicators],
         "form": form,
@@ -117,13 +141,14 @@ def _questions_context(
         "answered": sum(1 for i in indicator_set.indicators if i.id in state.answers),
         "total": len(indicator_set.indicators),
         "indicator_set": indicator_set,
+        "set_reason": results.set_reason(state, indicator_set),
         "next_part": following if following != part else None,
         "part_label": dict(parts).get(part),
     }
 
 
 @public
-def check_questions(request: HtmxHttpRequest, part: str = FIRST) -> HttpResponse:
+def check_questions(request: HtmxHttpRequest, part: str = FIRST, number: int = 1) -> HttpResponse:
     catalogue = current_catalogue()
     state = load_state(request, catalogue)
     if state is None:
@@ -131,19 +156,32 @@ def check_questions(request: HtmxHttpRequest, part: str = FIRST) -> HttpResponse
     slugs = [slug for slug, _label in results.parts_of(catalogue, state)]
     if part != FIRST and part not in slugs:
         raise Http404
-    context = _questions_context(catalogue, state, part)
+    if part == FIRST and number > len(state.rounds) + 1:
+        return redirect(_part_url(FIRST, len(state.rounds) + 1))
+    context = _questions_context(catalogue, state, part, number=number)
     form = context["form"]
     if request.method == "POST":
         form = AnswersForm(_posted(catalogue, state, part, request), state.answers, request.POST)
         if form.is_valid():
             state.record(form.answers())
+            if part == FIRST:
+                shown = [name for name in context["form"].fields if name in form.indicators]
+                rest = [name for name in form.indicators if name not in shown]
+                state.record_round(number, shown + rest)
             save_state(request, state)
-            return _after_answers(request, catalogue, state, part, slugs)
-        context = _questions_context(catalogue, state, part, form)
+            return _after_answers(request, catalogue, state, part, slugs, number)
+        context = _questions_context(catalogue, state, part, form, number)
     template = "signals/check_questions.html"
     if request.htmx:
         template += "#questions"
     return render(request, template, context, status=422 if form.errors else 200)
+
+
+@public
+def check_round(request: HtmxHttpRequest, number: int) -> HttpResponse:
+    if number < 2:
+        return redirect("signal-check-questions")
+    return check_questions(request, FIRST, number)
 
 
 def _posted(
@@ -157,18 +195,25 @@ def _posted(
 
 
 def _after_answers(
-    request: HtmxHttpRequest, catalogue: Catalogue, state: CheckState, part: str, slugs: list[str]
+    request: HtmxHttpRequest,
+    catalogue: Catalogue,
+    state: CheckState,
+    part: str,
+    slugs: list[str],
+    number: int,
 ) -> HttpResponse:
     following = _next_part(slugs, part)
     if request.POST.get("next") == "result" or following is None:
         url = reverse("signal-check-result")
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    following_number = number + 1 if part == FIRST else 1
+    url = _part_url(following, following_number)
     if not request.htmx:
-        return redirect(_part_url(following))
-    context = _questions_context(catalogue, state, following)
+        return redirect(url)
+    context = _questions_context(catalogue, state, following, number=following_number)
     context["swapped"] = True
     response = render(request, "signals/check_questions.html#questions", context)
-    return push_url(response, _part_url(following)) if following != part else response
+    return push_url(response, url)
 
 
 def _result_context(
@@ -177,7 +222,8 @@ def _result_context(
     perspective = state.perspective(evaluation)
     acting = acting_membership(request)
     signed_in = request.user.is_authenticated
-    lines = regional_contacts(region=state.region, form=state.form, minor=state.minor)
+    contacts = situation_contacts(region=state.region, form=state.form, minor=state.minor)
+    steps = results.step_views(perspective, contacts)
     return {
         "state": state,
         "evaluation": evaluation,
@@ -188,10 +234,16 @@ def _result_context(
         "observations": results.observation_labels(catalogue, evaluation),
         "next_questions": results.next_question_rows(catalogue, evaluation),
         "perspective": perspective,
-        "steps": results.step_views(perspective, state),
-        "contacts": results.contact_rows(lines, signed_in),
+        "steps": steps,
+        "first_steps": results.first_steps(steps),
+        "coordinator": contacts.coordinator,
+        "contacts": results.contact_rows(contacts.lines, signed_in),
         "articles": articles(
-            role=state.role, form=state.form, minor=state.minor, language=get_language() or "nl"
+            role=state.role,
+            form=state.form,
+            minor=state.minor,
+            language=get_language() or "nl",
+            public=not signed_in,
         ),
         "may_share": has(acting, Capability.CONSULT),
         "catalogue": catalogue,
@@ -216,3 +268,28 @@ def check_result(request: HttpRequest) -> HttpResponse:
 def check_restart(request: HttpRequest) -> HttpResponse:
     clear_state(request)
     return redirect("signal-check")
+
+
+@require_POST
+def check_mail(request: HttpRequest) -> HttpResponse:
+    """E-mail the advice to the signed-in professional: the outcome and the steps, nothing
+    from the answers that could identify the person; sent by the job queue."""
+    from django.template.loader import render_to_string
+
+    from schakel.web.notifications.service import queue_email
+
+    catalogue = current_catalogue()
+    state = load_state(request, catalogue)
+    if state is None:
+        return redirect("signal-check")
+    if not request.user.email:  # type: ignore[union-attr]
+        messages.error(request, _("Your account has no e-mail address to send the advice to."))
+        return redirect("signal-check-result")
+    evaluation = state.evaluate(catalogue)
+    context = _result_context(request, catalogue, state, evaluation)
+    context["url"] = f"{settings.BASE_URL}{reverse('signal-check')}"
+    body = render_to_string("signals/advice_email.txt", context, request=request)
+    subject = _("Schakel: your advice after the signal check")
+    queue_email(user=request.user, subject=subject, body=body)  # type: ignore[arg-type]
+    messages.success(request, _("The advice is on its way to your e-mail address."))
+    return redirect("signal-check-result")

@@ -37,6 +37,7 @@ class ServiceData:
     contact_person_phone: str = ""
     contact_person_email: str = ""
     is_active: bool = True
+    is_public: bool = False
 
 
 def normalise_name(name: str) -> str:

@@ -63,6 +63,11 @@ class ServiceForm(forms.Form):
     )
     contact_person_email = forms.EmailField(label=_("Contact person's email"), required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_public = forms.BooleanField(
+        label=_("Readable without an account"),
+        required=False,
+        help_text=_("The signal check links to this entry for visitors who are not signed in."),
+    )
 
     def data_for_action(self) -> ServiceData:
         d = self.cleaned_data
@@ -86,6 +91,7 @@ class ServiceForm(forms.Form):
             contact_person_phone=d["contact_person_phone"],
             contact_person_email=d["contact_person_email"],
             is_active=d["is_active"],
+            is_public=d["is_public"],
         )
 
     def add_model_errors(self, error: ValidationError) -> None:
@@ -119,6 +125,7 @@ def initial_for(service: Service) -> dict[str, Any]:
         "contact_person_phone": service.contact_person_phone,
         "contact_person_email": service.contact_person_email,
         "is_active": service.is_active,
+        "is_public": service.is_public,
     }
 
 

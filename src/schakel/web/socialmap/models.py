@@ -82,6 +82,11 @@ class Service(models.Model):
         help_text=_("Who keeps this entry current; moves at a handover."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    is_public = models.BooleanField(
+        _("readable without an account"),
+        default=False,
+        help_text=_("Anyone may open this entry's page, without its contact person."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ServiceQuerySet.as_manager()
@@ -125,6 +130,11 @@ class Service(models.Model):
             errors.setdefault("tags", []).append(_("Tags must be a list of words."))
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def reachable(self) -> bool:
+        """Whether the entry names a way to reach the service (editors see a flag if not)."""
+        return any((self.phone, self.email, self.website, self.address))
 
     def takes_on(self, *, form: str | None, minor: bool | None) -> bool:
         """Whether the service takes on this situation (an empty list means: all of them)."""

@@ -44,6 +44,7 @@ def synthetic_services(region: str) -> list[ServiceData]:
             "website": f"{web}/{kind.replace('_', '-')}",
             "address": f"Voorbeeldstraat {line}, {place} (fictief)",
             "opening_hours": OFFICE_HOURS,
+            "is_public": True,
         }
         values.update(extra)
         return ServiceData(name=f"{name} {place} (fictief)", kind=kind, region=code.value, **values)  # type: ignore[arg-type]

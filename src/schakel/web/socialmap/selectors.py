@@ -31,6 +31,7 @@ class Contact:
     contact_person: str = ""
     national: bool = False
     url: str = ""
+    public_url: str = ""  # the page anyone may open, when the entry is public
 
 
 EMERGENCY = "112"
@@ -101,6 +102,9 @@ def contact_of(service: Service) -> Contact:
         available_24_7=service.available_24_7,
         contact_person=service.contact_person_name,
         url=reverse("socialmap-detail", args=[service.pk]),
+        public_url=reverse("socialmap-public-detail", args=[service.pk])
+        if service.is_public
+        else "",
     )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from schakel.web.organisations.acting import require_capability
@@ -92,3 +93,13 @@ def service_edit(request: HttpRequest, acting: Membership, pk: int) -> HttpRespo
 def _is_htmx(request: HttpRequest) -> bool:
     """A partial update from htmx (django-htmx sets `request.htmx`)."""
     return bool(getattr(request, "htmx", False))
+
+
+@login_not_required
+def public_service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An entry marked public, for anyone (the signal check links here when signed out); its
+    contact person is left out. Any other entry is the same 404 as one that does not exist."""
+    service = Service.objects.active().filter(pk=pk, is_public=True).first()
+    if service is None:
+        raise Http404
+    return render(request, "socialmap/detail.html", {"service": service, "public": True})

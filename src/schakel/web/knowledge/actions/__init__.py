@@ -12,6 +12,7 @@ from schakel.web.knowledge.actions.articles import (
     do_withdraw_article,
     transfer_stewardship,
 )
+from schakel.web.knowledge.actions.public import do_set_article_public
 from schakel.web.knowledge.actions.seed import SeedReport, do_load_seed_articles
 from schakel.web.knowledge.actions.tags import ArticleTags
 
@@ -25,6 +26,7 @@ __all__ = [
     "do_load_seed_articles",
     "do_mark_due_for_review",
     "do_publish_article",
+    "do_set_article_public",
     "do_withdraw_article",
     "transfer_stewardship",
 ]

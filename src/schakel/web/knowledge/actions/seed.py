@@ -56,5 +56,7 @@ def do_load_seed_articles(*, actor: Actor) -> SeedReport:
             )
             review = today + dt.timedelta(days=round(seed.review_months * 30.44))
             do_publish_article(actor=actor, article=result.article, review_date=review)
+            if seed.public:
+                Article.objects.filter(pk=result.article.pk).update(is_public=True)
             created.append(seed.slug)
     return SeedReport(created, skipped)

@@ -48,6 +48,8 @@ def test_published_article_appears_in_the_action_perspective(
     page.click("section form.schakel-form button[type=submit]")
     page.wait_for_url(f"{base}/kennis/schoolsignalen-arbeidsuitbuiting/")
     assert axe_violations(page) == []
+    page.click("button[name=public][value=yes]")
+    page.wait_for_url(f"{base}/kennis/schoolsignalen-arbeidsuitbuiting/")
 
     visitor = new_page(browser, phone=True)
     visitor.goto(f"{base}/signalen/check/")
@@ -58,9 +60,13 @@ def test_published_article_appears_in_the_action_perspective(
     visitor.click("main form.schakel-form button[type=submit]")
     visitor.wait_for_url(lambda url: "/signalen/check/vragen/" in url)
     visitor.goto(f"{base}/signalen/check/resultaat/")
-    link = visitor.locator("a[href='/kennis/schoolsignalen-arbeidsuitbuiting/']")
+    link = visitor.locator("a[href='/kennis/openbaar/schoolsignalen-arbeidsuitbuiting/']")
     assert link.count() >= 1
+    visitor.locator("details:has(a[href*='/kennis/openbaar/']) > summary").click()
     assert "Signalen van arbeidsuitbuiting bij leerlingen" in link.first.inner_text()
+    link.first.click()
+    visitor.wait_for_url(f"{base}/kennis/openbaar/schoolsignalen-arbeidsuitbuiting/")
+    assert "arbeidsuitbuiting" in visitor.locator("main").inner_text()
 
 
 def test_supervisor_sees_coverage_and_coordinator_time_counts(

@@ -109,5 +109,6 @@ def test_checks_and_consultations_record_the_version_in_force(
     assert "2026.2" in result.content.decode()
     client.post(reverse("signal-consult"), {"question": "Wat nu?"})
     assessment = Consultation.objects.get().assessment
+    assert assessment is not None
     assert assessment.catalogue_version == "2026.2"
     assert assessment.catalogue_digest == CatalogueVersion.objects.get().digest

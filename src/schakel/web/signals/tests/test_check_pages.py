@@ -47,7 +47,7 @@ def test_english_result_and_the_why() -> None:
     assert "Deceptive recruitment" in text and "Positive" in text
     assert "Reflection period" in text and "0900-8844" in text
     assert "is a victim" not in text
-    assert "Sign in" in text and reverse("signal-consult") not in text
+    assert "Sign in" in text and f'href="{reverse("signal-consult")}"' not in text
 
 
 def test_a_completed_check_is_counted_once_and_moves_when_its_outcome_changes() -> None:
@@ -102,8 +102,18 @@ def test_most_decisive_questions_first_with_htmx_and_full_pages() -> None:
     assert "autofocus" in text, "focus moves to the new questions"
     following = list(partial.context["form"].fields)
     assert following and not set(following) & set(shown), "don't know counts as asked"
-    full = client.post(url, {i: "present" for i in following})
-    assert full.status_code == 302 and full["Location"] == url
+    assert partial["HX-Push-Url"] == reverse("signal-check-round", args=[2])
+    round_2 = reverse("signal-check-round", args=[2])
+    full = client.post(round_2, {i: "present" for i in following})
+    assert full.status_code == 302 and full["Location"] == reverse("signal-check-round", args=[3])
+    back = client.get(url)  # Back: round 1 shows its own questions again, answered
+    assert list(back.context["form"].fields) == shown
+    assert all(back.context["form"][i].initial == "unknown" for i in shown)
+    again = client.get(round_2)
+    assert list(again.context["form"].fields) == following
+    assert client.get(reverse("signal-check-round", args=[9]))["Location"] == reverse(
+        "signal-check-round", args=[3]
+    )
     to_result = client.post(url, {"next": "result"}, headers=HTMX)
     assert to_result["HX-Redirect"] == reverse("signal-check-result")
 
@@ -169,3 +179,55 @@ def test_observation_aids_have_their_own_part_and_show_in_the_result() -> None:
     assert "Other observations you noted" in text
     assert "Offences committed under coercion" in text
     assert "provisional" in text
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ({"age": "adult", "form": "criminal"}, "There is no set of indicators of its own"),
+        ({"age": "minor", "form": "sexual"}, "This set is provisional"),
+        ({"age": "minor", "form": "unknown"}, "You do not know the form of exploitation"),
+        ({"age": "minor", "form": "labour"}, None),
+    ],
+)
+def test_a_set_of_another_form_says_why(who: dict[str, str], expected: str | None) -> None:
+    client = Client()
+    client.cookies["django_language"] = "en"
+    client.post(reverse("signal-check"), {**WHO, **who})
+    text = client.get(reverse("signal-check-questions")).content.decode()
+    if expected is None:
+        assert "read it as whatever the person must do" not in text
+    else:
+        assert expected in text and "read it as whatever the person must do" in text
+
+
+def test_a_settled_outcome_is_stated_without_a_question_intro() -> None:
+    client = Client()
+    client.cookies["django_language"] = "en"
+    complete_check(client, {"age": "minor", "form": "labour"})
+    state = client.session["signal_check"]
+    url = reverse("signal-check-questions")
+    for _round in range(30):
+        page = client.get(url)
+        if not page.context["questions"]:
+            break
+        client.post(url, {name: "absent" for name in page.context["form"].fields})
+        url = reverse(
+            "signal-check-round", args=[len(client.session["signal_check"]["rounds"]) + 1]
+        )
+    text = page.content.decode()
+    assert page.context["decided"] and "The outcome is settled" in text
+    assert "These are the questions whose answer matters most" not in text
+    assert state["answers"]
+
+
+def test_without_a_region_the_national_lines_and_centre_are_reachable() -> None:
+    client = Client()
+    complete_check(client, {"age": "adult", "form": "labour", "region": "", "role": "police"})
+    response = client.get(reverse("signal-check-result"))
+    assert response.status_code == 200
+    kinds = {line.kind for line in response.context["contacts"]}
+    assert {"emergency", "police"} <= kinds
+    for view in response.context["steps"]:
+        for label, phone in view.contacts:
+            assert label

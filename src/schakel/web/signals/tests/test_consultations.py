@@ -37,6 +37,7 @@ def test_a_consultation_reaches_the_regional_coordinator_without_identity(
     consultation = ask(frontline)
     assert consultation.to_organisation == org_a
     assessment = consultation.assessment
+    assert assessment is not None
     catalogue = load_catalogue()
     assert (assessment.catalogue_version, assessment.catalogue_digest) == (
         catalogue.version,
@@ -71,7 +72,8 @@ def test_the_coordinator_answers_and_the_asker_sees_the_answer(
     assert "Beantwoord" in listing or "Answered" in listing
     assert AuditEntry.objects.filter(object_type="consultation", action="update").count() == 1
     again = coordinator.post(url, {"answer": "Nog iets"})
-    assert again.status_code == 403, "an answered consultation takes no second answer"
+    assert again.status_code == 422, "an answered consultation takes replies, not a second answer"
+    assert Consultation.objects.get().answer == "Bel ons vandaag, dan kijken we samen."
 
 
 def test_a_coordinator_of_another_region_sees_nothing(
@@ -107,9 +109,19 @@ def test_only_professionals_consult_and_only_coordinators_have_an_inbox(
     assert Client().get(anonymous).status_code == 302
 
 
-def test_without_a_check_the_professional_starts_one(frontline: Membership) -> None:
-    response = signed_in(frontline).get(reverse("signal-consult"))
-    assert response.status_code == 302 and response["Location"] == reverse("signal-check")
+def test_without_a_check_the_professional_asks_a_region(
+    frontline: Membership, org_a: Organisation, org_b: Organisation
+) -> None:
+    client = signed_in(frontline)
+    page = client.get(reverse("signal-consult"))
+    assert page.status_code == 200 and "region" in page.context["form"].fields
+    missing = client.post(reverse("signal-consult"), {"question": "Wat nu?"})
+    assert missing.status_code == 422 and "region" in missing.context["form"].errors
+    sent = client.post(reverse("signal-consult"), {"question": "Wat nu?", "region": "amsterdam"})
+    assert sent.status_code == 302
+    consultation = Consultation.objects.get()
+    assert consultation.assessment is None and consultation.to_organisation == org_b
+    assert "Wat nu?" in client.get(sent["Location"]).content.decode()
 
 
 def test_list_pages_use_a_fixed_number_of_queries(

@@ -38,9 +38,17 @@ OPEN_PAGES = {
     "signal-check",
     "signal-check-questions",
     "signal-check-part",
+    "signal-check-round",
     "signal-check-result",
     "signal-check-restart",
     "job-progress",
+    "notification-list",
+    "notification-badge",
+    "notifications-read",
+    "notification-preferences",
+    "signal-check-mail",
+    "knowledge-public-article",
+    "socialmap-public-detail",
 }
 """Pages for anyone signed in (or anyone at all): they decide nothing about personal data.
 A job's progress page shows only the signed-in user's own jobs (one 404 for anyone else's)."""
