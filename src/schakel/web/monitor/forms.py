@@ -1,17 +1,17 @@
-"""The monitor's filter form: it parses the query and computes the protected tables for it."""
+"""The monitor's filter form: which published selection, and which stratum, to show."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from schakel.engine.disclosure import DEFAULT_K
 from schakel.engine.vocabulary import ExploitationForm, Region
 from schakel.web.core.labels import LABELS
 from schakel.web.monitor.data import Filters
-from schakel.web.monitor.tables import STRATA, Monitor, compute_monitor
+from schakel.web.monitor.tables import STRATA
 
 
 def _choices(enum: type[StrEnum], blank: str) -> list[tuple[str, str]]:
@@ -33,14 +33,32 @@ class FilterForm(forms.Form):
         self.fields["region"].choices = _choices(Region, str(_("All regions")))  # type: ignore[attr-defined]
         self.fields["stratum"].choices = [(k, str(v)) for k, v in STRATA.items()]  # type: ignore[attr-defined]
 
-    def monitor(self) -> Monitor:
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = [name for name in ("form", "region", "cohort") if data.get(name)]
+        if len(chosen) > 1:
+            raise forms.ValidationError(
+                _(
+                    "Choose one filter: the figures are published for all, per form of "
+                    "exploitation, per region or per cohort year, not for combinations (small "
+                    "combinations would have to be hidden, or would reveal each other)."
+                ),
+                code="one_filter",
+            )
+        return data
+
+    def filters(self) -> Filters:
+        """The chosen selection; all when the query is invalid (the errors are shown)."""
         data = self.cleaned_data if self.is_valid() else {}
-        filters = Filters(
+        return Filters(
             form=data.get("form") or None,
             region=data.get("region") or None,
             cohort=data.get("cohort") or None,
         )
-        return compute_monitor(filters, stratum=data.get("stratum") or "form", k=DEFAULT_K)
+
+    def chosen_stratum(self) -> str:
+        data = self.cleaned_data if self.is_valid() else {}
+        return str(data.get("stratum") or "form")
 
     def described(self) -> list[tuple[str, str]]:
         """Each filter's label and the chosen value's label, for a download's "About" sheet."""

@@ -1,6 +1,6 @@
 """The monitor as files: one CSV per protected table, `monitor.xlsx` and `report.html`.
 
-Written by `schakel monitor report --out DIR` and by the nightly release job.
+Written by `schakel monitor report --out DIR` from the latest stored release.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from schakel.engine.disclosure import DEFAULT_K
-from schakel.web.monitor.data import Filters, monitor_data
+from schakel.web.monitor.data import Filters
 from schakel.web.monitor.publish import (
     TABLES,
     csv_text,
@@ -22,7 +22,8 @@ from schakel.web.monitor.publish import (
     incidence_chart,
     published_rows,
 )
-from schakel.web.monitor.tables import compute_monitor
+from schakel.web.monitor.selectors import published_monitor
+from schakel.web.monitor.stored import compute_release, latest_release, save_release
 from schakel.web.monitor.workbook import workbook_bytes
 
 Progress = Callable[[int, str], None]
@@ -36,13 +37,16 @@ def write_report(
     out_dir: Path, *, region: str | None, k: int = DEFAULT_K, progress: Progress = _no_progress
 ) -> list[Path]:
     """Write one CSV per table, `monitor.xlsx` (every table, with an About sheet) and
-    `report.html`; returns the paths written."""
+    `report.html` from the latest stored release (the same figures as the pages); when there
+    is none yet, or it has another k, compute and store one first. Returns the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    progress(5, gettext_noop("Reading the event log"))
-    monitor_data()  # the slow part; compute_monitor below finds it cached
-    progress(40, gettext_noop("Protecting the tables"))
-    monitor = compute_monitor(Filters(region=region), k=k)
+    release = latest_release()
+    if release is None or release.k != k:
+        release = save_release(compute_release(k=k, progress=progress))
     progress(70, gettext_noop("Writing the tables"))
+    monitor = published_monitor(Filters(region=region)).monitor
+    if monitor is None:
+        raise LookupError(f"The release publishes no figures for region {region!r}.")
     written = []
     for table in TABLES:
         path = out_dir / f"{table}.csv"
@@ -50,15 +54,15 @@ def write_report(
         written.append(path)
     book = out_dir / "monitor.xlsx"
     filters = [(str(_("Region")), str(region or _("All regions")))]
-    book.write_bytes(
-        workbook_bytes(monitor, TABLES, filters=filters, generated_at=timezone.localtime())
-    )
+    moment = timezone.localtime(release.data_until)
+    book.write_bytes(workbook_bytes(monitor, TABLES, filters=filters, generated_at=moment))
     written.append(book)
     progress(85, gettext_noop("Writing the report"))
     html = render_to_string(
         "monitor/report.html",
         {
             "monitor": monitor,
+            "release": release,
             "tables": {name: published_rows(monitor, name) for name in TABLES},
             "funnel_chart": funnel_chart(monitor),
             "incidence_chart": incidence_chart(monitor),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from schakel.engine.disclosure import HORIZON_MONTHS, horizon_days
@@ -30,30 +29,11 @@ COLUMNS = [
 DECIMALS = 3
 
 
-_CACHE: dict[tuple[object, ...], tuple[MonitorRelease, pd.DataFrame, str]] = {}
-CACHED_SELECTIONS = 512
-
-
 def sensitivity_table(
     episodes: pd.DataFrame, release: MonitorRelease, filters: Filters
-) -> tuple[pd.DataFrame, str]:
-    """The table and its plain-language reading; remembered per release and selection (and
-    language), since the weighted risk sets are the costly part of a filter change."""
-    key = (id(release), filters, translation.get_language())
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0] is release:
-        return cached[1].copy(), cached[2]
-    table, text = _sensitivity_table(episodes, release, filters)
-    stale = any(entry[0] is not release for entry in _CACHE.values())
-    if stale or len(_CACHE) >= CACHED_SELECTIONS:
-        _CACHE.clear()
-    _CACHE[key] = (release, table, text)
-    return table.copy(), text
-
-
-def _sensitivity_table(
-    episodes: pd.DataFrame, release: MonitorRelease, filters: Filters
-) -> tuple[pd.DataFrame, str]:
+) -> pd.DataFrame:
+    """Counts from the release (each with its status) and the four estimates, shown only
+    when every count behind them is published."""
     measures = [
         "episodes",
         *(f"returns_{m}" for m in HORIZON_MONTHS),
@@ -85,7 +65,7 @@ def _sensitivity_table(
     table = pd.DataFrame(rows, columns=COLUMNS)
     for name in ("episodes", "returns", "lost"):
         table[name] = pd.array(table[name], dtype="Int64")
-    return table, reading(table)
+    return table
 
 
 def _estimates(episodes: pd.DataFrame, release: MonitorRelease) -> dict[str, np.ndarray]:

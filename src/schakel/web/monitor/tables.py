@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from schakel.web.core.labels import LABELS
 from schakel.web.monitor.data import (
     FUNNEL_STAGES,
     Filters,
+    MonitorData,
     monitor_data,
 )
 from schakel.web.monitor.release import (
@@ -37,7 +39,18 @@ from schakel.web.monitor.release import (
     fixed_statuses,
     monitor_release,
 )
-from schakel.web.monitor.sensitivity import sensitivity_table
+from schakel.web.monitor.sensitivity import (
+    COLUMNS as SENSITIVITY_COLUMNS,
+)
+from schakel.web.monitor.sensitivity import (
+    ESTIMATES,
+    reading,
+    sensitivity_table,
+)
+from schakel.web.monitor.stored import jsonable
+
+VARIANT_COLUMNS = ["variant", "steps", "trajectories", "persons", "median_days", "kind"]
+EDGE_COLUMNS = ["source", "target", "trajectories", "persons", "median_days"]
 
 STAGE_LABELS = {
     "signal": gettext_lazy("Signal"),
@@ -91,17 +104,105 @@ def compute_monitor(
     as_of: dt.date | None = None,
     use_cache: bool = True,
 ) -> Monitor:
+    """The straightforward path, for tests and benchmarks: compute one selection now (pages
+    read the stored release instead, `stored.read_selection`)."""
     data = monitor_data(as_of, use_cache=use_cache)
-    build = data.build
     release = monitor_release(data, k, labelled=_labelled, use_cache=use_cache)
+    content = jsonable(selection_content(data, release, filters, k))
+    quality = data.build.quality.to_frame()[["code", "rows", "dropped"]]
+    return monitor_from_content(
+        content,
+        filters=filters,
+        stratum=stratum,
+        k=k,
+        as_of=data.build.as_of,
+        quality=quality.to_dict(orient="records"),
+    )
+
+
+def selection_content(
+    data: MonitorData, release: MonitorRelease, filters: Filters, k: int
+) -> dict[str, object]:
+    """One selection's protected tables as codes and numbers (no labels): what a release
+    stores. The incidence table is computed for every stratum the page offers."""
     episodes = data.selected_episodes(filters)
     funnel = funnel_table(release, filters)
-    incidence = incidence_table(episodes, stratum, k, release=release, filters=filters)
-    sensitivity, reading = sensitivity_table(episodes, release, filters)
     selected = counts(release.episodes, filters, ["episodes", "lost"])
-    hazards, message = hazard_table(episodes, k)
-    quality = build.quality.to_frame()[["code", "rows", "dropped"]]
-    quality["rows"] = pd.array([r if r >= k else pd.NA for r in quality["rows"]], dtype="Int64")
+    fit = fit_hazards(episodes, k)
+    hazards: dict[str, object] = {"rows": [], "problem": None, "error": ""}
+    if fit.error is not None:
+        hazards.update(problem="error", error=fit.error)
+    elif fit.model is None:
+        hazards["problem"] = "too_few"
+    else:
+        hazards["rows"] = [
+            {
+                "covariate": str(row.covariate),
+                "hazard_ratio": round(float(row.hazard_ratio), 2),
+                "lower": round(float(row.lower), 2),
+                "upper": round(float(row.upper), 2),
+            }
+            for row in fit.model.table().reset_index().itertuples()
+        ]
+    by_stage = dict(zip(funnel["stage"], funnel["trajectories"], strict=True))
+    flows = data.flows(filters, k=k, top=MAX_PATHS)
+    return {
+        "funnel": funnel[["stage", "trajectories", "status"]],
+        "incidence": {
+            stratum: incidence_table(episodes, stratum, k, release=release, filters=filters)
+            for stratum in STRATA
+        },
+        "sensitivity": sensitivity_table(episodes, release, filters),
+        "hazards": hazards,
+        "completeness": {
+            "follow_up": [by_stage["follow_up_contact"], by_stage["exit"]],
+            "lost": [selected.loc["lost", "published"], selected.loc["episodes", "published"]],
+        },
+        "episodes": selected.loc["episodes", "published"],
+        "flows": {
+            "variants": flows.variants,
+            "edges": flows.edges,
+            "merged_variants": flows.merged_variants,
+        },
+    }
+
+
+def monitor_from_content(
+    content: dict[str, Any],
+    *,
+    filters: Filters,
+    stratum: str,
+    k: int,
+    as_of: dt.date | None,
+    quality: list[dict[str, Any]],
+) -> Monitor:
+    """A stored selection, labelled in the reader's language."""
+    funnel = pd.DataFrame.from_records(
+        content["funnel"], columns=["stage", "trajectories", "status"]
+    )
+    funnel.insert(1, "label", [str(STAGE_LABELS[s]) for s in funnel["stage"]])
+    funnel["trajectories"] = pd.array(funnel["trajectories"].tolist(), dtype="Int64")
+    incidence = pd.DataFrame.from_records(
+        content["incidence"].get(stratum, []), columns=INCIDENCE_COLUMNS
+    )
+    incidence["level"] = [_level_label(stratum, v) for v in incidence["level"]]
+    for name in ("estimate", "lower", "upper"):
+        incidence[name] = pd.to_numeric(incidence[name]).astype(float)
+    hazards, message = _hazard_frame(content["hazards"], k)
+    sensitivity = pd.DataFrame.from_records(content["sensitivity"], columns=SENSITIVITY_COLUMNS)
+    for name in ("episodes", "returns", "lost"):
+        sensitivity[name] = pd.array(sensitivity[name].tolist(), dtype="Int64")
+    for name in ESTIMATES:
+        sensitivity[name] = pd.to_numeric(sensitivity[name]).astype(float)
+    quality_frame = pd.DataFrame.from_records(quality, columns=["code", "rows", "dropped"])
+    quality_frame["rows"] = pd.array(
+        [r if r >= k else pd.NA for r in quality_frame["rows"]], dtype="Int64"
+    )
+    flows = content["flows"]
+    variants = pd.DataFrame.from_records(flows["variants"], columns=VARIANT_COLUMNS)
+    variants["steps"] = [tuple(s or ()) for s in variants["steps"]]
+    variants["median_days"] = [list(d or ()) for d in variants["median_days"]]
+    edges = pd.DataFrame.from_records(flows["edges"], columns=EDGE_COLUMNS)
     return Monitor(
         filters=filters,
         k=k,
@@ -110,13 +211,15 @@ def compute_monitor(
         incidence=incidence,
         hazards=hazards,
         hazards_message=message,
-        completeness=completeness_table(funnel, selected),
-        quality=quality,
-        episodes=_count(selected.loc["episodes", "published"]),
-        flows=data.flows(filters, k=k, top=MAX_PATHS),
-        as_of=build.as_of,
+        completeness=completeness_table(content["completeness"]),
+        quality=quality_frame,
+        episodes=content["episodes"],
+        flows=FlowTables(
+            k=k, variants=variants, edges=edges, merged_variants=flows["merged_variants"]
+        ),
+        as_of=as_of,
         sensitivity=sensitivity,
-        sensitivity_reading=reading,
+        sensitivity_reading=reading(sensitivity),
     )
 
 
@@ -159,41 +262,29 @@ def incidence_table(
         table = cumulative_incidence_table(episodes, by=stratum, k=len(episodes) + 1).frame
     table = table.rename(columns={stratum: "level"})
     table["status"] = table["status"].astype(str)
-    table["level"] = table["level"].map(lambda v: _level_label(stratum, v))
+    table["level"] = table["level"].astype(str)
     return table[columns]
 
 
-def hazard_table(episodes: pd.DataFrame, k: int) -> tuple[pd.DataFrame, str]:
-    """Cause-specific Cox for return on the interventions received, when the data allow it."""
+def _hazard_frame(stored: dict[str, Any], k: int) -> tuple[pd.DataFrame, str]:
+    """The stored hazard ratios with their labels and readings, or why there are none."""
     columns = ["covariate", "label", "hazard_ratio", "lower", "upper", "reading"]
-    empty = pd.DataFrame(columns=columns)
-    fit = fit_hazards(episodes, k)
-    if fit.error is not None:
-        return empty, _("The hazard ratios could not be estimated: %(error)s") % {
-            "error": fit.error
-        }
-    if fit.model is None:
-        return empty, _(
+    if stored["problem"] == "error":
+        return pd.DataFrame(columns=columns), _(
+            "The hazard ratios could not be estimated: %(error)s"
+        ) % {"error": stored["error"]}
+    if stored["problem"] == "too_few":
+        return pd.DataFrame(columns=columns), _(
             "Too few returns to estimate hazard ratios reliably in this selection "
             "(at least %(n)s returns and %(k)s people with and without each intervention "
             "are needed)."
         ) % {"n": max(k, MIN_EVENTS_PER_COVARIATE), "k": k}
-    result = fit.model.table().reset_index()
     rows = []
-    for row in result.itertuples():
-        label = str(STRATA[str(row.covariate)])
-        rows.append(
-            {
-                "covariate": row.covariate,
-                "label": label,
-                "hazard_ratio": round(float(row.hazard_ratio), 2),
-                "lower": round(float(row.lower), 2),
-                "upper": round(float(row.upper), 2),
-                "reading": plain_reading(
-                    label, float(row.hazard_ratio), float(row.lower), float(row.upper)
-                ),
-            }
-        )
+    for row in stored["rows"]:
+        label = str(STRATA[row["covariate"]])
+        ratio, lower, upper = row["hazard_ratio"], row["lower"], row["upper"]
+        reading_text = plain_reading(label, ratio, lower, upper)
+        rows.append({**row, "label": label, "reading": reading_text})
     return pd.DataFrame(rows, columns=columns), ""
 
 
@@ -222,27 +313,19 @@ def plain_reading(label: str, ratio: float, lower: float, upper: float) -> str:
     )
 
 
-def completeness_table(funnel: pd.DataFrame, selected: pd.DataFrame) -> pd.DataFrame:
-    """Shares are computed from published counts only: a share of a suppressed count is hidden.
-    `selected`: the release's episodes and lost counts of this selection."""
-    by_stage = dict(zip(funnel["stage"], funnel["trajectories"], strict=True))
-    exits, follow = by_stage["exit"], by_stage["follow_up_contact"]
-    lost = selected.loc["lost", "published"]
-    total = selected.loc["episodes", "published"]
+def completeness_table(stored: dict[str, list[object]]) -> pd.DataFrame:
+    """Shares are computed from published counts only: a share of a suppressed count is
+    hidden. `stored`: (follow-up, exits) from the funnel, (lost, episodes) from the release."""
     rows = [
-        (str(_("Trajectories with an exit that have a follow-up contact")), follow, exits),
-        (str(_("Exited episodes lost to follow-up")), lost, total),
+        (str(_("Trajectories with an exit that have a follow-up contact")), *stored["follow_up"]),
+        (str(_("Exited episodes lost to follow-up")), *stored["lost"]),
     ]
     return pd.DataFrame(
         [
-            {
-                "measure": name,
-                "numerator": num,
-                "denominator": den,
-                "share": _share(num, den),
-            }
+            {"measure": name, "numerator": num, "denominator": den, "share": _share(num, den)}
             for name, num, den in rows
-        ]
+        ],
+        columns=["measure", "numerator", "denominator", "share"],
     ).astype({"numerator": "Int64", "denominator": "Int64"})
 
 
@@ -251,7 +334,9 @@ def _count(value: object) -> int | None:
 
 
 def _share(numerator: object, denominator: object) -> float:
-    if pd.isna(numerator) or pd.isna(denominator) or not denominator:
+    if numerator is None or denominator is None or pd.isna(numerator) or pd.isna(denominator):
+        return math.nan
+    if not denominator:
         return math.nan
     return round(float(numerator) / float(denominator), 3)  # type: ignore[arg-type]
 

@@ -6,6 +6,7 @@ app_name = "monitor"
 
 urlpatterns: list[URLPattern] = [
     path("", views.overview, name="overview"),
+    path("verversen/", views.refresh, name="refresh"),
     path("export.csv", views.export_csv, name="export"),
     path("export.xlsx", views.export_xlsx, name="export_xlsx"),
 ]

@@ -1,11 +1,18 @@
-"""Monitor pages for analysts and supervisors: protected aggregates only, never identities."""
+"""Monitor pages for analysts and supervisors: the latest stored release, never computed here.
+
+A view reads the newest release (two queries); when none exists yet it queues one and says
+so. Refreshing is a job (`tasks.release_monitor`) the analyst can start and follow.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from schakel.web.monitor.actions import do_request_release, running_release_job
 from schakel.web.monitor.forms import FilterForm
 from schakel.web.monitor.publish import (
     TABLES,
@@ -14,6 +21,7 @@ from schakel.web.monitor.publish import (
     incidence_chart,
     published_rows,
 )
+from schakel.web.monitor.selectors import published_monitor
 from schakel.web.monitor.tables import STRATA
 from schakel.web.monitor.workbook import XLSX_TYPE, workbook_bytes
 from schakel.web.organisations.acting import require_capability
@@ -24,18 +32,41 @@ from schakel.web.organisations.roles import Capability
 @require_capability(Capability.VIEW_MONITOR)
 def overview(request: HttpRequest, acting: Membership) -> HttpResponse:
     form = FilterForm(request.GET or None)
-    monitor = form.monitor()
-    tables = {name: published_rows(monitor, name) for name in TABLES}
-    context = {
+    published = published_monitor(form.filters(), stratum=form.chosen_stratum())
+    job = running_release_job()
+    if published.release is None and job is None:
+        job = do_request_release(actor=acting)
+    context: dict[str, object] = {
         "form": form,
-        "monitor": monitor,
-        "tables": tables,
-        "funnel_chart": funnel_chart(monitor),
-        "incidence_chart": incidence_chart(monitor),
+        "release": published.release,
+        "monitor": published.monitor,
+        "job": job,
+        "job_is_mine": job is not None and job.started_by_id == acting.pk,
         "query": request.GET.urlencode(),
-        "stratum_label": STRATA.get(monitor.stratum, monitor.stratum),
     }
+    monitor = published.monitor
+    if monitor is not None:
+        context |= {
+            "tables": {name: published_rows(monitor, name) for name in TABLES},
+            "funnel_chart": funnel_chart(monitor),
+            "incidence_chart": incidence_chart(monitor),
+            "stratum_label": STRATA.get(monitor.stratum, monitor.stratum),
+        }
     return render(request, "monitor/overview.html", context)
+
+
+@require_POST
+@require_capability(Capability.VIEW_MONITOR)
+def refresh(request: HttpRequest, acting: Membership) -> HttpResponse:
+    """Start a new release (or join the one under way) and follow its progress."""
+    job = do_request_release(actor=acting)
+    if job.started_by_id == acting.pk:
+        return redirect("job-progress", job.pk)
+    return redirect("monitor:overview")
+
+
+def _overview_again(request: HttpRequest) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{reverse('monitor:overview')}?{request.GET.urlencode()}")
 
 
 @require_capability(Capability.VIEW_MONITOR)
@@ -43,7 +74,10 @@ def export_csv(request: HttpRequest, acting: Membership) -> HttpResponse:
     table = request.GET.get("table", "")
     if table not in TABLES:
         raise Http404
-    monitor = FilterForm(request.GET).monitor()
+    form = FilterForm(request.GET)
+    monitor = published_monitor(form.filters(), stratum=form.chosen_stratum()).monitor
+    if monitor is None:
+        return _overview_again(request)
     response = HttpResponse(csv_text(monitor, table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="monitor-{table}.csv"'
     return response
@@ -56,9 +90,15 @@ def export_xlsx(request: HttpRequest, acting: Membership) -> HttpResponse:
     if table != "all" and table not in TABLES:
         raise Http404
     form = FilterForm(request.GET)
+    published = published_monitor(form.filters(), stratum=form.chosen_stratum())
+    if published.monitor is None or published.release is None:
+        return _overview_again(request)
     chosen = TABLES if table == "all" else (table,)
     content = workbook_bytes(
-        form.monitor(), chosen, filters=form.described(), generated_at=timezone.localtime()
+        published.monitor,
+        chosen,
+        filters=form.described(),
+        generated_at=timezone.localtime(published.release.data_until),
     )
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="monitor-{table}.xlsx"'

@@ -96,7 +96,7 @@ def _write_about(
         *filters,
         (_("Threshold k"), k),
         (_("Data as of (release date)"), release),
-        (_("Generated at"), generated_at.strftime("%Y-%m-%d %H:%M %Z").strip()),
+        (_("Figures up to and including"), generated_at.strftime("%Y-%m-%d %H:%M %Z").strip()),
         (_("Tables"), ", ".join(str(TABLE_TITLES.get(t, t)) for t in tables)),
         ("", ""),
         (f"< {k}", _("fewer than %(k)s people: not shown") % {"k": k}),

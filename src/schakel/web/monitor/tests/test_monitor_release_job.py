@@ -1,71 +1,180 @@
-"""The nightly monitor release as a job: a complete protected report, or none."""
+"""The monitor is released in the background: pages read the stored release, never compute one."""
 
 from __future__ import annotations
 
-import csv
-import os
-import time
-from pathlib import Path
+import datetime as dt
+import re
+from collections.abc import Callable
 
 import pytest
-from django.test import override_settings
+from django.test import Client
+from django.utils import timezone
 
+from schakel.engine.vocabulary import Role
+from schakel.web.core.testing import signed_in
+from schakel.web.core.testing.data import IDENTITY
 from schakel.web.demo.actions import do_seed_region
 from schakel.web.demo.seeding import seed_parameters
-from schakel.web.jobs import runner
-from schakel.web.jobs.actions import do_enqueue_job
 from schakel.web.jobs.models import Job
+from schakel.web.jobs.schedule import run_due_schedules
+from schakel.web.jobs.service import do_enqueue_job
 from schakel.web.jobs.testing import run_queued_jobs
-from schakel.web.monitor import tasks
-from schakel.web.monitor.data import clear_cache
+from schakel.web.monitor import data, release, stored, tables, tasks
+from schakel.web.monitor.models import Release, ReleaseSelection
+from schakel.web.organisations.models import Membership, Organisation
+from schakel.web.trajectories.actions import (
+    do_open_trajectory,
+    do_record_event,
+    do_register_person,
+)
 
 pytestmark = pytest.mark.django_db
 K = 10
 
 
-def test_the_release_job_publishes_a_complete_report_and_reports_its_steps(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    clear_cache()
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    data.clear_cache()
+    release.clear_cache()
+
+
+@pytest.fixture
+def region() -> None:
     do_seed_region(seed_parameters(persons=600, seed=5))
-    steps: list[tuple[int, str]] = []
 
-    def spy(percent: int, step: str) -> None:
-        steps.append((percent, step))
-        runner.report_progress(percent, step)
 
-    monkeypatch.setattr(tasks, "report_progress", spy)
-    with override_settings(DATA_DIR=tmp_path):
-        job = do_enqueue_job(task=tasks.release_monitor, actor=None, arguments={"k": K})
-        run_queued_jobs()
+@pytest.fixture
+def analyst(org_a: Organisation, member: Callable[..., Membership]) -> Client:
+    return signed_in(member(org_a, Role.ANALYST))
+
+
+def _run_release(**arguments: object) -> Job:
+    job = do_enqueue_job(task=tasks.release_monitor, actor=None, arguments=arguments)
+    run_queued_jobs()
     job = Job.objects.get(pk=job.pk)
-    assert job.state == "succeeded", job.error
-    assert job.result is not None
-    root = tmp_path / tasks.RELEASES
-    release = root / job.result["release"]
-    assert (root / tasks.LATEST).resolve() == release.resolve()
-    names = {path.name for path in release.iterdir()}
-    assert {"funnel.csv", "incidence.csv", "monitor.xlsx", "report.html"} <= names
-    assert job.result["files"] == len(names)
-    assert not list(root.glob(f"{tasks.PARTIAL}*"))
-    for row in list(csv.reader((release / "funnel.csv").open(encoding="utf-8")))[1:]:
-        assert all(not cell.isdigit() or int(cell) == 0 or int(cell) >= K for cell in row[1:])
-    assert [step for _, step in steps] == [
-        "Reading the event log",
-        "Protecting the tables",
-        "Writing the tables",
-        "Writing the report",
-        "Publishing the report",
-    ]
-    assert [percent for percent, _ in steps] == sorted(percent for percent, _ in steps)
+    assert job.state == Job.State.SUCCEEDED, job.error
+    return job
 
 
-def test_a_release_left_half_written_by_a_killed_worker_is_cleared_later(tmp_path: Path) -> None:
-    old, fresh = tmp_path / f"{tasks.PARTIAL}old", tmp_path / f"{tasks.PARTIAL}fresh"
-    for folder in (old, fresh):
-        folder.mkdir()
-        (folder / "funnel.csv").write_text("stage,count\n")
-    day_ago = time.time() - 24 * 3600
-    os.utime(old, (day_ago, day_ago))
-    tasks._remove_abandoned(tmp_path)
-    assert not old.exists() and fresh.exists()  # a fresh one may be a release in progress
+def _forbid_computing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a page view computed monitor figures")
+
+    for module, name in (
+        (stored, "compute_release"),
+        (data, "monitor_data"),
+        (data, "event_log"),
+        (tables, "monitor_data"),
+        (tables, "selection_content"),
+        (release, "protect_selections"),
+    ):
+        monkeypatch.setattr(module, name, refuse)
+
+
+def test_without_a_release_the_page_says_so_and_queues_one_without_computing(
+    region: None, analyst: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _forbid_computing(monkeypatch)
+    html = analyst.get("/monitor/").content.decode()
+    assert 'id="no-release"' in html and "funnel-table" not in html
+    assert Job.objects.filter(name="monitor.release", state=Job.State.QUEUED).count() == 1
+    analyst.get("/monitor/")  # a second visit joins the queued job
+    assert Job.objects.filter(name="monitor.release").count() == 1
+    assert analyst.get("/monitor/export.csv?table=funnel").status_code == 302
+
+
+def test_pages_and_downloads_read_the_stored_release_and_never_compute(
+    region: None, analyst: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run_release()
+    saved = Release.objects.get()
+    _forbid_computing(monkeypatch)
+    html = analyst.get("/monitor/?form=labour&stratum=placement").content.decode()
+    moment = timezone.localtime(saved.data_until)
+    assert "funnel-table" in html and "incidence-table" in html
+    assert re.search(rf"{moment.year} {moment:%H:%M}", html), "release moment shown"
+    for table in ("funnel", "incidence", "flows"):
+        assert analyst.get(f"/monitor/export.csv?table={table}").status_code == 200
+    assert analyst.get("/monitor/export.xlsx?table=all").status_code == 200
+    combined = analyst.get("/monitor/?form=labour&region=rotterdam").content.decode()
+    assert "Choose one filter" in combined or "Kies één filter" in combined
+
+
+def test_two_workers_with_their_own_caches_show_the_same_release(
+    region: None, org_a: Organisation, member: Callable[..., Membership]
+) -> None:
+    _run_release()
+    pages = []
+    for _worker in range(2):  # each worker process starts with empty caches
+        data.clear_cache()
+        release.clear_cache()
+        client = signed_in(member(org_a, Role.ANALYST))
+        pages.append(client.get("/monitor/?region=rotterdam&stratum=cohort").content.decode())
+    tables_of = [re.findall(r"<table.*?</table>", page, re.S) for page in pages]
+    assert tables_of[0] and tables_of[0] == tables_of[1]
+
+
+def test_a_write_followed_by_the_job_gives_a_new_release_and_no_write_gives_none(
+    region: None, coordinator_a: Membership
+) -> None:
+    first = _run_release()
+    assert _run_release(only_if_changed=True).result == {"skipped": "unchanged"}
+    assert Release.objects.count() == 1
+    person = do_register_person(actor=coordinator_a, identity=IDENTITY)
+    trajectory = do_open_trajectory(
+        actor=coordinator_a, person=person, opened_at=timezone.now() - dt.timedelta(days=3)
+    )
+    do_record_event(
+        actor=coordinator_a,
+        trajectory=trajectory,
+        event_type="intake",
+        occurred_at=timezone.now() - dt.timedelta(days=2),
+        payload={},
+    )
+    second = _run_release(only_if_changed=True)
+    assert second.result is not None and second.result["release"] != first.result["release"]
+    newest = stored.latest_release()
+    assert newest is not None and newest.pk == second.result["release"]
+    older = Release.objects.get(pk=first.result["release"])
+    assert newest.log_version != older.log_version and newest.data_until > older.data_until
+
+
+def test_the_schedules_queue_a_nightly_and_a_debounced_release() -> None:
+    queued = run_due_schedules()
+    names = {job.arguments.get("only_if_changed", False) for job in queued}
+    assert {j.name for j in queued} == {"monitor.release"} or "monitor.release" in {
+        j.name for j in queued
+    }
+    assert names >= {True, False}
+    later = timezone.now() + tasks.DEBOUNCE / 2
+    assert not [j for j in run_due_schedules(later) if j.arguments.get("only_if_changed")]
+    after = timezone.now() + tasks.DEBOUNCE + dt.timedelta(seconds=1)
+    assert [j for j in run_due_schedules(after) if j.arguments.get("only_if_changed")]
+
+
+def test_the_stored_release_equals_the_straightforward_computation() -> None:
+    do_seed_region(seed_parameters(persons=1200, seed=11))
+    _run_release()
+    saved = Release.objects.get()
+    keys = set(ReleaseSelection.objects.filter(release=saved).values_list("key", flat=True))
+    assert {"all", "form:labour", "region:rotterdam"} <= keys
+    assert any(key.startswith("cohort:") for key in keys)
+    data.clear_cache()
+    release.clear_cache()
+    prepared = data.monitor_data()
+    protected = release.monitor_release(prepared, K, labelled=tables._labelled)
+    for key in ("all", "form:labour", "region:rotterdam", "form:organ_removal"):
+        expected = stored.jsonable(
+            tables.selection_content(prepared, protected, stored.filters_of(key), K)
+        )
+        assert ReleaseSelection.objects.get(release=saved, key=key).content == expected, key
+    # ... and what a page shows is what computing that selection directly shows.
+    filters = stored.filters_of("form:labour")
+    shown = stored.read_selection(saved, filters)
+    assert shown is not None
+    page = tables.monitor_from_content(
+        shown, filters=filters, stratum="region", k=K, as_of=saved.as_of, quality=saved.quality
+    )
+    direct = tables.compute_monitor(filters, stratum="region", k=K)
+    for name in ("funnel", "incidence", "sensitivity", "completeness", "hazards"):
+        assert getattr(page, name).equals(getattr(direct, name)), name
