@@ -223,6 +223,30 @@ def cmd_audit_verify(args: argparse.Namespace) -> None:
     print(f"Audit trail intact: {report.checked} entries checked.")
 
 
+def cmd_admin_create(args: argparse.Namespace) -> None:
+    """The first organisation and administrator of an empty installation, and a one-time link."""
+    setup_django()
+    from django.core.exceptions import ValidationError
+
+    from schakel.engine.vocabulary import OrganisationType, Region
+    from schakel.web.accounts.actions import do_create_installation
+    from schakel.web.accounts.links import sign_in_link
+
+    try:
+        user = do_create_installation(
+            organisation_name=args.organisation,
+            region=Region(args.region),
+            type=OrganisationType(args.type),
+            username=args.username,
+            email=args.email or "",
+        )
+    except ValidationError as error:
+        raise CommandError(" ".join(error.messages)) from None
+    print(f"Administrator {user.get_username()} of {args.organisation} created.")
+    print("Sign in once with this link to choose a password (it works once):")
+    print(sign_in_link(user))
+
+
 def cmd_signals_catalogue(args: argparse.Namespace) -> None:
     from schakel.signals_cli import catalogue
 
@@ -342,6 +366,8 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from schakel.engine.vocabulary import OrganisationType, Region
+
     parser = argparse.ArgumentParser(prog="schakel", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -385,6 +411,22 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub.add_parser("verify", help="check the hash chain; exit 1 if broken").set_defaults(
         func=cmd_audit_verify
     )
+
+    admin = sub.add_parser("admin", help="administrators of the installation")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True, metavar="COMMAND")
+    create = admin_sub.add_parser(
+        "create", help="first organisation and administrator; prints a one-time sign-in link"
+    )
+    create.add_argument("--organisation", required=True, help="name of the first organisation")
+    create.add_argument("--region", required=True, choices=[r.value for r in Region])
+    create.add_argument(
+        "--type",
+        default=OrganisationType.CARE_COORDINATION.value,
+        choices=[t.value for t in OrganisationType],
+    )
+    create.add_argument("--username", required=True, help="the administrator's user name")
+    create.add_argument("--email", help="the administrator's e-mail address")
+    create.set_defaults(func=cmd_admin_create)
 
     signals = sub.add_parser("signals", help="indicator catalogue and evaluation")
     signals_sub = signals.add_subparsers(dest="signals_command", required=True, metavar="COMMAND")

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "schakel.web.knowledge",
     "schakel.web.socialmap",
     "schakel.web.training",
+    "schakel.web.accounts",
     "schakel.web.monitor",
     "schakel.web.linkage",
     "schakel.web.site",

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from schakel.web.accounts.urls import welcome_urlpatterns
 from schakel.web.api.main import api_urls
 
 urlpatterns = [
@@ -18,4 +19,6 @@ urlpatterns = [
     path("koppeling/", include("schakel.web.linkage.urls")),
     path("opdrachten/", include("schakel.web.jobs.urls")),
     path("meldingen/", include("schakel.web.notifications.urls")),
+    path("beheer/", include("schakel.web.accounts.urls")),
+    path("", include(welcome_urlpatterns)),
 ]

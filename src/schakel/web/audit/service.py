@@ -10,13 +10,17 @@ from schakel.web.audit.actions import (
     do_record_read,
 )
 from schakel.web.audit.selectors import ChainReport, verify_chain
+from schakel.web.audit.subjects import ObjectKey, SubjectSource, register_subject_source
 
 __all__ = [
     "Access",  # one read or write to record: action, object, purpose, detail
     "ChainReport",  # what `verify_chain` found: entries checked, where the chain breaks
+    "ObjectKey",  # (object_type, object_id) as the trail stores them
+    "SubjectSource",  # how an app says which audited objects are about which person
     "do_record_access",  # record one access in the caller's transaction
     "do_record_accesses",  # record a batch of accesses in one append
     "do_record_denied",  # record a refused request that had a stated purpose
     "do_record_read",  # record a read that has a stated purpose (nothing without one)
+    "register_subject_source",  # from an app's ready(): lets the trail answer "who saw X?"
     "verify_chain",  # walk the hash chain and report the first entry that does not fit
 ]

@@ -1,24 +1,83 @@
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.export import do_export_audit_lines
+from schakel.web.audit.forms import AuditFilterForm
+from schakel.web.audit.search import page_of
 from schakel.web.audit.selectors import verify_chain
 from schakel.web.organisations.acting import require_capability
-from schakel.web.organisations.models import Membership
-from schakel.web.organisations.roles import Capability
+from schakel.web.organisations.models import Membership, Organisation
+from schakel.web.organisations.roles import Capability, has
+
+
+def _scope(acting: Membership) -> QuerySet[Organisation]:
+    """Supervisors read their own organisation's lines; administrators those of the
+    organisations they manage (their own included)."""
+    if has(acting, Capability.MANAGE_ORGANISATIONS):
+        return Organisation.objects.manageable_by(acting)
+    return Organisation.objects.filter(pk=acting.organisation_id)
+
+
+def _before(request: HttpRequest) -> int | None:
+    value = request.GET.get("before", "")
+    return int(value) if value.isdigit() else None
 
 
 @require_capability(Capability.VIEW_AUDIT)
 def audit_log(request: HttpRequest, acting: Membership) -> HttpResponse:
-    """Supervisors see the trail of their own organisation, newest first."""
-    entries = (
-        AuditEntry.objects.filter(organisation_id=acting.organisation_id)
-        .select_related("organisation")
-        .order_by("-sequence")
-    )
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    """The trail of the reader's organisations, newest first, filtered and paged by keyset."""
+    form = AuditFilterForm(request.GET or None, scope=_scope(acting))
+    page = page_of(form.selection(), before=_before(request))
+    query = request.GET.copy()
+    query.pop("before", None)
+    query.pop("verify", None)
     report = verify_chain() if request.GET.get("verify") else None
-    return render(request, "audit/log.html", {"page": page, "report": report})
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "export_fields": [(k, v) for k, v in query.items() if v],
+        "filtered": bool(form.is_bound and form.selection().described),
+        "report": report,
+    }
+    return render(request, "audit/log.html", context)
+
+
+@require_POST
+@require_capability(Capability.VIEW_AUDIT)
+def audit_export(request: HttpRequest, acting: Membership) -> HttpResponse:
+    """The selection as a file (the export is itself audited)."""
+    form = AuditFilterForm(request.POST, scope=_scope(acting))
+    file_format = "xlsx" if request.POST.get("format") == "xlsx" else "csv"
+    if not form.is_valid():
+        messages.error(request, _("The selection has errors; correct them first."))
+        return redirect("audit-log")
+    selection = form.selection()
+    try:
+        content, _count = do_export_audit_lines(
+            actor=acting, selection=selection, file_format=file_format
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("audit-log")
+    parts = [_("audit-trail")]
+    if form.cleaned_data.get("person"):
+        parts.append(form.cleaned_data["person"].strip())
+    parts.append(timezone.localdate().isoformat())
+    kind = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if file_format == "xlsx"
+        else "text/csv; charset=utf-8"
+    )
+    response = HttpResponse(content, content_type=kind)
+    name = "-".join(parts) + "." + file_format
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schakel.engine.vocabulary import OrganisationType, Region, Role
@@ -12,11 +13,23 @@ from schakel.web.core.labels import choices
 from schakel.web.organisations.roles import Capability, roles_with
 
 
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def manageable_by(self, membership: Membership) -> OrganisationQuerySet:
+        """The organisations `membership` administers: every one for an installation
+        administrator (`User.is_superuser`, made by `schakel admin create`), else those of the
+        membership's own region. Capability (`manage_organisations`) is checked separately."""
+        if membership.user.is_superuser:
+            return self.all()
+        return self.filter(region=membership.organisation.region)
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     type = models.CharField(_("type"), max_length=40, choices=choices(OrganisationType))
     region = models.CharField(_("region"), max_length=40, choices=choices(Region))
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")
@@ -56,8 +69,9 @@ class Membership(models.Model):
     user = models.ForeignKey(User, models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=choices(Role))
-    started_on = models.DateField(_("started on"), auto_now_add=True)
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    reviewed_on = models.DateField(_("last confirmed on"), null=True, blank=True)
     may_override_consent = models.BooleanField(
         _("may refer without consent"),
         default=False,

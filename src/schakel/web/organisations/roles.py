@@ -47,6 +47,8 @@ class Capability(StrEnum):
     VIEW_TRAINING_COVERAGE = "view_training_coverage"
     VIEW_MONITOR = "view_monitor"
     VIEW_AUDIT = "view_audit"
+    MANAGE_ORGANISATIONS = "manage_organisations"
+    REVIEW_ACCESS = "review_access"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -83,6 +85,8 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_TRAINING_COVERAGE: frozenset({_S, _ADM}),
     Capability.VIEW_MONITOR: frozenset({_A, _S}),
     Capability.VIEW_AUDIT: frozenset({_S, _ADM}),
+    Capability.MANAGE_ORGANISATIONS: frozenset({_ADM}),
+    Capability.REVIEW_ACCESS: frozenset({_S, _ADM}),
 }
 """The one table. `docs/architecture.md` shows it as a matrix (a test keeps the two equal)."""
 
@@ -113,6 +117,8 @@ CAPABILITY_LABELS: dict[Capability, _StrPromise] = {
     Capability.VIEW_TRAINING_COVERAGE: _("See training coverage"),
     Capability.VIEW_MONITOR: _("See the effectiveness monitor"),
     Capability.VIEW_AUDIT: _("See the audit trail"),
+    Capability.MANAGE_ORGANISATIONS: _("Manage organisations, users and memberships"),
+    Capability.REVIEW_ACCESS: _("Review who has access to the organisation"),
 }
 
 

@@ -15,6 +15,8 @@ NAVIGATION = {
     "nav_editor": Capability.EDIT_KNOWLEDGE,
     "nav_coverage": Capability.VIEW_TRAINING_COVERAGE,
     "nav_team": Capability.MANAGE_TEAM,
+    "nav_manage": Capability.MANAGE_ORGANISATIONS,
+    "nav_review": Capability.REVIEW_ACCESS,
 }
 """Which menu item shows for which capability: a link shows exactly when its page opens."""
 

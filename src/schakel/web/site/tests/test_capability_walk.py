@@ -49,6 +49,7 @@ OPEN_PAGES = {
     "signal-check-mail",
     "knowledge-public-article",
     "socialmap-public-detail",
+    "account-welcome",
 }
 """Pages for anyone signed in (or anyone at all): they decide nothing about personal data.
 A job's progress page shows only the signed-in user's own jobs (one 404 for anyone else's)."""
