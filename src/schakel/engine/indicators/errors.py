@@ -49,3 +49,7 @@ class InvalidAnswerError(CatalogueError):
 
 class NotEvaluableError(CatalogueError):
     """A signal list was evaluated: its signals count only through an indicator set."""
+
+
+class TooManyAnswersError(CatalogueError):
+    """More answers than the set has questions and signals: refused before any is read."""

@@ -13,6 +13,7 @@ from enum import StrEnum
 from schakel.engine.indicators.errors import (
     InvalidAnswerError,
     NotEvaluableError,
+    TooManyAnswersError,
     UnknownIndicatorError,
 )
 from schakel.engine.indicators.model import (
@@ -150,6 +151,13 @@ def _read_answers(
     return direct, tuple(evidence), observations
 
 
+def answerable_count(catalogue: Catalogue, indicator_set: IndicatorSet) -> int:
+    """How many distinct answers a request about this set can hold: its own questions and the
+    signals of every signal list (signals of any list may be answered)."""
+    signals = sum(len(s.indicators) for s in catalogue.sets if not s.is_evaluable)
+    return len(indicator_set.indicators) + signals
+
+
 def _is_other_signal(catalogue: Catalogue, indicator_id: str) -> bool:
     """Signals of any list may be answered: those that do not count here are only noted."""
     if not catalogue.has_indicator(indicator_id):
@@ -227,6 +235,12 @@ def evaluate(catalogue: Catalogue, set_id: str, answers: Mapping[str, Answer | s
     indicator_set = catalogue.get_set(set_id)
     if not indicator_set.is_evaluable or indicator_set.rule is None:
         raise NotEvaluableError(_not_evaluable_message(catalogue, indicator_set), items=[set_id])
+    answerable = answerable_count(catalogue, indicator_set)
+    if len(answers) > answerable:
+        raise TooManyAnswersError(
+            f"{len(answers)} answers for set {set_id!r}, which has {answerable} questions "
+            "and signals"
+        )
     direct, evidence, observations = _read_answers(catalogue, indicator_set, answers)
     results, unknown, tallies = _dimension_results(indicator_set, direct, observations)
     outcome = _outcome(indicator_set.rule, results)

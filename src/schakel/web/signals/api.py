@@ -19,6 +19,7 @@ from schakel.engine.indicators import (
     InvalidAnswerError,
     NotEvaluableError,
     Text,
+    TooManyAnswersError,
     UnknownIndicatorError,
     UnknownSetError,
     evaluate,
@@ -95,6 +96,7 @@ ERROR_CODES: dict[type[CatalogueError], tuple[str, str]] = {
     NotEvaluableError: ("not_evaluable", "set"),
     UnknownIndicatorError: ("unknown_indicator", "answers"),
     InvalidAnswerError: ("invalid_answer", "answers"),
+    TooManyAnswersError: ("too_many_answers", "answers"),
 }
 
 

@@ -143,8 +143,15 @@ def load_state(request: HttpRequest, catalogue: Catalogue) -> CheckState | None:
     return state
 
 
+ANONYMOUS_SESSION_SECONDS = 60 * 60
+"""A visitor without an account keeps a check for an hour after the last answer; the
+scheduled session clean-up (site.clear-sessions) then removes the row."""
+
+
 def save_state(request: HttpRequest, state: CheckState) -> None:
     request.session[SESSION_KEY] = state.as_session()
+    if not request.user.is_authenticated:
+        request.session.set_expiry(ANONYMOUS_SESSION_SECONDS)
 
 
 def clear_state(request: HttpRequest) -> None:

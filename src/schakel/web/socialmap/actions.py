@@ -129,6 +129,9 @@ def do_seed_social_map(*, regions: Iterable[str], actor: Actor) -> int:
     return len(created)
 
 
-def transfer_maintenance(*, from_user_id: int, to_user_id: int) -> int:
-    """Social map entries kept by one person pass to a colleague; returns how many."""
-    return Service.objects.filter(maintained_by_id=from_user_id).update(maintained_by_id=to_user_id)
+def transfer_maintenance(*, from_user_id: int, to_user_id: int) -> list[int]:
+    """Social map entries kept by one person pass to a colleague; returns their ids."""
+    moving = Service.objects.select_for_update().filter(maintained_by_id=from_user_id)
+    ids = list(moving.values_list("pk", flat=True))
+    Service.objects.filter(pk__in=ids).update(maintained_by_id=to_user_id)
+    return ids

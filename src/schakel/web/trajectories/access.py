@@ -31,7 +31,7 @@ from schakel.web.trajectories.models import (
     Trajectory,
     TrajectoryEvent,
 )
-from schakel.web.trajectories.selectors import colleagues_of, inbox_for
+from schakel.web.trajectories.selectors import colleagues_of, inbox_for, members_ever_of
 
 Missing = Callable[[], NotFound]
 M = TypeVar("M", bound=Model)
@@ -152,6 +152,16 @@ def access_colleague(actor: Membership, user_id: int | str) -> User:
     No capability of its own: the action it serves checks its own."""
     pk = _int(user_id, _missing_colleague)
     user = colleagues_of(actor).filter(pk=pk).first()
+    if user is None:
+        raise _missing_colleague()
+    return user
+
+
+def access_handover_source(actor: Membership, user_id: int | str) -> User:
+    """A current or former member of the actor's organisation whose work is handed over, or
+    NotFound: one answer for a user who does not exist and one of another organisation."""
+    pk = _int(user_id, _missing_colleague)
+    user = members_ever_of(actor).filter(pk=pk).first()
     if user is None:
         raise _missing_colleague()
     return user

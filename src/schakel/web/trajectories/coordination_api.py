@@ -17,6 +17,7 @@ from schakel.web.organisations.models import Organisation
 from schakel.web.organisations.roles import Capability
 from schakel.web.trajectories.access import (
     access_colleague,
+    access_handover_source,
     access_person,
     access_referral,
     access_trajectory,
@@ -27,7 +28,7 @@ from schakel.web.trajectories.actions import (
     do_hand_over_trajectories,
     do_open_trajectory,
     do_record_consent,
-    do_register_person,
+    do_register_and_open,
 )
 from schakel.web.trajectories.models import Referral
 from schakel.web.trajectories.schemas import (
@@ -79,11 +80,12 @@ def register(request: HttpRequest, body: RegistrationIn) -> Status[RegistrationO
     acting = acting_for(request, Capability.RECORD_EVENTS)
     if body.existing_person:
         person = access_person(acting, body.existing_person)
+        trajectory = do_open_trajectory(actor=acting, person=person, coordinator_id=acting.user_id)
     elif body.identity is not None:
-        person = do_register_person(actor=acting, identity=body.identity)
+        trajectory = do_register_and_open(actor=acting, identity=body.identity)
+        person = trajectory.person
     else:
         raise ValidationError({"identity": gettext("Give an identity or an existing person.")})
-    trajectory = do_open_trajectory(actor=acting, person=person, coordinator_id=acting.user_id)
     out = RegistrationOut(trajectory=trajectory.pk, person=person.pk, pseudonym=person.pseudonym)
     return Status(201, out)
 
@@ -200,7 +202,7 @@ def hand_over(request: HttpRequest, body: HandoverIn) -> Status[HandoverOut]:
     acting = acting_for(request, Capability.MANAGE_TEAM)
     done = do_hand_over_trajectories(
         actor=acting,
-        from_user=access_colleague(acting, body.from_user),
+        from_user=access_handover_source(acting, body.from_user),
         to_user=access_colleague(acting, body.to_user),
         note=body.note,
     )

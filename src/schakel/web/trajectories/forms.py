@@ -25,7 +25,7 @@ from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.trajectories.models import Consent, TimeEntry, Trajectory
-from schakel.web.trajectories.selectors import colleagues_of
+from schakel.web.trajectories.selectors import colleagues_of, members_ever_of
 
 IDENTIFIERS = ("bsn", "v_number", "passport")
 
@@ -189,7 +189,7 @@ class HandoverForm(forms.Form):
     def __init__(self, acting: Membership, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         colleagues = colleagues_of(acting)
-        self.fields["from_user"].queryset = colleagues  # type: ignore[attr-defined]
+        self.fields["from_user"].queryset = members_ever_of(acting)  # type: ignore[attr-defined]
         self.fields["to_user"].queryset = colleagues  # type: ignore[attr-defined]
 
 

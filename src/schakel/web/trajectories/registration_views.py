@@ -15,7 +15,7 @@ from schakel.web.trajectories.access import access_person
 from schakel.web.trajectories.actions import (
     do_find_duplicates,
     do_open_trajectory,
-    do_register_person,
+    do_register_and_open,
 )
 from schakel.web.trajectories.forms import IdentityForm
 
@@ -35,10 +35,7 @@ def register(request: HttpRequest, acting: Membership) -> HttpResponse:
                 trajectory = do_open_trajectory(actor=acting, person=person)
                 return redirect("trajectory-detail", pk=trajectory.pk)
             elif step == "create":
-                person = do_register_person(actor=acting, identity=form.identity())
-                trajectory = do_open_trajectory(
-                    actor=acting, person=person, coordinator_id=acting.user_id
-                )
+                trajectory = do_register_and_open(actor=acting, identity=form.identity())
                 return redirect("trajectory-detail", pk=trajectory.pk)
         except InvalidIdentityError as error:
             form.add_identity_errors(error)

@@ -43,6 +43,12 @@ def colleagues_of(actor: Membership) -> QuerySet[User]:
     ).distinct()
 
 
+def members_ever_of(actor: Membership) -> QuerySet[User]:
+    """Users with a membership, current or ended, in the actor's organisation: whose work a
+    handover may move (someone who left most of all)."""
+    return User.objects.filter(memberships__organisation_id=actor.organisation_id).distinct()
+
+
 def legal_basis(actor: Membership, trajectory: Trajectory) -> tuple[bool, bool]:
     """(obliged to report, consent in force); a national report needs at least one."""
     obliged = actor.organisation.type in OBLIGED

@@ -178,6 +178,9 @@ def do_mark_due_for_review(*, actor: Actor, article: Article) -> Article:
     return article
 
 
-def transfer_stewardship(*, from_user_id: int, to_user_id: int) -> int:
-    """Articles (drafts included) kept by one editor pass to another; returns how many."""
-    return Article.objects.filter(steward_id=from_user_id).update(steward_id=to_user_id)
+def transfer_stewardship(*, from_user_id: int, to_user_id: int) -> list[int]:
+    """Articles (drafts included) kept by one editor pass to another; returns their ids."""
+    moving = Article.objects.select_for_update().filter(steward_id=from_user_id)
+    ids = list(moving.values_list("pk", flat=True))
+    Article.objects.filter(pk__in=ids).update(steward_id=to_user_id)
+    return ids

@@ -11,6 +11,7 @@ from ninja.security import django_auth
 from ninja.testing import TestClient
 
 from schakel.engine.indicators import Dimension, load_catalogue
+from schakel.engine.indicators.evaluation import answerable_count
 from schakel.web.api import main
 from schakel.web.signals.api import LISTED_ITEMS, router
 from schakel.web.signals.schemas import MAX_ANSWERS
@@ -145,7 +146,8 @@ def test_an_error_about_many_answers_stays_small(api: Api) -> None:
         "/api/v1/signals/evaluate", {"set": "adults-labour", "answers": flood}, "application/json"
     )
     assert capped.status_code == 422 and len(capped.content) < 5_000
-    many = {f"XX-{n:03d}": "present" for n in range(MAX_ANSWERS)}
+    limit = answerable_count(CATALOGUE, CATALOGUE.get_set("adults-labour"))
+    many = {f"XX-{n:03d}": "present" for n in range(limit)}
     response = Client().post(
         "/api/v1/signals/evaluate", {"set": "adults-labour", "answers": many}, "application/json"
     )
@@ -153,7 +155,7 @@ def test_an_error_about_many_answers_stays_small(api: Api) -> None:
     body = response.json()["error"]
     assert body["code"] == "unknown_indicator"
     assert len(body["fields"]) == LISTED_ITEMS
-    assert str(MAX_ANSWERS) in body["message"]
+    assert str(limit) in body["message"]
 
 
 def test_the_answer_cap_leaves_room_for_every_set() -> None:

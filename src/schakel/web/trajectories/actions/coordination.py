@@ -49,12 +49,27 @@ def _member_of(user: User, actor: Membership) -> bool:
     )
 
 
+def _knowledge_moves_with(from_user: User, actor: Membership) -> bool:
+    """Articles and social map entries carry no organisation of their own: they move only when
+    the person works for no other organisation now, so a handover in one organisation never
+    takes over work kept for another."""
+    return (
+        not Membership.objects.active()
+        .filter(user=from_user)
+        .exclude(organisation_id=actor.organisation_id)
+        .exists()
+    )
+
+
 def do_hand_over_trajectories(
     *, actor: Membership, from_user: User, to_user: User, note: str
 ) -> Handover:
     """Move every open trajectory (with its tasks and follow-ups) to a colleague, and the
     knowledge the person kept: the articles they steward (drafts included) and the social map
-    entries they maintain. Nothing stays owned by someone who left."""
+    entries they maintain. Nothing stays owned by someone who left.
+
+    `from_user` is a member, current or former, of the actor's organisation; only that
+    organisation's work moves, and every moved item is audited."""
     require(actor, Capability.MANAGE_TEAM)
     if not Membership.objects.filter(
         user=from_user, organisation_id=actor.organisation_id
@@ -67,13 +82,18 @@ def do_hand_over_trajectories(
     if not note.strip():
         raise ValidationError({"note": gettext("Write a handover note.")})
     with transaction.atomic():
-        moving = Trajectory.objects.filter(
-            organisation_id=actor.organisation_id, coordinator=from_user
-        ).filter(OPEN)
+        moving = (
+            Trajectory.objects.select_for_update()
+            .filter(organisation_id=actor.organisation_id, coordinator=from_user)
+            .filter(OPEN)
+        )
         ids = [str(pk) for pk in moving.values_list("pk", flat=True)]
-        moving.update(coordinator=to_user)
-        articles = transfer_stewardship(from_user_id=from_user.pk, to_user_id=to_user.pk)
-        services = transfer_maintenance(from_user_id=from_user.pk, to_user_id=to_user.pk)
+        Trajectory.objects.filter(pk__in=ids).update(coordinator=to_user)
+        articles: list[int] = []
+        services: list[int] = []
+        if _knowledge_moves_with(from_user, actor):
+            articles = transfer_stewardship(from_user_id=from_user.pk, to_user_id=to_user.pk)
+            services = transfer_maintenance(from_user_id=from_user.pk, to_user_id=to_user.pk)
         handover = Handover.objects.create(
             organisation_id=actor.organisation_id,
             from_user=from_user,
@@ -82,12 +102,19 @@ def do_hand_over_trajectories(
             at=timezone.now(),
             note=note.strip(),
             trajectories=len(ids),
-            articles=articles,
-            services=services,
+            articles=len(articles),
+            services=len(services),
         )
         purpose = f"handover #{handover.pk}"
+        update = AuditEntry.Action.UPDATE
+        detail = {"from_user": from_user.pk, "to_user": to_user.pk}
         do_record_accesses(
             actor=actor,
-            accesses=[Access(AuditEntry.Action.UPDATE, "trajectory", i, purpose) for i in ids],
+            accesses=[
+                Access(AuditEntry.Action.CREATE, "handover", str(handover.pk), purpose, detail),
+                *(Access(update, "trajectory", i, purpose) for i in ids),
+                *(Access(update, "article", str(i), purpose) for i in articles),
+                *(Access(update, "service", str(i), purpose) for i in services),
+            ],
         )
     return handover

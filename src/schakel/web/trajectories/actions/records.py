@@ -121,9 +121,23 @@ def do_open_trajectory(
     return trajectory
 
 
-def _check_supersedes(trajectory: Trajectory, supersedes: TrajectoryEvent | None) -> None:
+def do_register_and_open(*, actor: Membership, identity: dict[str, Any]) -> Trajectory:
+    """Register a new person and open their first trajectory, coordinated by the actor, in one
+    transaction: a failure in the second step leaves no person without a trajectory."""
+    with transaction.atomic():
+        person = do_register_person(actor=actor, identity=identity)
+        return do_open_trajectory(actor=actor, person=person, coordinator_id=actor.user_id)
+
+
+def _check_supersedes(
+    actor: Membership, trajectory: Trajectory, supersedes: TrajectoryEvent | None
+) -> None:
     if supersedes is None:
         return
+    if supersedes.organisation_id != actor.organisation_id:
+        # An organisation that sees a trajectory through a referral reads the owner's record;
+        # only the organisation that recorded an event may correct or retract it.
+        raise PermissionDenied(gettext("Only the organisation that recorded an event corrects it."))
     if supersedes.trajectory_id != trajectory.pk:
         raise ValidationError(
             {"supersedes": gettext("The corrected event belongs to another trajectory.")}
@@ -155,7 +169,7 @@ def do_record_event(
             if expected_version is not None and expected_version != locked.version:
                 raise ConflictError(expected_version, locked.version)
             kind, clean, history = _valid_event(
-                locked, event_type, occurred_at, payload, supersedes
+                actor, locked, event_type, occurred_at, payload, supersedes
             )
             event = TrajectoryEvent.objects.create(
                 trajectory=locked,
@@ -179,7 +193,7 @@ def do_record_event(
                 purpose=f"record {kind.value}",
                 detail={"event": str(event.pk)},
             )
-    except NotFound:
+    except (NotFound, PermissionDenied):
         do_record_denied(
             actor=actor,
             object_type="trajectory",
@@ -191,6 +205,7 @@ def do_record_event(
 
 
 def _valid_event(
+    actor: Membership,
     trajectory: Trajectory,
     event_type: str,
     occurred_at: dt.datetime,
@@ -205,7 +220,7 @@ def _valid_event(
     clean = validate_payload(kind.value, payload)
     if occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"occurred_at": gettext("An event cannot lie in the future.")})
-    _check_supersedes(trajectory, supersedes)
+    _check_supersedes(actor, trajectory, supersedes)
     if kind == EventType.ENTERED_IN_ERROR:
         return kind, clean, []
     history = [e.as_engine_event() for e in trajectory.events.all()]

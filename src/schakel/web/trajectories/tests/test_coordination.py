@@ -106,7 +106,10 @@ def test_handover_moves_open_work_in_one_audited_step(
     assert response.status_code == 302
     assert Trajectory.objects.filter(coordinator=colleague.user).count() == 3
     assert Handover.objects.get().trajectories == 3
-    assert AuditEntry.objects.filter(purpose__startswith="handover").count() == 3
+    assert (
+        AuditEntry.objects.filter(purpose__startswith="handover", object_type="trajectory").count()
+        == 3
+    )
     workload = {w.user.pk: w.open_trajectories for w in team_workload(colleague)}
     assert workload[colleague.user_id] == 3 and workload[coordinator_a.user_id] == 0
 
