@@ -47,6 +47,8 @@ class Capability(StrEnum):
     VIEW_TRAINING_COVERAGE = "view_training_coverage"
     VIEW_MONITOR = "view_monitor"
     VIEW_AUDIT = "view_audit"
+    RECORD_CARE_EVENTS = "record_care_events"
+    CORRECT_EVENTS = "correct_events"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -83,6 +85,8 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_TRAINING_COVERAGE: frozenset({_S, _ADM}),
     Capability.VIEW_MONITOR: frozenset({_A, _S}),
     Capability.VIEW_AUDIT: frozenset({_S, _ADM}),
+    Capability.RECORD_CARE_EVENTS: frozenset({_C}),
+    Capability.CORRECT_EVENTS: frozenset({_C}),
 }
 """The one table. `docs/architecture.md` shows it as a matrix (a test keeps the two equal)."""
 
@@ -113,6 +117,10 @@ CAPABILITY_LABELS: dict[Capability, _StrPromise] = {
     Capability.VIEW_TRAINING_COVERAGE: _("See training coverage"),
     Capability.VIEW_MONITOR: _("See the effectiveness monitor"),
     Capability.VIEW_AUDIT: _("See the audit trail"),
+    Capability.RECORD_CARE_EVENTS: _(
+        "Record the care coordination's events (intake, placement, residence, exit, follow-up)"
+    ),
+    Capability.CORRECT_EVENTS: _("Mark events as entered in error"),
 }
 
 
