@@ -50,7 +50,9 @@ PAYLOADS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     ),
     "residence_milestone": st.fixed_dictionaries(
         {
-            "milestone": st.sampled_from(["reflection_start", "reflection_end", "appeal"]),
+            "milestone": st.sampled_from(
+                ["reflection_start", "reflection_end", "police_report", "appeal"]
+            ),
             "dublin": st.booleans(),
         }
     ),
@@ -338,6 +340,8 @@ def legacy_check_sequence(
             return [("referral_id", "no referral with this reference was sent")]
         if kind != EventType.REFERRAL_REVOKED and payload["referral_id"] in answered:
             return [("referral_id", "this referral was already answered")]
+    if kind == EventType.RESIDENCE_MILESTONE:
+        return _legacy_residence(events, payload["milestone"], occurred_at)
     if kind == EventType.FOLLOW_UP_CONTACT and (not exits or occurred_at < exits[-1].occurred_at):
         return [("occurred_at", "a follow-up contact needs an exit before it")]
     if kind == EventType.EXIT and exits:
@@ -349,4 +353,34 @@ def legacy_check_sequence(
         ]
         if not returns:
             return [("exit_kind", "the trajectory was already exited; record a return first")]
+    return []
+
+
+def _legacy_residence(events: list[Event], milestone: str, at: dt.datetime) -> list[Problem]:
+    """The B8 order as an if-chain (an independent copy of `rules.residence_order`)."""
+    done = [
+        (e.payload["milestone"], e.occurred_at)
+        for e in events
+        if e.event_type == "residence_milestone"
+    ]
+    earlier = {m for m, when in done if when <= at}
+    starts = [when for m, when in done if m == "reflection_start"]
+    if milestone == "reflection_end" and "reflection_start" not in earlier:
+        return [("milestone", "no reflection period started before this date")]
+    if milestone == "permit_decision" and "police_report" not in earlier:
+        return [("milestone", "a permit decision needs a police report (aangifte) before it")]
+    if milestone == "appeal" and not earlier & {"permit_decision", "continued_residence_decision"}:
+        return [("milestone", "this needs a permit decision before it")]
+    if milestone == "continued_residence_application" and "permit_decision" not in earlier:
+        return [("milestone", "this needs a permit decision before it")]
+    if (
+        milestone == "continued_residence_decision"
+        and "continued_residence_application" not in earlier
+    ):
+        return [("milestone", "a continued residence decision needs an application first")]
+    if milestone in ("reflection_end", "permit_decision") and starts and at < min(starts):
+        return [("occurred_at", "this lies before the start of the reflection period")]
+    decided = [when for m, when in done if m in ("reflection_end", "permit_decision")]
+    if milestone == "reflection_start" and decided and at > min(decided):
+        return [("occurred_at", "a decision or the end of the reflection period lies before it")]
     return []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 
@@ -66,8 +67,19 @@ class IdentityData(BaseModel):
     @field_validator("date_of_birth")
     @classmethod
     def partial_date(cls, value: str | None) -> str | None:
-        if value is not None and not PARTIAL_DATE.match(value):
+        """A date that exists (no 30 February) and has come (no birth next year); a year or a
+        month alone is compared with today's year or month."""
+        if value is None:
+            return value
+        if not PARTIAL_DATE.match(value):
             raise custom_error(Code.PARTIAL_DATE)
+        if len(value) == 10:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                raise custom_error(Code.IMPOSSIBLE_DATE) from None
+        if value > dt.date.today().isoformat()[: len(value)]:
+            raise custom_error(Code.FUTURE_DATE)
         return value
 
     @property

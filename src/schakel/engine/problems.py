@@ -45,6 +45,14 @@ class Code(StrEnum):
     ANSWER_BEFORE_REFERRAL = "answer_before_referral"
     FOLLOW_UP_NEEDS_EXIT = "follow_up_needs_exit"
     ALREADY_EXITED = "already_exited"
+    IMPOSSIBLE_DATE = "impossible_date"
+    FUTURE_DATE = "future_date"
+    REFLECTION_NOT_STARTED = "reflection_not_started"
+    BEFORE_REFLECTION = "before_reflection"
+    PERMIT_NEEDS_REPORT = "permit_needs_report"
+    NEEDS_PERMIT_DECISION = "needs_permit_decision"
+    NEEDS_CONTINUED_APPLICATION = "needs_continued_application"
+    REFLECTION_AFTER_DECISION = "reflection_after_decision"
 
 
 ENGLISH: Mapping[Code, str] = {
@@ -70,6 +78,14 @@ ENGLISH: Mapping[Code, str] = {
     Code.ANSWER_BEFORE_REFERRAL: "the answer lies before the referral was sent",
     Code.FOLLOW_UP_NEEDS_EXIT: "a follow-up contact needs an exit before it",
     Code.ALREADY_EXITED: "the trajectory was already exited; record a return first",
+    Code.IMPOSSIBLE_DATE: "this date does not exist",
+    Code.FUTURE_DATE: "this date lies in the future",
+    Code.REFLECTION_NOT_STARTED: "no reflection period started before this date",
+    Code.BEFORE_REFLECTION: "this lies before the start of the reflection period",
+    Code.PERMIT_NEEDS_REPORT: "a permit decision needs a police report (aangifte) before it",
+    Code.NEEDS_PERMIT_DECISION: "this needs a permit decision before it",
+    Code.NEEDS_CONTINUED_APPLICATION: "a continued residence decision needs an application first",
+    Code.REFLECTION_AFTER_DECISION: "a decision or the end of the reflection period lies before it",
 }
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 from schakel.engine.trajectories import events as p
 from schakel.engine.trajectories import steps
 from schakel.engine.trajectories.events import EventType as T
-from schakel.engine.trajectories.registry import REGISTRY, EventTypeSpec, Label
+from schakel.engine.trajectories.registry import REGISTRY, EventTypeSpec, Label, Recorder
 from schakel.engine.trajectories.rules import (
     after_exit,
     answers_referral,
     ends,
     exit_once_unless_returned,
     new_reference,
+    residence_order,
 )
 
 register = REGISTRY.register
@@ -27,6 +28,7 @@ register(
     EventTypeSpec(
         T.SIGNAL,
         payload=p.SignalPayload,
+        recorder=Recorder.ANYONE,
         label=Label("Signaal", "Signal"),
         project=steps.unchanged,
         display=(
@@ -43,6 +45,7 @@ register(
     EventTypeSpec(
         T.CONSULTATION,
         payload=p.ConsultationPayload,
+        recorder=Recorder.ANYONE,
         label=Label("Consultatie", "Consultation"),
         project=steps.consult,
         display=("topic", "consulted_organisation_id", "anonymous", "note"),
@@ -52,6 +55,7 @@ register(
     EventTypeSpec(
         T.NATIONAL_CENTRE_REPORT,
         payload=p.NationalCentreReportPayload,
+        recorder=Recorder.ANYONE,
         label=Label(
             "Melding aan het landelijk coördinatiecentrum",
             "Report to the national coordination centre",
@@ -64,6 +68,7 @@ register(
     EventTypeSpec(
         T.REFERRAL_SENT,
         payload=p.ReferralSentPayload,
+        recorder=Recorder.ANYONE,
         label=Label("Verwijzing verstuurd", "Referral sent"),
         project=steps.send_referral,
         sequence=(new_reference("referral_id"),),
@@ -101,6 +106,7 @@ register(
     EventTypeSpec(
         T.REFERRAL_REVOKED,
         payload=p.ReferralRejectedPayload,
+        recorder=Recorder.ANYONE,
         label=Label("Verwijzing ingetrokken", "Referral revoked"),
         project=steps.answer_referral,
         sequence=(answers_referral(once=False),),
@@ -162,6 +168,7 @@ register(
         payload=p.ResidenceMilestonePayload,
         label=Label("Mijlpaal verblijf", "Residence milestone"),
         project=steps.residence_milestone,
+        sequence=(residence_order,),
         display=("milestone", "decision", "dublin", "note"),
     )
 )
@@ -195,6 +202,7 @@ register(
     EventTypeSpec(
         T.VULNERABILITY,
         payload=p.VulnerabilityPayload,
+        recorder=Recorder.ANYONE,
         label=Label("Kwetsbaarheidsfactor", "Vulnerability factor"),
         project=steps.unchanged,
         display=("factor", "addressed", "note"),

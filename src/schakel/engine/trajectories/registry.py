@@ -45,6 +45,14 @@ class Label:
         return self.nl
 
 
+class Recorder(StrEnum):
+    """Who records an event of this type: anyone who works with the trajectory (what they
+    observed, a consultation, a referral they sent) or only its care coordination."""
+
+    ANYONE = "anyone"
+    COORDINATION = "coordination"
+
+
 class Shows(StrEnum):
     """How the timeline writes a payload value."""
 
@@ -73,7 +81,8 @@ class EventTypeSpec:
     `sequence` lists the rules an event of this type must pass against the trajectory's
     effective history (the first rule with problems wins); `withdraws` marks the correction
     marker whose event is never in force itself (and withdraws the event it names);
-    `display` names the payload fields the timeline shows, in order (every field, once).
+    `display` names the payload fields the timeline shows, in order (every field, once);
+    `recorder` says who records it (the web layer maps it to a capability).
     """
 
     event_type: EventType
@@ -83,6 +92,7 @@ class EventTypeSpec:
     display: tuple[str, ...]
     sequence: tuple[SequenceRule, ...] = ()
     withdraws: bool = False
+    recorder: Recorder = Recorder.COORDINATION
 
     @functools.cached_property
     def shown(self) -> tuple[Shown, ...]:

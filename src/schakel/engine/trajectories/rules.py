@@ -17,6 +17,7 @@ from schakel.engine.problems import Code, Problem, problem
 from schakel.engine.trajectories.events import EventType, parse_event_type
 from schakel.engine.trajectories.projection import Event, effective_events
 from schakel.engine.trajectories.registry import REGISTRY
+from schakel.engine.vocabulary import ResidenceMilestone as M
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,52 @@ def exit_once_unless_returned(events: Sequence[Event], new: Proposed) -> list[Pr
     ]
     if not returns:
         return [problem("exit_kind", Code.ALREADY_EXITED)]
+    return []
+
+
+def _milestones(events: Sequence[Event], at: dt.datetime) -> dict[M, list[dt.datetime]]:
+    """When each residence milestone was recorded, up to and including `at`."""
+    found: dict[M, list[dt.datetime]] = {}
+    for e in events:
+        if parse_event_type(e.event_type) == EventType.RESIDENCE_MILESTONE and e.occurred_at <= at:
+            found.setdefault(M(e.payload["milestone"]), []).append(e.occurred_at)
+    return found
+
+
+NEEDS_BEFORE: dict[M, tuple[tuple[M, ...], Code]] = {
+    M.REFLECTION_END: ((M.REFLECTION_START,), Code.REFLECTION_NOT_STARTED),
+    M.PERMIT_DECISION: ((M.POLICE_REPORT,), Code.PERMIT_NEEDS_REPORT),
+    M.APPEAL: ((M.PERMIT_DECISION, M.CONTINUED_RESIDENCE_DECISION), Code.NEEDS_PERMIT_DECISION),
+    M.CONTINUED_RESIDENCE_APPLICATION: ((M.PERMIT_DECISION,), Code.NEEDS_PERMIT_DECISION),
+    M.CONTINUED_RESIDENCE_DECISION: (
+        (M.CONTINUED_RESIDENCE_APPLICATION,),
+        Code.NEEDS_CONTINUED_APPLICATION,
+    ),
+}
+"""B8 (Vreemdelingencirculaire B8/3) order: what must be on record before a milestone."""
+
+AFTER_REFLECTION = frozenset({M.REFLECTION_END, M.PERMIT_DECISION})
+"""Milestones that cannot lie before a recorded start of the reflection period (bedenktijd)."""
+
+
+def residence_order(events: Sequence[Event], new: Proposed) -> list[Problem]:
+    """B8 milestones in their legal order: the reflection period ends after it starts, a permit
+    decision follows a police report (aangifte) and the start of a recorded reflection period,
+    an appeal or a continued-residence application follows a decision; and a reflection period
+    cannot start after a decision or an end already on record."""
+    milestone = M(new.payload["milestone"])
+    before = _milestones(events, new.occurred_at)
+    needed, code = NEEDS_BEFORE.get(milestone, ((), Code.NEEDS_PERMIT_DECISION))
+    if needed and not any(before.get(m) for m in needed):
+        return [problem("milestone", code)]
+    everything = _milestones(events, dt.datetime.max.replace(tzinfo=new.occurred_at.tzinfo))
+    starts = everything.get(M.REFLECTION_START, [])
+    if milestone in AFTER_REFLECTION and starts and new.occurred_at < min(starts):
+        return [problem("occurred_at", Code.BEFORE_REFLECTION)]
+    if milestone == M.REFLECTION_START:
+        later = [t for m in AFTER_REFLECTION for t in everything.get(m, [])]
+        if later and new.occurred_at > min(later):
+            return [problem("occurred_at", Code.REFLECTION_AFTER_DECISION)]
     return []
 
 

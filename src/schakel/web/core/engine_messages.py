@@ -42,6 +42,29 @@ ENGINE: Mapping[Code, Promise] = {
     Code.ANSWER_BEFORE_REFERRAL: _("The answer lies before the referral was sent."),
     Code.FOLLOW_UP_NEEDS_EXIT: _("A follow-up contact needs an exit before it."),
     Code.ALREADY_EXITED: _("The trajectory was already exited; record a return first."),
+    Code.IMPOSSIBLE_DATE: _("This date does not exist. Check the day and the month."),
+    Code.FUTURE_DATE: _("This date lies in the future. Enter a date up to today."),
+    Code.REFLECTION_NOT_STARTED: _(
+        "No reflection period started before this date. Record the start of the reflection "
+        "period first."
+    ),
+    Code.BEFORE_REFLECTION: _(
+        "This date lies before the start of the reflection period. Check the date."
+    ),
+    Code.PERMIT_NEEDS_REPORT: _(
+        "A permit decision needs a police report (aangifte) before it. Record the report first."
+    ),
+    Code.NEEDS_PERMIT_DECISION: _(
+        "This milestone needs a permit decision before it. Record the decision first."
+    ),
+    Code.NEEDS_CONTINUED_APPLICATION: _(
+        "A decision on continued residence needs an application before it. Record the "
+        "application first."
+    ),
+    Code.REFLECTION_AFTER_DECISION: _(
+        "A permit decision or the end of the reflection period is already recorded before this "
+        "date. A reflection period starts before them."
+    ),
 }
 
 PYDANTIC: Mapping[str, Promise] = {

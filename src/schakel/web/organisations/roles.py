@@ -49,6 +49,8 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_ORGANISATIONS = "manage_organisations"
     REVIEW_ACCESS = "review_access"
+    RECORD_CARE_EVENTS = "record_care_events"
+    CORRECT_EVENTS = "correct_events"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -87,6 +89,8 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_AUDIT: frozenset({_S, _ADM}),
     Capability.MANAGE_ORGANISATIONS: frozenset({_ADM}),
     Capability.REVIEW_ACCESS: frozenset({_S, _ADM}),
+    Capability.RECORD_CARE_EVENTS: frozenset({_C}),
+    Capability.CORRECT_EVENTS: frozenset({_C}),
 }
 """The one table. `docs/architecture.md` shows it as a matrix (a test keeps the two equal)."""
 
@@ -119,6 +123,10 @@ CAPABILITY_LABELS: dict[Capability, _StrPromise] = {
     Capability.VIEW_AUDIT: _("See the audit trail"),
     Capability.MANAGE_ORGANISATIONS: _("Manage organisations, users and memberships"),
     Capability.REVIEW_ACCESS: _("Review who has access to the organisation"),
+    Capability.RECORD_CARE_EVENTS: _(
+        "Record the care coordination's events (intake, placement, residence, exit, follow-up)"
+    ),
+    Capability.CORRECT_EVENTS: _("Mark events as entered in error"),
 }
 
 

@@ -8,12 +8,14 @@ back (errors are shown beside the field they name).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any, get_args, get_origin
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from pydantic.fields import FieldInfo
 
@@ -24,8 +26,11 @@ from schakel.engine.vocabulary import Sex
 from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
 from schakel.web.organisations.models import Membership, Organisation, User
+from schakel.web.trajectories.countries import country_choices
 from schakel.web.trajectories.models import Consent, TimeEntry, Trajectory
 from schakel.web.trajectories.selectors import colleagues_of, members_ever_of
+from schakel.web.trajectories.sectors import SECTIONS
+from schakel.web.trajectories.selectors import colleagues_of
 
 IDENTIFIERS = ("bsn", "v_number", "passport")
 
@@ -44,10 +49,50 @@ def _enum_choices(enum: type[StrEnum]) -> list[tuple[str, Any]]:
     return [(m.value, m.value) for m in enum]
 
 
+NEW_REFERENCES = {
+    EventType.PLACEMENT_START: "placement_id",
+    EventType.INTERVENTION_START: "intervention_id",
+    EventType.EXPLOITATION_EPISODE: "episode_id",
+    EventType.REFERRAL_SENT: "referral_id",
+}
+"""Links between a start and its end: made up here, never typed by a person."""
+
+HIDDEN = frozenset({"assessment_id", "consent_id"})
+"""Set by the flow that makes the event (the signal check, the referral page), not typed."""
+
+
+def _max_length(info: FieldInfo) -> int | None:
+    for rule in info.metadata:
+        limit = getattr(rule, "max_length", None)
+        if isinstance(limit, int):
+            return limit
+    return None
+
+
+def _text_field(name: str, info: FieldInfo, label: Any, required: bool) -> forms.CharField:
+    """A text field with its limit in the browser (maxlength), in words and as a counter."""
+    limit = _max_length(info)
+    long = name in ("note", "reason") or (limit or 0) > 200
+    attrs: dict[str, Any] = {"rows": 3} if long else {}
+    help_text: Any = ""
+    if limit is not None:
+        attrs.update({"maxlength": limit, "data-counter": limit})
+        help_text = format_lazy(_("At most {} characters."), limit)
+    widget = forms.Textarea(attrs) if long else forms.TextInput(attrs)
+    return forms.CharField(
+        label=label, required=required, max_length=limit, widget=widget, help_text=help_text
+    )
+
+
 def _form_field(name: str, info: FieldInfo) -> forms.Field:
     annotation = _inner(info.annotation)
     required = info.is_required()
     label = FIELD_LABELS.get(name, name)
+    if name == "country":
+        return forms.ChoiceField(label=label, choices=_blank(country_choices()), required=False)
+    if name == "sector_isic":
+        sectors = [(letter, name) for letter, name in SECTIONS.items()]
+        return forms.ChoiceField(label=label, choices=_blank(sectors), required=False)
     if get_origin(annotation) is list:
         (item,) = get_args(annotation)
         if isinstance(item, type) and issubclass(item, StrEnum):
@@ -57,11 +102,15 @@ def _form_field(name: str, info: FieldInfo) -> forms.Field:
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )
-        return forms.CharField(label=label, required=False, help_text=_("Separate with commas."))
-    if isinstance(annotation, type) and issubclass(annotation, StrEnum):
-        options = (
-            [("", "—"), *_enum_choices(annotation)] if not required else _enum_choices(annotation)
+        default = info.get_default(call_default_factory=True)
+        return forms.CharField(
+            label=label,
+            required=False,
+            help_text=_("Separate with commas."),
+            initial=", ".join(str(v) for v in default or []),
         )
+    if isinstance(annotation, type) and issubclass(annotation, StrEnum):
+        options = _blank(_enum_choices(annotation)) if not required else _enum_choices(annotation)
         return forms.ChoiceField(label=label, choices=options, required=required)
     if annotation is bool:
         return forms.BooleanField(label=label, required=False)
@@ -73,24 +122,84 @@ def _form_field(name: str, info: FieldInfo) -> forms.Field:
             required=required,
             widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
         )
-    if name == "note":
-        return forms.CharField(label=label, required=False, widget=forms.Textarea({"rows": 3}))
-    return forms.CharField(label=label, required=required)
+    return _text_field(name, info, label, required)
+
+
+def _blank(options: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [("", "—"), *options]
+
+
+def organisation_field(label: Any, required: bool, url: str = "") -> forms.ChoiceField:
+    """Organisations by name: a list that works without JavaScript, with a search box above it
+    that narrows the list as one types (htmx, `organisation-options`)."""
+    names = Organisation.objects.filter(is_active=True).order_by("name").values_list("pk", "name")
+    return forms.TypedChoiceField(
+        label=label,
+        choices=_blank([(str(pk), name) for pk, name in names]),
+        coerce=int,
+        empty_value=None,
+        required=required,
+        widget=OrganisationSelect(url),
+    )
+
+
+class OrganisationSelect(forms.Select):
+    """A select with a search box that asks the server for matching names (htmx)."""
+
+    template_name = "trajectories/_organisation_select.html"
+
+    def __init__(self, url: str = "") -> None:
+        super().__init__({"class": "utrecht-select"})
+        self.url = url
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["search_url"] = self.url
+        return context
 
 
 class EventForm(forms.Form):
+    """The form of one event type, built from its payload schema.
+
+    `running` lists, per reference field, what is running now (an open placement, a referral
+    waiting for an answer) so a person picks it instead of typing an id; references a new
+    event starts are made up here."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     occurred_at = forms.DateTimeField(
         label=_("When did it happen?"),
         widget=forms.DateTimeInput({"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
-    def __init__(self, event_type: EventType, *args: Any, **kwargs: Any):
+    def __init__(
+        self,
+        event_type: EventType,
+        *args: Any,
+        running: Mapping[str, list[tuple[str, str]]] | None = None,
+        organisation_search_url: str = "",
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.event_type = event_type
         self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
-        for name, info in EVENT_TYPES[event_type].model_fields.items():
-            self.fields[name] = _form_field(name, info)
+        schema = EVENT_TYPES[event_type]
+        running = running or {}
+        for name, info in schema.model_fields.items():
+            if name in HIDDEN or NEW_REFERENCES.get(event_type) == name:
+                continue
+            label = FIELD_LABELS.get(name, name)
+            if name in running:
+                self.fields[name] = forms.ChoiceField(
+                    label=label, choices=running[name], required=True
+                )
+                if not running[name]:
+                    self.fields[name].help_text = _("Nothing is running that this could end.")
+            elif name in schema.organisation_fields:
+                self.fields[name] = organisation_field(
+                    label, info.is_required(), organisation_search_url
+                )
+            else:
+                self.fields[name] = _form_field(name, info)
 
     def payload(self) -> dict[str, Any]:
         """The cleaned fields as a payload for the engine: empty values left out."""
@@ -104,6 +213,9 @@ class EventForm(forms.Form):
             if isinstance(value, dt.date):
                 value = value.isoformat()
             result[name] = value
+        reference = NEW_REFERENCES.get(self.event_type)
+        if reference is not None:
+            result[reference] = uuid.uuid4().hex[:12]
         return result
 
     def add_engine_errors(self, problems: Iterable[Problem]) -> None:
@@ -126,16 +238,15 @@ class IdentityForm(forms.Form):
         label=_("Date of birth is estimated"), required=False
     )
     place_of_birth = forms.CharField(label=_("Place of birth"), required=False)
-    nationality = forms.CharField(
-        label=_("Nationality"),
-        required=False,
-        max_length=2,
-        help_text=_("Two-letter code, e.g. RO."),
-    )
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False, choices=())
     bsn = forms.CharField(label="BSN", required=False)
     v_number = forms.CharField(label=_("V-number"), required=False)
     passport = forms.CharField(label=_("Passport number"), required=False)
     phone = forms.CharField(label=_("Phone"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nationality"].choices = _blank(country_choices())  # type: ignore[attr-defined]
 
     def identity(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}

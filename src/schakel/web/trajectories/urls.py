@@ -13,6 +13,7 @@ urlpatterns = [
     path("werklast/", workload_views.overview, name="regional-workload"),
     path("<uuid:pk>/tijd/", workload_views.register_time, name="register-time"),
     path("overdracht/", coordination.handover, name="handover"),
+    path("organisaties/", views.organisation_options, name="organisation-options"),
     path("<uuid:pk>/", views.trajectory_detail, name="trajectory-detail"),
     path("<uuid:pk>/identiteit/", views.identity_panel, name="trajectory-identity"),
     path("<uuid:pk>/toestemming/", consent_views.consents, name="trajectory-consents"),

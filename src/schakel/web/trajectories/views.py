@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,17 +21,19 @@ from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.forms import copy_errors
 from schakel.web.core.labels import choices
 from schakel.web.organisations.acting import require_capability
-from schakel.web.organisations.models import Membership
+from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import Capability, has
 from schakel.web.trajectories.access import access_event, access_trajectory
 from schakel.web.trajectories.actions import (
     ConflictError,
+    capability_for,
     do_read_identity,
     do_read_trajectory,
     do_record_event,
 )
 from schakel.web.trajectories.forms import EventForm
 from schakel.web.trajectories.models import Trajectory
+from schakel.web.trajectories.pickers import running_for
 from schakel.web.trajectories.timeline import timeline
 
 PAGE_SIZE = 50
@@ -76,7 +79,13 @@ def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> Http
         {
             "view": view,
             "timeline": timeline(view.events, view.superseded),
-            "event_types": choices(EventType),
+            "event_types": [
+                (value, label)
+                for value, label in choices(EventType)
+                if value != EventType.ENTERED_IN_ERROR
+                and has(acting, capability_for(EventType(value)))
+            ],
+            "may_correct": has(acting, Capability.CORRECT_EVENTS),
             "may_write": has(acting, Capability.RECORD_EVENTS),
             "may_identify": has(acting, Capability.VIEW_IDENTITY),
         },
@@ -115,15 +124,30 @@ def identity_panel(request: HttpRequest, acting: Membership, pk: str) -> HttpRes
     )
 
 
+def _recordable(acting: Membership, event_type: str) -> EventType:
+    """The event type asked for, if this page records it and the actor's role may (403)."""
+    if event_type not in {t.value for t in EventType} or event_type == EventType.ENTERED_IN_ERROR:
+        raise Http404
+    kind = EventType(event_type)
+    if not has(acting, capability_for(kind)):
+        raise PermissionDenied
+    return kind
+
+
 @require_capability(Capability.RECORD_EVENTS)
 def record_event(
     request: HttpRequest, acting: Membership, pk: str, event_type: str
 ) -> HttpResponse:
-    if event_type not in {t.value for t in EventType} or event_type == EventType.ENTERED_IN_ERROR:
-        raise Http404
-    kind = EventType(event_type)
+    kind = _recordable(acting, event_type)
     trajectory = access_trajectory(acting, pk)
-    form = EventForm(kind, request.POST or None, initial={"version": trajectory.version})
+    history = [e.as_engine_event() for e in trajectory.events.all()]
+    form = EventForm(
+        kind,
+        request.POST or None,
+        initial={"version": trajectory.version},
+        running=running_for(kind, history),
+        organisation_search_url=reverse("organisation-options"),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             do_record_event(
@@ -151,8 +175,24 @@ def record_event(
     return render(request, "trajectories/record_event.html", context, status=status)
 
 
-@require_POST
+ORGANISATION_OPTIONS = 50
+
+
 @require_capability(Capability.RECORD_EVENTS)
+def organisation_options(request: HttpRequest, acting: Membership) -> HttpResponse:
+    """The organisations whose name holds what was typed, as options for a select (htmx)."""
+    typed = request.GET.get("organisation_search", "").strip()[:100]
+    rows = Organisation.objects.filter(is_active=True).order_by("name")
+    if typed:
+        rows = rows.filter(name__icontains=typed)
+    found = list(rows.values_list("pk", "name")[: ORGANISATION_OPTIONS + 1])
+    more = rows.count() - ORGANISATION_OPTIONS if len(found) > ORGANISATION_OPTIONS else 0
+    context = {"options": found[:ORGANISATION_OPTIONS], "more": more}
+    return render(request, "trajectories/_organisation_options.html", context)
+
+
+@require_POST
+@require_capability(Capability.CORRECT_EVENTS)
 def retract_event(request: HttpRequest, acting: Membership, pk: str, event_id: str) -> HttpResponse:
     trajectory = access_trajectory(acting, pk)
     event = access_event(acting, trajectory.pk, event_id)

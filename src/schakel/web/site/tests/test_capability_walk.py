@@ -157,8 +157,9 @@ def _bodies(world: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     now, today = timezone.now().isoformat(), timezone.localdate().isoformat()
     return {
         ("post", "/api/v1/trajectories/{trajectory_id}/events"): {
-            "event_type": "intake",
+            "event_type": "vulnerability",  # what anyone who records may record
             "occurred_at": now,
+            "payload": {"factor": "debt"},
         },
         ("post", "/api/v1/coordination/trajectories/{trajectory_id}/consents"): {
             "purpose": "disclosure",

@@ -12,6 +12,7 @@ from schakel.web.trajectories.actions.national_report import do_report_to_nation
 from schakel.web.trajectories.actions.records import (
     ConflictError,
     TrajectoryView,
+    capability_for,
     do_open_trajectory,
     do_read_identity,
     do_read_trajectory,
@@ -33,6 +34,7 @@ __all__ = [
     "Candidate",
     "ConflictError",
     "TrajectoryView",
+    "capability_for",
     "do_answer_referral",
     "do_find_duplicates",
     "do_hand_over_trajectories",

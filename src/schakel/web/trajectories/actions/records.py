@@ -22,14 +22,20 @@ from schakel.engine.trajectories import (
     project_state,
     validate_payload,
 )
-from schakel.engine.trajectories.events import EventType, InvalidEventError, parse_event_type
+from schakel.engine.trajectories.events import (
+    EVENT_TYPES,
+    EventType,
+    InvalidEventError,
+    parse_event_type,
+)
 from schakel.engine.trajectories.referrals import ANSWERS as REFERRAL_ANSWERS
+from schakel.engine.trajectories.registry import REGISTRY, Recorder
 from schakel.engine.trajectories.rules import check_sequence
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import do_record_access, do_record_denied
 from schakel.web.core.crypto import decrypt_json, encrypt_json
 from schakel.web.core.errors import Conflict, NotFound
-from schakel.web.organisations.models import Membership
+from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import Capability, require
 from schakel.web.trajectories.access import access_person, access_trajectory
 from schakel.web.trajectories.actions.referrals import apply_referral_event
@@ -62,6 +68,17 @@ class ConflictError(Conflict):
 
 def _require_writer(actor: Membership) -> None:
     require(actor, Capability.RECORD_EVENTS)
+
+
+def capability_for(kind: EventType) -> Capability:
+    """What recording an event of this type takes: a correction or a care coordination event
+    more than recording what one observed (the registry entry says who records it)."""
+    spec = REGISTRY[kind]
+    if spec.withdraws:
+        return Capability.CORRECT_EVENTS
+    if spec.recorder == Recorder.COORDINATION:
+        return Capability.RECORD_CARE_EVENTS
+    return Capability.RECORD_EVENTS
 
 
 def do_register_person(
@@ -163,6 +180,7 @@ def do_record_event(
     refused (ConflictError) when someone else recorded an event since the caller read it: no
     silent overwrites. `trajectory` is refreshed with the new stage, status and version.
     """
+    require(actor, capability_for(parse_event_type(event_type)))
     try:
         with transaction.atomic():
             locked = access_trajectory(actor, trajectory.pk, write=True)
@@ -218,6 +236,7 @@ def _valid_event(
     if kind == EventType.ENTERED_IN_ERROR and supersedes is None:
         raise InvalidEventError(kind.value, [problem("supersedes", Code.SUPERSEDES_REQUIRED)])
     clean = validate_payload(kind.value, payload)
+    _check_organisations(kind, clean)
     if occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"occurred_at": gettext("An event cannot lie in the future.")})
     _check_supersedes(actor, trajectory, supersedes)
@@ -229,6 +248,25 @@ def _valid_event(
     if problems:
         raise InvalidEventError(kind.value, problems)
     return kind, clean, history
+
+
+def _check_organisations(kind: EventType, payload: dict[str, Any]) -> None:
+    """An organisation named in the payload exists (a number such as 99999 is refused)."""
+    named = {
+        name: payload[name]
+        for name in EVENT_TYPES[kind].organisation_fields
+        if payload.get(name) is not None
+    }
+    if not named:
+        return
+    known = set(Organisation.objects.filter(pk__in=named.values()).values_list("pk", flat=True))
+    missing = {
+        name: gettext("This organisation does not exist. Choose an organisation from the list.")
+        for name, value in named.items()
+        if value not in known
+    }
+    if missing:
+        raise ValidationError(missing)
 
 
 def state_of(trajectory: Trajectory) -> TrajectoryState:

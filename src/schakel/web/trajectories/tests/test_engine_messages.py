@@ -37,17 +37,17 @@ def test_an_event_form_shows_the_engine_problem_in_dutch(
     client = signed_in(coordinator_a)
     base = {"version": str(trajectory_a.version), "occurred_at": "2026-01-05T10:00"}
     ended = client.post(
-        reverse("record-event", args=[trajectory_a.pk, "placement_end"]),
-        {**base, "placement_id": "nooit", "reason": "verhuisd"},
+        reverse("record-event", args=[trajectory_a.pk, "residence_milestone"]),
+        {**base, "milestone": "reflection_end"},
     )
     assert ended.status_code == 422
-    assert "Niets in het traject is met deze referentie begonnen." in ended.content.decode()
+    assert "Vóór deze datum is geen bedenktijd begonnen." in ended.content.decode()
     episode = client.post(
         reverse("record-event", args=[trajectory_a.pk, "exploitation_episode"]),
-        {**base, "episode_id": "e1", "form": "labour", "sector_isic": "zz"},
+        {**base, "form": "labour", "started_on": "2025-05-01", "ended_on": "2025-04-01"},
     )
     html = episode.content.decode()
-    assert episode.status_code == 422 and "Dit heeft niet de verwachte vorm." in html
+    assert episode.status_code == 422 and "De einddatum ligt vóór de begindatum." in html
     assert "String should match" not in html
 
 

@@ -46,7 +46,7 @@ def test_register_page_checks_before_creating(
     assert reused.status_code == 302
     assert Trajectory.objects.filter(person=trajectory_a.person).count() == 2
     created = client.post(
-        url, {"family_name": "Kowalska", "sex": "female", "nationality": "pl", "create": "1"}
+        url, {"family_name": "Kowalska", "sex": "female", "nationality": "PL", "create": "1"}
     )
     assert created.status_code == 302 and Person.objects.count() == 2
 

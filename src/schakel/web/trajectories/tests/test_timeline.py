@@ -64,6 +64,7 @@ def test_payload_values_read_as_labels_and_names(
     _record(
         coordinator_a, trajectory_a, "placement_start", placement_id="p1", placement_type="cosm"
     )
+    _record(coordinator_a, trajectory_a, "residence_milestone", milestone="police_report")
     _record(
         coordinator_a,
         trajectory_a,
