@@ -47,7 +47,7 @@ def load_demo_secrets(*, create: bool) -> Path:
                 values[name] = value
     missing = {name: make() for name, make in makers.items() if name not in values}
     if missing:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         values.update(missing)
         path.write_text("".join(f"{name}={value}\n" for name, value in values.items()))
         path.chmod(0o600)
@@ -117,21 +117,51 @@ def cmd_seed(args: argparse.Namespace) -> None:
     print(report.summary())
 
 
-def cmd_serve(args: argparse.Namespace) -> None:
-    setup_django()
-    from django.core.management import call_command
+def default_web_workers() -> int:
+    """Two per core plus one (gunicorn's advice), at most 9: more only queue on the database."""
+    return min(2 * (os.cpu_count() or 1) + 1, 9)
 
-    call_command("collectstatic", interactive=False, verbosity=0)
-    from gunicorn.app.wsgiapp import run
 
-    sys.argv = [
+def gunicorn_arguments(host: str, port: int, workers: int | None) -> list[str]:
+    """Gunicorn's command line from the SCHAKEL_WEB_* settings; `--workers` on the command
+    line wins over SCHAKEL_WEB_WORKERS."""
+    from schakel.web import env
+
+    count = workers or (
+        env.read_int(env.WEB_WORKERS, minimum=1)
+        if env.read(env.WEB_WORKERS)
+        else default_web_workers()
+    )
+    threads = env.read_int(env.WEB_THREADS, minimum=1)
+    max_requests = env.read_int(env.WEB_MAX_REQUESTS)
+    return [
         "gunicorn",
         "schakel.web.wsgi:application",
-        f"--bind={args.host}:{args.port}",
-        f"--workers={args.workers}",
-        '--access-logformat=%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s',
+        f"--bind={host}:{port}",
+        f"--workers={count}",
+        f"--threads={threads}",
+        f"--worker-class={'gthread' if threads > 1 else 'sync'}",
+        f"--timeout={env.read_int(env.WEB_TIMEOUT, minimum=1)}",
+        f"--graceful-timeout={env.read_int(env.WEB_GRACEFUL_TIMEOUT, minimum=1)}",
+        f"--max-requests={max_requests}",
+        f"--max-requests-jitter={max_requests // 10}",
+        "--umask=0o077",
+        '--access-logformat=%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         "--access-logfile=-",
     ]
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    setup_django()
+    from django.conf import settings
+
+    if not getattr(args, "skip_collectstatic", False) and not settings.STATIC_PREBUILT:
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = gunicorn_arguments(args.host, args.port, args.workers)
     run()
 
 
@@ -362,7 +392,9 @@ def cmd_manage(args: argparse.Namespace) -> None:
 def add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="worker processes (else SCHAKEL_WEB_WORKERS)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -503,6 +535,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     keeps its traceback."""
     from schakel.engine.errors import SchakelError
 
+    os.umask(0o077)  # files the commands write (exports, keys, pairs) are the owner's alone
     args = build_parser().parse_args(argv)
     try:
         args.func(args)

@@ -156,3 +156,39 @@ EMAIL_FROM = declare(
     "Sender address of Schakel's e-mail.",
     default="schakel@localhost",
 )
+
+WEB_WORKERS = declare(
+    "SCHAKEL_WEB_WORKERS",
+    "Gunicorn worker processes for `schakel serve` (default: 2 per CPU core plus 1, at most 9).",
+)
+WEB_THREADS = declare(
+    "SCHAKEL_WEB_THREADS",
+    "Threads per gunicorn worker; above 1 the workers are threaded (gthread).",
+    default="1",
+)
+WEB_TIMEOUT = declare(
+    "SCHAKEL_WEB_TIMEOUT",
+    "Seconds a request may take before gunicorn restarts its worker (long work runs as a job).",
+    default="30",
+)
+WEB_GRACEFUL_TIMEOUT = declare(
+    "SCHAKEL_WEB_GRACEFUL_TIMEOUT",
+    "Seconds a worker gets to finish its requests after a restart or stop signal.",
+    default="30",
+)
+WEB_MAX_REQUESTS = declare(
+    "SCHAKEL_WEB_MAX_REQUESTS",
+    "Restart a worker after this many requests (0: never), with some jitter, to bound memory.",
+    default="1000",
+)
+STATIC_ROOT = declare(
+    "SCHAKEL_STATIC_ROOT",
+    "Folder the static files (CSS, JavaScript, fonts) are collected into. Default: static/ "
+    "under the data folder.",
+)
+STATIC_PREBUILT = declare(
+    "SCHAKEL_STATIC_PREBUILT",
+    "The static files were collected when the image was built (read-only root filesystem): "
+    "`schakel serve` does not collect them again.",
+    default="false",
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -11,6 +12,8 @@ from schakel.web import env
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env.read(env.DATA_DIR) or "var").resolve()
+# Whatever Schakel writes (the database, exports, ground truth, mail, keys) is the owner's alone.
+os.umask(0o077)
 
 SECRET_KEY = env.require(env.SECRET_KEY)
 DEBUG = env.read_bool(env.DEBUG)
@@ -88,7 +91,8 @@ def _database() -> dict[str, object]:
     if url:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
         return config
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    DATA_DIR.chmod(0o700)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "schakel.sqlite3",
@@ -153,7 +157,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(env.read(env.STATIC_ROOT) or DATA_DIR / "static").resolve()
+STATIC_PREBUILT = env.read_bool(env.STATIC_PREBUILT)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from schakel.web.jobs.actions import do_enqueue_job
+from schakel.web.jobs.health import queue_reachable
 from schakel.web.jobs.registry import Schedule, job_task, register_schedule
 from schakel.web.jobs.runner import checkpoint, report_progress, save_checkpoint
 
@@ -11,6 +12,7 @@ __all__ = [
     "checkpoint",  # what a retried job saved before its worker was lost
     "do_enqueue_job",  # queue a job for a membership (or the system) and get its Job row
     "job_task",  # decorator: a task in an app's tasks.py becomes a job (retryable or not)
+    "queue_reachable",  # the readiness check: the queue's store answers
     "register_schedule",  # run a job periodically under `schakel worker --schedule`
     "report_progress",  # inside a job: percentage and step name for the progress bar
     "save_checkpoint",  # inside a job: what a retry may skip

@@ -1,12 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from schakel.web.site import views
+from schakel.web.site import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("rol/", views.switch_membership, name="switch-membership"),
-    path("health/", views.health, name="health"),
+    path("health/", health.health, name="health"),
+    path("ready/", health.ready, name="ready"),
     path(
         "inloggen/",
         auth_views.LoginView.as_view(

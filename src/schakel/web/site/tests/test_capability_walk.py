@@ -32,6 +32,7 @@ OPEN_PAGES = {
     "home",
     "switch-membership",
     "health",
+    "ready",
     "login",
     "logout",
     "set_language",

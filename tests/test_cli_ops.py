@@ -1,0 +1,82 @@
+"""Operations from the command line: private files, gunicorn settings from the environment."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from schakel.cli import default_web_workers, gunicorn_arguments
+from test_cli import KEY, run
+
+SECRETS = {
+    "SCHAKEL_SECRET_KEY": "x" * 50,
+    "SCHAKEL_ENCRYPTION_KEYS": KEY,
+    "SCHAKEL_SEARCH_KEY": "s",
+}
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_data_directory_database_and_ground_truth_are_owner_only(tmp_path: Path) -> None:
+    data = tmp_path / "var"
+    result = run(
+        ["seed", "--persons", "40", "--years", "1", "--ground-truth", str(data / "truth")],
+        data,
+        **SECRETS,
+    )
+    assert result.returncode == 0, result.stderr
+    assert mode(data) == 0o700
+    database = data / "schakel.sqlite3"
+    assert mode(database) == 0o600
+    truth = list((data / "truth").rglob("*"))
+    assert truth
+    for path in truth:
+        assert mode(path) & 0o077 == 0, f"{path.name} is readable by others"
+
+
+def test_an_existing_open_data_directory_is_closed(tmp_path: Path) -> None:
+    data = tmp_path / "var"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)
+    assert run(["migrate"], data, **SECRETS).returncode == 0
+    assert mode(data) == 0o700
+
+
+def test_gunicorn_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCHAKEL_WEB_WORKERS", "5")
+    monkeypatch.setenv("SCHAKEL_WEB_THREADS", "4")
+    monkeypatch.setenv("SCHAKEL_WEB_TIMEOUT", "45")
+    monkeypatch.setenv("SCHAKEL_WEB_MAX_REQUESTS", "500")
+    arguments = gunicorn_arguments("127.0.0.1", 8000, None)
+    for expected in (
+        "--workers=5",
+        "--threads=4",
+        "--worker-class=gthread",
+        "--timeout=45",
+        "--max-requests=500",
+        "--max-requests-jitter=50",
+        "--umask=0o077",
+    ):
+        assert expected in arguments
+    assert "--workers=3" in gunicorn_arguments("127.0.0.1", 8000, 3)
+
+
+def test_gunicorn_defaults_fit_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SCHAKEL_WEB_WORKERS", "SCHAKEL_WEB_THREADS", "SCHAKEL_WEB_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    arguments = gunicorn_arguments("127.0.0.1", 8000, None)
+    assert f"--workers={default_web_workers()}" in arguments
+    assert 3 <= default_web_workers() <= 9
+    assert "--worker-class=sync" in arguments and "--timeout=30" in arguments
+
+
+def test_a_bad_worker_count_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.setenv("SCHAKEL_WEB_WORKERS", "many")
+    with pytest.raises(ImproperlyConfigured, match="SCHAKEL_WEB_WORKERS"):
+        gunicorn_arguments("127.0.0.1", 8000, None)
