@@ -26,7 +26,7 @@ from schakel.engine.linkage.encode import encode_frame
 from schakel.engine.linkage.keys import LinkageKey, record_tokens
 from schakel.engine.linkage.normalise import family_name_tokens, given_name_tokens
 from schakel.engine.linkage.schema import EncodingSchema, Role
-from schakel.engine.synth import RegionParameters
+from schakel.engine.synth import RegionParameters, generate_region
 from schakel.engine.synth.identities import IdentityRecord
 from schakel.engine.synth.names import NAMES, gendered_family_name
 
@@ -124,6 +124,8 @@ FREQUENCY = "frequency"
 MINING = "pattern mining"
 BOTH_COLUMNS = "pattern mining, both name columns"
 DOUBLE_HASHING = "pattern mining, double hashing known"
+CLOSED = "closed-itemset mining"
+CLOSED_BOTH = "closed-itemset mining, both name columns"
 
 
 def _guesses(
@@ -137,13 +139,21 @@ def _guesses(
         return attacks.frequency_guesses(filters[role], public[role]), {}
     other = Role.FAMILY_NAME if role is Role.GIVEN_NAMES else Role.GIVEN_NAMES
     extra: dict[str, object] = {}
-    if attack == BOTH_COLUMNS:
+    if attack in (BOTH_COLUMNS, CLOSED_BOTH):
         # Given and family names share their hash keys (so swapped names can be seen): the
         # attacker can mine both columns together.
         extra = {
             "also_mine": filters[other],
             "mining_public": _merged(public[role], public[other]),
         }
+    if attack in (CLOSED, CLOSED_BOTH):
+        closed = attacks.closed_itemset_guesses(
+            filters[role],
+            public[role],
+            hashes=DEFAULT_HASHES,
+            **extra,  # type: ignore[arg-type]
+        )
+        return closed.guesses, closed.positions
     mined = attacks.pattern_mining_guesses(
         filters[role],
         public[role],
@@ -208,6 +218,16 @@ def _records(
     return [by_trajectory.get(token_to_id.get(t, "")) for t in table["record_id"].to_pylist()]
 
 
+def sample_list(params: RegionParameters) -> dict[Role, dict[str, float]]:
+    """Normalised name counts of another sample of the same population (the region with the
+    next seed): what an attacker with national name statistics would hold."""
+    other = generate_region(replace(params, seed=params.seed + 1))
+    return {
+        role: dict(Counter(v for v in values if v))
+        for role, values in _truth(list(other.identity_records)).items()
+    }
+
+
 def run_attacks(
     frame: pd.DataFrame,
     schema: EncodingSchema,
@@ -225,13 +245,15 @@ def run_attacks(
     oracle = {
         role: dict(Counter(v for v in values if v)) for role, values in _truth(records).items()
     }
-    lists = {"public": public_lists(params), "oracle": oracle}
-    every = (FREQUENCY, MINING, BOTH_COLUMNS, DOUBLE_HASHING)
+    lists = {"public": public_lists(params), "sample": sample_list(params), "oracle": oracle}
+    every = (FREQUENCY, MINING, BOTH_COLUMNS, DOUBLE_HASHING, CLOSED, CLOSED_BOTH)
     _attack_file(report, encoded, records, lists, "as sent", every)
     with_decoys, _ = encode_frame(frame, schema, key, decoy_fraction=DECOY_FRACTION)
     decoyed = _records(with_decoys, token_to_id, by_trajectory)
     label = f"{DECOY_FRACTION:.0%} decoys"
-    _attack_file(report, with_decoys, decoyed, lists, label, (FREQUENCY, MINING, BOTH_COLUMNS))
+    _attack_file(
+        report, with_decoys, decoyed, lists, label, (FREQUENCY, MINING, BOTH_COLUMNS, CLOSED)
+    )
     double, _ = encode_frame(frame, replace(schema, bloom_hashing="double"), key)
     doubled = _records(double, token_to_id, by_trajectory)
     _attack_file(

@@ -10,6 +10,13 @@ anyone who obtains an encoded file, can still try:
   together in about as many filters as a bigram's public frequency predicts are that bigram's.
   Mining them for the most frequent bigrams, the attacker learns which bigrams each filter
   holds and picks the public name with exactly those (`pattern_mining_guesses`);
+- closed-itemset mining (`closed_itemset_guesses`, the strongest here): every bigram's k
+  positions are a *closed* set (the AND of all filters that hold them is exactly those k
+  positions), found by intersecting filters that share a position gently, one filter at a time;
+  the sets are labelled with bigrams by frequency and co-occurrence, every filter gets the public
+  name that fits its labelled sets, and the labels are re-voted from those names. On format 3
+  this re-identified 85% of given and 97% of family names of the synthetic region with a name
+  list drawn from another sample of the same population;
 - singling out: a record whose combination of encoded values is unique in the file can be
   followed across files once one clear record leaks (`singling_out`);
 - ordering birth years: the years kept around estimated dates chain the year tokens
@@ -234,6 +241,50 @@ def double_hashing_itemsets(bits: np.ndarray, hashes: int) -> list[np.ndarray]:
     return kept
 
 
+def closed_itemsets(
+    bits: np.ndarray, hashes: int, *, seeds: int = 3, random_seed: int = 0
+) -> list[np.ndarray]:
+    """Closed sets of exactly `hashes` positions that at least two distinct filters hold.
+
+    From a filter that has position p, intersect with the filter holding p that removes the
+    fewest positions while at least `hashes` remain, until no such filter is left; then the
+    closure (AND of all filters holding the result). A filter that has p for another bigram
+    cuts the intersection below `hashes` and is never taken, so the descent ends at the
+    position set of a bigram of the seed filter. `seeds` seed filters per position.
+    """
+    if bits.shape[0] < 2:
+        return []
+    packed = np.packbits(bits, axis=1, bitorder="little").view(np.uint64)
+    rng = np.random.default_rng(random_seed)
+    found: dict[bytes, None] = {}
+    for position in range(bits.shape[1]):
+        rows = np.flatnonzero(bits[:, position])
+        if len(rows) < 2:
+            continue
+        holders = packed[rows]
+        for seed in rng.choice(rows, size=min(seeds, len(rows)), replace=False).tolist():
+            current = packed[seed].copy()
+            size = int(np.bitwise_count(current).sum())
+            while True:
+                common = holders & current
+                sizes = np.bitwise_count(common).sum(axis=1)
+                fits = (sizes >= hashes) & (sizes < size)
+                if not fits.any():
+                    break
+                best = int(np.flatnonzero(fits)[np.argmax(sizes[fits])])
+                current, size = common[best], int(sizes[best])
+            holding = ((packed & current) == current).all(axis=1)
+            if holding.sum() < 2:
+                continue
+            closure = np.bitwise_and.reduce(packed[holding], axis=0)
+            if int(np.bitwise_count(closure).sum()) == hashes:
+                found[closure.tobytes()] = None
+    return [
+        np.flatnonzero(np.unpackbits(np.frombuffer(key, dtype=np.uint8), bitorder="little"))
+        for key in found
+    ]
+
+
 def mine_patterns(
     bits: np.ndarray,
     counts: np.ndarray,
@@ -259,6 +310,17 @@ def mine_patterns(
         itemsets = [itemsets[i] for i in np.argsort(support, kind="stable")[::-1][:grams]]
     else:
         itemsets = _itemsets(bits, weights, hashes, grams)
+    return _label_itemsets(bits, weights, itemsets, public)
+
+
+def _label_itemsets(
+    bits: np.ndarray,
+    weights: np.ndarray,
+    itemsets: Sequence[np.ndarray],
+    public: Mapping[str, float],
+) -> dict[str, np.ndarray]:
+    """Give each itemset the free bigram whose public share and co-shares with the bigrams
+    placed before it (most supported itemsets first) fit its observed ones best."""
     if not itemsets:
         return {}
     rows = np.stack([bits[:, positions].all(axis=1) for positions in itemsets], axis=1)
@@ -356,6 +418,94 @@ def pattern_mining_guesses(
     guess_of_row = [names[i] if i >= 0 else None for i in first]
     kept = {gram: positions[gram] for gram in placed[:used]}
     return PatternMining(kept, [guess_of_row[r] if r >= 0 else None for r in rows])
+
+
+def _holds(names: Sequence[str], grams: Sequence[str]) -> np.ndarray:
+    index = {gram: i for i, gram in enumerate(grams)}
+    holds = np.zeros((len(names), len(grams)), dtype=np.float32)
+    for row, name in enumerate(names):
+        holds[row, [index[g] for g in bigrams(name.split()) if g in index]] = 1.0
+    return holds
+
+
+def _fit_names(
+    present: np.ndarray, unlabelled: np.ndarray, grams: Sequence[str], names: Sequence[str]
+) -> np.ndarray:
+    """Filters x names: labelled bigrams the filter holds and the name lacks or the reverse,
+    plus the difference between the filter's unlabelled sets and the name's other bigrams."""
+    holds = _holds(names, grams)
+    other = np.array([len(bigrams(n.split())) for n in names], np.float32) - holds.sum(axis=1)
+    p = present.astype(np.float32)
+    return (
+        p.sum(axis=1)[:, None]
+        + holds.sum(axis=1)[None, :]
+        - 2.0 * (p @ holds.T)
+        + np.abs(unlabelled[:, None] - other[None, :])
+    )
+
+
+def _revote(
+    rows: np.ndarray, weights: np.ndarray, guesses: Sequence[str], agreement: float = 0.8
+) -> dict[int, str]:
+    """Each itemset gets the bigram whose (weighted) filters, by the names guessed for them,
+    coincide best with the filters holding the itemset (Dice of the two weights >= agreement)."""
+    grams = sorted({g for name in set(guesses) for g in bigrams(name.split())})
+    holds = _holds(guesses, grams)
+    weighted = rows.astype(np.float32) * weights[:, None].astype(np.float32)
+    inside = weighted.T @ holds
+    total = weighted.sum(axis=0)[:, None] + (holds * weights[:, None]).sum(axis=0)[None, :]
+    fit = 2.0 * inside / np.maximum(total, 1e-12)
+    best = fit.argmax(axis=1)
+    return {i: grams[b] for i, b in enumerate(best.tolist()) if fit[i, b] >= agreement}
+
+
+def closed_itemset_guesses(
+    filters: Filters,
+    public: Mapping[str, float],
+    *,
+    hashes: int,
+    also_mine: Filters = (),
+    mining_public: Mapping[str, float] | None = None,
+    seeds: int = 3,
+    rounds: int = 3,
+) -> PatternMining:
+    """Closed itemsets (`closed_itemsets`) labelled with bigrams by frequency and
+    co-occurrence; every filter gets the public name that fits its labelled itemsets best
+    (ties: the more frequent name); then the labels are re-voted from those guesses, `rounds`
+    times. `also_mine`: filters of another column with the same keys, mined together."""
+    bits, counts, rows = _bits(filters)
+    if bits.shape[0] == 0 or not public:
+        return PatternMining({}, [None] * len(filters))
+    if len(also_mine):
+        extra_bits, extra_counts, _ = _bits(also_mine)
+        mine_bits = np.vstack([bits, extra_bits])
+        mine_counts = np.concatenate([counts, extra_counts])
+    else:
+        mine_bits, mine_counts = bits, counts
+    itemsets = closed_itemsets(mine_bits, hashes, seeds=seeds)
+    if not itemsets:
+        return PatternMining({}, [None] * len(filters))
+    placed = _label_itemsets(
+        mine_bits, mine_counts / mine_counts.sum(), itemsets, mining_public or public
+    )
+    index = {positions.tobytes(): i for i, positions in enumerate(itemsets)}
+    labels = {index[positions.tobytes()]: gram for gram, positions in placed.items()}
+    held = np.stack([bits[:, positions].all(axis=1) for positions in itemsets], axis=1)
+    names = _ranked(public)
+    weights = counts / counts.sum()
+    guess_of_row: list[str] = []
+    for _ in range(max(rounds, 1)):
+        labelled = sorted(labels)
+        fit = _fit_names(
+            held[:, labelled],
+            held.sum(axis=1) - held[:, labelled].sum(axis=1),
+            [labels[i] for i in labelled],
+            names,
+        )
+        guess_of_row = [names[i] for i in fit.argmin(axis=1).tolist()]
+        labels = _revote(held, weights, guess_of_row) or labels
+    positions = {labels[i]: itemsets[i] for i in sorted(labels)}
+    return PatternMining(positions, [guess_of_row[r] if r >= 0 else None for r in rows])
 
 
 @dataclass(frozen=True)
