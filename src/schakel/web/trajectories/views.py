@@ -166,6 +166,14 @@ def record_event(
         running=running_for(kind, history),
         organisation_search_url=reverse("organisation-options"),
     )
+    if kind == EventType.CLOSURE:
+        form.fields["confirm"] = forms.BooleanField(
+            label=_lazy(
+                "I have checked that no care or follow-up is still needed. Closing ends the "
+                "trajectory's tasks and deadlines."
+            ),
+            required=True,
+        )
     if request.method == "POST" and form.is_valid():
         try:
             do_record_event(
