@@ -29,7 +29,7 @@ from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.trajectories.countries import country_choices
 from schakel.web.trajectories.models import Consent, TimeEntry, Trajectory
 from schakel.web.trajectories.sectors import SECTIONS
-from schakel.web.trajectories.selectors import colleagues_of
+from schakel.web.trajectories.selectors import colleagues_of, person_name
 
 IDENTIFIERS = ("bsn", "v_number", "passport")
 
@@ -298,9 +298,10 @@ class HandoverForm(forms.Form):
 
     def __init__(self, acting: Membership, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        colleagues = colleagues_of(acting)
-        self.fields["from_user"].queryset = colleagues  # type: ignore[attr-defined]
-        self.fields["to_user"].queryset = colleagues  # type: ignore[attr-defined]
+        colleagues = colleagues_of(acting).order_by("first_name", "last_name", "username")
+        for name in ("from_user", "to_user"):
+            self.fields[name].queryset = colleagues  # type: ignore[attr-defined]
+            self.fields[name].label_from_instance = person_name  # type: ignore[attr-defined]
 
 
 class TimeForm(forms.ModelForm):
