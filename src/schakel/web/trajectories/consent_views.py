@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from schakel.engine.trajectories.events import EventType
 from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
@@ -48,17 +50,41 @@ def consents(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpRes
     return render(request, "trajectories/consents.html", context, status=status)
 
 
-@require_POST
 @require_capability(Capability.RECORD_EVENTS)
 def withdraw_consent(
     request: HttpRequest, acting: Membership, pk: uuid.UUID, consent_id: int
 ) -> HttpResponse:
+    """Withdraw a consent after a confirmation that says what stops."""
     consent = access_consent(acting, pk, consent_id)
-    try:
-        do_withdraw_consent(actor=acting, consent=consent, withdrawn_on=timezone.localdate())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("trajectory-consents", pk=consent.trajectory_id)
+    back = reverse("trajectory-consents", args=[consent.trajectory_id])
+    context: dict[str, object] = {
+        "heading": _("Record the withdrawal of consent"),
+        "back": back,
+        "confirm_label": _("Record the withdrawal"),
+        "consequences": [
+            _("Consent for %(purpose)s no longer holds from today, %(day)s.")
+            % {
+                "purpose": consent.get_purpose_display(),
+                "day": date_format(timezone.localdate(), "j F Y"),
+            },
+            _("A referral or a report that needs this consent is no longer possible without it."),
+            _("What was shared before today stays shared; the withdrawal is recorded."),
+        ],
+    }
+    if consent.withdrawn_on is not None:
+        context["already"] = _("Already withdrawn on %(day)s.") % {
+            "day": date_format(consent.withdrawn_on, "j F Y")
+        }
+        return render(request, "trajectories/confirm.html", context)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            do_withdraw_consent(actor=acting, consent=consent, withdrawn_on=timezone.localdate())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The withdrawal of consent is recorded."))
+        return redirect(back)
+    return render(request, "trajectories/confirm.html", context)
 
 
 @require_capability(Capability.RECORD_EVENTS)
@@ -98,6 +124,22 @@ def national_report(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> 
     """Preview the legal basis; POST generates the report as a JSON download."""
     trajectory = access_trajectory(acting, pk)
     obliged, consented = legal_basis(acting, trajectory)
+    earlier = (
+        trajectory.events.filter(event_type=EventType.NATIONAL_CENTRE_REPORT)
+        .select_related("recorded_by")
+        .order_by("-recorded_at")
+        .first()
+    )
+    already = ""
+    if earlier is not None:
+        who = earlier.recorded_by.get_full_name() if earlier.recorded_by else "-"
+        already = _("Already done on %(day)s by %(who)s.") % {
+            "day": date_format(earlier.recorded_at, "j F Y"),
+            "who": who,
+        }
+    if request.method == "POST" and already and request.POST.get("again") != "1":
+        messages.error(request, already)
+        return redirect("national-report", pk=trajectory.pk)
     if request.method == "POST":
         try:
             report = do_report_to_national_centre(actor=acting, trajectory=trajectory)
@@ -107,5 +149,10 @@ def national_report(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> 
         response = JsonResponse(report, json_dumps_params={"indent": 2, "ensure_ascii": False})
         response["Content-Disposition"] = f'attachment; filename="{report["reference"]}.json"'
         return response
-    context = {"trajectory": trajectory, "obliged": obliged, "consented": consented}
+    context = {
+        "trajectory": trajectory,
+        "obliged": obliged,
+        "consented": consented,
+        "already": already,
+    }
     return render(request, "trajectories/national_report.html", context)

@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _lazy
 
 from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.acting import require_capability
-from schakel.web.organisations.models import Membership
+from schakel.web.organisations.models import Membership, User
 from schakel.web.organisations.roles import Capability
 from schakel.web.trajectories.access import access_referral
 from schakel.web.trajectories.actions import do_answer_referral, do_hand_over_trajectories
 from schakel.web.trajectories.forms import HandoverForm
+from schakel.web.trajectories.intake import referral_detail
 from schakel.web.trajectories.models import Trajectory
-from schakel.web.trajectories.selectors import OPEN, inbox_for, tasks_for, team_workload
+from schakel.web.trajectories.selectors import (
+    OPEN,
+    coordinators_of,
+    inbox_for,
+    person_name,
+    tasks_for,
+    team_workload,
+)
 
 LIST_LIMIT = 25
 
@@ -47,21 +57,61 @@ def inbox(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "trajectories/inbox.html", {"referrals": inbox_for(acting)})
 
 
-@require_POST
+class AnswerForm(forms.Form):
+    coordinator = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_lazy("Coordinator"),
+        required=False,
+        help_text=_lazy("Who coordinates the care from now on: you or a colleague."),
+    )
+    reason = forms.CharField(
+        label=_lazy("Reason"),
+        required=False,
+        max_length=500,
+        help_text=_lazy("Required when you reject. The referrer sees it. At most 500 characters."),
+        widget=forms.Textarea({"rows": 3, "maxlength": 500, "data-counter": 500}),
+    )
+
+    def __init__(self, acting: Membership, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["coordinator"]
+        field.queryset = coordinators_of(acting)  # type: ignore[attr-defined]
+        field.label_from_instance = person_name  # type: ignore[attr-defined]
+        field.initial = acting.user_id
+
+
 @require_capability(Capability.ANSWER_REFERRALS)
 def answer_referral(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
+    """The referral as the coordinator reads it, and the answer: accept and assign, or reject."""
     referral = access_referral(acting, pk)
-    accept = request.POST.get("answer") == "accept"
-    reason = request.POST.get("reason", "").strip()
-    if not accept and not reason:
-        messages.error(request, _("Give a reason when you reject a referral."))
-        return redirect("referral-inbox")
-    do_answer_referral(actor=acting, referral=referral, accept=accept, reason=reason)
-    if accept:
-        messages.success(request, _("Referral accepted; the trajectory is in your list."))
-        return redirect("trajectory-detail", pk=referral.trajectory_id)
-    messages.success(request, _("Referral rejected; the referring organisation sees why."))
-    return redirect("referral-inbox")
+    form = AnswerForm(acting, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accept = request.POST.get("answer") == "accept"
+        reason = form.cleaned_data["reason"].strip()
+        if not accept and not reason:
+            form.add_error("reason", _("Give a reason when you reject a referral."))
+        else:
+            try:
+                do_answer_referral(
+                    actor=acting,
+                    referral=referral,
+                    accept=accept,
+                    reason=reason,
+                    coordinator=form.cleaned_data["coordinator"],
+                )
+            except ValidationError as error:
+                copy_errors(form, error)
+            else:
+                if accept:
+                    messages.success(request, _("Referral accepted. The next step is the intake."))
+                    return redirect("trajectory-detail", pk=referral.trajectory_id)
+                messages.success(
+                    request, _("Referral rejected; the referring organisation sees why.")
+                )
+                return redirect("referral-inbox")
+    status = 422 if request.method == "POST" else 200
+    context = {"detail": referral_detail(referral), "form": form}
+    return render(request, "trajectories/referral.html", context, status=status)
 
 
 @require_capability(Capability.MANAGE_TEAM)

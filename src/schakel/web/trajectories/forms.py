@@ -28,9 +28,8 @@ from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.trajectories.countries import country_choices
 from schakel.web.trajectories.models import Consent, TimeEntry, Trajectory
-from schakel.web.trajectories.selectors import colleagues_of, members_ever_of
+from schakel.web.trajectories.selectors import colleagues_of, members_ever_of, person_name
 from schakel.web.trajectories.sectors import SECTIONS
-from schakel.web.trajectories.selectors import colleagues_of
 
 IDENTIFIERS = ("bsn", "v_number", "passport")
 
@@ -299,9 +298,13 @@ class HandoverForm(forms.Form):
 
     def __init__(self, acting: Membership, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        colleagues = colleagues_of(acting)
-        self.fields["from_user"].queryset = members_ever_of(acting)  # type: ignore[attr-defined]
+        colleagues = colleagues_of(acting).order_by("first_name", "last_name", "username")
+        self.fields["from_user"].queryset = members_ever_of(acting).order_by(  # type: ignore[attr-defined]
+            "first_name", "last_name", "username"
+        )
         self.fields["to_user"].queryset = colleagues  # type: ignore[attr-defined]
+        for name in ("from_user", "to_user"):
+            self.fields[name].label_from_instance = person_name  # type: ignore[attr-defined]
 
 
 class TimeForm(forms.ModelForm):

@@ -49,6 +49,23 @@ def members_ever_of(actor: Membership) -> QuerySet[User]:
     return User.objects.filter(memberships__organisation_id=actor.organisation_id).distinct()
 
 
+def coordinators_of(actor: Membership) -> QuerySet[User]:
+    """Colleagues who may coordinate trajectories in the actor's organisation, by name."""
+    members = (
+        Membership.objects.active()
+        .with_capability(Capability.COORDINATE_TRAJECTORIES)
+        .filter(organisation_id=actor.organisation_id)
+    )
+    return User.objects.filter(pk__in=members.values("user_id")).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def person_name(user: User) -> str:
+    """A colleague as people know them: the full name, else the sign-in name."""
+    return user.get_full_name() or user.get_username()
+
+
 def legal_basis(actor: Membership, trajectory: Trajectory) -> tuple[bool, bool]:
     """(obliged to report, consent in force); a national report needs at least one."""
     obliged = actor.organisation.type in OBLIGED

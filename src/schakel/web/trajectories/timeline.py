@@ -21,7 +21,9 @@ from schakel.engine.trajectories.events import parse_event_type
 from schakel.engine.trajectories.registry import Shown, Shows
 from schakel.web.core.labels import FIELD_LABELS, LABELS, event_type_label
 from schakel.web.organisations.models import Organisation
+from schakel.web.trajectories.countries import country_name
 from schakel.web.trajectories.models import TrajectoryEvent
+from schakel.web.trajectories.sectors import SECTIONS
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -61,13 +63,21 @@ def timeline(events: Sequence[TrajectoryEvent], superseded: frozenset[str]) -> l
     return entries
 
 
+REFERENCES = frozenset(
+    {"placement_id", "intervention_id", "episode_id", "referral_id", "consent_id", "assessment_id"}
+)
+"""Links between events that the software makes up: part of the record, not for reading."""
+
+
 def _fields(event: TrajectoryEvent, organisations: dict[int, str]) -> tuple[TimelineField, ...]:
     payload: dict[str, Any] = event.payload
     spec = REGISTRY[parse_event_type(event.event_type)]
-    shown = [s for s in spec.shown if s.name in payload]
+    shown = [s for s in spec.shown if s.name in payload and s.name not in REFERENCES]
     # A field a later schema dropped is still part of the record: shown as written.
     known = {s.name for s in spec.shown}
-    shown += [Shown(name, Shows.TEXT) for name in payload if name not in known]
+    shown += [
+        Shown(name, Shows.TEXT) for name in payload if name not in known and name not in REFERENCES
+    ]
     return tuple(
         TimelineField(
             s.name, FIELD_LABELS.get(s.name, s.name), _value(s, payload[s.name], organisations)
@@ -77,6 +87,10 @@ def _fields(event: TrajectoryEvent, organisations: dict[int, str]) -> tuple[Time
 
 
 def _value(shown: Shown, value: Any, organisations: dict[int, str]) -> str:
+    if shown.name == "country":
+        return country_name(str(value))
+    if shown.name == "sector_isic":
+        return str(SECTIONS.get(str(value), value))
     if shown.shows == Shows.CODE and shown.vocabulary is not None:
         return str(LABELS[shown.vocabulary].get(str(value), value))
     if shown.shows == Shows.CODES and shown.vocabulary is not None:

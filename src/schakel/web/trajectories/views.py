@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from schakel.engine.trajectories.events import EventType, InvalidEventError
@@ -31,8 +34,9 @@ from schakel.web.trajectories.actions import (
     do_read_trajectory,
     do_record_event,
 )
+from schakel.web.trajectories.case_file import case_header
 from schakel.web.trajectories.forms import EventForm
-from schakel.web.trajectories.models import Trajectory
+from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
 from schakel.web.trajectories.pickers import running_for
 from schakel.web.trajectories.timeline import timeline
 
@@ -72,21 +76,35 @@ def trajectory_list(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 @require_capability(Capability.VIEW_RECORDS)
 def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> HttpResponse:
+    """The case file: a header card, what to do next, and the timeline newest first."""
     view = do_read_trajectory(actor=acting, trajectory_id=pk, purpose="view trajectory")
+    engine_events = [e.as_engine_event() for e in view.events]
+    header = case_header(view.trajectory, engine_events, view.state)
+    entries = timeline(view.events[::-1], view.superseded)
+    present = {e.event.event_type for e in entries}
+    kinds = [(value, label) for value, label in choices(EventType) if value in present]
+    kind = request.GET.get("soort", "")
+    if kind in present:
+        entries = [e for e in entries if e.event.event_type == kind]
+    recordable = [
+        (value, label)
+        for value, label in choices(EventType)
+        if value != EventType.ENTERED_IN_ERROR and has(acting, capability_for(EventType(value)))
+    ]
+    may = {value for value, _label in recordable}
     return render(
         request,
         "trajectories/detail.html",
         {
             "view": view,
-            "timeline": timeline(view.events, view.superseded),
-            "event_types": [
-                (value, label)
-                for value, label in choices(EventType)
-                if value != EventType.ENTERED_IN_ERROR
-                and has(acting, capability_for(EventType(value)))
-            ],
-            "may_correct": has(acting, Capability.CORRECT_EVENTS),
+            "header": header,
+            "steps": [s for s in header.steps if s.event_type.value in may],
+            "timeline": entries,
+            "kinds": kinds,
+            "kind": kind if kind in present else "",
+            "event_types": recordable,
             "may_write": has(acting, Capability.RECORD_EVENTS),
+            "may_correct": has(acting, Capability.CORRECT_EVENTS),
             "may_identify": has(acting, Capability.VIEW_IDENTITY),
         },
     )
@@ -148,6 +166,14 @@ def record_event(
         running=running_for(kind, history),
         organisation_search_url=reverse("organisation-options"),
     )
+    if kind == EventType.CLOSURE:
+        form.fields["confirm"] = forms.BooleanField(
+            label=_lazy(
+                "I have checked that no care or follow-up is still needed. Closing ends the "
+                "trajectory's tasks and deadlines."
+            ),
+            required=True,
+        )
     if request.method == "POST" and form.is_valid():
         try:
             do_record_event(
@@ -191,23 +217,60 @@ def organisation_options(request: HttpRequest, acting: Membership) -> HttpRespon
     return render(request, "trajectories/_organisation_options.html", context)
 
 
-@require_POST
+class RetractForm(forms.Form):
+    reason = forms.CharField(
+        label=_lazy("Why was this entered in error?"),
+        help_text=_lazy("The reason is kept with the correction. At most 500 characters."),
+        max_length=500,
+        widget=forms.Textarea({"rows": 3, "maxlength": 500, "data-counter": 500}),
+    )
+
+
 @require_capability(Capability.CORRECT_EVENTS)
 def retract_event(request: HttpRequest, acting: Membership, pk: str, event_id: str) -> HttpResponse:
+    """Mark an event as entered in error, after a confirmation with a reason (required)."""
     trajectory = access_trajectory(acting, pk)
     event = access_event(acting, trajectory.pk, event_id)
-    reason = request.POST.get("reason", "").strip() or _("Entered in error")
-    try:
-        do_record_event(
-            actor=acting,
-            trajectory=trajectory,
-            event_type=EventType.ENTERED_IN_ERROR.value,
-            occurred_at=event.occurred_at,
-            payload={"reason": reason[:500]},
-            supersedes=event,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except InvalidEventError as error:
-        messages.error(request, " ".join(m for _field, m in field_messages(error.problems)))
-    return redirect("trajectory-detail", pk=trajectory.pk)
+    back = reverse("trajectory-detail", args=[trajectory.pk])
+    label = timeline([event], frozenset())[0].label
+    context: dict[str, Any] = {
+        "heading": _("Mark as entered in error"),
+        "back": back,
+        "confirm_label": _("Mark as entered in error"),
+        "consequences": [
+            _("“%(what)s” of %(day)s no longer counts: not in the state, tasks or figures.")
+            % {"what": label, "day": date_format(event.occurred_at, "j F Y")},
+            _("The event stays in the file, marked as withdrawn, with your reason."),
+        ],
+    }
+    correction = TrajectoryEvent.objects.filter(supersedes=event).select_related("recorded_by")
+    done = correction.first()
+    if done is not None:
+        who = done.recorded_by.get_full_name() if done.recorded_by else "-"
+        context["already"] = _("Already done on %(day)s by %(who)s.") % {
+            "day": date_format(done.recorded_at, "j F Y"),
+            "who": who,
+        }
+        return render(request, "trajectories/confirm.html", context)
+    form = RetractForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_record_event(
+                actor=acting,
+                trajectory=trajectory,
+                event_type=EventType.ENTERED_IN_ERROR.value,
+                occurred_at=event.occurred_at,
+                payload={"reason": form.cleaned_data["reason"]},
+                supersedes=event,
+            )
+        except ValidationError as error:
+            copy_errors(form, error)
+        except InvalidEventError as error:
+            for _field, message in field_messages(error.problems):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The event is marked as entered in error."))
+            return redirect(back)
+    context["form"] = form
+    status = 422 if request.method == "POST" else 200
+    return render(request, "trajectories/confirm.html", context, status=status)

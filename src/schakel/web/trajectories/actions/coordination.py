@@ -2,42 +2,112 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from schakel.engine.trajectories.events import EventType
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import Access, do_record_accesses
 from schakel.web.knowledge.service import transfer_stewardship
 from schakel.web.organisations.models import Membership, User
-from schakel.web.organisations.roles import Capability, require
+from schakel.web.organisations.roles import Capability, has, require
 from schakel.web.socialmap.service import transfer_maintenance
 from schakel.web.trajectories.access import access_referral
 from schakel.web.trajectories.actions.records import do_record_event
-from schakel.web.trajectories.models import Handover, Referral, Trajectory
+from schakel.web.trajectories.intake import signalled_forms
+from schakel.web.trajectories.models import AccessGrant, Handover, Referral, Trajectory
 from schakel.web.trajectories.selectors import OPEN
 
 
 def do_answer_referral(
-    *, actor: Membership, referral: Referral, accept: bool, reason: str = ""
+    *,
+    actor: Membership,
+    referral: Referral,
+    accept: bool,
+    reason: str = "",
+    coordinator: User | None = None,
 ) -> Referral:
     """Accept or reject a referral to the actor's organisation (a rejection needs a reason).
 
-    The referral is read again under its trajectory's lock, so one answered or revoked in the
-    meantime is not answered twice."""
+    On acceptance the trajectory moves into the accepting organisation's care with the chosen
+    coordinator (a coordinator of that organisation); the referring organisation keeps seeing
+    it (a grant), and the forms of exploitation its signal suspected are recorded as the first
+    periods of exploitation, marked as taken from the signal. The referral is read again under
+    its trajectory's lock, so one answered or revoked in the meantime is not answered twice."""
+    if accept and coordinator is not None and not _member_of(coordinator, actor):
+        raise ValidationError(
+            {"coordinator": gettext("Choose a coordinator of your own organisation.")}
+        )
     with transaction.atomic():
         current = access_referral(actor, referral.pk, write=True)
         payload = {"referral_id": current.reference, **({"reason": reason} if reason else {})}
+        now = timezone.now()
         do_record_event(
             actor=actor,
             trajectory=current.trajectory,
             event_type="referral_accepted" if accept else "referral_rejected",
-            occurred_at=timezone.now(),
+            occurred_at=now,
             payload=payload,
         )
+        if accept:
+            _take_into_care(actor, current, coordinator, now)
     referral.refresh_from_db()
     return referral
+
+
+def _take_into_care(
+    actor: Membership, referral: Referral, coordinator: User | None, now: dt.datetime
+) -> None:
+    trajectory = referral.trajectory
+    known = {
+        e.payload["form"]
+        for e in trajectory.events.filter(event_type=EventType.EXPLOITATION_EPISODE)
+    }
+    for form in signalled_forms(referral):
+        if form.value in known:
+            continue
+        do_record_event(
+            actor=actor,
+            trajectory=trajectory,
+            event_type=EventType.EXPLOITATION_EPISODE.value,
+            occurred_at=now,
+            payload={
+                "episode_id": uuid.uuid4().hex[:12],
+                "form": form.value,
+                "note": gettext("Taken from the referrer's signal when the referral was accepted."),
+            },
+        )
+    moved = trajectory.organisation_id != actor.organisation_id
+    if moved:
+        AccessGrant.objects.get_or_create(
+            trajectory=trajectory,
+            organisation_id=trajectory.organisation_id,
+            reason=AccessGrant.Reason.REFERRAL,
+            reference=referral.reference,
+            defaults={"granted_at": now},
+        )
+    if coordinator is None and has(actor, Capability.COORDINATE_TRAJECTORIES):
+        coordinator = actor.user
+    Trajectory.objects.filter(pk=trajectory.pk).update(
+        organisation_id=actor.organisation_id,
+        coordinator_id=coordinator.pk if coordinator is not None else trajectory.coordinator_id,
+    )
+    do_record_accesses(
+        actor=actor,
+        accesses=[
+            Access(
+                AuditEntry.Action.UPDATE,
+                "trajectory",
+                str(trajectory.pk),
+                "take into care after accepting a referral",
+            )
+        ],
+    )
 
 
 def _member_of(user: User, actor: Membership) -> bool:

@@ -88,6 +88,7 @@ def test_coordinator_journey(
     sign_in(page, base, coordinator)
     # The referral waits in the inbox and is accepted.
     page.goto(f"{base}/trajecten/inbox/")
+    page.click("main table a")
     page.click("button[value=accept]")
     page.wait_for_url(f"{base}/trajecten/{referred.pk}/")
     assert Referral.objects.get().status == "accepted"
@@ -146,5 +147,5 @@ def test_coordinator_journey(
     page.fill("#id_note", "Going on leave; follow-up at 12 months is due in April.")
     page.click("main form.schakel-form button[type=submit]")
     page.wait_for_url(f"{base}/trajecten/team/")
-    assert Handover.objects.get().trajectories == 1
+    assert Handover.objects.get().trajectories == 2  # the accepted referral and the new person
     assert Trajectory.objects.get(pk=trajectory).coordinator_id == colleague.user_id

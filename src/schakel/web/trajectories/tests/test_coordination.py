@@ -55,7 +55,7 @@ def test_referral_flows_through_the_inbox(
     assert trajectory_a.person.pseudonym.encode() in inbox.content
     referral = Referral.objects.get()
     rejected = receiver.post(reverse("answer-referral", args=[referral.pk]), {"answer": "reject"})
-    assert rejected.status_code == 302 and Referral.objects.get().status == "in_progress"
+    assert rejected.status_code == 422 and Referral.objects.get().status == "in_progress"
     receiver.post(reverse("answer-referral", args=[referral.pk]), {"answer": "accept"})
     assert Referral.objects.get().status == "accepted"
     detail = sender.get(reverse("trajectory-detail", args=[trajectory_a.pk]))

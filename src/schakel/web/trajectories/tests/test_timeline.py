@@ -19,7 +19,7 @@ from schakel.web.trajectories.actions import do_record_consent, do_record_event
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
 
 pytestmark = pytest.mark.django_db
-FIELD = re.compile(r'<span class="schakel-field">(.*?)</span>', re.S)
+FIELD = re.compile(r"<dt>(.*?)</dt><dd>(.*?)</dd>", re.S)
 
 
 def _record(
@@ -82,7 +82,7 @@ def test_payload_values_read_as_labels_and_names(
         started_on="2023-05-02",
     )
     _record(coordinator_a, trajectory_a, "vulnerability", factor="debt", addressed=True)
-    fields = FIELD.findall(_page(coordinator_a, trajectory_a, "en"))
+    fields = [f"{k}: {v}" for k, v in FIELD.findall(_page(coordinator_a, trajectory_a, "en"))]
     for shown in (
         "To organisation: Zorgcoördinatie B",
         "Purpose: Services",
@@ -148,7 +148,8 @@ def test_corrected_events_stay_visible_and_cannot_be_withdrawn_again(
     assert html.count('class="schakel-superseded"') == 2  # the intake and its marker
     assert reverse("retract-event", args=[trajectory_a.pk, wrong.pk]) not in html
     assert "Mark as entered in error" not in html
-    assert "Reason: wrong person" in html
+    assert "<dt>Reason</dt><dd>wrong person</dd>" in html
+    assert html.count("withdrawn</strong>") == 2
 
 
 def test_withdrawing_a_corrected_event_again_says_why_and_writes_nothing(
@@ -158,10 +159,14 @@ def test_withdrawing_a_corrected_event_again_says_why_and_writes_nothing(
     wrong = _record(coordinator_a, trajectory_a, "intake")
     client = signed_in(coordinator_a)
     url = reverse("retract-event", args=[trajectory_a.pk, wrong.pk])
+    confirm = client.get(url).content.decode()
+    assert "Wat er gebeurt:" in confirm and 'name="reason"' in confirm
+    no_reason = client.post(url, {"reason": ""})
+    assert no_reason.status_code == 422 and not TrajectoryEvent.objects.filter(supersedes=wrong)
     assert client.post(url, {"reason": "dubbel"}).status_code == 302
     again = client.post(url, {"reason": "dubbel"}, follow=True)
     assert again.status_code == 200
-    assert "Deze gebeurtenis is al gecorrigeerd." in again.content.decode()
+    assert "Al gedaan op " in again.content.decode()
     assert TrajectoryEvent.objects.filter(supersedes=wrong).count() == 1
 
 

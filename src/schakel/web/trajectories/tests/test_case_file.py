@@ -1,0 +1,67 @@
+"""The case file: header card, timeline newest first with a filter, and what to do next."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from schakel.engine.trajectories import project_state
+from schakel.web.core.testing import signed_in
+from schakel.web.organisations.models import Membership
+from schakel.web.trajectories.actions import do_record_event
+from schakel.web.trajectories.case_file import next_steps
+from schakel.web.trajectories.models import Trajectory
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC)
+
+
+def record(actor: Membership, trajectory: Trajectory, kind: str, days: int, **payload: object):
+    return do_record_event(
+        actor=actor,
+        trajectory=trajectory,
+        event_type=kind,
+        occurred_at=DAY + dt.timedelta(days=days),
+        payload=payload,
+    )
+
+
+def test_header_timeline_and_next_steps(
+    coordinator_a: Membership, trajectory_a: Trajectory
+) -> None:
+    record(coordinator_a, trajectory_a, "intake", 0)
+    record(
+        coordinator_a, trajectory_a, "placement_start", 1, placement_id="p", placement_type="omm"
+    )
+    record(coordinator_a, trajectory_a, "residence_milestone", 2, milestone="reflection_start")
+    client = signed_in(coordinator_a)
+    url = reverse("trajectory-detail", args=[trajectory_a.pk])
+    html = client.get(url).content.decode()
+    assert "Mijlpaal verblijf" in html and "bedenktijd tot 7 april 2026" in html
+    # newest first: the milestone before the placement before the intake
+    assert html.index("Mijlpaal verblijf</strong>") < html.index("Plaatsing gestart</strong>")
+    assert html.index("Plaatsing gestart</strong>") < html.index("Intake</strong>")
+    assert "placement_id" not in html and ">p<" not in html  # references are not for reading
+    filtered = client.get(url, {"soort": "intake"}).content.decode()
+    assert "Intake</strong>" in filtered and "Plaatsing gestart</strong>" not in filtered
+    assert "De bedenktijd loopt af." in html  # what next: the reflection period's end
+
+
+def test_after_exit_the_follow_ups_are_proposed(
+    coordinator_a: Membership, trajectory_a: Trajectory
+) -> None:
+    record(coordinator_a, trajectory_a, "intake", 0)
+    record(coordinator_a, trajectory_a, "exit", 10, exit_kind="stable")
+    events = [e.as_engine_event() for e in trajectory_a.events.all()]
+    steps = next_steps(events, project_state(events))
+    assert [(s.event_type.value, s.due_on) for s in steps] == [
+        ("follow_up_contact", dt.date(2026, 4, 15)),
+        ("follow_up_contact", dt.date(2026, 7, 15)),
+        ("follow_up_contact", dt.date(2027, 1, 15)),
+        ("follow_up_contact", dt.date(2028, 1, 15)),
+    ]
+    html = signed_in(coordinator_a).get(reverse("trajectory-detail", args=[trajectory_a.pk]))
+    assert "uiterlijk 15 april 2026" in html.content.decode()
