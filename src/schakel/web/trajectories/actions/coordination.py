@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import Access, do_record_accesses
 from schakel.web.knowledge.service import transfer_stewardship
+from schakel.web.notifications.service import Kind, notify
 from schakel.web.organisations.models import Membership, User
 from schakel.web.organisations.roles import Capability, require
 from schakel.web.socialmap.service import transfer_maintenance
 from schakel.web.trajectories.access import access_referral
 from schakel.web.trajectories.actions.records import do_record_event
-from schakel.web.trajectories.models import Handover, Referral, Trajectory
+from schakel.web.trajectories.models import Handover, Referral, Trajectory, TrajectoryEvent
 from schakel.web.trajectories.selectors import OPEN
 
 
@@ -36,8 +38,38 @@ def do_answer_referral(
             occurred_at=timezone.now(),
             payload=payload,
         )
+        _notify_referrer(current, accept)
     referral.refresh_from_db()
     return referral
+
+
+def _notify_referrer(referral: Referral, accepted: bool) -> None:
+    """Tell whoever sent the referral, by pseudonym and reference only (never a name)."""
+    sent = (
+        TrajectoryEvent.objects.filter(
+            trajectory_id=referral.trajectory_id,
+            event_type="referral_sent",
+            payload__referral_id=referral.reference,
+        )
+        .select_related("recorded_by")
+        .order_by("-pk")
+        .first()
+    )
+    if sent is None or sent.recorded_by is None:
+        return
+    words = {
+        True: gettext("Your referral %(reference)s for %(pseudonym)s was accepted."),
+        False: gettext("Your referral %(reference)s for %(pseudonym)s was rejected."),
+    }
+    pseudonym = Trajectory.objects.filter(pk=referral.trajectory_id).values_list(
+        "person__pseudonym", flat=True
+    )[0]
+    notify(
+        user=sent.recorded_by,
+        kind=Kind.REFERRAL_ANSWERED,
+        text=words[accepted] % {"reference": referral.reference, "pseudonym": pseudonym},
+        url=reverse("trajectory-detail", args=[referral.trajectory_id]),
+    )
 
 
 def _member_of(user: User, actor: Membership) -> bool:
