@@ -32,7 +32,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
@@ -84,7 +84,9 @@ def test_the_referrer_gets_one_mail_with_a_link_and_no_identity(
     sender, recipients, raw = smtp.messages[0]
     assert recipients == ["verwijzer@example.org"] and sender == "schakel@example.org"
     message = email.message_from_bytes(raw)
-    body = message.get_payload(decode=True).decode(message.get_content_charset() or "utf-8")
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    body = payload.decode(message.get_content_charset() or "utf-8")
     text = raw.decode("utf-8", errors="replace") + body
     link = (
         f"https://schakel.example.org{reverse('trajectory-detail', args=[referral.trajectory_id])}"

@@ -21,6 +21,6 @@ __all__ = [
     "do_count_signal_check",
     "do_publish_catalogue_version",
     "do_refer_with_consent",
-    "do_set_referrer_label",
     "do_reply_consultation",
+    "do_set_referrer_label",
 ]
