@@ -8,7 +8,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from schakel.web.signals.actions import (
     do_close_consultation,
     do_refer_with_consent,
     do_reply_consultation,
+    do_set_referrer_label,
 )
 from schakel.web.signals.catalogue import current_catalogue
 from schakel.web.signals.check import CheckState, load_state
@@ -36,6 +37,7 @@ from schakel.web.signals.forms import (
     AnswerForm,
     ConsultationForm,
     ReferralForm,
+    ReferrerLabelForm,
     ReplyForm,
 )
 from schakel.web.signals.labels import OUTCOMES
@@ -230,3 +232,19 @@ def referrals(request: HttpRequest, acting: Membership) -> HttpResponse:
         detail={"trajectories": [str(a.trajectory_id) for a in page.object_list]},
     )
     return render(request, "signals/referrals.html", {"page": page})
+
+
+@require_capability(Capability.RECORD_EVENTS)
+def referral_label(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
+    """Set the professional's own reference for one of their organisation's referrals."""
+    assessment = Assessment.objects.referrals_visible_to(acting).filter(pk=pk).first()
+    if assessment is None:
+        raise Http404
+    form = ReferrerLabelForm(request.POST or None, initial={"label": assessment.own_label or ""})
+    if request.method == "POST" and form.is_valid():
+        do_set_referrer_label(actor=acting, assessment=assessment, label=form.cleaned_data["label"])
+        messages.success(request, _("Your own reference is saved."))
+        return redirect("signal-referrals")
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "assessment": assessment}
+    return render(request, "signals/referral_label.html", context, status=status)

@@ -50,10 +50,21 @@ class AssessmentQuerySet(models.QuerySet[Any]):
         answered = Referral.objects.filter(
             trajectory_id=OuterRef("trajectory_id"), reference=OuterRef("referral_reference")
         ).values("answered_at")[:1]
+        reason = Referral.objects.filter(
+            trajectory_id=OuterRef("trajectory_id"), reference=OuterRef("referral_reference")
+        ).values("reason")[:1]
+        from schakel.web.signals.models import ReferrerLabel
+
+        own = ReferrerLabel.objects.filter(assessment_id=OuterRef("pk"), user_id=actor.user_id)
         return self.filter(
             organisation_id=actor.organisation_id,
             trajectory__in=Trajectory.objects.visible_to(actor),
-        ).annotate(referral_status=Subquery(status), referral_answered_at=Subquery(answered))
+        ).annotate(
+            referral_status=Subquery(status),
+            referral_answered_at=Subquery(answered),
+            referral_reason=Subquery(reason),
+            own_label=Subquery(own.values("label")[:1]),
+        )
 
 
 class StatisticQuerySet(models.QuerySet[Any]):

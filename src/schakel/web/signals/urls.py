@@ -16,6 +16,11 @@ urlpatterns = [
     path("inbox/", professional_views.inbox, name="signal-inbox"),
     path("verwijzen/", professional_views.refer, name="signal-refer"),
     path("verwijzingen/", professional_views.referrals, name="signal-referrals"),
+    path(
+        "verwijzingen/<uuid:pk>/eigen-kenmerk/",
+        professional_views.referral_label,
+        name="signal-referral-label",
+    ),
     path("catalogus/", catalogue_views.catalogue_versions, name="signal-catalogue"),
     path("catalogus/bundel/", catalogue_views.catalogue_bundle, name="signal-catalogue-bundle"),
 ]

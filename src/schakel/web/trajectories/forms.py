@@ -28,8 +28,8 @@ from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.trajectories.countries import country_choices
 from schakel.web.trajectories.models import Consent, TimeEntry, Trajectory
-from schakel.web.trajectories.selectors import colleagues_of, members_ever_of, person_name
 from schakel.web.trajectories.sectors import SECTIONS
+from schakel.web.trajectories.selectors import colleagues_of, members_ever_of, person_name
 
 IDENTIFIERS = ("bsn", "v_number", "passport")
 

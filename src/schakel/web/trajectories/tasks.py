@@ -5,18 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.mail import get_connection
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from schakel.web.jobs.service import (
-    Schedule,
     checkpoint,
     job_task,
-    register_schedule,
     report_progress,
     save_checkpoint,
 )
-from schakel.web.trajectories.digest import deadline_digests, send_digest
+from schakel.web.notifications.service import Kind, Notice, register_digest_source
+from schakel.web.trajectories.digest import DUE_SOON_DAYS, deadline_digests, send_digest
 
 
 @job_task("trajectories.deadline-digest", label=gettext_lazy("Deadline digest"), retryable=True)
@@ -40,6 +40,20 @@ def send_deadline_digest(*, day: str | None = None) -> dict[str, int]:
     return {"coordinators": len(digests), "sent": len(sent)}
 
 
-DAILY_DIGEST = register_schedule(
-    Schedule("trajectories.daily-deadline-digest", send_deadline_digest, at=dt.time(7, 0))
-)
+def tasks_due_notices(today: dt.date) -> list[Notice]:
+    """The deadlines as notices for the daily e-mail of the notifications app, which sends
+    them as each coordinator chose (daily e-mail, or only in Schakel); it runs at 07:00 in
+    place of a schedule of `send_deadline_digest`, so nobody gets the deadlines twice."""
+    url = reverse("coordinator-dashboard")
+    notices = []
+    for digest in deadline_digests(today):
+        text = gettext("%(overdue)d tasks overdue, %(soon)d due within %(days)d days.") % {
+            "overdue": digest.overdue,
+            "soon": digest.due_soon,
+            "days": DUE_SOON_DAYS,
+        }
+        notices.append(Notice(digest.user_id, Kind.TASKS_DUE, text, url))
+    return notices
+
+
+register_digest_source("trajectories.tasks-due", tasks_due_notices)

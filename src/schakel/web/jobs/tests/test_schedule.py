@@ -75,6 +75,6 @@ def test_of_two_workers_that_find_a_schedule_due_only_one_queues_it(
 
 def test_the_periodic_jobs_of_the_issue_are_registered() -> None:
     assert SCHEDULES["monitor.nightly-release"].at == dt.time(4, 0)
-    assert SCHEDULES["trajectories.daily-deadline-digest"].at == dt.time(7, 0)
+    assert SCHEDULES["notifications.daily-digest"].at == dt.time(7, 0)  # holds the deadlines
     for name in ("monitor.release", "trajectories.deadline-digest", "linkage.returns"):
         assert JOB_TYPES[name].max_attempts > 1  # each is safe to retry

@@ -10,7 +10,7 @@ from schakel.web.signals.actions.consultations import (
     do_reply_consultation,
 )
 from schakel.web.signals.actions.publishing import do_publish_catalogue_version
-from schakel.web.signals.actions.referrals import do_refer_with_consent
+from schakel.web.signals.actions.referrals import do_refer_with_consent, do_set_referrer_label
 from schakel.web.signals.actions.statistics import do_count_signal_check
 
 __all__ = [
@@ -22,4 +22,5 @@ __all__ = [
     "do_publish_catalogue_version",
     "do_refer_with_consent",
     "do_reply_consultation",
+    "do_set_referrer_label",
 ]

@@ -11,12 +11,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schakel.engine.indicators import Catalogue, build_catalogue
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import do_record_access
+from schakel.web.notifications.service import Kind, notify_many
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, require
 from schakel.web.signals.catalogue import current_catalogue, digest_of, split_bundle
@@ -58,5 +60,17 @@ def do_publish_catalogue_version(
             object_id=published.pk,
             purpose=f"publish indicator catalogue {catalogue.version}",
             detail={"digest": digest},
+        )
+        readers = (
+            Membership.objects.active()
+            .with_capability(Capability.CONSULT)
+            .exclude(user_id=actor.user_id)
+            .values_list("user_id", flat=True)
+        )
+        notify_many(
+            user_ids=readers,
+            kind=Kind.CATALOGUE_PUBLISHED,
+            text=_("Indicator catalogue %(version)s is in force.") % {"version": catalogue.version},
+            url=reverse("signal-check"),
         )
     return published

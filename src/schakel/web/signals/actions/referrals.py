@@ -112,3 +112,26 @@ def _signal_payload(state: CheckState, assessment: Assessment) -> dict[str, Any]
     if state.form is not None:
         payload["suspected_form"] = state.form.value
     return payload
+
+
+def do_set_referrer_label(*, actor: Membership, assessment: Assessment, label: str) -> str:
+    """The actor's own reference for a referral they can see; empty removes it. It is theirs
+    alone: no colleague, e-mail or audit detail ever shows it."""
+    from schakel.web.signals.models import ReferrerLabel
+
+    text = label.strip()
+    with transaction.atomic():
+        if text:
+            ReferrerLabel.objects.update_or_create(
+                assessment=assessment, user_id=actor.user_id, defaults={"label": text[:80]}
+            )
+        else:
+            ReferrerLabel.objects.filter(assessment=assessment, user_id=actor.user_id).delete()
+        do_record_access(
+            actor=actor,
+            action=A.UPDATE,
+            object_type="signal_assessment",
+            object_id=assessment.pk,
+            purpose="own reference for a referral",
+        )
+    return text

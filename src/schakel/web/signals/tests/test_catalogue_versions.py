@@ -112,3 +112,16 @@ def test_checks_and_consultations_record_the_version_in_force(
     assert assessment is not None
     assert assessment.catalogue_version == "2026.2"
     assert assessment.catalogue_digest == CatalogueVersion.objects.get().digest
+
+
+def test_a_published_version_is_announced_to_those_who_do_the_check(
+    editor: Client, frontline: Membership, coordinator_a: Membership
+) -> None:
+    from schakel.web.notifications.models import Kind, Notification
+
+    assert publish(editor, new_version()).status_code == 302
+    told = set(
+        Notification.objects.filter(kind=Kind.CATALOGUE_PUBLISHED).values_list("user_id", "text")
+    )
+    assert {user for user, _text in told} == {frontline.user_id, coordinator_a.user_id}
+    assert all("2026.2" in text for _user, text in told)

@@ -229,5 +229,5 @@ def test_without_a_region_the_national_lines_and_centre_are_reachable() -> None:
     kinds = {line.kind for line in response.context["contacts"]}
     assert {"emergency", "police"} <= kinds
     for view in response.context["steps"]:
-        for label, phone in view.contacts:
+        for label, _phone in view.contacts:
             assert label

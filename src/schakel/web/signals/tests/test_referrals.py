@@ -163,3 +163,28 @@ def test_a_bad_date_of_birth_on_the_referral_reads_in_dutch(
     html = response.content.decode()
     assert response.status_code == 422 and not Trajectory.objects.exists()
     assert "Gebruik JJJJ, JJJJ-MM of JJJJ-MM-DD." in html and "Value error" not in html
+
+
+def test_own_reference_is_for_the_referrer_only_and_a_rejection_says_why_and_what_next(
+    frontline: Membership, coordinator_a: Membership, member: Any
+) -> None:
+    from schakel.engine.vocabulary import Role
+    from schakel.web.trajectories.actions import do_answer_referral
+
+    client = signed_in(frontline)
+    complete_check(client)
+    refer(client)
+    assessment = Assessment.objects.get()
+    url = reverse("signal-referral-label", args=[assessment.pk])
+    assert client.post(url, {"label": "de jongen van dinsdag"}).status_code == 302
+    do_answer_referral(
+        actor=coordinator_a, referral=Referral.objects.get(), accept=False, reason="Geen plek"
+    )
+    page = client.get(reverse("signal-referrals")).content.decode()
+    assert "de jongen van dinsdag" in page
+    assert "Geen plek" in page and ("Volgende stap" in page or "Next step" in page)
+    colleague = signed_in(member(frontline.organisation, Role.FRONTLINE))
+    seen = colleague.get(reverse("signal-referrals")).content.decode()
+    assert Person.objects.get().pseudonym in seen and "de jongen van dinsdag" not in seen
+    assert client.post(url, {"label": ""}).status_code == 302
+    assert "de jongen van dinsdag" not in client.get(reverse("signal-referrals")).content.decode()

@@ -7,6 +7,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -14,13 +15,20 @@ from schakel.engine.trajectories.events import EventType
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import Access, do_record_accesses
 from schakel.web.knowledge.service import transfer_stewardship
+from schakel.web.notifications.service import Kind, notify
 from schakel.web.organisations.models import Membership, User
 from schakel.web.organisations.roles import Capability, has, require
 from schakel.web.socialmap.service import transfer_maintenance
 from schakel.web.trajectories.access import access_referral
 from schakel.web.trajectories.actions.records import do_record_event
 from schakel.web.trajectories.intake import signalled_forms
-from schakel.web.trajectories.models import AccessGrant, Handover, Referral, Trajectory
+from schakel.web.trajectories.models import (
+    AccessGrant,
+    Handover,
+    Referral,
+    Trajectory,
+    TrajectoryEvent,
+)
 from schakel.web.trajectories.selectors import OPEN
 
 
@@ -56,6 +64,7 @@ def do_answer_referral(
         )
         if accept:
             _take_into_care(actor, current, coordinator, now)
+        _notify_referrer(current, accept)
     referral.refresh_from_db()
     return referral
 
@@ -107,6 +116,35 @@ def _take_into_care(
                 "take into care after accepting a referral",
             )
         ],
+    )
+
+
+def _notify_referrer(referral: Referral, accepted: bool) -> None:
+    """Tell whoever sent the referral, by pseudonym and reference only (never a name)."""
+    sent = (
+        TrajectoryEvent.objects.filter(
+            trajectory_id=referral.trajectory_id,
+            event_type="referral_sent",
+            payload__referral_id=referral.reference,
+        )
+        .select_related("recorded_by")
+        .order_by("-pk")
+        .first()
+    )
+    if sent is None or sent.recorded_by is None:
+        return
+    words = {
+        True: gettext("Your referral %(reference)s for %(pseudonym)s was accepted."),
+        False: gettext("Your referral %(reference)s for %(pseudonym)s was rejected."),
+    }
+    pseudonym = Trajectory.objects.filter(pk=referral.trajectory_id).values_list(
+        "person__pseudonym", flat=True
+    )[0]
+    notify(
+        user=sent.recorded_by,
+        kind=Kind.REFERRAL_ANSWERED,
+        text=words[accepted] % {"reference": referral.reference, "pseudonym": pseudonym},
+        url=reverse("trajectory-detail", args=[referral.trajectory_id]),
     )
 
 
