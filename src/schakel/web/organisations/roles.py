@@ -49,6 +49,7 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_ORGANISATIONS = "manage_organisations"
     REVIEW_ACCESS = "review_access"
+    VIEW_DATA_QUALITY = "view_data_quality"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -87,6 +88,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_AUDIT: frozenset({_S, _ADM}),
     Capability.MANAGE_ORGANISATIONS: frozenset({_ADM}),
     Capability.REVIEW_ACCESS: frozenset({_S, _ADM}),
+    Capability.VIEW_DATA_QUALITY: frozenset({_C, _S}),
 }
 """The one table. `docs/architecture.md` shows it as a matrix (a test keeps the two equal)."""
 
@@ -119,6 +121,7 @@ CAPABILITY_LABELS: dict[Capability, _StrPromise] = {
     Capability.VIEW_AUDIT: _("See the audit trail"),
     Capability.MANAGE_ORGANISATIONS: _("Manage organisations, users and memberships"),
     Capability.REVIEW_ACCESS: _("Review who has access to the organisation"),
+    Capability.VIEW_DATA_QUALITY: _("See the organisation's data-quality worklist"),
 }
 
 
