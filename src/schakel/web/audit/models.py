@@ -54,6 +54,8 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["sequence"]
+        # The trail page reads one organisation's lines newest first, by keyset on sequence.
+        indexes = [models.Index(fields=["organisation", "sequence"], name="audit_org_sequence")]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.actor_name} {self.action} {self.object_type}"

@@ -51,6 +51,7 @@ class Capability(StrEnum):
     REVIEW_ACCESS = "review_access"
     RECORD_CARE_EVENTS = "record_care_events"
     CORRECT_EVENTS = "correct_events"
+    VIEW_DATA_QUALITY = "view_data_quality"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -91,6 +92,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.REVIEW_ACCESS: frozenset({_S, _ADM}),
     Capability.RECORD_CARE_EVENTS: frozenset({_C}),
     Capability.CORRECT_EVENTS: frozenset({_C}),
+    Capability.VIEW_DATA_QUALITY: frozenset({_C, _S}),
 }
 """The one table. `docs/architecture.md` shows it as a matrix (a test keeps the two equal)."""
 
@@ -127,6 +129,7 @@ CAPABILITY_LABELS: dict[Capability, _StrPromise] = {
         "Record the care coordination's events (intake, placement, residence, exit, follow-up)"
     ),
     Capability.CORRECT_EVENTS: _("Mark events as entered in error"),
+    Capability.VIEW_DATA_QUALITY: _("See the organisation's data-quality worklist"),
 }
 
 

@@ -17,6 +17,7 @@ NAVIGATION = {
     "nav_team": Capability.MANAGE_TEAM,
     "nav_manage": Capability.MANAGE_ORGANISATIONS,
     "nav_review": Capability.REVIEW_ACCESS,
+    "nav_quality": Capability.VIEW_DATA_QUALITY,
 }
 """Which menu item shows for which capability: a link shows exactly when its page opens."""
 

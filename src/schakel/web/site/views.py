@@ -6,17 +6,33 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from schakel.web.accounts.service import access_summary
 from schakel.web.organisations.acting import SESSION_KEY, acting_membership, memberships_of
+from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, has
+from schakel.web.trajectories.service import QUALITY_CHECKS, quality_counts
 
 
 def home(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
-    context = {
+    context: dict[str, object] = {
         "sees_records": has(membership, Capability.VIEW_RECORDS),
         "may_audit": has(membership, Capability.VIEW_AUDIT),
     }
+    context.update(_panels(membership))
     return render(request, "site/home.html", context)
+
+
+def _panels(membership: Membership | None) -> dict[str, object]:
+    """The supervisor's and administrator's panels: data quality and access (issue 17)."""
+    panels: dict[str, object] = {}
+    if membership is not None and has(membership, Capability.VIEW_DATA_QUALITY):
+        counts = quality_counts(membership)
+        panels["quality"] = [(code, QUALITY_CHECKS[code], n) for code, n in counts.items()]
+        panels["quality_total"] = sum(counts.values())
+    if membership is not None and has(membership, Capability.REVIEW_ACCESS):
+        panels["access"] = access_summary(membership)
+    return panels
 
 
 @require_POST

@@ -11,6 +11,7 @@ Models and querysets may still be imported from `trajectories.models` for ORM re
 - `do_read_identity`: who a person is, for a stated purpose (audited).
 - `state_of`: the trajectory's state projected from its events.
 - `tokens_for`: the search tokens of an identity (for the duplicate check index).
+- `quality_counts`: per data-quality check, how many trajectories of the organisation need work.
 """
 
 from __future__ import annotations
@@ -25,14 +26,18 @@ from schakel.web.trajectories.actions import (
     state_of,
 )
 from schakel.web.trajectories.actions.registration import tokens_for
+from schakel.web.trajectories.quality import CHECKS as QUALITY_CHECKS
+from schakel.web.trajectories.quality import quality_counts
 
 __all__ = [
+    "QUALITY_CHECKS",
     "access_trajectory",
     "do_open_trajectory",
     "do_read_identity",
     "do_record_consent",
     "do_record_event",
     "do_register_person",
+    "quality_counts",
     "state_of",
     "tokens_for",
 ]

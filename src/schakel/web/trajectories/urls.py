@@ -1,6 +1,12 @@
 from django.urls import path
 
-from schakel.web.trajectories import consent_views, registration_views, views, workload_views
+from schakel.web.trajectories import (
+    consent_views,
+    quality_views,
+    registration_views,
+    views,
+    workload_views,
+)
 from schakel.web.trajectories import coordination_views as coordination
 
 urlpatterns = [
@@ -11,6 +17,7 @@ urlpatterns = [
     path("inbox/<int:pk>/", coordination.answer_referral, name="answer-referral"),
     path("team/", coordination.team, name="team"),
     path("werklast/", workload_views.overview, name="regional-workload"),
+    path("kwaliteit/", quality_views.worklist, name="quality-worklist"),
     path("<uuid:pk>/tijd/", workload_views.register_time, name="register-time"),
     path("overdracht/", coordination.handover, name="handover"),
     path("organisaties/", views.organisation_options, name="organisation-options"),

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from schakel.cli import main
 from schakel.engine.vocabulary import Region, Role
@@ -53,7 +54,8 @@ def test_admin_create_makes_a_first_administrator_with_a_one_time_link(
 
     # a second run on an installation that has users refuses, and says why
     assert main([*argv, "--username", "tweede"]) == 1
-    assert "already has users" in capsys.readouterr().err
+    refusal = gettext("This installation already has users; invite people in the app instead.")
+    assert refusal in capsys.readouterr().err
     assert not User.objects.filter(username="tweede").exists()
 
 
