@@ -41,6 +41,10 @@ OPEN_PAGES = {
     "signal-check-result",
     "signal-check-restart",
     "job-progress",
+    "password-change",
+    "password-reset",
+    "password-reset-sent",
+    "password-reset-confirm",
 }
 """Pages for anyone signed in (or anyone at all): they decide nothing about personal data.
 A job's progress page shows only the signed-in user's own jobs (one 404 for anyone else's)."""
