@@ -113,8 +113,7 @@ DATA_DIR = declare(
 )
 SECURE_COOKIES = declare(
     "SCHAKEL_SECURE_COOKIES",
-    "Send session and CSRF cookies only over HTTPS (set true behind TLS).",
-    default="false",
+    "Send session and CSRF cookies only over HTTPS. Default: true, except in demo mode.",
 )
 
 TASK_BACKEND = declare(
@@ -191,4 +190,53 @@ STATIC_PREBUILT = declare(
     "The static files were collected when the image was built (read-only root filesystem): "
     "`schakel serve` does not collect them again.",
     default="false",
+)
+DEMO = declare(
+    "SCHAKEL_DEMO",
+    "Demo mode (set by `schakel demo`): one-step sign-in for the synthetic accounts and plain "
+    "HTTP. `schakel check --deploy` refuses it; never set it on an installation with real data.",
+    default="false",
+)
+HTTPS = declare(
+    "SCHAKEL_HTTPS",
+    "Redirect HTTP to HTTPS and send HSTS (a year, subdomains). Default: true, except in demo "
+    "mode.",
+)
+PROXY_COUNT = declare(
+    "SCHAKEL_PROXY_COUNT",
+    "How many reverse proxies stand in front of Schakel. With 1 or more, the client address is "
+    "read from X-Forwarded-For (that many hops from the right) and HTTPS from "
+    "X-Forwarded-Proto; with 0 (the default) both headers are ignored.",
+    default="0",
+)
+SESSION_IDLE_MINUTES = declare(
+    "SCHAKEL_SESSION_IDLE_MINUTES",
+    "A signed-in session ends after this many minutes without a request.",
+    default="30",
+)
+SESSION_MAX_HOURS = declare(
+    "SCHAKEL_SESSION_MAX_HOURS",
+    "A signed-in session ends this many hours after sign-in, active or not.",
+    default="10",
+)
+LOGIN_FAILURE_LIMIT = declare(
+    "SCHAKEL_LOGIN_FAILURE_LIMIT",
+    "Wrong passwords, per user name and per address, before sign-in is locked.",
+    default="5",
+)
+LOGIN_LOCK_MINUTES = declare(
+    "SCHAKEL_LOGIN_LOCK_MINUTES",
+    "How long a locked sign-in stays locked.",
+    default="30",
+)
+ANONYMOUS_RATE = declare(
+    "SCHAKEL_ANONYMOUS_RATE",
+    "Requests per minute one address may send to the public endpoints (signal check, signal "
+    "API) before it gets 429.",
+    default="120",
+)
+MAX_BODY_KIB = declare(
+    "SCHAKEL_MAX_BODY_KIB",
+    "The largest request body accepted, in KiB; larger requests get 413.",
+    default="1024",
 )

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 from schakel.web import env
@@ -28,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
+    "csp",
     "ninja",
     "template_partials",
     "schakel.web.core",
@@ -59,11 +62,17 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "schakel.web.site.security.SessionExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "schakel.web.core.middleware.NoStoreMiddleware",
+    "schakel.web.core.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+MIDDLEWARE.insert(1, "schakel.web.core.middleware.BodyLimitMiddleware")
+MIDDLEWARE.insert(2, "schakel.web.site.security.AnonymousRateMiddleware")
 
 ROOT_URLCONF = "schakel.web.urls"
 WSGI_APPLICATION = "schakel.web.wsgi.application"
@@ -167,13 +176,65 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 FORM_RENDERER = "schakel.web.core.forms.NLDesignFormRenderer"
 
+DEMO = env.read_bool(env.DEMO)
+ONE_STEP_SIGN_IN = DEMO
+"""The demo's synthetic accounts sign in with a password only; `check --deploy` refuses it."""
+HTTPS = env.read_bool(env.HTTPS) if env.read(env.HTTPS) else not DEMO
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 60 * 60
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.read_bool(env.SECURE_COOKIES)
+SESSION_COOKIE_AGE = env.read_int(env.SESSION_IDLE_MINUTES, minimum=1) * 60
+SESSION_MAX_SECONDS = env.read_int(env.SESSION_MAX_HOURS, minimum=1) * 60 * 60
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = (
+    env.read_bool(env.SECURE_COOKIES) if env.read(env.SECURE_COOKIES) else not DEMO
+)
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the load balancer's check may speak plain HTTP
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS  # check --deploy W021; submit the domain only when all of it is HTTPS
+PROXY_COUNT = env.read_int(env.PROXY_COUNT)
+if PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.read_int(env.MAX_BODY_KIB, minimum=1) * 1024
+ANONYMOUS_RATE_PER_MINUTE = env.read_int(env.ANONYMOUS_RATE, minimum=1)
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.read_int(env.LOGIN_FAILURE_LIMIT, minimum=1)
+AXES_COOLOFF_TIME = env.read_int(env.LOGIN_LOCK_MINUTES, minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "schakel.web.site.security.client_address"
+AXES_LOCKOUT_CALLABLE = "schakel.web.site.signin.locked_out"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 LOGGING = {
     "version": 1,
@@ -182,5 +243,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     # Request logs carry no query strings or bodies; personal data never appears in URLs.
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # Sign-ins, sign-outs, refusals and lockouts: account ids and addresses, no names.
+        "schakel.security": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -6,6 +6,7 @@ os.environ.setdefault(
     "SCHAKEL_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789"
 )
 os.environ.setdefault("SCHAKEL_SEARCH_KEY", "test-only-search-key")
+os.environ.setdefault("SCHAKEL_DEMO", "true")  # one-step sign-in and plain HTTP in the suite
 os.environ.setdefault("SCHAKEL_ENCRYPTION_KEYS", "Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtbG9uZy1rZXk=")
 
 from schakel.web.settings import *  # noqa: F403
@@ -16,3 +17,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True  # no collected static folder in tests
+ANONYMOUS_RATE_PER_MINUTE = 100_000  # tests of the limit lower it themselves

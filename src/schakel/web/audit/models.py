@@ -29,6 +29,9 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("export")
         DENIED = "denied", _("access denied")
         OVERRIDE = "override", _("consent overridden")
+        SIGN_IN = "sign_in", _("signed in")
+        SIGN_OUT = "sign_out", _("signed out")
+        SIGN_FAIL = "sign_fail", _("sign-in refused")
 
     sequence = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)

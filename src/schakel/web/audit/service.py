@@ -6,6 +6,7 @@ from schakel.web.audit.actions import (
     Access,
     do_record_access,
     do_record_accesses,
+    do_record_account_event,
     do_record_denied,
     do_record_read,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "SubjectSource",  # how an app says which audited objects are about which person
     "do_record_access",  # record one access in the caller's transaction
     "do_record_accesses",  # record a batch of accesses in one append
+    "do_record_account_event",  # a sign-in, sign-out, refused sign-in, password change
     "do_record_denied",  # record a refused request that had a stated purpose
     "do_record_read",  # record a read that has a stated purpose (nothing without one)
     "register_subject_source",  # from an app's ready(): lets the trail answer "who saw X?"

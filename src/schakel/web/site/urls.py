@@ -1,19 +1,24 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from schakel.web.site import health, views
+from schakel.web.site import health, signin, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("rol/", views.switch_membership, name="switch-membership"),
     path("health/", health.health, name="health"),
     path("ready/", health.ready, name="ready"),
+    path("inloggen/", signin.SignInView.as_view(), name="login"),
+    path("uitloggen/", signin.SignOutView.as_view(), name="logout"),
+    path("wachtwoord/", signin.PasswordChangeView.as_view(), name="password-change"),
+    path("inloggen/wachtwoord/", signin.PasswordResetView.as_view(), name="password-reset"),
     path(
-        "inloggen/",
-        auth_views.LoginView.as_view(
-            template_name="site/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
+        "inloggen/wachtwoord/verstuurd/",
+        signin.PasswordResetSentView.as_view(),
+        name="password-reset-sent",
     ),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "inloggen/wachtwoord/<uidb64>/<token>/",
+        signin.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
 ]

@@ -51,6 +51,10 @@ OPEN_PAGES = {
     "knowledge-public-article",
     "socialmap-public-detail",
     "account-welcome",
+    "password-change",
+    "password-reset",
+    "password-reset-sent",
+    "password-reset-confirm",
 }
 """Pages for anyone signed in (or anyone at all): they decide nothing about personal data.
 A job's progress page shows only the signed-in user's own jobs (one 404 for anyone else's)."""
