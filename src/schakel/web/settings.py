@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_countries",
     "ninja",
     "template_partials",
     "schakel.web.core",
@@ -75,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "schakel.web.site.context_processors.membership",
+                "schakel.web.site.context_processors.menu",
             ],
         },
     }
@@ -149,15 +151,17 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["schakel.web.formats"]  # "6 december 2026" / "6 December 2026", 24 h
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "schakel.web.core.storage.StaticStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60  # hashed names change with the content
 FORM_RENDERER = "schakel.web.core.forms.NLDesignFormRenderer"
 
 SESSION_COOKIE_HTTPONLY = True

@@ -6,10 +6,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from schakel.web.core.csv_files import csv_response
 from schakel.web.monitor.forms import FilterForm
 from schakel.web.monitor.publish import (
     TABLES,
-    csv_text,
     funnel_chart,
     incidence_chart,
     published_rows,
@@ -43,10 +43,14 @@ def export_csv(request: HttpRequest, acting: Membership) -> HttpResponse:
     table = request.GET.get("table", "")
     if table not in TABLES:
         raise Http404
-    monitor = FilterForm(request.GET).monitor()
-    response = HttpResponse(csv_text(monitor, table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="monitor-{table}.csv"'
-    return response
+    form = FilterForm(request.GET)
+    monitor = form.monitor()
+    data = form.cleaned_data if form.is_valid() else {}
+    described = zip(form.described(), form.fields, strict=True)
+    chosen = [value for (_, value), name in described if data.get(name)]
+    return csv_response(
+        request, lambda: published_rows(monitor, table), stem=f"monitor-{table}", selection=chosen
+    )
 
 
 @require_capability(Capability.VIEW_MONITOR)
