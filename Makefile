@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 VENDOR := src/schakel/web/static/vendor
 ASSETS_STAMP := $(VENDOR)/.stamp
+# Noto Sans and Noto Serif (the theme's fonts), Latin and Latin Extended, served by the app.
+FONT_FACES := $(foreach w,400 600 700,noto-sans/latin-$(w) noto-sans/latin-ext-$(w)) \
+	noto-sans/latin-400-italic noto-sans/latin-ext-400-italic \
+	$(foreach w,400 700,noto-serif/latin-$(w) noto-serif/latin-ext-$(w))
 PYTEST_ARGS ?=
 
 .PHONY: demo test install assets lint typecheck contracts migrations-check messages compile-messages clean openapi bench-smoke
@@ -26,6 +30,13 @@ $(ASSETS_STAMP): package.json package-lock.json
 		cp node_modules/@utrecht/component-library-css/dist/index.css $(VENDOR)/utrecht.css && \
 		cp node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css $(VENDOR)/design-tokens.css && \
 		cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js && \
+		mkdir -p $(VENDOR)/fonts && rm -f $(VENDOR)/fonts.css && \
+		for face in $(FONT_FACES); do \
+			sed -e 's|url(./files/|url(fonts/|g' -e "s|, url(fonts/[^)]*\.woff) format('woff')||g" \
+				node_modules/@fontsource/$$face.css >> $(VENDOR)/fonts.css && \
+			grep -o 'fonts/[^)]*\.woff2' $(VENDOR)/fonts.css | sort -u | while read file; do \
+				cp node_modules/@fontsource/$${face%%/*}/files/$${file#fonts/} $(VENDOR)/$$file 2>/dev/null || true; done; \
+		done && \
 		touch $(ASSETS_STAMP); \
 	else \
 		echo "npm not found: pages work, but without the NL Design System styles and htmx."; \

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_countries",
     "ninja",
     "template_partials",
     "schakel.web.core",
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "schakel.web.site.context_processors.membership",
+                "schakel.web.site.context_processors.menu",
             ],
         },
     }
@@ -164,6 +166,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["schakel.web.formats"]  # "6 december 2026" / "6 December 2026", 24 h
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.read(env.STATIC_ROOT) or DATA_DIR / "static").resolve()
@@ -171,9 +174,10 @@ STATIC_PREBUILT = env.read_bool(env.STATIC_PREBUILT)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "schakel.web.core.storage.StaticStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60  # hashed names change with the content
 FORM_RENDERER = "schakel.web.core.forms.NLDesignFormRenderer"
 
 DEMO = env.read_bool(env.DEMO)

@@ -9,6 +9,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -16,7 +17,7 @@ from ninja.security import django_auth
 
 from schakel.engine.errors import SchakelError
 from schakel.engine.problems import from_error_items
-from schakel.web.core.engine_messages import field_messages
+from schakel.web.core.engine_messages import REQUEST_INVALID, named_field_messages
 from schakel.web.core.errors import DomainError, error
 
 api = NinjaAPI(
@@ -36,16 +37,17 @@ def _reply(request: HttpRequest, status: int, body: object) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    fields = field_messages(from_error_items(exc.errors, "body", skip=1))
-    return _reply(request, 422, error("invalid", "The request is not valid.", fields))
+    fields = named_field_messages(from_error_items(exc.errors, "body", skip=1))
+    return _reply(request, 422, error("invalid", str(REQUEST_INVALID), fields))
 
 
 @api.exception_handler(SchakelError)
 def on_engine_error(request: HttpRequest, exc: SchakelError) -> HttpResponse:
     """The engine refused the input: 422 with the error's code and, in the reader's language,
     what is wrong with each field it names."""
-    fields = field_messages(exc.problems)
-    return _reply(request, 422, error(exc.code, str(exc), fields))
+    fields = named_field_messages(exc.problems)
+    message = str(REQUEST_INVALID) if fields else str(exc)
+    return _reply(request, 422, error(exc.code, message, fields))
 
 
 @api.exception_handler(DomainError)
@@ -59,12 +61,12 @@ def on_django_validation(request: HttpRequest, exc: ValidationError) -> HttpResp
         fields = [(f, str(m)) for f, ms in exc.message_dict.items() for m in ms]
     else:
         fields = [("body", str(m)) for m in exc.messages]
-    return _reply(request, 422, error("invalid", "The request is not valid.", fields))
+    return _reply(request, 422, error("invalid", str(REQUEST_INVALID), fields))
 
 
 @api.exception_handler(PermissionDenied)
 def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _reply(request, 403, error("forbidden", str(exc) or "Not allowed for your role."))
+    return _reply(request, 403, error("forbidden", str(exc) or _("Not allowed for your role.")))
 
 
 @api.exception_handler(Http404)

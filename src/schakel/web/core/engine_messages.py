@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from schakel.engine.problems import Code, Problem
+from schakel.web.core.labels import FIELD_LABELS
 
 FALLBACK = _("This value is not valid.")
 
@@ -106,8 +107,27 @@ PYDANTIC: Mapping[str, Promise] = {
 MESSAGES: Mapping[str, Promise] = {**{c.value: m for c, m in ENGINE.items()}, **PYDANTIC}
 
 
+REQUEST_INVALID = _("The request is not valid: see the message for each field.")
+
+PATTERN_HINTS: Mapping[str, Promise] = {
+    "country": _("Use the two-letter country code, such as NL or RO."),
+    "nationality": _("Use the two-letter country code, such as NL or RO."),
+    "sector_isic": _("Use one letter from A to U (the ISIC section)."),
+    "bsn": _("Enter nine digits."),
+}
+"""What a field with a fixed form expects, instead of the regular expression pydantic names."""
+
+
+def field_name(path: str) -> str:
+    """The field a dotted path ends in: `payload.recruitment_platforms.2` -> the platforms."""
+    parts = [part for part in path.split(".") if part and not part.isdigit()]
+    return parts[-1] if parts else path
+
+
 def message_for(problem: Problem) -> str:
     """The problem in the active language; the general message when the code is unknown."""
+    if problem.code == "string_pattern_mismatch" and field_name(problem.field) in PATTERN_HINTS:
+        return str(PATTERN_HINTS[field_name(problem.field)])
     template = MESSAGES.get(problem.code)
     if template is None:
         return str(FALLBACK)
@@ -120,6 +140,21 @@ def message_for(problem: Problem) -> str:
 def field_messages(problems: Iterable[Problem]) -> list[tuple[str, str]]:
     """(field, message in the active language) for each problem."""
     return [(p.field, message_for(p)) for p in problems]
+
+
+def sentence_for(problem: Problem) -> str:
+    """The message as a sentence that names the field, for lists away from the field itself
+    (an API answer, a message at the top of a page): "Soort plaatsing: dit veld is verplicht."."""
+    message = message_for(problem)
+    label = FIELD_LABELS.get(field_name(problem.field))
+    if label is None:
+        return message
+    return f"{label}: {message[:1].lower()}{message[1:]}"
+
+
+def named_field_messages(problems: Iterable[Problem]) -> list[tuple[str, str]]:
+    """(field, sentence naming the field, in the active language) for each problem."""
+    return [(p.field, sentence_for(p)) for p in problems]
 
 
 def _params(params: Mapping[str, Any]) -> dict[str, str]:

@@ -7,6 +7,8 @@ Event types are the exception: their names are part of their registry entry in t
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -18,6 +20,9 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 from schakel.engine import vocabulary as v
+from schakel.engine.errors import SchakelError
+from schakel.engine.indicators.loader import load_catalogue
+from schakel.engine.indicators.model import Catalogue
 from schakel.engine.trajectories import REGISTRY
 from schakel.engine.trajectories.events import EventType
 
@@ -266,7 +271,7 @@ FIELD_LABELS: dict[str, StrOrPromise] = {
     "consent_id": _("Consent"),
     "consulted_organisation_id": _("Consulted organisation"),
     "control_methods": _("Means of control"),
-    "country": _("Country (ISO code)"),
+    "country": _("Country"),
     "decision": _("Decision"),
     "detected_by": _("Detected by"),
     "dublin": _("Dublin case"),
@@ -300,7 +305,7 @@ FIELD_LABELS: dict[str, StrOrPromise] = {
     "reference": _("Reference"),
     "referral_id": _("Referral reference"),
     "referred_to_organisation_id": _("Referred to organisation"),
-    "sector_isic": _("Sector (ISIC section)"),
+    "sector_isic": _("Sector"),
     "sex_exploitation_type": _("Type of sexual exploitation"),
     "started_on": _("Started on"),
     "suspected_form": _("Suspected form"),
@@ -315,3 +320,154 @@ TASK_LABELS: dict[str, StrOrPromise] = {
     "reflection_period_ends": _("Reflection period ends"),
     "referral_answer": _("Referral awaits an answer"),
 }
+
+OBSERVER_ROLES: dict[str, StrOrPromise] = {
+    # the signal check's kinds of frontline work (engine.indicators.perspective.RoleKind)
+    "youth_care": _("Youth care worker"),
+    "social_support": _("Social support consultant (Wmo)"),
+    "health_care": _("Health care worker"),
+    "education": _("Teacher or school staff"),
+    "police": _("Police officer"),
+    "labour_inspection": _("Labour inspector"),
+    "municipal_enforcement": _("Municipal enforcement officer"),
+    "other": _("Other professional"),
+    # the synthetic region's signallers (engine.synth.care.SIGNALLER_ROLE)
+    "youth_worker": _("Youth care worker"),
+    "police_officer": _("Police officer"),
+    "wmo_consultant": _("Social support consultant (Wmo)"),
+    "municipal_contact_person": _("Municipal contact person"),
+    "ngo_worker": _("NGO worker"),
+    "shelter_worker": _("Shelter worker"),
+    "labour_inspector": _("Labour inspector"),
+}
+"""Who observed a signal (the free `observed_by_role` of a signal event), by name."""
+
+ISIC_SECTIONS: dict[str, StrOrPromise] = {
+    "A": _("Agriculture, forestry and fishing"),
+    "B": _("Mining and quarrying"),
+    "C": _("Manufacturing"),
+    "D": _("Electricity, gas, steam and air conditioning supply"),
+    "E": _("Water supply, sewerage and waste management"),
+    "F": _("Construction"),
+    "G": _("Wholesale and retail trade; repair of motor vehicles"),
+    "H": _("Transportation and storage"),
+    "I": _("Accommodation and food service activities"),
+    "J": _("Information and communication"),
+    "K": _("Financial and insurance activities"),
+    "L": _("Real estate activities"),
+    "M": _("Professional, scientific and technical activities"),
+    "N": _("Administrative and support service activities"),
+    "O": _("Public administration and defence"),
+    "P": _("Education"),
+    "Q": _("Human health and social work activities"),
+    "R": _("Arts, entertainment and recreation"),
+    "S": _("Other service activities"),
+    "T": _("Households as employers"),
+    "U": _("Extraterritorial organisations and bodies"),
+}
+"""ISIC Rev. 4 sections (the Dutch SBI uses the same letters), by name."""
+
+
+def country_name(code: str) -> str:
+    """A country's name in the active language from its ISO 3166 code (the code if unknown)."""
+    from django_countries import countries
+
+    return str(countries.name(code.upper()) or code) if code else code
+
+
+@functools.cache
+def _catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def indicator_label(indicator_id: str) -> str:
+    """An indicator's question in the active language, from the bundled catalogue."""
+    try:
+        return _catalogue().indicator(indicator_id).label.in_language(get_language() or "nl")
+    except (SchakelError, KeyError):
+        return indicator_id
+
+
+TEXT_VALUES: dict[str, Callable[[str], str]] = {
+    "observed_by_role": lambda code: str(OBSERVER_ROLES.get(code, code)),
+    "sector_isic": lambda code: str(ISIC_SECTIONS.get(code, code)),
+    "country": country_name,
+    "indicators": indicator_label,
+}
+"""Free-text payload fields that hold a code after all: how a person reads each value."""
+
+AUDIT_OBJECTS: dict[str, StrOrPromise] = {
+    "trajectory": _("Trajectory"),
+    "trajectory_list": _("List of trajectories"),
+    "person": _("Person"),
+    "identity": _("Identity"),
+    "consent": _("Consent"),
+    "consent_override": _("Referral without consent"),
+    "consultation": _("Consultation"),
+    "signal_assessment": _("Signal check"),
+    "return_candidate": _("Possible return"),
+    "time_entry": _("Time registration"),
+    "training": _("Training"),
+    "training_record": _("Training record"),
+    "service": _("Social map service"),
+    "catalogue_version": _("Indicator catalogue"),
+    "article": _("Article"),
+    "handover": _("Handover"),
+    "referral": _("Referral"),
+    "event": _("Event"),
+}
+"""What an audit entry is about, by name (object types the apps write)."""
+
+AUDIT_PURPOSES: dict[str, StrOrPromise] = {
+    "view trajectory": _("view trajectory"),
+    "list trajectories": _("list trajectories"),
+    "list trajectories (API)": _("list trajectories (API)"),
+    "open trajectory": _("open trajectory"),
+    "withdraw consent": _("withdraw consent"),
+    "register time": _("register time"),
+    "review a possible return": _("review a possible return"),
+    "register a completed training": _("register a completed training"),
+    "add a training": _("add a training"),
+    "change the validity period": _("change the validity period"),
+    "update the social map": _("update the social map"),
+    "add to the social map": _("add to the social map"),
+    "referral after a signal check": _("referral after a signal check"),
+    "follow referrals after signal checks": _("follow referrals after signal checks"),
+    "answer anonymous consultation": _("answer anonymous consultation"),
+    "anonymous consultation after a signal check": _("anonymous consultation after a signal check"),
+    "disclosure": _("disclosure"),
+    "services": _("services"),
+    "national_registration": _("registration with the national centre"),
+}
+"""Purposes the apps write into the audit trail themselves; a purpose a person typed stays."""
+
+
+def audit_purpose(purpose: str) -> str:
+    """The purpose of an audit entry in the active language (what a person typed, as typed)."""
+    if purpose in AUDIT_PURPOSES:
+        return str(AUDIT_PURPOSES[purpose])
+    if purpose.startswith("record consent for "):
+        return _("record consent for %(purpose)s") % {
+            "purpose": audit_purpose(purpose.removeprefix("record consent for "))
+        }
+    if purpose.startswith("record "):
+        code = purpose.removeprefix("record ")
+        if code in LABELS[EventType]:
+            return _("record: %(event)s") % {"event": LABELS[EventType][code]}
+    if purpose.startswith("publish indicator catalogue "):
+        return _("publish indicator catalogue %(version)s") % {
+            "version": purpose.removeprefix("publish indicator catalogue ")
+        }
+    return purpose
+
+
+QUALITY_ISSUES: dict[str, StrOrPromise] = {
+    "superseded": _("Replaced by a correction or withdrawn as entered in error"),
+    "entered_in_error": _("Marks that withdraw another event as entered in error"),
+    "dangling_correction": _("Correction of an event that is not in the trajectory (kept)"),
+    "after_as_of": _("Happened after the date of the figures"),
+    "exit_without_start": _("Exit before any intake or period of exploitation"),
+    "repeat_exit": _("Second exit without a new start (the first one counts)"),
+    "return_without_exit": _("Return to exploitation while in care (not an outcome)"),
+}
+"""The event log's data-quality issues (engine.trajectories.episode_quality), by name."""

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from schakel.web.core.confirm import AlreadyDone, Confirmation, confirm
 from schakel.web.knowledge.access import access_article
 from schakel.web.knowledge.actions import (
     SaveResult,
@@ -130,6 +134,9 @@ def article_publish(request: HttpRequest, acting: Membership, slug: str) -> Http
     article = access_article(acting, slug)
     form = PublishForm(request.POST)
     if form.is_valid():
+        outcome = confirm(request, _publish_confirmation(article, form.cleaned_data["review_date"]))
+        if isinstance(outcome, HttpResponse):
+            return outcome
         try:
             do_publish_article(
                 actor=acting, article=article, review_date=form.cleaned_data["review_date"]
@@ -143,6 +150,32 @@ def article_publish(request: HttpRequest, acting: Membership, slug: str) -> Http
         for message in errors:
             messages.error(request, str(message))
     return redirect("knowledge-edit", slug=article.slug)
+
+
+def _publish_confirmation(article: Article, review_date: dt.date) -> Confirmation:
+    """Publishing puts the text before every reader at once: the editor confirms first."""
+    version = article.current_version.number if article.current_version else 0
+    already = None
+    if article.is_readable and not article.has_unpublished_changes and article.published_at:
+        already = AlreadyDone(on=article.published_at, again_allowed=True)
+    when = formats.date_format(review_date, "DATE_FORMAT")
+    return Confirmation(
+        title=_("Publish this article?"),
+        consequence=_(
+            "Version %(version)s becomes the text every reader and the search see, from now on. "
+            "On %(date)s it returns to the editors' list for review."
+        )
+        % {"version": version, "date": when},
+        action=_("Publish"),
+        cancel_url=reverse("knowledge-edit", args=[article.slug]),
+        already=already,
+        carry={"review_date": review_date.isoformat()},
+        details=(
+            (_("Article"), article.current_version.title_in(translation.get_language() or "nl"))
+            if article.current_version
+            else (_("Article"), article.slug),
+        ),
+    )
 
 
 @require_POST

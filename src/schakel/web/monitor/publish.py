@@ -14,6 +14,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from schakel.web.core.labels import QUALITY_ISSUES
 from schakel.web.monitor.charts import Bar, bar_chart
 from schakel.web.monitor.tables import Monitor
 
@@ -103,7 +104,11 @@ def published_rows(monitor: Monitor, table: str) -> tuple[list[str], list[list[s
         ]
     if table == "quality":
         return [_("Data-quality issue"), _("Event rows"), _("Left out of the analysis")], [
-            [r.code, count_text(r.rows, "primary", k), _("yes") if r.dropped else _("no")]
+            [
+                QUALITY_ISSUES.get(r.code, r.code),
+                count_text(r.rows, "primary", k),
+                _("yes") if r.dropped else _("no"),
+            ]
             for r in monitor.quality.itertuples()
         ]
     if table == "flows":

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from schakel.web.core.csv_files import csv_response
 from schakel.web.monitor.actions import do_request_release, running_release_job
 from schakel.web.monitor.forms import FilterForm
 from schakel.web.monitor.publish import (
     TABLES,
-    csv_text,
     funnel_chart,
     incidence_chart,
     published_rows,
@@ -78,9 +78,12 @@ def export_csv(request: HttpRequest, acting: Membership) -> HttpResponse:
     monitor = published_monitor(form.filters(), stratum=form.chosen_stratum()).monitor
     if monitor is None:
         return _overview_again(request)
-    response = HttpResponse(csv_text(monitor, table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="monitor-{table}.csv"'
-    return response
+    data = form.cleaned_data if form.is_valid() else {}
+    described = zip(form.described(), form.fields, strict=True)
+    chosen = [value for (_, value), name in described if data.get(name)]
+    return csv_response(
+        request, lambda: published_rows(monitor, table), stem=f"monitor-{table}", selection=chosen
+    )
 
 
 @require_capability(Capability.VIEW_MONITOR)

@@ -29,3 +29,12 @@ def membership(request: HttpRequest) -> dict[str, object]:
     context: dict[str, object] = {"acting": acting, "memberships": memberships_of(request)}
     context.update({name: has(acting, capability) for name, capability in NAVIGATION.items()})
     return context
+
+
+def menu(request: HttpRequest) -> dict[str, object]:
+    """The grouped main menu (site/navigation.py) for the signed-in user."""
+    if not request.user.is_authenticated:
+        return {}
+    from schakel.web.site.navigation import menu_for
+
+    return {"menu": menu_for(acting_membership(request), request.path)}

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from schakel.engine.trajectories import REGISTRY
 from schakel.engine.trajectories.events import parse_event_type
 from schakel.engine.trajectories.registry import Shown, Shows
-from schakel.web.core.labels import FIELD_LABELS, LABELS, event_type_label
+from schakel.web.core.labels import FIELD_LABELS, LABELS, TEXT_VALUES, event_type_label
 from schakel.web.organisations.models import Organisation
 from schakel.web.trajectories.countries import country_name
 from schakel.web.trajectories.models import TrajectoryEvent
@@ -72,7 +72,11 @@ REFERENCES = frozenset(
 def _fields(event: TrajectoryEvent, organisations: dict[int, str]) -> tuple[TimelineField, ...]:
     payload: dict[str, Any] = event.payload
     spec = REGISTRY[parse_event_type(event.event_type)]
-    shown = [s for s in spec.shown if s.name in payload and s.name not in REFERENCES]
+    shown = [
+        s
+        for s in spec.shown
+        if payload.get(s.name) not in (None, "", []) and s.name not in REFERENCES
+    ]
     # A field a later schema dropped is still part of the record: shown as written.
     known = {s.name for s in spec.shown}
     shown += [
@@ -99,12 +103,13 @@ def _value(shown: Shown, value: Any, organisations: dict[int, str]) -> str:
     if shown.shows == Shows.FLAG:
         return _("Yes") if value else _("No")
     if shown.shows == Shows.DATE:
-        return formats.date_format(dt.date.fromisoformat(value), "j M Y")
+        return formats.date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
     if shown.shows == Shows.ORGANISATION:
         return organisations.get(int(value), str(value))
+    readable = TEXT_VALUES.get(shown.name, str)
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return ", ".join(readable(str(v)) for v in value)
+    return readable(str(value))
 
 
 def _organisation_names(events: Sequence[TrajectoryEvent]) -> dict[int, str]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
+from django.utils import formats
+from django.utils.translation import get_language
 
 from schakel.engine import vocabulary
-from schakel.web.core.labels import FIELD_LABELS, LABELS, TASK_LABELS
+from schakel.web.core.labels import AUDIT_OBJECTS, FIELD_LABELS, LABELS, TASK_LABELS, audit_purpose
 
 register = template.Library()
 _ENUMS = {enum.__name__: enum for enum in LABELS}
@@ -32,3 +35,32 @@ def task_label(kind: str) -> Any:
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key)
+
+
+@register.filter
+def audit_object(object_type: str) -> Any:
+    """What an audit entry is about, by name."""
+    return AUDIT_OBJECTS.get(object_type, object_type)
+
+
+register.filter("audit_purpose", audit_purpose)
+
+
+@register.filter
+def percent(value: Any, decimals: int = 1) -> str:
+    """A share (0-100) as "4,9 %" in Dutch and "4.9%" in English; empty stays empty."""
+    if value is None or value == "":
+        return ""
+    number = formats.number_format(float(value), int(decimals))
+    if (get_language() or "nl").startswith("nl"):
+        return f"{number}\u00a0%"
+    return f"{number}%"
+
+
+@register.filter
+def local_number(value: Any) -> Any:
+    """A published decimal ("0.810") in the active language's form ("0,810"); other text stays."""
+    text = str(value)
+    if re.fullmatch(r"-?\d+\.\d+", text):
+        return formats.number_format(float(text), len(text.split(".")[1]))
+    return value

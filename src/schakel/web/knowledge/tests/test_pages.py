@@ -102,9 +102,16 @@ def test_editor_writes_and_publishes_through_the_pages(editor: Membership) -> No
     article = Article.objects.get(slug="na-een-onthulling")
     assert article.status == "draft"
     review = (timezone.localdate() + dt.timedelta(days=200)).isoformat()
-    client.post(reverse("knowledge-publish", args=[article.slug]), {"review_date": review})
+    url = reverse("knowledge-publish", args=[article.slug])
+    question = client.post(url, {"review_date": review})
+    article.refresh_from_db()
+    assert question.status_code == 200 and article.status == "draft"  # asked, nothing done
+    assert "Publish this article?" in question.text or "Dit artikel publiceren?" in question.text
+    client.post(url, {"review_date": review, "confirmed": "1"})
     article.refresh_from_db()
     assert article.status == "published" and str(article.review_date) == review
+    again = client.post(url, {"review_date": review})
+    assert again.status_code == 200 and "al gedaan op" in again.text  # already published
     bad = client.post(
         reverse("knowledge-create"), {"slug": "Fout Adres", "title_nl": "x", "body_nl": "x"}
     )

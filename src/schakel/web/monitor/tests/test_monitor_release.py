@@ -3,8 +3,6 @@ follow-up sensitivity with the same protection."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 
 import numpy as np
@@ -13,6 +11,7 @@ import pytest
 
 from schakel.engine.disclosure import TOTAL, determined
 from schakel.engine.vocabulary import Region, Role
+from schakel.web.core.csv_files import read_csv
 from schakel.web.core.testing import signed_in
 from schakel.web.demo.actions import do_seed_region
 from schakel.web.demo.seeding import seed_parameters
@@ -115,18 +114,14 @@ def test_loss_to_follow_up_sensitivity_on_the_page_and_in_the_csv(
     analyst = signed_in(member(org_a, Role.ANALYST))
     html = analyst.get("/monitor/").content.decode()
     assert 'id="sensitivity-table"' in html and 'id="sensitivity-reading"' in html
-    rows = list(
-        csv.reader(
-            io.StringIO(analyst.get("/monitor/export.csv?table=sensitivity").content.decode())
-        )
-    )
+    rows = read_csv(analyst.get("/monitor/export.csv?table=sensitivity").content.decode())
     assert len(rows) == 5  # header and 3, 6, 12, 24 months
     shown = 0
     for row in rows[1:]:
         for cell in row[1:4]:
             if cell.isdigit():
                 assert int(cell) >= K
-        values = [float(v) if v != "-" else None for v in row[4:]]
+        values = [float(v.replace(",", ".")) if v != "-" else None for v in row[4:]]
         standard, ipcw, best, worst = values
         if None not in values:
             shown += 1

@@ -24,11 +24,42 @@
     if (summary && root === document) { summary.focus(); }
   }
 
+  /* Main menu: open on wide screens (the groups show in a row), one group open at a time,
+     Escape and a click elsewhere close it. Without JavaScript the <details> still work. */
+  var wide = window.matchMedia("(min-width: 48rem)");
+  function layoutMenu() {
+    document.querySelectorAll("[data-menu]").forEach(function (menu) {
+      menu.open = wide.matches;
+      menu.querySelectorAll("[data-menu-group]").forEach(function (group) {
+        group.open = !wide.matches;
+      });
+    });
+  }
+  function closeGroups(except) {
+    if (!wide.matches) { return; }
+    document.querySelectorAll("[data-menu-group][open]").forEach(function (group) {
+      if (group !== except) { group.open = false; }
+    });
+  }
+  document.addEventListener("toggle", function (event) {
+    var group = event.target;
+    if (group.hasAttribute && group.hasAttribute("data-menu-group") && group.open) { closeGroups(group); }
+  }, true);
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("[data-menu-group]")) { closeGroups(null); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var open = document.querySelector("[data-menu-group][open]");
+    if (open && wide.matches) { open.open = false; open.querySelector("summary").focus(); }
+  });
+  wide.addEventListener("change", layoutMenu);
+
   document.addEventListener("input", function (event) {
     if (event.target.hasAttribute && event.target.hasAttribute("data-counter")) {
       updateCounter(event.target);
     }
   });
-  document.addEventListener("DOMContentLoaded", function () { setUp(document); });
+  document.addEventListener("DOMContentLoaded", function () { layoutMenu(); setUp(document); });
   document.addEventListener("htmx:afterSwap", function (event) { setUp(event.target); });
 })();

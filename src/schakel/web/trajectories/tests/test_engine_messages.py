@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from schakel.web.core.labels import FIELD_LABELS
 from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.models import Person, Trajectory
@@ -76,6 +77,10 @@ def test_an_api_422_names_each_field_in_the_readers_language(
 
     missing = post("placement_start", {"placement_id": "p"})
     assert missing["code"] == "invalid_event"
+    kind, reference = FIELD_LABELS["placement_type"], FIELD_LABELS["placement_id"]
+    with translation.override(language):
+        required = f"{kind}: {required[0].lower()}{required[1:]}"  # the field is named
+        no_start = f"{reference}: {no_start[0].lower()}{no_start[1:]}"
     assert missing["fields"] == [{"field": "placement_type", "message": required}]
     unstarted = post("placement_end", {"placement_id": "p", "reason": "x"})
     assert unstarted["fields"] == [{"field": "placement_id", "message": no_start}]

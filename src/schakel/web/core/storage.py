@@ -1,0 +1,13 @@
+"""Static files: hashed names, gzip and Brotli copies, cached for a year (WhiteNoise).
+
+`manifest_strict = False`: a template rendered before `collectstatic` ran (a worker at its
+first start, a command-line report) gets the plain file name instead of an error.
+"""
+
+from __future__ import annotations
+
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+class StaticStorage(CompressedManifestStaticFilesStorage):
+    manifest_strict = False
