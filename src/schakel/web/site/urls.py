@@ -6,6 +6,7 @@ from schakel.web.site import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("rol/", views.switch_membership, name="switch-membership"),
+    path("tellers/", views.nav_badges, name="nav-badges"),
     path("health/", views.health, name="health"),
     path(
         "inloggen/",

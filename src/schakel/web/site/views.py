@@ -10,15 +10,25 @@ from django.views.decorators.http import require_POST
 
 from schakel.web.organisations.acting import SESSION_KEY, acting_membership, memberships_of
 from schakel.web.organisations.roles import Capability, has
+from schakel.web.site.panels import badges, panels_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """What needs doing now for the acting role: a panel per kind of work."""
     membership = acting_membership(request)
     context = {
         "sees_records": has(membership, Capability.VIEW_RECORDS),
         "may_audit": has(membership, Capability.VIEW_AUDIT),
+        "panels": panels_for(membership) if membership is not None else [],
     }
     return render(request, "site/home.html", context)
+
+
+def nav_badges(request: HttpRequest) -> HttpResponse:
+    """The counts beside the menu items, swapped in after the page loaded (htmx)."""
+    membership = acting_membership(request)
+    counts = badges(membership) if membership is not None else {}
+    return render(request, "site/_badges.html", {"counts": counts})
 
 
 @require_POST

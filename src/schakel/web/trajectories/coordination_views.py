@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -28,25 +27,27 @@ from schakel.web.trajectories.selectors import (
     coordinators_of,
     inbox_for,
     person_name,
-    tasks_for,
     team_workload,
 )
+from schakel.web.trajectories.worklist import due
 
 LIST_LIMIT = 25
 
 
 @require_capability(Capability.VIEW_RECORDS)
 def dashboard(request: HttpRequest, acting: Membership) -> HttpResponse:
-    today = timezone.localdate()
-    tasks = tasks_for(acting)
+    """My work: the tasks of the trajectories I coordinate; with `wie=team`, my organisation's.
+    Each list says how many there are and pages through them (nothing is cut silently)."""
+    team = request.GET.get("wie") == "team"
+    work = due(acting, team=team)
     mine = Trajectory.objects.visible_to(acting).filter(OPEN, coordinator_id=acting.user_id)
     context = {
-        "mine": mine.select_related("person").order_by("-opened_at")[:LIST_LIMIT],
-        "mine_count": mine.count(),
-        "overdue": tasks.filter(due_on__lt=today).order_by("due_on")[:LIST_LIMIT],
-        "this_week": tasks.filter(
-            due_on__gte=today, due_on__lt=today + dt.timedelta(days=7)
-        ).order_by("due_on")[:LIST_LIMIT],
+        "team": team,
+        "overdue": Paginator(work.overdue, LIST_LIMIT).get_page(request.GET.get("te_laat")),
+        "this_week": Paginator(work.this_week, LIST_LIMIT).get_page(request.GET.get("week")),
+        "mine": Paginator(
+            mine.select_related("person").order_by("-opened_at"), LIST_LIMIT
+        ).get_page(request.GET.get("mijn")),
         "inbox_count": inbox_for(acting).count(),
     }
     return render(request, "trajectories/dashboard.html", context)
