@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.acting import require_capability
-from schakel.web.organisations.models import Membership, User
+from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability
 from schakel.web.trajectories.access import access_referral
 from schakel.web.trajectories.actions import do_answer_referral, do_hand_over_trajectories
-from schakel.web.trajectories.forms import HandoverForm
+from schakel.web.trajectories.forms import AnswerForm, HandoverForm
 from schakel.web.trajectories.intake import referral_detail
 from schakel.web.trajectories.models import Trajectory
 from schakel.web.trajectories.selectors import (
     OPEN,
-    coordinators_of,
     inbox_for,
-    person_name,
     team_workload,
 )
 from schakel.web.trajectories.worklist import due
@@ -56,29 +50,6 @@ def dashboard(request: HttpRequest, acting: Membership) -> HttpResponse:
 @require_capability(Capability.ANSWER_REFERRALS)
 def inbox(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "trajectories/inbox.html", {"referrals": inbox_for(acting)})
-
-
-class AnswerForm(forms.Form):
-    coordinator = forms.ModelChoiceField(
-        queryset=User.objects.none(),
-        label=_lazy("Coordinator"),
-        required=False,
-        help_text=_lazy("Who coordinates the care from now on: you or a colleague."),
-    )
-    reason = forms.CharField(
-        label=_lazy("Reason"),
-        required=False,
-        max_length=500,
-        help_text=_lazy("Required when you reject. The referrer sees it. At most 500 characters."),
-        widget=forms.Textarea({"rows": 3, "maxlength": 500, "data-counter": 500}),
-    )
-
-    def __init__(self, acting: Membership, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["coordinator"]
-        field.queryset = coordinators_of(acting)  # type: ignore[attr-defined]
-        field.label_from_instance = person_name  # type: ignore[attr-defined]
-        field.initial = acting.user_id
 
 
 @require_capability(Capability.ANSWER_REFERRALS)
