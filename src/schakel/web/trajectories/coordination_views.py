@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -21,9 +24,10 @@ from schakel.web.trajectories.models import Trajectory
 from schakel.web.trajectories.selectors import (
     OPEN,
     inbox_for,
+    person_name,
     team_workload,
 )
-from schakel.web.trajectories.worklist import due
+from schakel.web.trajectories.worklist import due, handover_preview
 
 LIST_LIMIT = 25
 
@@ -93,26 +97,70 @@ def team(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 @require_capability(Capability.MANAGE_TEAM)
 def handover(request: HttpRequest, acting: Membership) -> HttpResponse:
-    form = HandoverForm(acting, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = do_hand_over_trajectories(actor=acting, **form.cleaned_data)
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Handed over to %(name)s: %(count)s trajectories, %(articles)s articles and "
-                    "%(services)s social map entries."
-                )
-                % {
-                    "count": done.trajectories,
-                    "articles": done.articles,
-                    "services": done.services,
-                    "name": done.to_user.get_full_name() or done.to_user.get_username(),
-                },
-            )
-            return redirect("team")
-    status = 422 if request.method == "POST" else 200
-    return render(request, "trajectories/handover.html", {"form": form}, status=status)
+    """Hand work over by people's names: choose, see what moves, confirm (per trajectory or a
+    selection: untick what stays)."""
+    form = HandoverForm(acting, request.POST or None, initial=_prefill(request, acting))
+    if request.method != "POST" or not form.is_valid():
+        status = 422 if request.method == "POST" else 200
+        context = {"form": form, "traject": request.GET.get("traject", "")}
+        return render(request, "trajectories/handover.html", context, status=status)
+    data = form.cleaned_data
+    preview = handover_preview(acting, data["from_user"].pk)
+    if request.POST.get("confirm") != "1":
+        context = {
+            "form": form,
+            "preview": preview,
+            "chosen": set(request.POST.getlist("traject")),
+            "from_name": person_name(data["from_user"]),
+            "to_name": person_name(data["to_user"]),
+        }
+        return render(request, "trajectories/handover_preview.html", context)
+    chosen = request.POST.getlist("traject")
+    everything = set(chosen) == {str(t.pk) for t in preview.trajectories}
+    try:
+        done = do_hand_over_trajectories(
+            actor=acting,
+            from_user=data["from_user"],
+            to_user=data["to_user"],
+            note=data["note"],
+            only=None if everything else chosen,
+        )
+    except ValidationError as error:
+        copy_errors(form, error)
+        return render(request, "trajectories/handover.html", {"form": form}, status=422)
+    messages.success(
+        request,
+        _(
+            "Handed over to %(name)s: %(count)s trajectories, %(articles)s articles and "
+            "%(services)s social map entries."
+        )
+        % {
+            "count": done.trajectories,
+            "articles": done.articles,
+            "services": done.services,
+            "name": person_name(done.to_user),
+        },
+    )
+    return redirect("team")
+
+
+def _prefill(request: HttpRequest, acting: Membership) -> dict[str, Any]:
+    """From a case file: its coordinator as the one handing over, that trajectory ticked."""
+    pk = request.GET.get("traject", "")
+    found = (
+        Trajectory.objects.visible_to(acting)
+        .filter(pk=pk, organisation_id=acting.organisation_id)
+        .values_list("coordinator_id", flat=True)
+        .first()
+        if _is_uuid(pk)
+        else None
+    )
+    return {"from_user": found} if found else {}
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

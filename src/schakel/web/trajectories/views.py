@@ -108,6 +108,8 @@ def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> Http
             "event_types": recordable,
             "may_write": has(acting, Capability.RECORD_EVENTS),
             "may_correct": has(acting, Capability.CORRECT_EVENTS),
+            "may_hand_over": has(acting, Capability.MANAGE_TEAM)
+            and view.trajectory.organisation_id == acting.organisation_id,
             "may_identify": has(acting, Capability.VIEW_IDENTITY),
         },
     )

@@ -61,3 +61,27 @@ def referrals_sent(actor: Membership) -> QuerySet[Referral]:
         .select_related("to_organisation", "trajectory__person")
         .order_by("-sent_at")
     )
+
+
+@dataclass(frozen=True)
+class HandoverPreview:
+    trajectories: list[Trajectory]
+    overdue_tasks: int
+    open_tasks: int
+
+
+def handover_preview(actor: Membership, from_user_id: int) -> HandoverPreview:
+    """What a handover of this colleague's work would move: their open trajectories in my
+    organisation, with the overdue and open tasks they carry (three queries)."""
+    rows = list(
+        Trajectory.objects.visible_to(actor)
+        .filter(OPEN, organisation_id=actor.organisation_id, coordinator_id=from_user_id)
+        .select_related("person")
+        .order_by("person__pseudonym")
+    )
+    tasks = TrajectoryTask.objects.filter(trajectory__in=[t.pk for t in rows])
+    return HandoverPreview(
+        trajectories=rows,
+        overdue_tasks=tasks.filter(due_on__lt=timezone.localdate()).count(),
+        open_tasks=tasks.count(),
+    )

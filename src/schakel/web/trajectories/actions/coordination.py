@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -120,11 +121,17 @@ def _member_of(user: User, actor: Membership) -> bool:
 
 
 def do_hand_over_trajectories(
-    *, actor: Membership, from_user: User, to_user: User, note: str
+    *,
+    actor: Membership,
+    from_user: User,
+    to_user: User,
+    note: str,
+    only: Collection[str] | None = None,
 ) -> Handover:
     """Move every open trajectory (with its tasks and follow-ups) to a colleague, and the
     knowledge the person kept: the articles they steward (drafts included) and the social map
-    entries they maintain. Nothing stays owned by someone who left."""
+    entries they maintain. Nothing stays owned by someone who left. With `only`, just those
+    trajectories (a selection) move, and the knowledge stays with its keeper."""
     require(actor, Capability.MANAGE_TEAM)
     if not Membership.objects.filter(
         user=from_user, organisation_id=actor.organisation_id
@@ -140,10 +147,14 @@ def do_hand_over_trajectories(
         moving = Trajectory.objects.filter(
             organisation_id=actor.organisation_id, coordinator=from_user
         ).filter(OPEN)
+        if only is not None:
+            moving = moving.filter(pk__in=list(only))
         ids = [str(pk) for pk in moving.values_list("pk", flat=True)]
         moving.update(coordinator=to_user)
-        articles = transfer_stewardship(from_user_id=from_user.pk, to_user_id=to_user.pk)
-        services = transfer_maintenance(from_user_id=from_user.pk, to_user_id=to_user.pk)
+        articles = services = 0
+        if only is None:
+            articles = transfer_stewardship(from_user_id=from_user.pk, to_user_id=to_user.pk)
+            services = transfer_maintenance(from_user_id=from_user.pk, to_user_id=to_user.pk)
         handover = Handover.objects.create(
             organisation_id=actor.organisation_id,
             from_user=from_user,
