@@ -1,4 +1,5 @@
-"""Response times of the coordinator's dashboard and trajectory page on a seeded database.
+"""Response times of the coordinator's pages on a seeded database: home, My work, the case
+list (plain, and with a search term and filters), and a case file with at least 40 events.
 
     .venv/bin/python benchmarks/coordinator_pages.py [--persons 10000] [--database-url URL]
 
@@ -35,15 +36,48 @@ def configure(args: argparse.Namespace, folder: str) -> None:
     django.setup()
 
 
-def timed(client: object, url: str, repeat: int) -> tuple[float, float]:
+def timed(
+    client: object, url: str, repeat: int, data: dict[str, str] | None = None
+) -> tuple[float, float]:
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
-        response = client.get(url)  # type: ignore[attr-defined]
+        get, post = client.get, client.post  # type: ignore[attr-defined]
+        response = get(url) if data is None else post(url, data)
         samples.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
     samples.sort()
     return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+
+
+def with_events(coordinator: object, trajectory: object, wanted: int) -> int:
+    """Bring the trajectory up to `wanted` events with observations (vulnerability factors)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from schakel.web.trajectories.actions import do_record_event
+
+    count = trajectory.events.count()  # type: ignore[attr-defined]
+    for n in range(count, wanted):
+        do_record_event(
+            actor=coordinator,  # type: ignore[arg-type]
+            trajectory=trajectory,  # type: ignore[arg-type]
+            event_type="vulnerability",
+            occurred_at=timezone.now() - dt.timedelta(minutes=wanted - n),
+            payload={"factor": "debt", "note": f"observation {n}"},
+        )
+    return trajectory.events.count()  # type: ignore[attr-defined,no-any-return]
+
+
+def search_term(trajectory: object) -> str:
+    """The family name of the trajectory's person, as a coordinator would type it."""
+    from schakel.web.core.crypto import decrypt_json
+    from schakel.web.trajectories.models import Identity
+
+    person = trajectory.person  # type: ignore[attr-defined]
+    identity = decrypt_json(Identity.objects.get(person=person).ciphertext)
+    return str(identity.get("family_name") or person.pseudonym)
 
 
 def main() -> int:
@@ -79,17 +113,28 @@ def main() -> int:
         client.force_login(coordinator.user)
         busiest = visible.order_by("-version").first()
         assert busiest is not None
-        pages = {
-            "dashboard": "/trajecten/overzicht/",
-            "trajectory list": "/trajecten/",
-            f"trajectory page ({busiest.version} events)": f"/trajecten/{busiest.pk}/",
+        events = with_events(coordinator, busiest, 40)
+        searched = search_term(busiest)
+        pages: dict[str, tuple[str, dict[str, str] | None]] = {
+            "home": ("/", None),
+            "my work": ("/trajecten/overzicht/", None),
+            "case list": ("/trajecten/", None),
+            "case list, name + filters": (
+                "/trajecten/",
+                {"zoek": searched, "fase": "in_care", "te_laat": "", "sorteer": "termijn"},
+            ),
+            "case list, 3 filters": (
+                "/trajecten/",
+                {"coordinator": "me", "vorm": "labour", "te_laat": "1"},
+            ),
+            f"case file ({events} events)": (f"/trajecten/{busiest.pk}/", None),
         }
         database = "PostgreSQL" if args.database_url else "SQLite"
         print(f"{report.trajectories} trajectories in the database; {visible.count()} visible")
         print(f"{'page':<34} {'database':>10} {'median ms':>10} {'p95 ms':>8}")
-        for name, url in pages.items():
-            client.get(url)
-            median, p95 = timed(client, url, args.repeat)
+        for name, (url, data) in pages.items():
+            timed(client, url, 1, data)
+            median, p95 = timed(client, url, args.repeat, data)
             print(f"{name:<34} {database:>10} {median:>10.1f} {p95:>8.1f}")
     return 0
 

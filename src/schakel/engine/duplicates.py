@@ -92,3 +92,25 @@ def likeness(a: IdentityData, b: IdentityData) -> Likeness:
         reasons.append("same nationality")
     score = 0.6 * names + 0.3 * dates + (0.1 if "same nationality" in reasons else 0.0)
     return Likeness(round(score, 3), tuple(reasons))
+
+
+def query_keys(text: str) -> list[set[str]]:
+    """The search keys a typed search term shares with a stored identity, one set per part:
+    a BSN or a V-number gives its key; each word of a name gives its phonetic keys (as a family
+    or a given name). A person matches when every part shares at least one key."""
+    parts: list[set[str]] = []
+    for word in text.split():
+        digits = "".join(c for c in word if c.isdigit())
+        if digits and len(digits) == len(word.replace("-", "").replace(".", "")):
+            if len(digits) in (8, 9):
+                bsn = normalise_bsn(digits)
+                parts.append({f"bsn:{bsn}"} if bsn else set())
+            else:
+                number = normalise_document_number(digits)
+                parts.append({f"vn:{number}"} if number else set())
+            continue
+        names = family_name_tokens(word) + given_name_tokens(word)
+        codes = {f"sx:{code}" for code in (soundex(n) for n in names) if code}
+        if codes:
+            parts.append(codes)
+    return parts

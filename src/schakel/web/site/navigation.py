@@ -22,6 +22,7 @@ class Link:
     url_name: str
     label: Promise
     capability: Capability | None = None
+    badge: str = ""
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class MenuLink:
     url: str
     label: Promise
     current: bool
+    badge: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,14 +54,14 @@ MENU: tuple[Group, ...] = (
         _("Work"),
         (
             Link("home", _("Overview")),
-            Link("coordinator-dashboard", _("My work"), Capability.VIEW_RECORDS),
+            Link("coordinator-dashboard", _("My work"), Capability.VIEW_RECORDS, "work"),
             Link("trajectory-list", _("Trajectories"), Capability.VIEW_RECORDS),
-            Link("referral-inbox", _("Referrals"), Capability.ANSWER_REFERRALS),
-            Link("return-candidates", _("Possible returns"), Capability.REVIEW_RETURNS),
+            Link("referral-inbox", _("Referrals"), Capability.ANSWER_REFERRALS, "referrals"),
+            Link("return-candidates", _("Possible returns"), Capability.REVIEW_RETURNS, "returns"),
             Link("signal-check", _("Signal check")),
             Link("signal-consultations", _("My consultations"), Capability.CONSULT),
             Link("signal-referrals", _("My referrals"), Capability.CONSULT),
-            Link("signal-inbox", _("Consultations"), Capability.ANSWER_REFERRALS),
+            Link("signal-inbox", _("Consultations"), Capability.ANSWER_REFERRALS, "consultations"),
         ),
     ),
     Group(
@@ -115,7 +117,7 @@ def menu_for(acting: Membership | None, path: str) -> list[MenuGroup]:
         MenuGroup(
             group.key,
             group.label,
-            tuple(MenuLink(url, link.label, url == best) for link, url in links),
+            tuple(MenuLink(url, link.label, url == best, link.badge) for link, url in links),
             any(url == best for _, url in links),
         )
         for group, links in shown

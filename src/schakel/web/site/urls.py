@@ -11,6 +11,7 @@ urlpatterns = [
     path("uitloggen/", signin.SignOutView.as_view(), name="logout"),
     path("wachtwoord/", signin.PasswordChangeView.as_view(), name="password-change"),
     path("inloggen/wachtwoord/", signin.PasswordResetView.as_view(), name="password-reset"),
+    path("tellers/", views.nav_badges, name="nav-badges"),
     path(
         "inloggen/wachtwoord/verstuurd/",
         signin.PasswordResetSentView.as_view(),

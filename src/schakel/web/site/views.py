@@ -10,14 +10,17 @@ from schakel.web.accounts.service import access_summary
 from schakel.web.organisations.acting import SESSION_KEY, acting_membership, memberships_of
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, has
+from schakel.web.site.panels import badges, panels_for
 from schakel.web.trajectories.service import QUALITY_CHECKS, quality_counts
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """What needs doing now for the acting role: a panel per kind of work."""
     membership = acting_membership(request)
     context: dict[str, object] = {
         "sees_records": has(membership, Capability.VIEW_RECORDS),
         "may_audit": has(membership, Capability.VIEW_AUDIT),
+        "panels": panels_for(membership) if membership is not None else [],
     }
     context.update(_panels(membership))
     return render(request, "site/home.html", context)
@@ -33,6 +36,13 @@ def _panels(membership: Membership | None) -> dict[str, object]:
     if membership is not None and has(membership, Capability.REVIEW_ACCESS):
         panels["access"] = access_summary(membership)
     return panels
+
+
+def nav_badges(request: HttpRequest) -> HttpResponse:
+    """The counts beside the menu items, swapped in after the page loaded (htmx)."""
+    membership = acting_membership(request)
+    counts = badges(membership) if membership is not None else {}
+    return render(request, "site/_badges.html", {"counts": counts})
 
 
 @require_POST

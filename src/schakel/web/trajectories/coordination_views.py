@@ -2,51 +2,50 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import uuid
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.acting import require_capability
-from schakel.web.organisations.models import Membership, User
+from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability
 from schakel.web.trajectories.access import access_referral
 from schakel.web.trajectories.actions import do_answer_referral, do_hand_over_trajectories
-from schakel.web.trajectories.forms import HandoverForm
+from schakel.web.trajectories.forms import AnswerForm, HandoverForm
 from schakel.web.trajectories.intake import referral_detail
 from schakel.web.trajectories.models import Trajectory
 from schakel.web.trajectories.selectors import (
     OPEN,
-    coordinators_of,
     inbox_for,
     person_name,
-    tasks_for,
     team_workload,
 )
+from schakel.web.trajectories.worklist import due, handover_preview
 
 LIST_LIMIT = 25
 
 
 @require_capability(Capability.VIEW_RECORDS)
 def dashboard(request: HttpRequest, acting: Membership) -> HttpResponse:
-    today = timezone.localdate()
-    tasks = tasks_for(acting)
+    """My work: the tasks of the trajectories I coordinate; with `wie=team`, my organisation's.
+    Each list says how many there are and pages through them (nothing is cut silently)."""
+    team = request.GET.get("wie") == "team"
+    work = due(acting, team=team)
     mine = Trajectory.objects.visible_to(acting).filter(OPEN, coordinator_id=acting.user_id)
     context = {
-        "mine": mine.select_related("person").order_by("-opened_at")[:LIST_LIMIT],
-        "mine_count": mine.count(),
-        "overdue": tasks.filter(due_on__lt=today).order_by("due_on")[:LIST_LIMIT],
-        "this_week": tasks.filter(
-            due_on__gte=today, due_on__lt=today + dt.timedelta(days=7)
-        ).order_by("due_on")[:LIST_LIMIT],
+        "team": team,
+        "overdue": Paginator(work.overdue, LIST_LIMIT).get_page(request.GET.get("te_laat")),
+        "this_week": Paginator(work.this_week, LIST_LIMIT).get_page(request.GET.get("week")),
+        "mine": Paginator(
+            mine.select_related("person").order_by("-opened_at"), LIST_LIMIT
+        ).get_page(request.GET.get("mijn")),
         "inbox_count": inbox_for(acting).count(),
     }
     return render(request, "trajectories/dashboard.html", context)
@@ -55,29 +54,6 @@ def dashboard(request: HttpRequest, acting: Membership) -> HttpResponse:
 @require_capability(Capability.ANSWER_REFERRALS)
 def inbox(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "trajectories/inbox.html", {"referrals": inbox_for(acting)})
-
-
-class AnswerForm(forms.Form):
-    coordinator = forms.ModelChoiceField(
-        queryset=User.objects.none(),
-        label=_lazy("Coordinator"),
-        required=False,
-        help_text=_lazy("Who coordinates the care from now on: you or a colleague."),
-    )
-    reason = forms.CharField(
-        label=_lazy("Reason"),
-        required=False,
-        max_length=500,
-        help_text=_lazy("Required when you reject. The referrer sees it. At most 500 characters."),
-        widget=forms.Textarea({"rows": 3, "maxlength": 500, "data-counter": 500}),
-    )
-
-    def __init__(self, acting: Membership, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["coordinator"]
-        field.queryset = coordinators_of(acting)  # type: ignore[attr-defined]
-        field.label_from_instance = person_name  # type: ignore[attr-defined]
-        field.initial = acting.user_id
 
 
 @require_capability(Capability.ANSWER_REFERRALS)
@@ -121,26 +97,70 @@ def team(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 @require_capability(Capability.MANAGE_TEAM)
 def handover(request: HttpRequest, acting: Membership) -> HttpResponse:
-    form = HandoverForm(acting, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = do_hand_over_trajectories(actor=acting, **form.cleaned_data)
-        except ValidationError as error:
-            copy_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Handed over to %(name)s: %(count)s trajectories, %(articles)s articles and "
-                    "%(services)s social map entries."
-                )
-                % {
-                    "count": done.trajectories,
-                    "articles": done.articles,
-                    "services": done.services,
-                    "name": done.to_user.get_full_name() or done.to_user.get_username(),
-                },
-            )
-            return redirect("team")
-    status = 422 if request.method == "POST" else 200
-    return render(request, "trajectories/handover.html", {"form": form}, status=status)
+    """Hand work over by people's names: choose, see what moves, confirm (per trajectory or a
+    selection: untick what stays)."""
+    form = HandoverForm(acting, request.POST or None, initial=_prefill(request, acting))
+    if request.method != "POST" or not form.is_valid():
+        status = 422 if request.method == "POST" else 200
+        context = {"form": form, "traject": request.GET.get("traject", "")}
+        return render(request, "trajectories/handover.html", context, status=status)
+    data = form.cleaned_data
+    preview = handover_preview(acting, data["from_user"].pk)
+    if request.POST.get("confirm") != "1":
+        context = {
+            "form": form,
+            "preview": preview,
+            "chosen": set(request.POST.getlist("traject")),
+            "from_name": person_name(data["from_user"]),
+            "to_name": person_name(data["to_user"]),
+        }
+        return render(request, "trajectories/handover_preview.html", context)
+    chosen = request.POST.getlist("traject")
+    everything = set(chosen) == {str(t.pk) for t in preview.trajectories}
+    try:
+        done = do_hand_over_trajectories(
+            actor=acting,
+            from_user=data["from_user"],
+            to_user=data["to_user"],
+            note=data["note"],
+            only=None if everything else chosen,
+        )
+    except ValidationError as error:
+        copy_errors(form, error)
+        return render(request, "trajectories/handover.html", {"form": form}, status=422)
+    messages.success(
+        request,
+        _(
+            "Handed over to %(name)s: %(count)s trajectories, %(articles)s articles and "
+            "%(services)s social map entries."
+        )
+        % {
+            "count": done.trajectories,
+            "articles": done.articles,
+            "services": done.services,
+            "name": person_name(done.to_user),
+        },
+    )
+    return redirect("team")
+
+
+def _prefill(request: HttpRequest, acting: Membership) -> dict[str, Any]:
+    """From a case file: its coordinator as the one handing over, that trajectory ticked."""
+    pk = request.GET.get("traject", "")
+    found = (
+        Trajectory.objects.visible_to(acting)
+        .filter(pk=pk, organisation_id=acting.organisation_id)
+        .values_list("coordinator_id", flat=True)
+        .first()
+        if _is_uuid(pk)
+        else None
+    )
+    return {"from_user": found} if found else {}
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

@@ -29,7 +29,12 @@ from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.trajectories.countries import country_choices
 from schakel.web.trajectories.models import Consent, TimeEntry, Trajectory
 from schakel.web.trajectories.sectors import SECTIONS
-from schakel.web.trajectories.selectors import colleagues_of, members_ever_of, person_name
+from schakel.web.trajectories.selectors import (
+    colleagues_of,
+    coordinators_of,
+    members_ever_of,
+    person_name,
+)
 
 IDENTIFIERS = ("bsn", "v_number", "passport")
 
@@ -312,3 +317,35 @@ class TimeForm(forms.ModelForm):
         model = TimeEntry
         fields = ["task_type", "on", "minutes", "note"]
         widgets = {"on": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}
+
+
+class RetractForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why was this entered in error?"),
+        help_text=_("The reason is kept with the correction. At most 500 characters."),
+        max_length=500,
+        widget=forms.Textarea({"rows": 3, "maxlength": 500, "data-counter": 500}),
+    )
+
+
+class AnswerForm(forms.Form):
+    coordinator = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("Coordinator"),
+        required=False,
+        help_text=_("Who coordinates the care from now on: you or a colleague."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        help_text=_("Required when you reject. The referrer sees it. At most 500 characters."),
+        widget=forms.Textarea({"rows": 3, "maxlength": 500, "data-counter": 500}),
+    )
+
+    def __init__(self, acting: Membership, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["coordinator"]
+        field.queryset = coordinators_of(acting)  # type: ignore[attr-defined]
+        field.label_from_instance = person_name  # type: ignore[attr-defined]
+        field.initial = acting.user_id

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from schakel.engine.trajectories.events import EventType, InvalidEventError
-from schakel.engine.vocabulary import CaseStatus
+from schakel.engine.vocabulary import ExploitationForm, Region, Stage
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import do_record_access, do_record_denied
 from schakel.web.core.engine_messages import field_messages
@@ -35,9 +35,11 @@ from schakel.web.trajectories.actions import (
     do_record_event,
 )
 from schakel.web.trajectories.case_file import case_header
-from schakel.web.trajectories.forms import EventForm
-from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
+from schakel.web.trajectories.case_list import Filters, case_list
+from schakel.web.trajectories.forms import EventForm, RetractForm
+from schakel.web.trajectories.models import TrajectoryEvent
 from schakel.web.trajectories.pickers import running_for
+from schakel.web.trajectories.selectors import coordinators_of
 from schakel.web.trajectories.timeline import timeline
 
 PAGE_SIZE = 50
@@ -45,21 +47,19 @@ PAGE_SIZE = 50
 
 @require_capability(Capability.VIEW_RECORDS)
 def trajectory_list(request: HttpRequest, acting: Membership) -> HttpResponse:
-    trajectories = (
-        Trajectory.objects.visible_to(acting)
-        .select_related("person", "organisation", "coordinator")
-        .order_by("-opened_at")
-    )
-    status = request.GET.get("status", "")
-    if status in {s.value for s in CaseStatus}:
-        trajectories = trajectories.filter(case_status=status)
-    page = Paginator(trajectories, PAGE_SIZE).get_page(request.GET.get("page"))
+    """The case list. Filters may come in the address; a search term only in a POST body (a
+    name or a BSN never stands in an address), and the pages of a search are buttons."""
+    data = request.POST if request.method == "POST" else request.GET.copy()
+    if request.method != "POST":
+        data.pop("zoek", None)
+    filters = Filters.read(data)
+    page = Paginator(case_list(acting, filters), PAGE_SIZE).get_page(data.get("pagina"))
     do_record_access(
         actor=acting,
         action=AuditEntry.Action.READ,
         object_type="trajectory_list",
         object_id=f"page {page.number}",
-        purpose="list trajectories",
+        purpose="search trajectories" if filters.search else "list trajectories",
         detail={"trajectories": [str(t.pk) for t in page.object_list]},
     )
     return render(
@@ -67,8 +67,11 @@ def trajectory_list(request: HttpRequest, acting: Membership) -> HttpResponse:
         "trajectories/list.html",
         {
             "page": page,
-            "status": status,
-            "statuses": choices(CaseStatus),
+            "filters": filters,
+            "stages": choices(Stage),
+            "forms": choices(ExploitationForm),
+            "regions": choices(Region),
+            "coordinators": coordinators_of(acting),
             "may_register": has(acting, Capability.RECORD_EVENTS),
         },
     )
@@ -105,6 +108,8 @@ def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> Http
             "event_types": recordable,
             "may_write": has(acting, Capability.RECORD_EVENTS),
             "may_correct": has(acting, Capability.CORRECT_EVENTS),
+            "may_hand_over": has(acting, Capability.MANAGE_TEAM)
+            and view.trajectory.organisation_id == acting.organisation_id,
             "may_identify": has(acting, Capability.VIEW_IDENTITY),
         },
     )
@@ -215,15 +220,6 @@ def organisation_options(request: HttpRequest, acting: Membership) -> HttpRespon
     more = rows.count() - ORGANISATION_OPTIONS if len(found) > ORGANISATION_OPTIONS else 0
     context = {"options": found[:ORGANISATION_OPTIONS], "more": more}
     return render(request, "trajectories/_organisation_options.html", context)
-
-
-class RetractForm(forms.Form):
-    reason = forms.CharField(
-        label=_lazy("Why was this entered in error?"),
-        help_text=_lazy("The reason is kept with the correction. At most 500 characters."),
-        max_length=500,
-        widget=forms.Textarea({"rows": 3, "maxlength": 500, "data-counter": 500}),
-    )
 
 
 @require_capability(Capability.CORRECT_EVENTS)

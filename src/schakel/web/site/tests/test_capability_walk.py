@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db
 
 OPEN_PAGES = {
     "home",
+    "nav-badges",  # the menu's counts for any signed-in user, like home (each count is scoped)
     "switch-membership",
     "health",
     "ready",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -170,11 +171,17 @@ def _knowledge_moves_with(from_user: User, actor: Membership) -> bool:
 
 
 def do_hand_over_trajectories(
-    *, actor: Membership, from_user: User, to_user: User, note: str
+    *,
+    actor: Membership,
+    from_user: User,
+    to_user: User,
+    note: str,
+    only: Collection[str] | None = None,
 ) -> Handover:
     """Move every open trajectory (with its tasks and follow-ups) to a colleague, and the
     knowledge the person kept: the articles they steward (drafts included) and the social map
-    entries they maintain. Nothing stays owned by someone who left.
+    entries they maintain. Nothing stays owned by someone who left. With `only`, just those
+    trajectories (a selection) move, and the knowledge stays with its keeper.
 
     `from_user` is a member, current or former, of the actor's organisation; only that
     organisation's work moves, and every moved item is audited."""
@@ -195,11 +202,13 @@ def do_hand_over_trajectories(
             .filter(organisation_id=actor.organisation_id, coordinator=from_user)
             .filter(OPEN)
         )
+        if only is not None:
+            moving = moving.filter(pk__in=list(only))
         ids = [str(pk) for pk in moving.values_list("pk", flat=True)]
         Trajectory.objects.filter(pk__in=ids).update(coordinator=to_user)
         articles: list[int] = []
         services: list[int] = []
-        if _knowledge_moves_with(from_user, actor):
+        if only is None and _knowledge_moves_with(from_user, actor):
             articles = transfer_stewardship(from_user_id=from_user.pk, to_user_id=to_user.pk)
             services = transfer_maintenance(from_user_id=from_user.pk, to_user_id=to_user.pk)
         handover = Handover.objects.create(

@@ -78,7 +78,7 @@ def test_dashboard_shows_overdue_and_upcoming(
     assert TrajectoryTask.objects.filter(due_on__lt=timezone.localdate()).count() == 1
     client = signed_in(coordinator_a)
     client.get(reverse("coordinator-dashboard"))
-    with django_assert_num_queries(8):  # constant: counts and lists, no query per row
+    with django_assert_num_queries(9):  # constant: counts and lists, no query per row
         page = client.get(reverse("coordinator-dashboard"))
     assert page.status_code == 200
     assert page.content.count(trajectory_a.person.pseudonym.encode()) >= 2
@@ -99,10 +99,12 @@ def test_handover_moves_open_work_in_one_audited_step(
             actor=coordinator_a, from_user=coordinator_a.user, to_user=colleague.user, note=" "
         )
     client = signed_in(coordinator_a)
-    response = client.post(
-        reverse("handover"),
-        {"from_user": coordinator_a.user_id, "to_user": colleague.user_id, "note": "Leaving."},
-    )
+    chosen = {"from_user": coordinator_a.user_id, "to_user": colleague.user_id, "note": "Leaving."}
+    preview = client.post(reverse("handover"), chosen).content.decode()
+    assert "3 trajecten, 0 taken te laat" in preview  # nothing moved before the confirmation
+    assert not Trajectory.objects.filter(coordinator=colleague.user).exists()
+    ids = [str(pk) for pk in Trajectory.objects.values_list("pk", flat=True)]
+    response = client.post(reverse("handover"), {**chosen, "traject": ids, "confirm": "1"})
     assert response.status_code == 302
     assert Trajectory.objects.filter(coordinator=colleague.user).count() == 3
     assert Handover.objects.get().trajectories == 3
@@ -148,3 +150,36 @@ def test_team_page_query_count(
     client.get(reverse("team"))
     with django_assert_num_queries(5):  # two for the workload, whatever the team size
         assert client.get(reverse("team")).status_code == 200
+
+
+def test_handover_of_a_selection_moves_only_the_ticked(
+    org_a: Organisation, coordinator_a: Membership, member: Callable[..., Membership]
+) -> None:
+    from schakel.web.core.testing import IDENTITY
+    from schakel.web.trajectories.actions import do_register_person
+
+    colleague = member(org_a, Role.COORDINATOR)
+    colleague.user.first_name, colleague.user.last_name = "Fatima", "El Amrani"
+    colleague.user.save()
+    opened = [
+        do_open_trajectory(
+            actor=coordinator_a,
+            person=do_register_person(actor=coordinator_a, identity=IDENTITY),
+            coordinator_id=coordinator_a.user_id,
+        )
+        for _ in range(3)
+    ]
+    client = signed_in(coordinator_a)
+    start = client.get(reverse("handover"), {"traject": str(opened[0].pk)}).content.decode()
+    assert "Fatima El Amrani" in start  # people by name, not by sign-in name
+    chosen = {"from_user": coordinator_a.user_id, "to_user": colleague.user_id, "note": "Ziek."}
+    preview = client.post(reverse("handover"), {**chosen, "traject": str(opened[0].pk)})
+    html = preview.content.decode()
+    assert html.count(" checked") == 1 and "3 trajecten" in html
+    done = client.post(
+        reverse("handover"), {**chosen, "traject": [str(opened[0].pk)], "confirm": "1"}
+    )
+    assert done.status_code == 302
+    moved = set(Trajectory.objects.filter(coordinator=colleague.user).values_list("pk", flat=True))
+    assert moved == {opened[0].pk}
+    assert Handover.objects.get().trajectories == 1

@@ -1,0 +1,96 @@
+"""The home page per role: what needs doing now, with counts that follow the work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from schakel.engine.vocabulary import Role
+from schakel.web.core.testing import IDENTITY, signed_in
+from schakel.web.organisations.models import Membership, Organisation
+from schakel.web.trajectories.actions import (
+    do_open_trajectory,
+    do_record_event,
+    do_register_person,
+)
+from schakel.web.trajectories.models import Trajectory
+
+pytestmark = pytest.mark.django_db
+
+
+def _overdue_follow_up(actor: Membership, coordinator_id: int | None) -> Trajectory:
+    person = do_register_person(actor=actor, identity=IDENTITY)
+    trajectory = do_open_trajectory(
+        actor=actor,
+        person=person,
+        opened_at=timezone.now() - dt.timedelta(days=200),
+        coordinator_id=coordinator_id,
+    )
+    do_record_event(
+        actor=actor,
+        trajectory=trajectory,
+        event_type="exit",
+        occurred_at=timezone.now() - dt.timedelta(days=100),
+        payload={"exit_kind": "stable"},
+    )
+    return trajectory
+
+
+def test_coordinator_home_counts_my_work_and_the_unassigned(
+    coordinator_a: Membership,
+    org_a: Organisation,
+    member: Callable[..., Membership],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    colleague = member(org_a)
+    mine = _overdue_follow_up(coordinator_a, coordinator_a.user_id)
+    _overdue_follow_up(coordinator_a, colleague.user_id)
+    unassigned = _overdue_follow_up(coordinator_a, None)
+    client = signed_in(coordinator_a)
+    client.get(reverse("home"))
+    with django_assert_num_queries(13):  # constant: counts and at most five rows per panel
+        page = client.get(reverse("home")).content.decode()
+    assert "Te laat: 1" in page  # mine only, not the colleague's or the unassigned one
+    assert mine.person.pseudonym in page and unassigned.person.pseudonym in page
+    assert "Zonder coördinator: 1" in page
+    follow_up = reverse("record-event", args=[mine.pk, "follow_up_contact"])
+    assert follow_up in page
+    do_record_event(
+        actor=coordinator_a,
+        trajectory=mine,
+        event_type="follow_up_contact",
+        occurred_at=timezone.now(),
+        payload={"outcome": "stable"},
+    )
+    assert "Te laat: 0" in client.get(reverse("home")).content.decode()
+    badges = client.get(reverse("nav-badges")).content.decode()
+    assert 'id="badge-referrals"' in badges and 'id="badge-work"' in badges
+
+
+def test_my_work_is_mine_and_the_team_view_is_the_organisations(
+    coordinator_a: Membership, org_a: Organisation, member: Callable[..., Membership]
+) -> None:
+    colleague = member(org_a)
+    _overdue_follow_up(coordinator_a, colleague.user_id)
+    _overdue_follow_up(coordinator_a, colleague.user_id)
+    client = signed_in(coordinator_a)
+    mine = client.get(reverse("coordinator-dashboard")).content.decode()
+    assert "Te laat: 0" in mine
+    team = client.get(reverse("coordinator-dashboard"), {"wie": "team"}).content.decode()
+    assert "Te laat: 2" in team
+
+
+def test_frontline_home_shows_referrals_not_coordination_work(
+    org_a: Organisation, member: Callable[..., Membership]
+) -> None:
+    frontline = member(org_a, Role.FRONTLINE)
+    page = signed_in(frontline).get(reverse("home")).content.decode()
+    assert "Verwijzingen van mijn organisatie: 0" in page
+    assert "Mijn taken" not in page and "Zonder coördinator" not in page
+    badges = signed_in(frontline).get(reverse("nav-badges")).content.decode()
+    assert "badge-work" not in badges
