@@ -54,7 +54,6 @@ def test_signed_out_phone_result_leads_with_the_action(
 
     page.goto(f"{base}/signalen/check/resultaat/")
     assert page.url == f"{base}/signalen/check/resultaat/"
-    page.screenshot(path="/tmp/frontline-result-390.png")
     coordinator = org_a.name
     phone = page.locator(".schakel-now li", has_text=coordinator).locator(".schakel-phone")
     assert phone.inner_text().startswith("000-")  # the social map's number for Rotterdam
