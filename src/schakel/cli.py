@@ -196,6 +196,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
         print(f"  {account.username:<14} {account.role_label}")
     print(f"Their passwords are in {data_dir() / DEMO_ACCOUNTS}")
     print(f"The demo's generated keys are in {secrets_file}")
+    print(mail_notice())
     if args.no_serve:
         return
     worker = None if args.no_worker else start_worker_process()
@@ -205,6 +206,18 @@ def cmd_demo(args: argparse.Namespace) -> None:
     finally:
         if worker is not None:
             stop_process(worker)
+
+
+def mail_notice() -> str:
+    """Where the demo's e-mail goes: files in var/mail/ unless SMTP is configured."""
+    from django.conf import settings
+
+    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        return (
+            f"E-mail (notifications, the daily e-mail) is not sent: each message is written "
+            f"as a file to {settings.EMAIL_FILE_PATH}"
+        )
+    return f"E-mail is sent with {settings.EMAIL_BACKEND}"
 
 
 def start_worker_process() -> subprocess.Popen[bytes]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
@@ -37,42 +38,67 @@ def waiting(now: dt.datetime) -> Q:
     )
 
 
+BATCH = 100
+
+
 def send_waiting(*, limit: int = 5000) -> SendResult:
+    """Send up to `limit` waiting e-mails, holding a batch at a time (one UPDATE and one
+    SELECT per batch) and marking each sent as soon as the server took it."""
+    sent = failed = 0
+    done = 0
+    with get_connection() as connection:
+        while done < limit:
+            batch = _hold_batch(min(BATCH, limit - done))
+            if not batch:
+                break
+            done += len(batch)
+            for email in batch:
+                if _send_one(email, connection):
+                    sent += 1
+                else:
+                    failed += 1
+    return SendResult(sent=sent, failed=failed)
+
+
+def _hold_batch(size: int) -> list[OutgoingEmail]:
+    """Take the next waiting e-mails for this sender: the conditional UPDATE holds only rows
+    still waiting, so a second sender holding the same ids at once gets none of them."""
     now = timezone.now()
     ids = list(
         OutgoingEmail.objects.filter(waiting(now))
         .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", flat=True)[:size]
     )
-    sent = failed = 0
-    with get_connection() as connection:
-        for pk in ids:
-            held = OutgoingEmail.objects.filter(waiting(timezone.now()), pk=pk).update(
-                held_until=timezone.now() + HOLD, attempts=F("attempts") + 1
-            )
-            if not held:
-                continue  # another sender has it, or it went meanwhile
-            email = OutgoingEmail.objects.select_related("user").get(pk=pk)
-            if not email.user.email:
-                OutgoingEmail.objects.filter(pk=pk).update(
-                    attempts=MAX_ATTEMPTS, last_error="no address"
-                )
-                continue
-            try:
-                EmailMessage(
-                    email.subject, email.body, to=[email.user.email], connection=connection
-                ).send()
-            except Exception as error:  # the server refused or was away: try again later
-                failed += 1
-                delay = BACKOFF_MINUTES[min(email.attempts, len(BACKOFF_MINUTES)) - 1]
-                OutgoingEmail.objects.filter(pk=pk).update(
-                    held_until=timezone.now() + dt.timedelta(minutes=delay),
-                    last_error=type(error).__name__[:200],
-                )
-                logger.warning(
-                    "E-mail %s not sent (attempt %s): %s", pk, email.attempts, type(error).__name__
-                )
-                continue
-            OutgoingEmail.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
-            sent += 1
-    return SendResult(sent=sent, failed=failed)
+    if not ids:
+        return []
+    until = now + HOLD
+    OutgoingEmail.objects.filter(waiting(now), pk__in=ids).update(
+        held_until=until, attempts=F("attempts") + 1
+    )
+    return list(
+        OutgoingEmail.objects.filter(pk__in=ids, held_until=until, sent_at__isnull=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def _send_one(email: OutgoingEmail, connection: Any) -> bool:
+    if not email.user.email:
+        OutgoingEmail.objects.filter(pk=email.pk).update(
+            attempts=MAX_ATTEMPTS, last_error="no address"
+        )
+        return False
+    try:
+        EmailMessage(email.subject, email.body, to=[email.user.email], connection=connection).send()
+    except Exception as error:  # the server refused or was away: try again later
+        delay = BACKOFF_MINUTES[min(email.attempts, len(BACKOFF_MINUTES)) - 1]
+        OutgoingEmail.objects.filter(pk=email.pk).update(
+            held_until=timezone.now() + dt.timedelta(minutes=delay),
+            last_error=type(error).__name__[:200],
+        )
+        logger.warning(
+            "E-mail %s not sent (attempt %s): %s", email.pk, email.attempts, type(error).__name__
+        )
+        return False
+    OutgoingEmail.objects.filter(pk=email.pk).update(sent_at=timezone.now(), last_error="")
+    return True

@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 from django_htmx.middleware import HtmxDetails
 
 from schakel.engine.indicators import Catalogue, Evaluation, Indicator
+from schakel.engine.indicators.perspective import ContactKind
 from schakel.web.organisations.acting import acting_membership
 from schakel.web.organisations.roles import Capability, has
 from schakel.web.signals import results
@@ -172,8 +173,8 @@ def check_questions(request: HtmxHttpRequest, part: str = FIRST, number: int = 1
             return _after_answers(request, catalogue, state, part, slugs, number)
         context = _questions_context(catalogue, state, part, form, number)
     template = "signals/check_questions.html"
-    if request.htmx:
-        template += "#questions"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#questions"  # Back asks for the whole page: its answers are read afresh
     return render(request, template, context, status=422 if form.errors else 200)
 
 
@@ -224,6 +225,7 @@ def _result_context(
     signed_in = request.user.is_authenticated
     contacts = situation_contacts(region=state.region, form=state.form, minor=state.minor)
     steps = results.step_views(perspective, contacts)
+    first = results.first_steps(steps)
     return {
         "state": state,
         "evaluation": evaluation,
@@ -235,9 +237,17 @@ def _result_context(
         "next_questions": results.next_question_rows(catalogue, evaluation),
         "perspective": perspective,
         "steps": steps,
-        "first_steps": results.first_steps(steps),
+        "first_steps": first,
         "coordinator": contacts.coordinator,
-        "contacts": results.contact_rows(contacts.lines, signed_in),
+        "coordinator_in_steps": contacts.coordinator is not None
+        and any(
+            label == contacts.coordinator.name for view in first for label, _p in view.contacts
+        ),
+        "contacts": [  # 112 stands once, on top of the page
+            line
+            for line in results.contact_rows(contacts.lines, signed_in)
+            if line.kind != ContactKind.EMERGENCY
+        ],
         "articles": articles(
             role=state.role,
             form=state.form,

@@ -105,3 +105,17 @@ def test_nobody_sees_another_users_notices(worker: Membership, coordinator_a: Me
     notify(user=worker.user, kind=Kind.REFERRAL_ANSWERED, text="alleen voor de werker")
     page = signed_in(coordinator_a).get(reverse("notification-list")).content.decode()
     assert "alleen voor de werker" not in page
+
+
+def test_the_list_uses_a_fixed_number_of_queries(
+    worker: Membership, django_assert_num_queries: Any
+) -> None:
+    client = signed_in(worker)
+    notify(user=worker.user, kind=Kind.CATALOGUE_PUBLISHED, text="een")
+    client.get(reverse("notification-list"))
+    with django_assert_num_queries(6) as first:
+        client.get(reverse("notification-list"))
+    for n in range(5):
+        notify(user=worker.user, kind=Kind.CATALOGUE_PUBLISHED, text=f"meer {n}")
+    with django_assert_num_queries(len(first.captured_queries)):  # 1 or 6 rows: no N+1
+        client.get(reverse("notification-list"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -227,7 +228,34 @@ def test_without_a_region_the_national_lines_and_centre_are_reachable() -> None:
     response = client.get(reverse("signal-check-result"))
     assert response.status_code == 200
     kinds = {line.kind for line in response.context["contacts"]}
-    assert {"emergency", "police"} <= kinds
+    assert "police" in kinds and "emergency" not in kinds  # 112 stands once, on top
     for view in response.context["steps"]:
         for label, _phone in view.contacts:
             assert label
+
+
+def test_the_advice_is_mailed_to_the_signed_in_professional_without_answers(
+    frontline: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    from schakel.web.core.testing import signed_in
+    from schakel.web.jobs.testing import run_queued_jobs
+
+    frontline.user.email = "werker@example.org"
+    frontline.user.save()
+    client = signed_in(frontline)
+    complete_check(client)
+    page = client.get(reverse("signal-check-result")).content.decode()
+    assert reverse("signal-check-mail") in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("signal-check-mail"))
+    assert response.status_code == 302 and mail.outbox == []
+    run_queued_jobs()
+    [message] = mail.outbox
+    assert message.to == ["werker@example.org"]
+    assert "112" in message.body and "Veilig Thuis" in message.body
+    assert "Misleid" not in message.body  # no answer of the check goes with it
+    assert (
+        reverse("signal-check-mail") not in Client().get(reverse("signal-check")).content.decode()
+    )
