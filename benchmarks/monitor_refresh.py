@@ -9,18 +9,19 @@ functions the web pages use (`schakel.engine.monitor`, `schakel.engine.flows`):
 - build:      `build_episodes` on the Arrow log;
 - paths:      `path_index` (every trajectory's path, stages reached, forms of exploitation);
 - prepare:    `EpisodeIndex.build` (strata labelled, persons coded: once per data version);
-- incidence:  cumulative incidence of return at 3/6/12/24 months with intervals, protected,
-              for every stratum the page offers (form, placement, region, cohort, age group,
-              each intervention received or not): 16 tables;
-- hazards:    cause-specific Cox for return on the interventions, Lin-Wei variance by person;
-- funnel:     funnel cells from the paths, suppression with the linear audit; lost to
-              follow-up protected with a threshold on persons (the completeness counts);
-- flows:      k-protected paths and steps.
+- release:    `protect_release`: the counts of every selection (form x region x cohort, each
+              one level or all; episodes, returns and losses by each horizon; the funnel's
+              stages over base cells from the paths) protected together (primary, secondary,
+              exact linear audit), plus the censoring model;
+- tables:     `release_tables`: every published selection (all, each form, region and
+              cohort year) with incidence for the 16 strata the page offers, loss to
+              follow-up sensitivity, hazard ratios, completeness and flows.
 
-Then `filter change`: the median of `monitor_tables` (all tables of one selection) over a few
-selections. Prints one row per size: wall-clock seconds per step, the refresh's total and its
-CPU seconds (all threads; on a shared machine wall time also holds waiting for a core), the
-resident memory after generating the log and the peak.
+The sum is the whole release the web job stores (its only other work is reading the log from
+the database and writing JSON rows). Prints one row per size: wall-clock seconds per step,
+the total and its CPU seconds (all threads; on a shared machine wall time also holds waiting
+for a core), the resident memory after generating the log and the peak, and the share of
+published return counts at 12/24 months and at 3/6 months over all selections and strata.
 
     .venv/bin/python benchmarks/monitor_refresh.py [--sizes 100000 1000000] [--seed 1]
 """
@@ -29,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -39,28 +39,15 @@ from monitor_episodes import AS_OF, event_log, max_rss_mib
 
 from schakel.engine.disclosure import DEFAULT_K
 from schakel.engine.flow_paths import path_index
-from schakel.engine.flows import flow_tables_for
 from schakel.engine.monitor import (
     EpisodeIndex,
-    Filters,
-    fit_hazards,
-    funnel_cells_from_paths,
-    incidence_levels,
-    lost_to_follow_up,
-    monitor_tables,
-    protect_funnel,
+    funnel_base_from_paths,
+    protect_release,
+    release_tables,
 )
-from schakel.engine.monitor.tables import INTERVENTIONS
 from schakel.engine.trajectories.episodes import build_episodes
 
-STRATA = ("form", "placement", "region", "cohort", "age_group", *INTERVENTIONS)
-STEPS = ("build", "paths", "prepare", "incidence", "hazards", "funnel", "flows")
-SELECTIONS = (
-    Filters(form="labour"),
-    Filters(region="rotterdam"),
-    Filters(form="sexual", cohort=2023),
-    Filters(region="limburg", cohort=2022),
-)
+STEPS = ("build", "paths", "prepare", "release", "tables")
 
 
 def timed(results: dict[str, float], step: str, work: Callable[[], Any]) -> Any:
@@ -81,32 +68,31 @@ def one_size(size: int, seed: int, k: int) -> dict[str, Any]:
     build = timed(seconds, "build", lambda: build_episodes(table, as_of=AS_OF, timezone="UTC"))
     paths = timed(seconds, "paths", lambda: path_index(table, timezone="UTC"))
     prepared = timed(seconds, "prepare", lambda: EpisodeIndex.build(build.episodes))
-    everyone = prepared.select(Filters())
-    timed(seconds, "incidence", lambda: [incidence_levels(everyone, s, k) for s in STRATA])
-    hazards = timed(seconds, "hazards", lambda: fit_hazards(everyone, k))
-    timed(
+    release = timed(
         seconds,
-        "funnel",
-        lambda: (protect_funnel(funnel_cells_from_paths(paths), k), lost_to_follow_up(everyone, k)),
+        "release",
+        lambda: protect_release(prepared.labelled, funnel_base_from_paths(paths), k),
     )
-    timed(seconds, "flows", lambda: flow_tables_for(paths, None, k=k, top=15))
+    tables = timed(seconds, "tables", lambda: release_tables(prepared, paths, release, k))
     cpu = time.process_time() - cpu
-    changes = []
-    for filters in SELECTIONS:
-        start = time.perf_counter()
-        monitor_tables(prepared, paths, filters, stratum="placement", k=k)
-        changes.append(time.perf_counter() - start)
+    shares = {"12/24": [0, 0], "3/6": [0, 0]}
+    for content in tables.values():
+        for rows in content["incidence"].values():
+            for row in rows:
+                share = shares["12/24" if row["horizon_months"] >= 12 else "3/6"]
+                share[0] += row["events"] is not None
+                share[1] += 1
     return {
         "size": size,
         "events": table.num_rows,
         "episodes": len(build.episodes),
         "paths": len(paths),
-        "covariates": len(hazards.covariates),
+        "selections": len(tables),
+        "shares": shares,
         "generated": generated,
         "seconds": seconds,
         "total": sum(seconds.values()),
         "cpu": cpu,
-        "filter_change": statistics.median(changes),
         "log_rss": log_rss,
         "peak_rss": max_rss_mib(),
     }
@@ -126,18 +112,22 @@ def main() -> int:
         with multiprocessing.get_context("spawn").Pool(1) as pool:
             rows.append(pool.apply(one_size, (size, args.seed, args.k)))
         print(f"{size:,} episodes done", file=sys.stderr)
-    header = ["size", "events", *STEPS, "refresh s", "cpu s", "filter s", "log MiB", "peak MiB"]
+    header = ["size", "events", *STEPS, "release s", "cpu s", "log MiB", "peak MiB"]
     print(" | ".join(header))
     for row in rows:
         cells = [f"{row['size']:,}", f"{row['events'] / 1e6:.1f} M"]
         cells += [f"{row['seconds'][step]:.1f}" for step in STEPS]
-        cells += [f"{row['total']:.1f}", f"{row['cpu']:.1f}", f"{row['filter_change']:.2f}"]
+        cells += [f"{row['total']:.1f}", f"{row['cpu']:.1f}"]
         cells += [f"{row['log_rss']:,.0f}", f"{row['peak_rss']:,.0f}"]
         print(" | ".join(cells))
     for row in rows:
         print(
             f"{row['size']:,}: {row['episodes']:,} exited episodes, {row['paths']:,} paths, "
-            f"{row['covariates']} Cox covariates; log generated in {row['generated']:.1f} s"
+            f"{row['selections']} selections; log generated in {row['generated']:.1f} s; "
+            + "; ".join(
+                f"returns at {h} months published in {a:,} of {b:,} cells ({a / max(b, 1):.0%})"
+                for h, (a, b) in row["shares"].items()
+            )
         )
     return 0
 

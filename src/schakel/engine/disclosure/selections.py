@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -48,11 +49,9 @@ class SelectionRelease:
         unknown = set(levels) - set(self.dims)
         if unknown:
             raise DisclosureError(f"unknown dimension(s): {', '.join(sorted(unknown))}")
-        mask = np.ones(len(self.frame), dtype=bool)
-        for name in self.dims:
-            level = levels.get(name)
-            mask &= (self.frame[name] == (TOTAL if level is None else level)).to_numpy()
-        found = self.frame.loc[mask, ["measure", "published", "status"]].set_index("measure")
+        key = tuple(str(TOTAL if levels.get(name) is None else levels[name]) for name in self.dims)
+        rows = self._rows.get(key, np.zeros(0, dtype=np.int64))
+        found = self.frame.iloc[rows][["measure", "published", "status"]].set_index("measure")
         missing = [m for m in self.measures if m not in found.index]
         if missing:  # a level nobody has: nothing to publish
             empty = pd.DataFrame(
@@ -62,6 +61,16 @@ class SelectionRelease:
             )  # fmt: skip
             found = pd.concat([found.astype({"status": str}), empty])
         return found.loc[list(self.measures)].astype({"status": str})
+
+    @cached_property
+    def _rows(self) -> dict[tuple[str, ...], np.ndarray]:
+        """Row positions of each selection (its levels as text), found once: a page or a
+        release job looks up hundreds of selections."""
+        keys = zip(*(self.frame[name].astype(str).tolist() for name in self.dims), strict=True)
+        rows: dict[tuple[str, ...], list[int]] = {}
+        for position, key in enumerate(keys):
+            rows.setdefault(key, []).append(position)
+        return {key: np.asarray(found, dtype=np.int64) for key, found in rows.items()}
 
 
 def protect_selections(

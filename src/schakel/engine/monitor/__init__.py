@@ -1,7 +1,22 @@
-"""The effectiveness monitor's tables without Django: prepare once per data version
-(`EpisodeIndex.build`, `schakel.engine.flow_paths.path_index`), then compute any selection
-(`monitor_tables`). See docs/monitor-pages.md."""
+"""The effectiveness monitor without Django: prepare once per data version
+(`EpisodeIndex.build`, `schakel.engine.flow_paths.path_index`), protect every selection's
+counts together (`protect_release`), then compute every published selection's tables
+(`release_tables`). The web job stores the result; see docs/monitor-pages.md."""
 
+from schakel.engine.monitor.published import (
+    STRATA,
+    filters_of,
+    jsonable,
+    published_keys,
+    release_tables,
+    selection_key,
+    selection_tables,
+)
+from schakel.engine.monitor.release import (
+    MonitorRelease,
+    funnel_base_from_paths,
+    protect_release,
+)
 from schakel.engine.monitor.selection import (
     NONE,
     EpisodeIndex,
@@ -14,13 +29,8 @@ from schakel.engine.monitor.tables import (
     INCIDENCE_COLUMNS,
     MIN_EVENTS_PER_COVARIATE,
     HazardFit,
-    MonitorTables,
     fit_hazards,
     funnel_cells_from_paths,
-    incidence_levels,
-    lost_to_follow_up,
-    monitor_tables,
-    protect_funnel,
 )
 
 __all__ = [
@@ -28,16 +38,21 @@ __all__ = [
     "INCIDENCE_COLUMNS",
     "MIN_EVENTS_PER_COVARIATE",
     "NONE",
+    "STRATA",
     "EpisodeIndex",
     "Filters",
     "HazardFit",
-    "MonitorTables",
+    "MonitorRelease",
     "filter_mask",
+    "filters_of",
     "fit_hazards",
+    "funnel_base_from_paths",
     "funnel_cells_from_paths",
-    "incidence_levels",
+    "jsonable",
     "label_episodes",
-    "lost_to_follow_up",
-    "monitor_tables",
-    "protect_funnel",
+    "protect_release",
+    "published_keys",
+    "release_tables",
+    "selection_key",
+    "selection_tables",
 ]

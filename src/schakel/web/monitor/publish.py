@@ -9,13 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import math
+from dataclasses import dataclass
 
 import pandas as pd
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from schakel.web.core.labels import QUALITY_ISSUES
-from schakel.web.monitor.charts import Bar, bar_chart
+from schakel.web.monitor.charts import Bar, Curve, Point, bar_chart, curve_chart
 from schakel.web.monitor.tables import Monitor
 
 SECONDARY = "\u00d7"  # multiplication sign
@@ -53,12 +55,44 @@ def number_text(value: object, decimals: int = 3) -> str:
     return f"{float(value):.{decimals}f}"  # type: ignore[arg-type]
 
 
-def published_rows(monitor: Monitor, table: str) -> tuple[list[str], list[list[str]]]:
+@dataclass(frozen=True)
+class Formatter:
+    """Cells as text. Downloads (`display=False`) keep plain numbers (0.019, 1234) for
+    spreadsheets and scripts; the page (`display=True`) writes them as its reader reads them:
+    Dutch grouping and decimal comma, shares as percentages ("1,9 %"). Suppressed cells look
+    the same everywhere ("< k" or the multiplication sign)."""
+
+    k: int
+    display: bool = False
+
+    def count(self, value: object, status: str = "primary") -> str:
+        if value is None or pd.isna(value):
+            return count_text(value, status, self.k)
+        if self.display:
+            return number_format(int(value), force_grouping=True)  # type: ignore[call-overload]
+        return str(int(value))  # type: ignore[call-overload]
+
+    def number(self, value: object, decimals: int) -> str:
+        if not self.display or value is None or pd.isna(value):
+            return number_text(value, decimals)
+        return number_format(float(value), decimals, force_grouping=True)  # type: ignore[arg-type]
+
+    def share(self, value: object) -> str:
+        """A proportion: 0.019 in a download, "1,9 %" on the page."""
+        if not self.display or value is None or pd.isna(value):
+            return number_text(value, 3)
+        return f"{number_format(100 * float(value), 1)}\u00a0%"  # type: ignore[arg-type]
+
+
+def published_rows(
+    monitor: Monitor, table: str, *, display: bool = False
+) -> tuple[list[str], list[list[str]]]:
     """Header and rows of one table, every cell a string (suppressed cells marked)."""
     k = monitor.k
+    fmt = Formatter(k, display)
     if table == "funnel":
         return [_("Stage"), _("Trajectories")], [
-            [r.label, count_text(r.trajectories, r.status, k)] for r in monitor.funnel.itertuples()
+            [r.label, fmt.count(r.trajectories, r.status)] for r in monitor.funnel.itertuples()
         ]
     if table == "incidence":
         header = [
@@ -69,16 +103,16 @@ def published_rows(monitor: Monitor, table: str) -> tuple[list[str], list[list[s
             [
                 str(r.level),
                 str(r.horizon_months),
-                count_text(r.episodes, r.status, k),
-                count_text(r.events, r.status, k),
-                number_text(r.estimate),
-                number_text(r.lower),
-                number_text(r.upper),
+                fmt.count(r.episodes, r.status),
+                fmt.count(r.events, r.status),
+                fmt.share(r.estimate),
+                fmt.share(r.lower),
+                fmt.share(r.upper),
             ]
             for r in monitor.incidence.itertuples()
         ]
     if table == "sensitivity":
-        return sensitivity_rows(monitor)
+        return sensitivity_rows(monitor, fmt)
     if table == "hazards":
         header = [
             _("Intervention"),
@@ -88,17 +122,17 @@ def published_rows(monitor: Monitor, table: str) -> tuple[list[str], list[list[s
             _("Reading"),
         ]
         return header, [
-            [r.label, number_text(r.hazard_ratio, 2), number_text(r.lower, 2),
-             number_text(r.upper, 2), r.reading]
+            [r.label, fmt.number(r.hazard_ratio, 2), fmt.number(r.lower, 2),
+             fmt.number(r.upper, 2), r.reading]
             for r in monitor.hazards.itertuples()
         ]  # fmt: skip
     if table == "completeness":
         return [_("Measure"), _("Number"), _("Out of"), _("Share")], [
             [
                 r.measure,
-                count_text(r.numerator, "primary", k),
-                count_text(r.denominator, "primary", k),
-                number_text(r.share),
+                fmt.count(r.numerator, r.numerator_status),
+                fmt.count(r.denominator, r.denominator_status),
+                fmt.share(r.share),
             ]
             for r in monitor.completeness.itertuples()
         ]
@@ -106,32 +140,31 @@ def published_rows(monitor: Monitor, table: str) -> tuple[list[str], list[list[s
         return [_("Data-quality issue"), _("Event rows"), _("Left out of the analysis")], [
             [
                 QUALITY_ISSUES.get(r.code, r.code),
-                count_text(r.rows, "primary", k),
+                fmt.count(r.rows, "primary"),
                 _("yes") if r.dropped else _("no"),
             ]
             for r in monitor.quality.itertuples()
         ]
     if table == "flows":
-        return flow_rows(monitor)
+        return flow_rows(monitor, fmt)
     if table == "flow_steps":
         header = [_("From"), _("To"), _("Trajectories"), _("Persons"), _("Median days")]
         return header, [
             [
                 _stage(r.source),
                 _stage(r.target),
-                count_text(r.trajectories, "primary", k),
-                count_text(r.persons, "primary", k),
-                number_text(r.median_days, 1),
+                fmt.count(r.trajectories, "primary"),
+                fmt.count(r.persons, "primary"),
+                fmt.number(r.median_days, 1),
             ]
             for r in monitor.flows.edges.itertuples()
         ]
     raise ValueError(f"unknown table {table!r}; choose from {', '.join(TABLES)}")
 
 
-def sensitivity_rows(monitor: Monitor) -> tuple[list[str], list[list[str]]]:
+def sensitivity_rows(monitor: Monitor, fmt: Formatter) -> tuple[list[str], list[list[str]]]:
     """Cumulative incidence of return when the people lost to follow-up are censored,
     weighted for, or counted as not returned / returned (each count with its own status)."""
-    k = monitor.k
     header = [
         _("Months after exit"),
         _("Episodes"),
@@ -145,13 +178,13 @@ def sensitivity_rows(monitor: Monitor) -> tuple[list[str], list[list[str]]]:
     rows = [
         [
             str(r.horizon_months),
-            count_text(r.episodes, r.episodes_status, k),
-            count_text(r.returns, r.returns_status, k),
-            count_text(r.lost, r.lost_status, k),
-            number_text(r.standard),
-            number_text(r.ipcw),
-            number_text(r.best_case),
-            number_text(r.worst_case),
+            fmt.count(r.episodes, r.episodes_status),
+            fmt.count(r.returns, r.returns_status),
+            fmt.count(r.lost, r.lost_status),
+            fmt.share(r.standard),
+            fmt.share(r.ipcw),
+            fmt.share(r.best_case),
+            fmt.share(r.worst_case),
         ]
         for r in monitor.sensitivity.itertuples()
     ]
@@ -172,7 +205,7 @@ def funnel_chart(monitor: Monitor) -> str:
         Bar(
             r.label,
             None if pd.isna(r.trajectories) else float(r.trajectories),
-            count_text(r.trajectories, r.status, monitor.k),
+            Formatter(monitor.k, True).count(r.trajectories, r.status),
         )
         for r in monitor.funnel.itertuples()
     ]
@@ -184,21 +217,32 @@ def funnel_chart(monitor: Monitor) -> str:
     )
 
 
+MAX_CURVES = 8  # groups drawn; the table beside the chart has every group
+
+
 def incidence_chart(monitor: Monitor) -> str:
-    bars = [
-        Bar(
-            _("%(group)s, %(months)s months") % {"group": r.level, "months": r.horizon_months},
-            None if pd.isna(r.estimate) else float(r.estimate),
-            number_text(r.estimate),
+    """Cumulative incidence curves with their 95% bands: the total and the largest groups."""
+    fmt = Formatter(monitor.k, display=True)
+    curves: dict[str, list[Point]] = {}
+    for r in monitor.incidence.itertuples():
+        shown = not pd.isna(r.estimate)
+        curves.setdefault(str(r.level), []).append(
+            Point(
+                int(r.horizon_months),
+                float(r.estimate) if shown else None,
+                float(r.lower) if shown and not pd.isna(r.lower) else None,
+                float(r.upper) if shown and not pd.isna(r.upper) else None,
+                fmt.share(r.estimate),
+            )
         )
-        for r in monitor.incidence.itertuples()
-    ]
-    return bar_chart(
+    chosen = list(curves.items())[:MAX_CURVES]
+    return curve_chart(
         "incidence-chart",
         _("Cumulative incidence of return by months after exit"),
-        _("Bar chart of the share returned to exploitation per group and horizon; the table "
-          "beside it has the values and intervals."),
-        bars,
+        _("Line chart of the share returned to exploitation by 3, 6, 12 and 24 months after "
+          "exit, per group, with the 95% interval as a band; a hidden value breaks the line. "
+          "The table beside it has every value and interval."),
+        [Curve(label, points) for label, points in chosen],
     )  # fmt: skip
 
 
@@ -206,7 +250,7 @@ def _stage(name: str) -> str:
     return str(FLOW_STAGE_LABELS.get(name, name))
 
 
-def flow_rows(monitor: Monitor) -> tuple[list[str], list[list[str]]]:
+def flow_rows(monitor: Monitor, fmt: Formatter) -> tuple[list[str], list[list[str]]]:
     """Most common paths; "other paths" merges those with fewer than k persons."""
     k = monitor.k
     header = [_("Path"), _("Trajectories"), _("Persons"), _("Median days between steps")]
@@ -225,8 +269,8 @@ def flow_rows(monitor: Monitor) -> tuple[list[str], list[list[str]]]:
         rows.append(
             [
                 name,
-                count_text(r.trajectories, "primary", k),
-                count_text(r.persons, "primary", k),
+                fmt.count(r.trajectories, "primary"),
+                fmt.count(r.persons, "primary"),
                 days,
             ]
         )

@@ -63,7 +63,7 @@ def write_report(
         {
             "monitor": monitor,
             "release": release,
-            "tables": {name: published_rows(monitor, name) for name in TABLES},
+            "tables": {name: published_rows(monitor, name, display=True) for name in TABLES},
             "funnel_chart": funnel_chart(monitor),
             "incidence_chart": incidence_chart(monitor),
         },

@@ -8,20 +8,17 @@ language. A page view reads; it never computes (a test makes computing raise dur
 from __future__ import annotations
 
 import datetime as dt
-import math
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from schakel.engine.disclosure import DEFAULT_K
-from schakel.engine.vocabulary import ExploitationForm, Region
+from schakel.engine.monitor.published import release_tables, selection_key
 from schakel.web.monitor.data import Filters, log_version, monitor_data
 from schakel.web.monitor.models import Release, ReleaseSelection
 
@@ -32,28 +29,6 @@ Progress = Callable[[int, str], None]
 
 def _no_progress(percent: int, step: str) -> None:
     return None
-
-
-def selection_key(filters: Filters) -> str:
-    """The one filter a published selection sets: "all", "form:labour", "region:..." ..."""
-    if filters.form:
-        return f"form:{filters.form}"
-    if filters.region:
-        return f"region:{filters.region}"
-    if filters.cohort:
-        return f"cohort:{filters.cohort}"
-    return ALL
-
-
-def filters_of(key: str) -> Filters:
-    if key == ALL:
-        return Filters()
-    dimension, _, value = key.partition(":")
-    if dimension == "cohort":
-        return Filters(cohort=int(value))
-    if dimension == "form":
-        return Filters(form=value)
-    return Filters(region=value)
 
 
 def fingerprint() -> str:
@@ -76,9 +51,10 @@ class ComputedRelease:
 def compute_release(
     *, k: int = DEFAULT_K, as_of: dt.date | None = None, progress: Progress = _no_progress
 ) -> ComputedRelease:
-    """Read the event log once and protect every published selection together."""
+    """Read the event log once and protect every published selection together (the engine's
+    `release_tables`); only the release job and the command line call this."""
     from schakel.web.monitor.release import monitor_release  # heavy imports only in the job
-    from schakel.web.monitor.tables import _labelled, selection_content
+    from schakel.web.monitor.tables import _labelled
 
     started = time.perf_counter()
     data_until = timezone.now()
@@ -87,11 +63,11 @@ def compute_release(
     data = monitor_data(as_of, use_cache=False)
     progress(30, gettext_noop("Protecting the counts of every selection"))
     release = monitor_release(data, k, labelled=_labelled, use_cache=False)
-    keys = list(published_keys(data))
-    selections = {}
-    for number, key in enumerate(keys):
-        progress(40 + 50 * number // max(len(keys), 1), gettext_noop("Computing the tables"))
-        selections[key] = jsonable(selection_content(data, release, filters_of(key), k))
+
+    def step(percent: int, _step: str) -> None:
+        progress(percent, gettext_noop("Computing the tables"))
+
+    selections = release_tables(data.episodes, data.path_index, release, k, progress=step)
     quality = data.build.quality.to_frame()[["code", "rows", "dropped"]]
     quality_rows = [
         {"code": str(r.code), "rows": int(r.rows), "dropped": bool(r.dropped)}
@@ -106,20 +82,6 @@ def compute_release(
         selections=selections,
         seconds=time.perf_counter() - started,
     )
-
-
-def published_keys(data: Any) -> Iterator[str]:
-    """All, each form, each region and each cohort year in the data: the selections the
-    release publishes (the counts of all of them are protected together, ADR 0006)."""
-    yield ALL
-    for form in ExploitationForm:
-        yield f"form:{form.value}"
-    for region in Region:
-        yield f"region:{region.value}"
-    years = {int(c) for c in data.build.episodes["cohort"].dropna().unique()}
-    years |= {int(y) for y in data.paths["year"].dropna().unique()} if len(data.paths) else set()
-    for year in sorted(years):
-        yield f"cohort:{year}"
 
 
 @transaction.atomic
@@ -165,24 +127,3 @@ def is_current(release: Release | None, *, k: int = DEFAULT_K) -> bool:
         and release.as_of == timezone.localdate()
         and release.log_version == fingerprint()
     )
-
-
-def jsonable(value: Any) -> Any:
-    """Plain JSON (PostgreSQL's jsonb refuses NaN): numbers, text, lists, dicts, None."""
-    if isinstance(value, pd.DataFrame):
-        return [jsonable(row) for row in value.to_dict(orient="records")]
-    if isinstance(value, Mapping):
-        return {str(key): jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [jsonable(item) for item in value]
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return None if math.isnan(float(value)) else float(value)
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)

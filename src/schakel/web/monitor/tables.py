@@ -1,5 +1,5 @@
-"""The protected tables of the monitor: funnel, cumulative incidence, hazard ratios and data
-completeness. Every count passes the engine's disclosure control before it leaves here.
+"""The monitor's tables as a page shows them: a stored selection (computed and protected by
+`schakel.engine.monitor.published`) with labels and readings in the reader's language.
 """
 
 from __future__ import annotations
@@ -13,41 +13,20 @@ import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from schakel.engine.disclosure import (
-    DEFAULT_K,
-    DisclosureError,
-    cumulative_incidence_table,
-)
+from schakel.engine.disclosure import DEFAULT_K
 from schakel.engine.flows import FlowTables
 from schakel.engine.monitor import (
     INCIDENCE_COLUMNS,
     MIN_EVENTS_PER_COVARIATE,
-    fit_hazards,
     label_episodes,
 )
+from schakel.engine.monitor.published import jsonable, selection_tables
 from schakel.engine.vocabulary import InterventionType
 from schakel.web.core.labels import LABELS
-from schakel.web.monitor.data import (
-    FUNNEL_STAGES,
-    Filters,
-    MonitorData,
-    monitor_data,
-)
-from schakel.web.monitor.release import (
-    MonitorRelease,
-    counts,
-    fixed_statuses,
-    monitor_release,
-)
-from schakel.web.monitor.sensitivity import (
-    COLUMNS as SENSITIVITY_COLUMNS,
-)
-from schakel.web.monitor.sensitivity import (
-    ESTIMATES,
-    reading,
-    sensitivity_table,
-)
-from schakel.web.monitor.stored import jsonable
+from schakel.web.monitor.data import Filters, monitor_data
+from schakel.web.monitor.release import monitor_release
+from schakel.web.monitor.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
+from schakel.web.monitor.sensitivity import ESTIMATES, reading
 
 VARIANT_COLUMNS = ["variant", "steps", "trajectories", "persons", "median_days", "kind"]
 EDGE_COLUMNS = ["source", "target", "trajectories", "persons", "median_days"]
@@ -72,7 +51,6 @@ STRATA = {
         for t in InterventionType
     },
 }
-MAX_PATHS = 15  # paths shown; the rest are merged into "other paths"
 NONE = "none"
 
 
@@ -108,7 +86,7 @@ def compute_monitor(
     read the stored release instead, `stored.read_selection`)."""
     data = monitor_data(as_of, use_cache=use_cache)
     release = monitor_release(data, k, labelled=_labelled, use_cache=use_cache)
-    content = jsonable(selection_content(data, release, filters, k))
+    content = jsonable(selection_tables(data.episodes, data.path_index, release, filters, k))
     quality = data.build.quality.to_frame()[["code", "rows", "dropped"]]
     return monitor_from_content(
         content,
@@ -118,53 +96,6 @@ def compute_monitor(
         as_of=data.build.as_of,
         quality=quality.to_dict(orient="records"),
     )
-
-
-def selection_content(
-    data: MonitorData, release: MonitorRelease, filters: Filters, k: int
-) -> dict[str, object]:
-    """One selection's protected tables as codes and numbers (no labels): what a release
-    stores. The incidence table is computed for every stratum the page offers."""
-    episodes = data.selected_episodes(filters)
-    funnel = funnel_table(release, filters)
-    selected = counts(release.episodes, filters, ["episodes", "lost"])
-    fit = fit_hazards(episodes, k)
-    hazards: dict[str, object] = {"rows": [], "problem": None, "error": ""}
-    if fit.error is not None:
-        hazards.update(problem="error", error=fit.error)
-    elif fit.model is None:
-        hazards["problem"] = "too_few"
-    else:
-        hazards["rows"] = [
-            {
-                "covariate": str(row.covariate),
-                "hazard_ratio": round(float(row.hazard_ratio), 2),
-                "lower": round(float(row.lower), 2),
-                "upper": round(float(row.upper), 2),
-            }
-            for row in fit.model.table().reset_index().itertuples()
-        ]
-    by_stage = dict(zip(funnel["stage"], funnel["trajectories"], strict=True))
-    flows = data.flows(filters, k=k, top=MAX_PATHS)
-    return {
-        "funnel": funnel[["stage", "trajectories", "status"]],
-        "incidence": {
-            stratum: incidence_table(episodes, stratum, k, release=release, filters=filters)
-            for stratum in STRATA
-        },
-        "sensitivity": sensitivity_table(episodes, release, filters),
-        "hazards": hazards,
-        "completeness": {
-            "follow_up": [by_stage["follow_up_contact"], by_stage["exit"]],
-            "lost": [selected.loc["lost", "published"], selected.loc["episodes", "published"]],
-        },
-        "episodes": selected.loc["episodes", "published"],
-        "flows": {
-            "variants": flows.variants,
-            "edges": flows.edges,
-            "merged_variants": flows.merged_variants,
-        },
-    }
 
 
 def monitor_from_content(
@@ -213,7 +144,7 @@ def monitor_from_content(
         hazards_message=message,
         completeness=completeness_table(content["completeness"]),
         quality=quality_frame,
-        episodes=content["episodes"],
+        episodes=content["episodes"]["value"],
         flows=FlowTables(
             k=k, variants=variants, edges=edges, merged_variants=flows["merged_variants"]
         ),
@@ -221,49 +152,6 @@ def monitor_from_content(
         sensitivity=sensitivity,
         sensitivity_reading=reading(sensitivity),
     )
-
-
-def funnel_table(release: MonitorRelease, filters: Filters) -> pd.DataFrame:
-    """Stage counts of the selection, read from the release that protects every selection
-    together (so no difference between two selections reveals a suppressed count)."""
-    stages = [s.value for s in FUNNEL_STAGES]
-    published = counts(release.funnel, filters, stages)
-    return pd.DataFrame(
-        {
-            "stage": stages,
-            "label": [str(STAGE_LABELS[s]) for s in stages],
-            "trajectories": pd.array(published["published"].tolist(), dtype="Int64"),
-            "status": published["status"].astype(str).tolist(),
-        }
-    )
-
-
-def incidence_table(
-    episodes: pd.DataFrame,
-    stratum: str,
-    k: int,
-    *,
-    release: MonitorRelease | None = None,
-    filters: Filters | None = None,
-) -> pd.DataFrame:
-    """With a release, the counts it publishes for this selection keep their status (all
-    rows when the stratum is a filter dimension, else the total) and only the other rows
-    are protected around them."""
-    columns = INCIDENCE_COLUMNS
-    if len(episodes) == 0 or stratum not in episodes.columns:
-        return pd.DataFrame(columns=columns)
-    fixed = None
-    if release is not None and filters is not None:
-        levels = sorted(episodes[stratum].unique().tolist(), key=str)
-        fixed = fixed_statuses(release.episodes, filters, stratum, levels)
-    try:
-        table = cumulative_incidence_table(episodes, by=stratum, k=k, fixed=fixed).frame
-    except DisclosureError:  # the fixed statuses cannot be kept: show no count at all
-        table = cumulative_incidence_table(episodes, by=stratum, k=len(episodes) + 1).frame
-    table = table.rename(columns={stratum: "level"})
-    table["status"] = table["status"].astype(str)
-    table["level"] = table["level"].astype(str)
-    return table[columns]
 
 
 def _hazard_frame(stored: dict[str, Any], k: int) -> tuple[pd.DataFrame, str]:
@@ -313,24 +201,26 @@ def plain_reading(label: str, ratio: float, lower: float, upper: float) -> str:
     )
 
 
-def completeness_table(stored: dict[str, list[object]]) -> pd.DataFrame:
+def completeness_table(stored: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:
     """Shares are computed from published counts only: a share of a suppressed count is
-    hidden. `stored`: (follow-up, exits) from the funnel, (lost, episodes) from the release."""
-    rows = [
-        (str(_("Trajectories with an exit that have a follow-up contact")), *stored["follow_up"]),
-        (str(_("Exited episodes lost to follow-up")), *stored["lost"]),
-    ]
-    return pd.DataFrame(
-        [
-            {"measure": name, "numerator": num, "denominator": den, "share": _share(num, den)}
-            for name, num, den in rows
-        ],
-        columns=["measure", "numerator", "denominator", "share"],
-    ).astype({"numerator": "Int64", "denominator": "Int64"})
-
-
-def _count(value: object) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+    hidden. `stored`: (follow-up, exits) from the funnel, (lost, episodes) from the release,
+    each count with its status."""
+    rows = []
+    for name, (numerator, denominator) in (
+        (_("Trajectories with an exit that have a follow-up contact"), stored["follow_up"]),
+        (_("Exited episodes lost to follow-up"), stored["lost"]),
+    ):
+        rows.append(
+            {
+                "measure": str(name),
+                "numerator": numerator["value"],
+                "numerator_status": numerator["status"],
+                "denominator": denominator["value"],
+                "denominator_status": denominator["status"],
+                "share": _share(numerator["value"], denominator["value"]),
+            }
+        )
+    return pd.DataFrame(rows).astype({"numerator": "Int64", "denominator": "Int64"})
 
 
 def _share(numerator: object, denominator: object) -> float:

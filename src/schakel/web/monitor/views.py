@@ -47,7 +47,7 @@ def overview(request: HttpRequest, acting: Membership) -> HttpResponse:
     monitor = published.monitor
     if monitor is not None:
         context |= {
-            "tables": {name: published_rows(monitor, name) for name in TABLES},
+            "tables": {name: published_rows(monitor, name, display=True) for name in TABLES},
             "funnel_chart": funnel_chart(monitor),
             "incidence_chart": incidence_chart(monitor),
             "stratum_label": STRATA.get(monitor.stratum, monitor.stratum),

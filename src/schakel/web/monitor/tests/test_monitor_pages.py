@@ -20,6 +20,7 @@ from schakel.web.demo.actions import do_seed_region
 from schakel.web.demo.seeding import seed_parameters
 from schakel.web.monitor.data import clear_cache
 from schakel.web.monitor.publish import SECONDARY, TABLES
+from schakel.web.monitor.stored import compute_release, save_release
 from schakel.web.monitor.workbook import XLSX_TYPE
 from schakel.web.organisations.models import Membership, Organisation
 
@@ -35,6 +36,7 @@ def _fresh_cache() -> None:
 @pytest.fixture
 def region() -> None:
     do_seed_region(seed_parameters(persons=1200, seed=11))
+    save_release(compute_release(k=K))
 
 
 @pytest.fixture

@@ -10,6 +10,17 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from schakel.engine.flow_paths import path_index
+from schakel.engine.monitor import (
+    EpisodeIndex,
+    filters_of,
+    label_episodes,
+    protect_release,
+    published,
+    release_tables,
+)
+from schakel.engine.monitor import release as engine_release
+from schakel.engine.trajectories import build_episodes
 from schakel.engine.vocabulary import Role
 from schakel.web.core.testing import signed_in
 from schakel.web.core.testing.data import IDENTITY
@@ -65,8 +76,10 @@ def _forbid_computing(monkeypatch: pytest.MonkeyPatch) -> None:
         (data, "monitor_data"),
         (data, "event_log"),
         (tables, "monitor_data"),
-        (tables, "selection_content"),
-        (release, "protect_selections"),
+        (tables, "selection_tables"),
+        (release, "protect_release"),
+        (published, "selection_tables"),
+        (engine_release, "protect_selections"),
     ):
         monkeypatch.setattr(module, name, refuse)
 
@@ -132,7 +145,8 @@ def test_a_write_followed_by_the_job_gives_a_new_release_and_no_write_gives_none
         payload={},
     )
     second = _run_release(only_if_changed=True)
-    assert second.result is not None and second.result["release"] != first.result["release"]
+    assert first.result is not None and second.result is not None
+    assert second.result["release"] != first.result["release"]
     newest = stored.latest_release()
     assert newest is not None and newest.pk == second.result["release"]
     older = Release.objects.get(pk=first.result["release"])
@@ -140,36 +154,37 @@ def test_a_write_followed_by_the_job_gives_a_new_release_and_no_write_gives_none
 
 
 def test_the_schedules_queue_a_nightly_and_a_debounced_release() -> None:
-    queued = run_due_schedules()
-    names = {job.arguments.get("only_if_changed", False) for job in queued}
-    assert {j.name for j in queued} == {"monitor.release"} or "monitor.release" in {
-        j.name for j in queued
-    }
-    assert names >= {True, False}
-    later = timezone.now() + tasks.DEBOUNCE / 2
-    assert not [j for j in run_due_schedules(later) if j.arguments.get("only_if_changed")]
-    after = timezone.now() + tasks.DEBOUNCE + dt.timedelta(seconds=1)
-    assert [j for j in run_due_schedules(after) if j.arguments.get("only_if_changed")]
+    def monitor_jobs(queued: list[Job]) -> list[bool]:
+        return sorted(
+            bool(job.arguments.get("only_if_changed", False))
+            for job in queued
+            if job.name == "monitor.release"
+        )
+
+    assert monitor_jobs(run_due_schedules()) == [False, True]  # nightly, after writes
+    assert monitor_jobs(run_due_schedules(timezone.now() + tasks.DEBOUNCE / 2)) == []
+    later = timezone.now() + tasks.DEBOUNCE + dt.timedelta(seconds=1)
+    assert monitor_jobs(run_due_schedules(later)) == [True]
 
 
-def test_the_stored_release_equals_the_straightforward_computation() -> None:
+def test_the_stored_release_equals_the_straightforward_engine_computation() -> None:
     do_seed_region(seed_parameters(persons=1200, seed=11))
     _run_release()
     saved = Release.objects.get()
     keys = set(ReleaseSelection.objects.filter(release=saved).values_list("key", flat=True))
     assert {"all", "form:labour", "region:rotterdam"} <= keys
     assert any(key.startswith("cohort:") for key in keys)
-    data.clear_cache()
-    release.clear_cache()
-    prepared = data.monitor_data()
-    protected = release.monitor_release(prepared, K, labelled=tables._labelled)
-    for key in ("all", "form:labour", "region:rotterdam", "form:organ_removal"):
-        expected = stored.jsonable(
-            tables.selection_content(prepared, protected, stored.filters_of(key), K)
-        )
-        assert ReleaseSelection.objects.get(release=saved, key=key).content == expected, key
+    # The engine, straight from the event log: episodes, paths, the release, the tables.
+    log = data.event_log(payload_text=True)
+    episodes = build_episodes(log, as_of=saved.as_of, strict=False).episodes
+    paths = path_index(log[log["occurred_at"].dt.date <= saved.as_of])
+    protected = protect_release(label_episodes(episodes), release.funnel_base(), K)
+    expected = release_tables(EpisodeIndex.build(episodes), paths, protected, K)
+    assert set(expected) == keys
+    for key in sorted(keys):
+        assert ReleaseSelection.objects.get(release=saved, key=key).content == expected[key], key
     # ... and what a page shows is what computing that selection directly shows.
-    filters = stored.filters_of("form:labour")
+    filters = filters_of("form:labour")
     shown = stored.read_selection(saved, filters)
     assert shown is not None
     page = tables.monitor_from_content(
@@ -178,3 +193,21 @@ def test_the_stored_release_equals_the_straightforward_computation() -> None:
     direct = tables.compute_monitor(filters, stratum="region", k=K)
     for name in ("funnel", "incidence", "sensitivity", "completeness", "hazards"):
         assert getattr(page, name).equals(getattr(direct, name)), name
+
+
+def test_an_analyst_starts_a_refresh_and_follows_it_and_a_second_press_joins_it(
+    org_a: Organisation, member: Callable[..., Membership]
+) -> None:
+    analyst = member(org_a, Role.ANALYST)
+    client = signed_in(analyst)
+    response = client.post("/monitor/verversen/")
+    job = Job.objects.get(name="monitor.release")
+    assert job.started_by == analyst
+    assert response.status_code == 302
+    assert response["Location"] == f"/opdrachten/{job.pk}/voortgang/"
+    other = signed_in(member(org_a, Role.SUPERVISOR))
+    assert other.post("/monitor/verversen/")["Location"] == "/monitor/"  # joins, no new job
+    assert Job.objects.filter(name="monitor.release").count() == 1
+    html = other.get("/monitor/").content.decode()
+    assert 'id="refresh-running"' in html and 'id="refresh-button"' not in html
+    assert client.get("/monitor/verversen/").status_code == 405

@@ -1,0 +1,215 @@
+"""What a monitor release publishes: per selection, every table as codes and numbers.
+
+`release_tables` is the whole computation behind a release (the web job stores its result,
+the command line and the benchmarks call it directly): the counts of every selection come
+from one protected release (`protect_release`, ADR 0006), the estimates are shown only where
+the counts behind them are. The result is plain JSON (no labels: the reader's language is
+chosen when it is shown), and every count carries its status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from schakel.engine.disclosure import DisclosureError, cumulative_incidence_table
+from schakel.engine.flow_paths import PathIndex
+from schakel.engine.flows import flow_tables_for
+from schakel.engine.monitor.release import (
+    FUNNEL_STAGES,
+    MonitorRelease,
+    counts,
+    fixed_statuses,
+)
+from schakel.engine.monitor.selection import EpisodeIndex, Filters
+from schakel.engine.monitor.sensitivity import sensitivity_table
+from schakel.engine.monitor.tables import INCIDENCE_COLUMNS, INTERVENTIONS, fit_hazards
+from schakel.engine.vocabulary import ExploitationForm, Region
+
+ALL = "all"
+STRATA = ("form", "placement", "region", "cohort", "age_group", *INTERVENTIONS)
+MAX_PATHS = 15  # paths shown; the rest are merged into "other paths"
+Progress = Callable[[int, str], None]
+
+
+def _no_progress(percent: int, step: str) -> None:
+    return None
+
+
+def selection_key(filters: Filters) -> str:
+    """The one filter a published selection sets: "all", "form:labour", "region:..." ..."""
+    if filters.form:
+        return f"form:{filters.form}"
+    if filters.region:
+        return f"region:{filters.region}"
+    if filters.cohort:
+        return f"cohort:{filters.cohort}"
+    return ALL
+
+
+def filters_of(key: str) -> Filters:
+    dimension, _, value = key.partition(":")
+    if dimension == "cohort":
+        return Filters(cohort=int(value))
+    if dimension == "form":
+        return Filters(form=value)
+    if dimension == "region":
+        return Filters(region=value)
+    return Filters()
+
+
+def published_keys(episodes: EpisodeIndex, paths: PathIndex) -> Iterator[str]:
+    """All, each form, each region and each cohort year in the data: the selections a release
+    publishes (their counts are protected together)."""
+    yield ALL
+    for form in ExploitationForm:
+        yield f"form:{form.value}"
+    for region in Region:
+        yield f"region:{region.value}"
+    years = {int(c) for c in pd.to_numeric(episodes.cohort, errors="coerce").dropna()}
+    years |= {int(y) for y in np.unique(paths.year) if y > 0}
+    for year in sorted(years):
+        yield f"cohort:{year}"
+
+
+def release_tables(
+    episodes: EpisodeIndex,
+    paths: PathIndex,
+    release: MonitorRelease,
+    k: int,
+    *,
+    keys: Sequence[str] | None = None,
+    progress: Progress = _no_progress,
+) -> dict[str, dict[str, Any]]:
+    """Every published selection's tables (JSON), keyed by `selection_key`."""
+    chosen = list(keys if keys is not None else published_keys(episodes, paths))
+    result = {}
+    for number, key in enumerate(chosen):
+        progress(40 + 50 * number // max(len(chosen), 1), "Computing the tables")
+        result[key] = jsonable(selection_tables(episodes, paths, release, filters_of(key), k))
+    return result
+
+
+def selection_tables(
+    index: EpisodeIndex, paths: PathIndex, release: MonitorRelease, filters: Filters, k: int
+) -> dict[str, object]:
+    """One selection's protected tables; the incidence table for every stratum."""
+    episodes = index.select(filters)
+    funnel = funnel_table(release, filters)
+    selected = counts(release.episodes, filters, ["episodes", "lost"])
+    stages = funnel.set_index("stage")
+    selected_paths = paths.select(form=filters.form, region=filters.region, cohort=filters.cohort)
+    flows = flow_tables_for(paths, selected_paths, k=k, top=MAX_PATHS)
+    return {
+        "funnel": funnel,
+        "incidence": {
+            stratum: incidence_table(episodes, stratum, k, release=release, filters=filters)
+            for stratum in STRATA
+        },
+        "sensitivity": sensitivity_table(episodes, release, filters),
+        "hazards": hazard_rows(episodes, k),
+        "completeness": {
+            "follow_up": [_cell(stages, "follow_up_contact"), _cell(stages, "exit")],
+            "lost": [_cell(selected, "lost"), _cell(selected, "episodes")],
+        },
+        "episodes": _cell(selected, "episodes"),
+        "flows": {
+            "variants": flows.variants,
+            "edges": flows.edges,
+            "merged_variants": flows.merged_variants,
+        },
+    }
+
+
+def _cell(frame: pd.DataFrame, row: str) -> dict[str, object]:
+    """A count with its status; the value is None unless published."""
+    value = frame.loc[row, "published" if "published" in frame.columns else "trajectories"]
+    return {
+        "value": None if pd.isna(value) else int(value),
+        "status": str(frame.loc[row, "status"]),
+    }
+
+
+def funnel_table(release: MonitorRelease, filters: Filters) -> pd.DataFrame:
+    """Stage counts of the selection, read from the release that protects every selection."""
+    stages = [s.value for s in FUNNEL_STAGES]
+    published = counts(release.funnel, filters, stages)
+    return pd.DataFrame(
+        {
+            "stage": stages,
+            "trajectories": pd.array(published["published"].tolist(), dtype="Int64"),
+            "status": published["status"].astype(str).tolist(),
+        }
+    )
+
+
+def incidence_table(
+    episodes: pd.DataFrame,
+    stratum: str,
+    k: int,
+    *,
+    release: MonitorRelease,
+    filters: Filters,
+) -> pd.DataFrame:
+    """Cumulative incidence at 3/6/12/24 months per level of `stratum` (raw levels). The
+    counts the release publishes for this selection keep their status (all rows when the
+    stratum is a filter dimension, else the total); only the other rows are protected around
+    them. When that is impossible no count is shown."""
+    if len(episodes) == 0 or stratum not in episodes.columns:
+        return pd.DataFrame(columns=INCIDENCE_COLUMNS)
+    levels = sorted(episodes[stratum].unique().tolist(), key=str)
+    fixed = fixed_statuses(release.episodes, filters, stratum, levels)
+    try:
+        table = cumulative_incidence_table(episodes, by=stratum, k=k, fixed=fixed).frame
+    except DisclosureError:
+        table = cumulative_incidence_table(episodes, by=stratum, k=len(episodes) + 1).frame
+    table = table.rename(columns={stratum: "level"})
+    table["status"] = table["status"].astype(str)
+    table["level"] = table["level"].astype(str)
+    return table[INCIDENCE_COLUMNS]
+
+
+def hazard_rows(episodes: pd.DataFrame, k: int) -> dict[str, object]:
+    """Hazard ratios for return on the interventions with enough data, or why there are none."""
+    fit = fit_hazards(episodes, k)
+    if fit.error is not None:
+        return {"rows": [], "problem": "error", "error": fit.error}
+    if fit.model is None:
+        return {"rows": [], "problem": "too_few", "error": ""}
+    rows = [
+        {
+            "covariate": str(row.covariate),
+            "hazard_ratio": round(float(row.hazard_ratio), 2),
+            "lower": round(float(row.lower), 2),
+            "upper": round(float(row.upper), 2),
+        }
+        for row in fit.model.table().reset_index().itertuples()
+    ]
+    return {"rows": rows, "problem": None, "error": ""}
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON (PostgreSQL's jsonb refuses NaN): numbers, text, lists, dicts, None."""
+    if isinstance(value, pd.DataFrame):  # pandas writes NaN and <NA> as null
+        return json.loads(value.to_json(orient="records", double_precision=15))
+    if isinstance(value, Mapping):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [jsonable(item) for item in value]
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(float(value)) else float(value)
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

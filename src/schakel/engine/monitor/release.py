@@ -1,0 +1,201 @@
+"""The monitor's consistent release: the counts of every filter selection protected together.
+
+Every selection (form x region x cohort, each one level or all) and every measure is one
+quantity over shared base cells, protected by one `suppress` (ADR 0006); a table of a
+selection reads its counts from here instead of protecting them again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from schakel.engine.disclosure import (
+    HORIZON_MONTHS,
+    TOTAL,
+    SelectionRelease,
+    Status,
+    horizon_days,
+    protect_selections,
+)
+from schakel.engine.flow_paths import FLOW_STAGES as FUNNEL_STAGES
+from schakel.engine.flow_paths import PathIndex
+from schakel.engine.monitor.selection import Filters
+from schakel.engine.survival import CensoringModel, fit_censoring_model
+
+NONE = "none"
+DIMS = ("form", "region", "cohort")
+CENSORING_COVARIATES = ("form", "region", "age_group", "placement", "interventions_received")
+STATUS_CODES = {s.name.lower(): int(s) for s in Status}
+
+
+@dataclass(frozen=True)
+class MonitorRelease:
+    """`episodes`: per selection (form x region x cohort of exit) the exited episodes, the
+    returns and the people lost to follow-up by each horizon, and all lost; `funnel`: per
+    selection (forms x region x year opened) the trajectories that reached each stage."""
+
+    episodes: SelectionRelease | None
+    funnel: SelectionRelease | None
+    censoring: CensoringModel
+
+
+def episode_measures(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Boolean measure columns: every episode, returns and losses by each horizon, all lost."""
+    days = episodes["days"].to_numpy()
+    returned = (episodes["exit_type"] == 1).to_numpy()
+    lost = episodes["lost_to_follow_up"].astype(bool).to_numpy()
+    columns: dict[str, np.ndarray] = {"episodes": np.ones(len(episodes), dtype=bool)}
+    for months in HORIZON_MONTHS:
+        columns[f"returns_{months}"] = returned & (days <= horizon_days(months))
+    for months in HORIZON_MONTHS:
+        columns[f"lost_{months}"] = lost & (days <= horizon_days(months))
+    columns["lost"] = lost
+    return pd.DataFrame(columns, index=episodes.index)
+
+
+def protect_episodes(episodes: pd.DataFrame, k: int) -> SelectionRelease | None:
+    if len(episodes) == 0:
+        return None
+    measures = episode_measures(episodes)
+    data = pd.concat([episodes[[*DIMS, "person_id"]].astype(str), measures], axis=1)
+    names = {name: name for name in measures.columns}
+    return protect_selections(data, dims=DIMS, measures=names, person="person_id", k=k)
+
+
+def protect_funnel_selections(base: pd.DataFrame, k: int) -> SelectionRelease | None:
+    if len(base) == 0 or int(base["count"].sum()) == 0:
+        return None
+    return protect_selections(
+        base,
+        dims=DIMS,
+        measures={stage.value: stage.value for stage in FUNNEL_STAGES},
+        multi_valued=["form"],
+        count="count",
+        k=k,
+    )
+
+
+def censoring_model(episodes: pd.DataFrame) -> CensoringModel:
+    """Cox model of being lost to follow-up on the strata every episode has."""
+    data = _censoring_frame(episodes)
+    if len(data) == 0:
+        return fit_censoring_model(
+            pd.DataFrame({"days": [0.0], "lost": [False]}), duration="days", lost="lost"
+        )
+    return fit_censoring_model(
+        data, duration="days", lost="lost", covariates=list(CENSORING_COVARIATES)
+    )
+
+
+def censoring_risk(model: CensoringModel, episodes: pd.DataFrame) -> np.ndarray:
+    return model.risk(_censoring_frame(episodes)) if len(episodes) else np.zeros(0)
+
+
+def _censoring_frame(episodes: pd.DataFrame) -> pd.DataFrame:
+    received = episodes["interventions"] if "interventions" in episodes.columns else 0
+    return pd.DataFrame(
+        {
+            "days": episodes["days"].astype(float),
+            "lost": episodes["lost_to_follow_up"].astype(bool),
+            "form": episodes["form"].astype(str),
+            "region": episodes["region"].astype(str),
+            "age_group": episodes["age_group"].astype(str),
+            "placement": episodes["placement"].astype(str),
+            "interventions_received": np.minimum(np.asarray(received, dtype=int), 3).astype(str),
+        },
+        index=episodes.index,
+    )
+
+
+def selection_levels(filters: Filters) -> dict[str, object]:
+    return {
+        "form": filters.form,
+        "region": filters.region,
+        "cohort": None if filters.cohort is None else str(filters.cohort),
+    }
+
+
+def counts(
+    release: SelectionRelease | None,
+    filters: Filters,
+    measures: Sequence[str],
+    **refined: object,
+) -> pd.DataFrame:
+    """Published counts (`published`, `status`) of `measures` in the selection of `filters`,
+    optionally refined by one more dimension (form="labour" for a row of a table by form)."""
+    if release is None:  # nothing to count: every count is an empty group
+        return pd.DataFrame(
+            {"published": pd.array([pd.NA] * len(measures), dtype="Int64"), "status": "primary"},
+            index=pd.Index(list(measures), name="measure"),
+        )
+    return release.selection(**{**selection_levels(filters), **refined}).loc[list(measures)]
+
+
+def fixed_statuses(
+    release: SelectionRelease | None,
+    filters: Filters,
+    stratum: str,
+    levels: Sequence[object],
+) -> dict[object, list[int]]:
+    """The release's statuses of the incidence table's counts (episodes, returns by each
+    horizon) for the total and, when the stratum is a filter dimension, for every row."""
+    measures = ["episodes", *(f"returns_{m}" for m in HORIZON_MONTHS)]
+    wanted: dict[object, pd.DataFrame] = {TOTAL: counts(release, filters, measures)}
+    if stratum in DIMS:
+        for level in levels:
+            wanted[level] = counts(release, filters, measures, **{stratum: level})
+    return {label: [STATUS_CODES[str(s)] for s in f["status"]] for label, f in wanted.items()}
+
+
+def protect_release(episodes: pd.DataFrame, funnel: pd.DataFrame, k: int) -> MonitorRelease:
+    """The release of labelled episodes (`label_episodes`) and the funnel's base cells
+    (region, cohort, form sets, one boolean per stage, count)."""
+    return MonitorRelease(
+        episodes=protect_episodes(episodes, k),
+        funnel=protect_funnel_selections(funnel, k),
+        censoring=censoring_model(episodes),
+    )
+
+
+def funnel_base_from_paths(paths: PathIndex) -> pd.DataFrame:
+    """Trajectories per (region, year of first step, forms, stages reached), from the path
+    index: the funnel's base cells without a database (the web reads them with one query,
+    cohort = year opened)."""
+    if len(paths) == 0:
+        return pd.DataFrame(columns=["region", "cohort", "form", *_STAGES, "count"])
+    forms = sorted(paths.forms)
+    form_bits = np.zeros(len(paths), dtype=np.int64)
+    for bit, name in enumerate(forms):
+        form_bits |= paths.forms[name].astype(np.int64) << bit
+    keys = pd.DataFrame(
+        {
+            "region": paths.region,
+            "year": paths.year,
+            "forms": form_bits,
+            "stages": paths.stages,
+        }
+    )
+    grouped = keys.groupby(["region", "year", "forms", "stages"], sort=True).size()
+    cells = grouped.reset_index(name="count")
+    regions = [str(r) or NONE for r in paths.region_labels]
+    frame = pd.DataFrame(
+        {
+            "region": [regions[r] for r in cells["region"]],
+            "cohort": [str(int(y)) if y > 0 else NONE for y in cells["year"]],
+            "form": [
+                frozenset(n for bit, n in enumerate(forms) if (f >> bit) & 1)
+                for f in cells["forms"]
+            ],
+        }
+    )
+    for position, stage in enumerate(_STAGES):
+        frame[stage] = ((cells["stages"].to_numpy() >> position) & 1).astype(bool)
+    frame["count"] = cells["count"].to_numpy(dtype=np.int64)
+    return frame
+
+
+_STAGES = [stage.value for stage in FUNNEL_STAGES]
