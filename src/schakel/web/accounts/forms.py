@@ -32,7 +32,7 @@ class InviteForm(forms.Form):
     started_on = forms.DateField(
         label=_("Starts on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -42,7 +42,7 @@ class MembershipForm(forms.Form):
     started_on = forms.DateField(
         label=_("Starts on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:

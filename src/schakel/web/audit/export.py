@@ -29,7 +29,7 @@ EXPORT_LIMIT = 10_000
 
 def _header() -> list[str]:
     return [
-        _("Number"),
+        _("Line number"),
         _("Date"),
         _("Time"),
         _("Employee"),

@@ -14,7 +14,7 @@ from schakel.web.audit.search import AuditFilter
 from schakel.web.audit.subjects import objects_about
 from schakel.web.organisations.models import Organisation, User
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class UserChoice(forms.ModelChoiceField):

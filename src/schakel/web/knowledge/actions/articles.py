@@ -26,7 +26,13 @@ from schakel.web.knowledge.models import (
     ArticleVersion,
 )
 from schakel.web.knowledge.rendering import has_raw_html, internal_links
-from schakel.web.organisations.roles import Actor, Capability, require, user_id_of
+from schakel.web.organisations.roles import (
+    Actor,
+    Capability,
+    SystemActor,
+    require,
+    user_id_of,
+)
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,7 @@ def do_publish_article(*, actor: Actor, article: Article, review_date: dt.date) 
             raise ValidationError({"review_date": _("The review date must lie in the future.")})
         if article.current_version_id is None:
             raise ValidationError(_("This article has no text to publish."))
+        _refuse_broken_links(actor, article)
         article.published_version_id = article.current_version_id
         article.status = ArticleStatus.PUBLISHED
         article.review_date = review_date
@@ -155,6 +162,24 @@ def do_publish_article(*, actor: Actor, article: Article, review_date: dt.date) 
         article = Article.objects.with_texts().get(pk=article.pk)
         search.index_article(article)
     return article
+
+
+def _refuse_broken_links(actor: Actor, article: Article) -> None:
+    """Content about legal duties goes out with working links only: a person cannot publish
+    while a link leads nowhere or to an article readers cannot open. (The shipped seed, which
+    the system publishes one article at a time, links ahead to articles still to come.)"""
+    if isinstance(actor, SystemActor):
+        return
+    broken = ArticleReference.objects.filter(source=article).broken()
+    slugs = list(dict.fromkeys(broken.values_list("target_slug", flat=True)))
+    if slugs:
+        raise ValidationError(
+            _(
+                "Publishing is blocked: the link to %(links)s leads nowhere or to an article "
+                "that is not published. Repair the link, or publish that article first."
+            )
+            % {"links": ", ".join(f"/kennis/{slug}/" for slug in slugs)}
+        )
 
 
 def do_withdraw_article(*, actor: Actor, article: Article) -> Article:

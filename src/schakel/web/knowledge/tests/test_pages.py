@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schakel.web.core.testing import signed_in
-from schakel.web.knowledge.actions import ArticleContent, ArticleTags, do_create_article
+from schakel.web.knowledge.actions import (
+    ArticleContent,
+    ArticleTags,
+    do_create_article,
+    do_withdraw_article,
+)
 from schakel.web.knowledge.models import Article
 from schakel.web.organisations.models import Membership
 
@@ -107,6 +112,21 @@ def test_editor_writes_and_publishes_through_the_pages(editor: Membership) -> No
     article.refresh_from_db()
     assert question.status_code == 200 and article.status == "draft"  # asked, nothing done
     assert "Publish this article?" in question.text or "Dit artikel publiceren?" in question.text
+    blocked = client.post(url, {"review_date": review, "confirmed": "1"}, follow=True)
+    article.refresh_from_db()
+    assert article.status == "draft"  # a broken link blocks publishing, and the page says why
+    assert "Publiceren is geblokkeerd" in blocked.content.decode()
+    client.post(
+        reverse("knowledge-create"),
+        {
+            "slug": "meldcode",
+            "title_nl": "Meldcode",
+            "body_nl": "De stappen.",
+            "roles": ["frontline"],
+        },
+    )
+    meldcode = reverse("knowledge-publish", args=["meldcode"])
+    client.post(meldcode, {"review_date": review, "confirmed": "1"})
     client.post(url, {"review_date": review, "confirmed": "1"})
     article.refresh_from_db()
     assert article.status == "published" and str(article.review_date) == review
@@ -132,7 +152,9 @@ def test_task_list_shows_articles_whose_review_date_passed(
 
 
 def test_broken_links_page(editor: Membership, publish: Callable[..., Article]) -> None:
+    target = publish("bestaat-niet", "Wordt ingetrokken")
     publish("a", "Artikel A", "Zie [weg](/kennis/bestaat-niet/).")
+    do_withdraw_article(actor=editor, article=target)  # the link breaks after publishing
     page = signed_in(editor).get(reverse("knowledge-broken-links"))
     assert page.status_code == 200 and b"/kennis/bestaat-niet/" in page.content
 
@@ -169,8 +191,10 @@ def test_index_query_count_does_not_grow_with_articles(
 def test_editor_lists_query_count(
     editor: Membership, publish: Callable[..., Article], django_assert_num_queries, count: int
 ) -> None:
+    target = publish("nergens")
     for n in range(count):
         publish(f"artikel-{n}", body="[x](/kennis/nergens/)")
+    do_withdraw_article(actor=editor, article=target)
     Article.objects.update(review_date=timezone.localdate())
     client = signed_in(editor)
     client.get(reverse("home"))
