@@ -47,6 +47,7 @@ class Capability(StrEnum):
     VIEW_TRAINING_COVERAGE = "view_training_coverage"
     VIEW_MONITOR = "view_monitor"
     VIEW_AUDIT = "view_audit"
+    RESET_SECOND_FACTOR = "reset_second_factor"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -83,6 +84,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_TRAINING_COVERAGE: frozenset({_S, _ADM}),
     Capability.VIEW_MONITOR: frozenset({_A, _S}),
     Capability.VIEW_AUDIT: frozenset({_S, _ADM}),
+    Capability.RESET_SECOND_FACTOR: frozenset({_ADM}),
 }
 """The one table. `docs/architecture.md` shows it as a matrix (a test keeps the two equal)."""
 
@@ -113,6 +115,7 @@ CAPABILITY_LABELS: dict[Capability, _StrPromise] = {
     Capability.VIEW_TRAINING_COVERAGE: _("See training coverage"),
     Capability.VIEW_MONITOR: _("See the effectiveness monitor"),
     Capability.VIEW_AUDIT: _("See the audit trail"),
+    Capability.RESET_SECOND_FACTOR: _("Reset a colleague's second sign-in factor"),
 }
 
 

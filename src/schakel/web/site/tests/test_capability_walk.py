@@ -42,6 +42,8 @@ OPEN_PAGES = {
     "signal-check-restart",
     "job-progress",
     "password-change",
+    "second-factor",
+    "second-factor-setup",
     "password-reset",
     "password-reset-sent",
     "password-reset-confirm",
