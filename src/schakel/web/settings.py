@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_countries",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "template_partials",
     "schakel.web.core",
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "schakel.web.site.security.SessionExpiryMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "schakel.web.site.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -231,6 +236,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+OTP_TOTP_ISSUER = "Schakel"
 AXES_FAILURE_LIMIT = env.read_int(env.LOGIN_FAILURE_LIMIT, minimum=1)
 AXES_COOLOFF_TIME = env.read_int(env.LOGIN_LOCK_MINUTES, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

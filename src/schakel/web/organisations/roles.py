@@ -52,6 +52,7 @@ class Capability(StrEnum):
     RECORD_CARE_EVENTS = "record_care_events"
     CORRECT_EVENTS = "correct_events"
     VIEW_DATA_QUALITY = "view_data_quality"
+    RESET_SECOND_FACTOR = "reset_second_factor"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -93,6 +94,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.RECORD_CARE_EVENTS: frozenset({_C}),
     Capability.CORRECT_EVENTS: frozenset({_C}),
     Capability.VIEW_DATA_QUALITY: frozenset({_C, _S}),
+    Capability.RESET_SECOND_FACTOR: frozenset({_ADM}),
 }
 """The one table. `docs/architecture.md` shows it as a matrix (a test keeps the two equal)."""
 
@@ -130,6 +132,7 @@ CAPABILITY_LABELS: dict[Capability, _StrPromise] = {
     ),
     Capability.CORRECT_EVENTS: _("Mark events as entered in error"),
     Capability.VIEW_DATA_QUALITY: _("See the organisation's data-quality worklist"),
+    Capability.RESET_SECOND_FACTOR: _("Reset a colleague's second sign-in factor"),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schakel.web.site import health, signin, views
+from schakel.web.site import health, signin, two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,12 @@ urlpatterns = [
     path("inloggen/", signin.SignInView.as_view(), name="login"),
     path("uitloggen/", signin.SignOutView.as_view(), name="logout"),
     path("wachtwoord/", signin.PasswordChangeView.as_view(), name="password-change"),
+    path("inloggen/tweede-stap/", two_factor.second_factor, name="second-factor"),
+    path(
+        "inloggen/tweede-stap/instellen/",
+        two_factor.second_factor_setup,
+        name="second-factor-setup",
+    ),
     path("inloggen/wachtwoord/", signin.PasswordResetView.as_view(), name="password-reset"),
     path("tellers/", views.nav_badges, name="nav-badges"),
     path(

@@ -53,6 +53,8 @@ OPEN_PAGES = {
     "socialmap-public-detail",
     "account-welcome",
     "password-change",
+    "second-factor",
+    "second-factor-setup",
     "password-reset",
     "password-reset-sent",
     "password-reset-confirm",
