@@ -17,4 +17,5 @@ urlpatterns = [
     path("monitor/", include("schakel.web.monitor.urls")),
     path("koppeling/", include("schakel.web.linkage.urls")),
     path("opdrachten/", include("schakel.web.jobs.urls")),
+    path("bewaren/", include("schakel.web.retention.urls")),
 ]

@@ -47,6 +47,9 @@ class Capability(StrEnum):
     VIEW_TRAINING_COVERAGE = "view_training_coverage"
     VIEW_MONITOR = "view_monitor"
     VIEW_AUDIT = "view_audit"
+    REQUEST_ERASURE = "request_erasure"
+    APPROVE_ERASURE = "approve_erasure"
+    VIEW_RETENTION = "view_retention"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -83,6 +86,9 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_TRAINING_COVERAGE: frozenset({_S, _ADM}),
     Capability.VIEW_MONITOR: frozenset({_A, _S}),
     Capability.VIEW_AUDIT: frozenset({_S, _ADM}),
+    Capability.REQUEST_ERASURE: frozenset({_C}),
+    Capability.APPROVE_ERASURE: frozenset({_S}),
+    Capability.VIEW_RETENTION: frozenset({_S, _ADM}),
 }
 """The one table. `docs/architecture.md` shows it as a matrix (a test keeps the two equal)."""
 
@@ -113,6 +119,9 @@ CAPABILITY_LABELS: dict[Capability, _StrPromise] = {
     Capability.VIEW_TRAINING_COVERAGE: _("See training coverage"),
     Capability.VIEW_MONITOR: _("See the effectiveness monitor"),
     Capability.VIEW_AUDIT: _("See the audit trail"),
+    Capability.REQUEST_ERASURE: _("Ask for a person's data to be erased"),
+    Capability.APPROVE_ERASURE: _("Approve or refuse erasure requests"),
+    Capability.VIEW_RETENTION: _("See retention periods and what was erased"),
 }
 
 

@@ -22,9 +22,11 @@ from schakel.engine.problems import Problem
 from schakel.engine.trajectories.events import EVENT_TYPES, EventType
 from schakel.engine.vocabulary import Sex
 from schakel.web.core.engine_messages import field_messages
+from schakel.web.core.fields import NO_NAMES_HINT
 from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.trajectories.models import Consent, TimeEntry, Trajectory
+from schakel.web.trajectories.sealing import TEXT_NAMES
 from schakel.web.trajectories.selectors import colleagues_of
 
 IDENTIFIERS = ("bsn", "v_number", "passport")
@@ -74,7 +76,14 @@ def _form_field(name: str, info: FieldInfo) -> forms.Field:
             widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
         )
     if name == "note":
-        return forms.CharField(label=label, required=False, widget=forms.Textarea({"rows": 3}))
+        return forms.CharField(
+            label=label,
+            required=False,
+            widget=forms.Textarea({"rows": 3}),
+            help_text=NO_NAMES_HINT,
+        )
+    if name in TEXT_NAMES:
+        return forms.CharField(label=label, required=required, help_text=NO_NAMES_HINT)
     return forms.CharField(label=label, required=required)
 
 
@@ -183,7 +192,10 @@ class HandoverForm(forms.Form):
     from_user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("From"))
     to_user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("To"))
     note = forms.CharField(
-        label=_("Handover note"), widget=forms.Textarea({"rows": 5}), max_length=4000
+        label=_("Handover note"),
+        widget=forms.Textarea({"rows": 5}),
+        max_length=4000,
+        help_text=NO_NAMES_HINT,
     )
 
     def __init__(self, acting: Membership, *args: object, **kwargs: object) -> None:
@@ -197,4 +209,5 @@ class TimeForm(forms.ModelForm):
     class Meta:
         model = TimeEntry
         fields = ["task_type", "on", "minutes", "note"]
+        help_texts = {"note": NO_NAMES_HINT}
         widgets = {"on": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}

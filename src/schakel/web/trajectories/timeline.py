@@ -62,7 +62,7 @@ def timeline(events: Sequence[TrajectoryEvent], superseded: frozenset[str]) -> l
 
 
 def _fields(event: TrajectoryEvent, organisations: dict[int, str]) -> tuple[TimelineField, ...]:
-    payload: dict[str, Any] = event.payload
+    payload: dict[str, Any] = event.full_payload
     spec = REGISTRY[parse_event_type(event.event_type)]
     shown = [s for s in spec.shown if s.name in payload]
     # A field a later schema dropped is still part of the record: shown as written.
