@@ -335,17 +335,62 @@ def cmd_link_encode(args: argparse.Namespace) -> None:
     )
 
 
+def link_limits(args: argparse.Namespace) -> tuple[int, int]:
+    """The memory budget (bytes) and the candidate-pair limit it allows."""
+    from schakel.engine.linkage.planning import BASE_BYTES, BYTES_PER_PAIR
+
+    budget = int(args.max_memory_gb * 2**30)
+    pairs = args.max_pairs or max(0, (budget - BASE_BYTES) // BYTES_PER_PAIR)
+    return budget, pairs
+
+
 def cmd_link_match(args: argparse.Namespace) -> None:
-    from schakel.engine.linkage import MatchOptions, match_files
+    import tempfile
+    import time
+
+    from schakel.engine.linkage import CandidateOptions, MatchOptions, match_tables, read_encoded
+    from schakel.engine.linkage.files import file_kind, write_frame
+    from schakel.engine.linkage.planning import check_plan, plan_match
     from schakel.engine.linkage.spark_session import stop_spark_session
 
-    options = MatchOptions(engine=args.engine)
-    try:
-        result = match_files(
-            args.left, args.right, args.out, clusters_out=args.clusters_out, options=options
+    started = time.perf_counter()
+    file_kind(args.out)
+    if args.clusters_out is not None:
+        file_kind(args.clusters_out)
+    left = read_encoded(args.left)
+    right = None if args.right is None else read_encoded(args.right)
+    candidates = CandidateOptions(max_block_pairs=args.max_block_pairs)
+    budget, max_pairs = link_limits(args)
+    plan = plan_match(left, right, candidates)
+    print(
+        f"Plan: about {plan.pairs:,} candidate pairs, about {plan.memory_bytes / 2**30:.1f} GB "
+        f"(limit {max_pairs:,} pairs, {budget / 2**30:.1f} GB); {plan.skipped_blocks:,} blocks "
+        f"over {args.max_block_pairs:,} pairs skipped; planned in {plan.seconds:.1f} s",
+        flush=True,
+    )
+    check_plan(plan, max_pairs)
+
+    def step(name: str) -> None:
+        print(f"[{time.perf_counter() - started:7.1f} s] {name}", flush=True)
+
+    names = (Path(args.left).stem, Path(args.right).stem if args.right is not None else "")
+    if right is not None and names[0] == names[1]:
+        names = (f"{names[0]}-left", f"{names[1]}-right")
+    with tempfile.TemporaryDirectory(prefix="schakel-link-", dir=args.temp_dir) as spill:
+        options = MatchOptions(
+            engine=args.engine,
+            candidates=candidates,
+            duckdb_memory_limit=f"{max(1, budget // 2 // 2**20)}MB",
+            duckdb_temp_directory=spill,
+            progress=step,
         )
-    finally:
-        stop_spark_session()
+        try:
+            result = match_tables(left, right, options, sources=names)
+        finally:
+            stop_spark_session()
+    write_frame(result.pairs, args.out)
+    if args.clusters_out is not None:
+        write_frame(result.clusters, args.clusters_out)
     choice = result.threshold
     print(f"{result.linked_pairs:,} linked pairs written to {args.out}; threshold: {choice}")
 
@@ -386,6 +431,130 @@ def cmd_keys_new(args: argparse.Namespace) -> None:
     from cryptography.fernet import Fernet
 
     print(Fernet.generate_key().decode())
+
+
+def _progress(what: str, done: int) -> None:
+    print(f"\r{what}: {done:,}", end="", flush=True)
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> None:
+    """Re-wrap every data key with the first key in SCHAKEL_ENCRYPTION_KEYS and seal what is
+    not sealed yet; then check that the first key alone opens everything."""
+    import time
+
+    setup_django()
+    from schakel.web.audit.models import AuditEntry
+    from schakel.web.audit.service import do_record_access
+    from schakel.web.core.keys import check_keys, rotate_keys
+    from schakel.web.organisations.roles import SystemActor
+
+    started = time.perf_counter()
+    report = rotate_keys(progress=None if args.quiet else _progress)
+    seconds = time.perf_counter() - started
+    do_record_access(
+        actor=SystemActor("keys rotate"),
+        action=AuditEntry.Action.UPDATE,
+        object_type="encryption_keys",
+        object_id="all",
+        purpose="encryption keys rotated",
+        detail=report.summary(),
+    )
+    rate = report.records / seconds if seconds else 0.0
+    print(
+        f"\n{report.data_keys:,} data keys ({report.data_keys_rotated:,} re-wrapped), "
+        f"{report.values:,} other values ({report.values_sealed:,} sealed again) in "
+        f"{seconds:.1f} s ({rate:,.0f} records/s)"
+    )
+    _report_check(check_keys())
+
+
+def _report_check(result: object) -> None:
+    from schakel.web.core.keys import KeyCheck
+
+    assert isinstance(result, KeyCheck)
+    if not result.ok:
+        problems = ", ".join(f"{what}: {n:,}" for what, n in sorted(result.failures.items()))
+        raise CommandError(
+            f"Not everything opens with the first key alone ({problems}); "
+            "run `schakel keys rotate` (again) before removing an older key."
+        )
+    print(f"Every one of {result.checked:,} records opens with the first key alone.")
+
+
+def cmd_keys_check(args: argparse.Namespace) -> None:
+    setup_django()
+    from schakel.web.core.keys import check_keys
+
+    _report_check(check_keys())
+
+
+def cmd_keys_reindex(args: argparse.Namespace) -> None:
+    setup_django()
+    from schakel.web.organisations.roles import SystemActor
+    from schakel.web.trajectories.actions.keys import do_reindex_identities
+
+    report = do_reindex_identities(
+        actor=SystemActor("keys reindex"),
+        progress=None if args.quiet else (lambda done: _progress("persons", done)),
+    )
+    print(
+        f"\nSearch tokens rebuilt for {report.persons:,} persons ({report.tokens:,} tokens); "
+        f"{report.unreadable:,} erased or unreadable identities skipped."
+    )
+
+
+def cmd_retention_apply(args: argparse.Namespace) -> None:
+    setup_django()
+    from schakel.web.organisations.roles import SystemActor
+    from schakel.web.retention.actions import do_apply_retention
+
+    report = do_apply_retention(
+        actor=SystemActor("retention command"),
+        dry_run=args.dry_run,
+        progress=lambda kind, done, total: print(
+            f"\r{kind}: {min(done, total):,} of {total:,}", end="", flush=True
+        ),
+    )
+    verb = "would be erased" if args.dry_run else "erased"
+    print()
+    for kind, count in report.due.items():
+        done = count if args.dry_run else report.erased.get(kind, 0)
+        print(f"{kind}: {done:,} {verb}")
+    print(f"in {report.seconds:.1f} s")
+
+
+def cmd_backup(args: argparse.Namespace) -> None:
+    setup_django()
+    from schakel.backup_cli import KEYS, BackupError, backup
+
+    keys_out = args.keys_out or args.out / KEYS
+    try:
+        database, keys = backup(args.out, keys_out)
+    except BackupError as error:
+        raise CommandError(str(error)) from None
+    print(f"Database (without data keys): {database}")
+    print(f"{keys:,} data keys (wrapped by the master key): {keys_out}")
+    print("Keep the data keys apart from the database backups, for a short time (see docs).")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    setup_django()
+    from schakel.backup_cli import KEYS, BackupError, check_restored, restore
+
+    try:
+        restore(args.source, args.keys or args.source / KEYS)
+    except BackupError as error:
+        raise CommandError(str(error)) from None
+    check = check_restored()
+    print(
+        f"Audit trail: {check.audit_entries:,} entries, "
+        f"{'intact' if check.audit_intact else 'BROKEN'}; "
+        f"data keys open with the first master key: {'yes' if check.keys_ok else 'NO'}; "
+        f"identities: {check.identities:,}, {check.identities_open:,} open, "
+        f"{check.identities_erased:,} erased since the backup."
+    )
+    if not (check.audit_intact and check.keys_ok):
+        raise CommandError("The restored database does not verify; do not use it.")
 
 
 def cmd_settings(args: argparse.Namespace) -> None:
@@ -507,6 +676,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="where Splink scores the pairs: DuckDB in this process (default) or Spark "
         "(needs the spark extra and Java 17+); both give the same links",
     )
+    match.add_argument(
+        "--max-memory-gb",
+        type=float,
+        default=8.0,
+        help="memory budget: a job estimated above it is refused before it starts (default 8)",
+    )
+    match.add_argument(
+        "--max-pairs", type=int, default=None, help="candidate-pair limit (else from the budget)"
+    )
+    match.add_argument(
+        "--max-block-pairs",
+        type=int,
+        default=250_000,
+        help="skip a blocking key that would pair more records than this (default 250,000)",
+    )
+    match.add_argument(
+        "--temp-dir", type=Path, default=None, help="where DuckDB spills (default: system temp)"
+    )
     match.set_defaults(func=cmd_link_match)
     returns = link_sub.add_parser(
         "returns", help="link this installation's records and list possible returns for review"
@@ -533,6 +720,40 @@ def build_parser() -> argparse.ArgumentParser:
     keys = sub.add_parser("keys", help="encryption keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="COMMAND")
     keys_sub.add_parser("new", help="print a new encryption key").set_defaults(func=cmd_keys_new)
+    rotate = keys_sub.add_parser(
+        "rotate", help="re-encrypt with the first key of SCHAKEL_ENCRYPTION_KEYS, then check"
+    )
+    rotate.set_defaults(func=cmd_keys_rotate)
+    keys_sub.add_parser(
+        "check", help="check that the first key alone opens every record; exit 1 if not"
+    ).set_defaults(func=cmd_keys_check)
+    reindex = keys_sub.add_parser(
+        "reindex", help="rebuild the duplicate check's search tokens for a new SCHAKEL_SEARCH_KEY"
+    )
+    reindex.set_defaults(func=cmd_keys_reindex)
+    for command in (rotate, reindex):
+        command.add_argument("--quiet", action="store_true", help="no progress")
+
+    retention = sub.add_parser("retention", help="retention periods and erasure")
+    retention_sub = retention.add_subparsers(
+        dest="retention_command", required=True, metavar="COMMAND"
+    )
+    apply = retention_sub.add_parser(
+        "apply", help="erase what has passed its retention period (also a nightly job)"
+    )
+    apply.add_argument("--dry-run", action="store_true", help="only count what is due")
+    apply.set_defaults(func=cmd_retention_apply)
+
+    backup = sub.add_parser("backup", help="back up the database (without data keys) and keys")
+    backup.add_argument("--out", type=Path, required=True, help="folder for the database backup")
+    backup.add_argument(
+        "--keys-out", type=Path, default=None, help="file for the data keys (keep it apart)"
+    )
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup into an empty database, verify it")
+    restore.add_argument("source", type=Path, help="folder written by `schakel backup`")
+    restore.add_argument("--keys", type=Path, default=None, help="data keys file to load")
+    restore.set_defaults(func=cmd_restore)
 
     sub.add_parser("settings", help="list the environment variables").set_defaults(
         func=cmd_settings

@@ -78,14 +78,16 @@ SECRET_KEY = declare(
 )
 ENCRYPTION_KEYS = declare(
     "SCHAKEL_ENCRYPTION_KEYS",
-    "Comma-separated Fernet keys that encrypt identity records at rest; the first encrypts, "
-    "all decrypt (key rotation). Make one with `schakel keys new`. `schakel demo` generates one.",
+    "Comma-separated Fernet master keys that wrap the per-person data keys (identity and free "
+    "text at rest); the first encrypts, all decrypt. To retire a key: put a new one first, run "
+    "`schakel keys rotate`, then remove the old one. Make one with `schakel keys new`. "
+    "`schakel demo` generates one.",
     secret=True,
 )
 SEARCH_KEY = declare(
     "SCHAKEL_SEARCH_KEY",
     "Secret for the keyed hashes that let the duplicate check find a person without storing "
-    "names in the clear. Changing it needs `schakel manage reindex_identities`. "
+    "names in the clear. Changing it needs `schakel keys reindex`. "
     "`schakel demo` generates one.",
     secret=True,
 )

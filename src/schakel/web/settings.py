@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "schakel.web.monitor",
     "schakel.web.linkage",
     "schakel.web.site",
+    "schakel.web.retention",
     "schakel.web.api",
     "django_tasks",
     "django_tasks_db",

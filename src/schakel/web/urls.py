@@ -21,4 +21,5 @@ urlpatterns = [
     path("meldingen/", include("schakel.web.notifications.urls")),
     path("beheer/", include("schakel.web.accounts.urls")),
     path("", include(welcome_urlpatterns)),
+    path("bewaren/", include("schakel.web.retention.urls")),
 ]

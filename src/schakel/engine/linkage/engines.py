@@ -67,8 +67,13 @@ class DuckDBEngine(LinkageEngine):
     name = "duckdb"
     dialect = SqlDialect(layout="bit", index_base=1)
 
-    def __init__(self) -> None:
-        self.connection = duckdb.connect()
+    def __init__(self, *, memory_limit: str | None = None, temp_directory: str | None = None):
+        config: dict[str, str | bool | int | float | list[str]] = {}
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+        self.connection = duckdb.connect(config=config)
+        if temp_directory:  # where DuckDB spills beyond memory_limit
+            self.connection.execute("SET temp_directory = ?", [temp_directory])
         self.db_api = DuckDBAPI(self.connection)
 
     def register_records(self, table: pa.Table, source: str) -> SplinkDataFrame:
@@ -192,9 +197,12 @@ def _spark_schema(schema: pa.Schema) -> Any:
     return types.StructType([types.StructField(f.name, kinds[f.type], True) for f in schema])
 
 
-def new_engine(name: str) -> LinkageEngine:
+def new_engine(
+    name: str, *, memory_limit: str | None = None, temp_directory: str | None = None
+) -> LinkageEngine:
+    """`memory_limit` and `temp_directory` bound DuckDB (it spills to disk beyond the limit)."""
     if name == "duckdb":
-        return DuckDBEngine()
+        return DuckDBEngine(memory_limit=memory_limit, temp_directory=temp_directory)
     if name == "spark":
         return SparkEngine()
     raise SchakelError(f"Unknown engine {name!r}: use one of {', '.join(ENGINES)}.")

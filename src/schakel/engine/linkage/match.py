@@ -9,7 +9,7 @@ The linker sees only keyed data; both files must carry the same key id and encod
 from __future__ import annotations
 
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +57,19 @@ class MatchOptions:
     shared_address_limit: int | None = SHARED_ADDRESS_LIMIT
     engine: str = "duckdb"
     training_engine: str = "duckdb"
+    duckdb_memory_limit: str | None = None
+    duckdb_temp_directory: str | None = None
+    progress: Callable[[str], None] | None = None
+    """Called with the name of each step as it starts (candidates, training, scoring, ...)."""
+
+    def new_engine(self, name: str) -> LinkageEngine:
+        return new_engine(
+            name, memory_limit=self.duckdb_memory_limit, temp_directory=self.duckdb_temp_directory
+        )
+
+    def step(self, name: str) -> None:
+        if self.progress is not None:
+            self.progress(name)
 
 
 @dataclass(frozen=True)
@@ -177,11 +190,14 @@ def _train_and_score(
     """Train on the training engine, then score the candidates on the engine with the trained
     parameters (one scorer when both are the same)."""
     began = time.perf_counter()
+    options.step("training")
     if options.training_engine == options.engine:
         scorer = SplinkScorer(left, right, options.model, engine)
         training = scorer.train(candidates)
     else:
-        trainer = SplinkScorer(left, right, options.model, new_engine(options.training_engine))
+        trainer = SplinkScorer(
+            left, right, options.model, options.new_engine(options.training_engine)
+        )
         try:
             training = trainer.train(candidates)
         finally:
@@ -190,6 +206,7 @@ def _train_and_score(
         scorer.use_model(training.model)
     seconds["training"] = time.perf_counter() - began
     began = time.perf_counter()
+    options.step("scoring")
     scores = scorer.score(candidates)
     seconds["scoring"] = time.perf_counter() - began
     prior = scorer.prior or training.probability_two_random_records_match
@@ -212,7 +229,7 @@ def match_tables(
     seconds: dict[str, float] = {}
     began = time.perf_counter()
     # Started first, so a missing pyspark or Java is reported before any work.
-    engine = new_engine(options.engine)
+    engine = options.new_engine(options.engine)
     seconds["engine"] = time.perf_counter() - began
     try:
         began = time.perf_counter()
@@ -220,6 +237,7 @@ def match_tables(
             [left] if right is None else [left, right], options.shared_address_limit
         )
         left, right = tables[0], (None if right is None else tables[1])
+        options.step("candidate pairs")
         candidates = candidate_pairs(left, right, options.candidates)
         seconds["candidates"] = time.perf_counter() - began
         training, scores, prior = _train_and_score(
@@ -228,6 +246,7 @@ def match_tables(
     finally:
         engine.close()
     began = time.perf_counter()
+    options.step("clustering")
     threshold, clustering = _persons(left, right, scores, options)
     pairs, clusters = _frames(
         left, right, scores, clustering.labels, clustering.linked, sources,

@@ -24,7 +24,7 @@ from schakel.engine.synth import Trajectory as SyntheticTrajectory
 from schakel.engine.trajectories import TrajectoryState, project_state, referral_states
 from schakel.engine.vocabulary import Region, Role
 from schakel.web.audit.service import Access, do_record_accesses
-from schakel.web.core.crypto import encrypt_json
+from schakel.web.core.crypto import encrypt_json_with, new_data_key_rows
 from schakel.web.demo.bulk import insert_rows
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.organisations.roles import SystemActor
@@ -169,21 +169,24 @@ class RegionLoader:
         person_ids: dict[str, uuid.UUID] = {}
         persons, identities, keys = [], [], []
         pseudonyms: set[str] = set()
-        for record in self.region.identity_records:
+        for _record in self.region.identity_records:
             pseudonym = new_pseudonym()
             while pseudonym in pseudonyms:
                 pseudonym = new_pseudonym()
             pseudonyms.add(pseudonym)
-            person = Person(id=uuid.uuid4(), pseudonym=pseudonym)
-            persons.append(person)
+            persons.append(Person(id=uuid.uuid4(), pseudonym=pseudonym))
+        data_keys, fernets = new_data_key_rows([p.id for p in persons])
+        for person, record in zip(persons, self.region.identity_records, strict=True):
             identity = identity_of(record)
-            identities.append(Identity(person=person, ciphertext=encrypt_json(identity)))
+            sealed = encrypt_json_with(fernets[str(person.id)], person.id, identity)
+            identities.append(Identity(person=person, ciphertext=sealed))
             keys += [
                 IdentityKey(person=person, token=token)
                 for token in tokens_for(IdentityData.model_validate(identity))
             ]
             person_ids[record.key] = person.id
         insert_rows(persons)
+        insert_rows(data_keys)
         insert_rows(identities)
         insert_rows(keys)
         do_record_accesses(
@@ -261,9 +264,9 @@ class RegionLoader:
         for name in ORGANISATION_FIELDS:
             if name in payload:
                 payload[name] = self.organisation_by_number[payload[name]]
-        return TrajectoryEvent(
+        return TrajectoryEvent.recording(
             id=uuid.uuid4(),
-            trajectory_id=trajectory.pk,
+            trajectory=trajectory,
             event_type=source.event_type.value,
             occurred_at=source.occurred_at,
             recorded_at=source.occurred_at,
@@ -279,12 +282,12 @@ def referrals_from(events: list[TrajectoryEvent]) -> list[Referral]:
     for event in events:
         by_trajectory.setdefault(event.trajectory_id, []).append(event)
     referrals = []
-    for trajectory_id, rows in by_trajectory.items():
+    for rows in by_trajectory.values():
         organisation = {str(e.id): e.organisation_id for e in rows}
         for state in referral_states(e.as_engine_event() for e in rows).values():
             referrals.append(
                 Referral(
-                    trajectory_id=trajectory_id,
+                    trajectory=rows[0].trajectory,
                     reference=state.reference,
                     from_organisation_id=organisation[state.sent_by_event],
                     to_organisation_id=state.to_organisation_id,

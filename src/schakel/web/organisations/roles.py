@@ -53,6 +53,9 @@ class Capability(StrEnum):
     CORRECT_EVENTS = "correct_events"
     VIEW_DATA_QUALITY = "view_data_quality"
     RESET_SECOND_FACTOR = "reset_second_factor"
+    REQUEST_ERASURE = "request_erasure"
+    APPROVE_ERASURE = "approve_erasure"
+    VIEW_RETENTION = "view_retention"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -95,6 +98,9 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.CORRECT_EVENTS: frozenset({_C}),
     Capability.VIEW_DATA_QUALITY: frozenset({_C, _S}),
     Capability.RESET_SECOND_FACTOR: frozenset({_ADM}),
+    Capability.REQUEST_ERASURE: frozenset({_C}),
+    Capability.APPROVE_ERASURE: frozenset({_S}),
+    Capability.VIEW_RETENTION: frozenset({_S, _ADM}),
 }
 """The one table. `docs/architecture.md` shows it as a matrix (a test keeps the two equal)."""
 
@@ -133,6 +139,9 @@ CAPABILITY_LABELS: dict[Capability, _StrPromise] = {
     Capability.CORRECT_EVENTS: _("Mark events as entered in error"),
     Capability.VIEW_DATA_QUALITY: _("See the organisation's data-quality worklist"),
     Capability.RESET_SECOND_FACTOR: _("Reset a colleague's second sign-in factor"),
+    Capability.REQUEST_ERASURE: _("Ask for a person's data to be erased"),
+    Capability.APPROVE_ERASURE: _("Approve or refuse erasure requests"),
+    Capability.VIEW_RETENTION: _("See retention periods and what was erased"),
 }
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from schakel.engine.indicators import Answer, Indicator
 from schakel.engine.indicators.perspective import RoleKind
 from schakel.engine.vocabulary import ExploitationForm, Region
+from schakel.web.core.fields import NO_NAMES_HINT
 from schakel.web.core.labels import choices
 from schakel.web.signals.check import CheckState
 from schakel.web.signals.labels import ANSWERS, ROLE_KINDS
@@ -180,6 +181,7 @@ class AnswerForm(forms.Form):
         label=_("Your answer"),
         max_length=4000,
         widget=forms.Textarea({"rows": 6}),
+        help_text=NO_NAMES_HINT,
         error_messages={"required": _("Write an answer.")},
     )
 
@@ -252,7 +254,7 @@ class ReferralForm(forms.Form):
         max_length=4000,
         required=False,
         widget=forms.Textarea({"rows": 4}),
-        help_text=_("Only what the coordinator needs to pick this up."),
+        help_text=NO_NAMES_HINT,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

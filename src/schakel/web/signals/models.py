@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from schakel.web.core.fields import SealedTextField
 from schakel.web.signals.querysets import (
     AssessmentQuerySet,
     CatalogueVersionQuerySet,
@@ -79,9 +80,9 @@ class Consultation(models.Model):
     to_organisation = models.ForeignKey(
         "organisations.Organisation", models.PROTECT, related_name="consultations_received"
     )
-    question = models.TextField(_("question"), max_length=2000)
+    question = SealedTextField(_("question"), max_length=2000, subject="id")
     asked_at = models.DateTimeField()
-    answer = models.TextField(_("answer"), max_length=4000, blank=True)
+    answer = SealedTextField(_("answer"), max_length=4000, blank=True, subject="id")
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -103,7 +103,7 @@ def get_trajectory(request: HttpRequest, trajectory_id: uuid.UUID) -> Trajectory
                 occurred_at=e.occurred_at,
                 recorded_at=e.recorded_at,
                 organisation=e.organisation.name,
-                payload=e.payload,
+                payload=e.full_payload,
                 supersedes=e.supersedes_id,
                 in_force=str(e.pk) not in view.superseded,
             )

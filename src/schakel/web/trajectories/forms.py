@@ -24,10 +24,12 @@ from schakel.engine.problems import Problem
 from schakel.engine.trajectories.events import EVENT_TYPES, EventType
 from schakel.engine.vocabulary import Sex
 from schakel.web.core.engine_messages import field_messages
+from schakel.web.core.fields import NO_NAMES_HINT
 from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.trajectories.countries import country_choices
 from schakel.web.trajectories.models import Consent, TimeEntry, Trajectory
+from schakel.web.trajectories.sealing import TEXT_NAMES
 from schakel.web.trajectories.sectors import SECTIONS
 from schakel.web.trajectories.selectors import (
     colleagues_of,
@@ -82,6 +84,8 @@ def _text_field(name: str, info: FieldInfo, label: Any, required: bool) -> forms
     if limit is not None:
         attrs.update({"maxlength": limit, "data-counter": limit})
         help_text = format_lazy(_("At most {} characters."), limit)
+    if name == "note" or name in TEXT_NAMES:
+        help_text = format_lazy("{} {}", NO_NAMES_HINT, help_text) if help_text else NO_NAMES_HINT
     widget = forms.Textarea(attrs) if long else forms.TextInput(attrs)
     return forms.CharField(
         label=label, required=required, max_length=limit, widget=widget, help_text=help_text
@@ -298,7 +302,10 @@ class HandoverForm(forms.Form):
     from_user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("From"))
     to_user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("To"))
     note = forms.CharField(
-        label=_("Handover note"), widget=forms.Textarea({"rows": 5}), max_length=4000
+        label=_("Handover note"),
+        widget=forms.Textarea({"rows": 5}),
+        max_length=4000,
+        help_text=NO_NAMES_HINT,
     )
 
     def __init__(self, acting: Membership, *args: object, **kwargs: object) -> None:
@@ -316,6 +323,7 @@ class TimeForm(forms.ModelForm):
     class Meta:
         model = TimeEntry
         fields = ["task_type", "on", "minutes", "note"]
+        help_texts = {"note": NO_NAMES_HINT}
         widgets = {"on": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}
 
 

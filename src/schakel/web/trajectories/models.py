@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from schakel.engine.trajectories import Event
 from schakel.engine.trajectories.events import EventType
 from schakel.engine.vocabulary import CaseStatus, Stage
+from schakel.web.core.fields import SealedTextField
 from schakel.web.core.labels import choices
 from schakel.web.trajectories.querysets import (
     AccessGrantQuerySet,
@@ -22,6 +23,7 @@ from schakel.web.trajectories.querysets import (
     TaskQuerySet,
     TrajectoryQuerySet,
 )
+from schakel.web.trajectories.sealing import join_payload, split_payload
 
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -58,6 +60,9 @@ class Identity(models.Model):
     person = models.OneToOneField(Person, models.CASCADE, primary_key=True, related_name="identity")
     ciphertext = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Sealed with the person's data key; older rows with the key ring (`schakel keys rotate`).
+    sealed_columns = {"ciphertext": "person_id"}
 
     class Meta:
         verbose_name = _("identity record")
@@ -129,6 +134,8 @@ class TrajectoryEvent(models.Model):
     )
     organisation = models.ForeignKey("organisations.Organisation", models.PROTECT, related_name="+")
     payload = models.JSONField(default=dict)
+    # The payload's free text, sealed with the person's data key (trajectories.sealing).
+    sealed = SealedTextField(null=True, blank=True, subject="trajectory.person_id")
     supersedes = models.OneToOneField(
         "self", models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
@@ -144,8 +151,21 @@ class TrajectoryEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.event_type} {self.occurred_at:%Y-%m-%d}"
 
+    @classmethod
+    def recording(
+        cls, *, event_type: str, payload: dict[str, Any], **fields: Any
+    ) -> TrajectoryEvent:
+        """A new event whose free text will be sealed (pass `trajectory`, not its id)."""
+        plain, text = split_payload(event_type, payload)
+        return cls(event_type=event_type, payload=plain, sealed=text, **fields)
+
+    @property
+    def full_payload(self) -> dict[str, Any]:
+        """The payload with its free text (or the erased marker) back in place."""
+        return join_payload(self.payload, self.sealed)
+
     def as_engine_event(self) -> Event:
-        payload: dict[str, Any] = self.payload
+        payload: dict[str, Any] = self.full_payload
         return Event(
             id=str(self.id),
             event_type=self.event_type,
@@ -271,7 +291,7 @@ class Referral(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     sent_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
-    reason = models.CharField(max_length=500, blank=True)
+    reason = SealedTextField(max_length=500, blank=True, subject="trajectory.person_id")
     consent_overridden = models.BooleanField(default=False)
 
     class Meta:
@@ -294,7 +314,7 @@ class Handover(models.Model):
     to_user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     at = models.DateTimeField()
-    note = models.TextField(_("handover note"), max_length=4000)
+    note = SealedTextField(_("handover note"), max_length=4000)
     trajectories = models.PositiveIntegerField(default=0)
     articles = models.PositiveIntegerField(default=0)
     services = models.PositiveIntegerField(default=0)
@@ -329,7 +349,7 @@ class TimeEntry(models.Model):
     task_type = models.CharField(_("kind of task"), max_length=20, choices=TaskType.choices)
     on = models.DateField(_("date"))
     minutes = models.PositiveIntegerField(_("minutes"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = SealedTextField(_("note"), max_length=200, blank=True, subject="trajectory.person_id")
 
     class Meta:
         verbose_name = _("time entry")

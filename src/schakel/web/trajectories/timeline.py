@@ -70,7 +70,7 @@ REFERENCES = frozenset(
 
 
 def _fields(event: TrajectoryEvent, organisations: dict[int, str]) -> tuple[TimelineField, ...]:
-    payload: dict[str, Any] = event.payload
+    payload: dict[str, Any] = event.full_payload
     spec = REGISTRY[parse_event_type(event.event_type)]
     shown = [
         s

@@ -34,6 +34,7 @@ from schakel.web.trajectories.models import (
     TrajectoryEvent,
     TrajectoryTask,
 )
+from schakel.web.trajectories.sealing import join_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -112,20 +113,19 @@ def _persons(names: _Names) -> dict[Any, list[Any]]:
     }
 
 
+def _events() -> dict[Any, list[Any]]:
+    """Events with their payload as recorded: the free text opened and put back in place."""
+    fields = ["event_type", "occurred_at", "recorded_at", "recorded_by_id", "organisation_id"]
+    groups = _grouped(TrajectoryEvent, [*fields, "payload", "sealed", "supersedes_id"])
+    for rows in groups.values():
+        for row in rows:
+            row["payload"] = join_payload(row["payload"], row.pop("sealed"))
+    return groups
+
+
 def _trajectories(names: _Names, persons: dict[Any, list[Any]]) -> list[Any]:
     related = {
-        "events": _grouped(
-            TrajectoryEvent,
-            [
-                "event_type",
-                "occurred_at",
-                "recorded_at",
-                "recorded_by_id",
-                "organisation_id",
-                "payload",
-                "supersedes_id",
-            ],
-        ),
+        "events": _events(),
         "tasks": _grouped(TrajectoryTask, ["kind", "due_on", "reference"]),
         "grants": _grouped(
             AccessGrant, ["organisation_id", "reason", "reference", "granted_at", "revoked_at"]

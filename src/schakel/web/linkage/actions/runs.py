@@ -50,7 +50,11 @@ class LinkageRun:
 
 def _extract() -> pd.DataFrame:
     rows = []
-    trajectories = Trajectory.objects.select_related("person__identity").order_by("pk")
+    trajectories = (
+        Trajectory.objects.filter(person__identity__isnull=False)  # erased persons: no identity
+        .select_related("person__identity")
+        .order_by("pk")
+    )
     for trajectory in trajectories.iterator(chunk_size=2000):
         identity = decrypt_json(trajectory.person.identity.ciphertext)
         identifiers = identity.get("identifiers") or {}

@@ -89,7 +89,9 @@ def do_register_person(
     data = parse_identity(identity)
     with transaction.atomic():
         person = Person.objects.create()
-        Identity.objects.create(person=person, ciphertext=encrypt_json(data.model_dump()))
+        Identity.objects.create(
+            person=person, ciphertext=encrypt_json(data.model_dump(), person.pk)
+        )
         index_identity(person, data)
         do_record_access(
             actor=actor, action=A.CREATE, object_type="person", object_id=person.pk, purpose=purpose
@@ -105,7 +107,9 @@ def do_read_identity(*, actor: Membership, person: Person, purpose: str) -> Iden
         do_record_denied(actor=actor, object_type="identity", object_id=person.pk, purpose=purpose)
         raise
     with transaction.atomic():
-        record = Identity.objects.get(person=person)
+        record = Identity.objects.filter(person=person).first()
+        if record is None:  # erased (retention or an approved request)
+            raise NotFound(gettext("This person's identity was erased."))
         do_record_access(
             actor=actor, action=A.READ, object_type="identity", object_id=person.pk, purpose=purpose
         )
@@ -189,7 +193,7 @@ def do_record_event(
             kind, clean, history = _valid_event(
                 actor, locked, event_type, occurred_at, payload, supersedes
             )
-            event = TrajectoryEvent.objects.create(
+            event = TrajectoryEvent.recording(
                 trajectory=locked,
                 event_type=kind.value,
                 occurred_at=occurred_at,
@@ -199,6 +203,7 @@ def do_record_event(
                 payload=clean,
                 supersedes=supersedes,
             )
+            event.save(force_insert=True)
             if kind == EventType.REFERRAL_SENT or kind in REFERRAL_ANSWERS:
                 log = [*history, event.as_engine_event()]
                 apply_referral_event(actor, locked, kind, clean, log)

@@ -21,6 +21,7 @@ from schakel.engine.trajectories.referrals import ANSWERS
 from schakel.engine.vocabulary import ReferralStatus
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import do_record_access
+from schakel.web.core.crypto import seal
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.access import access_consent, access_trajectory
 from schakel.web.trajectories.models import AccessGrant, Consent, Referral, Trajectory
@@ -165,7 +166,7 @@ def apply_referral_event(
     Referral.objects.filter(pk=referral.pk).update(
         status=Referral.Status(state.status.value),
         answered_at=state.answered_at,
-        reason=state.reason,
+        reason=seal(state.reason, trajectory.person_id) if state.reason else "",
     )
     if state.status in (ReferralStatus.REJECTED, ReferralStatus.REVOKED):
         AccessGrant.objects.active().filter(
