@@ -37,8 +37,7 @@ class NLDesignFormRenderer(DjangoTemplates):
 
 _WIDGET_CLASSES: tuple[tuple[type[forms.Widget], str], ...] = (
     (forms.CheckboxInput, "utrecht-checkbox utrecht-checkbox--html-input"),
-    (forms.RadioSelect, "utrecht-radio-button utrecht-radio-button--html-input"),
-    (forms.CheckboxSelectMultiple, "utrecht-checkbox utrecht-checkbox--html-input"),
+    (forms.RadioSelect, ""),  # and CheckboxSelectMultiple, its subclass: options, styled in CSS
     (forms.Textarea, "utrecht-textarea utrecht-textarea--html-textarea"),
     (forms.Select, "utrecht-select utrecht-select--html-select"),
     (Input, "utrecht-textbox utrecht-textbox--html-input"),

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from schakel.web.core.csv_files import BOM, csv_response, csv_text, file_name, read_csv
 
-ROWS = [["Rotterdam", 12, "0.815"], ["Den Haag", None, "< 10"]]
+ROWS: list[list[object]] = [["Rotterdam", 12, "0.815"], ["Den Haag", None, "< 10"]]
 
 
 def test_dutch_csv_uses_semicolons_decimal_commas_and_a_bom() -> None:

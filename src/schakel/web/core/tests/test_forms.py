@@ -45,6 +45,7 @@ def test_form_renders_label_above_hint_counter_and_date_picker() -> None:
     assert "utrecht-textarea" in html and "utrecht-checkbox" in html
     assert html.count("schakel-optional") == 1  # only the note is optional
     assert "<legend" in html  # the radio group is a fieldset
+    assert 'class="utrecht-radio' not in html  # options are plain inputs (a 24 px target in CSS)
     assert "schakel-error-summary" not in html
 
 

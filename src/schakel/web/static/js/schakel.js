@@ -20,6 +20,12 @@
       if (counter) { counter.setAttribute("aria-live", "polite"); }
       if (field.value.length) { updateCounter(field); }
     });
+    /* A table wider than the screen scrolls sideways: keyboard users must reach it too. */
+    root.querySelectorAll(".utrecht-table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1 && !table.hasAttribute("tabindex")) {
+        table.setAttribute("tabindex", "0");
+      }
+    });
     var summary = root.querySelector(".schakel-error-summary");
     if (summary && root === document) { summary.focus(); }
   }
