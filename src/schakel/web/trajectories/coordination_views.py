@@ -38,7 +38,7 @@ def dashboard(request: HttpRequest, acting: Membership) -> HttpResponse:
     Each list says how many there are and pages through them (nothing is cut silently)."""
     team = request.GET.get("wie") == "team"
     work = due(acting, team=team)
-    mine = Trajectory.objects.visible_to(acting).filter(OPEN, coordinator_id=acting.user_id)
+    mine = Trajectory.objects.of_organisation(acting).filter(OPEN, coordinator_id=acting.user_id)
     context = {
         "team": team,
         "overdue": Paginator(work.overdue, LIST_LIMIT).get_page(request.GET.get("te_laat")),

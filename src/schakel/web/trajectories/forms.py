@@ -29,6 +29,7 @@ from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.trajectories.countries import country_choices
 from schakel.web.trajectories.models import Consent, TimeEntry, Trajectory
+from schakel.web.trajectories.pickers import PICKED_LABELS
 from schakel.web.trajectories.sealing import TEXT_NAMES
 from schakel.web.trajectories.sectors import SECTIONS
 from schakel.web.trajectories.selectors import (
@@ -95,7 +96,7 @@ def _text_field(name: str, info: FieldInfo, label: Any, required: bool) -> forms
 def _form_field(name: str, info: FieldInfo) -> forms.Field:
     annotation = _inner(info.annotation)
     required = info.is_required()
-    label = FIELD_LABELS.get(name, name)
+    label = PICKED_LABELS.get(name) or FIELD_LABELS.get(name, name)
     if name == "country":
         return forms.ChoiceField(label=label, choices=_blank(country_choices()), required=False)
     if name == "sector_isic":
@@ -195,7 +196,7 @@ class EventForm(forms.Form):
         for name, info in schema.model_fields.items():
             if name in HIDDEN or NEW_REFERENCES.get(event_type) == name:
                 continue
-            label = FIELD_LABELS.get(name, name)
+            label = PICKED_LABELS.get(name) or FIELD_LABELS.get(name, name)
             if name in running:
                 self.fields[name] = forms.ChoiceField(
                     label=label, choices=running[name], required=True

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from schakel.engine.trajectories import Event, effective_events, project_state
 from schakel.engine.trajectories.events import EventType
@@ -18,6 +19,15 @@ from schakel.web.core.labels import LABELS
 from schakel.web.organisations.models import Organisation
 
 Choices = list[tuple[str, str]]
+
+PICKED_LABELS = {
+    "country": _lazy("Country"),
+    "sector_isic": _lazy("Sector"),
+    "placement_id": _lazy("Which placement"),
+    "intervention_id": _lazy("Which intervention"),
+    "referral_id": _lazy("Which referral"),
+}
+"""Labels of fields that are picked by name here, where the general label names a code."""
 
 ENDS = {
     EventType.PLACEMENT_END: ("placement_id", EventType.PLACEMENT_START),

@@ -23,6 +23,7 @@ from schakel.web.core.labels import FIELD_LABELS, LABELS, TEXT_VALUES, event_typ
 from schakel.web.organisations.models import Organisation
 from schakel.web.trajectories.countries import country_name
 from schakel.web.trajectories.models import TrajectoryEvent
+from schakel.web.trajectories.pickers import PICKED_LABELS
 from schakel.web.trajectories.sectors import SECTIONS
 
 if TYPE_CHECKING:
@@ -84,7 +85,9 @@ def _fields(event: TrajectoryEvent, organisations: dict[int, str]) -> tuple[Time
     ]
     return tuple(
         TimelineField(
-            s.name, FIELD_LABELS.get(s.name, s.name), _value(s, payload[s.name], organisations)
+            s.name,
+            PICKED_LABELS.get(s.name) or FIELD_LABELS.get(s.name, s.name),
+            _value(s, payload[s.name], organisations),
         )
         for s in shown
     )

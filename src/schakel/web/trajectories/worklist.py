@@ -19,9 +19,7 @@ from schakel.web.trajectories.selectors import OPEN
 
 def tasks_of(actor: Membership, *, team: bool = False) -> QuerySet[TrajectoryTask]:
     """Open tasks of the trajectories I coordinate, or (team) of my organisation's."""
-    rows = TrajectoryTask.objects.visible_to(actor).filter(
-        trajectory__organisation_id=actor.organisation_id
-    )
+    rows = TrajectoryTask.objects.of_organisation(actor)
     if not team:
         rows = rows.filter(trajectory__coordinator_id=actor.user_id)
     return rows.select_related("trajectory__person", "trajectory__coordinator")
@@ -47,8 +45,8 @@ def due(actor: Membership, *, team: bool = False, today: dt.date | None = None) 
 def without_coordinator(actor: Membership) -> QuerySet[Trajectory]:
     """Open trajectories of my organisation that nobody coordinates yet."""
     return (
-        Trajectory.objects.visible_to(actor)
-        .filter(OPEN, organisation_id=actor.organisation_id, coordinator__isnull=True)
+        Trajectory.objects.of_organisation(actor)
+        .filter(OPEN, coordinator__isnull=True)
         .select_related("person")
         .order_by("opened_at")
     )
@@ -74,8 +72,8 @@ def handover_preview(actor: Membership, from_user_id: int) -> HandoverPreview:
     """What a handover of this colleague's work would move: their open trajectories in my
     organisation, with the overdue and open tasks they carry (three queries)."""
     rows = list(
-        Trajectory.objects.visible_to(actor)
-        .filter(OPEN, organisation_id=actor.organisation_id, coordinator_id=from_user_id)
+        Trajectory.objects.of_organisation(actor)
+        .filter(OPEN, coordinator_id=from_user_id)
         .select_related("person")
         .order_by("person__pseudonym")
     )

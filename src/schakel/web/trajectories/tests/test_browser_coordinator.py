@@ -180,6 +180,12 @@ def test_coordinator_journey(
     assert axe_violations(page) == []
     page.goto(f"{base}/")
     assert axe_violations(page) == []
+    # On a phone: no sideways scrolling on the home page, the case list and the case file.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/", "/trajecten/", f"/trajecten/{trajectory}/", "/trajecten/overzicht/"):
+        page.goto(f"{base}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.set_viewport_size({"width": 1280, "height": 900})
     # Handover of her work to a colleague, by name, after a preview.
     page.goto(f"{base}/trajecten/overdracht/")
     page.select_option("#id_from_user", str(coordinator.user_id))
