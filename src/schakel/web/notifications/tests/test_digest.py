@@ -63,3 +63,23 @@ def test_off_keeps_the_deadlines_in_the_app_only(coordinated: Membership) -> Non
     run_queued_jobs()
     assert mail.outbox == []
     assert Notification.objects.filter(user=coordinated.user, kind=Kind.TASKS_DUE).exists()
+
+
+def test_an_article_whose_review_date_came_tells_its_steward(member: Any, org_a: Any) -> None:
+    from schakel.web.knowledge.models import Article
+    from schakel.web.knowledge.service import do_load_seed_articles
+    from schakel.web.knowledge.tasks import review_notices
+    from schakel.web.organisations.roles import SYSTEM
+
+    do_load_seed_articles(actor=SYSTEM)
+    editor = member(org_a, Role.CONTENT_EDITOR)
+    today = timezone.localdate()
+    Article.objects.filter(slug="bedenktijd").update(steward=editor.user, review_date=today)
+    Article.objects.exclude(slug="bedenktijd").update(
+        steward=editor.user, review_date=today + dt.timedelta(days=1)
+    )
+    [notice] = review_notices(today)
+    assert notice.user_id == editor.user_id and notice.kind == Kind.ARTICLE_REVIEW
+    version = Article.objects.get(slug="bedenktijd").published_version
+    assert version is not None and version.title_nl in notice.text
+    assert review_notices(today + dt.timedelta(days=2)) == []
