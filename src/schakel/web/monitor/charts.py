@@ -86,7 +86,13 @@ class Curve:
 
 
 def curve_chart(
-    chart_id: str, title: str, description: str, curves: Sequence[Curve], *, months: int = 24
+    chart_id: str,
+    title: str,
+    description: str,
+    curves: Sequence[Curve],
+    *,
+    axis_label: str = "",
+    months: int = 24,
 ) -> SafeString:
     """Cumulative incidence per group at the published horizons: a line from 0 at exit through
     each published horizon, its 95% interval as a band; a hidden point breaks the line."""
@@ -112,14 +118,18 @@ def curve_chart(
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
-    for step in range(5):  # horizontal grid with percentage labels
-        value = top * step / 4
+    for step in range(6):  # horizontal grid with percentage labels
+        value = top * step / 5
         parts.append(
             f'<line x1="{MARGIN_LEFT}" x2="{CURVE_WIDTH - MARGIN_RIGHT}" y1="{y(value):.1f}" '
             f'y2="{y(value):.1f}" stroke="#ccc" stroke-width="1"/>'
             f'<text x="{MARGIN_LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" '
             f'font-size="12">{escape(_percent(value))}</text>'
         )
+    parts.append(
+        f'<text x="{MARGIN_LEFT + plot_w / 2:.1f}" y="{CURVE_HEIGHT - MARGIN_BOTTOM + 34}" '
+        f'text-anchor="middle" font-size="12">{escape(axis_label)}</text>'
+    )
     for tick in (0, 3, 6, 12, 24):
         parts.append(
             f'<text x="{x(tick):.1f}" y="{CURVE_HEIGHT - MARGIN_BOTTOM + 16}" '

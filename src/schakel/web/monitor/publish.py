@@ -96,7 +96,7 @@ def published_rows(
         ]
     if table == "incidence":
         header = [
-            _("Group"), _("Months after exit"), _("Episodes"), _("Returns by then"),
+            _("Group"), _("Months after exit"), _("Exits from care"), _("Returns by then"),
             _("Cumulative incidence"), _("95% lower"), _("95% upper"),
         ]  # fmt: skip
         return header, [
@@ -167,7 +167,7 @@ def sensitivity_rows(monitor: Monitor, fmt: Formatter) -> tuple[list[str], list[
     weighted for, or counted as not returned / returned (each count with its own status)."""
     header = [
         _("Months after exit"),
-        _("Episodes"),
+        _("Exits from care"),
         _("Returns by then"),
         _("Lost to follow-up by then"),
         _("Standard (lost censored)"),
@@ -243,6 +243,7 @@ def incidence_chart(monitor: Monitor) -> str:
           "exit, per group, with the 95% interval as a band; a hidden value breaks the line. "
           "The table beside it has every value and interval."),
         [Curve(label, points) for label, points in chosen],
+        axis_label=_("Months after exit"),
     )  # fmt: skip
 
 

@@ -49,9 +49,17 @@ def _table(html: str, table_id: str) -> list[list[str]]:
     assert body is not None, table_id
     rows = re.findall(r"<tr class=\"utrecht-table__row\">(.*?)</tr>", body.group(1), re.S)
     return [
-        [re.sub(r"<.*?>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
+        [
+            _plain(re.sub(r"<.*?>", "", c).strip())
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)
+        ]
         for r in rows[1:]
     ]
+
+
+def _plain(cell: str) -> str:
+    """A page cell as the download writes it: without the Dutch thousands separator."""
+    return re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", cell)
 
 
 def _no_small_counts(cells: list[str]) -> None:
