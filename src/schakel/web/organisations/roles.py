@@ -47,6 +47,7 @@ class Capability(StrEnum):
     VIEW_TRAINING_COVERAGE = "view_training_coverage"
     VIEW_MONITOR = "view_monitor"
     VIEW_AUDIT = "view_audit"
+    RUN_LINKAGE = "run_linkage"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -83,6 +84,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_TRAINING_COVERAGE: frozenset({_S, _ADM}),
     Capability.VIEW_MONITOR: frozenset({_A, _S}),
     Capability.VIEW_AUDIT: frozenset({_S, _ADM}),
+    Capability.RUN_LINKAGE: frozenset({Role.DATA_STEWARD}),
 }
 """The one table. `docs/architecture.md` shows it as a matrix (a test keeps the two equal)."""
 
@@ -113,6 +115,7 @@ CAPABILITY_LABELS: dict[Capability, _StrPromise] = {
     Capability.VIEW_TRAINING_COVERAGE: _("See training coverage"),
     Capability.VIEW_MONITOR: _("See the effectiveness monitor"),
     Capability.VIEW_AUDIT: _("See the audit trail"),
+    Capability.RUN_LINKAGE: _("Start and follow linkage runs"),
 }
 
 

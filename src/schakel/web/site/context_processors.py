@@ -15,6 +15,7 @@ NAVIGATION = {
     "nav_editor": Capability.EDIT_KNOWLEDGE,
     "nav_coverage": Capability.VIEW_TRAINING_COVERAGE,
     "nav_team": Capability.MANAGE_TEAM,
+    "nav_linkage": Capability.RUN_LINKAGE,
 }
 """Which menu item shows for which capability: a link shows exactly when its page opens."""
 
