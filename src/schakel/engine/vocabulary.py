@@ -256,6 +256,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     CONTENT_EDITOR = "content_editor"
     ADMINISTRATOR = "administrator"
+    DATA_STEWARD = "data_steward"
 
 
 class Region(StrEnum):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -68,15 +69,17 @@ class BloomEncoder:
         self._positions: dict[str, np.ndarray] = {}
         self._token_positions: dict[str, np.ndarray] = {}
 
-    def positions(self, gram: str) -> np.ndarray:
-        """k distinct bit positions of a bigram (cached: bigrams repeat)."""
-        cached = self._positions.get(gram)
+    def positions(self, gram: str, salt: str = "") -> np.ndarray:
+        """k distinct bit positions of a bigram (cached: bigrams repeat). A salt (keyed
+        per-record attribute, format 4) gives every salt value its own positions."""
+        cache_key = f"{salt}\x1f{gram}" if salt else gram
+        cached = self._positions.get(cache_key)
         if cached is None:
             if self.hashing == "random":
-                cached = self._random_positions(gram)
+                cached = self._random_positions(cache_key)
             else:
                 cached = self._double_hashing_positions(gram)
-            self._positions[gram] = cached
+            self._positions[cache_key] = cached
         return cached
 
     def _random_positions(self, gram: str) -> np.ndarray:
@@ -104,26 +107,28 @@ class BloomEncoder:
         h2 = int.from_bytes(second.digest()[:8], "big") % FILTER_BITS | 1
         return (h1 + self._steps * h2) % FILTER_BITS
 
-    def token_positions(self, token: str) -> np.ndarray:
+    def token_positions(self, token: str, salt: str = "") -> np.ndarray:
         """All positions of one token's padded bigrams (tokens repeat far more than values)."""
-        cached = self._token_positions.get(token)
+        cache_key = f"{salt}\x1f{token}"
+        cached = self._token_positions.get(cache_key)
         if cached is None:
             grams = bigrams([token])
-            cached = np.concatenate([self.positions(gram) for gram in grams])
-            self._token_positions[token] = cached
+            cached = np.concatenate([self.positions(gram, salt) for gram in grams])
+            self._token_positions[cache_key] = cached
         return cached
 
-    def _encode_unique(self, values: Sequence[str]) -> np.ndarray:
+    def _encode_unique(self, values: Sequence[str], salts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(values), FILTER_WORDS), dtype=np.uint64)
         for start in range(0, len(values), _CHUNK):
             chunk = values[start : start + _CHUNK]
+            chunk_salts = salts[start : start + _CHUNK]
             rows: list[np.ndarray] = []
             columns: list[np.ndarray] = []
-            for row, value in enumerate(chunk):
+            for row, (value, salt) in enumerate(zip(chunk, chunk_salts, strict=True)):
                 tokens = [token for token in value.split(" ") if token]
                 if not tokens:
                     continue
-                found = np.concatenate([self.token_positions(token) for token in tokens])
+                found = np.concatenate([self.token_positions(token, salt) for token in tokens])
                 rows.append(np.full(len(found), row, dtype=np.int64))
                 columns.append(found)
             bits = np.zeros((len(chunk), FILTER_BITS), dtype=bool)
@@ -133,18 +138,52 @@ class BloomEncoder:
             out[start : start + len(chunk)] = packed.view("<u8")
         return out
 
-    def encode(self, values: Sequence[Sequence[str] | None]) -> tuple[np.ndarray, np.ndarray]:
+    def encode(
+        self,
+        values: Sequence[Sequence[str] | None],
+        salts: Sequence[str] | None = None,
+        flip: float = 0.0,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Filters (n, 16) uint64 for token lists, and which rows have a value at all.
 
-        Each distinct value is hashed once: names repeat, and hashing dominates encoding time.
+        Each distinct (salt, value) is hashed once: names repeat, and hashing dominates
+        encoding time. `flip`: BLIP, each bit of every filter flipped with this probability
+        (fresh randomness per record, never reproducible), after the positions are set.
         """
         texts = pd.Series([" ".join(v) if v else None for v in values], dtype=object)
-        codes, uniques = pd.factorize(texts)
-        unique_filters = self._encode_unique(list(uniques))
+        if salts is not None:
+            salted = pd.Series(
+                [None if t is None else f"{s}\x1e{t}" for t, s in zip(texts, salts, strict=True)],
+                dtype=object,
+            )
+            codes, uniques = pd.factorize(salted)
+            pairs = [u.split("\x1e", 1) for u in uniques]
+            unique_filters = self._encode_unique([v for _, v in pairs], [s for s, _ in pairs])
+        else:
+            codes, uniques = pd.factorize(texts)
+            unique_filters = self._encode_unique(list(uniques), [""] * len(uniques))
         present = codes >= 0
         out = np.zeros((len(values), FILTER_WORDS), dtype=np.uint64)
         out[present] = unique_filters[codes[present]]
+        if flip > 0.0 and present.any():
+            out[present] ^= flip_mask(int(present.sum()), flip)
         return out, present
+
+
+def flip_mask(rows: int, probability: float) -> np.ndarray:
+    """(rows, 16) uint64 with each bit set independently with `probability`, from the
+    operating system's randomness (BLIP noise must not be reproducible by the linker)."""
+    generator = np.random.default_rng(np.random.SeedSequence(secrets.randbits(128)))
+    bits = generator.random((rows, FILTER_BITS)) < probability
+    return np.packbits(bits, axis=1, bitorder="little").view("<u8").reshape(rows, FILTER_WORDS)
+
+
+def blip_epsilon(probability: float, hashes: int) -> float:
+    """Differential privacy of BLIP for one bigram more or less in a value: up to `hashes`
+    bits differ, each flipped with `probability`: epsilon = hashes * ln((1 - p) / p)."""
+    if not 0.0 < probability < 0.5:
+        return float("inf")
+    return hashes * float(np.log((1.0 - probability) / probability))
 
 
 def filters_to_arrow(filters: np.ndarray, present: np.ndarray) -> pa.Array:

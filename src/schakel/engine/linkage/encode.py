@@ -139,6 +139,29 @@ def _blocking_keys(records: NormalisedRecords) -> dict[str, list[str | None]]:
     }
 
 
+# Tokens that stay unsalted: identifiers are unique anyway, and the model conditions u on
+# nationality and compares sex, postcode and phone across the whole file.
+_UNSALTED = {*layout.EXACT.values(), layout.SALT_GROUP}
+
+
+def _salts(records: NormalisedRecords, kind: str) -> list[str] | None:
+    """Each record's salt (format 4): the same for the same person in most records, so the
+    linker compares like with like, but different for most different people, so a bigram has
+    other positions in other records and an equal name gives other filters."""
+    if kind == "none":
+        return None
+    if kind == "sex":
+        return [value or "-" for value in records.sex]
+    salts: list[str] = []
+    for given, family in zip(records.given, records.family, strict=True):
+        if kind == "initials":
+            codes = [tokens[0][:1] if tokens else "-" for tokens in (given, family)]
+        else:
+            codes = [_sound(tokens) or "-" for tokens in (given, family)]
+        salts.append(" ".join(sorted(codes)))
+    return salts
+
+
 def _record_ids(key: LinkageKey, source_ids: list[str | None]) -> list[str]:
     """Keyed ids for real records, random ids of the same shape for decoys."""
     real = record_tokens(key, [value for value in source_ids if value is not None])
@@ -164,19 +187,27 @@ def encode_records(
         Role.ADDRESS: records.address,
         Role.LOCALITY: records.locality,
     }
+    salts = _salts(records, schema.salt)
     for role, token_list in token_lists.items():
-        filters, present = encoders.bloom[role].encode(token_list)
+        flip = schema.flip if role in (Role.GIVEN_NAMES, Role.FAMILY_NAME) else 0.0
+        filters, present = encoders.bloom[role].encode(token_list, salts, flip)
         columns[layout.BLOOM[role]] = filters_to_arrow(filters, present)
     plain: dict[str, list[str | None]] = {
         **_date_keys(records.dob),
         **_blocking_keys(records),
         **{column: getattr(records, role.value) for role, column in layout.EXACT.items()},
+        layout.SALT_GROUP: list(salts) if salts is not None else [None] * count,
     }
     for column, values in plain.items():
         # A swapped date must produce the token of the same date written the right way round,
         # the date blocking key the token of the full date, a year near an estimate the token
         # of that year.
         purpose = _TOKEN_PURPOSE.get(column, column)
+        if salts is not None and column not in _UNSALTED:
+            values = [
+                None if value is None else f"{salt}\x1f{value}"
+                for value, salt in zip(values, salts, strict=True)
+            ]
         columns[column] = pa.array(encoders.tokens.tokens(purpose, values))
     estimated = [None if d is None else d.estimated for d in records.dob]
     columns[layout.DOB_ESTIMATED] = pa.array(estimated, pa.bool_())

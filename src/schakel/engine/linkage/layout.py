@@ -61,7 +61,10 @@ BLOCKING_KEYS = (
     BK_POSTCODE_GIVEN,
     BK_POSTCODE_FAMILY,
 )
-TOKEN_COLUMNS = (*DOB_TOKENS, *EXACT.values(), *BLOCKING_KEYS)
+# Format 4: a keyed token of the record's salt (`schema.SALTS`), so that the linker can estimate
+# u among pairs of one salt; null without a salt.
+SALT_GROUP = "tk_salt"
+TOKEN_COLUMNS = (*DOB_TOKENS, *EXACT.values(), *BLOCKING_KEYS, SALT_GROUP)
 
 
 def arrow_schema() -> pa.Schema:

@@ -38,7 +38,12 @@ SCHEMA_VERSION = 1  # of the schema file (this mapping), not of the encoding
 ENCODING_FORMAT = "schakel-pprl"
 # 2: the years around an estimated date of birth (dob_y_m1 ...). 3: bigram positions by
 # independent keyed hashing (bloom.py), not double hashing.
-FORMAT_VERSION = 3
+# 4: hardening against the linker (salt, BLIP; docs/linkage.md, "Hardened encoding").
+FORMAT_VERSION = 4
+# What salts the positions of every Bloom filter and the date and blocking tokens of a record
+# (`encode._salts`): nothing, the sex, the initials of the first given and family name, or
+# their Soundex codes (order-free, so swapped names keep one salt).
+SALTS = ("none", "sex", "initials", "names")
 
 
 def encoding_version() -> str:
@@ -91,6 +96,8 @@ class EncodingSchema:
     bad_dates: str = "error"
     version: int = SCHEMA_VERSION
     bloom_hashing: str = "random"
+    salt: str = "none"
+    flip: float = 0.0  # BLIP: probability that each bit of a name filter is flipped
 
     def __post_init__(self) -> None:
         if self.version != SCHEMA_VERSION:
@@ -104,6 +111,10 @@ class EncodingSchema:
             raise SchemaError("bad_dates must be 'error' or 'missing'.")
         if self.bloom_hashing not in HASHING:
             raise SchemaError(f"bloom_hashing must be one of {', '.join(HASHING)}.")
+        if self.salt not in SALTS:
+            raise SchemaError(f"salt must be one of {', '.join(SALTS)}.")
+        if not 0.0 <= self.flip < 0.5:
+            raise SchemaError("flip must be at least 0 and below 0.5.")
         if not any(role in self.roles for role in (Role.GIVEN_NAMES, Role.FAMILY_NAME)):
             raise SchemaError("Map at least one of the roles given_names and family_name.")
         for role, hashes in self.bloom_hashes.items():
@@ -125,7 +136,8 @@ class EncodingSchema:
         """The encoding parameters both files of a linkage must share (not the column names)."""
         hashes = ",".join(f"{role.value}:{self.hashes(role)}" for role in BLOOM_ROLES)
         hashing = "" if self.bloom_hashing == "random" else f" hashing={self.bloom_hashing}"
-        return f"{encoding_version()} bits=1024 k={hashes}{hashing}"
+        hardening = f" salt={self.salt} flip={self.flip:g}"
+        return f"{encoding_version()} bits=1024 k={hashes}{hardening}{hashing}"
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> EncodingSchema:
@@ -138,6 +150,8 @@ class EncodingSchema:
             "bloom_hashes",
             "bloom_hashing",
             "bad_dates",
+            "salt",
+            "flip",
         }
         unknown = sorted(set(data) - known)
         if unknown:
@@ -152,6 +166,8 @@ class EncodingSchema:
             bad_dates=str(data.get("bad_dates", "error")),
             version=int(data.get("schema_version", 0)),
             bloom_hashing=str(data.get("bloom_hashing", "random")),
+            salt=str(data.get("salt", cls.salt)),
+            flip=float(data.get("flip", cls.flip)),
         )
 
     def to_mapping(self) -> dict[str, Any]:
@@ -163,6 +179,8 @@ class EncodingSchema:
             "roles": {role.value: list(columns) for role, columns in self.roles.items()},
             "bloom_hashes": {role.value: hashes for role, hashes in self.bloom_hashes.items()},
             "bloom_hashing": self.bloom_hashing,
+            "salt": self.salt,
+            "flip": self.flip,
         }
 
 

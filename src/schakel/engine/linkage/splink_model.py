@@ -29,6 +29,7 @@ from schakel.engine.linkage.candidates import CandidatePairs, combined_filters
 from schakel.engine.linkage.comparisons import (
     FULL_NAME,
     NATIONALITY_BOUND,
+    SALT_BOUND,
     build_comparisons,
     monotone_similarity,
 )
@@ -130,11 +131,13 @@ class SplinkScorer:
         self.within_nationality = (
             self.options.u_within_nationality and Role.NATIONALITY in self.present
         )
+        self.salted = any(_is_salted(table) for table in tables)
         self.comparisons = build_comparisons(
             self.present,
             self.engine.dialect,
             combined_residence=self.options.combined_residence,
             within_nationality=self.within_nationality,
+            salted=self.salted,
         )
         comparisons: list[Any] = list(deepcopy(self.comparisons))
         self.settings = SettingsCreator(
@@ -174,7 +177,10 @@ class SplinkScorer:
         training = self.linker.training
         training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=options.seed)
         if self.within_nationality:
-            self._estimate_u_within_nationality()
+            self._estimate_u_within(layout.EXACT[Role.NATIONALITY], NATIONALITY_BOUND)
+            training = self.linker.training
+        if self.salted:
+            self._estimate_u_within(layout.SALT_GROUP, SALT_BOUND)
             training = self.linker.training
         trained = []
         for rule in options.em_rules:
@@ -206,11 +212,12 @@ class SplinkScorer:
             model=model,
         )
 
-    def _same_nationality_pairs(self) -> pd.DataFrame:
-        """Random pairs of records with the same nationality (uniform over such pairs)."""
+    def _same_token_pairs(self, column: str) -> pd.DataFrame:
+        """Random pairs of records with the same token in `column` (uniform over such pairs):
+        the same nationality, or the same salt (format 4, `layout.SALT_GROUP`)."""
         rng = np.random.default_rng(self.options.seed)
         tables = self._tables if not self.dedupe else [self._tables[0], self._tables[0]]
-        values = [token_array(table, layout.EXACT[Role.NATIONALITY]) for table in tables]
+        values = [token_array(table, column) for table in tables]
         left_rows = np.flatnonzero(values[0][1])
         right_known = np.flatnonzero(values[1][1])
         order = right_known[np.argsort(values[1][0][right_known], kind="stable")]
@@ -226,8 +233,10 @@ class SplinkScorer:
         pairs = self._pairs_frame(draws[keep], picks[keep])
         return pairs.drop_duplicates(ignore_index=True)
 
-    def _estimate_u_within_nationality(self) -> None:
-        """u of names, date and place of birth among pairs of the same nationality.
+    def _estimate_u_within(self, column: str, bound: tuple[str, ...]) -> None:
+        """u of the comparisons `bound` among pairs with the same token in `column`.
+
+        Nationality: u of names, date and place of birth among pairs of the same nationality.
 
         Random pairs mostly differ in nationality, and then names and places of birth almost
         never agree; among people of one nationality they agree 6-8 times as often (synthetic
@@ -237,8 +246,13 @@ class SplinkScorer:
         nationality makes the comparisons conditionally independent given nationality, which
         is what the Fellegi-Sunter sum assumes. Splink's label routine does the counting (the
         share of pairs per level, written as m), on a scratch linker.
+
+        Salt (format 4): filters and date tokens of different salts never agree, so whole-file
+        u would make every agreement within a salt look like a miracle. The salt must be coarse
+        (many people per salt), or pairs of one salt are mostly the same person and u copies m:
+        with the Soundex codes of both names as salt FEBRL4 linked nothing.
         """
-        pairs = self._same_nationality_pairs()
+        pairs = self._same_token_pairs(column)
         if len(pairs) < 1000:
             return
         frame = pd.DataFrame(
@@ -251,7 +265,7 @@ class SplinkScorer:
         )
         model = deepcopy(self.linker.misc.save_model_to_json())
         scratch = self._new_linker(deepcopy(model))
-        registered = self.engine.register_frame(frame, "same_nationality_pairs")
+        registered = self.engine.register_frame(frame, f"same_{column}_pairs")
         scratch.training.estimate_m_from_pairwise_labels(registered)
         shares: dict[str, list[Any]] = {}
         for comparison in scratch._settings_obj.comparisons:
@@ -261,7 +275,7 @@ class SplinkScorer:
             ]
         for comparison in model["comparisons"]:
             name = comparison["output_column_name"]
-            if name not in NATIONALITY_BOUND or name not in shares:
+            if name not in bound or name not in shares:
                 continue
             levels = [c for c in comparison["comparison_levels"] if not c.get("is_null_level")]
             for level, share in zip(levels, shares[name], strict=True):
@@ -445,3 +459,11 @@ def recalibrated_prior(weights: np.ndarray, prior: float, scorer: SplinkScorer) 
             return updated
         current = updated
     return current
+
+
+def _is_salted(table: pa.Table) -> bool:
+    """Whether the file's filters and date tokens are salted per record (format 4)."""
+    if layout.ENCODING_COLUMN not in table.column_names or table.num_rows == 0:
+        return False
+    encoding = str(table[layout.ENCODING_COLUMN][0].as_py())
+    return " salt=" in encoding and " salt=none" not in encoding

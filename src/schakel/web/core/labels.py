@@ -217,6 +217,7 @@ LABELS: dict[type[StrEnum], dict[str, StrOrPromise]] = {
         "supervisor": _("Supervisor"),
         "content_editor": _("Content editor"),
         "administrator": _("Administrator"),
+        "data_steward": _("Data steward"),
     },
     v.Region: {
         "noord_nederland": "Noord-Nederland",

@@ -72,6 +72,7 @@ DEMO_ROLES: tuple[tuple[str, Role, OrganisationType], ...] = (
     ("supervisor", Role.SUPERVISOR, OrganisationType.CARE_COORDINATION),
     ("editor", Role.CONTENT_EDITOR, OrganisationType.NATIONAL_COORDINATION_CENTRE),
     ("admin", Role.ADMINISTRATOR, OrganisationType.NATIONAL_COORDINATION_CENTRE),
+    ("steward", Role.DATA_STEWARD, OrganisationType.CARE_COORDINATION),
 )
 DEMO_REGION = Region.ROTTERDAM
 

@@ -44,3 +44,38 @@ class ReturnCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.earlier_id} → {self.later_id} ({self.status})"
+
+
+class LinkageRunRecord(models.Model):
+    """One linkage run of this installation, for the data steward's history. Counts and
+    settings only: no names, encodings or record ids."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    job = models.ForeignKey("jobs.Job", models.SET_NULL, null=True, blank=True, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    encoding = models.CharField(max_length=200, blank=True)
+    threshold_weight = models.FloatField(null=True, blank=True)
+    threshold_probability = models.FloatField(null=True, blank=True)
+    estimated_precision = models.FloatField(null=True, blank=True)
+    records = models.PositiveIntegerField(default=0)
+    candidate_pairs = models.PositiveIntegerField(default=0)
+    linked_pairs = models.PositiveIntegerField(default=0)
+    possible_returns = models.PositiveIntegerField(default=0)
+    new_possible_returns = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("linkage run")
+        verbose_name_plural = _("linkage runs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"linkage run {self.started_at:%Y-%m-%d %H:%M} ({self.state})"

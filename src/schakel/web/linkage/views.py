@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schakel.web.linkage.access import access_return_candidate
-from schakel.web.linkage.actions import do_review_candidate
+from schakel.web.linkage.actions import do_review_candidate, do_start_linkage_run
 from schakel.web.linkage.models import ReturnCandidate
+from schakel.web.linkage.selectors import encoding_label, run_history, run_times
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability
@@ -25,7 +26,18 @@ def candidates(request: HttpRequest, acting: Membership) -> HttpResponse:
         .select_related("earlier__person", "later__organisation", "later_event")
         .order_by("later_event__occurred_at")
     )
-    return render(request, "linkage/candidates.html", {"candidates": pending})
+    return render(request, "linkage/candidates.html", {"candidates": pending, "times": run_times()})
+
+
+@require_capability(Capability.RUN_LINKAGE)
+def runs(request: HttpRequest, acting: Membership) -> HttpResponse:
+    """The data steward's page: start a run, the last and next run, the history."""
+    if request.method == "POST":
+        record = do_start_linkage_run(actor=acting)
+        assert record.job_id is not None
+        return redirect("job-progress", record.job_id)
+    history = [(run, encoding_label(run.encoding)) for run in run_history()]
+    return render(request, "linkage/runs.html", {"history": history, "times": run_times()})
 
 
 @require_POST

@@ -56,6 +56,7 @@ class Capability(StrEnum):
     REQUEST_ERASURE = "request_erasure"
     APPROVE_ERASURE = "approve_erasure"
     VIEW_RETENTION = "view_retention"
+    RUN_LINKAGE = "run_linkage"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -101,6 +102,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.REQUEST_ERASURE: frozenset({_C}),
     Capability.APPROVE_ERASURE: frozenset({_S}),
     Capability.VIEW_RETENTION: frozenset({_S, _ADM}),
+    Capability.RUN_LINKAGE: frozenset({Role.DATA_STEWARD}),
 }
 """The one table. `docs/architecture.md` shows it as a matrix (a test keeps the two equal)."""
 
@@ -142,6 +144,7 @@ CAPABILITY_LABELS: dict[Capability, _StrPromise] = {
     Capability.REQUEST_ERASURE: _("Ask for a person's data to be erased"),
     Capability.APPROVE_ERASURE: _("Approve or refuse erasure requests"),
     Capability.VIEW_RETENTION: _("See retention periods and what was erased"),
+    Capability.RUN_LINKAGE: _("Start and follow linkage runs"),
 }
 
 

@@ -18,6 +18,7 @@ NAVIGATION = {
     "nav_manage": Capability.MANAGE_ORGANISATIONS,
     "nav_review": Capability.REVIEW_ACCESS,
     "nav_quality": Capability.VIEW_DATA_QUALITY,
+    "nav_linkage": Capability.RUN_LINKAGE,
 }
 """Which menu item shows for which capability: a link shows exactly when its page opens."""
 

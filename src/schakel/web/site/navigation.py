@@ -58,6 +58,7 @@ MENU: tuple[Group, ...] = (
             Link("trajectory-list", _("Trajectories"), Capability.VIEW_RECORDS),
             Link("referral-inbox", _("Referrals"), Capability.ANSWER_REFERRALS, "referrals"),
             Link("return-candidates", _("Possible returns"), Capability.REVIEW_RETURNS, "returns"),
+            Link("linkage-runs", _("Linkage runs"), Capability.RUN_LINKAGE),
             Link("signal-check", _("Signal check")),
             Link("signal-consultations", _("My consultations"), Capability.CONSULT),
             Link("signal-referrals", _("My referrals"), Capability.CONSULT),

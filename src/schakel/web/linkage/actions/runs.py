@@ -46,6 +46,11 @@ class LinkageRun:
     candidates: int
     new_candidates: int
     seconds: float
+    candidate_pairs: int = 0
+    threshold_weight: float | None = None
+    threshold_probability: float | None = None
+    estimated_precision: float | None = None
+    encoding: str = ""
 
 
 def _extract() -> pd.DataFrame:
@@ -120,6 +125,11 @@ def do_link_and_detect_returns(
         candidates=len(found),
         new_candidates=new,
         seconds=time.perf_counter() - began,
+        candidate_pairs=len(result.candidates),
+        threshold_weight=float(result.threshold.match_weight),
+        threshold_probability=float(result.threshold.match_probability),
+        estimated_precision=float(result.threshold.estimated_precision),
+        encoding=SCHEMA.fingerprint,
     )
 
 

@@ -1,0 +1,82 @@
+"""The data steward's linkage page: start a run as a job, follow it, see it in the history;
+other roles get 403; the review page says when the last and next run are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import reverse
+
+from schakel.engine.vocabulary import Role
+from schakel.web.core.testing import signed_in
+from schakel.web.demo.actions import do_seed_region
+from schakel.web.demo.seeding import seed_parameters
+from schakel.web.jobs.models import Job
+from schakel.web.jobs.testing import run_queued_jobs
+from schakel.web.linkage.models import LinkageRunRecord, ReturnCandidate
+from schakel.web.linkage.selectors import encoding_label
+from schakel.web.linkage.tests.test_run import KEY
+from schakel.web.organisations.models import Membership, Organisation
+from schakel.web.trajectories.models import Trajectory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_steward_starts_a_run_follows_it_and_sees_it_in_the_history(
+    member: Callable[..., Membership], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    do_seed_region(seed_parameters(persons=600, seed=3))
+    monkeypatch.setenv("SCHAKEL_LINKAGE_KEY", KEY)
+    steward = member(Organisation.objects.order_by("pk").first(), Role.DATA_STEWARD)
+    client = signed_in(steward)
+    page = client.get(reverse("linkage-runs"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Start a linkage run now" in text or "Nu een koppelingsrun starten" in text
+    started = client.post(reverse("linkage-runs"))
+    assert started.status_code == 302
+    job = Job.objects.get()
+    assert started["Location"] == reverse("job-progress", args=[job.pk])
+    assert client.get(started["Location"]).status_code == 200  # the progress bar
+    record = LinkageRunRecord.objects.get()
+    assert record.state == LinkageRunRecord.State.RUNNING
+    assert record.started_by_id == steward.user_id
+    run_queued_jobs()
+    record.refresh_from_db()
+    assert record.state == LinkageRunRecord.State.DONE
+    assert record.records == Trajectory.objects.count()
+    assert record.possible_returns == ReturnCandidate.objects.count() > 0
+    assert record.linked_pairs > 0 and record.candidate_pairs >= record.linked_pairs
+    assert record.estimated_precision is not None and record.estimated_precision >= 0.9
+    assert record.encoding.startswith("schakel-pprl/4")
+    history = client.get(reverse("linkage-runs")).content.decode()
+    assert str(record.records) in history
+    assert encoding_label(record.encoding) in history
+    assert record.encoding not in history  # the format in words, not the code
+
+
+@pytest.mark.parametrize(
+    "role",
+    [Role.FRONTLINE, Role.COORDINATOR, Role.ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR],
+)
+def test_other_roles_get_403_on_the_steward_page(
+    org_a: Organisation, member: Callable[..., Membership], role: Role
+) -> None:
+    client = signed_in(member(org_a, role))
+    assert client.get(reverse("linkage-runs")).status_code == 403
+    assert client.post(reverse("linkage-runs")).status_code == 403
+    assert not Job.objects.exists() and not LinkageRunRecord.objects.exists()
+
+
+def test_the_review_page_says_when_the_next_run_is(coordinator_a: Membership) -> None:
+    page = signed_in(coordinator_a).get(reverse("return-candidates")).content.decode()
+    assert "Next scheduled run" in page or "Volgende geplande" in page
+
+
+def test_encoding_label_is_words() -> None:
+    assert encoding_label("schakel-pprl/4 norm=2 bits=1024 k=x salt=names flip=0") in (
+        "format 4, salted per record",
+        "formaat 4, gezouten per record",
+    )
+    assert encoding_label("something else") in ("unknown", "onbekend")
