@@ -6,7 +6,8 @@ publishes a broken catalogue or a client that sends a bad answer sees what to fi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from schakel.engine.errors import SchakelError
 
@@ -14,9 +15,19 @@ from schakel.engine.errors import SchakelError
 class CatalogueError(SchakelError):
     """Base class: something about the catalogue or a request against it is wrong."""
 
-    def __init__(self, message: str, *, items: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        items: Iterable[str] = (),
+        kind: str = "",
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.items: tuple[str, ...] = tuple(items)
+        self.kind = kind
+        """What went wrong, for readers in other languages (e.g. `not_one_of`); "" if untold."""
+        self.params: dict[str, Any] = dict(params or {})
 
 
 class DuplicateIdError(CatalogueError):

@@ -69,11 +69,19 @@ def _string(raw: Mapping[str, Any], key: str, where: str) -> str | None:
 def _text(raw: Mapping[str, Any], key: str, where: str) -> Text:
     value = raw.get(key)
     if not isinstance(value, dict):
-        raise MissingTextError(f"{where}: {key} must have Dutch (nl) and English (en) text")
+        raise MissingTextError(
+            f"{where}: {key} must have Dutch (nl) and English (en) text",
+            kind="missing_text",
+            params={"where": where, "field": key, "language": "nl"},
+        )
     for language, name in LANGUAGES.items():
         text = value.get(language)
         if not isinstance(text, str) or not text.strip():
-            raise MissingTextError(f"{where}: {key} has no {name} ({language}) text")
+            raise MissingTextError(
+                f"{where}: {key} has no {name} ({language}) text",
+                kind="missing_text",
+                params={"where": where, "field": key, "language": language},
+            )
     extra = sorted(set(value) - set(LANGUAGES))
     if extra:
         raise CatalogueError(f"{where}: {key} has unknown language(s) {', '.join(extra)}")
@@ -85,7 +93,11 @@ def _choice(value: Any, enum: type[E], where: str, field: str, error: type[Catal
         return enum(value)
     except ValueError:
         allowed = ", ".join(e.value for e in enum)
-        raise error(f"{where}: {field} {value!r} is not one of {allowed}") from None
+        raise error(
+            f"{where}: {field} {value!r} is not one of {allowed}",
+            kind="not_one_of",
+            params={"where": where, "field": field, "value": str(value), "allowed": allowed},
+        ) from None
 
 
 def _flag(raw: Mapping[str, Any], key: str, where: str) -> bool:

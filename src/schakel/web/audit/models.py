@@ -58,7 +58,11 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit entries")
         ordering = ["sequence"]
         # The trail page reads one organisation's lines newest first, by keyset on sequence.
-        indexes = [models.Index(fields=["organisation", "sequence"], name="audit_org_sequence")]
+        # "Who saw this person in this period": the person's objects, then a range of time.
+        indexes = [
+            models.Index(fields=["organisation", "sequence"], name="audit_org_sequence"),
+            models.Index(fields=["object_id", "at"], name="audit_object_at"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.actor_name} {self.action} {self.object_type}"

@@ -52,7 +52,10 @@ def entries_matching(selection: AuditFilter) -> QuerySet[AuditEntry]:
         about = Q(pk__in=[])
         for object_type, ids in by_type.items():
             about |= Q(object_type=object_type, object_id__in=ids)
-        entries = entries.filter(about)
+        # One IN list over the distinct ids lets the database walk (object_id, at) once per
+        # id; the pairs then keep only the right kinds of object.
+        ids = sorted({object_id for _, object_id in selection.about})
+        entries = entries.filter(object_id__in=ids).filter(about)
     if selection.trajectory:
         entries = entries.filter(object_type="trajectory", object_id=selection.trajectory)
     if selection.user_id is not None:

@@ -16,6 +16,7 @@ from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability
 from schakel.web.signals.actions import do_publish_catalogue_version
 from schakel.web.signals.catalogue import current_catalogue, shipped_bundle
+from schakel.web.signals.catalogue_messages import catalogue_problem
 from schakel.web.signals.forms import PublishCatalogueForm
 from schakel.web.signals.models import CatalogueVersion
 
@@ -40,7 +41,7 @@ def catalogue_versions(request: HttpRequest, acting: Membership) -> HttpResponse
                 actor=acting, bundle=bundle, note=form.cleaned_data["note"]
             )
         except CatalogueError as error:
-            form.add_error("bundle", str(error))
+            form.add_error("bundle", catalogue_problem(error))
         except ValidationError as error:
             for problem in error.message_dict.get("bundle", error.messages):
                 form.add_error("bundle", problem)
