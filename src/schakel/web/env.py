@@ -194,3 +194,9 @@ STATIC_PREBUILT = declare(
     "`schakel serve` does not collect them again.",
     default="false",
 )
+LOG_FORMAT = declare(
+    "SCHAKEL_LOG_FORMAT",
+    "`json` (one object per line: time, level, logger, message; an exception by class and place, "
+    "never its message) or `plain` text.",
+    default="json",
+)
