@@ -80,3 +80,34 @@ def test_a_bad_worker_count_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCHAKEL_WEB_WORKERS", "many")
     with pytest.raises(ImproperlyConfigured, match="SCHAKEL_WEB_WORKERS"):
         gunicorn_arguments("127.0.0.1", 8000, None)
+
+
+NAMES_SCRIPT = """
+import json
+from schakel.web.core import crypto
+from schakel.web.trajectories.models import Identity
+names, notes = set(), 0
+for ciphertext in Identity.objects.values_list("ciphertext", flat=True):
+    identity = crypto.decrypt_json(ciphertext)
+    for part in (identity.get("given_names", "") + " " + identity.get("family_name", "")).split():
+        if len(part) >= 4:
+            names.add(part)
+    bsn = (identity.get("identifiers") or {}).get("bsn")
+    if bsn:
+        names.add(bsn)
+print(json.dumps(sorted(names)))
+"""
+
+
+def test_seeded_names_are_not_in_the_raw_database_file(tmp_path: Path) -> None:
+    import json
+
+    data = tmp_path / "var"
+    assert run(["seed", "--persons", "80", "--years", "2"], data, **SECRETS).returncode == 0
+    shown = run(["manage", "shell", "-c", NAMES_SCRIPT], data, **SECRETS)
+    assert shown.returncode == 0, shown.stderr
+    names = json.loads(shown.stdout.strip().splitlines()[-1])
+    assert len(names) > 50
+    raw = b"".join(p.read_bytes() for p in data.glob("schakel.sqlite3*"))
+    found = [n for n in names if n.encode() in raw]
+    assert not found, f"seeded names in the raw database file: {found[:5]}"

@@ -86,7 +86,7 @@ def test_link_match_refuses_an_oversized_job_before_making_pairs(
     code = cli.main(
         [
             "link", "match", "--left", str(encoded[0]), "--right", str(encoded[1]),
-            "--out", str(tmp_path / "pairs.csv"), "--max-memory-gb", "0.7",
+            "--out", str(tmp_path / "pairs.csv"), "--max-memory-gb", "0.45",
         ]
     )  # fmt: skip
     seconds = time.perf_counter() - began

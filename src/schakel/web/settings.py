@@ -250,8 +250,16 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "schakel.web.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.read(env.LOG_FORMAT) or "json",
+        }
+    },
     # Request logs carry no query strings or bodies; personal data never appears in URLs.
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {

@@ -21,11 +21,12 @@ from schakel.engine.linkage import layout
 from schakel.engine.linkage.candidates import CandidateOptions, DiceSearch, combined_filters
 from schakel.engine.linkage.files import token_array
 
-BYTES_PER_PAIR = 1_200
-"""Peak memory per candidate pair through candidates, Splink scoring and clustering, measured
-with benchmarks/linkage_memory.py (see docs/linkage.md, "Memory"); rounded up."""
-BASE_BYTES = 600 * 1024 * 1024
-"""Python, DuckDB, Splink and the two encoded tables at small size (measured, rounded up)."""
+BYTES_PER_PAIR = 250
+"""Peak memory per candidate pair through candidates, Splink scoring and clustering: 196 bytes
+measured with benchmarks/linkage_bounded.py (1.68 M pairs: 0.58 GB peak, 6.82 M pairs:
+1.52 GB; docs/linkage.md, "Memory"), rounded up by a quarter."""
+BASE_BYTES = 400 * 1024 * 1024
+"""What the same two runs need beside the pairs (0.27 GB), rounded up."""
 SAMPLE = 200_000
 
 
@@ -49,6 +50,8 @@ class MatchPlan:
 
     @property
     def memory_bytes(self) -> int:
+        """The measured per-pair and base figures, plus an allowance (not measured) of 2 kB
+        per record for the encoded tables and their copies."""
         return BASE_BYTES + self.pairs * BYTES_PER_PAIR + sum(self.records) * 2_000
 
 
