@@ -241,6 +241,7 @@ MAX_BODY_KIB = declare(
     "SCHAKEL_MAX_BODY_KIB",
     "The largest request body accepted, in KiB; larger requests get 413.",
     default="1024",
+)
 LOG_FORMAT = declare(
     "SCHAKEL_LOG_FORMAT",
     "`json` (one object per line: time, level, logger, message; an exception by class and place, "
