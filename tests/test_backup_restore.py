@@ -56,7 +56,7 @@ def fresh(tmp_path: Path, request: pytest.FixtureRequest):  # type: ignore[no-un
 
 
 def cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    result = run(args, Path(env["SCHAKEL_DATA_DIR"]), **SECRETS, **env)
+    result = run(args, Path(env["SCHAKEL_DATA_DIR"]), timeout=900, **SECRETS, **env)
     assert result.returncode == 0, result.stderr
     return result
 

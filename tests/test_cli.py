@@ -14,7 +14,9 @@ from schakel.cli import build_parser
 KEY = "Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtbG9uZy1rZXk="
 
 
-def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], tmp_path: Path, *, timeout: float = 120, **env: str
+) -> subprocess.CompletedProcess[str]:
     environment = {
         k: v for k, v in os.environ.items() if not k.startswith(("SCHAKEL_", "DATABASE_URL"))
     }
@@ -25,7 +27,7 @@ def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProc
         capture_output=True,
         text=True,
         env=environment,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 
