@@ -2,7 +2,7 @@
 
 Destroying a subject's data key is how its identity and free text are erased (crypto-shredding):
 the ciphertext may stay in tables that refuse DELETE and in backups, and is unreadable without
-the key. See docs/adr/0019-ops-data-keys.md.
+the key. See docs/adr/0019-data-keys-and-crypto-shredding.md.
 """
 
 from __future__ import annotations
