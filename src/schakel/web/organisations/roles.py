@@ -48,6 +48,7 @@ class Capability(StrEnum):
     VIEW_MONITOR = "view_monitor"
     VIEW_AUDIT = "view_audit"
     RESET_SECOND_FACTOR = "reset_second_factor"
+    RELEASE_REVEALS = "release_reveals"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -85,6 +86,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_MONITOR: frozenset({_A, _S}),
     Capability.VIEW_AUDIT: frozenset({_S, _ADM}),
     Capability.RESET_SECOND_FACTOR: frozenset({_ADM}),
+    Capability.RELEASE_REVEALS: frozenset({_S}),
 }
 """The one table. `docs/architecture.md` shows it as a matrix (a test keeps the two equal)."""
 
@@ -116,6 +118,7 @@ CAPABILITY_LABELS: dict[Capability, _StrPromise] = {
     Capability.VIEW_MONITOR: _("See the effectiveness monitor"),
     Capability.VIEW_AUDIT: _("See the audit trail"),
     Capability.RESET_SECOND_FACTOR: _("Reset a colleague's second sign-in factor"),
+    Capability.RELEASE_REVEALS: _("Release more identity reveals for a colleague this hour"),
 }
 
 

@@ -24,7 +24,7 @@ from schakel.engine.vocabulary import Sex
 from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
 from schakel.web.organisations.models import Membership, Organisation, User
-from schakel.web.trajectories.models import Consent, TimeEntry, Trajectory
+from schakel.web.trajectories.models import Consent, RevealPurpose, TimeEntry, Trajectory
 from schakel.web.trajectories.selectors import colleagues_of, members_ever_of
 
 IDENTIFIERS = ("bsn", "v_number", "passport")
@@ -198,3 +198,16 @@ class TimeForm(forms.ModelForm):
         model = TimeEntry
         fields = ["task_type", "on", "minutes", "note"]
         widgets = {"on": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}
+
+
+class RevealForm(forms.Form):
+    """Why someone wants to see who a person is: a purpose from the list and a reference."""
+
+    purpose = forms.ChoiceField(
+        label=_("Why do you need to see who this is?"), choices=RevealPurpose.choices
+    )
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=100,
+        help_text=_("The case, call or report this is for, e.g. its number in your own system."),
+    )

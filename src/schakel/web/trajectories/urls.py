@@ -15,6 +15,7 @@ urlpatterns = [
     path("overdracht/", coordination.handover, name="handover"),
     path("<uuid:pk>/", views.trajectory_detail, name="trajectory-detail"),
     path("<uuid:pk>/identiteit/", views.identity_panel, name="trajectory-identity"),
+    path("vrijgeven/", views.reveal_releases, name="reveal-releases"),
     path("<uuid:pk>/toestemming/", consent_views.consents, name="trajectory-consents"),
     path(
         "<uuid:pk>/toestemming/<int:consent_id>/intrekken/",
