@@ -38,6 +38,7 @@ def load_demo_secrets(*, create: bool) -> Path:
         "SCHAKEL_ENCRYPTION_KEYS": lambda: Fernet.generate_key().decode(),
         "SCHAKEL_SEARCH_KEY": lambda: secrets.token_urlsafe(32),
         "SCHAKEL_LINKAGE_KEY": lambda: secrets.token_urlsafe(48),
+        "SCHAKEL_AUDIT_KEY": lambda: secrets.token_urlsafe(48),
         "SCHAKEL_DEMO": lambda: "true",  # one-step sign-in, plain HTTP: check --deploy refuses
     }
     values: dict[str, str] = {}

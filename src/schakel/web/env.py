@@ -248,3 +248,21 @@ LOG_FORMAT = declare(
     "never its message) or `plain` text.",
     default="json",
 )
+AUDIT_KEY = declare(
+    "SCHAKEL_AUDIT_KEY",
+    "Secret that keys the audit trail's hash chain (HMAC) and signs its checkpoints; keep it "
+    "outside the database. Default: derived from SCHAKEL_SECRET_KEY. `schakel demo` generates "
+    "one.",
+    secret=True,
+)
+AUDIT_CHECKPOINT_FILE = declare(
+    "SCHAKEL_AUDIT_CHECKPOINT_FILE",
+    "File (on storage the database account cannot write, e.g. append-only or shipped to a log "
+    "server) where the hourly job appends a signed checkpoint of the audit trail's head; "
+    "verification compares the chain with every line.",
+)
+REVEALS_PER_HOUR = declare(
+    "SCHAKEL_REVEALS_PER_HOUR",
+    "Identity reveals one person may do per hour before a supervisor must release more.",
+    default="20",
+)

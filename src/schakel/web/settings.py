@@ -21,6 +21,8 @@ DEBUG = env.read_bool(env.DEBUG)
 ALLOWED_HOSTS = env.read_list(env.ALLOWED_HOSTS)
 ENCRYPTION_KEYS = env.read_list(env.ENCRYPTION_KEYS)
 SEARCH_KEY = env.read(env.SEARCH_KEY) or ""
+AUDIT_KEY = env.read(env.AUDIT_KEY) or ""
+AUDIT_CHECKPOINT_FILE = env.read(env.AUDIT_CHECKPOINT_FILE) or ""
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -232,6 +234,7 @@ CONTENT_SECURITY_POLICY = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.read_int(env.MAX_BODY_KIB, minimum=1) * 1024
 ANONYMOUS_RATE_PER_MINUTE = env.read_int(env.ANONYMOUS_RATE, minimum=1)
+REVEALS_PER_HOUR = env.read_int(env.REVEALS_PER_HOUR, minimum=1)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

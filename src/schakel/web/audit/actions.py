@@ -31,8 +31,17 @@ class Access:
 
 
 def _locked_head() -> AuditHead:
-    AuditHead.objects.get_or_create(id=1)
-    return AuditHead.objects.select_for_update().get(id=1)
+    """The head, locked; a chain without keyed entries yet is keyed from its next entry on."""
+    AuditHead.objects.get_or_create(id=1, defaults={"keyed_from": 1})
+    head = AuditHead.objects.select_for_update().get(id=1)
+    if head.keyed_from is None:
+        head.keyed_from = head.sequence + 1
+        AuditHead.objects.filter(id=1).update(keyed_from=head.keyed_from)
+    return head
+
+
+def _keyed(head: AuditHead, sequence: int) -> bool:
+    return head.keyed_from is not None and sequence >= head.keyed_from
 
 
 def do_record_accesses(*, actor: Actor, accesses: Sequence[Access]) -> list[AuditEntry]:
@@ -57,7 +66,7 @@ def do_record_accesses(*, actor: Actor, accesses: Sequence[Access]) -> list[Audi
                 "purpose": access.purpose,
                 "detail": access.detail,
             }
-            digest = entry_hash(previous, entry_content(**fields))
+            digest = entry_hash(previous, entry_content(**fields), keyed=_keyed(head, sequence))
             entries.append(AuditEntry(**fields, previous_hash=previous, hash=digest))
             previous = digest
         AuditEntry.objects.bulk_create(entries, batch_size=2000)
@@ -102,7 +111,8 @@ def do_record_account_event(
             "purpose": purpose,
             "detail": {"address": address, **(detail or {})},
         }
-        digest = entry_hash(head.hash, entry_content(**fields))
+        keyed = _keyed(head, fields["sequence"])
+        digest = entry_hash(head.hash, entry_content(**fields), keyed=keyed)
         entry = AuditEntry.objects.create(**fields, previous_hash=head.hash, hash=digest)
         AuditHead.objects.filter(id=1).update(sequence=entry.sequence, hash=digest)
     return entry
@@ -148,3 +158,23 @@ def do_record_denied(
             object_id=str(object_id)[:64],
             purpose=purpose[:200],
         )
+
+
+def do_write_checkpoint() -> str | None:
+    """Append a signed line with the head (sequence, hash, start of the keyed chain) to the
+    operator's checkpoint file, outside the database; verification compares the chain with
+    every line. Returns the line, or None when no file is configured."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from schakel.web.audit.selectors import checkpoint_line
+
+    path = getattr(settings, "AUDIT_CHECKPOINT_FILE", "")
+    head = AuditHead.objects.filter(id=1).first()
+    if not path or head is None or head.sequence == 0:
+        return None
+    line = checkpoint_line(head.sequence, head.hash, head.keyed_from)
+    with Path(path).open("a", encoding="utf-8") as out:
+        out.write(line + "\n")
+    return line

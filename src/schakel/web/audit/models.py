@@ -74,6 +74,9 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    keyed_from = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The first entry whose hash is keyed (HMAC)."
+    )
 
     def __str__(self) -> str:
         return f"head #{self.sequence}"

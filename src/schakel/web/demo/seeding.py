@@ -7,7 +7,6 @@ and trajectory it creates gets an audit entry like any other write of personal d
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -223,12 +222,21 @@ class RegionLoader:
         insert_rows(grants)
         insert_rows(tasks)
         Referral.objects.bulk_create(referrals_from(events), batch_size=BATCH)
-        counts = Counter(e.trajectory_id for e in events)
+        covered: dict[uuid.UUID, dict[str, str]] = {}
+        for event in events:
+            covered.setdefault(event.trajectory_id, {})[str(event.id)] = event.content_digest
         do_record_accesses(
             actor=SYSTEM,
             accesses=[
                 Access(
-                    "create", "trajectory", str(t.pk), "synthetic seed", {"events": counts[t.pk]}
+                    "create",
+                    "trajectory",
+                    str(t.pk),
+                    "synthetic seed",
+                    {
+                        "events": len(covered.get(t.pk, {})),
+                        "covers": {"trajectory_event": covered.get(t.pk, {})},
+                    },
                 )
                 for t in trajectories
             ],

@@ -57,6 +57,7 @@ class Capability(StrEnum):
     APPROVE_ERASURE = "approve_erasure"
     VIEW_RETENTION = "view_retention"
     RUN_LINKAGE = "run_linkage"
+    RELEASE_REVEALS = "release_reveals"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -103,6 +104,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.APPROVE_ERASURE: frozenset({_S}),
     Capability.VIEW_RETENTION: frozenset({_S, _ADM}),
     Capability.RUN_LINKAGE: frozenset({Role.DATA_STEWARD}),
+    Capability.RELEASE_REVEALS: frozenset({_S}),
 }
 """The one table. `docs/architecture.md` shows it as a matrix (a test keeps the two equal)."""
 
@@ -145,6 +147,7 @@ CAPABILITY_LABELS: dict[Capability, _StrPromise] = {
     Capability.APPROVE_ERASURE: _("Approve or refuse erasure requests"),
     Capability.VIEW_RETENTION: _("See retention periods and what was erased"),
     Capability.RUN_LINKAGE: _("Start and follow linkage runs"),
+    Capability.RELEASE_REVEALS: _("Release more identity reveals for a colleague this hour"),
 }
 
 

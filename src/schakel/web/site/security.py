@@ -86,3 +86,11 @@ class AnonymousRateMiddleware:
                 response["Retry-After"] = str(60 - int(time.time()) % 60)
                 return response
         return self.get_response(request)
+
+
+def stamp_sign_in(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+    """At sign-in (user_logged_in), start both session clocks. A receiver, because Django's
+    login() is the one place every sign-in passes (password, second step, tests)."""
+    now = time.time()
+    request.session[SIGNED_IN_AT] = now
+    request.session[ACTIVE_AT] = now

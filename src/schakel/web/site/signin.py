@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import do_record_account_event
 from schakel.web.organisations.models import User
-from schakel.web.site.security import SIGNED_IN_AT, client_address
+from schakel.web.site.security import client_address
 
 log = logging.getLogger("schakel.security")
 
@@ -42,9 +42,7 @@ class SignInView(auth_views.LoginView):
             user=user, action=AuditEntry.Action.SIGN_IN, purpose="sign-in", address=address
         )
         log.info("sign-in account=%s address=%s", user.pk, address)
-        response = super().form_valid(form)
-        self.request.session.pop(SIGNED_IN_AT, None)  # the absolute expiry starts now
-        return response
+        return super().form_valid(form)  # login() starts the session clocks (security.py)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         address = client_address(self.request)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import segno
-from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -20,17 +19,17 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schakel.web.audit.models import AuditEntry
-from schakel.web.audit.service import do_record_access, do_record_account_event
+from schakel.web.audit.service import do_record_account_event
 from schakel.web.core.errors import error
 from schakel.web.organisations.models import Membership, User
-from schakel.web.organisations.roles import Capability, require
+from schakel.web.organisations.roles import Capability
+from schakel.web.site.forms import TokenForm
 from schakel.web.site.security import client_address
 
 NEEDS_SECOND_FACTOR = (Capability.VIEW_IDENTITY, Capability.VIEW_AUDIT)
@@ -66,15 +65,6 @@ class SecondFactorMiddleware:
             step = "second-factor" if user_has_device(user) else "second-factor-setup"
             return redirect(f"{reverse(step)}?next={request.get_full_path()}")
         return self.get_response(request)
-
-
-class TokenForm(forms.Form):
-    token = forms.CharField(
-        label=_("Code"),
-        max_length=16,
-        help_text=_("The six digits from your authenticator app, or one of your recovery codes."),
-        widget=forms.TextInput({"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
 
 
 def _next(request: HttpRequest) -> str:
@@ -164,23 +154,3 @@ def _confirm(user: User, device: TOTPDevice) -> list[str]:
         codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
         StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
     return codes
-
-
-def do_reset_second_factor(*, actor: Membership, user: User, reason: str) -> int:
-    """Remove a colleague's authenticator and recovery codes (a lost phone): they set up a new
-    one at their next sign-in. Only for a member of the actor's organisation; audited."""
-    require(actor, Capability.RESET_SECOND_FACTOR)
-    if not Membership.objects.filter(user=user, organisation_id=actor.organisation_id).exists():
-        raise PermissionError("not a member of the actor's organisation")
-    with transaction.atomic():
-        removed = TOTPDevice.objects.filter(user=user).delete()[0]
-        removed += StaticDevice.objects.filter(user=user).delete()[0]
-        do_record_access(
-            actor=actor,
-            action=AuditEntry.Action.UPDATE,
-            object_type="account",
-            object_id=user.pk,
-            purpose="second factor reset",
-            detail={"reason": reason[:200]},
-        )
-    return removed

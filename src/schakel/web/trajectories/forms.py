@@ -28,7 +28,7 @@ from schakel.web.core.fields import NO_NAMES_HINT
 from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.trajectories.countries import country_choices
-from schakel.web.trajectories.models import Consent, TimeEntry, Trajectory
+from schakel.web.trajectories.models import Consent, RevealPurpose, TimeEntry, Trajectory
 from schakel.web.trajectories.pickers import PICKED_LABELS
 from schakel.web.trajectories.sealing import TEXT_NAMES
 from schakel.web.trajectories.sectors import SECTIONS
@@ -358,3 +358,16 @@ class AnswerForm(forms.Form):
         field.queryset = coordinators_of(acting)  # type: ignore[attr-defined]
         field.label_from_instance = person_name  # type: ignore[attr-defined]
         field.initial = acting.user_id
+
+
+class RevealForm(forms.Form):
+    """Why someone wants to see who a person is: a purpose from the list and a reference."""
+
+    purpose = forms.ChoiceField(
+        label=_("Why do you need to see who this is?"), choices=RevealPurpose.choices
+    )
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=100,
+        help_text=_("The case, call or report this is for, e.g. its number in your own system."),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
 from typing import Any
@@ -164,6 +165,26 @@ class TrajectoryEvent(models.Model):
         """The payload with its free text (or the erased marker) back in place."""
         return join_payload(self.payload, self.sealed)
 
+    @property
+    def content_digest(self) -> str:
+        """What the audit entry that recorded this event holds, so verification sees a changed
+        or deleted event (the audit chain covers the event log)."""
+        from schakel.web.audit.service import content_digest
+
+        return content_digest(
+            {
+                "id": str(self.id),
+                "trajectory": str(self.trajectory_id),
+                "event_type": self.event_type,
+                "occurred_at": self.occurred_at.astimezone(dt.UTC).isoformat(),
+                "recorded_at": self.recorded_at.astimezone(dt.UTC).isoformat(),
+                "recorded_by": self.recorded_by_id,
+                "organisation": self.organisation_id,
+                "payload": self.payload,
+                "supersedes": str(self.supersedes_id) if self.supersedes_id else None,
+            }
+        )
+
     def as_engine_event(self) -> Event:
         payload: dict[str, Any] = self.full_payload
         return Event(
@@ -304,6 +325,33 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.status})"
+
+
+class RevealPurpose(models.TextChoices):
+    """Why someone asks to see who a person is; the reference says which case or call."""
+
+    CONTACT = "contact", _("contact with the person")
+    SAFETY = "safety", _("acute safety of the person")
+    REFERRAL = "referral", _("referral or handover to another organisation")
+    REPORT = "report", _("report to the national centre or the police")
+    REGISTRATION = "registration", _("checking a registration or a duplicate")
+    LEGAL = "legal", _("legal obligation or request")
+
+
+class RevealRelease(models.Model):
+    """A supervisor's release of more identity reveals for a colleague, for one hour."""
+
+    organisation = models.ForeignKey("organisations.Organisation", models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    until = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} until {self.until:%H:%M}"
 
 
 class Handover(models.Model):

@@ -23,6 +23,7 @@ urlpatterns = [
     path("organisaties/", views.organisation_options, name="organisation-options"),
     path("<uuid:pk>/", views.trajectory_detail, name="trajectory-detail"),
     path("<uuid:pk>/identiteit/", views.identity_panel, name="trajectory-identity"),
+    path("vrijgeven/", views.reveal_releases, name="reveal-releases"),
     path("<uuid:pk>/toestemming/", consent_views.consents, name="trajectory-consents"),
     path(
         "<uuid:pk>/toestemming/<int:consent_id>/intrekken/",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -26,17 +27,22 @@ from schakel.web.core.labels import choices
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import Capability, has
-from schakel.web.trajectories.access import access_event, access_trajectory
+from schakel.web.trajectories.access import access_colleague, access_event, access_trajectory
 from schakel.web.trajectories.actions import (
     ConflictError,
     capability_for,
-    do_read_identity,
     do_read_trajectory,
     do_record_event,
 )
+from schakel.web.trajectories.actions.reveals import (
+    RevealLimitReached,
+    do_release_reveals,
+    do_reveal_identity,
+    reveal_bursts,
+)
 from schakel.web.trajectories.case_file import case_header
 from schakel.web.trajectories.case_list import Filters, case_list
-from schakel.web.trajectories.forms import EventForm, RetractForm
+from schakel.web.trajectories.forms import EventForm, RetractForm, RevealForm
 from schakel.web.trajectories.models import TrajectoryEvent
 from schakel.web.trajectories.pickers import running_for
 from schakel.web.trajectories.selectors import coordinators_of
@@ -111,6 +117,7 @@ def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> Http
             "may_hand_over": has(acting, Capability.MANAGE_TEAM)
             and view.trajectory.organisation_id == acting.organisation_id,
             "may_identify": has(acting, Capability.VIEW_IDENTITY),
+            "form": RevealForm(),
         },
     )
 
@@ -133,18 +140,31 @@ def _identity_refused(request: HttpRequest, acting: Membership, kwargs: dict[str
 def identity_panel(request: HttpRequest, acting: Membership, pk: str) -> HttpResponse:
     """Who the person is, shown on request with a stated purpose (the read is audited)."""
     trajectory = access_trajectory(acting, pk)
-    purpose = request.POST.get("purpose", "").strip()
-    if not purpose:
-        return render(
-            request,
-            "trajectories/_identity.html",
-            {"trajectory": trajectory, "error": _("State why you need to see who this is.")},
-            status=422,
-        )
-    identity = do_read_identity(actor=acting, person=trajectory.person, purpose=purpose[:200])
-    return render(
-        request, "trajectories/_identity.html", {"trajectory": trajectory, "identity": identity}
-    )
+    form = RevealForm(request.POST)
+    if form.is_valid():
+        try:
+            identity = do_reveal_identity(
+                actor=acting, person=trajectory.person, **form.cleaned_data
+            )
+        except RevealLimitReached as refusal:
+            context = {"trajectory": trajectory, "form": RevealForm(), "limit": str(refusal)}
+            return render(request, "trajectories/_identity.html", context, status=429)
+        context = {"trajectory": trajectory, "identity": identity}
+        return render(request, "trajectories/_identity.html", context)
+    context = {"trajectory": trajectory, "form": form}
+    return render(request, "trajectories/_identity.html", context, status=422)
+
+
+@require_capability(Capability.RELEASE_REVEALS)
+def reveal_releases(request: HttpRequest, acting: Membership) -> HttpResponse:
+    """The supervisor's view of reveal bursts in the last hour, with a release per person."""
+    if request.method == "POST":
+        user = access_colleague(acting, request.POST.get("user", ""))
+        do_release_reveals(actor=acting, user=user)
+        messages.success(request, _("Released for one hour."))
+        return redirect("reveal-releases")
+    context = {"bursts": reveal_bursts(acting), "limit": settings.REVEALS_PER_HOUR}
+    return render(request, "trajectories/reveal_releases.html", context)
 
 
 def _recordable(acting: Membership, event_type: str) -> EventType:

@@ -64,7 +64,9 @@ def test_phone_flow_from_first_question_to_action_perspective(
             arg=first,
         )
         # after htmx settles, focus moves to the new block's heading
-        page.wait_for_function("document.activeElement.id === 'questions-heading'", timeout=3000)
+        page.wait_for_function(
+            "() => document.activeElement.id === 'questions-heading'", timeout=3000
+        )
         assert "/signalen/check/vragen/" in page.url, "htmx swapped, no page load"
     assert not page.locator("#check-questions form").count(), "the outcome is settled"
     violations["questions, decided"] = axe_violations(page)

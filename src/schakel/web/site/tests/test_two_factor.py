@@ -18,7 +18,7 @@ from schakel.engine.vocabulary import Role
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.testing import PASSWORD
 from schakel.web.organisations.models import Membership, Organisation
-from schakel.web.site.two_factor import do_reset_second_factor
+from schakel.web.site.actions import do_reset_second_factor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_steps")]
 

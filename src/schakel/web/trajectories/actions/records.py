@@ -214,7 +214,10 @@ def do_record_event(
                 object_type="trajectory",
                 object_id=trajectory.pk,
                 purpose=f"record {kind.value}",
-                detail={"event": str(event.pk)},
+                detail={
+                    "event": str(event.pk),
+                    "covers": {"trajectory_event": {str(event.pk): event.content_digest}},
+                },
             )
     except (NotFound, PermissionDenied):
         do_record_denied(

@@ -64,11 +64,12 @@ def test_own_organisation_reads_and_writes(
     client = signed_in(coordinator_a)
     assert client.get(reverse("trajectory-detail", args=[trajectory_a.pk])).status_code == 200
     response = client.post(
-        reverse("trajectory-identity", args=[trajectory_a.pk]), {"purpose": "intake call"}
+        reverse("trajectory-identity", args=[trajectory_a.pk]),
+        {"purpose": "contact", "reference": "intake call"},
     )
     assert b"Popescu" in response.content
     read = AuditEntry.objects.filter(object_type="identity", action="read").get()
-    assert read.purpose == "intake call" and read.actor_id == coordinator_a.user_id
+    assert read.purpose == "contact: intake call" and read.actor_id == coordinator_a.user_id
 
 
 def test_referral_opens_access_and_revocation_closes_it(
