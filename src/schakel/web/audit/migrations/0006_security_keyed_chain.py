@@ -1,5 +1,5 @@
 """The keyed chain (versioned: HMAC from the head's next entry on), a trigger on the head, and
-no off-switch table in production databases (issue 18; ADR 00XX-security-audit-chain)."""
+no off-switch table in production databases (issue 18; ADR 0018-keyed-audit-chain)."""
 
 from typing import Any
 
