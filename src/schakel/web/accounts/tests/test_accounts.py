@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from django.core import mail
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -48,7 +49,7 @@ def test_admin_create_makes_a_first_administrator_with_a_one_time_link(
     answer = client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert answer.status_code == 302
     assert client.get(path).status_code == 404  # the link works once
-    assert client.login(username="beheer", password=NEW_PASSWORD)
+    assert client.login(request=HttpRequest(), username="beheer", password=NEW_PASSWORD)
     assert client.get(reverse("account-organisations")).status_code == 200
     assert AuditEntry.objects.filter(actor_name="system", object_type="membership").exists()
 
@@ -86,7 +87,7 @@ def test_an_invited_coordinator_sets_a_password_and_sees_only_their_organisation
     invited.post(
         _path(link.group(0)), {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
     )
-    assert invited.login(username="sanne@example.org", password=NEW_PASSWORD)
+    assert invited.login(request=HttpRequest(), username="sanne@example.org", password=NEW_PASSWORD)
     page = invited.get(reverse("home")).content.decode()
     assert "Opvang Rotterdam" in page and org_b.name not in page
     kinds = set(
