@@ -9,4 +9,4 @@ class Migration(migrations.Migration):
         ("audit", "0005_security_account_events"),
     ]
 
-    operations: list[migrations.operations.base.Operation] = []
+    operations = []
