@@ -9,14 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from schakel.web.audit.chain import entry_content, entry_hash
 from schakel.web.audit.models import AuditEntry, AuditHead
-from schakel.web.organisations.roles import Actor, SystemActor
+from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import Actor, Capability, SystemActor, require
+
+if TYPE_CHECKING:
+    from schakel.web.audit.search import AuditFilter
 
 
 @dataclass(frozen=True)
@@ -178,3 +184,31 @@ def do_write_checkpoint() -> str | None:
     with Path(path).open("a", encoding="utf-8") as out:
         out.write(line + "\n")
     return line
+
+
+def do_export_audit_lines(
+    *, actor: Membership, selection: AuditFilter, file_format: str
+) -> tuple[bytes, int]:
+    """The file and its number of lines; refused above `EXPORT_LIMIT` lines."""
+    from schakel.web.audit.export import EXPORT_LIMIT, export_file
+    from schakel.web.audit.search import entries_matching
+
+    require(actor, Capability.VIEW_AUDIT)
+    with transaction.atomic():
+        entries = list(
+            entries_matching(selection).select_related("organisation")[: EXPORT_LIMIT + 1]
+        )
+        if len(entries) > EXPORT_LIMIT:
+            raise ValidationError(
+                _("More than %(limit)s lines: narrow the selection first.")
+                % {"limit": f"{EXPORT_LIMIT:,}".replace(",", ".")}
+            )
+        do_record_access(
+            actor=actor,
+            action=AuditEntry.Action.EXPORT,
+            object_type="audit_trail",
+            object_id=file_format,
+            purpose="export audit lines",
+            detail={"lines": len(entries), "selection": selection.described},
+        )
+    return export_file(entries, file_format), len(entries)

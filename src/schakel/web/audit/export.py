@@ -7,21 +7,15 @@ import csv
 import io
 from collections.abc import Iterator
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from schakel.engine.vocabulary import Role
-from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.labels import object_label, purpose_label
 from schakel.web.audit.models import AuditEntry
-from schakel.web.audit.search import AuditFilter, entries_matching
 from schakel.web.audit.subjects import pseudonyms
 from schakel.web.core.labels import LABELS
-from schakel.web.organisations.models import Membership
-from schakel.web.organisations.roles import Capability, require
 
 EXPORT_LIMIT = 10_000
 """Above this many lines an export is refused: narrow the selection (or ask for a job)."""
@@ -60,30 +54,10 @@ def _rows(entries: list[AuditEntry]) -> Iterator[list[str]]:
         ]
 
 
-def do_export_audit_lines(
-    *, actor: Membership, selection: AuditFilter, file_format: str
-) -> tuple[bytes, int]:
-    """The file and its number of lines; refused above `EXPORT_LIMIT` lines."""
-    require(actor, Capability.VIEW_AUDIT)
-    with transaction.atomic():
-        entries = list(
-            entries_matching(selection).select_related("organisation")[: EXPORT_LIMIT + 1]
-        )
-        if len(entries) > EXPORT_LIMIT:
-            raise ValidationError(
-                _("More than %(limit)s lines: narrow the selection first.")
-                % {"limit": f"{EXPORT_LIMIT:,}".replace(",", ".")}
-            )
-        do_record_access(
-            actor=actor,
-            action=AuditEntry.Action.EXPORT,
-            object_type="audit_trail",
-            object_id=file_format,
-            purpose="export audit lines",
-            detail={"lines": len(entries), "selection": selection.described},
-        )
+def export_file(entries: list[AuditEntry], file_format: str) -> bytes:
+    """The lines as a CSV (Dutch Excel) or XLSX file."""
     rows = [_header(), *_rows(entries)]
-    return (_xlsx(rows) if file_format == "xlsx" else _csv(rows)), len(entries)
+    return _xlsx(rows) if file_format == "xlsx" else _csv(rows)
 
 
 def _csv(rows: list[list[str]]) -> bytes:

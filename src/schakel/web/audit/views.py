@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from schakel.web.audit.export import do_export_audit_lines
+from schakel.web.audit.actions import do_export_audit_lines
 from schakel.web.audit.forms import AuditFilterForm
 from schakel.web.audit.search import page_of
 from schakel.web.audit.tasks import verify_audit_trail

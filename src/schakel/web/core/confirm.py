@@ -29,16 +29,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+
+from schakel.web.core.forms import ConfirmForm
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 CONFIRMED = "confirmed"
-REASON_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -68,23 +67,6 @@ class Confirmation:
 @dataclass(frozen=True)
 class Confirmed:
     reason: str
-
-
-class ConfirmForm(forms.Form):
-    confirmed = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.CharField(max_length=REASON_MAX, widget=forms.Textarea({"rows": 3}))
-
-    def __init__(self, *args: object, confirmation: Confirmation, **kwargs: object):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        if confirmation.reason_label is None:
-            del self.fields["reason"]
-        else:
-            self.fields["reason"].label = confirmation.reason_label
-            self.fields["reason"].help_text = confirmation.reason_help or ""
-            self.fields["reason"].error_messages["required"] = _(
-                "Give a reason: it is kept with the record."
-            )
-        self.fields["confirmed"].initial = "1"
 
 
 def is_confirmed(request: HttpRequest) -> bool:

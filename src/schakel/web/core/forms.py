@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,6 +10,10 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import Input
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from schakel.web.core.confirm import Confirmation
 
 
 def copy_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -101,3 +105,24 @@ class NativeDateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None):
         super().__init__(attrs, format or "%Y-%m-%d")
+
+
+REASON_MAX = 500
+"""The longest reason a confirmation step accepts."""
+
+
+class ConfirmForm(forms.Form):
+    confirmed = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(max_length=REASON_MAX, widget=forms.Textarea({"rows": 3}))
+
+    def __init__(self, *args: object, confirmation: Confirmation, **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if confirmation.reason_label is None:
+            del self.fields["reason"]
+        else:
+            self.fields["reason"].label = confirmation.reason_label
+            self.fields["reason"].help_text = confirmation.reason_help or ""
+            self.fields["reason"].error_messages["required"] = _(
+                "Give a reason: it is kept with the record."
+            )
+        self.fields["confirmed"].initial = "1"
