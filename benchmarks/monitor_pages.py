@@ -39,6 +39,9 @@ def configure(folder: str) -> None:
     os.environ["SCHAKEL_ALLOWED_HOSTS"] = "testserver"
     Path(folder, "static").mkdir(exist_ok=True)
     os.environ["DJANGO_SETTINGS_MODULE"] = "schakel.web.settings"
+    # Synthetic data over plain HTTP in one process: the demo mode (no HTTPS redirect, one-step
+    # sign-in for the synthetic accounts), as `schakel demo` runs it.
+    os.environ.setdefault("SCHAKEL_DEMO", "true")
     import django
 
     django.setup()

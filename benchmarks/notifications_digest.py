@@ -36,6 +36,9 @@ def configure(args: argparse.Namespace, folder: str) -> None:
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "schakel.web.settings"
+    # Synthetic data over plain HTTP in one process: the demo mode (no HTTPS redirect, one-step
+    # sign-in for the synthetic accounts), as `schakel demo` runs it.
+    os.environ.setdefault("SCHAKEL_DEMO", "true")
     import django
 
     django.setup()

@@ -91,6 +91,7 @@ def test_demo_prepares_everything_on_an_empty_folder(tmp_path: Path) -> None:
         "analyst",
         "supervisor",
         "editor",
+        "steward",
         "admin",
     }
     secrets = (tmp_path / "demo.env").read_text()

@@ -7,10 +7,12 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,14 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def _released(database: Path) -> bool:
+    try:
+        with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)) as db:
+            return bool(db.execute("SELECT COUNT(*) FROM monitor_release").fetchone()[0])
+    except sqlite3.Error:
+        return False
 
 
 def _start_demo(tmp_path: Path, log: Path) -> tuple[subprocess.Popen[bytes], int, int]:
@@ -76,10 +86,10 @@ def test_demo_starts_a_worker_and_ctrl_c_or_sigterm_stops_both(tmp_path: Path) -
     demo, worker, _ = _start_demo(tmp_path, log)
     try:
         assert _alive(worker)
-        # The nightly monitor release has never run, so the worker queues and runs it now.
-        latest = tmp_path / "monitor-releases" / "latest"
+        # The nightly monitor release has never run, so the worker queues and runs it now; the
+        # release is stored in the database (a monitor Release row), not as files.
         deadline = time.monotonic() + WAIT
-        while not (latest / "report.html").exists():
+        while not _released(tmp_path / "schakel.sqlite3"):
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.5)
         os.killpg(demo.pid, signal.SIGINT)  # what Ctrl+C in a terminal does

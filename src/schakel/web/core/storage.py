@@ -11,3 +11,11 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 class StaticStorage(CompressedManifestStaticFilesStorage):
     manifest_strict = False
+
+    def stored_name(self, name: str) -> str:
+        """The hashed name once collected; before that (no file under STATIC_ROOT yet) the
+        plain name, which WhiteNoise's finders serve."""
+        try:
+            return super().stored_name(name)
+        except ValueError:
+            return name

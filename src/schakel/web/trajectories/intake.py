@@ -80,7 +80,7 @@ def referral_detail(referral: Referral) -> ReferralDetail:
         minor=minor,
         urgent=minor or answer_by <= dt.date.today(),
         answer_by=answer_by,
-        note=(sent.payload.get("note", "") if sent else ""),
+        note=(sent.full_payload.get("note", "") if sent else ""),
         referrer=sent.recorded_by if sent else None,
         consent=consent,
         signalled_on=signals[-1].occurred_at.date() if signals else None,

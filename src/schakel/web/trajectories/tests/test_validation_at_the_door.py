@@ -122,7 +122,9 @@ def test_b8_milestones_keep_their_legal_order(
     appeal = api_event(
         client, trajectory_a, "residence_milestone", "2026-03-05T10:00:00Z", milestone="appeal"
     )
-    assert fields_of(appeal)["milestone"].startswith("Voor deze mijlpaal is eerst een besluit")
+    assert fields_of(appeal)["milestone"].startswith(  # the API names the field
+        "Mijlpaal: voor deze mijlpaal is eerst een besluit"
+    )
     assert TrajectoryEvent.objects.count() == before
     good = api_event(
         client,
@@ -191,14 +193,14 @@ def test_a_text_over_its_limit_is_refused_and_the_limit_is_shown(
     client = signed_in(coordinator_a)
     url = reverse("record-event", args=[trajectory_a.pk, "intake"])
     form = client.get(url).content.decode()
-    assert f'maxlength="{NOTE_MAX}"' in form and f'data-counter="{NOTE_MAX}"' in form
+    assert f'maxlength="{NOTE_MAX}"' in form and f'data-limit="{NOTE_MAX}"' in form
     assert f"Ten hoogste {NOTE_MAX} tekens." in form
     long = "x" * (NOTE_MAX + 120)
     page = page_event(client, trajectory_a, "intake", occurred_at="2026-01-05T10:00", note=long)
     assert page.status_code == 422 and "4120" in errors_of(page)  # Django names the length
     assert long in errors_of(page)  # what was typed is kept
     api = api_event(client, trajectory_a, "intake", "2026-01-05T10:00:00Z", note=long)
-    assert fields_of(api) == {"note": f"Vul ten hoogste {NOTE_MAX} tekens in."}
+    assert fields_of(api) == {"note": f"Notitie: vul ten hoogste {NOTE_MAX} tekens in."}
     assert TrajectoryEvent.objects.count() == 0
 
 
