@@ -74,7 +74,9 @@ def test_encode_at_two_sources_then_match_without_the_key(folder: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     links = pd.read_csv(folder / "links.csv")
-    assert done.stdout.startswith(f"{int(links['linked'].sum()):,} linked pairs")
+    # The plan and step progress come first; the summary is the last line.
+    assert done.stdout.splitlines()[0].startswith("Plan: about")
+    assert done.stdout.splitlines()[-1].startswith(f"{int(links['linked'].sum()):,} linked pairs")
     # FEBRL4 pairs each left record with one right record: most of the 300 must be found.
     assert links["linked"].sum() >= 270
     assert len(pd.read_csv(folder / "persons.csv")) == 600
