@@ -46,6 +46,7 @@ def test_published_article_appears_in_the_action_perspective(
     page.click("main form.schakel-form button[type=submit]")
     page.wait_for_url(f"{base}/kennis/schoolsignalen-arbeidsuitbuiting/bewerken/")
     page.click("section form.schakel-form button[type=submit]")
+    page.click("main form.schakel-form button[type=submit]")  # confirm publishing
     page.wait_for_url(f"{base}/kennis/schoolsignalen-arbeidsuitbuiting/")
     assert axe_violations(page) == []
     page.click("button[name=public][value=yes]")
