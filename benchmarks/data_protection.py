@@ -39,6 +39,11 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, str]:
     return (float(own[1]) if own else wall), done.stdout
 
 
+def per_second(count: int, seconds: float) -> str:
+    """A rate, or a dash when the command reported its time as 0.0 s (too quick to divide by)."""
+    return f"{count / seconds:.0f}" if seconds > 0 else "-"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=100_000)
@@ -74,8 +79,8 @@ def main() -> int:
     )
     print(
         f"{args.persons:>8} {database:>10} {rotate_seconds:>9.1f} "
-        f"{records / rotate_seconds:>8.0f} {check_seconds:>8.1f} {dry_seconds:>9.1f} "
-        f"{erased:>8} {apply_seconds:>8.1f} {erased / apply_seconds:>9.0f}"
+        f"{per_second(records, rotate_seconds):>8} {check_seconds:>8.1f} {dry_seconds:>9.1f} "
+        f"{erased:>8} {apply_seconds:>8.1f} {per_second(erased, apply_seconds):>9}"
     )
     print(dry.strip().splitlines()[-1] if dry.strip() else "")
     return 0
