@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -23,6 +24,39 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class HtmxRedirectMiddleware:
+    """A redirect answering an htmx request becomes a navigation of the whole page.
+
+    The browser follows a redirect inside the request htmx makes, so without this the page
+    it leads to (the sign-in page after the session expired, the second-factor set-up) would be
+    swapped into a fragment of the current page. htmx navigates on `HX-Redirect`; when the
+    redirect leads to the page the user is already on (the menu badges of the set-up page
+    itself), the answer is empty instead, so the page does not reload itself for ever.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.headers.get("HX-Request") or response.status_code not in (
+            301,
+            302,
+            303,
+            307,
+            308,
+        ):
+            return response
+        target = response["Location"]
+        current = request.headers.get("HX-Current-URL", "")
+        answer = HttpResponse(status=204)
+        if urlsplit(target).path != urlsplit(current).path:
+            answer["HX-Redirect"] = target
+        for name, value in response.cookies.items():
+            answer.cookies[name] = value
+        return answer
 
 
 class DutchFirstLocaleMiddleware(LocaleMiddleware):

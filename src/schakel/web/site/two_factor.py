@@ -62,9 +62,6 @@ class SecondFactorMiddleware:
             if request.path.startswith("/api/"):
                 body = error("second_factor_required", gettext("Sign in with a second factor."))
                 return JsonResponse(body.model_dump(), status=403)
-            if request.headers.get("HX-Request"):
-                # A fragment (menu badges) must not swap the set-up page into the page.
-                return HttpResponse(status=204)
             step = "second-factor" if user_has_device(user) else "second-factor-setup"
             return redirect(f"{reverse(step)}?next={request.get_full_path()}")
         return self.get_response(request)
