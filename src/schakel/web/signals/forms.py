@@ -141,8 +141,7 @@ class AnswersForm(forms.Form):
 def _limited(field: forms.Field) -> forms.Field:
     """A text field whose limit is shown with a counter and checked on sending: the browser
     never cuts what was typed or pasted (no maxlength), the error says how much is too much."""
-    field.widget.attrs.pop("maxlength", None)
-    field.widget.attrs["data-limit"] = str(getattr(field, "max_length", ""))
+    field.widget.attrs.pop("maxlength", None)  # the form renderer shows the counter
     field.error_messages["max_length"] = _(
         "This text is %(show_value)d characters long; shorten it to %(limit_value)d at most."
     )

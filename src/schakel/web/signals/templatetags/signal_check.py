@@ -6,7 +6,6 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from schakel.engine.indicators import Text
@@ -32,18 +31,6 @@ def description_ids(field: BoundField) -> str:
 @register.filter
 def described_by(field: BoundField) -> str:
     return description_ids(field)
-
-
-@register.filter
-def described_widget(field: BoundField) -> SafeString:
-    """The field's widget, linked to its hint and error, and marked invalid when it is."""
-    attrs: dict[str, Any] = {}
-    ids = description_ids(field)
-    if ids:
-        attrs["aria-describedby"] = ids
-    if field.errors:
-        attrs["aria-invalid"] = "true"
-    return field.as_widget(attrs=attrs)
 
 
 @register.filter
