@@ -79,8 +79,23 @@ def character_limit(field: BoundField) -> int | None:
     return None
 
 
+DASHES = "---------"  # Django's empty choice, as a model field or ModelChoiceField offers it
+
+
+def name_empty_choice(field: forms.Field) -> None:
+    """Django's "---------" as the empty choice of a list becomes words: "Kies …"."""
+    if getattr(field, "empty_label", None) == DASHES:
+        field.empty_label = _("Choose …")  # type: ignore[attr-defined]
+        field.widget.choices = field.choices  # type: ignore[attr-defined]
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        choices = list(field.choices)  # type: ignore[arg-type]
+        if choices and choices[0] == ("", DASHES):
+            field.choices = [("", _("Choose …")), *choices[1:]]
+
+
 def nlds_widget(field: BoundField) -> SafeString:
     """The field's widget with its NL Design System class, described by hint, counter, error."""
+    name_empty_choice(field.field)
     widget = field.field.widget
     attrs: dict[str, Any] = {}
     css = widget_class(widget)

@@ -119,8 +119,11 @@ def _form_field(name: str, info: FieldInfo) -> forms.Field:
             initial=", ".join(str(v) for v in default or []),
         )
     if isinstance(annotation, type) and issubclass(annotation, StrEnum):
-        options = _blank(_enum_choices(annotation)) if not required else _enum_choices(annotation)
-        return forms.ChoiceField(label=label, choices=options, required=required)
+        # Nothing chosen in advance: saving an untouched form must not record "stable exit".
+        empty = ("", _("Choose …")) if required else ("", "—")
+        return forms.ChoiceField(
+            label=label, choices=[empty, *_enum_choices(annotation)], required=required
+        )
     if annotation is bool:
         return forms.BooleanField(label=label, required=False)
     if annotation is int:

@@ -127,3 +127,28 @@ def test_every_form_page_labels_its_fields_and_summarises_empty_submissions(
         assert links or "<li>" in html, url
         ids = read_page(html).ids
         assert all(link in ids for link in links), (url, links)
+
+
+@pytest.mark.django_db
+def test_django_messages_say_how_to_put_it_right_and_lists_start_with_a_question() -> None:
+    from django import forms
+    from django.utils import translation
+
+    from schakel.web.organisations.models import Organisation
+
+    class Sample(forms.Form):
+        name = forms.CharField(max_length=5)
+        website = forms.URLField(assume_scheme="https")
+        count = forms.IntegerField()
+        organisation = forms.ModelChoiceField(queryset=Organisation.objects.all())
+
+    with translation.override("nl"):
+        form = Sample({"name": "x" * 8, "website": "geen adres", "count": "1.5"})
+        assert form.errors["name"] == ["Maak dit korter: hoogstens 5 tekens (het zijn er nu 8)."]
+        assert form.errors["website"][0].startswith("Vul een volledig webadres in")
+        assert form.errors["count"][0].startswith("Vul een heel getal in")
+        assert form.errors["organisation"] == ["Dit is verplicht: vul het in of maak een keuze."]
+        html = form["organisation"].as_field_group()
+        assert "Kies …" in html and "---------" not in html
+    with translation.override("en"):
+        assert Sample({})["organisation"].as_field_group().count("Choose …") == 1

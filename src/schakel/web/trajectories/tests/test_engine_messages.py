@@ -55,8 +55,16 @@ def test_an_event_form_shows_the_engine_problem_in_dutch(
 @pytest.mark.parametrize(
     ("language", "required", "no_start"),
     [
-        ("en", "This field is required.", "Nothing in the trajectory started with this reference."),
-        ("nl", "Dit veld is verplicht.", "Niets in het traject is met deze referentie begonnen."),
+        (
+            "en",
+            "This is required: fill it in or make a choice.",
+            "Nothing in the trajectory started with this reference.",
+        ),
+        (
+            "nl",
+            "Dit is verplicht: vul het in of maak een keuze.",
+            "Niets in het traject is met deze referentie begonnen.",
+        ),
     ],
 )
 def test_an_api_422_names_each_field_in_the_readers_language(

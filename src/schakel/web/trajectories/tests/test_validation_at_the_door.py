@@ -219,7 +219,7 @@ def test_an_organisation_that_does_not_exist_is_refused(
         reason="referred_elsewhere",
         referred_to_organisation_id="99999",
     )
-    assert page.status_code == 422 and "Selecteer een geldige keuze" in errors_of(page)
+    assert page.status_code == 422 and "Kies een van de mogelijkheden" in errors_of(page)
     api = api_event(
         client,
         trajectory_a,
