@@ -97,6 +97,9 @@ def nlds_widget(field: BoundField) -> SafeString:
     """The field's widget with its NL Design System class, described by hint, counter, error."""
     name_empty_choice(field.field)
     widget = field.field.widget
+    # Nothing is cut silently: the browser's maxlength would drop what is typed or pasted
+    # beyond the limit; the counter shows it and the server says how much is too much.
+    widget.attrs.pop("maxlength", None)
     attrs: dict[str, Any] = {}
     css = widget_class(widget)
     existing = str(widget.attrs.get("class", ""))
