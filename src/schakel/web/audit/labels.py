@@ -1,51 +1,26 @@
-"""Dutch and English names for what the audit trail stores as codes and English purposes."""
+"""Dutch and English names for what the audit trail stores as codes and English purposes.
+
+One list for the whole site: `core.labels` (AUDIT_OBJECTS, AUDIT_PURPOSES, audit_purpose);
+this module adds what the audit trail's search needs on top.
+"""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext, gettext_noop
-from django.utils.translation import gettext_lazy as _
-
-OBJECT_LABELS = {
-    "person": _("person"),
-    "identity": _("identity"),
-    "trajectory": _("trajectory"),
-    "trajectory_list": _("list of trajectories"),
-    "consent": _("consent"),
-    "consent_override": _("referral without consent"),
-    "time_entry": _("time registration"),
-    "consultation": _("consultation"),
-    "signal_assessment": _("signal check"),
-    "catalogue_version": _("indicator catalogue"),
-    "return_candidate": _("possible return"),
-    "service": _("social map service"),
-    "training": _("training"),
-    "training_record": _("training record"),
-    "organisation": _("organisation"),
-    "user": _("user"),
-    "membership": _("membership"),
-    "audit_trail": _("audit trail"),
-}
-
-KNOWN_PURPOSES = (
-    gettext_noop("view trajectory"),
-    gettext_noop("manage people and organisations"),
-    gettext_noop("export audit lines"),
-    gettext_noop("review a possible return"),
-    gettext_noop("add a training"),
-    gettext_noop("change the validity period"),
-    gettext_noop("register a completed training"),
-    gettext_noop("referral after a signal check"),
-    gettext_noop("disclosure"),
-    gettext_noop("anonymous consultation after a signal check"),
-    gettext_noop("answer anonymous consultation"),
-    gettext_noop("follow referrals after signal checks"),
-)
-"""Purposes the code states (in English); what a person typed is shown as typed."""
+from schakel.engine.trajectories.events import EventType
+from schakel.web.core.labels import AUDIT_OBJECTS, AUDIT_PURPOSES, audit_purpose
 
 
 def object_label(object_type: str) -> str:
-    return str(OBJECT_LABELS.get(object_type, object_type.replace("_", " ")))
+    return str(AUDIT_OBJECTS.get(object_type, object_type.replace("_", " ")))
 
 
 def purpose_label(purpose: str) -> str:
-    return gettext(purpose) if purpose in KNOWN_PURPOSES else purpose
+    return audit_purpose(purpose)
+
+
+def purposes_named(text: str) -> list[str]:
+    """The stored (English) purposes whose name in the active language contains `text`, so
+    "Doel bevat: inzien" finds "view trajectory"."""
+    needle = text.casefold()
+    stored = [*AUDIT_PURPOSES, *(f"record {t.value}" for t in EventType)]
+    return [p for p in stored if needle in audit_purpose(p).casefold()]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from schakel.web.audit.labels import purposes_named
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.subjects import ObjectKey, pseudonyms
 
@@ -65,7 +66,8 @@ def entries_matching(selection: AuditFilter) -> QuerySet[AuditEntry]:
     if selection.action:
         entries = entries.filter(action=selection.action)
     if selection.purpose:
-        entries = entries.filter(purpose__icontains=selection.purpose)
+        named = purposes_named(selection.purpose)
+        entries = entries.filter(Q(purpose__icontains=selection.purpose) | Q(purpose__in=named))
     if selection.start is not None:
         entries = entries.filter(at__gte=_day_start(selection.start))
     if selection.end is not None:

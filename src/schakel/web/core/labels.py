@@ -416,6 +416,10 @@ AUDIT_OBJECTS: dict[str, StrOrPromise] = {
     "handover": _("Handover"),
     "referral": _("Referral"),
     "event": _("Event"),
+    "organisation": _("Organisation"),
+    "user": _("User"),
+    "membership": _("Membership"),
+    "audit_trail": _("Audit trail"),
 }
 """What an audit entry is about, by name (object types the apps write)."""
 
@@ -439,6 +443,24 @@ AUDIT_PURPOSES: dict[str, StrOrPromise] = {
     "disclosure": _("disclosure"),
     "services": _("services"),
     "national_registration": _("registration with the national centre"),
+    "manage people and organisations": _("manage people and organisations"),
+    "export audit lines": _("export audit lines"),
+    "API read": _("API read"),
+    "close anonymous consultation": _("close anonymous consultation"),
+    "erasure requested": _("erasure requested"),
+    "erasure: retention period passed": _("erasure: retention period passed"),
+    "own reference for a referral": _("own reference for a referral"),
+    "password change": _("password change"),
+    "password reset": _("password reset"),
+    "release identity reveals": _("release identity reveals"),
+    "reply in anonymous consultation": _("reply in anonymous consultation"),
+    "search key changed: search tokens rebuilt": _("search key changed: search tokens rebuilt"),
+    "second factor": _("second factor"),
+    "second factor reset": _("second factor reset"),
+    "second factor set up": _("second factor set up"),
+    "sign-in": _("sign-in"),
+    "sign-out": _("sign-out"),
+    "start a linkage run": _("start a linkage run"),
 }
 """Purposes the apps write into the audit trail themselves; a purpose a person typed stays."""
 
