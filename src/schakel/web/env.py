@@ -266,3 +266,26 @@ REVEALS_PER_HOUR = declare(
     "Identity reveals one person may do per hour before a supervisor must release more.",
     default="20",
 )
+OIDC_CLIENT_ID = declare(
+    "SCHAKEL_OIDC_CLIENT_ID",
+    "Client id of Schakel at the organisation's OpenID Connect identity provider. When set, the "
+    "sign-in page offers 'sign in through your organisation'; the five SCHAKEL_OIDC_* "
+    "endpoints and the secret are then required. Only existing accounts can sign in this way "
+    "(matched on their e-mail address); memberships still decide what they may do.",
+)
+OIDC_CLIENT_SECRET = declare(
+    "SCHAKEL_OIDC_CLIENT_SECRET", "Client secret at the identity provider.", secret=True
+)
+OIDC_AUTHORIZATION_ENDPOINT = declare(
+    "SCHAKEL_OIDC_AUTHORIZATION_ENDPOINT", "The identity provider's authorization endpoint."
+)
+OIDC_TOKEN_ENDPOINT = declare("SCHAKEL_OIDC_TOKEN_ENDPOINT", "The provider's token endpoint.")
+OIDC_USER_ENDPOINT = declare("SCHAKEL_OIDC_USER_ENDPOINT", "The provider's userinfo endpoint.")
+OIDC_JWKS_ENDPOINT = declare(
+    "SCHAKEL_OIDC_JWKS_ENDPOINT", "The provider's key set (JWKS), to check the RS256 id token."
+)
+OIDC_PROVIDER_NAME = declare(
+    "SCHAKEL_OIDC_PROVIDER_NAME",
+    "The organisation's name on the sign-in button ('Inloggen via <name>').",
+    default="uw organisatie",
+)

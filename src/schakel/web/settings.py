@@ -241,6 +241,25 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Sign-in through the organisation's identity provider (OpenID Connect, off unless configured;
+# docs/adr/0028-sign-in-through-the-organisation.md). Only existing accounts, by e-mail.
+OIDC_ENABLED = bool(env.read(env.OIDC_CLIENT_ID))
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("schakel.web.site.oidc.OrganisationSignInBackend")
+    OIDC_RP_CLIENT_ID = env.require(env.OIDC_CLIENT_ID)
+    OIDC_RP_CLIENT_SECRET = env.require(env.OIDC_CLIENT_SECRET)
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.require(env.OIDC_AUTHORIZATION_ENDPOINT)
+    OIDC_OP_TOKEN_ENDPOINT = env.require(env.OIDC_TOKEN_ENDPOINT)
+    OIDC_OP_USER_ENDPOINT = env.require(env.OIDC_USER_ENDPOINT)
+    OIDC_OP_JWKS_ENDPOINT = env.require(env.OIDC_JWKS_ENDPOINT)
+OIDC_PROVIDER_NAME = env.read(env.OIDC_PROVIDER_NAME)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10  # seconds: a provider that hangs must not hold a web worker
+OIDC_CREATE_USER = False  # an account exists first (an administrator's invitation)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/inloggen/?organisatie=mislukt"
 OTP_TOTP_ISSUER = "Schakel"
 AXES_FAILURE_LIMIT = env.read_int(env.LOGIN_FAILURE_LIMIT, minimum=1)
 AXES_COOLOFF_TIME = env.read_int(env.LOGIN_LOCK_MINUTES, minimum=1) / 60  # hours

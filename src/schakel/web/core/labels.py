@@ -461,6 +461,7 @@ AUDIT_PURPOSES: dict[str, StrOrPromise] = {
     "sign-in": _("sign-in"),
     "sign-out": _("sign-out"),
     "start a linkage run": _("start a linkage run"),
+    "sign-in through the organisation": _("sign-in through the organisation"),
 }
 """Purposes the apps write into the audit trail themselves; a purpose a person typed stays."""
 

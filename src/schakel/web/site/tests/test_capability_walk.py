@@ -36,6 +36,8 @@ OPEN_PAGES = {
     "ready",
     "login",
     "logout",
+    "oidc-start",  # sign-in through the organisation (404 unless configured)
+    "oidc-callback",
     "set_language",
     "signal-check",
     "signal-check-questions",
