@@ -16,6 +16,7 @@ OBJECT_LABELS = {
     "consultation": _("consultation"),
     "signal_assessment": _("signal check"),
     "catalogue_version": _("indicator catalogue"),
+    "article": _("article"),
     "return_candidate": _("possible return"),
     "service": _("social map service"),
     "training": _("training"),
@@ -39,6 +40,9 @@ KNOWN_PURPOSES = (
     gettext_noop("anonymous consultation after a signal check"),
     gettext_noop("answer anonymous consultation"),
     gettext_noop("follow referrals after signal checks"),
+    gettext_noop("submit an article for approval"),
+    gettext_noop("approve and publish an article"),
+    gettext_noop("send an article back to its editor"),
 )
 """Purposes the code states (in English); what a person typed is shown as typed."""
 
