@@ -17,6 +17,7 @@ OBJECT_LABELS = {
     "signal_assessment": _("signal check"),
     "catalogue_version": _("indicator catalogue"),
     "article": _("article"),
+    "catalogue_draft": _("catalogue draft"),
     "return_candidate": _("possible return"),
     "service": _("social map service"),
     "training": _("training"),
@@ -43,6 +44,11 @@ KNOWN_PURPOSES = (
     gettext_noop("submit an article for approval"),
     gettext_noop("approve and publish an article"),
     gettext_noop("send an article back to its editor"),
+    gettext_noop("start a catalogue draft"),
+    gettext_noop("edit a catalogue draft"),
+    gettext_noop("submit a catalogue draft for approval"),
+    gettext_noop("approve and publish a catalogue draft"),
+    gettext_noop("send a catalogue draft back"),
 )
 """Purposes the code states (in English); what a person typed is shown as typed."""
 

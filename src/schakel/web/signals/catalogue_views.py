@@ -53,7 +53,7 @@ def catalogue_versions(request: HttpRequest, acting: Membership) -> HttpResponse
     context = {
         "form": form,
         "catalogue": current_catalogue(),
-        "versions": CatalogueVersion.objects.select_related("published_by")[:50],
+        "versions": CatalogueVersion.objects.select_related("published_by", "written_by")[:50],
     }
     status = 422 if request.method == "POST" else 200
     return render(request, "signals/catalogue.html", context, status=status)
