@@ -67,35 +67,47 @@ def _audit(actor: Membership, draft: CatalogueDraft, purpose: str, **detail: obj
     )
 
 
-def do_start_catalogue_draft(*, actor: Membership, version: str) -> CatalogueDraft:
-    """A draft holding the version in force, to become `version`."""
+def do_start_catalogue_draft(
+    *, actor: Membership, version: str = "", bundle: Any = None, note: str = ""
+) -> CatalogueDraft:
+    """A draft holding the version in force, to become `version`; or, from an uploaded bundle,
+    that bundle (checked by the engine first: a CatalogueError names what is wrong)."""
     require(actor, Capability.EDIT_CATALOGUE)
+    field = "version" if bundle is None else "bundle"
+    if bundle is not None:
+        catalogue, manifest, documents, _digest = validate_bundle(bundle)
+        version = catalogue.version
+    else:
+        source = bundle_in_force()
+        manifest = copy.deepcopy(source["catalogue.json"])
+        documents = {k: v for k, v in source.items() if k != "catalogue.json"}
     version = version.strip()
     in_force = current_catalogue().version
     if not version:
-        raise ValidationError({"version": _("Give the new version a number, e.g. 2026.2.")})
+        raise ValidationError({field: _("Give the new version a number, e.g. 2026.2.")})
     if version == in_force or CatalogueVersion.objects.filter(version=version).exists():
         raise ValidationError(
-            {"version": _("Version %(version)s was published before.") % {"version": version}}
+            {field: _("Version %(version)s was published before.") % {"version": version}}
         )
     with transaction.atomic():
         if open_draft() is not None:
-            raise ValidationError(_("A draft is already open; finish or discard it first."))
-        bundle = bundle_in_force()
-        manifest = copy.deepcopy(bundle["catalogue.json"])
+            raise ValidationError(
+                {field: _("A draft is already open; finish or discard it first.")}
+            )
         manifest["version"] = version
         now = timezone.now()
         draft = CatalogueDraft.objects.create(
             version=version,
             base_version=in_force,
             manifest=manifest,
-            documents={k: v for k, v in bundle.items() if k != "catalogue.json"},
+            documents=documents,
             created_by_id=actor.user_id,
             created_at=now,
             changed_by_id=actor.user_id,
             changed_at=now,
+            note=note.strip()[:500],
         )
-        _audit(actor, draft, "start a catalogue draft")
+        _audit(actor, draft, "start a catalogue draft", uploaded=bundle is not None)
     return draft
 
 
