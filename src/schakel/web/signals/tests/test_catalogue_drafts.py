@@ -65,8 +65,11 @@ def test_an_editor_changes_a_wording_and_a_second_editor_approves(
     assert OLD in _first_questions(public)
     author.post(reverse("signal-catalogue-draft-preview"), {"preview": "on"})
     counted = SignalCheckStatistic.objects.count()
-    assert NEW in _first_questions(author), "the editor previews the check with the draft"
-    assert OLD in _first_questions(public), "nobody else does"
+    previewed = _first_questions(author)
+    assert NEW in previewed, "the editor previews the check with the draft"
+    assert "Voorbeeld: u probeert de check met het concept van versie 2026.2" in previewed
+    shown = _first_questions(public)
+    assert OLD in shown and "Voorbeeld" not in shown, "nobody else does"
     author.get(reverse("signal-check-result"))
     assert SignalCheckStatistic.objects.count() == counted  # a preview is not counted
 
