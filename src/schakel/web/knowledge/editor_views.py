@@ -35,7 +35,7 @@ from schakel.web.knowledge.forms import (
     SubmitForm,
     default_review_date,
 )
-from schakel.web.knowledge.models import Article, ArticleReference
+from schakel.web.knowledge.models import Article, ArticleReference, ArticleReview, ReviewOutcome
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, has
@@ -67,7 +67,15 @@ def editor_tasks(request: HttpRequest, acting: Membership) -> HttpResponse:
     language = translation.get_language() or "nl"
     due = Article.objects.due_for_review(today).with_texts().order_by("review_date", "slug")
     changes = Article.objects.with_unpublished_changes().with_texts().order_by("slug")
+    waiting = (
+        ArticleReview.objects.filter(outcome=ReviewOutcome.PENDING)
+        .exclude(submitted_by_id=acting.user_id)
+        .exclude(version__author_id=acting.user_id)
+        .select_related("article", "version", "submitted_by")
+        .order_by("submitted_at")
+    )
     context = {
+        "waiting": [(r, r.version.title_in(language)) for r in waiting],
         "due": [(a, _title(a, language)) for a in due],
         "changes": [(a, _title(a, language)) for a in changes],
         "broken_count": ArticleReference.objects.broken().count(),

@@ -131,7 +131,13 @@ def test_editor_writes_and_a_second_editor_approves_through_the_pages(
     waiting = client.get(reverse("knowledge-edit", args=[article.slug])).content.decode()
     assert "Graag nakijken." in waiting and "Goedkeuren en publiceren" not in waiting
 
+    assert (
+        "Na een onthulling"
+        not in client.get(reverse("knowledge-tasks")).text.split("Toe aan herziening")[0]
+    ), "the submitter's own version does not wait for their approval"
     reviewer = signed_in(second_editor)
+    tasks = reviewer.get(reverse("knowledge-tasks")).text
+    assert "Wacht op uw goedkeuring" in tasks and "Na een onthulling" in tasks
     page = reviewer.get(reverse("knowledge-edit", args=[article.slug])).content.decode()
     assert "Goedkeuren en publiceren" in page and "Terugsturen" in page
     url = reverse("knowledge-publish", args=[article.slug])
@@ -216,8 +222,8 @@ def test_editor_lists_query_count(
     Article.objects.update(review_date=timezone.localdate())
     client = signed_in(editor)
     client.get(reverse("home"))
-    # session, user, memberships, due, changes, broken count
-    with django_assert_num_queries(6):
+    # session, user, memberships, waiting for approval, due, changes, broken count
+    with django_assert_num_queries(7):
         client.get(reverse("knowledge-tasks"))
     # session, user, memberships, broken links
     with django_assert_num_queries(4):
