@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from schakel.web.audit.models import AuditEntry
-from schakel.web.core.testing import next_year
+from schakel.web.core.testing import next_year, signed_in
 from schakel.web.knowledge.actions import (
     ArticleContent,
     ArticleTags,
@@ -15,6 +18,7 @@ from schakel.web.knowledge.actions import (
     do_publish_article,
     do_send_back_article,
     do_submit_article,
+    do_withdraw_article,
 )
 from schakel.web.knowledge.models import Article, ReviewOutcome
 from schakel.web.notifications.models import Notification
@@ -117,3 +121,14 @@ def test_approval_is_blocked_while_a_link_is_broken(
     article.refresh_from_db()
     assert article.status == "draft"
     assert article.reviews.get().outcome == ReviewOutcome.PENDING
+
+
+def test_an_approved_version_goes_out_again_without_a_second_approval(
+    editor: Membership, approve: Callable[..., Article]
+) -> None:
+    article = approve(_draft(editor))
+    do_withdraw_article(actor=editor, article=article)
+    page = signed_in(editor).get(reverse("knowledge-edit", args=[article.slug])).text
+    assert "Herzien: opnieuw publiceren" in page and "ter goedkeuring indienen" not in page
+    again = do_publish_article(actor=editor, article=article, review_date=next_year())
+    assert again.status == "published" and article.reviews.count() == 1
