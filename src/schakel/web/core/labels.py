@@ -420,6 +420,7 @@ AUDIT_OBJECTS: dict[str, StrOrPromise] = {
     "user": _("User"),
     "membership": _("Membership"),
     "audit_trail": _("Audit trail"),
+    "catalogue_draft": _("Catalogue draft"),
 }
 """What an audit entry is about, by name (object types the apps write)."""
 
@@ -462,6 +463,14 @@ AUDIT_PURPOSES: dict[str, StrOrPromise] = {
     "sign-out": _("sign-out"),
     "start a linkage run": _("start a linkage run"),
     "sign-in through the organisation": _("sign-in through the organisation"),
+    "submit an article for approval": _("submit an article for approval"),
+    "approve and publish an article": _("approve and publish an article"),
+    "send an article back to its editor": _("send an article back to its editor"),
+    "start a catalogue draft": _("start a catalogue draft"),
+    "edit a catalogue draft": _("edit a catalogue draft"),
+    "submit a catalogue draft for approval": _("submit a catalogue draft for approval"),
+    "approve and publish a catalogue draft": _("approve and publish a catalogue draft"),
+    "send a catalogue draft back": _("send a catalogue draft back"),
 }
 """Purposes the apps write into the audit trail themselves; a purpose a person typed stays."""
 

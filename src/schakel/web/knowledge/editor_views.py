@@ -21,14 +21,24 @@ from schakel.web.knowledge.actions import (
     do_edit_article,
     do_mark_due_for_review,
     do_publish_article,
+    do_send_back_article,
     do_set_article_public,
+    do_submit_article,
     do_withdraw_article,
+    pending_review,
 )
-from schakel.web.knowledge.forms import ArticleForm, PublishForm, default_review_date
-from schakel.web.knowledge.models import Article, ArticleReference
+from schakel.web.knowledge.forms import (
+    ApproveForm,
+    ArticleForm,
+    PublishForm,
+    SendBackForm,
+    SubmitForm,
+    default_review_date,
+)
+from schakel.web.knowledge.models import Article, ArticleReference, ArticleReview, ReviewOutcome
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
-from schakel.web.organisations.roles import Capability
+from schakel.web.organisations.roles import Capability, has
 
 
 def _title(article: Article, language: str) -> str:
@@ -42,7 +52,7 @@ def _report(request: HttpRequest, result: SaveResult) -> None:
         messages.warning(request, warning)
 
 
-def _add_errors(form: ArticleForm | PublishForm, error: ValidationError) -> None:
+def _add_errors(form: ArticleForm | PublishForm | SendBackForm, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
@@ -57,7 +67,15 @@ def editor_tasks(request: HttpRequest, acting: Membership) -> HttpResponse:
     language = translation.get_language() or "nl"
     due = Article.objects.due_for_review(today).with_texts().order_by("review_date", "slug")
     changes = Article.objects.with_unpublished_changes().with_texts().order_by("slug")
+    waiting = (
+        ArticleReview.objects.filter(outcome=ReviewOutcome.PENDING)
+        .exclude(submitted_by_id=acting.user_id)
+        .exclude(version__author_id=acting.user_id)
+        .select_related("article", "version", "submitted_by")
+        .order_by("submitted_at")
+    )
     context = {
+        "waiting": [(r, r.version.title_in(language)) for r in waiting],
         "due": [(a, _title(a, language)) for a in due],
         "changes": [(a, _title(a, language)) for a in changes],
         "broken_count": ArticleReference.objects.broken().count(),
@@ -121,43 +139,120 @@ def article_edit(request: HttpRequest, acting: Membership, slug: str) -> HttpRes
     context = {
         "form": form,
         "article": article,
-        "publish_form": PublishForm(initial={"review_date": default_review_date()}),
         "status": article.effective_status(timezone.localdate()),
         "broken": [r.target_slug for r in ArticleReference.objects.broken().filter(source=article)],
+        **_review_context(acting, article),
     }
     return render(request, "knowledge/edit.html", context, status=status)
+
+
+def _review_context(acting: Membership, article: Article) -> dict[str, object]:
+    """What the publish section offers: submit, approve or send back, or publish again."""
+    pending = pending_review(article)
+    if pending is not None and pending.version_id != article.current_version_id:
+        pending = None  # an older version waits; submitting the newest replaces it
+    author_id = article.current_version.author_id if article.current_version else None
+    may_approve = (
+        pending is not None
+        and has(acting, Capability.APPROVE_CONTENT)
+        and acting.user_id not in (pending.submitted_by_id, author_id)
+    )
+    last = article.reviews.select_related("decided_by").exclude(outcome="pending").first()
+    review_date = pending.review_date if pending else default_review_date()
+    return {
+        "pending": pending,
+        "may_approve": may_approve,
+        "sent_back": last if last is not None and last.outcome == "sent_back" else None,
+        "submit_form": SubmitForm(initial={"review_date": review_date}),
+        "approve_form": ApproveForm(initial={"review_date": review_date}),
+        "send_back_form": SendBackForm(),
+        "publish_form": PublishForm(initial={"review_date": default_review_date()}),
+    }
+
+
+@require_POST
+@require_capability(Capability.EDIT_KNOWLEDGE)
+def article_submit(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
+    article = access_article(acting, slug)
+    form = SubmitForm(request.POST)
+    if form.is_valid():
+        try:
+            do_submit_article(
+                actor=acting,
+                article=article,
+                review_date=form.cleaned_data["review_date"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Submitted: another editor approves the text before it is published.")
+            )
+            return redirect("knowledge-edit", slug=article.slug)
+    _errors_as_messages(request, form)
+    return redirect("knowledge-edit", slug=article.slug)
+
+
+@require_POST
+@require_capability(Capability.APPROVE_CONTENT)
+def article_send_back(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
+    article = access_article(acting, slug)
+    form = SendBackForm(request.POST)
+    if form.is_valid():
+        try:
+            do_send_back_article(
+                actor=acting, article=article, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The version was sent back to its editor."))
+            return redirect("knowledge-edit", slug=article.slug)
+    _errors_as_messages(request, form)
+    return redirect("knowledge-edit", slug=article.slug)
+
+
+def _errors_as_messages(request: HttpRequest, form: PublishForm | SendBackForm) -> None:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        for message in errors:
+            messages.error(request, f"{label}: {message}" if label else str(message))
 
 
 @require_POST
 @require_capability(Capability.EDIT_KNOWLEDGE)
 def article_publish(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
     article = access_article(acting, slug)
-    form = PublishForm(request.POST)
+    form = ApproveForm(request.POST)
     if form.is_valid():
-        outcome = confirm(request, _publish_confirmation(article, form.cleaned_data["review_date"]))
+        outcome = confirm(request, _publish_confirmation(article, form.cleaned_data))
         if isinstance(outcome, HttpResponse):
             return outcome
         try:
             do_publish_article(
-                actor=acting, article=article, review_date=form.cleaned_data["review_date"]
+                actor=acting,
+                article=article,
+                review_date=form.cleaned_data["review_date"],
+                comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("The article is published."))
             return redirect("knowledge-article", slug=article.slug)
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, str(message))
+    _errors_as_messages(request, form)
     return redirect("knowledge-edit", slug=article.slug)
 
 
-def _publish_confirmation(article: Article, review_date: dt.date) -> Confirmation:
+def _publish_confirmation(article: Article, data: dict[str, object]) -> Confirmation:
     """Publishing puts the text before every reader at once: the editor confirms first."""
     version = article.current_version.number if article.current_version else 0
     already = None
     if article.is_readable and not article.has_unpublished_changes and article.published_at:
         already = AlreadyDone(on=article.published_at, again_allowed=True)
+    review_date = data["review_date"]
+    assert isinstance(review_date, dt.date)
     when = formats.date_format(review_date, "DATE_FORMAT")
     return Confirmation(
         title=_("Publish this article?"),
@@ -169,7 +264,7 @@ def _publish_confirmation(article: Article, review_date: dt.date) -> Confirmatio
         action=_("Publish"),
         cancel_url=reverse("knowledge-edit", args=[article.slug]),
         already=already,
-        carry={"review_date": review_date.isoformat()},
+        carry={"review_date": review_date.isoformat(), "comment": str(data.get("comment", ""))},
         details=(
             (_("Article"), article.current_version.title_in(translation.get_language() or "nl"))
             if article.current_version

@@ -123,6 +123,36 @@ class PublishForm(forms.Form):
     )
 
 
+class SubmitForm(PublishForm):
+    comment = forms.CharField(
+        label=_("Note for the reviewer"),
+        help_text=_("Optional: what changed, what to look at."),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea({"class": "utrecht-textarea", "rows": 3}),
+    )
+
+
+class ApproveForm(PublishForm):
+    comment = forms.CharField(
+        label=_("Comment"),
+        help_text=_("Optional: kept in the history with your approval."),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea({"class": "utrecht-textarea", "rows": 2}),
+    )
+
+
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What must change"),
+        help_text=_("The editor who submitted the version reads this."),
+        max_length=1000,
+        widget=forms.Textarea({"class": "utrecht-textarea", "rows": 3}),
+        error_messages={"required": _("Say what must change before it can be published.")},
+    )
+
+
 def _all(kind: str) -> list[tuple[str, Any]]:
     return [("", _("All")), *TAG_CHOICES[kind]]
 

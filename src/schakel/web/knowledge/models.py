@@ -205,3 +205,43 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return str(self.article_id)
+
+
+class ReviewOutcome(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved and published")
+    SENT_BACK = "sent_back", _("Sent back")
+
+
+class ArticleReview(models.Model):
+    """One version put forward for publishing, and what a second editor decided (four eyes):
+    the editor who submits, or who wrote the version, cannot approve it."""
+
+    article = models.ForeignKey(Article, models.CASCADE, related_name="reviews")
+    version = models.ForeignKey(ArticleVersion, models.CASCADE, related_name="reviews")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"))
+    review_date = models.DateField(_("review date"))
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=ReviewOutcome.choices, default=ReviewOutcome.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("article review")
+        verbose_name_plural = _("article reviews")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=models.Q(outcome="pending"),
+                name="article_review_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} v{self.version_id} {self.outcome}"

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -15,7 +16,13 @@ from django.utils.translation import gettext
 from schakel.web.core.errors import NotFound
 from schakel.web.knowledge.access import access_article, access_article_version
 from schakel.web.knowledge.forms import FilterForm
-from schakel.web.knowledge.models import Article, ArticleTag, ArticleVersion
+from schakel.web.knowledge.models import (
+    Article,
+    ArticleReview,
+    ArticleTag,
+    ArticleVersion,
+    ReviewOutcome,
+)
 from schakel.web.knowledge.rendering import render_markdown
 from schakel.web.knowledge.search import ranked_article_ids
 from schakel.web.organisations.acting import require_capability
@@ -138,7 +145,14 @@ def _render_version(
 @require_capability(Capability.EDIT_KNOWLEDGE)
 def article_versions(request: HttpRequest, acting: Membership, slug: str) -> HttpResponse:
     article = access_article(acting, slug)
-    versions = article.versions.select_related("author").order_by("-number")
+    decided = ArticleReview.objects.exclude(outcome=ReviewOutcome.PENDING).select_related(
+        "decided_by", "submitted_by"
+    )
+    versions = (
+        article.versions.select_related("author")
+        .prefetch_related(Prefetch("reviews", queryset=decided, to_attr="decisions"))
+        .order_by("-number")
+    )
     return render(
         request, "knowledge/versions.html", {"article": article, "versions": list(versions)}
     )

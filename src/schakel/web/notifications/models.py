@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     TASKS_DUE = "tasks_due", _("Tasks overdue or due within a week")
     ARTICLE_REVIEW = "article_review", _("An article is due for review")
     CATALOGUE_PUBLISHED = "catalogue_published", _("A new indicator catalogue was published")
+    CONTENT_REVIEW = "content_review", _("An article waits for approval, or yours was reviewed")
 
 
 class Delivery(models.TextChoices):
@@ -33,6 +34,7 @@ DEFAULT_DELIVERY = {
     Kind.TASKS_DUE: Delivery.DAILY,
     Kind.ARTICLE_REVIEW: Delivery.DAILY,
     Kind.CATALOGUE_PUBLISHED: Delivery.DAILY,
+    Kind.CONTENT_REVIEW: Delivery.IMMEDIATELY,
 }
 
 

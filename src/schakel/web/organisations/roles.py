@@ -39,6 +39,7 @@ class Capability(StrEnum):
     READ_KNOWLEDGE = "read_knowledge"
     EDIT_KNOWLEDGE = "edit_knowledge"
     EDIT_CATALOGUE = "edit_catalogue"
+    APPROVE_CONTENT = "approve_content"
     READ_SOCIAL_MAP = "read_social_map"
     EDIT_SOCIAL_MAP = "edit_social_map"
     VIEW_OWN_TRAINING = "view_own_training"
@@ -86,6 +87,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.READ_KNOWLEDGE: EVERY_ROLE,
     Capability.EDIT_KNOWLEDGE: frozenset({_E}),
     Capability.EDIT_CATALOGUE: frozenset({_E}),
+    Capability.APPROVE_CONTENT: frozenset({_E}),
     Capability.READ_SOCIAL_MAP: EVERY_ROLE,
     Capability.EDIT_SOCIAL_MAP: frozenset({_E, _ADM}),
     Capability.VIEW_OWN_TRAINING: EVERY_ROLE,
@@ -127,6 +129,7 @@ CAPABILITY_LABELS: dict[Capability, _StrPromise] = {
     Capability.READ_KNOWLEDGE: _("Read the knowledge base"),
     Capability.EDIT_KNOWLEDGE: _("Write and publish articles"),
     Capability.EDIT_CATALOGUE: _("Publish the indicator catalogue"),
+    Capability.APPROVE_CONTENT: _("Approve an article version another editor wrote"),
     Capability.READ_SOCIAL_MAP: _("Read the social map"),
     Capability.EDIT_SOCIAL_MAP: _("Edit the social map"),
     Capability.VIEW_OWN_TRAINING: _("See one's own training"),

@@ -72,3 +72,29 @@ def split_bundle(bundle: Any) -> tuple[Any, dict[str, Any]]:
             items=stray,
         )
     return bundle[MANIFEST], documents
+
+
+PREVIEW_SESSION_KEY = "signal_catalogue_preview"
+"""Set in an editor's session while they try the check with the open draft."""
+
+
+def previewed_draft(request: Any) -> Any:
+    """The open draft this editor previews the check with, or None (everyone else)."""
+    from schakel.web.organisations.acting import acting_membership
+    from schakel.web.organisations.roles import Capability, has
+    from schakel.web.signals.models import CatalogueDraft, DraftState
+
+    draft_id = request.session.get(PREVIEW_SESSION_KEY)
+    if draft_id is None or not has(acting_membership(request), Capability.EDIT_CATALOGUE):
+        return None
+    open_states = [DraftState.EDITING, DraftState.SUBMITTED]
+    return CatalogueDraft.objects.filter(pk=draft_id, state__in=open_states).first()
+
+
+def catalogue_for(request: Any) -> Catalogue:
+    """The catalogue the check uses for this request: the one in force, or the draft an editor
+    previews (built, never stored as in force)."""
+    draft = previewed_draft(request)
+    if draft is None:
+        return current_catalogue()
+    return build_catalogue(draft.manifest, draft.documents, digest="")

@@ -14,7 +14,7 @@ from schakel.engine.indicators import CatalogueError
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability
-from schakel.web.signals.actions import do_publish_catalogue_version
+from schakel.web.signals.actions.catalogue_drafts import do_start_catalogue_draft
 from schakel.web.signals.catalogue import current_catalogue, shipped_bundle
 from schakel.web.signals.catalogue_messages import catalogue_problem
 from schakel.web.signals.forms import PublishCatalogueForm
@@ -37,7 +37,8 @@ def catalogue_versions(request: HttpRequest, acting: Membership) -> HttpResponse
                 raise ValidationError(
                     {"bundle": _("Not valid JSON: %(error)s") % {"error": error}}
                 ) from None
-            published = do_publish_catalogue_version(
+            # An upload becomes a draft: another editor approves it before it is in force.
+            draft = do_start_catalogue_draft(
                 actor=acting, bundle=bundle, note=form.cleaned_data["note"]
             )
         except CatalogueError as error:
@@ -47,13 +48,15 @@ def catalogue_versions(request: HttpRequest, acting: Membership) -> HttpResponse
                 form.add_error("bundle", problem)
         else:
             messages.success(
-                request, _("Version %(version)s is published.") % {"version": published.version}
+                request,
+                _("Version %(version)s is checked and kept as a draft; submit it for approval.")
+                % {"version": draft.version},
             )
-            return redirect("signal-catalogue")
+            return redirect("signal-catalogue-draft")
     context = {
         "form": form,
         "catalogue": current_catalogue(),
-        "versions": CatalogueVersion.objects.select_related("published_by")[:50],
+        "versions": CatalogueVersion.objects.select_related("published_by", "written_by")[:50],
     }
     status = 422 if request.method == "POST" else 200
     return render(request, "signals/catalogue.html", context, status=status)

@@ -15,7 +15,7 @@ from schakel.engine.vocabulary import ExploitationForm, Region
 from schakel.web.core.fields import NO_NAMES_HINT
 from schakel.web.core.labels import choices
 from schakel.web.signals.check import CheckState
-from schakel.web.signals.labels import ANSWERS, ROLE_KINDS
+from schakel.web.signals.labels import ANSWERS, ROLE_KINDS, STRENGTHS
 from schakel.web.trajectories.models import Consent
 
 UNKNOWN = "unknown"
@@ -284,3 +284,60 @@ class PublishCatalogueForm(forms.Form):
         error_messages={"required": _("Choose the bundle file to publish.")},
     )
     note = forms.CharField(label=_("What changed?"), max_length=500, required=False)
+
+
+class StartDraftForm(forms.Form):
+    version = forms.CharField(
+        label=_("New version number"),
+        help_text=_("For example 2026.2. The draft starts as a copy of the version in force."),
+        max_length=40,
+    )
+
+
+class IndicatorForm(forms.Form):
+    label_nl = forms.CharField(label=_("Wording (Dutch)"), max_length=300)
+    label_en = forms.CharField(label=_("Wording (English)"), max_length=300)
+    explanation_nl = forms.CharField(
+        label=_("Explanation (Dutch)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea({"rows": 3}),
+    )
+    explanation_en = forms.CharField(
+        label=_("Explanation (English)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea({"rows": 3}),
+    )
+    strength = forms.ChoiceField(
+        label=_("Strength"),
+        required=False,
+        help_text=_("Only for indicators that count towards a part of the check."),
+    )
+
+    def __init__(self, *args: Any, counts: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        strength = self.fields["strength"]
+        if counts and isinstance(strength, forms.ChoiceField):
+            strength.choices = list(STRENGTHS.items())
+            strength.required = True
+        else:
+            del self.fields["strength"]
+
+
+class SubmitDraftForm(forms.Form):
+    note = forms.CharField(
+        label=_("What changed"),
+        help_text=_("One sentence for the version history and the reviewer."),
+        max_length=500,
+        error_messages={"required": _("Say in a sentence what changed.")},
+    )
+
+
+class SendBackDraftForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What must change"),
+        max_length=1000,
+        widget=forms.Textarea({"rows": 3}),
+        error_messages={"required": _("Say what must change before it can be published.")},
+    )

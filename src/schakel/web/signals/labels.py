@@ -76,3 +76,20 @@ DIMENSION_RULE = _(
     "A part counts as positive when the signs present in it include two strong ones, one strong "
     "and one other, three of medium weight, or two of medium weight and one weak one."
 )
+
+STRENGTHS: dict[str, StrOrPromise] = {
+    "strong": _("Strong"),
+    "medium": _("Medium"),
+    "weak": _("Weak"),
+}
+
+VERIFICATIONS: dict[str, StrOrPromise] = {
+    "verified": _("Checked against the source"),
+    "secondary": _("From a secondary compilation"),
+    "gap": _("Not found in the source"),
+}
+
+SET_KINDS: dict[str, StrOrPromise] = {
+    "indicator-set": _("Indicator set"),
+    "signal-list": _("Signal list"),
+}

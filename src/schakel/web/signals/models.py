@@ -166,6 +166,11 @@ class CatalogueVersion(models.Model):
     documents = models.JSONField()  # {"sets/<set id>.json": {...}}
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    # Who wrote the version, when a second editor approved it (four eyes); null for an upload
+    # published before drafts existed.
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
     note = models.CharField(_("what changed"), max_length=500, blank=True)
 
     objects = CatalogueVersionQuerySet.as_manager()
@@ -177,6 +182,57 @@ class CatalogueVersion(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+
+class DraftState(models.TextChoices):
+    EDITING = "editing", _("Being edited")
+    SUBMITTED = "submitted", _("Waiting for approval")
+    PUBLISHED = "published", _("Approved and published")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class CatalogueDraft(models.Model):
+    """The next catalogue version while editors work on it: the same documents as a published
+    version, changed in forms, checked by the engine on every save, published only when a
+    second editor approves (four eyes). One draft at a time."""
+
+    version = models.CharField(_("new version number"), max_length=40)
+    base_version = models.CharField(max_length=40)
+    manifest = models.JSONField()
+    documents = models.JSONField()
+    state = models.CharField(max_length=20, choices=DraftState.choices, default=DraftState.EDITING)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+    note = models.CharField(_("what changed"), max_length=500, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    comment = models.CharField(_("comment"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("catalogue draft")
+        verbose_name_plural = _("catalogue drafts")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["base_version"],
+                condition=models.Q(state__in=["editing", "submitted"]),
+                name="catalogue_one_open_draft_per_base",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"draft {self.version}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (DraftState.EDITING, DraftState.SUBMITTED)
 
 
 class ReferrerLabel(models.Model):

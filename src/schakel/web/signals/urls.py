@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schakel.web.signals import catalogue_views, professional_views, views
+from schakel.web.signals import catalogue_edit_views, catalogue_views, professional_views, views
 
 urlpatterns = [
     path("check/", views.check_start, name="signal-check"),
@@ -23,4 +23,36 @@ urlpatterns = [
     ),
     path("catalogus/", catalogue_views.catalogue_versions, name="signal-catalogue"),
     path("catalogus/bundel/", catalogue_views.catalogue_bundle, name="signal-catalogue-bundle"),
+    path("catalogus/sets/", catalogue_edit_views.catalogue_sets, name="signal-catalogue-sets"),
+    path(
+        "catalogus/sets/<slug:set_id>/",
+        catalogue_edit_views.catalogue_set,
+        name="signal-catalogue-set",
+    ),
+    path(
+        "catalogus/concept/indicator/<str:indicator_id>/",
+        catalogue_edit_views.catalogue_indicator,
+        name="signal-catalogue-indicator",
+    ),
+    path("catalogus/concept/", catalogue_edit_views.catalogue_draft, name="signal-catalogue-draft"),
+    path(
+        "catalogus/concept/indienen/",
+        catalogue_edit_views.catalogue_draft_submit,
+        name="signal-catalogue-draft-submit",
+    ),
+    path(
+        "catalogus/concept/goedkeuren/",
+        catalogue_edit_views.catalogue_draft_approve,
+        name="signal-catalogue-draft-approve",
+    ),
+    path(
+        "catalogus/concept/terugsturen/",
+        catalogue_edit_views.catalogue_draft_send_back,
+        name="signal-catalogue-draft-send-back",
+    ),
+    path(
+        "catalogus/concept/voorbeeld/",
+        catalogue_edit_views.catalogue_draft_preview,
+        name="signal-catalogue-draft-preview",
+    ),
 ]

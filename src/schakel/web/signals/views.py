@@ -28,7 +28,7 @@ from schakel.web.organisations.acting import acting_membership
 from schakel.web.organisations.roles import Capability, has
 from schakel.web.signals import results
 from schakel.web.signals.actions import do_count_signal_check
-from schakel.web.signals.catalogue import current_catalogue
+from schakel.web.signals.catalogue import catalogue_for, previewed_draft
 from schakel.web.signals.check import (
     CheckState,
     clear_state,
@@ -69,7 +69,7 @@ def _defaults(request: HttpRequest) -> dict[str, str]:
 
 @public
 def check_start(request: HttpRequest) -> HttpResponse:
-    catalogue = current_catalogue()
+    catalogue = catalogue_for(request)
     previous = load_state(request, catalogue)
     initial = WhoForm.initial_from(previous, _defaults(request))
     form = WhoForm(request.POST or None, initial=initial)
@@ -150,7 +150,7 @@ def _questions_context(
 
 @public
 def check_questions(request: HtmxHttpRequest, part: str = FIRST, number: int = 1) -> HttpResponse:
-    catalogue = current_catalogue()
+    catalogue = catalogue_for(request)
     state = load_state(request, catalogue)
     if state is None:
         return redirect("signal-check")
@@ -262,12 +262,13 @@ def _result_context(
 
 @public
 def check_result(request: HttpRequest) -> HttpResponse:
-    catalogue = current_catalogue()
+    catalogue = catalogue_for(request)
     state = load_state(request, catalogue)
     if state is None:
         return redirect("signal-check")
     evaluation = state.evaluate(catalogue)
-    do_count_signal_check(state=state, evaluation=evaluation)
+    if previewed_draft(request) is None:  # an editor's preview of a draft is not a check
+        do_count_signal_check(state=state, evaluation=evaluation)
     save_state(request, state)
     context = _result_context(request, catalogue, state, evaluation)
     return render(request, "signals/check_result.html", context)
@@ -288,7 +289,7 @@ def check_mail(request: HttpRequest) -> HttpResponse:
 
     from schakel.web.notifications.service import queue_email
 
-    catalogue = current_catalogue()
+    catalogue = catalogue_for(request)
     state = load_state(request, catalogue)
     if state is None:
         return redirect("signal-check")

@@ -1,9 +1,10 @@
 """Running an installation in real Chromium: an administrator invites a coordinator, who sets
-a password and sees only their organisation; a supervisor finds who read a person's identity
-and exports it."""
+a password and a second factor and sees only their organisation; a supervisor finds who read
+a person's identity and exports it."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import re
@@ -12,7 +13,9 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 from django.utils import timezone
+from django_otp.oath import totp
 
 from schakel.engine.vocabulary import Region, Role
 from schakel.web.core.testing import IDENTITY, PASSWORD, OrganisationFactory
@@ -28,6 +31,11 @@ from schakel.web.trajectories.actions import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW_PASSWORD = "Lange zin als wachtwoord 2026"
+
+
+def totp_code(key_b32: str) -> str:
+    key = key_b32.replace(" ", "")
+    return f"{totp(base64.b32decode(key + '=' * (-len(key) % 8)), step=30, digits=6):06d}"
 
 
 def sign_in(page: Any, base: str, username: str, password: str = PASSWORD) -> None:
@@ -80,15 +88,27 @@ def test_an_administrator_invites_a_coordinator_who_sees_only_their_organisation
     path = "/" + link.group(0).split("/", 3)[3]
 
     invited = new_page(browser)
-    invited.goto(base + path)
-    invited.fill("#id_new_password1", NEW_PASSWORD)
-    invited.fill("#id_new_password2", NEW_PASSWORD)
-    invited.get_by_role("button", name="Wachtwoord instellen").click()
-    invited.wait_for_url(f"{base}/inloggen/")
-    sign_in(invited, base, "sanne@example.org", NEW_PASSWORD)
-    assert "Zorgcoördinator bij Opvang Maasdelta" in invited.content()
-    invited.goto(f"{base}/trajecten/")
-    assert hidden.person.pseudonym not in invited.content()
+    # Sign-in with two steps, as in production: a coordinator sees identities, so the invited
+    # coordinator sets up the second factor before any page.
+    with override_settings(ONE_STEP_SIGN_IN=False):
+        invited.goto(base + path)
+        invited.fill("#id_new_password1", NEW_PASSWORD)
+        invited.fill("#id_new_password2", NEW_PASSWORD)
+        invited.get_by_role("button", name="Wachtwoord instellen").click()
+        invited.wait_for_url(f"{base}/inloggen/")
+        invited.fill("#id_username", "sanne@example.org")
+        invited.fill("#id_password", NEW_PASSWORD)
+        invited.get_by_role("button", name="Inloggen").click()
+        invited.wait_for_url(f"{base}/inloggen/tweede-stap/instellen/**")
+        key = invited.locator("code").first.inner_text()
+        invited.fill("#id_token", totp_code(key))
+        invited.locator("main form.schakel-form button[type=submit]").first.click()
+        invited.get_by_role("link", name="Doorgaan").click()
+        invited.wait_for_url(f"{base}/")
+        assert "Zorgcoördinator bij Opvang Maasdelta" in invited.content()
+        invited.goto(f"{base}/trajecten/")
+        assert invited.url == f"{base}/trajecten/"
+        assert hidden.person.pseudonym not in invited.content()
     invited.goto(base + path)
     assert "Deze link werkt niet meer" in invited.content()  # it worked once
 

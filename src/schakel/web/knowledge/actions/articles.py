@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from schakel.web.knowledge import search
 from schakel.web.knowledge.access import access_article
+from schakel.web.knowledge.actions.links import check_review_date, refuse_broken_links
+from schakel.web.knowledge.actions.reviews import announce_approval, approve_review
 from schakel.web.knowledge.actions.tags import ArticleTags, check_tags, set_tags
 from schakel.web.knowledge.models import (
     TEXT_FIELDS,
@@ -26,13 +28,7 @@ from schakel.web.knowledge.models import (
     ArticleVersion,
 )
 from schakel.web.knowledge.rendering import has_raw_html, internal_links
-from schakel.web.organisations.roles import (
-    Actor,
-    Capability,
-    SystemActor,
-    require,
-    user_id_of,
-)
+from schakel.web.organisations.roles import Actor, Capability, require, user_id_of
 
 
 @dataclass(frozen=True)
@@ -145,41 +141,30 @@ def do_edit_article(
     return SaveResult(article, version, warnings)
 
 
-def do_publish_article(*, actor: Actor, article: Article, review_date: dt.date) -> Article:
-    """Publish the current version until `review_date`, when it comes back to the editors."""
+def do_publish_article(
+    *, actor: Actor, article: Article, review_date: dt.date, comment: str = ""
+) -> Article:
+    """Publish the current version until `review_date`, when it comes back to the editors.
+
+    New text needs a second editor: a person publishes only a version another editor wrote and
+    submitted, which approves it (`reviews`); a version approved before can go out again."""
     with transaction.atomic():
         article = access_article(actor, article.slug, write=True)
-        if review_date <= timezone.localdate():
-            raise ValidationError({"review_date": _("The review date must lie in the future.")})
+        check_review_date(review_date)
         if article.current_version_id is None:
             raise ValidationError(_("This article has no text to publish."))
-        _refuse_broken_links(actor, article)
+        refuse_broken_links(actor, article)
+        review = approve_review(actor=actor, article=article, comment=comment)
         article.published_version_id = article.current_version_id
         article.status = ArticleStatus.PUBLISHED
         article.review_date = review_date
         article.published_at = timezone.now()
         article.save(update_fields=["published_version", "status", "review_date", "published_at"])
+        if review is not None:
+            announce_approval(actor, article, review)
         article = Article.objects.with_texts().get(pk=article.pk)
         search.index_article(article)
     return article
-
-
-def _refuse_broken_links(actor: Actor, article: Article) -> None:
-    """Content about legal duties goes out with working links only: a person cannot publish
-    while a link leads nowhere or to an article readers cannot open. (The shipped seed, which
-    the system publishes one article at a time, links ahead to articles still to come.)"""
-    if isinstance(actor, SystemActor):
-        return
-    broken = ArticleReference.objects.filter(source=article).broken()
-    slugs = list(dict.fromkeys(broken.values_list("target_slug", flat=True)))
-    if slugs:
-        raise ValidationError(
-            _(
-                "Publishing is blocked: the link to %(links)s leads nowhere or to an article "
-                "that is not published. Repair the link, or publish that article first."
-            )
-            % {"links": ", ".join(f"/kennis/{slug}/" for slug in slugs)}
-        )
 
 
 def do_withdraw_article(*, actor: Actor, article: Article) -> Article:

@@ -12,6 +12,7 @@ from schakel.web.knowledge.actions import (
     ArticleTags,
     do_create_article,
     do_publish_article,
+    do_submit_article,
 )
 from schakel.web.knowledge.models import Article
 from schakel.web.organisations.models import Membership, Organisation
@@ -30,12 +31,28 @@ def editor(org_a: Organisation, member: Callable[..., Membership]) -> Membership
 
 
 @pytest.fixture
+def second_editor(org_a: Organisation, member: Callable[..., Membership]) -> Membership:
+    return member(org_a, Role.CONTENT_EDITOR)
+
+
+@pytest.fixture
+def approve(editor: Membership, second_editor: Membership) -> Callable[..., Article]:
+    """Publish new text with four eyes: `editor` submits, `second_editor` approves."""
+
+    def done(article: Article) -> Article:
+        do_submit_article(actor=editor, article=article, review_date=next_year())
+        return do_publish_article(actor=second_editor, article=article, review_date=next_year())
+
+    return done
+
+
+@pytest.fixture
 def reader(org_a: Organisation, member: Callable[..., Membership]) -> Membership:
     return member(org_a, Role.FRONTLINE)
 
 
 @pytest.fixture
-def publish(editor: Membership) -> Callable[..., Article]:
+def publish(editor: Membership, approve: Callable[..., Article]) -> Callable[..., Article]:
     """Create and publish an article in one call."""
 
     def make(
@@ -63,6 +80,6 @@ def publish(editor: Membership) -> Callable[..., Article]:
             ),
             tags=ArticleTags(forms, roles, target_groups, topics),
         )
-        return do_publish_article(actor=editor, article=result.article, review_date=next_year())
+        return approve(result.article)
 
     return make

@@ -22,6 +22,7 @@ from schakel.web.knowledge.actions import (
     do_create_article,
     do_mark_due_for_review,
     do_publish_article,
+    do_submit_article,
     do_withdraw_article,
 )
 from schakel.web.knowledge.models import Article, ArticleStatus
@@ -100,9 +101,10 @@ def test_a_write_must_run_in_a_transaction(editor: Membership) -> None:
 
 
 def test_publishing_takes_the_lock_first(
-    editor: Membership, monkeypatch: pytest.MonkeyPatch
+    editor: Membership, second_editor: Membership, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     article = _draft(editor)
+    do_submit_article(actor=editor, article=article, review_date=next_year())
     locked: list[type] = []
     original = QuerySet.select_for_update
 
@@ -111,7 +113,7 @@ def test_publishing_takes_the_lock_first(
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(QuerySet, "select_for_update", spy)
-    do_publish_article(actor=editor, article=article, review_date=next_year())
+    do_publish_article(actor=second_editor, article=article, review_date=next_year())
     assert locked[0] is Article
 
 

@@ -29,12 +29,12 @@ def content(title: str = "Titel", body: str = "Tekst.") -> ArticleContent:
 
 
 def test_each_edit_makes_a_version_and_readers_keep_the_published_one(
-    editor: Membership,
+    editor: Membership, approve: Callable[..., Article]
 ) -> None:
     created = do_create_article(
         actor=editor, slug="meldcode", content=content("Meldcode"), tags=ArticleTags()
     )
-    article = do_publish_article(actor=editor, article=created.article, review_date=next_year())
+    article = approve(created.article)
     edited = do_edit_article(
         actor=editor,
         article=article,
@@ -134,7 +134,7 @@ def test_withdrawn_articles_are_not_readable(
 
 
 def test_broken_internal_links_are_reported_on_save_and_listed(
-    editor: Membership, publish: Callable[..., Article]
+    editor: Membership, publish: Callable[..., Article], approve: Callable[..., Article]
 ) -> None:
     publish("meldcode")
     draft = do_create_article(actor=editor, slug="concept", content=content(), tags=ArticleTags())
@@ -153,7 +153,7 @@ def test_broken_internal_links_are_reported_on_save_and_listed(
     broken = {(r.target_slug, r.target_exists) for r in ArticleReference.objects.broken()}
     assert broken == {("bestaat-niet", False), ("concept", True)}
     # Publishing the draft mends one link; the list follows without another save.
-    do_publish_article(actor=editor, article=draft.article, review_date=next_year())
+    approve(draft.article)
     assert [r.target_slug for r in ArticleReference.objects.broken()] == ["bestaat-niet"]
 
 

@@ -26,6 +26,18 @@ def sign_in(page: Any, base: str, membership: Membership) -> None:
     page.wait_for_url(f"{base}/")
 
 
+def approve_and_publish(browser: Any, base: str, reviewer: Membership, slug: str) -> Any:
+    """A second editor approves the submitted version (four eyes), through the confirmation."""
+    page = new_page(browser)
+    sign_in(page, base, reviewer)
+    page.goto(f"{base}/kennis/{slug}/bewerken/")
+    page.get_by_role("button", name="Goedkeuren en publiceren").click()
+    page.get_by_text("Dit artikel publiceren?").wait_for()
+    page.locator("main").get_by_role("button", name="Publiceren", exact=True).click()
+    page.wait_for_load_state()
+    return page
+
+
 def test_published_article_appears_in_the_action_perspective(
     live_server: Any, browser: Any, member: Callable[..., Membership]
 ) -> None:
@@ -34,6 +46,7 @@ def test_published_article_appears_in_the_action_perspective(
         name="Landelijk centrum", type=OrganisationType.NATIONAL_COORDINATION_CENTRE
     )
     editor = member(centre, Role.CONTENT_EDITOR)
+    reviewer = member(centre, Role.CONTENT_EDITOR)
     page = new_page(browser)
     sign_in(page, base, editor)
     page.goto(f"{base}/kennis/redactie/nieuw/")
@@ -45,9 +58,10 @@ def test_published_article_appears_in_the_action_perspective(
     page.check("input[name=target_groups][value=minor]")
     page.click("main form.schakel-form button[type=submit]")
     page.wait_for_url(f"{base}/kennis/schoolsignalen-arbeidsuitbuiting/bewerken/")
-    page.click("section form.schakel-form button[type=submit]")
-    page.click("main form.schakel-form button[type=submit]")  # confirm publishing
-    page.wait_for_url(f"{base}/kennis/schoolsignalen-arbeidsuitbuiting/")
+    page.get_by_role("button", name="De nieuwste versie ter goedkeuring indienen").click()
+    page.get_by_text("Ingediend: een andere redacteur keurt de tekst goed").wait_for()
+    approve_and_publish(browser, base, reviewer, "schoolsignalen-arbeidsuitbuiting")
+    page.goto(f"{base}/kennis/schoolsignalen-arbeidsuitbuiting/")
     assert axe_violations(page) == []
     page.click("button[name=public][value=yes]")
     page.wait_for_url(f"{base}/kennis/schoolsignalen-arbeidsuitbuiting/")
@@ -107,3 +121,35 @@ def test_supervisor_sees_coverage_and_coordinator_time_counts(
     desk.goto(f"{base}/trajecten/werklast/")
     assert "1,5" in desk.inner_text("main table tbody")
     assert axe_violations(desk) == []
+
+
+def test_an_article_with_a_broken_link_cannot_be_published(
+    live_server: Any, browser: Any, member: Callable[..., Membership]
+) -> None:
+    base = live_server.url
+    centre = OrganisationFactory.create(
+        name="Landelijk centrum", type=OrganisationType.NATIONAL_COORDINATION_CENTRE
+    )
+    editor, reviewer = member(centre, Role.CONTENT_EDITOR), member(centre, Role.CONTENT_EDITOR)
+    page = new_page(browser)
+    sign_in(page, base, editor)
+    page.goto(f"{base}/kennis/redactie/nieuw/")
+    page.fill("#id_slug", "na-een-melding")
+    page.fill("#id_title_nl", "Na een melding")
+    page.fill("#id_body_nl", "Lees eerst [de meldcode](/kennis/meldcode-bestaat-niet/).")
+    page.check("input[name=roles][value=teacher]")
+    page.click("main form.schakel-form button[type=submit]")
+    page.wait_for_url(f"{base}/kennis/na-een-melding/bewerken/")
+    assert "/kennis/meldcode-bestaat-niet/" in page.locator("main").inner_text()  # warned
+    page.get_by_role("button", name="De nieuwste versie ter goedkeuring indienen").click()
+    page.get_by_text("Ingediend: een andere redacteur keurt de tekst goed").wait_for()
+    assert page.get_by_role("button", name="Goedkeuren en publiceren").count() == 0
+
+    second = approve_and_publish(browser, base, reviewer, "na-een-melding")
+    second.get_by_text("Publiceren is geblokkeerd").wait_for()
+    assert second.url == f"{base}/kennis/na-een-melding/bewerken/"
+    assert axe_violations(second) == []
+    reader = new_page(browser)
+    sign_in(reader, base, member(centre, Role.FRONTLINE))
+    response = reader.goto(f"{base}/kennis/na-een-melding/")
+    assert response is not None and response.status == 404  # still a draft: nobody reads it

@@ -88,7 +88,9 @@ def test_editor_pages_are_for_editors_only(reader: Membership, publish) -> None:
     assert client.post(reverse("knowledge-publish", args=["a"])).status_code == 403
 
 
-def test_editor_writes_and_publishes_through_the_pages(editor: Membership) -> None:
+def test_editor_writes_and_a_second_editor_approves_through_the_pages(
+    editor: Membership, second_editor: Membership
+) -> None:
     client = signed_in(editor)
     assert client.get(reverse("knowledge-create")).status_code == 200
     response = client.post(
@@ -107,15 +109,7 @@ def test_editor_writes_and_publishes_through_the_pages(editor: Membership) -> No
     article = Article.objects.get(slug="na-een-onthulling")
     assert article.status == "draft"
     review = (timezone.localdate() + dt.timedelta(days=200)).isoformat()
-    url = reverse("knowledge-publish", args=[article.slug])
-    question = client.post(url, {"review_date": review})
-    article.refresh_from_db()
-    assert question.status_code == 200 and article.status == "draft"  # asked, nothing done
-    assert "Publish this article?" in question.text or "Dit artikel publiceren?" in question.text
-    blocked = client.post(url, {"review_date": review, "confirmed": "1"}, follow=True)
-    article.refresh_from_db()
-    assert article.status == "draft"  # a broken link blocks publishing, and the page says why
-    assert "Publiceren is geblokkeerd" in blocked.content.decode()
+    submit = reverse("knowledge-submit", args=[article.slug])
     client.post(
         reverse("knowledge-create"),
         {
@@ -125,12 +119,42 @@ def test_editor_writes_and_publishes_through_the_pages(editor: Membership) -> No
             "roles": ["frontline"],
         },
     )
+    # The author cannot publish their own text: it needs a second editor.
     meldcode = reverse("knowledge-publish", args=["meldcode"])
-    client.post(meldcode, {"review_date": review, "confirmed": "1"})
-    client.post(url, {"review_date": review, "confirmed": "1"})
+    own = client.post(meldcode, {"review_date": review, "confirmed": "1"}, follow=True)
+    assert Article.objects.get(slug="meldcode").status == "draft"
+    assert "andere redacteur" in own.content.decode()
+    client.post(reverse("knowledge-submit", args=["meldcode"]), {"review_date": review})
+    client.post(submit, {"review_date": review, "comment": "Graag nakijken."})
+    again = client.post(submit, {"review_date": review}, follow=True)
+    assert "al ingediend" in again.content.decode()
+    waiting = client.get(reverse("knowledge-edit", args=[article.slug])).content.decode()
+    assert "Graag nakijken." in waiting and "Goedkeuren en publiceren" not in waiting
+
+    assert (
+        "Na een onthulling"
+        not in client.get(reverse("knowledge-tasks")).text.split("Toe aan herziening")[0]
+    ), "the submitter's own version does not wait for their approval"
+    reviewer = signed_in(second_editor)
+    tasks = reviewer.get(reverse("knowledge-tasks")).text
+    assert "Wacht op uw goedkeuring" in tasks and "Na een onthulling" in tasks
+    page = reviewer.get(reverse("knowledge-edit", args=[article.slug])).content.decode()
+    assert "Goedkeuren en publiceren" in page and "Terugsturen" in page
+    url = reverse("knowledge-publish", args=[article.slug])
+    question = reviewer.post(url, {"review_date": review})
+    assert question.status_code == 200 and "Dit artikel publiceren?" in question.text
+    article.refresh_from_db()
+    assert article.status == "draft"  # asked, nothing done
+    # The linked article first: publishing is blocked while the link leads to a draft.
+    blocked = reviewer.post(url, {"review_date": review, "confirmed": "1"}, follow=True)
+    assert "Publiceren is geblokkeerd" in blocked.content.decode()
+    reviewer.post(meldcode, {"review_date": review, "confirmed": "1"})
+    reviewer.post(url, {"review_date": review, "comment": "Akkoord.", "confirmed": "1"})
     article.refresh_from_db()
     assert article.status == "published" and str(article.review_date) == review
-    again = client.post(url, {"review_date": review})
+    history = reviewer.get(reverse("knowledge-versions", args=[article.slug])).content.decode()
+    assert "Goedgekeurd door" in history and second_editor.user.get_full_name() in history
+    again = reviewer.post(url, {"review_date": review})
     assert again.status_code == 200 and "al gedaan op" in again.text  # already published
     bad = client.post(
         reverse("knowledge-create"), {"slug": "Fout Adres", "title_nl": "x", "body_nl": "x"}
@@ -198,8 +222,8 @@ def test_editor_lists_query_count(
     Article.objects.update(review_date=timezone.localdate())
     client = signed_in(editor)
     client.get(reverse("home"))
-    # session, user, memberships, due, changes, broken count
-    with django_assert_num_queries(6):
+    # session, user, memberships, waiting for approval, due, changes, broken count
+    with django_assert_num_queries(7):
         client.get(reverse("knowledge-tasks"))
     # session, user, memberships, broken links
     with django_assert_num_queries(4):

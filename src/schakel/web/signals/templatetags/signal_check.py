@@ -39,3 +39,13 @@ def referral_status(code: str | None) -> Any:
     from schakel.web.trajectories.models import Referral
 
     return dict(Referral.Status.choices).get(code or "", code or "")
+
+
+@register.simple_tag(takes_context=True)
+def previewed_version(context: Any) -> str:
+    """The draft version an editor tries the check with, or "" (everyone else)."""
+    from schakel.web.signals.catalogue import previewed_draft
+
+    request = context.get("request")
+    draft = previewed_draft(request) if request is not None else None
+    return draft.version if draft is not None else ""

@@ -29,6 +29,11 @@ def editor(org_a: Organisation, member: Callable[..., Membership]) -> Client:
     return signed_in(member(org_a, Role.CONTENT_EDITOR))
 
 
+@pytest.fixture
+def reviewer(org_a: Organisation, member: Callable[..., Membership]) -> Client:
+    return signed_in(member(org_a, Role.CONTENT_EDITOR))
+
+
 def new_version(version: str = "2026.2") -> dict[str, Any]:
     bundle = copy.deepcopy(shipped_bundle())
     bundle["catalogue.json"]["version"] = version
@@ -36,18 +41,32 @@ def new_version(version: str = "2026.2") -> dict[str, Any]:
     return bundle
 
 
-def publish(client: Client, bundle: Any) -> Any:
+def publish(client: Client, bundle: Any, reviewer: Client | None = None) -> Any:
+    """Upload a bundle (it becomes the draft); with a reviewer, submit it and have the second
+    editor approve it, which publishes it (four eyes)."""
     upload = io.BytesIO(json.dumps(bundle).encode())
     upload.name = "catalogue.json"
-    return client.post(reverse("signal-catalogue"), {"bundle": upload, "note": "clearer label"})
+    response = client.post(reverse("signal-catalogue"), {"bundle": upload, "note": "clearer label"})
+    if reviewer is not None and response.status_code == 302:
+        client.post(reverse("signal-catalogue-draft-submit"), {"note": "clearer label"})
+        approved = reviewer.post(reverse("signal-catalogue-draft-approve"), {"confirmed": "1"})
+        assert approved.status_code == 302
+    return response
 
 
-def test_an_editor_downloads_changes_and_publishes_a_version(editor: Client) -> None:
+def test_an_editor_downloads_changes_and_publishes_a_version(
+    editor: Client, reviewer: Client
+) -> None:
     download = editor.get(reverse("signal-catalogue-bundle"))
     assert download.status_code == 200
     assert json.loads(download.content)["catalogue.json"]["version"] == "2026.1"
     response = publish(editor, new_version())
     assert response.status_code == 302, response.content[:3000]
+    assert not CatalogueVersion.objects.exists()  # a draft until another editor approves
+    assert "Lied to about the job" in editor.get(reverse("signal-catalogue-draft")).text
+    assert publish(editor, new_version("2026.3")).status_code == 422  # one draft at a time
+    editor.post(reverse("signal-catalogue-draft-submit"), {"note": "clearer label"})
+    reviewer.post(reverse("signal-catalogue-draft-approve"), {"confirmed": "1"})
     published = CatalogueVersion.objects.get()
     catalogue = current_catalogue()
     assert (catalogue.version, catalogue.digest) == ("2026.2", published.digest)
@@ -78,9 +97,9 @@ def test_an_invalid_version_is_never_published(
     assert current_catalogue().version == "2026.1"
 
 
-def test_the_version_in_force_cannot_be_published_again(editor: Client) -> None:
+def test_the_version_in_force_cannot_be_published_again(editor: Client, reviewer: Client) -> None:
     assert publish(editor, new_version("2026.1")).status_code == 422
-    assert publish(editor, new_version()).status_code == 302
+    assert publish(editor, new_version(), reviewer).status_code == 302
     assert publish(editor, new_version()).status_code == 422
     assert CatalogueVersion.objects.count() == 1
 
@@ -93,7 +112,7 @@ def test_only_content_editors_publish(coordinator_a: Membership) -> None:
 
 
 def test_checks_and_consultations_record_the_version_in_force(
-    editor: Client, org_a: Organisation, member: Callable[..., Membership]
+    editor: Client, reviewer: Client, org_a: Organisation, member: Callable[..., Membership]
 ) -> None:
     from schakel.engine.vocabulary import OrganisationType
     from schakel.web.core.testing import OrganisationFactory
@@ -104,7 +123,7 @@ def test_checks_and_consultations_record_the_version_in_force(
     )
     client = signed_in(frontline)
     complete_check(client)  # begun on 2026.1
-    publish(editor, new_version())
+    publish(editor, new_version(), reviewer)
     result = client.get(reverse("signal-check-result"))
     assert "2026.2" in result.content.decode()
     client.post(reverse("signal-consult"), {"question": "Wat nu?"})
@@ -115,11 +134,11 @@ def test_checks_and_consultations_record_the_version_in_force(
 
 
 def test_a_published_version_is_announced_to_those_who_do_the_check(
-    editor: Client, frontline: Membership, coordinator_a: Membership
+    editor: Client, reviewer: Client, frontline: Membership, coordinator_a: Membership
 ) -> None:
     from schakel.web.notifications.models import Kind, Notification
 
-    assert publish(editor, new_version()).status_code == 302
+    assert publish(editor, new_version(), reviewer).status_code == 302
     told = set(
         Notification.objects.filter(kind=Kind.CATALOGUE_PUBLISHED).values_list("user_id", "text")
     )
