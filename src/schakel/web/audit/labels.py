@@ -24,6 +24,8 @@ OBJECT_LABELS = {
     "user": _("user"),
     "membership": _("membership"),
     "audit_trail": _("audit trail"),
+    "consultation_list": _("list of consultations"),
+    "erasure_request": _("erasure request"),
 }
 
 KNOWN_PURPOSES = (
@@ -39,6 +41,25 @@ KNOWN_PURPOSES = (
     gettext_noop("anonymous consultation after a signal check"),
     gettext_noop("answer anonymous consultation"),
     gettext_noop("follow referrals after signal checks"),
+    gettext_noop("view coordinator dashboard"),
+    gettext_noop("view referral inbox"),
+    gettext_noop("view referral inbox (API)"),
+    gettext_noop("view tasks (API)"),
+    gettext_noop("answer referral"),
+    gettext_noop("view consents"),
+    gettext_noop("view consents (API)"),
+    gettext_noop("refer"),
+    gettext_noop("prepare national report"),
+    gettext_noop("prepare an event"),
+    gettext_noop("mark an event as entered in error"),
+    gettext_noop("request erasure"),
+    gettext_noop("decide on erasure"),
+    gettext_noop("review possible returns"),
+    gettext_noop("view consultation inbox"),
+    gettext_noop("view own consultations"),
+    gettext_noop("read consultation"),
+    gettext_noop("read audit trail"),
+    gettext_noop("set own reference for a referral"),
 )
 """Purposes the code states (in English); what a person typed is shown as typed."""
 

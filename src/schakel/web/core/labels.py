@@ -416,6 +416,9 @@ AUDIT_OBJECTS: dict[str, StrOrPromise] = {
     "handover": _("Handover"),
     "referral": _("Referral"),
     "event": _("Event"),
+    "consultation_list": _("List of consultations"),
+    "erasure_request": _("Erasure request"),
+    "audit_trail": _("Audit trail"),
 }
 """What an audit entry is about, by name (object types the apps write)."""
 
@@ -439,6 +442,25 @@ AUDIT_PURPOSES: dict[str, StrOrPromise] = {
     "disclosure": _("disclosure"),
     "services": _("services"),
     "national_registration": _("registration with the national centre"),
+    "view coordinator dashboard": _("view coordinator dashboard"),
+    "view referral inbox": _("view referral inbox"),
+    "view referral inbox (API)": _("view referral inbox (API)"),
+    "view tasks (API)": _("view tasks (API)"),
+    "answer referral": _("answer referral"),
+    "view consents": _("view consents"),
+    "view consents (API)": _("view consents (API)"),
+    "refer": _("refer"),
+    "prepare national report": _("prepare national report"),
+    "prepare an event": _("prepare an event"),
+    "mark an event as entered in error": _("mark an event as entered in error"),
+    "request erasure": _("request erasure"),
+    "decide on erasure": _("decide on erasure"),
+    "review possible returns": _("review possible returns"),
+    "view consultation inbox": _("view consultation inbox"),
+    "view own consultations": _("view own consultations"),
+    "read consultation": _("read consultation"),
+    "read audit trail": _("read audit trail"),
+    "set own reference for a referral": _("set own reference for a referral"),
 }
 """Purposes the apps write into the audit trail themselves; a purpose a person typed stays."""
 
