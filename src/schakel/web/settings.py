@@ -82,6 +82,7 @@ MIDDLEWARE = [
 ]
 MIDDLEWARE.insert(1, "schakel.web.core.middleware.BodyLimitMiddleware")
 MIDDLEWARE.insert(2, "schakel.web.site.security.AnonymousRateMiddleware")
+MIDDLEWARE.insert(3, "schakel.web.core.middleware.ApiMethodMiddleware")
 
 ROOT_URLCONF = "schakel.web.urls"
 WSGI_APPLICATION = "schakel.web.wsgi.application"

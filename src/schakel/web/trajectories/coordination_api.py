@@ -12,7 +12,8 @@ from django.utils.translation import gettext
 from ninja import Router, Status
 
 from schakel.web.audit.service import do_record_page_read
-from schakel.web.core.errors import Error, NotFound
+from schakel.web.core.api_types import ERRORS, RecordId
+from schakel.web.core.errors import NotFound
 from schakel.web.organisations.acting import acting_for, needs
 from schakel.web.organisations.models import Organisation
 from schakel.web.organisations.roles import Capability
@@ -48,7 +49,6 @@ from schakel.web.trajectories.schemas import (
 from schakel.web.trajectories.selectors import inbox_for, tasks_for
 
 router = Router(tags=["coordination"])
-ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 TASK_LIMIT = 500
 
 
@@ -178,7 +178,7 @@ def _referral_out(referral: Referral) -> ReferralOut:
     response={200: ReferralOut, **ERRORS},
     openapi_extra=needs(Capability.ANSWER_REFERRALS),
 )
-def answer_referral(request: HttpRequest, referral_id: int, body: AnswerIn) -> ReferralOut:
+def answer_referral(request: HttpRequest, referral_id: RecordId, body: AnswerIn) -> ReferralOut:
     acting = acting_for(request, Capability.ANSWER_REFERRALS)
     referral = access_referral(acting, referral_id)
     answered = do_answer_referral(
