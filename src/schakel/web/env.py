@@ -266,3 +266,27 @@ REVEALS_PER_HOUR = declare(
     "Identity reveals one person may do per hour before a supervisor must release more.",
     default="20",
 )
+
+OIDC_CLIENT_ID = declare(
+    "SCHAKEL_OIDC_CLIENT_ID",
+    "Client id at the organisation's OpenID Connect identity provider; set, it switches on "
+    "'Sign in with your organisation' (memberships still decide what a user may do).",
+)
+OIDC_CLIENT_SECRET = declare(
+    "SCHAKEL_OIDC_CLIENT_SECRET", "Client secret at the identity provider.", secret=True
+)
+OIDC_AUTHORIZATION_ENDPOINT = declare(
+    "SCHAKEL_OIDC_AUTHORIZATION_ENDPOINT", "The identity provider's authorization endpoint."
+)
+OIDC_TOKEN_ENDPOINT = declare(
+    "SCHAKEL_OIDC_TOKEN_ENDPOINT", "The identity provider's token endpoint."
+)
+OIDC_USERINFO_ENDPOINT = declare(
+    "SCHAKEL_OIDC_USERINFO_ENDPOINT", "The identity provider's userinfo endpoint."
+)
+OIDC_JWKS_ENDPOINT = declare(
+    "SCHAKEL_OIDC_JWKS_ENDPOINT", "The identity provider's JWKS endpoint (keys of RS256/ES256)."
+)
+OIDC_SIGN_ALGO = declare(
+    "SCHAKEL_OIDC_SIGN_ALGO", "Algorithm of the identity provider's ID tokens.", default="RS256"
+)

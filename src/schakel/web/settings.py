@@ -241,6 +241,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+OIDC_RP_CLIENT_ID = env.read(env.OIDC_CLIENT_ID) or ""
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env.read(env.OIDC_CLIENT_SECRET) or ""
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.read(env.OIDC_AUTHORIZATION_ENDPOINT) or ""
+OIDC_OP_TOKEN_ENDPOINT = env.read(env.OIDC_TOKEN_ENDPOINT) or ""
+OIDC_OP_USER_ENDPOINT = env.read(env.OIDC_USERINFO_ENDPOINT) or ""
+OIDC_OP_JWKS_ENDPOINT = env.read(env.OIDC_JWKS_ENDPOINT) or None
+OIDC_RP_SIGN_ALGO = env.read(env.OIDC_SIGN_ALGO) or "RS256"
+OIDC_CREATE_USER = False  # an account is matched, never made: memberships decide
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/inloggen/"  # mozilla-django-oidc takes a path
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("schakel.web.site.oidc.OrganisationIdentityBackend")
 OTP_TOTP_ISSUER = "Schakel"
 AXES_FAILURE_LIMIT = env.read_int(env.LOGIN_FAILURE_LIMIT, minimum=1)
 AXES_COOLOFF_TIME = env.read_int(env.LOGIN_LOCK_MINUTES, minimum=1) / 60  # hours

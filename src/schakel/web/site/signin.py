@@ -35,6 +35,11 @@ class SignInView(auth_views.LoginView):
     template_name = "site/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from django.conf import settings
+
+        return {**super().get_context_data(**kwargs), "oidc": settings.OIDC_ENABLED}
+
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         address = client_address(self.request)

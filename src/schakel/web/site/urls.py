@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schakel.web.site import health, signin, two_factor, views
+from schakel.web.site import health, oidc, signin, two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("ready/", health.ready, name="ready"),
     path("inloggen/", signin.SignInView.as_view(), name="login"),
     path("uitloggen/", signin.SignOutView.as_view(), name="logout"),
+    path("inloggen/organisatie/", oidc.start, name="oidc-start"),
+    path("inloggen/organisatie/terug/", oidc.callback, name="oidc-callback"),
     path("wachtwoord/", signin.PasswordChangeView.as_view(), name="password-change"),
     path("inloggen/tweede-stap/", two_factor.second_factor, name="second-factor"),
     path(

@@ -36,6 +36,8 @@ OPEN_PAGES = {
     "ready",
     "login",
     "logout",
+    "oidc-start",  # sign-in with the organisation's identity provider (404 when off)
+    "oidc-callback",
     "set_language",
     "signal-check",
     "signal-check-questions",
