@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "ninja",
     "template_partials",
     "schakel.web.core",
@@ -256,6 +257,13 @@ LOGIN_REDIRECT_URL_FAILURE = "/inloggen/"  # mozilla-django-oidc takes a path
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("schakel.web.site.oidc.OrganisationIdentityBackend")
 OTP_TOTP_ISSUER = "Schakel"
+OTP_WEBAUTHN_RP_NAME = "Schakel"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "schakel.web.site.passkeys.relying_party_id"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second factor, not the first
+# WebAuthn works on HTTPS (and on localhost, for a demo): the installation's own address.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = (
+    [BASE_URL] if BASE_URL.startswith("https://") else ["http://localhost:8000"]
+)
 AXES_FAILURE_LIMIT = env.read_int(env.LOGIN_FAILURE_LIMIT, minimum=1)
 AXES_COOLOFF_TIME = env.read_int(env.LOGIN_LOCK_MINUTES, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
