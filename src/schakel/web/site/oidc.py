@@ -14,10 +14,12 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
@@ -62,6 +64,19 @@ class OrganisationIdentityBackend(OIDCAuthenticationBackend):
         return user
 
 
+class _Callback(OIDCAuthenticationCallbackView):
+    def login_failure(self) -> HttpResponse:
+        messages.error(
+            self.request,
+            gettext(
+                "Signing in with your organisation did not work. Your administrator can check "
+                "whether your e-mail address is known here."
+            ),
+        )
+        response: HttpResponse = super().login_failure()
+        return response
+
+
 def _enabled() -> None:
     if not settings.OIDC_ENABLED:
         raise Http404
@@ -79,5 +94,5 @@ def start(request: HttpRequest) -> HttpResponse:
 def callback(request: HttpRequest) -> HttpResponse:
     """Back from the identity provider: exchange the code, check the token, sign in or not."""
     _enabled()
-    response: HttpResponse = OIDCAuthenticationCallbackView.as_view()(request)
+    response: HttpResponse = _Callback.as_view()(request)
     return response

@@ -121,6 +121,7 @@ def test_who_the_installation_does_not_know_is_refused_and_audited(
     answer = _sign_in(client, provider)
     assert answer.status_code == 302 and answer["Location"] == reverse("login")
     assert "_auth_user_id" not in client.session
+    assert "Inloggen via uw organisatie is niet gelukt" in client.get(answer["Location"]).text
     assert AuditEntry.objects.filter(action=AuditEntry.Action.SIGN_FAIL).count() == 1
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.SIGN_IN).exists()
 
