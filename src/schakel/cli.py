@@ -268,6 +268,17 @@ def cmd_audit_verify(args: argparse.Namespace) -> None:
     print(f"Audit trail intact: {report.checked} entries checked.")
 
 
+def cmd_audit_grants(args: argparse.Namespace) -> None:
+    """Print the grants for the role the application runs as (run them as the tables' owner)."""
+    setup_django()
+    from django.db import connection
+
+    from schakel.web.audit.database_role import grant_statements
+
+    for statement in grant_statements(args.role, connection.introspection.table_names()):
+        print(statement + ";")
+
+
 def cmd_admin_create(args: argparse.Namespace) -> None:
     """The first organisation and administrator of an empty installation, and a one-time link."""
     setup_django()
@@ -627,6 +638,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub.add_parser("verify", help="check the hash chain; exit 1 if broken").set_defaults(
         func=cmd_audit_verify
     )
+    grants = audit_sub.add_parser(
+        "grants", help="print PostgreSQL grants for the app's role: history append-only"
+    )
+    grants.add_argument("role", help="the role the application connects as")
+    grants.set_defaults(func=cmd_audit_grants)
 
     admin = sub.add_parser("admin", help="administrators of the installation")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True, metavar="COMMAND")

@@ -266,12 +266,11 @@ REVEALS_PER_HOUR = declare(
     "Identity reveals one person may do per hour before a supervisor must release more.",
     default="20",
 )
+
 OIDC_CLIENT_ID = declare(
     "SCHAKEL_OIDC_CLIENT_ID",
-    "Client id of Schakel at the organisation's OpenID Connect identity provider. When set, the "
-    "sign-in page offers 'sign in through your organisation'; the five SCHAKEL_OIDC_* "
-    "endpoints and the secret are then required. Only existing accounts can sign in this way "
-    "(matched on their e-mail address); memberships still decide what they may do.",
+    "Client id at the organisation's OpenID Connect identity provider; set, it switches on "
+    "'Sign in with your organisation' (memberships still decide what a user may do).",
 )
 OIDC_CLIENT_SECRET = declare(
     "SCHAKEL_OIDC_CLIENT_SECRET", "Client secret at the identity provider.", secret=True
@@ -279,13 +278,15 @@ OIDC_CLIENT_SECRET = declare(
 OIDC_AUTHORIZATION_ENDPOINT = declare(
     "SCHAKEL_OIDC_AUTHORIZATION_ENDPOINT", "The identity provider's authorization endpoint."
 )
-OIDC_TOKEN_ENDPOINT = declare("SCHAKEL_OIDC_TOKEN_ENDPOINT", "The provider's token endpoint.")
-OIDC_USER_ENDPOINT = declare("SCHAKEL_OIDC_USER_ENDPOINT", "The provider's userinfo endpoint.")
-OIDC_JWKS_ENDPOINT = declare(
-    "SCHAKEL_OIDC_JWKS_ENDPOINT", "The provider's key set (JWKS), to check the RS256 id token."
+OIDC_TOKEN_ENDPOINT = declare(
+    "SCHAKEL_OIDC_TOKEN_ENDPOINT", "The identity provider's token endpoint."
 )
-OIDC_PROVIDER_NAME = declare(
-    "SCHAKEL_OIDC_PROVIDER_NAME",
-    "The organisation's name on the sign-in button ('Inloggen via <name>').",
-    default="uw organisatie",
+OIDC_USERINFO_ENDPOINT = declare(
+    "SCHAKEL_OIDC_USERINFO_ENDPOINT", "The identity provider's userinfo endpoint."
+)
+OIDC_JWKS_ENDPOINT = declare(
+    "SCHAKEL_OIDC_JWKS_ENDPOINT", "The identity provider's JWKS endpoint (keys of RS256/ES256)."
+)
+OIDC_SIGN_ALGO = declare(
+    "SCHAKEL_OIDC_SIGN_ALGO", "Algorithm of the identity provider's ID tokens.", default="RS256"
 )

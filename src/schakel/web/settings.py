@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "ninja",
     "template_partials",
     "schakel.web.core",
@@ -63,7 +64,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "schakel.web.core.middleware.HtmxRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "schakel.web.core.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +83,7 @@ MIDDLEWARE = [
 ]
 MIDDLEWARE.insert(1, "schakel.web.core.middleware.BodyLimitMiddleware")
 MIDDLEWARE.insert(2, "schakel.web.site.security.AnonymousRateMiddleware")
+MIDDLEWARE.insert(3, "schakel.web.core.middleware.ApiMethodMiddleware")
 
 ROOT_URLCONF = "schakel.web.urls"
 WSGI_APPLICATION = "schakel.web.wsgi.application"
@@ -241,26 +242,29 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Sign-in through the organisation's identity provider (OpenID Connect, off unless configured;
-# docs/adr/0028-sign-in-through-the-organisation.md). Only existing accounts, by e-mail.
-OIDC_ENABLED = bool(env.read(env.OIDC_CLIENT_ID))
-if OIDC_ENABLED:
-    AUTHENTICATION_BACKENDS.append("schakel.web.site.oidc.OrganisationSignInBackend")
-    OIDC_RP_CLIENT_ID = env.require(env.OIDC_CLIENT_ID)
-    OIDC_RP_CLIENT_SECRET = env.require(env.OIDC_CLIENT_SECRET)
-    OIDC_OP_AUTHORIZATION_ENDPOINT = env.require(env.OIDC_AUTHORIZATION_ENDPOINT)
-    OIDC_OP_TOKEN_ENDPOINT = env.require(env.OIDC_TOKEN_ENDPOINT)
-    OIDC_OP_USER_ENDPOINT = env.require(env.OIDC_USER_ENDPOINT)
-    OIDC_OP_JWKS_ENDPOINT = env.require(env.OIDC_JWKS_ENDPOINT)
-OIDC_PROVIDER_NAME = env.read(env.OIDC_PROVIDER_NAME)
-OIDC_RP_SIGN_ALGO = "RS256"
-OIDC_RP_SCOPES = "openid email"
+OIDC_RP_CLIENT_ID = env.read(env.OIDC_CLIENT_ID) or ""
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env.read(env.OIDC_CLIENT_SECRET) or ""
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.read(env.OIDC_AUTHORIZATION_ENDPOINT) or ""
+OIDC_OP_TOKEN_ENDPOINT = env.read(env.OIDC_TOKEN_ENDPOINT) or ""
+OIDC_OP_USER_ENDPOINT = env.read(env.OIDC_USERINFO_ENDPOINT) or ""
+OIDC_OP_JWKS_ENDPOINT = env.read(env.OIDC_JWKS_ENDPOINT) or None
+OIDC_RP_SIGN_ALGO = env.read(env.OIDC_SIGN_ALGO) or "RS256"
+OIDC_CREATE_USER = False  # an account is matched, never made: memberships decide
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10  # seconds: a provider that hangs must not hold a web worker
-OIDC_CREATE_USER = False  # an account exists first (an administrator's invitation)
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
-LOGIN_REDIRECT_URL_FAILURE = "/inloggen/?organisatie=mislukt"
+LOGIN_REDIRECT_URL_FAILURE = "/inloggen/"  # mozilla-django-oidc takes a path
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("schakel.web.site.oidc.OrganisationIdentityBackend")
 OTP_TOTP_ISSUER = "Schakel"
+OTP_WEBAUTHN_RP_NAME = "Schakel"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "schakel.web.site.passkeys.relying_party_id"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second factor, not the first
+# WebAuthn works on HTTPS (and on localhost, for a demo): the installation's own address.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = (
+    [BASE_URL] if BASE_URL.startswith("https://") else ["http://localhost:8000"]
+)
 AXES_FAILURE_LIMIT = env.read_int(env.LOGIN_FAILURE_LIMIT, minimum=1)
 AXES_COOLOFF_TIME = env.read_int(env.LOGIN_LOCK_MINUTES, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

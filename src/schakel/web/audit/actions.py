@@ -7,7 +7,7 @@ land together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -149,6 +149,29 @@ def do_record_read(
             object_id=object_id,
             purpose=purpose[:200],
         )
+
+
+def do_record_page_read(
+    *,
+    actor: Actor,
+    object_type: str,
+    page: str,
+    purpose: str,
+    subjects: Mapping[str, Iterable[object]],
+) -> AuditEntry:
+    """One entry for one view of a page or endpoint that shows person-linked rows: the page,
+    why, and the subjects it showed (`{"trajectories": [...]}`), however many. Batched per
+    page, so a list of fifty costs one append, not fifty; written even when the list is
+    empty, since looking is itself the act the trail records."""
+    detail = {kind: sorted({str(i) for i in ids}) for kind, ids in subjects.items()}
+    return do_record_access(
+        actor=actor,
+        action=AuditEntry.Action.READ,
+        object_type=object_type,
+        object_id=page[:64],
+        purpose=purpose[:200],
+        detail=detail,
+    )
 
 
 def do_record_denied(

@@ -8,6 +8,7 @@ from schakel.web.audit.actions import (
     do_record_accesses,
     do_record_account_event,
     do_record_denied,
+    do_record_page_read,
     do_record_read,
 )
 from schakel.web.audit.chain import content_digest
@@ -24,6 +25,7 @@ __all__ = [
     "do_record_accesses",  # record a batch of accesses in one append
     "do_record_account_event",  # a sign-in, sign-out, refused sign-in, password change
     "do_record_denied",  # record a refused request that had a stated purpose
+    "do_record_page_read",  # one entry for a page of person-linked rows, listing them
     "do_record_read",  # record a read that has a stated purpose (nothing without one)
     "register_covered_records",  # tell verification how to hash an app's covered records
     "register_subject_source",  # from an app's ready(): lets the trail answer "who saw X?"

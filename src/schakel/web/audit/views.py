@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from schakel.web.audit.actions import do_export_audit_lines
+from schakel.web.audit.actions import do_export_audit_lines, do_record_page_read
 from schakel.web.audit.forms import AuditFilterForm
 from schakel.web.audit.search import page_of
 from schakel.web.audit.tasks import verify_audit_trail
@@ -42,6 +42,16 @@ def audit_log(request: HttpRequest, acting: Membership) -> HttpResponse:
         return redirect("job-progress", pk=job.pk)
     form = AuditFilterForm(request.GET or None, scope=_scope(acting))
     page = page_of(form.selection(), before=_before(request))
+    do_record_page_read(
+        actor=acting,
+        object_type="audit_trail",
+        page="audit trail",
+        purpose="read audit trail",
+        subjects={
+            "entries": [e.sequence for e in page.entries],
+            "persons": page.subjects.values(),
+        },
+    )
     query = request.GET.copy()
     query.pop("before", None)
     last = (

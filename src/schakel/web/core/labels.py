@@ -421,6 +421,8 @@ AUDIT_OBJECTS: dict[str, StrOrPromise] = {
     "membership": _("Membership"),
     "audit_trail": _("Audit trail"),
     "catalogue_draft": _("Catalogue draft"),
+    "consultation_list": _("List of consultations"),
+    "erasure_request": _("Erasure request"),
 }
 """What an audit entry is about, by name (object types the apps write)."""
 
@@ -462,7 +464,6 @@ AUDIT_PURPOSES: dict[str, StrOrPromise] = {
     "sign-in": _("sign-in"),
     "sign-out": _("sign-out"),
     "start a linkage run": _("start a linkage run"),
-    "sign-in through the organisation": _("sign-in through the organisation"),
     "submit an article for approval": _("submit an article for approval"),
     "approve and publish an article": _("approve and publish an article"),
     "send an article back to its editor": _("send an article back to its editor"),
@@ -471,6 +472,29 @@ AUDIT_PURPOSES: dict[str, StrOrPromise] = {
     "submit a catalogue draft for approval": _("submit a catalogue draft for approval"),
     "approve and publish a catalogue draft": _("approve and publish a catalogue draft"),
     "send a catalogue draft back": _("send a catalogue draft back"),
+    "view coordinator dashboard": _("view coordinator dashboard"),
+    "view referral inbox": _("view referral inbox"),
+    "view referral inbox (API)": _("view referral inbox (API)"),
+    "view tasks (API)": _("view tasks (API)"),
+    "answer referral": _("answer referral"),
+    "view consents": _("view consents"),
+    "view consents (API)": _("view consents (API)"),
+    "refer": _("refer"),
+    "prepare national report": _("prepare national report"),
+    "prepare an event": _("prepare an event"),
+    "mark an event as entered in error": _("mark an event as entered in error"),
+    "request erasure": _("request erasure"),
+    "decide on erasure": _("decide on erasure"),
+    "review possible returns": _("review possible returns"),
+    "view consultation inbox": _("view consultation inbox"),
+    "view own consultations": _("view own consultations"),
+    "read consultation": _("read consultation"),
+    "read audit trail": _("read audit trail"),
+    "set own reference for a referral": _("set own reference for a referral"),
+    "reveal limit reached": _("reveal limit reached"),
+    "sign-in with the organisation's identity provider": _(
+        "sign-in with the organisation's identity provider"
+    ),
 }
 """Purposes the apps write into the audit trail themselves; a purpose a person typed stays."""
 

@@ -111,3 +111,27 @@ def too_large() -> HttpResponse:
 
     body = error("too_large", gettext("The request is too large."), [])
     return JsonResponse(body.model_dump(), status=413)
+
+
+class ApiMethodMiddleware:
+    """A method an API path does not take gets 405 in the API's one error format (with the
+    Allow header), as the OpenAPI file documents, not Django's empty page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or not request.path.startswith("/api/"):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        from django.utils.translation import gettext
+
+        from schakel.web.core.errors import error
+
+        body = error("method_not_allowed", gettext("This address does not take this method."))
+        answer = JsonResponse(body.model_dump(), status=405)
+        if response.has_header("Allow"):
+            answer["Allow"] = response["Allow"]
+        return answer

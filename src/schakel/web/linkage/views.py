@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from schakel.web.audit.service import do_record_page_read
 from schakel.web.linkage.access import access_return_candidate
 from schakel.web.linkage.actions import do_review_candidate, do_start_linkage_run
 from schakel.web.linkage.models import ReturnCandidate
@@ -26,7 +27,15 @@ def candidates(request: HttpRequest, acting: Membership) -> HttpResponse:
         .select_related("earlier__person", "later__organisation", "later_event")
         .order_by("later_event__occurred_at")
     )
-    return render(request, "linkage/candidates.html", {"candidates": pending, "times": run_times()})
+    shown = list(pending)
+    do_record_page_read(
+        actor=acting,
+        object_type="trajectory_list",
+        page="possible returns",
+        purpose="review possible returns",
+        subjects={"trajectories": [t for c in shown for t in (c.earlier_id, c.later_id)]},
+    )
+    return render(request, "linkage/candidates.html", {"candidates": shown, "times": run_times()})
 
 
 @require_capability(Capability.RUN_LINKAGE)

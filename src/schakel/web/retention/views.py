@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
+from schakel.web.audit.service import do_record_page_read
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, has
@@ -39,7 +40,7 @@ def overview(request: HttpRequest, acting: Membership) -> HttpResponse:
 def request_erasure(
     request: HttpRequest, acting: Membership, trajectory_id: uuid.UUID
 ) -> HttpResponse:
-    trajectory = access_trajectory(acting, trajectory_id)
+    trajectory = access_trajectory(acting, trajectory_id, purpose="request erasure")
     form = ErasureRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -69,6 +70,13 @@ def decide_erasure(request: HttpRequest, acting: Membership, request_id: int) ->
     )
     if found is None:
         raise Http404
+    do_record_page_read(
+        actor=acting,
+        object_type="erasure_request",
+        page=str(found.pk),
+        purpose="decide on erasure",
+        subjects={"persons": [found.person_id]},
+    )
     error = None
     if request.method == "POST":
         approve = request.POST.get("decision") == "approve"

@@ -30,6 +30,7 @@ from schakel.engine.indicators.perspective import (
     Situation,
     action_perspective,
 )
+from schakel.web.core.api_types import PUBLIC_ERRORS
 from schakel.web.core.errors import Error, error
 from schakel.web.signals.catalogue import current_catalogue
 from schakel.web.signals.schemas import (
@@ -51,7 +52,6 @@ from schakel.web.signals.schemas import (
 )
 
 router = Router(tags=["signals"])
-ERRORS = {422: Error}
 
 
 def _text(text: Text) -> SignalTextOut:
@@ -121,7 +121,7 @@ def _catalogue_error(exc: CatalogueError) -> Status[Error]:
 @router.get(
     "/catalogue",
     auth=None,
-    response={200: CatalogueOut, **ERRORS},
+    response={200: CatalogueOut, **PUBLIC_ERRORS},
     summary="The indicator catalogue in force, or one set of it",
 )
 def get_catalogue(
@@ -181,7 +181,7 @@ def _evaluation(catalogue: Catalogue, result: Evaluation) -> EvaluationOut:
 @router.post(
     "/evaluate",
     auth=None,
-    response={200: EvaluationOut, **ERRORS},
+    response={200: EvaluationOut, **PUBLIC_ERRORS},
     summary="Apply the decision rule to answers: outcome, why, and the next questions",
 )
 def post_evaluate(request: HttpRequest, body: EvaluateIn) -> EvaluationOut | Status[Error]:
@@ -224,7 +224,7 @@ def _perspective(p: Perspective) -> PerspectiveOut:
 @router.post(
     "/perspective",
     auth=None,
-    response={200: PerspectiveOut, **ERRORS},
+    response={200: PerspectiveOut, **PUBLIC_ERRORS},
     summary="The next steps for an outcome, target group, form, role and region",
 )
 def post_perspective(request: HttpRequest, body: PerspectiveIn) -> PerspectiveOut:

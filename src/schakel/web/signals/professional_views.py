@@ -4,6 +4,7 @@ follow both; for care coordinators, the inbox of anonymous consultations."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from schakel.engine.identity import InvalidIdentityError
 from schakel.engine.indicators import Catalogue, Evaluation
 from schakel.web.audit.models import AuditEntry
-from schakel.web.audit.service import do_record_access
+from schakel.web.audit.service import do_record_access, do_record_page_read
 from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.acting import require_capability
@@ -113,6 +114,7 @@ def consultations(request: HttpRequest, acting: Membership) -> HttpResponse:
         .order_by("-asked_at")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    _record_consultations(acting, page.object_list, inbox=False)
     return render(request, "signals/consultations.html", {"page": page, "inbox": False})
 
 
@@ -124,13 +126,26 @@ def inbox(request: HttpRequest, acting: Membership) -> HttpResponse:
         .order_by("answered_at", "-asked_at")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    _record_consultations(acting, page.object_list, inbox=True)
     return render(request, "signals/consultations.html", {"page": page, "inbox": True})
+
+
+def _record_consultations(
+    acting: Membership, shown: Iterable[Consultation], *, inbox: bool
+) -> None:
+    do_record_page_read(
+        actor=acting,
+        object_type="consultation_list",
+        page="consultation inbox" if inbox else "own consultations",
+        purpose="view consultation inbox" if inbox else "view own consultations",
+        subjects={"consultations": [c.pk for c in shown]},
+    )
 
 
 @require_capability(Capability.VIEW_OWN_CONSULTATIONS)
 def consultation(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
     """The conversation: question, answer, replies until one side closes it."""
-    found = access_consultation(acting, pk)
+    found = access_consultation(acting, pk, purpose="read consultation")
     coordination = Consultation.objects.inbox_of(acting).filter(pk=found.pk).exists()
     asker = found.asked_by_id == acting.user_id and found.asked_from_id == acting.organisation_id
     may_answer = coordination and not found.is_answered and not found.is_closed
@@ -240,6 +255,13 @@ def referral_label(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> H
     assessment = Assessment.objects.referrals_visible_to(acting).filter(pk=pk).first()
     if assessment is None:
         raise Http404
+    do_record_page_read(
+        actor=acting,
+        object_type="trajectory_list",
+        page="own reference",
+        purpose="set own reference for a referral",
+        subjects={"trajectories": [assessment.trajectory_id]},
+    )
     form = ReferrerLabelForm(request.POST or None, initial={"label": assessment.own_label or ""})
     if request.method == "POST" and form.is_valid():
         do_set_referrer_label(actor=acting, assessment=assessment, label=form.cleaned_data["label"])

@@ -6,12 +6,20 @@ the general ones carry the app's name: `SignalTextOut`, `SignalStepOut` ...
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from ninja import Schema
 from pydantic import Field
 
 from schakel.engine.indicators import Outcome
+from schakel.engine.indicators.evaluation import DimensionStatus
+from schakel.engine.indicators.model import Dimension, Strength
 from schakel.engine.indicators.perspective import RoleKind
 from schakel.engine.vocabulary import ExploitationForm, Region
+from schakel.web.core.api_types import one_of
+
+OutcomeName = Annotated[str, one_of(Outcome)]
+DimensionName = Annotated[str, one_of(Dimension)]
 
 MAX_ANSWERS = 500
 """More answers than any indicator set has questions (the largest has fewer than 100)."""
@@ -71,8 +79,8 @@ class EvaluateIn(Schema):
 
 
 class SignalDimensionOut(Schema):
-    dimension: str
-    status: str
+    dimension: DimensionName
+    status: Annotated[str, one_of(DimensionStatus)]
     present: list[str]
     absent: list[str]
     unknown: list[str]
@@ -83,8 +91,8 @@ class SignalDimensionOut(Schema):
 
 class SignalQuestionOut(Schema):
     indicator_id: str
-    dimension: str
-    strength: str
+    dimension: DimensionName
+    strength: Annotated[str, one_of(Strength)]
     steps_to_met: int
     completes_alone: bool
     rules_out_alone: bool
@@ -101,7 +109,7 @@ class EvaluationOut(Schema):
     catalogue_digest: str
     rule: str
     provisional: bool
-    outcome: str
+    outcome: OutcomeName
     positive_dimensions: list[str]
     dimensions: list[SignalDimensionOut]
     next_questions: list[SignalQuestionOut]
@@ -143,7 +151,7 @@ class RoleGuidanceOut(Schema):
 
 
 class PerspectiveOut(Schema):
-    outcome: str
+    outcome: OutcomeName
     meaning: SignalTextOut
     steps: list[SignalStepOut]
     role: RoleGuidanceOut

@@ -1,11 +1,11 @@
-"""Sign-in through the organisation's identity provider (OpenID Connect, mozilla-django-oidc).
+"""Sign-in with the organisation's identity provider (OpenID Connect through
+mozilla-django-oidc, as Open Zaak and Open Forms do); off unless SCHAKEL_OIDC_CLIENT_ID is set.
 
-Off unless `SCHAKEL_OIDC_CLIENT_ID` is set: the two pages answer 404 then. The provider proves
-who someone is; Schakel decides what they may do. So only an existing, active account signs in
-(matched on its e-mail address, which the provider must have verified), no account is made from
-a token, and the memberships of the account still decide every page. Each sign-in and each
-refusal is written to the log and the audit trail, as with a password. The second factor is
-still asked where the role needs it (docs/adr/0028-sign-in-through-the-organisation.md).
+The provider says who someone is; Schakel's memberships still decide what they may do. An
+account is matched by the e-mail address the provider vouches for and is never created: someone
+the installation does not know, or who has no current membership, is refused. Each sign-in and
+each refusal is in the log and the audit trail, like a password sign-in; the second step is
+still asked by `two_factor.SecondFactorMiddleware`.
 """
 
 from __future__ import annotations
@@ -14,11 +14,17 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
-from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+)
 
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import do_record_account_event
@@ -26,33 +32,49 @@ from schakel.web.organisations.models import User
 from schakel.web.site.security import client_address
 
 log = logging.getLogger("schakel.security")
-PURPOSE = "sign-in through the organisation"
+PURPOSE = "sign-in with the organisation's identity provider"
 
 
-class OrganisationSignInBackend(OIDCAuthenticationBackend):
-    """An identity provider's verified e-mail address to one existing, active account."""
-
+class OrganisationIdentityBackend(OIDCAuthenticationBackend):
     def verify_claims(self, claims: dict[str, Any]) -> bool:
-        return bool(claims.get("email")) and claims.get("email_verified") is not False
+        """An e-mail address the provider has not marked as unverified."""
+        return bool(claims.get("email")) and claims.get("email_verified", True) is not False
 
-    def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
-        return User.objects.filter(email__iexact=str(claims.get("email", "")), is_active=True)
+    def filter_users_by_claims(self, claims: dict[str, Any]) -> QuerySet[User]:
+        """Active accounts with this address and a current membership."""
+        email = str(claims.get("email") or "")
+        if not email:
+            return User.objects.none()
+        return User.objects.filter(
+            email__iexact=email, is_active=True, memberships__ended_on__isnull=True
+        ).distinct()
 
-    def create_user(self, claims: dict[str, Any]) -> None:  # OIDC_CREATE_USER is off too
-        return None
-
-    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
-        if request is None or "code" not in request.GET:
-            return None  # a password sign-in: not ours
-        user = super().authenticate(request, **kwargs)
-        address = client_address(request)
+    def get_or_create_user(self, access_token: str, id_token: str, payload: Any) -> User | None:
+        address = client_address(self.request)
+        try:
+            user: User | None = super().get_or_create_user(access_token, id_token, payload)
+        except SuspiciousOperation:
+            user = None
         action = AuditEntry.Action.SIGN_IN if user else AuditEntry.Action.SIGN_FAIL
         do_record_account_event(user=user, action=action, purpose=PURPOSE, address=address)
-        if user:
-            log.info("sign-in through the organisation account=%s address=%s", user.pk, address)
+        if user is None:
+            log.warning("sign-in with identity provider refused address=%s", address)
         else:
-            log.warning("sign-in through the organisation refused address=%s", address)
+            log.info("sign-in with identity provider account=%s address=%s", user.pk, address)
         return user
+
+
+class _Callback(OIDCAuthenticationCallbackView):
+    def login_failure(self) -> HttpResponse:
+        messages.error(
+            self.request,
+            gettext(
+                "Signing in with your organisation did not work. Your administrator can check "
+                "whether your e-mail address is known here."
+            ),
+        )
+        response: HttpResponse = super().login_failure()
+        return response
 
 
 def _enabled() -> None:
@@ -62,22 +84,15 @@ def _enabled() -> None:
 
 @login_not_required
 def start(request: HttpRequest) -> HttpResponse:
-    """Off to the identity provider (state, nonce and PKCE kept in the session)."""
+    """Send the browser to the identity provider (state, nonce and PKCE in the session)."""
     _enabled()
-    return OIDCAuthenticationRequestView.as_view()(request)
+    response: HttpResponse = OIDCAuthenticationRequestView.as_view()(request)
+    return response
 
 
 @login_not_required
 def callback(request: HttpRequest) -> HttpResponse:
-    """Back from the identity provider: signed in, or the sign-in page saying it failed (also
-    for a token that fails its signature check or a state this session did not start)."""
+    """Back from the identity provider: exchange the code, check the token, sign in or not."""
     _enabled()
-    try:
-        return OIDCAuthenticationCallbackView.as_view()(request)
-    except SuspiciousOperation as refused:
-        address = client_address(request)
-        do_record_account_event(
-            user=None, action=AuditEntry.Action.SIGN_FAIL, purpose=PURPOSE, address=address
-        )
-        log.warning("sign-in through the organisation refused (%s) address=%s", refused, address)
-        return HttpResponseRedirect(settings.LOGIN_REDIRECT_URL_FAILURE)
+    response: HttpResponse = _Callback.as_view()(request)
+    return response

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
@@ -37,11 +36,9 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["oidc_enabled"] = settings.OIDC_ENABLED
-        context["oidc_provider"] = settings.OIDC_PROVIDER_NAME
-        context["oidc_failed"] = self.request.GET.get("organisatie") == "mislukt"
-        return context
+        from django.conf import settings
+
+        return {**super().get_context_data(**kwargs), "oidc": settings.OIDC_ENABLED}
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()

@@ -23,6 +23,7 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import do_record_account_event
@@ -98,7 +99,8 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         )
         form.add_error("token", gettext("This code is not right. Try the next one."))
     status = 422 if request.method == "POST" else 200
-    context = {"form": form, "next": _next(request)}
+    passkey = WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    context = {"form": form, "next": _next(request), "passkey": passkey}
     return render(request, "site/second_factor.html", context, status=status)
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from schakel.web.site import health, oidc, signin, two_factor, views
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("inloggen/organisatie/terug/", oidc.callback, name="oidc-callback"),
     path("wachtwoord/", signin.PasswordChangeView.as_view(), name="password-change"),
     path("inloggen/tweede-stap/", two_factor.second_factor, name="second-factor"),
+    path("inloggen/passkey/", include("schakel.web.site.passkey_urls")),
     path(
         "inloggen/tweede-stap/instellen/",
         two_factor.second_factor_setup,

@@ -10,7 +10,7 @@ from ninja import Router, Status
 
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import do_record_access
-from schakel.web.core.errors import Error
+from schakel.web.core.api_types import ERRORS, PageNumber
 from schakel.web.organisations.acting import acting_for, needs
 from schakel.web.organisations.roles import Capability
 from schakel.web.trajectories.access import access_event, access_trajectory
@@ -29,7 +29,6 @@ from schakel.web.trajectories.schemas import (
 
 router = Router(tags=["trajectories"])
 PAGE_SIZE = 100
-ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
 @router.get(
@@ -38,7 +37,7 @@ ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
     summary="Trajectories you may see",
     openapi_extra=needs(Capability.VIEW_RECORDS),
 )
-def list_trajectories(request: HttpRequest, page: int = 1) -> TrajectoryPage:
+def list_trajectories(request: HttpRequest, page: PageNumber = 1) -> TrajectoryPage:
     acting = acting_for(request, Capability.VIEW_RECORDS)
     rows = (
         Trajectory.objects.visible_to(acting)

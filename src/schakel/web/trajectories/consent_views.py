@@ -31,7 +31,7 @@ from schakel.web.trajectories.selectors import legal_basis
 
 @require_capability(Capability.RECORD_EVENTS)
 def consents(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
-    trajectory = access_trajectory(acting, pk)
+    trajectory = access_trajectory(acting, pk, purpose="view consents")
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -55,7 +55,7 @@ def withdraw_consent(
     request: HttpRequest, acting: Membership, pk: uuid.UUID, consent_id: int
 ) -> HttpResponse:
     """Withdraw a consent after a confirmation that says what stops."""
-    consent = access_consent(acting, pk, consent_id)
+    consent = access_consent(acting, pk, consent_id, purpose="withdraw consent")
     back = reverse("trajectory-consents", args=[consent.trajectory_id])
     context: dict[str, object] = {
         "heading": _("Record the withdrawal of consent"),
@@ -89,7 +89,7 @@ def withdraw_consent(
 
 @require_capability(Capability.RECORD_EVENTS)
 def refer(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
-    trajectory = access_trajectory(acting, pk)
+    trajectory = access_trajectory(acting, pk, purpose="refer")
     form = ReferralForm(trajectory, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -122,7 +122,7 @@ def refer(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpRespon
 @require_capability(Capability.RECORD_EVENTS)
 def national_report(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
     """Preview the legal basis; POST generates the report as a JSON download."""
-    trajectory = access_trajectory(acting, pk)
+    trajectory = access_trajectory(acting, pk, purpose="prepare national report")
     obliged, consented = legal_basis(acting, trajectory)
     earlier = (
         trajectory.events.filter(event_type=EventType.NATIONAL_CENTRE_REPORT)

@@ -11,7 +11,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Router, Status
 
-from schakel.web.core.errors import Error, NotFound
+from schakel.web.audit.service import do_record_page_read
+from schakel.web.core.api_types import ERRORS, RecordId
+from schakel.web.core.errors import NotFound
 from schakel.web.organisations.acting import acting_for, needs
 from schakel.web.organisations.models import Organisation
 from schakel.web.organisations.roles import Capability
@@ -47,7 +49,6 @@ from schakel.web.trajectories.schemas import (
 from schakel.web.trajectories.selectors import inbox_for, tasks_for
 
 router = Router(tags=["coordination"])
-ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 TASK_LIMIT = 500
 
 
@@ -97,7 +98,7 @@ def register(request: HttpRequest, body: RegistrationIn) -> Status[RegistrationO
 )
 def list_consents(request: HttpRequest, trajectory_id: uuid.UUID) -> list[ConsentOut]:
     acting = acting_for(request, Capability.RECORD_EVENTS)
-    trajectory = access_trajectory(acting, trajectory_id)
+    trajectory = access_trajectory(acting, trajectory_id, purpose="view consents (API)")
     return [
         ConsentOut(
             id=c.pk,
@@ -150,7 +151,15 @@ def add_consent(
 )
 def referral_inbox(request: HttpRequest) -> list[ReferralOut]:
     acting = acting_for(request, Capability.ANSWER_REFERRALS)
-    return [_referral_out(r) for r in inbox_for(acting)]
+    referrals = list(inbox_for(acting))
+    do_record_page_read(
+        actor=acting,
+        object_type="trajectory_list",
+        page="api referral inbox",
+        purpose="view referral inbox (API)",
+        subjects={"trajectories": [r.trajectory_id for r in referrals]},
+    )
+    return [_referral_out(r) for r in referrals]
 
 
 def _referral_out(referral: Referral) -> ReferralOut:
@@ -169,7 +178,7 @@ def _referral_out(referral: Referral) -> ReferralOut:
     response={200: ReferralOut, **ERRORS},
     openapi_extra=needs(Capability.ANSWER_REFERRALS),
 )
-def answer_referral(request: HttpRequest, referral_id: int, body: AnswerIn) -> ReferralOut:
+def answer_referral(request: HttpRequest, referral_id: RecordId, body: AnswerIn) -> ReferralOut:
     acting = acting_for(request, Capability.ANSWER_REFERRALS)
     referral = access_referral(acting, referral_id)
     answered = do_answer_referral(
@@ -184,13 +193,19 @@ def answer_referral(request: HttpRequest, referral_id: int, body: AnswerIn) -> R
     openapi_extra=needs(Capability.VIEW_RECORDS),
 )
 def my_tasks(request: HttpRequest, before: dt.date | None = None) -> list[DueTaskOut]:
-    tasks = tasks_for(acting_for(request, Capability.VIEW_RECORDS)).order_by("due_on")
+    acting = acting_for(request, Capability.VIEW_RECORDS)
+    tasks = tasks_for(acting).order_by("due_on")
     if before is not None:
         tasks = tasks.filter(due_on__lt=before)
-    return [
-        DueTaskOut(trajectory=t.trajectory_id, kind=t.kind, due_on=t.due_on)
-        for t in tasks[:TASK_LIMIT]
-    ]
+    shown = list(tasks[:TASK_LIMIT])
+    do_record_page_read(
+        actor=acting,
+        object_type="trajectory_list",
+        page="api tasks",
+        purpose="view tasks (API)",
+        subjects={"trajectories": [t.trajectory_id for t in shown]},
+    )
+    return [DueTaskOut(trajectory=t.trajectory_id, kind=t.kind, due_on=t.due_on) for t in shown]
 
 
 @router.post(

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from schakel.web.audit.service import do_record_page_read
 from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
@@ -39,13 +40,24 @@ def dashboard(request: HttpRequest, acting: Membership) -> HttpResponse:
     team = request.GET.get("wie") == "team"
     work = due(acting, team=team)
     mine = Trajectory.objects.of_organisation(acting).filter(OPEN, coordinator_id=acting.user_id)
+    overdue = Paginator(work.overdue, LIST_LIMIT).get_page(request.GET.get("te_laat"))
+    this_week = Paginator(work.this_week, LIST_LIMIT).get_page(request.GET.get("week"))
+    own = Paginator(mine.select_related("person").order_by("-opened_at"), LIST_LIMIT).get_page(
+        request.GET.get("mijn")
+    )
+    shown = [t.trajectory_id for t in [*overdue, *this_week]] + [t.pk for t in own]
+    do_record_page_read(
+        actor=acting,
+        object_type="trajectory_list",
+        page="team dashboard" if team else "dashboard",
+        purpose="view coordinator dashboard",
+        subjects={"trajectories": shown},
+    )
     context = {
         "team": team,
-        "overdue": Paginator(work.overdue, LIST_LIMIT).get_page(request.GET.get("te_laat")),
-        "this_week": Paginator(work.this_week, LIST_LIMIT).get_page(request.GET.get("week")),
-        "mine": Paginator(
-            mine.select_related("person").order_by("-opened_at"), LIST_LIMIT
-        ).get_page(request.GET.get("mijn")),
+        "overdue": overdue,
+        "this_week": this_week,
+        "mine": own,
         "inbox_count": inbox_for(acting).count(),
     }
     return render(request, "trajectories/dashboard.html", context)
@@ -53,13 +65,21 @@ def dashboard(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 @require_capability(Capability.ANSWER_REFERRALS)
 def inbox(request: HttpRequest, acting: Membership) -> HttpResponse:
-    return render(request, "trajectories/inbox.html", {"referrals": inbox_for(acting)})
+    referrals = list(inbox_for(acting))
+    do_record_page_read(
+        actor=acting,
+        object_type="trajectory_list",
+        page="referral inbox",
+        purpose="view referral inbox",
+        subjects={"trajectories": [r.trajectory_id for r in referrals]},
+    )
+    return render(request, "trajectories/inbox.html", {"referrals": referrals})
 
 
 @require_capability(Capability.ANSWER_REFERRALS)
 def answer_referral(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
     """The referral as the coordinator reads it, and the answer: accept and assign, or reject."""
-    referral = access_referral(acting, pk)
+    referral = access_referral(acting, pk, purpose="answer referral")
     form = AnswerForm(acting, request.POST or None)
     if request.method == "POST" and form.is_valid():
         accept = request.POST.get("answer") == "accept"

@@ -8,9 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from schakel.engine.trajectories.events import EventType
+from schakel.engine.vocabulary import CaseStatus, ExploitationForm, Stage
+from schakel.web.core.api_types import MAX_ID, RecordId, one_of
+from schakel.web.trajectories.models import Consent, Referral
+
+StageName = Annotated[str, one_of(Stage)]
+CaseStatusName = Annotated[str, one_of(CaseStatus)]
+EventTypeName = Annotated[str, one_of(EventType)]
+ConsentPurpose = Annotated[str, one_of(Consent.Purpose.values)]
+ConsentSource = Annotated[str, one_of(Consent.Source.values)]
 
 
 class TrajectorySummary(Schema):
@@ -18,8 +29,8 @@ class TrajectorySummary(Schema):
     person: str
     organisation: str
     opened_at: dt.datetime
-    stage: str
-    case_status: str
+    stage: StageName
+    case_status: CaseStatusName
 
 
 class TrajectoryPage(Schema):
@@ -31,7 +42,7 @@ class TrajectoryPage(Schema):
 
 class EventOut(Schema):
     id: uuid.UUID
-    event_type: str
+    event_type: EventTypeName
     occurred_at: dt.datetime
     recorded_at: dt.datetime
     organisation: str
@@ -54,26 +65,26 @@ class TrajectoryDetail(Schema):
     person: str
     organisation: str
     opened_at: dt.datetime
-    stage: str
-    case_status: str
+    stage: StageName
+    case_status: CaseStatusName
     placement: str | None
-    forms: list[str]
+    forms: list[Annotated[str, one_of(ExploitationForm)]]
     open_tasks: list[OpenTaskOut]
     events: list[EventOut]
 
 
 class EventIn(Schema):
-    event_type: str
+    event_type: EventTypeName
     occurred_at: dt.datetime
     payload: dict[str, Any] = {}
     supersedes: uuid.UUID | None = None
-    expected_version: int | None = None
+    expected_version: Annotated[int, Field(ge=0, le=MAX_ID)] | None = None
 
 
 class EventCreated(Schema):
     id: uuid.UUID
-    stage: str
-    case_status: str
+    stage: StageName
+    case_status: CaseStatusName
     version: int
 
 
@@ -100,15 +111,15 @@ class RegistrationOut(Schema):
 
 
 class ConsentIn(Schema):
-    purpose: str
+    purpose: ConsentPurpose
     given_on: dt.date
-    source: str
-    organisation: int | None = None
+    source: ConsentSource
+    organisation: RecordId | None = None
 
 
 class ConsentOut(Schema):
     id: int
-    purpose: str
+    purpose: ConsentPurpose
     given_on: dt.date
     organisation: int | None
     withdrawn_on: dt.date | None
@@ -120,7 +131,7 @@ class ReferralOut(Schema):
     reference: str
     from_organisation: str
     sent_at: dt.datetime
-    status: str
+    status: Annotated[str, one_of(Referral.Status.values)]
 
 
 class AnswerIn(Schema):
@@ -137,8 +148,8 @@ class DueTaskOut(Schema):
 
 
 class HandoverIn(Schema):
-    from_user: int
-    to_user: int
+    from_user: RecordId
+    to_user: RecordId
     note: str
 
 

@@ -182,7 +182,7 @@ def record_event(
     request: HttpRequest, acting: Membership, pk: str, event_type: str
 ) -> HttpResponse:
     kind = _recordable(acting, event_type)
-    trajectory = access_trajectory(acting, pk)
+    trajectory = access_trajectory(acting, pk, purpose="prepare an event")
     history = [e.as_engine_event() for e in trajectory.events.all()]
     form = EventForm(
         kind,
@@ -246,7 +246,9 @@ def organisation_options(request: HttpRequest, acting: Membership) -> HttpRespon
 def retract_event(request: HttpRequest, acting: Membership, pk: str, event_id: str) -> HttpResponse:
     """Mark an event as entered in error, after a confirmation with a reason (required)."""
     trajectory = access_trajectory(acting, pk)
-    event = access_event(acting, trajectory.pk, event_id)
+    event = access_event(
+        acting, trajectory.pk, event_id, purpose="mark an event as entered in error"
+    )
     back = reverse("trajectory-detail", args=[trajectory.pk])
     label = timeline([event], frozenset())[0].label
     context: dict[str, Any] = {

@@ -24,7 +24,7 @@ from schakel.web.trajectories.selectors import PERIOD_DAYS, regional_overview
 
 @require_capability(Capability.RECORD_EVENTS)
 def register_time(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
-    trajectory = access_trajectory(acting, pk)
+    trajectory = access_trajectory(acting, pk, purpose="register time")
     form = TimeForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

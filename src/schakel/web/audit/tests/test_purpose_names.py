@@ -22,7 +22,17 @@ def written_purposes() -> set[str]:
     for path in WEB.rglob("*.py"):
         if "tests" in path.parts or "migrations" in path.parts:
             continue
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        tree = ast.parse(path.read_text(), str(path))
+        constants = {
+            target.id: node.value.value
+            for node in tree.body
+            if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             for keyword in node.keywords:
@@ -31,6 +41,8 @@ def written_purposes() -> set[str]:
                     continue
                 if isinstance(value, ast.Constant) and isinstance(value.value, str):
                     found.add(value.value)
+                elif isinstance(value, ast.Name) and value.id in constants:
+                    found.add(constants[value.id])  # purpose=PURPOSE, a module constant
                 elif isinstance(value, ast.JoinedStr) and isinstance(value.values[0], ast.Constant):
                     found.add(str(value.values[0].value))
     return found

@@ -36,8 +36,13 @@ OPEN_PAGES = {
     "ready",
     "login",
     "logout",
-    "oidc-start",  # sign-in through the organisation (404 unless configured)
+    "oidc-start",  # sign-in with the organisation's identity provider (404 when off)
     "oidc-callback",
+    "credential-registration-begin",  # passkeys: the signed-in user's own, as a second step
+    "credential-registration-complete",
+    "credential-authentication-begin",
+    "credential-authentication-complete",
+    "js-i18n-catalog",
     "set_language",
     "signal-check",
     "signal-check-questions",

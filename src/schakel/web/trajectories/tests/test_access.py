@@ -184,12 +184,17 @@ def test_ids_that_do_not_parse_are_not_found(bad: str, coordinator_a: Membership
 def test_malformed_ids_give_404_not_500(
     coordinator_a: Membership, trajectory_a: Trajectory
 ) -> None:
+    """Pages answer 404; the API's schema bounds ids (OpenAPI `maximum`), so a larger one is
+    refused at the door with 422 naming the field. Never a 500 (OverflowError on SQLite)."""
     client = signed_in(coordinator_a)
     client.raise_request_exception = False
-    answers = [
+    pages = [
         client.post(reverse("answer-referral", args=[TOO_BIG]), {"answer": "accept"}),
         client.post(reverse("withdraw-consent", args=[trajectory_a.pk, TOO_BIG])),
         client.post(reverse("register-person"), {"family_name": "X", "sex": "unknown", "use": "?"}),
+    ]
+    assert [a.status_code for a in pages] == [404] * len(pages)
+    endpoints = [
         client.post(
             f"{API}/coordination/referrals/{TOO_BIG}/answer", {"accept": True}, "application/json"
         ),
@@ -199,7 +204,9 @@ def test_malformed_ids_give_404_not_500(
             "application/json",
         ),
     ]
-    assert [a.status_code for a in answers] == [404] * len(answers)
+    assert [a.status_code for a in endpoints] == [422, 422]
+    named = [[f["field"] for f in a.json()["error"]["fields"]] for a in endpoints]
+    assert named == [["referral_id"], ["body.from_user"]]
 
 
 def test_handover_through_the_api_only_between_colleagues(
