@@ -75,9 +75,9 @@ NO_PERSON_DATA = {
     "retention-overview": "retention periods, requests by date and ground, erasure counts",
 }
 """Pages with a capability that show no person-linked data, and why (knowledge, social map,
-training and account pages are about staff and content, matched by prefix below)."""
+training, account and catalogue pages are about staff and content, matched by prefix below)."""
 
-STAFF_AND_CONTENT = ("knowledge-", "socialmap-", "training-", "account-")
+STAFF_AND_CONTENT = ("knowledge-", "socialmap-", "training-", "account-", "signal-catalogue")
 
 
 def shows_person_data(name: str) -> bool:
