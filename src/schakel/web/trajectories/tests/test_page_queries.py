@@ -34,9 +34,10 @@ pytestmark = pytest.mark.django_db
 HOME = 13
 """Session, user, membership; per panel a count and at most five rows (referrals, consultations,
 overdue and this week's tasks, trajectories without a coordinator, returns)."""
-CASE_LIST = 12
-"""Session, user, membership, the count and the page of rows, the audited read (6 statements
-in one transaction) and the coordinators for the filter."""
+CASE_LIST = 13
+"""Session, user, membership, the persons the search term names (from their indexes), the
+count and the page of rows, the audited read (6 statements in one transaction) and the
+coordinators for the filter."""
 CASE_FILE = 14
 """Session, user, membership, the trajectory, the audited read (6), then events with their
 recorders and organisations, referrals, consents and the organisations named in events."""
