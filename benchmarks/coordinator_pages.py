@@ -145,6 +145,11 @@ def main() -> int:
         assert busiest is not None
         events = with_events(coordinator, busiest, 40)
         searched = search_term(busiest)
+        if args.database_url:  # planner statistics, as autovacuum keeps them on a live database
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         pages: dict[str, tuple[str, dict[str, str] | None]] = {
             "home": ("/", None),
             "my work": ("/trajecten/overzicht/", None),
