@@ -169,6 +169,17 @@ def test_an_end_before_its_start_is_refused(
         reason="verhuisd",
     )
     assert fields_of(api) == {"occurred_at": "Het einde ligt vóór het begin."}
+    reversed_period = page_event(
+        client,
+        trajectory_a,
+        "exploitation_episode",
+        occurred_at="2026-02-01T10:00",
+        form="labour",
+        started_on="2025-05-01",
+        ended_on="2025-04-01",
+    )
+    assert reversed_period.status_code == 422
+    assert "De einddatum ligt vóór de begindatum." in errors_of(reversed_period)
     episode = api_event(
         client,
         trajectory_a,
@@ -259,6 +270,8 @@ def test_frontline_gets_403_for_coordination_events_and_corrections(
     for kind in ("intake", "placement_start", "exit", "residence_milestone", "closure"):
         page = client.get(reverse("record-event", args=[trajectory_a.pk, kind]))
         assert page.status_code == 403, kind
+        posted = page_event(client, trajectory_a, kind, occurred_at="2026-01-05T10:00")
+        assert posted.status_code == 403, kind
         api = api_event(client, trajectory_a, kind, "2026-01-05T10:00:00Z")
         assert api.status_code == 403, kind
     signal = api_event(client, trajectory_a, "vulnerability", "2026-01-05T10:00:00Z", factor="debt")
