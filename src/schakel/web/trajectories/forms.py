@@ -149,6 +149,11 @@ def organisation_field(label: Any, required: bool, url: str = "") -> forms.Choic
         empty_value=None,
         required=required,
         widget=OrganisationSelect(url),
+        error_messages={  # the API's sentence, not Django's "select a valid choice"
+            "invalid_choice": _(
+                "This organisation does not exist. Choose an organisation from the list."
+            )
+        },
     )
 
 

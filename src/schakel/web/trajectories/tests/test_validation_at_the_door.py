@@ -230,7 +230,8 @@ def test_an_organisation_that_does_not_exist_is_refused(
         reason="referred_elsewhere",
         referred_to_organisation_id="99999",
     )
-    assert page.status_code == 422 and "Selecteer een geldige keuze" in errors_of(page)
+    missing = "Deze organisatie bestaat niet. Kies een organisatie uit de lijst."
+    assert page.status_code == 422 and missing in errors_of(page)
     api = api_event(
         client,
         trajectory_a,
@@ -240,10 +241,7 @@ def test_an_organisation_that_does_not_exist_is_refused(
         referred_to_organisation_id=99999,
     )
     assert api.status_code == 422
-    assert fields_of(api) == {
-        "referred_to_organisation_id": "Deze organisatie bestaat niet. Kies een organisatie uit "
-        "de lijst."
-    }
+    assert fields_of(api) == {"referred_to_organisation_id": missing}
     assert TrajectoryEvent.objects.count() == 0
     named = api_event(
         client,
