@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
+from schakel.web.core.crypto import forget_keys
 from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.actions import (
@@ -38,12 +39,14 @@ CASE_LIST = 13
 """Session, user, membership, the persons the search term names (from their indexes), the
 count and the page of rows, the audited read (6 statements in one transaction) and the
 coordinators for the filter."""
-CASE_FILE = 14
+CASE_FILE = 15
 """Session, user, membership, the trajectory, the audited read (6), then events with their
-recorders and organisations, referrals, consents and the organisations named in events."""
+recorders and organisations, the person's data key (one, for every sealed note), referrals,
+consents and the organisations named in events."""
 
 
 def queries(client: Client, url: str, data: dict[str, str] | None = None) -> int:
+    forget_keys()  # a data key unwrapped moments ago would hide a query per person
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url) if data is None else client.post(url, data)
     assert response.status_code == 200
@@ -89,6 +92,7 @@ def _referral_to(receiver: Organisation, sender: Membership) -> None:
             "referral_id": f"r-{trajectory.pk}",
             "to_organisation_id": receiver.pk,
             "consent_id": str(consent.pk),
+            "note": "Werkt in een kas.",
         },
     )
 
@@ -112,6 +116,7 @@ def test_home_costs_the_same_queries_for_few_or_many_tasks(
     client.get(reverse("home"))
     few = queries(client, reverse("home"))
     _work(coordinator_a, coordinator_b, 7)
+    forget_keys()
     with django_assert_max_num_queries(HOME):
         page = client.get(reverse("home")).content.decode()
     assert "Te laat: 8" in page and "Deze week: 8" in page  # the rows behind the counts exist
@@ -130,6 +135,7 @@ def test_case_list_search_and_filters_cost_the_same_queries_for_few_or_many_rows
     few = queries(client, url, search)
     for _ in range(12):
         _exit(coordinator_a, _open(coordinator_a, "Popescu"), 100)
+    forget_keys()
     with django_assert_max_num_queries(CASE_LIST):
         page = client.post(url, {**search, "te_laat": "1"}).content.decode()
     assert "Gevonden: 13." in page
@@ -197,6 +203,7 @@ def test_case_file_costs_the_same_queries_for_few_or_many_events(
     few = queries(client, url)
     _events(coordinator_a, trajectory, consent, 40)
     assert trajectory.events.count() >= 40
+    forget_keys()
     with django_assert_max_num_queries(CASE_FILE):
         page = client.get(url).content.decode()
     assert page.count("Kwetsbaarheid") >= 30 and org_b.name in page
