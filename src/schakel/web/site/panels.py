@@ -54,7 +54,7 @@ def panels_for(acting: Membership) -> list[tuple[Panel, dict[str, Any]]]:
 def _to_answer(acting: Membership) -> dict[str, Any]:
     referrals = inbox_for(acting)
     data: dict[str, Any] = {
-        "referrals": list(referrals[:SHOWN]),
+        "referrals": list(referrals.defer("reason")[:SHOWN]),  # sealed, and not shown here
         "referral_count": referrals.count(),
     }
     if has(acting, Capability.ANSWER_CONSULTATIONS):
@@ -83,7 +83,8 @@ def _returns(acting: Membership) -> dict[str, Any]:
 
 def _my_referrals(acting: Membership) -> dict[str, Any]:
     rows = referrals_sent(acting)
-    return {"referrals": list(rows[:SHOWN]), "count": rows.count()}
+    shown = rows.defer("reason")[:SHOWN]  # a rejection's reason is sealed and not shown here
+    return {"referrals": list(shown), "count": rows.count()}
 
 
 def _my_consultations(acting: Membership) -> dict[str, Any]:

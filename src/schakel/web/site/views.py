@@ -27,9 +27,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _panels(membership: Membership | None) -> dict[str, object]:
-    """The supervisor's and administrator's panels: data quality and access (issue 17)."""
+    """The supervisor's and administrator's panels: data quality and access (issue 17).
+
+    The data-quality counts are the supervisor's (issue 17: "counts on the supervisor's home
+    page"). A coordinator's home shows her own work; the organisation's worklist is one menu
+    item away, and counting every check on each visit cost a second at 10,000 trajectories
+    (benchmarks/coordinator_pages.py)."""
     panels: dict[str, object] = {}
-    if membership is not None and has(membership, Capability.VIEW_DATA_QUALITY):
+    if (
+        membership is not None
+        and has(membership, Capability.VIEW_DATA_QUALITY)
+        and not has(membership, Capability.COORDINATE_TRAJECTORIES)
+    ):
         counts = quality_counts(membership)
         panels["quality"] = [(code, QUALITY_CHECKS[code], n) for code, n in counts.items()]
         panels["quality_total"] = sum(counts.values())

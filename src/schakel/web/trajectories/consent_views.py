@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from schakel.engine.trajectories.events import EventType
+from schakel.web.core.confirm import AlreadyDone, Confirmation, confirm
 from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
@@ -57,34 +58,36 @@ def withdraw_consent(
     """Withdraw a consent after a confirmation that says what stops."""
     consent = access_consent(acting, pk, consent_id, purpose="withdraw consent")
     back = reverse("trajectory-consents", args=[consent.trajectory_id])
-    context: dict[str, object] = {
-        "heading": _("Record the withdrawal of consent"),
-        "back": back,
-        "confirm_label": _("Record the withdrawal"),
-        "consequences": [
-            _("Consent for %(purpose)s no longer holds from today, %(day)s.")
-            % {
-                "purpose": consent.get_purpose_display(),
-                "day": date_format(timezone.localdate(), "j F Y"),
-            },
-            _("A referral or a report that needs this consent is no longer possible without it."),
-            _("What was shared before today stays shared; the withdrawal is recorded."),
-        ],
-    }
-    if consent.withdrawn_on is not None:
-        context["already"] = _("Already withdrawn on %(day)s.") % {
-            "day": date_format(consent.withdrawn_on, "j F Y")
-        }
-        return render(request, "trajectories/confirm.html", context)
-    if request.method == "POST" and request.POST.get("confirm") == "1":
-        try:
-            do_withdraw_consent(actor=acting, consent=consent, withdrawn_on=timezone.localdate())
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The withdrawal of consent is recorded."))
-        return redirect(back)
-    return render(request, "trajectories/confirm.html", context)
+    today = timezone.localdate()
+    outcome = confirm(
+        request,
+        Confirmation(
+            title=_("Record the withdrawal of consent"),
+            consequence=" ".join(
+                (
+                    _("Consent for %(purpose)s no longer holds from today, %(day)s.")
+                    % {"purpose": consent.get_purpose_display(), "day": date_format(today)},
+                    _(
+                        "A referral or a report that needs this consent is no longer possible "
+                        "without it."
+                    ),
+                    _("What was shared before today stays shared; the withdrawal is recorded."),
+                )
+            ),
+            action=_("Record the withdrawal"),
+            cancel_url=back,
+            already=AlreadyDone(on=consent.withdrawn_on) if consent.withdrawn_on else None,
+        ),
+    )
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    try:
+        do_withdraw_consent(actor=acting, consent=consent, withdrawn_on=today)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The withdrawal of consent is recorded."))
+    return redirect(back)
 
 
 @require_capability(Capability.RECORD_EVENTS)

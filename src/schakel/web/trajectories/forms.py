@@ -83,7 +83,7 @@ def _text_field(name: str, info: FieldInfo, label: Any, required: bool) -> forms
     attrs: dict[str, Any] = {"rows": 3} if long else {}
     help_text: Any = ""
     if limit is not None:
-        attrs.update({"maxlength": limit, "data-counter": limit})
+        attrs["maxlength"] = limit
         help_text = format_lazy(_("At most {} characters."), limit)
     if name == "note" or name in TEXT_NAMES:
         help_text = format_lazy("{} {}", NO_NAMES_HINT, help_text) if help_text else NO_NAMES_HINT
@@ -152,6 +152,11 @@ def organisation_field(label: Any, required: bool, url: str = "") -> forms.Choic
         empty_value=None,
         required=required,
         widget=OrganisationSelect(url),
+        error_messages={  # the API's sentence, not Django's "select a valid choice"
+            "invalid_choice": _(
+                "This organisation does not exist. Choose an organisation from the list."
+            )
+        },
     )
 
 
@@ -331,15 +336,6 @@ class TimeForm(forms.ModelForm):
         widgets = {"on": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}
 
 
-class RetractForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why was this entered in error?"),
-        help_text=_("The reason is kept with the correction. At most 500 characters."),
-        max_length=500,
-        widget=forms.Textarea({"rows": 3, "maxlength": 500, "data-counter": 500}),
-    )
-
-
 class AnswerForm(forms.Form):
     coordinator = forms.ModelChoiceField(
         queryset=User.objects.none(),
@@ -352,7 +348,7 @@ class AnswerForm(forms.Form):
         required=False,
         max_length=500,
         help_text=_("Required when you reject. The referrer sees it. At most 500 characters."),
-        widget=forms.Textarea({"rows": 3, "maxlength": 500, "data-counter": 500}),
+        widget=forms.Textarea({"rows": 3}),
     )
 
     def __init__(self, acting: Membership, *args: Any, **kwargs: Any) -> None:

@@ -237,6 +237,9 @@ class TrajectoryTask(models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["due_on", "kind"]
+        # A trajectory's next deadline and "has an overdue task" (the case list's sort and
+        # filter) read one index entry per trajectory.
+        indexes = [models.Index(fields=["trajectory", "due_on"], name="task_trajectory_due")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.due_on}"

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from schakel.engine.trajectories import project_state
+from schakel.engine.trajectories import Event, project_state
 from schakel.engine.trajectories.events import EventType
 from schakel.engine.vocabulary import CaseStatus
 from schakel.web.organisations.models import Membership
@@ -112,21 +112,44 @@ def _grouped(check: str, rows: QuerySet[Any], since: str) -> list[QualityLine]:
 
 def _placements_after_closure(own: QuerySet[Trajectory]) -> list[QualityLine]:
     """Closed trajectories whose projection still has a placement (the engine decides, with
-    corrections applied); only trajectories with a placement event are projected."""
+    corrections applied); only trajectories with a placement event are projected.
+
+    The projection reads codes and ids, never free text, so the events are read as plain
+    columns: no sealed note is opened and no model built (at 10,000 trajectories this check
+    projects some 18,000 events and cost 0.9 s of CPU with model rows, 0.5 s without)."""
     candidates = own.filter(
         case_status__in=CLOSED, events__event_type=EventType.PLACEMENT_START
     ).distinct()
-    events = TrajectoryEvent.objects.filter(trajectory__in=candidates).order_by(
-        "occurred_at", "recorded_at"
+    rows = (
+        TrajectoryEvent.objects.filter(trajectory__in=candidates)
+        .order_by("occurred_at", "recorded_at")
+        .values_list(
+            "trajectory_id",
+            "id",
+            "event_type",
+            "occurred_at",
+            "recorded_at",
+            "payload",
+            "supersedes_id",
+        )
     )
-    by_trajectory: dict[str, list[TrajectoryEvent]] = defaultdict(list)
-    for event in events:
-        by_trajectory[str(event.trajectory_id)].append(event)
+    by_trajectory: dict[str, list[Event]] = defaultdict(list)
+    for trajectory_id, pk, kind, occurred, recorded, payload, supersedes in rows:
+        by_trajectory[str(trajectory_id)].append(
+            Event(
+                id=str(pk),
+                event_type=kind,
+                occurred_at=occurred,
+                recorded_at=recorded,
+                payload=payload,
+                supersedes=str(supersedes) if supersedes else None,
+            )
+        )
     names = dict(candidates.values_list("pk", "person__pseudonym"))
     lines = []
     for pk, pseudonym in names.items():
         history = by_trajectory.get(str(pk), [])
-        state = project_state([e.as_engine_event() for e in history])
+        state = project_state(history)
         if state.placement is not None or state.open_placements:
             closed = max((e.occurred_at for e in history), default=None)
             lines.append(_line("placement_after_closure", pk, pseudonym, closed))

@@ -33,10 +33,13 @@ class TrajectoryQuerySet(models.QuerySet[Any]):
             return self.none()
         from schakel.web.trajectories.models import AccessGrant
 
-        granted = AccessGrant.objects.active().filter(
-            trajectory=OuterRef("pk"), organisation_id=actor.organisation_id
+        # `pk IN (grants)`, not a correlated EXISTS: PostgreSQL runs both as one hashed subplan,
+        # but costs the EXISTS per row (84,000 for 10,000 trajectories instead of 300), and
+        # over 100,000 it compiles every list query with JIT first (60 ms per query).
+        granted = AccessGrant.objects.active().filter(organisation_id=actor.organisation_id)
+        return self.filter(
+            Q(organisation_id=actor.organisation_id) | Q(pk__in=granted.values("trajectory_id"))
         )
-        return self.filter(Q(organisation_id=actor.organisation_id) | Q(Exists(granted)))
 
     def of_organisation(self, actor: Membership) -> TrajectoryQuerySet:
         """Only the actor's organisation's own trajectories (a subset of `visible_to` that

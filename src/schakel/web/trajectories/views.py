@@ -21,6 +21,7 @@ from schakel.engine.trajectories.events import EventType, InvalidEventError
 from schakel.engine.vocabulary import ExploitationForm, Region, Stage
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import do_record_access, do_record_denied
+from schakel.web.core.confirm import AlreadyDone, Confirmation, confirm
 from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.forms import copy_errors
 from schakel.web.core.labels import choices
@@ -42,7 +43,7 @@ from schakel.web.trajectories.actions.reveals import (
 )
 from schakel.web.trajectories.case_file import case_header
 from schakel.web.trajectories.case_list import Filters, case_list
-from schakel.web.trajectories.forms import EventForm, RetractForm, RevealForm
+from schakel.web.trajectories.forms import EventForm, RevealForm
 from schakel.web.trajectories.models import TrajectoryEvent
 from schakel.web.trajectories.pickers import running_for
 from schakel.web.trajectories.selectors import coordinators_of
@@ -249,46 +250,58 @@ def retract_event(request: HttpRequest, acting: Membership, pk: str, event_id: s
     event = access_event(
         acting, trajectory.pk, event_id, purpose="mark an event as entered in error"
     )
+    if event.organisation_id != acting.organisation_id:  # no question that can only be refused
+        do_record_denied(
+            actor=acting,
+            object_type="trajectory",
+            object_id=trajectory.pk,
+            purpose=f"record {EventType.ENTERED_IN_ERROR.value}",
+        )
+        raise PermissionDenied(_("Only the organisation that recorded an event corrects it."))
     back = reverse("trajectory-detail", args=[trajectory.pk])
     label = timeline([event], frozenset())[0].label
-    context: dict[str, Any] = {
-        "heading": _("Mark as entered in error"),
-        "back": back,
-        "confirm_label": _("Mark as entered in error"),
-        "consequences": [
-            _("“%(what)s” of %(day)s no longer counts: not in the state, tasks or figures.")
-            % {"what": label, "day": date_format(event.occurred_at, "j F Y")},
-            _("The event stays in the file, marked as withdrawn, with your reason."),
-        ],
-    }
-    correction = TrajectoryEvent.objects.filter(supersedes=event).select_related("recorded_by")
-    done = correction.first()
+    day = date_format(event.occurred_at, "j F Y")
+    done = TrajectoryEvent.objects.filter(supersedes=event).select_related("recorded_by").first()
+    already = None
     if done is not None:
-        who = done.recorded_by.get_full_name() if done.recorded_by else "-"
-        context["already"] = _("Already done on %(day)s by %(who)s.") % {
-            "day": date_format(done.recorded_at, "j F Y"),
-            "who": who,
-        }
-        return render(request, "trajectories/confirm.html", context)
-    form = RetractForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_record_event(
-                actor=acting,
-                trajectory=trajectory,
-                event_type=EventType.ENTERED_IN_ERROR.value,
-                occurred_at=event.occurred_at,
-                payload={"reason": form.cleaned_data["reason"]},
-                supersedes=event,
-            )
-        except ValidationError as error:
-            copy_errors(form, error)
-        except InvalidEventError as error:
-            for _field, message in field_messages(error.problems):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("The event is marked as entered in error."))
-            return redirect(back)
-    context["form"] = form
-    status = 422 if request.method == "POST" else 200
-    return render(request, "trajectories/confirm.html", context, status=status)
+        who = done.recorded_by.get_full_name() if done.recorded_by else None
+        already = AlreadyDone(on=done.recorded_at, by=who or None)
+    outcome = confirm(
+        request,
+        Confirmation(
+            title=_("Mark as entered in error"),
+            consequence=" ".join(
+                (
+                    _("“%(what)s” of %(day)s no longer counts: not in the state, tasks or figures.")
+                    % {"what": label, "day": day},
+                    _("The event stays in the file, marked as withdrawn, with your reason."),
+                )
+            ),
+            action=_("Mark as entered in error"),
+            cancel_url=back,
+            reason_label=_("Why was this entered in error?"),
+            reason_help=_("The reason is kept with the correction. At most 500 characters."),
+            already=already,
+            details=((_("Event"), f"{label}, {day}"),),
+        ),
+    )
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    try:
+        do_record_event(
+            actor=acting,
+            trajectory=trajectory,
+            event_type=EventType.ENTERED_IN_ERROR.value,
+            occurred_at=event.occurred_at,
+            payload={"reason": outcome.reason},
+            supersedes=event,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except InvalidEventError as error:
+        for _field, message in field_messages(error.problems):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The event is marked as entered in error."))
+    return redirect(back)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import template
@@ -55,12 +54,3 @@ def percent(value: Any, decimals: int = 1) -> str:
     if (get_language() or "nl").startswith("nl"):
         return f"{number}\u00a0%"
     return f"{number}%"
-
-
-@register.filter
-def local_number(value: Any) -> Any:
-    """A published decimal ("0.810") in the active language's form ("0,810"); other text stays."""
-    text = str(value)
-    if re.fullmatch(r"-?\d+\.\d+", text):
-        return formats.number_format(float(text), len(text.split(".")[1]))
-    return value

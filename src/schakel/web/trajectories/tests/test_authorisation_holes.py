@@ -171,9 +171,14 @@ def test_only_the_recording_organisation_marks_its_event_entered_in_error(
     page = signed_in(coordinator_b)
     page.raise_request_exception = False
     response = page.post(
-        reverse("retract-event", args=[trajectory_a.pk, owners_event.pk]), {"reason": "x"}
+        reverse("retract-event", args=[trajectory_a.pk, owners_event.pk]),
+        {"confirmed": "1", "reason": "x"},
     )
     assert response.status_code == 403
+    assert (
+        page.get(reverse("retract-event", args=[trajectory_a.pk, owners_event.pk])).status_code
+        == 403
+    )
     assert not TrajectoryEvent.objects.filter(supersedes=owners_event).exists()
     detail = page.get(reverse("trajectory-detail", args=[trajectory_a.pk]))
     assert reverse("retract-event", args=[trajectory_a.pk, owners_event.pk]) not in (

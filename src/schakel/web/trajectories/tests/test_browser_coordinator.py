@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -58,6 +59,30 @@ def home_text(page: Any, base: str) -> str:
     return str(page.inner_text("main"))
 
 
+COUNTS = {
+    "referrals": r"Verwijzingen die op antwoord wachten: (\d+)",
+    "overdue": r"Te laat: (\d+)",
+    "this week": r"Deze week: (\d+)",
+    "unassigned": r"Zonder coördinator: (\d+)",
+}
+
+
+def home_counts(page: Any, base: str) -> dict[str, int]:
+    """The counts of the coordinator's home page, each read from its panel's sentence."""
+    text = home_text(page, base)
+    counts = {}
+    for name, pattern in COUNTS.items():
+        found = re.search(pattern, text)
+        assert found is not None, (name, text)
+        counts[name] = int(found.group(1))
+    return counts
+
+
+def expect(**changed: int) -> dict[str, int]:
+    """The home page's counts: none of them, except those named."""
+    return {**dict.fromkeys(COUNTS, 0), **changed}
+
+
 def test_coordinator_journey(
     live_server: Any,
     browser: Any,
@@ -73,6 +98,10 @@ def test_coordinator_journey(
     coordinator.user.save()
     colleague = member(coordination, Role.COORDINATOR)
     frontline = member(youth_care, Role.FRONTLINE)
+    page = new_page(browser)
+    sign_in(page, base, coordinator)
+    assert home_counts(page, base) == expect()
+    # A referral arrives from youth care, with the person's consent to disclose.
     earlier = do_register_person(
         actor=frontline, identity={"given_names": "Amara", "family_name": "Okafor"}
     )
@@ -107,10 +136,7 @@ def test_coordinator_journey(
             "note": "Werkt in een kas, paspoort ingenomen.",
         },
     )
-
-    page = new_page(browser)
-    sign_in(page, base, coordinator)
-    assert "Verwijzingen die op antwoord wachten: 1" in home_text(page, base)
+    assert home_counts(page, base) == expect(referrals=1)
     # She reads the referral and accepts it, assigning herself.
     page.goto(f"{base}/trajecten/inbox/")
     page.click("main table a")
@@ -121,50 +147,43 @@ def test_coordinator_journey(
     page.wait_for_url(f"{base}/trajecten/{referred.pk}/")
     assert Referral.objects.get().status == "accepted"
     assert "Het traject heeft nog geen intake." in page.inner_text("main")
-    home = home_text(page, base)
-    assert "Verwijzingen die op antwoord wachten: 0" in home
-    assert "Zonder coördinator: 0" in home
+    # Accepted and hers: nothing waits, and the trajectory has a coordinator.
+    assert home_counts(page, base) == expect()
     trajectory = str(referred.pk)
     record(page, base, trajectory, "intake", {"when": when(200)})
+    assert home_counts(page, base) == expect()
     record(page, base, trajectory, "placement_start", {"when": when(199), "placement_type": "omm"})
-    for days, milestone in ((198, "reflection_start"), (150, "police_report")):
-        record(
-            page,
-            base,
-            trajectory,
-            "residence_milestone",
-            {"when": when(days), "milestone": milestone},
-        )
-    record(
-        page,
-        base,
-        trajectory,
-        "residence_milestone",
-        {"when": when(149), "milestone": "reflection_end"},
+    assert home_counts(page, base) == expect()
+    # B8 in its legal order; the reflection period's end is a deadline (long past) until the
+    # end of the reflection period is recorded.
+    steps = (
+        (198, {"milestone": "reflection_start"}, expect(overdue=1)),
+        (150, {"milestone": "police_report"}, expect(overdue=1)),
+        (149, {"milestone": "reflection_end"}, expect()),
+        (140, {"milestone": "permit_decision", "decision": "granted"}, expect()),
     )
-    record(
-        page,
-        base,
-        trajectory,
-        "residence_milestone",
-        {"when": when(140), "milestone": "permit_decision", "decision": "granted"},
-    )
+    for days, fields, counts in steps:
+        record(page, base, trajectory, "residence_milestone", {"when": when(days), **fields})
+        assert home_counts(page, base) == counts, fields
     # The running placement is picked from a list, not typed.
     page.goto(f"{base}/trajecten/{trajectory}/gebeurtenis/placement_end/")
     options = page.locator("#id_placement_id option")
     assert options.count() == 1 and "OMM" in options.first.inner_text()
     record(page, base, trajectory, "placement_end", {"when": when(130), "reason": "Eigen woning"})
+    assert home_counts(page, base) == expect()
     # The exit form comes with the follow-up months filled in.
     page.goto(f"{base}/trajecten/{trajectory}/gebeurtenis/exit/")
     assert page.locator("#id_follow_up_months").input_value() == "3, 6, 12, 24"
     record(page, base, trajectory, "exit", {"when": when(120), "exit_kind": "stable"})
-    assert "Te laat: 1" in home_text(page, base)  # the 3-month follow-up is overdue
+    assert home_counts(page, base) == expect(overdue=1)  # the 3-month follow-up is overdue
     page.click("main a:has-text('Nazorgcontact vastleggen')")
     page.fill("#id_occurred_at", when(1))
     page.select_option("#id_outcome", "return_to_exploitation")
     page.click("main form.schakel-form button[type=submit]")
     page.wait_for_url(f"{base}/trajecten/{trajectory}/")
-    assert "Te laat: 0" in home_text(page, base)
+    contact = page.locator("main .schakel-timeline li", has_text="Nazorgcontact")
+    assert "Terug in uitbuiting" in contact.first.inner_text()
+    assert home_counts(page, base) == expect()  # the 6-month one is two months away
     kinds = list(
         TrajectoryEvent.objects.filter(trajectory_id=trajectory)
         .order_by("recorded_at")

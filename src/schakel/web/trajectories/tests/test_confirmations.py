@@ -28,15 +28,15 @@ def test_withdrawing_consent_asks_first_and_says_when_it_was_done(
     client = signed_in(coordinator_a)
     url = reverse("withdraw-consent", args=[trajectory_a.pk, consent.pk])
     page = client.get(url).content.decode()
-    assert "Wat er gebeurt:" in page and 'name="confirm"' in page
+    assert "Wat er gebeurt:" in page and 'name="confirmed"' in page
     client.post(url)  # without the confirmation nothing changes
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
-    assert client.post(url, {"confirm": "1"}).status_code == 302
+    assert client.post(url, {"confirmed": "1"}).status_code == 302
     consent.refresh_from_db()
     assert consent.withdrawn_on == timezone.localdate()
     again = client.get(url).content.decode()
-    assert "Al ingetrokken op" in again and 'name="confirm"' not in again
+    assert "Dit is al gedaan op" in again and 'name="confirmed"' not in again
 
 
 def test_closing_needs_the_confirmation_box(

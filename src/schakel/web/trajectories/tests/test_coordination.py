@@ -183,3 +183,16 @@ def test_handover_of_a_selection_moves_only_the_ticked(
     moved = set(Trajectory.objects.filter(coordinator=colleague.user).values_list("pk", flat=True))
     assert moved == {opened[0].pk}
     assert Handover.objects.get().trajectories == 1
+
+
+def test_handover_names_people_not_their_sign_in_names(
+    org_a: Organisation, coordinator_a: Membership, member: Callable[..., Membership]
+) -> None:
+    coordinator_a.user.first_name, coordinator_a.user.last_name = "Sanne", "de Wit"
+    coordinator_a.user.save()
+    colleague = member(org_a, Role.COORDINATOR)
+    page = signed_in(coordinator_a).get(reverse("handover")).content.decode()
+    assert f'<option value="{coordinator_a.user_id}">Sanne de Wit</option>' in page
+    assert f">{coordinator_a.user.username}<" not in page
+    # someone without a name on record is shown by the name they sign in with, not left out
+    assert f'<option value="{colleague.user_id}">' in page

@@ -161,12 +161,15 @@ def test_withdrawing_a_corrected_event_again_says_why_and_writes_nothing(
     url = reverse("retract-event", args=[trajectory_a.pk, wrong.pk])
     confirm = client.get(url).content.decode()
     assert "Wat er gebeurt:" in confirm and 'name="reason"' in confirm
-    no_reason = client.post(url, {"reason": ""})
+    unconfirmed = client.post(url, {"reason": "dubbel"})  # only ever shows the question
+    assert unconfirmed.status_code == 200 and not TrajectoryEvent.objects.filter(supersedes=wrong)
+    no_reason = client.post(url, {"confirmed": "1", "reason": ""})
     assert no_reason.status_code == 422 and not TrajectoryEvent.objects.filter(supersedes=wrong)
-    assert client.post(url, {"reason": "dubbel"}).status_code == 302
-    again = client.post(url, {"reason": "dubbel"}, follow=True)
-    assert again.status_code == 200
-    assert "Al gedaan op " in again.content.decode()
+    assert client.post(url, {"confirmed": "1", "reason": "dubbel"}).status_code == 302
+    again = client.post(url, {"confirmed": "1", "reason": "dubbel"})
+    assert again.status_code == 409  # the question page says so, with no button to do it again
+    assert "Dit is al gedaan op " in again.content.decode()
+    assert 'name="confirmed"' not in again.content.decode()
     assert TrajectoryEvent.objects.filter(supersedes=wrong).count() == 1
 
 

@@ -169,6 +169,17 @@ def test_an_end_before_its_start_is_refused(
         reason="verhuisd",
     )
     assert fields_of(api) == {"occurred_at": "Het einde ligt vóór het begin."}
+    reversed_period = page_event(
+        client,
+        trajectory_a,
+        "exploitation_episode",
+        occurred_at="2026-02-01T10:00",
+        form="labour",
+        started_on="2025-05-01",
+        ended_on="2025-04-01",
+    )
+    assert reversed_period.status_code == 422
+    assert "De einddatum ligt vóór de begindatum." in errors_of(reversed_period)
     episode = api_event(
         client,
         trajectory_a,
@@ -220,7 +231,8 @@ def test_an_organisation_that_does_not_exist_is_refused(
         reason="referred_elsewhere",
         referred_to_organisation_id="99999",
     )
-    assert page.status_code == 422 and "Kies een van de mogelijkheden" in errors_of(page)
+    missing = "Deze organisatie bestaat niet. Kies een organisatie uit de lijst."
+    assert page.status_code == 422 and missing in errors_of(page)
     api = api_event(
         client,
         trajectory_a,
@@ -230,10 +242,7 @@ def test_an_organisation_that_does_not_exist_is_refused(
         referred_to_organisation_id=99999,
     )
     assert api.status_code == 422
-    assert fields_of(api) == {
-        "referred_to_organisation_id": "Deze organisatie bestaat niet. Kies een organisatie uit "
-        "de lijst."
-    }
+    assert fields_of(api) == {"referred_to_organisation_id": missing}
     assert TrajectoryEvent.objects.count() == 0
     named = api_event(
         client,
@@ -260,6 +269,8 @@ def test_frontline_gets_403_for_coordination_events_and_corrections(
     for kind in ("intake", "placement_start", "exit", "residence_milestone", "closure"):
         page = client.get(reverse("record-event", args=[trajectory_a.pk, kind]))
         assert page.status_code == 403, kind
+        posted = page_event(client, trajectory_a, kind, occurred_at="2026-01-05T10:00")
+        assert posted.status_code == 403, kind
         api = api_event(client, trajectory_a, kind, "2026-01-05T10:00:00Z")
         assert api.status_code == 403, kind
     signal = api_event(client, trajectory_a, "vulnerability", "2026-01-05T10:00:00Z", factor="debt")
