@@ -125,5 +125,20 @@ def menu_for(acting: Membership | None, path: str) -> list[MenuGroup]:
     ]
 
 
+def role_links(acting: Membership) -> list[MenuLink]:
+    """The menu's pages this role has a capability for (those open to everyone left out): the
+    home page lists them, so a role without worklist panels still starts somewhere."""
+    links = []
+    for group in MENU:
+        for link in group.links:
+            if link.capability is None or not has(acting, link.capability):
+                continue
+            try:
+                links.append(MenuLink(reverse(link.url_name), link.label, False, link.badge))
+            except NoReverseMatch:  # an app that is not installed
+                continue
+    return links
+
+
 def _matches(path: str, url: str) -> bool:
     return path == url if url == "/" else path.startswith(url)

@@ -10,6 +10,7 @@ from schakel.web.accounts.service import access_summary
 from schakel.web.organisations.acting import SESSION_KEY, acting_membership, memberships_of
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, has
+from schakel.web.site.navigation import role_links
 from schakel.web.site.panels import badges, panels_for
 from schakel.web.trajectories.service import QUALITY_CHECKS, quality_counts
 
@@ -18,9 +19,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """What needs doing now for the acting role: a panel per kind of work."""
     membership = acting_membership(request)
     context: dict[str, object] = {
-        "sees_records": has(membership, Capability.VIEW_RECORDS),
-        "may_audit": has(membership, Capability.VIEW_AUDIT),
         "panels": panels_for(membership) if membership is not None else [],
+        "role_links": role_links(membership) if membership is not None else [],
     }
     context.update(_panels(membership))
     return render(request, "site/home.html", context)

@@ -95,3 +95,27 @@ def test_frontline_home_shows_referrals_not_coordination_work(
     assert "Mijn taken" not in page and "Zonder coördinator" not in page
     badges = signed_in(frontline).get(reverse("nav-badges")).content.decode()
     assert "badge-work" not in badges
+
+
+@pytest.mark.parametrize(
+    ("role", "expected", "absent"),
+    [
+        (Role.ANALYST, ["/monitor/"], ["/audit/"]),
+        (Role.CONTENT_EDITOR, ["/signalen/catalogus/"], ["/monitor/"]),
+        (Role.DATA_STEWARD, ["/koppeling/"], ["/trajecten/"]),
+    ],
+)
+def test_a_role_without_worklists_starts_from_its_own_pages(
+    org_a: Organisation,
+    member: Callable[..., Membership],
+    role: Role,
+    expected: list[str],
+    absent: list[str],
+) -> None:
+    html = signed_in(member(org_a, role)).get(reverse("home")).content.decode()
+    section = html[html.index('id="role-links-heading"') :]
+    section = section[: section.index("</section>")]
+    for start in expected:
+        assert f'href="{start}' in section
+    for start in absent:
+        assert f'href="{start}' not in section
