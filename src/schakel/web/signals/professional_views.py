@@ -188,7 +188,7 @@ def refer(request: HttpRequest, acting: Membership) -> HttpResponse:
         messages.info(request, _("Do the signal check first; its summary goes with the referral."))
         return redirect("signal-check")
     catalogue, state, evaluation = found
-    form = ReferralForm(request.POST or None)
+    form = ReferralForm(request.POST or None, check_minor=state.minor)
     target, problems = _target(acting, state)
     if request.method == "POST" and target is not None and form.is_valid():
         try:
@@ -201,6 +201,7 @@ def refer(request: HttpRequest, acting: Membership) -> HttpResponse:
                 given_on=form.cleaned_data["consent_given_on"],
                 source=form.cleaned_data["consent_source"],
                 note=form.cleaned_data["note"],
+                minor=form.minor(),
             )
         except InvalidIdentityError as error:
             for field, message in field_messages(error.problems):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -188,3 +189,47 @@ def test_own_reference_is_for_the_referrer_only_and_a_rejection_says_why_and_wha
     assert Person.objects.get().pseudonym in seen and "de jongen van dinsdag" not in seen
     assert client.post(url, {"label": ""}).status_code == 302
     assert "de jongen van dinsdag" not in client.get(reverse("signal-referrals")).content.decode()
+
+
+def test_the_referral_carries_the_age_that_follows_from_the_date_of_birth(
+    frontline: Membership, org_a: Organisation
+) -> None:
+    """The check said 18 or older, the date of birth says 17: asked, then carried as a minor."""
+    client = signed_in(frontline)
+    complete_check(client, {"age": "adult"})
+    born = dt.date(timezone.localdate().year - 17, 1, 1).isoformat()
+    asked = refer(client, date_of_birth=born)
+    assert asked.status_code == 422
+    assert "17 jaar" in asked.context["form"].errors["date_of_birth"][0]
+    assert "18 jaar of ouder" in asked.context["form"].errors["date_of_birth"][0]
+    assert 'name="age_confirmed"' in asked.content.decode()
+    assert not Trajectory.objects.exists()
+    confirmed = refer(client, date_of_birth=born, age_confirmed="on")
+    assert confirmed.status_code == 302, confirmed.content[:3000]
+    signal = Trajectory.objects.get().events.get(event_type="signal")
+    assert signal.payload["minor"] is True
+
+
+def test_a_matching_date_of_birth_needs_no_confirmation(
+    frontline: Membership, org_a: Organisation
+) -> None:
+    client = signed_in(frontline)
+    complete_check(client, {"age": "adult"})
+    response = refer(client, date_of_birth="1990-05-01")
+    assert response.status_code == 302, response.content[:3000]
+    assert Trajectory.objects.get().events.get(event_type="signal").payload["minor"] is False
+
+
+def test_every_field_error_comes_in_one_round_naming_its_field(
+    frontline: Membership, org_a: Organisation
+) -> None:
+    client = signed_in(frontline)
+    complete_check(client)
+    response = refer(client, consent_given_on="2999-01-01", date_of_birth="2026-02-31")
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert set(errors) == {"consent_given_on", "date_of_birth"}, errors
+    page = response.content.decode()
+    assert "Geboortedatum: " in page and "Toestemming gegeven op: " in page
+    no_name = refer(client, given_names="", family_name="", date_of_birth="2999")
+    assert set(no_name.context["form"].errors) == {"given_names", "date_of_birth"}
