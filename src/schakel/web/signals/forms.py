@@ -303,7 +303,8 @@ class ReferralForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         """The identity is checked with the other fields, so every error shows in one round."""
-        data = super().clean()
+        super().clean()
+        data: dict[str, Any] = self.cleaned_data
         if not (data.get("given_names") or data.get("family_name")):
             self.add_error("given_names", NAME_NEEDED)
         try:
