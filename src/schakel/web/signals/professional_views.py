@@ -42,6 +42,7 @@ from schakel.web.signals.forms import (
 )
 from schakel.web.signals.labels import OUTCOMES
 from schakel.web.signals.models import Assessment, Consultation
+from schakel.web.signals.selectors import referrals_of_organisation
 
 PAGE_SIZE = 25
 
@@ -218,11 +219,7 @@ def refer(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 @require_capability(Capability.RECORD_EVENTS)
 def referrals(request: HttpRequest, acting: Membership) -> HttpResponse:
-    rows = (
-        Assessment.objects.referrals_visible_to(acting)
-        .select_related("trajectory__person")
-        .order_by("-created_at")
-    )
+    rows = referrals_of_organisation(acting)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     do_record_access(
         actor=acting,

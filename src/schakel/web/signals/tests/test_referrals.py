@@ -233,3 +233,29 @@ def test_every_field_error_comes_in_one_round_naming_its_field(
     assert "Geboortedatum: " in page and "Toestemming gegeven op: " in page
     no_name = refer(client, given_names="", family_name="", date_of_birth="2999")
     assert set(no_name.context["form"].errors) == {"given_names", "date_of_birth"}
+
+
+def test_home_count_list_and_full_page_show_the_same_referrals(
+    frontline: Membership, org_a: Organisation, youth_care: Organisation
+) -> None:
+    """A referral sent from the case file (no check) counts on the home page and on the page."""
+    client = signed_in(frontline)
+    complete_check(client)
+    assert refer(client).status_code == 302
+    trajectory = Trajectory.objects.get()
+    Referral.objects.create(
+        trajectory=trajectory,
+        reference="zonder-check",
+        from_organisation=youth_care,
+        to_organisation=org_a,
+        purpose="shelter",
+        sent_at=timezone.now() - dt.timedelta(days=2),
+    )
+    home = client.get(reverse("home")).content.decode()
+    assert "Verwijzingen van mijn organisatie: 2" in home
+    page = client.get(reverse("signal-referrals"))
+    rows = list(page.context["page"].object_list)
+    assert len(rows) == 2 and {r.reference for r in rows} >= {"zonder-check"}
+    html = page.content.decode()
+    assert "Nog geen verwijzingen" not in html and "Niet na een signalencheck" in html
+    assert html.count(Person.objects.get().pseudonym) == 2
