@@ -38,7 +38,7 @@ from schakel.web.signals.check import (
 )
 from schakel.web.signals.contacts import articles, situation_contacts
 from schakel.web.signals.forms import AnswersForm, WhoForm
-from schakel.web.signals.labels import OUTCOMES, RULES
+from schakel.web.signals.labels import OUTCOMES, ROLE_KINDS, RULES
 
 FIRST = "first"
 
@@ -236,6 +236,7 @@ def _result_context(
         "observations": results.observation_labels(catalogue, evaluation),
         "next_questions": results.next_question_rows(catalogue, evaluation),
         "perspective": perspective,
+        "role_label": ROLE_KINDS[state.role.value],  # as chosen in step 1
         "steps": steps,
         "first_steps": first,
         "coordinator": contacts.coordinator,
