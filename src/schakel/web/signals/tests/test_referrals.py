@@ -259,3 +259,27 @@ def test_home_count_list_and_full_page_show_the_same_referrals(
     html = page.content.decode()
     assert "Nog geen verwijzingen" not in html and "Niet na een signalencheck" in html
     assert html.count(Person.objects.get().pseudonym) == 2
+
+
+def test_the_referrer_is_told_of_the_answer_in_words_without_an_internal_reference(
+    frontline: Membership, coordinator_a: Membership
+) -> None:
+    from django.utils.formats import date_format
+
+    from schakel.web.notifications.models import Notification
+    from schakel.web.trajectories.actions.coordination import do_answer_referral
+
+    client = signed_in(frontline)
+    complete_check(client)
+    assert refer(client).status_code == 302
+    referral = Referral.objects.get()
+    do_answer_referral(
+        actor=coordinator_a, referral=referral, accept=True, coordinator=coordinator_a.user
+    )
+    notice = Notification.objects.get(user=frontline.user)
+    day = date_format(timezone.localtime(referral.sent_at), "j F Y")
+    pseudonym = Person.objects.get().pseudonym
+    assert notice.text == f"Uw verwijzing van {day} voor {pseudonym} is geaccepteerd."
+    assert referral.reference not in notice.text
+    page = client.get(reverse("notification-list")).content.decode()
+    assert notice.text in page and referral.reference not in page
