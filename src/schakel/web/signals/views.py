@@ -139,6 +139,7 @@ def _questions_context(
         "form": form,
         "outcome": OUTCOMES[evaluation.outcome.value],
         "decided": not evaluation.next_questions,
+        "settled": not evaluation.next_questions and not indicators,  # said once, then the result
         "answered": sum(1 for i in indicator_set.indicators if i.id in state.answers),
         "total": len(indicator_set.indicators),
         "indicator_set": indicator_set,
