@@ -35,7 +35,7 @@ def test_regional_services_that_take_on_the_situation_follow(editor: Membership)
     do_create_service(
         actor=editor,
         data=ServiceData(
-            name="Oude dienst", kind="care_coordinator", region="rotterdam", phone="1",
+            name="Oude dienst", kind="care_coordinator", region="rotterdam", phone="000-000 0009",
             is_active=False,
         ),
     )  # fmt: skip
