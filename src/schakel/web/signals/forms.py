@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -9,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from schakel.engine.identity import InvalidIdentityError, parse_identity
 from schakel.engine.indicators import Answer, Indicator
 from schakel.engine.indicators.perspective import RoleKind
 from schakel.engine.vocabulary import ExploitationForm, Region
+from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.fields import NO_NAMES_HINT
 from schakel.web.core.labels import choices
 from schakel.web.signals.check import CheckState
@@ -219,8 +222,38 @@ class ReferrerLabelForm(forms.Form):
         _limited(self.fields["label"])
 
 
+NAME_NEEDED = _("Give at least a given name or a family name.")
+
+
+def _years_between(born: dt.date, today: dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def age_from_birth(value: str, today: dt.date) -> tuple[bool | None, int | None]:
+    """Whether a (partial) date of birth makes the person a minor today, and the exact age
+    when the day is known: (None, None) when a year or month alone leaves it open."""
+    parts = [int(part) for part in value.split("-")]
+    if len(parts) == 3:
+        age = _years_between(dt.date(*parts), today)
+        return age < 18, age
+    year, month = parts[0], (parts[1] if len(parts) == 2 else None)
+    first = dt.date(year, month or 1, 1)
+    last_month = month or 12
+    following = dt.date(year + last_month // 12, last_month % 12 + 1, 1)
+    last = following - dt.timedelta(days=1)
+    youngest, oldest = _years_between(last, today), _years_between(first, today)
+    if oldest < 18:
+        return True, None
+    if youngest >= 18:
+        return False, None
+    return None, None
+
+
 class ReferralForm(forms.Form):
-    """The minimal identity the coordinator needs, and the person's consent to disclosure."""
+    """The minimal identity the coordinator needs, and the person's consent to disclosure.
+
+    The referral carries the age that follows from the date of birth; when it contradicts the
+    age chosen in the check, the form asks to correct the date or to confirm it."""
 
     given_names = forms.CharField(label=_("Given names"), max_length=200, required=False)
     family_name = forms.CharField(label=_("Family name"), max_length=200, required=False)
@@ -248,6 +281,12 @@ class ReferralForm(forms.Form):
         ),
         error_messages={"required": _("Confirm that the person agreed.")},
     )
+    age_confirmed = forms.BooleanField(
+        label=_(
+            "The date of birth is correct: refer the person with the age that follows from it."
+        ),
+        required=False,
+    )
     note = forms.CharField(
         label=_("Note for the care coordinator"),
         max_length=4000,
@@ -256,9 +295,56 @@ class ReferralForm(forms.Form):
         help_text=NO_NAMES_HINT,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, check_minor: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.check_minor = check_minor
+        self.age_contradicts_check = False
         self.fields["consent_given_on"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        """The identity is checked with the other fields, so every error shows in one round."""
+        super().clean()
+        data: dict[str, Any] = self.cleaned_data
+        if not (data.get("given_names") or data.get("family_name")):
+            self.add_error("given_names", NAME_NEEDED)
+        try:
+            parse_identity({**self._identity_of(data), "given_names": "-"})
+        except InvalidIdentityError as error:
+            for field, message in field_messages(error.problems):
+                self.add_error(field if field in self.fields else None, message)
+        born = self.cleaned_data.get("date_of_birth")
+        if not born:
+            return data
+        minor, age = age_from_birth(born, timezone.localdate())
+        if minor is None or minor == self.check_minor:
+            return data
+        self.age_contradicts_check = True
+        if data.get("age_confirmed"):
+            return data
+        chosen = _("Under 18") if self.check_minor else _("18 or older")
+        if age is not None:
+            message = _(
+                "By this date of birth the person is %(age)d years old, but in the check you "
+                "chose “%(chosen)s”. Correct the date of birth, or confirm below that it is right."
+            ) % {"age": age, "chosen": chosen}
+        else:
+            follows = _("a minor") if minor else _("an adult")
+            message = _(
+                "By this date of birth the person is %(follows)s, but in the check you chose "
+                "“%(chosen)s”. Correct the date of birth, or confirm below that it is right."
+            ) % {"follows": follows, "chosen": chosen}
+        self.add_error("date_of_birth", message)
+        return data
+
+    def minor(self) -> bool:
+        """The person's age as the referral carries it: by the date of birth when that
+        decides it, else as chosen in the check."""
+        born = self.cleaned_data.get("date_of_birth")
+        if born:
+            minor, _age = age_from_birth(born, timezone.localdate())
+            if minor is not None:
+                return minor
+        return self.check_minor
 
     def clean_consent_given_on(self) -> Any:
         given = self.cleaned_data["consent_given_on"]
@@ -267,12 +353,15 @@ class ReferralForm(forms.Form):
         return given
 
     def identity(self) -> dict[str, Any]:
-        data = self.cleaned_data
+        return self._identity_of(self.cleaned_data)
+
+    @staticmethod
+    def _identity_of(data: dict[str, Any]) -> dict[str, Any]:
         identity: dict[str, Any] = {
-            "given_names": data["given_names"],
-            "family_name": data["family_name"],
+            "given_names": data.get("given_names", ""),
+            "family_name": data.get("family_name", ""),
         }
-        if data["date_of_birth"]:
+        if data.get("date_of_birth"):
             identity["date_of_birth"] = data["date_of_birth"]
         return identity
 

@@ -43,6 +43,7 @@ from schakel.web.signals.forms import (
 )
 from schakel.web.signals.labels import OUTCOMES
 from schakel.web.signals.models import Assessment, Consultation
+from schakel.web.signals.selectors import referrals_of_organisation
 
 PAGE_SIZE = 25
 
@@ -203,7 +204,7 @@ def refer(request: HttpRequest, acting: Membership) -> HttpResponse:
         messages.info(request, _("Do the signal check first; its summary goes with the referral."))
         return redirect("signal-check")
     catalogue, state, evaluation = found
-    form = ReferralForm(request.POST or None)
+    form = ReferralForm(request.POST or None, check_minor=state.minor)
     target, problems = _target(acting, state)
     if request.method == "POST" and target is not None and form.is_valid():
         try:
@@ -216,6 +217,7 @@ def refer(request: HttpRequest, acting: Membership) -> HttpResponse:
                 given_on=form.cleaned_data["consent_given_on"],
                 source=form.cleaned_data["consent_source"],
                 note=form.cleaned_data["note"],
+                minor=form.minor(),
             )
         except InvalidIdentityError as error:
             for field, message in field_messages(error.problems):
@@ -232,11 +234,7 @@ def refer(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 @require_capability(Capability.RECORD_EVENTS)
 def referrals(request: HttpRequest, acting: Membership) -> HttpResponse:
-    rows = (
-        Assessment.objects.referrals_visible_to(acting)
-        .select_related("trajectory__person")
-        .order_by("-created_at")
-    )
+    rows = referrals_of_organisation(acting)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     do_record_access(
         actor=acting,

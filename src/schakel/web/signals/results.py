@@ -48,7 +48,8 @@ class DimensionRow:
 class StepView:
     step: Step
     priority: Any
-    contacts: list[tuple[Any, str]]  # label, phone ("" when the contact has no number)
+    contacts: list[tuple[Any, str]]  # label ("" when the title names it), phone (or "")
+    title: str = ""  # the step's title in the active language, without a number it repeats
 
 
 def parts_of(catalogue: Catalogue, state: CheckState) -> list[tuple[str, Text | None]]:
@@ -123,8 +124,22 @@ def step_views(perspective: Perspective, contacts: SituationContacts) -> list[St
                 lines.append((line.name, line.phone))
             else:
                 lines.append((CONTACTS[kind.value], PHONE_NUMBERS.get(kind, "")))
-        views.append(StepView(step, PRIORITIES[step.priority.value], lines))
+        title, lines = _said_once(step.title.in_language(get_language() or "nl"), lines)
+        views.append(StepView(step, PRIORITIES[step.priority.value], lines, title))
     return views
+
+
+def _said_once(title: str, lines: list[tuple[Any, str]]) -> tuple[str, list[tuple[Any, str]]]:
+    """A title that names a contact and its number ("Consult Veilig Thuis: 0800-2000") keeps
+    the name; the number moves to the contact (a link), whose name is not repeated."""
+    said: list[tuple[Any, str]] = []
+    for label, phone in lines:
+        if phone and phone in title:
+            title = title.replace(f": {phone}", "").replace(phone, "").strip(" :")
+            if str(label) in title:
+                label = ""
+        said.append((label, phone))
+    return title, said
 
 
 def first_steps(views: list[StepView]) -> list[StepView]:

@@ -1,4 +1,5 @@
-"""Reads that are not QuerySet methods: anonymous counts of completed checks, for the monitor.
+"""Reads that are not QuerySet methods: the organisation's referrals, and anonymous counts of
+completed checks, for the monitor.
 
 Only counts per month, suspected form, role kind, region and outcome exist; the answers of a
 single check are never stored. Small counts are returned as they are: the monitor applies its
@@ -9,8 +10,32 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from schakel.web.signals.models import SignalCheckStatistic
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from schakel.web.organisations.models import Membership
+from schakel.web.signals.models import Assessment, ReferrerLabel, SignalCheckStatistic
+from schakel.web.trajectories.worklist import referrals_sent
+
+
+def referrals_of_organisation(actor: Membership) -> QuerySet[Any]:
+    """Every referral the actor's organisation sent, newest first: the same rows the home
+    page counts and lists. A referral made after a signal check carries the check's
+    `assessment_pk`, `suspected_form` and the actor's `own_label` (else these are None)."""
+    check = Assessment.objects.filter(
+        trajectory_id=OuterRef("trajectory_id"), referral_reference=OuterRef("reference")
+    )
+    own = ReferrerLabel.objects.filter(
+        assessment__trajectory_id=OuterRef("trajectory_id"),
+        assessment__referral_reference=OuterRef("reference"),
+        user_id=actor.user_id,
+    )
+    return referrals_sent(actor).annotate(
+        assessment_pk=Subquery(check.values("pk")[:1]),
+        suspected_form=Subquery(check.values("suspected_form")[:1]),
+        own_label=Subquery(own.values("label")[:1]),
+    )
 
 
 @dataclass(frozen=True)

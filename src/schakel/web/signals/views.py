@@ -38,7 +38,7 @@ from schakel.web.signals.check import (
 )
 from schakel.web.signals.contacts import articles, situation_contacts
 from schakel.web.signals.forms import AnswersForm, WhoForm
-from schakel.web.signals.labels import OUTCOMES, RULES
+from schakel.web.signals.labels import OUTCOMES, ROLE_KINDS, RULES
 
 FIRST = "first"
 
@@ -139,6 +139,7 @@ def _questions_context(
         "form": form,
         "outcome": OUTCOMES[evaluation.outcome.value],
         "decided": not evaluation.next_questions,
+        "settled": not evaluation.next_questions and not indicators,  # said once, then the result
         "answered": sum(1 for i in indicator_set.indicators if i.id in state.answers),
         "total": len(indicator_set.indicators),
         "indicator_set": indicator_set,
@@ -236,6 +237,7 @@ def _result_context(
         "observations": results.observation_labels(catalogue, evaluation),
         "next_questions": results.next_question_rows(catalogue, evaluation),
         "perspective": perspective,
+        "role_label": ROLE_KINDS[state.role.value],  # as chosen in step 1
         "steps": steps,
         "first_steps": first,
         "coordinator": contacts.coordinator,

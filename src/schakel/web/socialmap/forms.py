@@ -12,7 +12,13 @@ from schakel.engine.vocabulary import ExploitationForm, Region
 from schakel.web.core.labels import choices
 from schakel.web.organisations.models import Organisation
 from schakel.web.socialmap.actions import ServiceData
-from schakel.web.socialmap.models import Service, ServiceKind, TargetGroup
+from schakel.web.socialmap.models import (
+    PHONE_MESSAGE,
+    Service,
+    ServiceKind,
+    TargetGroup,
+    is_dutch_phone,
+)
 
 TEXTBOX = {"class": "utrecht-textbox"}
 
@@ -69,6 +75,12 @@ class ServiceForm(forms.Form):
         help_text=_("The signal check links to this entry for visitors who are not signed in."),
     )
 
+    def clean_phone(self) -> str:
+        return _phone(self.cleaned_data["phone"])
+
+    def clean_contact_person_phone(self) -> str:
+        return _phone(self.cleaned_data["contact_person_phone"])
+
     def data_for_action(self) -> ServiceData:
         d = self.cleaned_data
         organisation = d["organisation"]
@@ -103,6 +115,14 @@ class ServiceForm(forms.Form):
             target = renamed.get(name, name)
             for message in errors:
                 self.add_error(target if target in self.fields else None, message)
+
+
+def _phone(value: str) -> str:
+    """Checked with the other fields, so every error shows in one round (the action checks
+    again for callers without a form)."""
+    if value and not is_dutch_phone(value):
+        raise ValidationError(PHONE_MESSAGE)
+    return value
 
 
 def initial_for(service: Service) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -33,6 +35,24 @@ class TargetGroup(models.TextChoices):
 
 
 FORM_CODES = frozenset(form.value for form in ExploitationForm)
+
+
+PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()-]+$")
+SHORT_NUMBER = re.compile(r"^(112|0[89]00\d{4,7}|140\d{2,3})$")  # 112, 0800-2000, 14 010
+PHONE_MESSAGE = _(
+    "Enter a Dutch phone number: digits, spaces, +, - and brackets, with at least 10 digits "
+    "(such as 010-123 4567), or a short number such as 0800-2000, 112 or 14 010."
+)
+
+
+def is_dutch_phone(value: str) -> bool:
+    """A phone number as people write it: digits with spaces, dashes, brackets and a leading
+    +, of 10 to 15 digits, or one of the short numbers (112, 0800-/0900-, 14 + area code)."""
+    text = value.strip()
+    if not PHONE_CHARACTERS.match(text):
+        return False
+    digits = re.sub(r"\D", "", text)
+    return 10 <= len(digits) <= 15 or bool(SHORT_NUMBER.match(digits))
 
 
 class Service(models.Model):
@@ -120,6 +140,9 @@ class Service(models.Model):
             errors.setdefault("phone", []).append(
                 _("Give at least one way to reach the service: phone, email, website or address.")
             )
+        for name in ("phone", "contact_person_phone"):
+            if getattr(self, name) and not is_dutch_phone(getattr(self, name)):
+                errors.setdefault(name, []).append(PHONE_MESSAGE)
         if not isinstance(self.forms, list) or not set(self.forms) <= FORM_CODES:
             errors.setdefault("forms", []).append(_("Unknown form of exploitation."))
         if not isinstance(self.target_groups, list) or not set(self.target_groups) <= set(

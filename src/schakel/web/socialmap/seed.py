@@ -1,13 +1,16 @@
 """Fictional services for the demo's social map.
 
 Every name says it is fictional, numbers start with 000 (no Dutch number does), addresses and
-websites use example.org. Only the public national lines are real: police 0900-8844 and
+websites use example.org. The care coordinator carries the name of the demo's care-coordination
+organisation of its region (an invented place), so one organisation has one name everywhere.
+Only the public national lines are real: police 0900-8844 and
 Veilig Thuis 0800-2000 (see docs/knowledge.md).
 """
 
 from __future__ import annotations
 
-from schakel.engine.vocabulary import Region
+from schakel.engine.synth.organisations import INVENTED_PLACES, REGIONAL_TYPES
+from schakel.engine.vocabulary import OrganisationType, Region
 from schakel.web.socialmap.actions import ServiceData
 from schakel.web.socialmap.selectors import POLICE, VEILIG_THUIS
 
@@ -26,6 +29,13 @@ PLACES = {
 OFFICE_HOURS = "ma-vr 9.00-17.00"
 
 
+def care_coordination_name(region: Region) -> str:
+    """The name the demo gives the region's care-coordination organisation."""
+    care = OrganisationType.CARE_COORDINATION
+    pattern = next(p for kind, _key, p in REGIONAL_TYPES if kind is care)
+    return pattern.format(place=INVENTED_PLACES[region][0])
+
+
 def _phone(region_number: int, line: int) -> str:
     return f"000-{region_number:03d} {line:04d}"
 
@@ -38,6 +48,7 @@ def synthetic_services(region: str) -> list[ServiceData]:
     mail = code.value.replace("_", "-")
 
     def service(kind: str, name: str, line: int, **extra: object) -> ServiceData:
+        full = str(extra.pop("full_name", "")) or f"{name} {place} (fictief)"
         values: dict[str, object] = {
             "phone": _phone(n, line),
             "email": f"{kind.replace('_', '-')}.{mail}@example.org",
@@ -47,13 +58,14 @@ def synthetic_services(region: str) -> list[ServiceData]:
             "is_public": True,
         }
         values.update(extra)
-        return ServiceData(name=f"{name} {place} (fictief)", kind=kind, region=code.value, **values)  # type: ignore[arg-type]
+        return ServiceData(name=full, kind=kind, region=code.value, **values)  # type: ignore[arg-type]
 
     return [
         service(
             "care_coordinator",
             "Zorgcoördinatie Mensenhandel",
             1,
+            full_name=care_coordination_name(code),
             description="Eerste aanspreekpunt voor (vermoedelijke) slachtoffers in de regio.",
             contact_person_name="K. Voorbeeld (fictief)",
             tags=["zorgcoördinatie"],

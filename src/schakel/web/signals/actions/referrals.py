@@ -37,6 +37,7 @@ def do_refer_with_consent(
     given_on: dt.date,
     source: str,
     note: str = "",
+    minor: bool | None = None,
 ) -> Assessment:
     """Refer the person to the regional care coordination, with their recorded consent.
 
@@ -44,6 +45,7 @@ def do_refer_with_consent(
     trajectory, records the consent to disclosure to the coordination, a `signal` event with
     the check's summary, and a `referral_sent` event naming the consent. The coordination then
     sees the referral in its inbox; the trajectories app keeps the referral's status.
+    `minor` is the age that follows from the date of birth (the check's answer when None).
     """
     require(actor, Capability.CONSULT)
     target = coordination_for(actor, state)
@@ -65,7 +67,7 @@ def do_refer_with_consent(
             organisation=target,
         )
         events = [
-            ("signal", _signal_payload(state, assessment)),
+            ("signal", _signal_payload(state, assessment, minor)),
             ("referral_sent", _referral_payload(reference, target, str(consent.pk), note)),
         ]
         now = timezone.now()
@@ -102,10 +104,12 @@ def _referral_payload(
     return payload
 
 
-def _signal_payload(state: CheckState, assessment: Assessment) -> dict[str, Any]:
+def _signal_payload(
+    state: CheckState, assessment: Assessment, minor: bool | None
+) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "observed_by_role": state.role.value,
-        "minor": state.minor,
+        "minor": state.minor if minor is None else minor,
         "indicators": sorted(state.present())[:200],
         "assessment_id": str(assessment.pk),
     }

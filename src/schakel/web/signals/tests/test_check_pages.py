@@ -259,3 +259,25 @@ def test_the_advice_is_mailed_to_the_signed_in_professional_without_answers(
     assert (
         reverse("signal-check-mail") not in Client().get(reverse("signal-check")).content.decode()
     )
+
+
+def test_a_settled_outcome_is_said_once_with_the_result_as_the_main_action() -> None:
+    client = Client()
+    complete_check(client, {"age": "minor", "form": "labour"})
+    url = reverse("signal-check-questions")
+    for _round in range(30):
+        page = client.get(url)
+        if not page.context["questions"]:
+            break
+        client.post(url, {name: "absent" for name in page.context["form"].fields})
+        url = reverse(
+            "signal-check-round", args=[len(client.session["signal_check"]["rounds"]) + 1]
+        )
+    assert page.context["settled"]
+    text = page.content.decode()
+    outcome = str(page.context["outcome"])
+    assert text.count(outcome) == 1, text
+    assert "Uitkomst tot nu toe" not in text and "De uitkomst staat vast" in text
+    result = reverse("signal-check-result")
+    primary = "utrecht-button-link utrecht-button-link--primary-action"
+    assert f'class="{primary}" href="{result}"' in text

@@ -146,3 +146,26 @@ def test_list_pages_use_a_fixed_number_of_queries(
         assert len(coordinator.get(reverse("signal-inbox")).context["page"].object_list) == 5
     with django_assert_num_queries(11):  # 5 + the one audit entry (6)
         asker.get(reverse("signal-consultations"))
+
+
+def test_the_page_names_no_coordinator_before_the_region_is_chosen(
+    frontline: Membership, org_a: Organisation, org_b: Organisation
+) -> None:
+    """Without a check the region question decides; the sentence above it must stay true."""
+    client = signed_in(frontline)
+    page = client.get(reverse("signal-consult")).content.decode()
+    assert org_a.name not in page and org_b.name not in page
+    assert "de regio die u hieronder kiest" in page
+    again = client.post(reverse("signal-consult"), {"question": "", "region": "amsterdam"})
+    assert again.status_code == 422 and org_a.name not in again.content.decode()
+    sent = client.post(reverse("signal-consult"), {"question": "Wat nu?", "region": "amsterdam"})
+    assert Consultation.objects.get().to_organisation == org_b, sent
+
+
+def test_with_a_check_the_page_names_the_coordinator_of_the_checks_region(
+    frontline: Membership, org_a: Organisation, org_b: Organisation
+) -> None:
+    client = signed_in(frontline)
+    complete_check(client, {"region": "amsterdam"})
+    page = client.get(reverse("signal-consult")).content.decode()
+    assert f"Uw vraag gaat naar {org_b.name}" in page and org_a.name not in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -188,3 +189,97 @@ def test_own_reference_is_for_the_referrer_only_and_a_rejection_says_why_and_wha
     assert Person.objects.get().pseudonym in seen and "de jongen van dinsdag" not in seen
     assert client.post(url, {"label": ""}).status_code == 302
     assert "de jongen van dinsdag" not in client.get(reverse("signal-referrals")).content.decode()
+
+
+def test_the_referral_carries_the_age_that_follows_from_the_date_of_birth(
+    frontline: Membership, org_a: Organisation
+) -> None:
+    """The check said 18 or older, the date of birth says 17: asked, then carried as a minor."""
+    client = signed_in(frontline)
+    complete_check(client, {"age": "adult"})
+    born = dt.date(timezone.localdate().year - 17, 1, 1).isoformat()
+    asked = refer(client, date_of_birth=born)
+    assert asked.status_code == 422
+    assert "17 jaar" in asked.context["form"].errors["date_of_birth"][0]
+    assert "18 jaar of ouder" in asked.context["form"].errors["date_of_birth"][0]
+    assert 'name="age_confirmed"' in asked.content.decode()
+    assert not Trajectory.objects.exists()
+    confirmed = refer(client, date_of_birth=born, age_confirmed="on")
+    assert confirmed.status_code == 302, confirmed.content[:3000]
+    signal = Trajectory.objects.get().events.get(event_type="signal")
+    assert signal.payload["minor"] is True
+
+
+def test_a_matching_date_of_birth_needs_no_confirmation(
+    frontline: Membership, org_a: Organisation
+) -> None:
+    client = signed_in(frontline)
+    complete_check(client, {"age": "adult"})
+    response = refer(client, date_of_birth="1990-05-01")
+    assert response.status_code == 302, response.content[:3000]
+    assert Trajectory.objects.get().events.get(event_type="signal").payload["minor"] is False
+
+
+def test_every_field_error_comes_in_one_round_naming_its_field(
+    frontline: Membership, org_a: Organisation
+) -> None:
+    client = signed_in(frontline)
+    complete_check(client)
+    response = refer(client, consent_given_on="2999-01-01", date_of_birth="2026-02-31")
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert set(errors) == {"consent_given_on", "date_of_birth"}, errors
+    page = response.content.decode()
+    assert "Geboortedatum: " in page and "Toestemming gegeven op: " in page
+    no_name = refer(client, given_names="", family_name="", date_of_birth="2999")
+    assert set(no_name.context["form"].errors) == {"given_names", "date_of_birth"}
+
+
+def test_home_count_list_and_full_page_show_the_same_referrals(
+    frontline: Membership, org_a: Organisation, youth_care: Organisation
+) -> None:
+    """A referral sent from the case file (no check) counts on the home page and on the page."""
+    client = signed_in(frontline)
+    complete_check(client)
+    assert refer(client).status_code == 302
+    trajectory = Trajectory.objects.get()
+    Referral.objects.create(
+        trajectory=trajectory,
+        reference="zonder-check",
+        from_organisation=youth_care,
+        to_organisation=org_a,
+        purpose="shelter",
+        sent_at=timezone.now() - dt.timedelta(days=2),
+    )
+    home = client.get(reverse("home")).content.decode()
+    assert "Verwijzingen van mijn organisatie: 2" in home
+    page = client.get(reverse("signal-referrals"))
+    rows = list(page.context["page"].object_list)
+    assert len(rows) == 2 and {r.reference for r in rows} >= {"zonder-check"}
+    html = page.content.decode()
+    assert "Nog geen verwijzingen" not in html and "Niet na een signalencheck" in html
+    assert html.count(Person.objects.get().pseudonym) == 2
+
+
+def test_the_referrer_is_told_of_the_answer_in_words_without_an_internal_reference(
+    frontline: Membership, coordinator_a: Membership
+) -> None:
+    from django.utils.formats import date_format
+
+    from schakel.web.notifications.models import Notification
+    from schakel.web.trajectories.actions.coordination import do_answer_referral
+
+    client = signed_in(frontline)
+    complete_check(client)
+    assert refer(client).status_code == 302
+    referral = Referral.objects.get()
+    do_answer_referral(
+        actor=coordinator_a, referral=referral, accept=True, coordinator=coordinator_a.user
+    )
+    notice = Notification.objects.get(user=frontline.user)
+    day = date_format(timezone.localtime(referral.sent_at), "j F Y")
+    pseudonym = Person.objects.get().pseudonym
+    assert notice.text == f"Uw verwijzing van {day} voor {pseudonym} is geaccepteerd."
+    assert referral.reference not in notice.text
+    page = client.get(reverse("notification-list")).content.decode()
+    assert notice.text in page and referral.reference not in page

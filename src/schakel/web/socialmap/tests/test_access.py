@@ -33,7 +33,11 @@ def _main(content: bytes) -> str:
 
 def _service(editor: Membership, *, active: bool = True, name: str = "Opvang Test") -> Service:
     data = ServiceData(
-        name=name, kind="shelter", region=Region.ROTTERDAM.value, phone="000", is_active=active
+        name=name,
+        kind="shelter",
+        region=Region.ROTTERDAM.value,
+        phone="000-000 0000",
+        is_active=active,
     )
     return do_create_service(actor=editor, data=data)
 
@@ -111,7 +115,9 @@ def test_a_write_takes_the_lock_before_it_checks(
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(QuerySet, "select_for_update", spy)
-    data = ServiceData(name="Opvang Nieuw", kind="shelter", region="rotterdam", phone="001")
+    data = ServiceData(
+        name="Opvang Nieuw", kind="shelter", region="rotterdam", phone="000-000 0001"
+    )
     do_update_service(actor=editor, service=service, data=data)
     assert locked[0] is Service
 
@@ -120,7 +126,9 @@ def test_a_write_checks_again_under_the_lock(editor: Membership) -> None:
     """The page read the service; by the time the edit is saved it is gone, or the editor's
     membership has ended: nothing is written."""
     service = _service(editor)
-    data = ServiceData(name="Opvang Nieuw", kind="shelter", region="rotterdam", phone="001")
+    data = ServiceData(
+        name="Opvang Nieuw", kind="shelter", region="rotterdam", phone="000-000 0001"
+    )
     Service.objects.filter(pk=service.pk).delete()
     with pytest.raises(NotFound):
         do_update_service(actor=editor, service=service, data=data)

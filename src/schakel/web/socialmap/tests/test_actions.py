@@ -14,6 +14,7 @@ from schakel.web.socialmap.actions import (
     do_update_service,
 )
 from schakel.web.socialmap.models import Service
+from schakel.web.socialmap.seed import care_coordination_name
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,10 @@ def test_seed_is_fictional_complete_and_idempotent() -> None:
     assert do_seed_social_map(regions=regions, actor=SYSTEM) == 0
     for service in Service.objects.all():
         service.full_clean()
-        assert "(fictief)" in service.name
+        if service.kind == "care_coordinator":  # the demo organisation's invented name
+            assert service.name == care_coordination_name(Region(service.region))
+        else:
+            assert "(fictief)" in service.name
         assert service.phone in {"0900-8844", "0800-2000"} or service.phone.startswith("000-")
         assert service.email.endswith("@example.org")
     kinds = set(Service.objects.filter(region="limburg").values_list("kind", flat=True))

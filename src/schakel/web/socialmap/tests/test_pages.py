@@ -95,3 +95,57 @@ def test_list_query_count(
     # session, user, memberships, count, page (with organisations)
     with django_assert_num_queries(5):
         client.get(reverse("socialmap-list"), {"region": ""})
+
+
+@pytest.mark.parametrize(
+    ("phone", "accepted"),
+    [
+        ("abc", False),
+        ("06-1234567", False),
+        ("010 123 4567!", False),
+        ("010-123 4567", True),
+        ("+31 (0)10 123 4567", True),
+        ("0800-2000", True),
+        ("112", True),
+        ("14 010", True),
+    ],
+)
+def test_phone_numbers_are_checked_with_a_clear_message(
+    editor: Membership, phone: str, accepted: bool
+) -> None:
+    client = signed_in(editor)
+    form = {
+        "name": "Opvang Telefoon",
+        "kind": "shelter",
+        "region": "rotterdam",
+        "phone": phone,
+        "contact_person_phone": phone,
+        "email": "niet-geldig",
+        "is_active": "on",
+    }
+    response = client.post(reverse("socialmap-create"), form)
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert "email" in errors, "every field error in one round"
+    if accepted:
+        assert "phone" not in errors and "contact_person_phone" not in errors
+        assert client.post(reverse("socialmap-create"), {**form, "email": ""}).status_code == 302
+    else:
+        for name in ("phone", "contact_person_phone"):
+            assert errors[name] == [
+                "Vul een Nederlands telefoonnummer in: cijfers, spaties, +, - en haakjes, met "
+                "minstens 10 cijfers (zoals 010-123 4567), of een kort nummer zoals 0800-2000, "
+                "112 of 14 010."
+            ]
+        assert "Telefoon: Vul een Nederlands telefoonnummer in" in response.content.decode()
+
+
+def test_the_action_refuses_a_phone_number_without_a_form(editor: Membership) -> None:
+    from django.core.exceptions import ValidationError
+
+    from schakel.web.socialmap.actions import ServiceData, do_create_service
+
+    data = ServiceData(name="Opvang API", kind="shelter", region="rotterdam", phone="abc")
+    with pytest.raises(ValidationError) as raised:
+        do_create_service(actor=editor, data=data)
+    assert "phone" in raised.value.message_dict

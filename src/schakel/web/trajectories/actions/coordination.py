@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from schakel.engine.trajectories.events import EventType
@@ -121,7 +122,8 @@ def _take_into_care(
 
 
 def _notify_referrer(referral: Referral, accepted: bool) -> None:
-    """Tell whoever sent the referral, by pseudonym and reference only (never a name)."""
+    """Tell whoever sent the referral, by pseudonym and the day it was sent (never a name or
+    an internal reference)."""
     sent = (
         TrajectoryEvent.objects.filter(
             trajectory_id=referral.trajectory_id,
@@ -135,8 +137,8 @@ def _notify_referrer(referral: Referral, accepted: bool) -> None:
     if sent is None or sent.recorded_by is None:
         return
     words = {
-        True: gettext("Your referral %(reference)s for %(pseudonym)s was accepted."),
-        False: gettext("Your referral %(reference)s for %(pseudonym)s was rejected."),
+        True: gettext("Your referral of %(day)s for %(pseudonym)s was accepted."),
+        False: gettext("Your referral of %(day)s for %(pseudonym)s was rejected."),
     }
     pseudonym = Trajectory.objects.filter(pk=referral.trajectory_id).values_list(
         "person__pseudonym", flat=True
@@ -144,7 +146,11 @@ def _notify_referrer(referral: Referral, accepted: bool) -> None:
     notify(
         user=sent.recorded_by,
         kind=Kind.REFERRAL_ANSWERED,
-        text=words[accepted] % {"reference": referral.reference, "pseudonym": pseudonym},
+        text=words[accepted]
+        % {
+            "day": date_format(timezone.localtime(referral.sent_at), "j F Y"),
+            "pseudonym": pseudonym,
+        },
         url=reverse("trajectory-detail", args=[referral.trajectory_id]),
     )
 
