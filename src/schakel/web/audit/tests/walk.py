@@ -132,7 +132,9 @@ def _kwargs(name: str, m: Membership) -> dict[str, Any] | None:
             {"pk": t.pk, "event_type": kind} if t and (kind := _event_type(m)) else None
         ),
         "retract-event": lambda: (
-            {"pk": t.pk, "event_id": e.pk} if t and (e := t.events.first()) else None
+            {"pk": t.pk, "event_id": e.pk}
+            if t and (e := t.events.filter(organisation_id=m.organisation_id).first())
+            else None  # only the organisation that recorded an event corrects it
         ),
         "signal-consultation": lambda: _pk(Consultation.objects.visible_to(m).first()),
         "signal-referral-label": lambda: _pk(Assessment.objects.referrals_visible_to(m).first()),
