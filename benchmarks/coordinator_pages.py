@@ -14,32 +14,13 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-KEY = "Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtbG9uZy1rZXk="
-
-
-def configure(args: argparse.Namespace, folder: str) -> None:
-    os.environ["SCHAKEL_DATA_DIR"] = folder
-    os.environ.setdefault("SCHAKEL_SECRET_KEY", "benchmark-" + "x" * 40)
-    os.environ.setdefault("SCHAKEL_ENCRYPTION_KEYS", KEY)
-    os.environ.setdefault("SCHAKEL_SEARCH_KEY", "benchmark-search-key")
-    os.environ["SCHAKEL_ALLOWED_HOSTS"] = "testserver"
-    Path(folder, "static").mkdir(exist_ok=True)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "schakel.web.settings"
-    # Synthetic data over plain HTTP in one process: the demo mode (no HTTPS redirect, one-step
-    # sign-in for the synthetic accounts), as `schakel demo` runs it.
-    os.environ.setdefault("SCHAKEL_DEMO", "true")
-    import django
-
-    django.setup()
+from django_setup import configure
 
 
 def timed(
@@ -120,7 +101,7 @@ def main() -> int:
     if args.smoke:
         args.persons, args.repeat = 200, 2
     with tempfile.TemporaryDirectory() as folder:
-        configure(args, folder)
+        configure(folder, database_url=args.database_url)
         from django.core.management import call_command
         from django.test import Client
 

@@ -18,30 +18,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import tempfile
 import time
-from pathlib import Path
 
-KEY = "Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtbG9uZy1rZXk="
-
-
-def configure(args: argparse.Namespace, folder: str) -> None:
-    os.environ["SCHAKEL_DATA_DIR"] = folder
-    os.environ.setdefault("SCHAKEL_SECRET_KEY", "benchmark-" + "x" * 40)
-    os.environ.setdefault("SCHAKEL_ENCRYPTION_KEYS", KEY)
-    os.environ.setdefault("SCHAKEL_SEARCH_KEY", "benchmark-search-key")
-    os.environ["SCHAKEL_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    Path(folder, "static").mkdir(exist_ok=True)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "schakel.web.settings"
-    # Synthetic data over plain HTTP in one process: the demo mode (no HTTPS redirect, one-step
-    # sign-in for the synthetic accounts), as `schakel demo` runs it.
-    os.environ.setdefault("SCHAKEL_DEMO", "true")
-    import django
-
-    django.setup()
+from django_setup import configure
 
 
 def seed(users: int, tasks: int, today: dt.date) -> None:
@@ -100,7 +80,11 @@ def main() -> int:
     if args.smoke:
         args.users, args.tasks = 20, 200
     with tempfile.TemporaryDirectory() as folder:
-        configure(args, folder)
+        configure(
+            folder,
+            database_url=args.database_url,
+            SCHAKEL_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        )
         from django.core import mail
         from django.core.management import call_command
         from django.db import connection
