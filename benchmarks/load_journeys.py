@@ -186,6 +186,17 @@ def report(prefix: Path, seconds: float, sampler: LoadSampler, database: str, wo
     return failures
 
 
+def server_errors(log: Path, most: int = 5) -> None:
+    """The server's logged errors (JSON lines, no personal data), each kind once."""
+    seen: dict[str, int] = {}
+    for line in log.read_text(errors="replace").splitlines():
+        if '"ERROR"' in line or "Traceback" in line or "Error:" in line:
+            key = line[-300:]
+            seen[key] = seen.get(key, 0) + 1
+    for text, count in list(seen.items())[:most]:
+        print(f"  server log (x{count}): {text}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=10_000)
@@ -250,6 +261,8 @@ def main() -> int:
             workers = str(min(2 * (os.cpu_count() or 1) + 1, 9))
         database = "PostgreSQL" if args.database_url else "SQLite"
         failures = report(prefix, elapsed, sampler, database, workers)
+        if failures:
+            server_errors(folder / "server.log")
     return 1 if args.smoke and failures else 0
 
 
