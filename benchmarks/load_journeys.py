@@ -52,10 +52,16 @@ def configure(args: argparse.Namespace, folder: str) -> dict[str, str]:
         "SCHAKEL_SECURE_COOKIES": "false",
         "SCHAKEL_DEMO": "false",  # the two-step sign-in of production
         "SCHAKEL_LOG_FORMAT": "json",
+        # As in the container, whose static files are built into the image: `serve` does not
+        # collect them (locust asks for pages, not for the style sheets and scripts).
+        "SCHAKEL_STATIC_PREBUILT": "true",
         "DJANGO_SETTINGS_MODULE": "schakel.web.settings",
     }
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
+    if args.smoke:  # one worker that stops at once: the smoke run checks the journeys only
+        env.setdefault("SCHAKEL_WEB_WORKERS", os.environ.get("SCHAKEL_WEB_WORKERS", "1"))
+    env["SCHAKEL_WEB_GRACEFUL_TIMEOUT"] = "5"
     os.environ.update(env)
     return {**os.environ}
 
@@ -212,11 +218,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         env = configure(args, name)
+        began = time.perf_counter()
         fixture = prepare(args, folder)
+        print(f"prepared (migrate, seed, accounts) in {time.perf_counter() - began:.0f} s")
         workers = env.get("SCHAKEL_WEB_WORKERS", "default")
         log = open(folder / "server.log", "wb")  # noqa: SIM115 (closed below)
         serve = [sys.executable, "-m", "schakel.cli", "serve"]
         serve += ["--host", "127.0.0.1", "--port", str(args.port)]
+        began = time.perf_counter()
         server = subprocess.Popen(serve, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             host = f"http://127.0.0.1:{args.port}"
@@ -226,6 +235,7 @@ def main() -> int:
                 log.flush()
                 print((folder / "server.log").read_text()[-3000:])
                 raise
+            print(f"server ready in {time.perf_counter() - began:.0f} s")
             print(f"before the run: load average {Path('/proc/loadavg').read_text().strip()}")
             seconds = args.minutes * 60
             prefix = folder / "locust"
