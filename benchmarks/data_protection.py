@@ -68,7 +68,7 @@ def main() -> int:
         check_seconds, _ = timed(["keys", "check"], env)  # the new key alone opens everything
         dry_seconds, dry = timed(["retention", "apply", "--dry-run"], env)
         apply_seconds, applied = timed(["retention", "apply"], env)
-        erased = int(re.search(r"closed_trajectory: ([\d,]+)", applied)[1].replace(",", ""))  # type: ignore[index]
+        erased = int(re.search(r"closed_trajectory: ([\d,]+) erased", applied)[1].replace(",", ""))  # type: ignore[index]
         timed(["audit", "verify"], env)  # the chain still verifies after the erasures
     database = "PostgreSQL" if args.database_url else "SQLite"
     print(f"seeded {args.persons:,} persons in {seed_seconds:.1f} s wall ({database})")

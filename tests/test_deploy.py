@@ -126,3 +126,20 @@ def _key() -> str:
     from cryptography.fernet import Fernet
 
     return Fernet.generate_key().decode()
+
+
+def test_every_command_compose_runs_is_a_case_of_the_entrypoint() -> None:
+    """compose.yaml's commands and the Containerfile's CMD reach the entrypoint's own branches
+    (web, worker), not its fall-through to an arbitrary `schakel` command."""
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    script = (ROOT / "deploy" / "entrypoint.sh").read_text()
+    cases = {line.strip()[:-1] for line in script.splitlines() if line.strip().endswith(")")}
+    commands = {
+        service["command"][0] for service in compose["services"].values() if "command" in service
+    }
+    final = (ROOT / "Containerfile").read_text().split("\nFROM ")[-1]
+    assert 'CMD ["web"]' in final
+    assert commands == {"web", "worker"} and commands <= cases, (commands, cases)
+    assert "umask 077" in script and 'exec schakel serve --host 0.0.0.0 --port "$port"' in script
+    healthcheck = next(line for line in final.splitlines() if line.startswith("HEALTHCHECK"))
+    assert "/health/" in healthcheck and "8000" in healthcheck

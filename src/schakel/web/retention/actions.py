@@ -30,6 +30,8 @@ from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import Access, do_record_access, do_record_accesses
 from schakel.web.core.crypto import destroy_data_keys
 from schakel.web.core.models import DataKey
+from schakel.web.monitor.models import Release
+from schakel.web.monitor.stored import latest_release
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Actor, Capability, SystemActor, require
 from schakel.web.retention.models import Erasure, ErasureRequest
@@ -226,15 +228,22 @@ def _old_paths(folder: Path, days: int, *, keep: set[Path]) -> list[Path]:
 
 def files_due() -> dict[Kind, list[Path]]:
     data = Path(settings.DATA_DIR)
-    releases = data / "monitor-releases"
-    latest = releases / "latest"
-    keep = {latest.resolve()} if latest.exists() else set()
     return {
         Kind.LINKAGE_FILE: _old_paths(
             data / "linkage", PERIODS[Kind.LINKAGE_FILE].days, keep=set()
         ),
-        Kind.MONITOR_RELEASE: _old_paths(releases, PERIODS[Kind.MONITOR_RELEASE].days, keep=keep),
     }
+
+
+def releases_due(today: dt.date) -> list[int]:
+    """Stored monitor releases made before the period's start; the newest always stays (the
+    monitor pages show it), however old."""
+    cutoff = PERIODS[Kind.MONITOR_RELEASE].cutoff(today)
+    newest = latest_release()
+    old = Release.objects.filter(created_at__date__lt=cutoff)
+    if newest is not None:
+        old = old.exclude(pk=newest.pk)
+    return sorted(old.values_list("pk", flat=True))
 
 
 def do_apply_retention(
@@ -251,9 +260,11 @@ def do_apply_retention(
     persons = persons_due(today)
     consultations = consultations_due(today)
     files = files_due()
+    releases = releases_due(today)
     report.due = {
         Kind.CLOSED_TRAJECTORY.value: len(persons),
         Kind.CONSULTATION.value: len(consultations),
+        Kind.MONITOR_RELEASE.value: len(releases),
         **{kind.value: len(paths) for kind, paths in files.items()},
     }
     if dry_run:
@@ -270,6 +281,7 @@ def do_apply_retention(
             progress(Kind.CLOSED_TRAJECTORY.value, start + BATCH, len(persons))
     _erase_consultations(consultations, actor=actor, report=report)
     _erase_files(files, actor=actor, report=report)
+    _erase_releases(releases, actor=actor, report=report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -329,3 +341,27 @@ def _erase_files(
                 by=actor.name,
             )
         report.erased[kind.value] = len(paths)
+
+
+def _erase_releases(ids: list[int], *, actor: SystemActor, report: RetentionReport) -> None:
+    if not ids:
+        return
+    with transaction.atomic():
+        Release.objects.filter(pk__in=ids).delete()  # its selections go with it (CASCADE)
+        do_record_access(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            object_type="monitor_release",
+            object_id=f"{len(ids)} releases",
+            purpose="erasure: retention period passed",
+            detail={"kind": Kind.MONITOR_RELEASE.value, "releases": ids},
+        )
+        Erasure.objects.create(
+            at=timezone.now(),
+            kind=Kind.MONITOR_RELEASE.value,
+            basis=Erasure.Basis.RETENTION,
+            subjects=len(ids),
+            records={"releases": len(ids)},
+            by=actor.name,
+        )
+    report.erased[Kind.MONITOR_RELEASE.value] = len(ids)

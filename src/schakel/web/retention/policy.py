@@ -121,7 +121,7 @@ PERIODS: dict[Kind, Period] = {
             "Aggregates without personal data after disclosure control; kept to compare "
             "years (Archiefwet: policy information)."
         ),
-        _("Release folders older than the period are deleted; the newest always stays."),
+        _("Stored releases older than the period are deleted; the newest always stays."),
         True,
     ),
 }
