@@ -152,6 +152,8 @@ def _salts(records: NormalisedRecords, kind: str) -> list[str] | None:
         return None
     if kind == "sex":
         return [value or "-" for value in records.sex]
+    if kind == "year":
+        return ["-" if date is None else str(date.year) for date in records.dob]
     salts: list[str] = []
     for given, family in zip(records.given, records.family, strict=True):
         if kind == "initials":

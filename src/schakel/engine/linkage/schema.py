@@ -42,8 +42,8 @@ ENCODING_FORMAT = "schakel-pprl"
 FORMAT_VERSION = 4
 # What salts the positions of every Bloom filter and the date and blocking tokens of a record
 # (`encode._salts`): nothing, the sex, the initials of the first given and family name, or
-# their Soundex codes (order-free, so swapped names keep one salt).
-SALTS = ("none", "sex", "initials", "names")
+# their Soundex codes (order-free, so swapped names keep one salt), or the year of birth.
+SALTS = ("none", "sex", "initials", "names", "year")
 
 
 def encoding_version() -> str:

@@ -19,6 +19,10 @@ anyone who obtains an encoded file, can still try:
   list drawn from another sample of the same population;
 - singling out: a record whose combination of encoded values is unique in the file can be
   followed across files once one clear record leaks (`singling_out`);
+- on salted files, each attack within each salt group (`per_salt_group`: the linker sees which
+  records share a salt), and the groups aligned with the salted attribute's frequencies;
+- on files with random bit flipping (BLIP), the same after a majority vote among each
+  filter's near neighbours (`denoised_filters`), which undoes the flips of repeated names;
 - ordering birth years: the years kept around estimated dates chain the year tokens
   (`birth_year_order`).
 
@@ -39,6 +43,11 @@ from schakel.engine.linkage.attacks.mining import (
     mine_patterns,
     pattern_mining_guesses,
 )
+from schakel.engine.linkage.attacks.salted import (
+    denoised_filters,
+    per_salt_group,
+    salt_group_guesses,
+)
 from schakel.engine.linkage.attacks.scoring import (
     Reidentification,
     frequency_guesses,
@@ -56,10 +65,13 @@ __all__ = [
     "birth_year_order",
     "closed_itemset_guesses",
     "closed_itemsets",
+    "denoised_filters",
     "double_hashing_itemsets",
     "frequency_guesses",
     "mine_patterns",
     "pattern_mining_guesses",
+    "per_salt_group",
+    "salt_group_guesses",
     "score_guesses",
     "score_hits",
     "similarity_graph_guesses",
