@@ -3,12 +3,15 @@
 For a possible return the reviewer needs to know which fields agreed and how closely, not the
 encodings and not the other organisation's names. `agreement` computes that from the encoded
 file itself (Dice of the Bloom filters, equality of the keyed tokens), with the thresholds of
-the model's comparison levels (`comparisons.py`: Dice >= 0.85 and >= 0.7). It returns field
-names and level names only: never a filter, a token or a value.
+the model's comparison levels (`comparisons.py`: Dice >= 0.85 and >= 0.7; with random bit
+flipping read against the Dice two copies of one name reach, so one name is "nearly the
+same", never "the same"). It returns field names and level names only: never a filter, a
+token or a value.
 """
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 import numpy as np
@@ -42,6 +45,21 @@ FIELDS = (Role.GIVEN_NAMES, Role.FAMILY_NAME, Role.DATE_OF_BIRTH, *FILTER_FIELDS
           *TOKEN_FIELDS)  # fmt: skip
 
 
+def _flip(table: pa.Table) -> float:
+    """The BLIP flip probability the file was encoded with (0 without)."""
+    found = re.search(r" flip=([0-9.]+)", str(table[layout.ENCODING_COLUMN][0].as_py()))
+    return float(found.group(1)) if found else 0.0
+
+
+def _same_name_dice(flip: float, observed: float) -> float:
+    """Dice of two copies of one name filter after flipping, for filters with `observed` bits
+    set on average: the scale on which "close" and "similar" are read."""
+    bits = 1024.0
+    ones = max((observed - bits * flip) / (1 - 2 * flip), 1.0)  # set before the flips
+    kept, added = ones * (1 - flip), (bits - ones) * flip
+    return (kept * (1 - flip) + added * flip) / (kept + added)
+
+
 def _filter_level(table: pa.Table, role: Role, a: int, b: int) -> Level:
     filters, present = filters_from_arrow(table[layout.BLOOM[role]].take([a, b]))
     if not (present[0] and present[1]):
@@ -51,6 +69,8 @@ def _filter_level(table: pa.Table, role: Role, a: int, b: int) -> Level:
     counts = popcounts(filters)
     common = int(np.bitwise_count(filters[0] & filters[1]).sum())
     dice = 2.0 * common / max(int(counts[0]) + int(counts[1]), 1)
+    if role in (Role.GIVEN_NAMES, Role.FAMILY_NAME):  # BLIP flips only the name filters
+        dice /= _same_name_dice(_flip(table), (int(counts[0]) + int(counts[1])) / 2)
     if dice >= CLOSE:
         return Level.CLOSE
     return Level.SIMILAR if dice >= SIMILAR else Level.DIFFERENT
