@@ -192,7 +192,18 @@ def encode_records(
     salts = _salts(records, schema.salt)
     for role, token_list in token_lists.items():
         flip = schema.flip if role in (Role.GIVEN_NAMES, Role.FAMILY_NAME) else 0.0
-        filters, present = encoders.bloom[role].encode(token_list, salts, flip)
+        seeds = None
+        if flip > 0.0:
+            # Keyed per record and field (a purpose the file never carries): the same record
+            # gets the same flips in every run, equal names in other records other flips.
+            # Decoys (no source id) get fresh randomness, like their ids.
+            ids = [None if v is None else f"{v}\x1f{role.value}" for v in records.source_ids]
+            keyed = encoders.tokens.tokens("blip", ids)
+            seeds = [
+                secrets.randbits(63) if v is None else int(t)
+                for v, t in zip(ids, keyed, strict=True)
+            ]
+        filters, present = encoders.bloom[role].encode(token_list, salts, flip, seeds)
         columns[layout.BLOOM[role]] = filters_to_arrow(filters, present)
     plain: dict[str, list[str | None]] = {
         **_date_keys(records.dob),
