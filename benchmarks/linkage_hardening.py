@@ -63,6 +63,8 @@ def attack_rates(salt: str, flip: float, persons: int, seed: int) -> dict[str, f
     truth = _truth(frame, order)
     public = sample_list(params)
     filters = {role: table[layout.BLOOM[role]].to_pylist() for role in truth}
+    groups = table[layout.SALT_GROUP].to_pylist()
+    salted = any(g is not None for g in groups)
     out: dict[str, float] = {}
     hits_any = np.zeros(len(order), dtype=bool)
     for role in (G, F):
@@ -70,19 +72,51 @@ def attack_rates(salt: str, flip: float, persons: int, seed: int) -> dict[str, f
         known = np.array([t is not None for t in truth[role]])
         merged = Counter(public[role])
         merged.update(public[other])
+        mined = filters[role]
         runs = {
             "closed": attacks.closed_itemset_guesses(
-                filters[role], public[role], hashes=DEFAULT_HASHES
+                mined, public[role], hashes=DEFAULT_HASHES
             ).guesses,
             "closed both": attacks.closed_itemset_guesses(
-                filters[role],
+                mined,
                 public[role],
                 hashes=DEFAULT_HASHES,
                 also_mine=filters[other],
                 mining_public=merged,
             ).guesses,
-            "frequency": attacks.frequency_guesses(filters[role], public[role]),
+            "frequency": attacks.frequency_guesses(mined, public[role]),
         }
+        if flip > 0:
+            # BLIP: the flips of repeated names undone by a vote among near neighbours.
+            clean = {r: attacks.denoised_filters(filters[r], flip) for r in (role, other)}
+            runs["closed denoised"] = attacks.closed_itemset_guesses(
+                clean[role], public[role], hashes=DEFAULT_HASHES
+            ).guesses
+            runs["closed both denoised"] = attacks.closed_itemset_guesses(
+                clean[role], public[role], hashes=DEFAULT_HASHES,
+                also_mine=clean[other], mining_public=merged,
+            ).guesses  # fmt: skip
+            runs["frequency denoised"] = attacks.frequency_guesses(clean[role], public[role])
+        if salted:
+            # The linker sees which records share a salt and attacks each group alone.
+            pairs = list(zip(mined, filters[other], strict=True))
+            runs["closed per salt"] = attacks.per_salt_group(
+                lambda rows, p=public[role]: attacks.closed_itemset_guesses(
+                    [r[0] for r in rows], p, hashes=DEFAULT_HASHES
+                ).guesses,
+                pairs, groups, least=SALT_GROUP_LEAST,
+            )  # fmt: skip
+            runs["closed both per salt"] = attacks.per_salt_group(
+                lambda rows, p=public[role], m=merged: attacks.closed_itemset_guesses(
+                    [r[0] for r in rows], p, hashes=DEFAULT_HASHES,
+                    also_mine=[r[1] for r in rows], mining_public=m,
+                ).guesses,
+                pairs, groups, least=SALT_GROUP_LEAST,
+            )  # fmt: skip
+            runs["frequency per salt"] = attacks.per_salt_group(
+                lambda rows, p=public[role]: attacks.frequency_guesses(rows, p),
+                mined, groups,
+            )  # fmt: skip
         for name, guesses in runs.items():
             hits = np.array([g is not None and g == t for g, t in
                              zip(guesses, truth[role], strict=True)])  # fmt: skip
@@ -100,10 +134,16 @@ def attack_rates(salt: str, flip: float, persons: int, seed: int) -> dict[str, f
         table[layout.DOB_YEAR].to_pylist(), Counter(y for y in years if y)
     )
     out["year of birth"] = attacks.score_guesses("f", "year", guesses, years).rate
+    if salted:
+        # The salt groups themselves, aligned with the year counts (a year-of-birth salt).
+        by_group = attacks.salt_group_guesses(groups, Counter(y for y in years if y))
+        out["year from salt"] = attacks.score_guesses("f", "year", by_group, years).rate
     return out
 
 
 GRAPH_SAMPLE = 2000
+# Salt groups smaller than this are not mined (nothing to mine in a handful of filters).
+SALT_GROUP_LEAST = 20
 ATTACKER_KEY = LinkageKey(b"the attacker's own key, any will do for the similarity scale")
 
 

@@ -82,6 +82,7 @@ def test_the_key_never_appears_in_the_output(tmp_path: Path, suffix: str) -> Non
 
 def test_csv_output_reads_back_identically(tmp_path: Path) -> None:
     source = write_csv(extract(), tmp_path / "extract.csv")
+    # BLIP (the default) flips by a keyed seed per record: two encodings are identical.
     encode_file(source, SCHEMA, tmp_path / "a.parquet", key=KEY)
     encode_file(source, SCHEMA, tmp_path / "a.csv", key=KEY)
     assert read_encoded(tmp_path / "a.csv").equals(read_encoded(tmp_path / "a.parquet"))
@@ -203,13 +204,18 @@ def test_files_of_another_encoding_version_are_refused(
     pq.write_table(table, tmp_path / "old.parquet")
     with pytest.raises(LinkageFileError, match=r"'schakel-pprl/1'; this version reads"):
         read_encoded(tmp_path / "old.parquet")
-    # Format 3 (unsalted filters, before the hardening) is refused too.
-    table = pq.read_table(tmp_path / "now.parquet")
-    three = table[ENCODING_COLUMN][0].as_py().replace("schakel-pprl/4", "schakel-pprl/3")
-    table = table.set_column(index, ENCODING_COLUMN, pa.array([three] * table.num_rows))
-    pq.write_table(table, tmp_path / "three.parquet")
-    with pytest.raises(LinkageFileError, match=r"'schakel-pprl/3 norm=\d+'; this version reads"):
-        read_encoded(tmp_path / "three.parquet")
+    # Formats 3 (unsalted filters) and 4 (unsalted by default) are refused too.
+    for number in ("3", "4"):
+        table = pq.read_table(tmp_path / "now.parquet")
+        older = (
+            table[ENCODING_COLUMN][0].as_py().replace("schakel-pprl/5", f"schakel-pprl/{number}")
+        )
+        table = table.set_column(index, ENCODING_COLUMN, pa.array([older] * table.num_rows))
+        pq.write_table(table, tmp_path / "older.parquet")
+        with pytest.raises(
+            LinkageFileError, match=rf"'schakel-pprl/{number} norm=\d+'; this version reads"
+        ):
+            read_encoded(tmp_path / "older.parquet")
 
 
 def test_the_bloom_hashing_is_part_of_the_encoding() -> None:

@@ -143,12 +143,15 @@ class BloomEncoder:
         values: Sequence[Sequence[str] | None],
         salts: Sequence[str] | None = None,
         flip: float = 0.0,
+        flip_seeds: Sequence[int] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Filters (n, 16) uint64 for token lists, and which rows have a value at all.
 
         Each distinct (salt, value) is hashed once: names repeat, and hashing dominates
         encoding time. `flip`: BLIP, each bit of every filter flipped with this probability
-        (fresh randomness per record, never reproducible), after the positions are set.
+        after the positions are set. `flip_seeds`: a secret (keyed) seed per record, so that
+        the same record encoded again gets the same flips (a rerun links the same pairs, and
+        several encodings of one record cannot be averaged); without them fresh randomness.
         """
         texts = pd.Series([" ".join(v) if v else None for v in values], dtype=object)
         if salts is not None:
@@ -166,7 +169,11 @@ class BloomEncoder:
         out = np.zeros((len(values), FILTER_WORDS), dtype=np.uint64)
         out[present] = unique_filters[codes[present]]
         if flip > 0.0 and present.any():
-            out[present] ^= flip_mask(int(present.sum()), flip)
+            if flip_seeds is None:
+                out[present] ^= flip_mask(int(present.sum()), flip)
+            else:
+                for row in np.flatnonzero(present).tolist():
+                    out[row] ^= seeded_flip_mask(int(flip_seeds[row]), flip)
         return out, present
 
 
@@ -176,6 +183,13 @@ def flip_mask(rows: int, probability: float) -> np.ndarray:
     generator = np.random.default_rng(np.random.SeedSequence(secrets.randbits(128)))
     bits = generator.random((rows, FILTER_BITS)) < probability
     return np.packbits(bits, axis=1, bitorder="little").view("<u8").reshape(rows, FILTER_WORDS)
+
+
+def seeded_flip_mask(seed: int, probability: float) -> np.ndarray:
+    """(16,) uint64 flip mask of one record from its secret seed (a keyed token)."""
+    generator = np.random.default_rng(seed & 0xFFFFFFFFFFFFFFFF)
+    bits = generator.random(FILTER_BITS) < probability
+    return np.packbits(bits, bitorder="little").view("<u8")
 
 
 def blip_epsilon(probability: float, hashes: int) -> float:

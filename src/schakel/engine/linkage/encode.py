@@ -152,6 +152,8 @@ def _salts(records: NormalisedRecords, kind: str) -> list[str] | None:
         return None
     if kind == "sex":
         return [value or "-" for value in records.sex]
+    if kind == "year":
+        return ["-" if date is None else str(date.year) for date in records.dob]
     salts: list[str] = []
     for given, family in zip(records.given, records.family, strict=True):
         if kind == "initials":
@@ -190,7 +192,18 @@ def encode_records(
     salts = _salts(records, schema.salt)
     for role, token_list in token_lists.items():
         flip = schema.flip if role in (Role.GIVEN_NAMES, Role.FAMILY_NAME) else 0.0
-        filters, present = encoders.bloom[role].encode(token_list, salts, flip)
+        seeds = None
+        if flip > 0.0:
+            # Keyed per record and field (a purpose the file never carries): the same record
+            # gets the same flips in every run, equal names in other records other flips.
+            # Decoys (no source id) get fresh randomness, like their ids.
+            ids = [None if v is None else f"{v}\x1f{role.value}" for v in records.source_ids]
+            keyed = encoders.tokens.tokens("blip", ids)
+            seeds = [
+                secrets.randbits(63) if v is None else int(t)
+                for v, t in zip(ids, keyed, strict=True)
+            ]
+        filters, present = encoders.bloom[role].encode(token_list, salts, flip, seeds)
         columns[layout.BLOOM[role]] = filters_to_arrow(filters, present)
     plain: dict[str, list[str | None]] = {
         **_date_keys(records.dob),

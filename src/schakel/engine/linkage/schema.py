@@ -39,11 +39,14 @@ ENCODING_FORMAT = "schakel-pprl"
 # 2: the years around an estimated date of birth (dob_y_m1 ...). 3: bigram positions by
 # independent keyed hashing (bloom.py), not double hashing.
 # 4: hardening against the linker (salt, BLIP; docs/linkage.md, "Hardened encoding").
-FORMAT_VERSION = 4
+# 5: random bit flipping of the name filters by default (ADR 0022); format-4 files were
+# encoded without it by default, so the same name gave the same filter.
+FORMAT_VERSION = 5
 # What salts the positions of every Bloom filter and the date and blocking tokens of a record
 # (`encode._salts`): nothing, the sex, the initials of the first given and family name, or
-# their Soundex codes (order-free, so swapped names keep one salt).
-SALTS = ("none", "sex", "initials", "names")
+# their Soundex codes (order-free, so swapped names keep one salt), or the year of birth.
+SALTS = ("none", "sex", "initials", "names", "year")
+DEFAULT_FLIP = 0.1
 
 
 def encoding_version() -> str:
@@ -97,7 +100,9 @@ class EncodingSchema:
     version: int = SCHEMA_VERSION
     bloom_hashing: str = "random"
     salt: str = "none"
-    flip: float = 0.0  # BLIP: probability that each bit of a name filter is flipped
+    # BLIP: probability that each bit of a name filter is flipped. ADR 0022: the measured
+    # choice (docs/linkage.md, "Hardened encoding").
+    flip: float = DEFAULT_FLIP
 
     def __post_init__(self) -> None:
         if self.version != SCHEMA_VERSION:

@@ -31,6 +31,9 @@ class ReturnCandidate(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # Why linkage put the two records together: field -> level (`engine.linkage.explain`),
+    # computed from the encodings; never a value, a filter or a token.
+    agreement = models.JSONField(default=dict, blank=True)
 
     objects = CandidateQuerySet.as_manager()
 

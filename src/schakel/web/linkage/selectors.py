@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from schakel.web.linkage.models import LinkageRunRecord
 
@@ -46,3 +47,38 @@ def encoding_label(encoding: str) -> str:
     if salted:
         return _("format %(number)s, salted per record") % {"number": found.group(1)}
     return _("format %(number)s") % {"number": found.group(1)}
+
+
+# The reason linkage gives for a possible return, in words (`engine.linkage.explain`).
+_FIELD_WORDS = {
+    "given_names": gettext_lazy("Given names"),
+    "family_name": gettext_lazy("Family name"),
+    "date_of_birth": gettext_lazy("Date of birth"),
+    "place_of_birth": gettext_lazy("Place of birth"),
+    "sex": gettext_lazy("Sex"),
+    "nationality": gettext_lazy("Nationality"),
+}
+_LEVEL_WORDS = {
+    "same": gettext_lazy("the same"),
+    "close": gettext_lazy("nearly the same (a small spelling difference)"),
+    "similar": gettext_lazy("similar (a few letters differ)"),
+    "same_year_month": gettext_lazy("same year and month, day differs"),
+    "same_year": gettext_lazy("same year, month or day differs"),
+    "near_year": gettext_lazy("within three years, one of them estimated"),
+    "swapped": gettext_lazy("the same with day and month swapped"),
+    "different": gettext_lazy("different"),
+    "missing": gettext_lazy("not known in one of the records"),
+}
+
+
+def reason_in_words(agreement: dict[str, str]) -> list[str]:
+    """'Family name: the same' for every field linkage compared, in the stored order; fields
+    or levels this version does not know are left out rather than shown as codes."""
+    lines = []
+    for field_name, level in agreement.items():
+        if field_name in _FIELD_WORDS and level in _LEVEL_WORDS:
+            lines.append(
+                _("%(field)s: %(level)s")
+                % {"field": _FIELD_WORDS[field_name], "level": _LEVEL_WORDS[level]}
+            )
+    return lines

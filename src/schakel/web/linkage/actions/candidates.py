@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,9 +18,15 @@ from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.service import do_record_event
 
 
-def do_store_candidates(*, candidates: Iterable[CandidateReturn]) -> int:
-    """Add new candidates (pairs already known are kept as they are); returns how many."""
+def do_store_candidates(
+    *,
+    candidates: Iterable[CandidateReturn],
+    agreements: Mapping[tuple[str, str], dict[str, str]] | None = None,
+) -> int:
+    """Add new candidates (pairs already known are kept as they are); returns how many.
+    `agreements`: (earlier, later trajectory) -> field levels, the reason shown to reviewers."""
     now = timezone.now()
+    agreements = agreements or {}
     rows = [
         ReturnCandidate(
             earlier_id=c.earlier_trajectory,
@@ -29,6 +35,7 @@ def do_store_candidates(*, candidates: Iterable[CandidateReturn]) -> int:
             cluster=c.cluster,
             match_probability=c.match_probability,
             detected_at=now,
+            agreement=agreements.get((c.earlier_trajectory, c.later_trajectory), {}),
         )
         for c in candidates
     ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 
 from schakel.engine.linkage import LinkageKey, MatchOptions, match_tables
 from schakel.engine.linkage.encode import encode_frame
+from schakel.engine.linkage.explain import agreement
 from schakel.engine.linkage.identity_schema import IDENTITY_SCHEMA
 from schakel.engine.linkage.keys import record_tokens
 from schakel.engine.returns import detect_returns, group_by_cluster
@@ -117,7 +118,14 @@ def do_link_and_detect_returns(
     probability = _cluster_probability(result.pairs)
     found = detect_returns(clusters, events, probability)
     progress(95, gettext_noop("Storing possible returns"))
-    new = do_store_candidates(candidates=found)
+    row_of = {tokens[r]: i for i, r in enumerate(encoded["record_id"].to_pylist()) if r in tokens}
+    agreements = {
+        (c.earlier_trajectory, c.later_trajectory): agreement(
+            encoded, row_of[c.earlier_trajectory], row_of[c.later_trajectory]
+        )
+        for c in found
+    }
+    new = do_store_candidates(candidates=found, agreements=agreements)
     return LinkageRun(
         records=len(tokens),
         linked_pairs=result.linked_pairs,

@@ -38,4 +38,7 @@ def linked(coordinator_a: Membership, coordinator_b: Membership, trajectory_a: T
         str(t.pk): [e.as_engine_event() for e in t.events.all()] for t in (trajectory_a, later)
     }
     found = detect_returns({"c1": [str(trajectory_a.pk), str(later.pk)]}, events, {"c1": 0.98})
-    return do_store_candidates(candidates=found)
+    agreement = {"given_names": "close", "family_name": "same", "date_of_birth": "same_year"}
+    return do_store_candidates(
+        candidates=found, agreements={(str(trajectory_a.pk), str(later.pk)): agreement}
+    )

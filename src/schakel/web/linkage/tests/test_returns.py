@@ -22,9 +22,19 @@ def test_candidate_reviewed_where_the_identity_is_held(
     page = client.get(reverse("return-candidates"))
     assert trajectory_a.person.pseudonym.encode() in page.content
     assert b"Popescu" not in page.content
-    client.post(reverse("review-return", args=[candidate.pk]), {"answer": "reject"})
-    assert ReturnCandidate.objects.get().status == "pending"  # a rejection needs a reason
-    client.post(reverse("review-return", args=[candidate.pk]), {"answer": "confirm"})
+    # The reason in words: which fields agreed at which level, never a name or an encoding.
+    assert b"Family name: the same" in page.content or b"Achternaam: hetzelfde" in page.content
+    url = reverse("review-return", args=[candidate.pk])
+    question = client.post(url, {"answer": "reject"})
+    assert question.status_code == 200  # the confirmation step asks first
+    assert ReturnCandidate.objects.get().status == "pending"
+    no_reason = client.post(url, {"answer": "reject", "confirmed": "1"})
+    assert no_reason.status_code == 422  # a rejection needs a reason
+    assert ReturnCandidate.objects.get().status == "pending"
+    question = client.post(url, {"answer": "confirm"})
+    assert b"Popescu" not in question.content
+    assert ReturnCandidate.objects.get().status == "pending"
+    client.post(url, {"answer": "confirm", "confirmed": "1"})
     assert ReturnCandidate.objects.get().status == "confirmed"
     event = TrajectoryEvent.objects.get(
         trajectory=trajectory_a, event_type="return_to_exploitation"
@@ -36,7 +46,7 @@ def test_candidate_reviewed_where_the_identity_is_held(
 def test_other_organisation_cannot_review(linked: int, coordinator_b: Membership) -> None:
     candidate = ReturnCandidate.objects.get()
     response = signed_in(coordinator_b).post(
-        reverse("review-return", args=[candidate.pk]), {"answer": "confirm"}
+        reverse("review-return", args=[candidate.pk]), {"answer": "confirm", "confirmed": "1"}
     )
     assert response.status_code == 404
     assert ReturnCandidate.objects.get().status == "pending"

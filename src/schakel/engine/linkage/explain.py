@@ -1,0 +1,121 @@
+"""Why two encoded records were linked, in levels a reviewer may read.
+
+For a possible return the reviewer needs to know which fields agreed and how closely, not the
+encodings and not the other organisation's names. `agreement` computes that from the encoded
+file itself (Dice of the Bloom filters, equality of the keyed tokens), with the thresholds of
+the model's comparison levels (`comparisons.py`: Dice >= 0.85 and >= 0.7; with random bit
+flipping read against the Dice two copies of one name reach, so one name is "nearly the
+same", never "the same"). It returns field names and level names only: never a filter, a
+token or a value.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+import numpy as np
+import pyarrow as pa
+
+from schakel.engine.linkage import layout
+from schakel.engine.linkage.bloom import filters_from_arrow, popcounts
+from schakel.engine.linkage.files import token_array
+from schakel.engine.linkage.schema import Role
+
+CLOSE = 0.85
+SIMILAR = 0.7
+
+
+class Level(StrEnum):
+    SAME = "same"
+    CLOSE = "close"  # Dice >= 0.85
+    SIMILAR = "similar"  # Dice >= 0.7
+    SAME_YEAR_MONTH = "same_year_month"
+    SAME_YEAR = "same_year"
+    NEAR_YEAR = "near_year"  # an estimated date within three years of the other
+    SWAPPED = "swapped"  # day and month exchanged
+    DIFFERENT = "different"
+    MISSING = "missing"  # absent in one or both records
+
+
+# The fields a reviewer is told about, in this order.
+FILTER_FIELDS = (Role.GIVEN_NAMES, Role.FAMILY_NAME, Role.PLACE_OF_BIRTH)
+TOKEN_FIELDS = (Role.SEX, Role.NATIONALITY)
+FIELDS = (Role.GIVEN_NAMES, Role.FAMILY_NAME, Role.DATE_OF_BIRTH, *FILTER_FIELDS[2:],
+          *TOKEN_FIELDS)  # fmt: skip
+
+
+def _flip(table: pa.Table) -> float:
+    """The BLIP flip probability the file was encoded with (0 without)."""
+    found = re.search(r" flip=([0-9.]+)", str(table[layout.ENCODING_COLUMN][0].as_py()))
+    return float(found.group(1)) if found else 0.0
+
+
+def _same_name_dice(flip: float, observed: float) -> float:
+    """Dice of two copies of one name filter after flipping, for filters with `observed` bits
+    set on average: the scale on which "close" and "similar" are read."""
+    bits = 1024.0
+    ones = max((observed - bits * flip) / (1 - 2 * flip), 1.0)  # set before the flips
+    kept, added = ones * (1 - flip), (bits - ones) * flip
+    return (kept * (1 - flip) + added * flip) / (kept + added)
+
+
+def _filter_level(table: pa.Table, role: Role, a: int, b: int) -> Level:
+    filters, present = filters_from_arrow(table[layout.BLOOM[role]].take([a, b]))
+    if not (present[0] and present[1]):
+        return Level.MISSING
+    if np.array_equal(filters[0], filters[1]):
+        return Level.SAME
+    counts = popcounts(filters)
+    common = int(np.bitwise_count(filters[0] & filters[1]).sum())
+    dice = 2.0 * common / max(int(counts[0]) + int(counts[1]), 1)
+    if role in (Role.GIVEN_NAMES, Role.FAMILY_NAME):  # BLIP flips only the name filters
+        dice /= _same_name_dice(_flip(table), (int(counts[0]) + int(counts[1])) / 2)
+    if dice >= CLOSE:
+        return Level.CLOSE
+    return Level.SIMILAR if dice >= SIMILAR else Level.DIFFERENT
+
+
+def _token(table: pa.Table, column: str, row: int) -> int | None:
+    values, has = token_array(table.slice(row, 1), column)
+    return int(values[0]) if has[0] else None
+
+
+def _date_level(table: pa.Table, a: int, b: int) -> Level:
+    if _token(table, layout.DOB_YEAR, a) is None or _token(table, layout.DOB_YEAR, b) is None:
+        return Level.MISSING
+    for column, level in (
+        (layout.DOB_FULL, Level.SAME),
+        (layout.DOB_YEAR_MONTH, Level.SAME_YEAR_MONTH),
+        (layout.DOB_YEAR, Level.SAME_YEAR),
+    ):
+        left, right = _token(table, column, a), _token(table, column, b)
+        if left is not None and left == right:
+            return level
+    swapped = _token(table, layout.DOB_SWAP, a)
+    if swapped is not None and swapped == _token(table, layout.DOB_FULL, b):
+        return Level.SWAPPED
+    years = {_token(table, layout.DOB_YEAR, a), _token(table, layout.DOB_YEAR, b)}
+    for column in layout.DOB_YEAR_NEAR.values():
+        near = {_token(table, column, a), _token(table, column, b)} - {None}
+        if near & years:
+            return Level.NEAR_YEAR
+    return Level.DIFFERENT
+
+
+def agreement(table: pa.Table, a: int, b: int) -> dict[str, str]:
+    """Field (role name) -> level name for the records at rows `a` and `b` of `table`."""
+    out: dict[str, str] = {}
+    for role in FIELDS:
+        if role is Role.DATE_OF_BIRTH:
+            out[role.value] = _date_level(table, a, b).value
+        elif role in FILTER_FIELDS:
+            out[role.value] = _filter_level(table, role, a, b).value
+        else:
+            left = _token(table, layout.EXACT[role], a)
+            right = _token(table, layout.EXACT[role], b)
+            if left is None or right is None:
+                out[role.value] = Level.MISSING.value
+            else:
+                out[role.value] = (Level.SAME if left == right else Level.DIFFERENT).value
+    return out
