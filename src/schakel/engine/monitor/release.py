@@ -41,6 +41,8 @@ class MonitorRelease:
     episodes: SelectionRelease | None
     funnel: SelectionRelease | None
     censoring: CensoringModel
+    zero_is_safe: bool = False
+    """A count of 0 (nobody) is published (ADR 0021); the tables follow the release."""
 
 
 def episode_measures(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -89,6 +91,7 @@ def protect_episodes(
         k=k,
         max_dims=2 if design else None,
         priority=headline_priority if design else None,
+        zero_is_safe=design,
     )
 
 
@@ -189,6 +192,7 @@ def protect_release(
         episodes=protect_episodes(episodes, k, design=design),
         funnel=protect_funnel_selections(funnel, k, design=design),
         censoring=censoring_model(episodes),
+        zero_is_safe=design,
     )
 
 
