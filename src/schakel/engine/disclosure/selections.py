@@ -86,6 +86,7 @@ def protect_selections(
     zero_is_safe: bool = False,
     max_dims: int | None = None,
     priority: Callable[[Mapping[str, object], str], int] | None = None,
+    fixed: Callable[[Mapping[str, object], str], int] | None = None,
 ) -> SelectionRelease:
     """Protect every selection over `dims` and every measure together.
 
@@ -100,6 +101,9 @@ def protect_selections(
     anywhere, so they are left out of the protection instead of being suppressed in it.
     `priority(levels, measure)`: how much a count matters (the headline higher); secondary
     suppression gives up the lowest first (`Quantities.priority`).
+    `fixed(levels, measure)`: a `Status` the count already has (published earlier), or -1;
+    the others are protected around them, and a count the fixed published ones determine is
+    published (`suppress(publish_known=True)`; see `protect_consecutive`).
     """
     check_k(k)
     dims = tuple(dims)
@@ -127,6 +131,7 @@ def protect_selections(
     rows, labels, members = [], [], []
     table_ids: dict[tuple[object, ...], int] = {}
     ranks: list[int] = []
+    holds: list[int] = []
     for combination in itertools.product(*(range(len(chosen[d]) + 1) for d in dims)):
         split = sum(c < len(chosen[d]) for d, c in zip(dims, combination, strict=True))
         if max_dims is not None and split > max_dims:
@@ -148,6 +153,8 @@ def protect_selections(
             rows.append((label, measure))
             if priority is not None:
                 ranks.append(int(priority(dict(zip(dims, label, strict=True)), measure)))
+            if fixed is not None:
+                holds.append(int(fixed(dict(zip(dims, label, strict=True)), measure)))
             labels.append(table_ids.setdefault(table, len(table_ids)))
             members.append(inside)
     values = np.array([base_counts[m].sum() for m in members], dtype=np.int64)
@@ -157,7 +164,10 @@ def protect_selections(
         else values.copy()
     )
     order = np.array(ranks, dtype=np.int64) if priority is not None else None
-    status = _status(values, persons, members, np.array(labels), len(cells), k, zero_is_safe, order)
+    held = np.array(holds, dtype=np.int64) if fixed is not None else None
+    status = _status(
+        values, persons, members, np.array(labels), len(cells), k, zero_is_safe, order, held
+    )
     frame = pd.DataFrame([label for label, _ in rows], columns=list(dims))
     for d in dims:
         frame[d] = pd.Categorical(frame[d], categories=[*chosen[d], TOTAL])
@@ -179,6 +189,7 @@ def _status(
     k: int,
     zero_is_safe: bool,
     priority: np.ndarray | None = None,
+    fixed: np.ndarray | None = None,
 ) -> np.ndarray:
     """Suppression over the non-empty quantities; an empty one is primary (nobody is in it)."""
     status = np.full(values.size, Status.PRIMARY, dtype=np.int8)
@@ -195,7 +206,14 @@ def _status(
         persons=persons[usable],
         priority=None if priority is None else priority[usable],
     )
-    status[usable] = suppress(quantities, k=k, zero_is_safe=zero_is_safe, batch=True).status
+    status[usable] = suppress(
+        quantities,
+        k=k,
+        zero_is_safe=zero_is_safe,
+        batch=True,
+        fixed=None if fixed is None else fixed[usable],
+        publish_known=fixed is not None,
+    ).status
     return status
 
 

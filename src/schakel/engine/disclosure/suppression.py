@@ -97,6 +97,7 @@ def suppress(
     zero_is_safe: bool = False,
     fixed: npt.ArrayLike | None = None,
     batch: bool = False,
+    publish_known: bool = False,
 ) -> Suppression:
     """Primary and secondary suppression of `quantities` (see the module docstring).
 
@@ -109,6 +110,10 @@ def suppress(
     `Status` the quantity already has in an earlier release (a total published elsewhere);
     only the other quantities are suppressed to protect around them. If that is impossible
     the fixed statuses contradict the data and DisclosureError is raised.
+
+    `publish_known` (with `fixed`): a free quantity that the fixed published ones already
+    determine (the same count in the previous release, ADR 0026) is published: hiding it
+    would hide nothing, and the rules could not protect around it.
     """
     check_k(k)
     values = np.asarray(quantities.values, dtype=np.int64)
@@ -125,6 +130,11 @@ def suppress(
         free = given < 0
         status[~free] = given[~free]
     structure = _structure(quantities)
+    if publish_known and fixed is not None and np.any(~free):
+        known = np.where(~free & (status == Status.PUBLISHED), Status.PUBLISHED, Status.PRIMARY)
+        derived = determined(known.astype(np.int8), structure.matrix) & free
+        status[derived] = Status.PUBLISHED
+        free &= ~derived
     cost = _costs(values, quantities.priority)
     rounds = 0
     while True:
