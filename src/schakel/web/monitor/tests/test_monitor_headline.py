@@ -22,12 +22,17 @@ pytestmark = pytest.mark.django_db
 K = 10
 
 
-def test_every_large_form_shows_its_12_and_24_month_returns(
-    org_a: Organisation, member: Callable[..., Membership]
-) -> None:
+@pytest.fixture
+def seeded() -> None:
+    """The seeded region and its release (before any other organisation exists)."""
     clear_cache()
     do_seed_region(seed_parameters(persons=1200, seed=11))
     save_release(compute_release(k=K))
+
+
+def test_every_large_form_shows_its_12_and_24_month_returns(
+    seeded: None, org_a: Organisation, member: Callable[..., Membership]
+) -> None:
     client = signed_in(member(org_a, Role.ANALYST))
     html = client.get("/monitor/?stratum=form").content.decode()
     incidence = _table(html, "incidence-table")
