@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from django.test import Client
 
 from schakel.engine.vocabulary import Role
 from schakel.web.core.testing import signed_in
@@ -30,10 +31,13 @@ def seeded() -> None:
     save_release(compute_release(k=K))
 
 
-def test_every_large_form_shows_its_12_and_24_month_returns(
-    seeded: None, org_a: Organisation, member: Callable[..., Membership]
-) -> None:
-    client = signed_in(member(org_a, Role.ANALYST))
+@pytest.fixture
+def analyst(org_a: Organisation, member: Callable[..., Membership]) -> Client:
+    return signed_in(member(org_a, Role.ANALYST))
+
+
+def test_every_large_form_shows_its_12_and_24_month_returns(seeded: None, analyst: Client) -> None:
+    client = analyst
     html = client.get("/monitor/?stratum=form").content.decode()
     incidence = _table(html, "incidence-table")
     noised = _table(html, "noised-table") if 'id="noised-table"' in html else []
