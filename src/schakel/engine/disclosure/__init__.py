@@ -3,11 +3,13 @@ fixed horizons and differential privacy. See docs/monitor.md.
 
 Count tables:        protect_table (two-way with margins), protect_tables (overlapping margins)
 Filter selections:   protect_selections (every filter combination and measure, one release)
+Consecutive:         protect_consecutive (a release protected together with the last one)
 Estimates:           cumulative_incidence_table (CIF at 3/6/12/24 months, rounded, protected)
 Open data:           release_histogram (OpenDP), EpsilonLedger, life_table (post-processing)
 Checks:              suppress, determined (the engine under the tables, for audits and tests)
 """
 
+from schakel.engine.disclosure.consecutive import protect_consecutive
 from schakel.engine.disclosure.errors import (
     DEFAULT_K,
     DisclosureError,
@@ -59,6 +61,7 @@ __all__ = [
     "horizon_days",
     "life_table",
     "noise_variance",
+    "protect_consecutive",
     "protect_selections",
     "protect_table",
     "protect_tables",

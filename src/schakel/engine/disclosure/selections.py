@@ -19,7 +19,7 @@ relation between them.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -84,6 +84,9 @@ def protect_selections(
     person: str | None = None,
     k: int = DEFAULT_K,
     zero_is_safe: bool = False,
+    max_dims: int | None = None,
+    priority: Callable[[Mapping[str, object], str], int] | None = None,
+    fixed: Callable[[Mapping[str, object], str], int] | None = None,
 ) -> SelectionRelease:
     """Protect every selection over `dims` and every measure together.
 
@@ -92,6 +95,15 @@ def protect_selections(
     column: whether the row counts in it (all True for the number of units). `levels` can
     fix a dimension's levels (default: categories, or the observed values; for a multi-valued
     dimension the union of its sets). A selection nobody is in is primary-suppressed.
+
+    `max_dims`: only selections that fix at most this many dimensions are released (a page
+    that filters one dimension and splits by one more needs 2); the others are not published
+    anywhere, so they are left out of the protection instead of being suppressed in it.
+    `priority(levels, measure)`: how much a count matters (the headline higher); secondary
+    suppression gives up the lowest first (`Quantities.priority`).
+    `fixed(levels, measure)`: a `Status` the count already has (published earlier), or -1;
+    the others are protected around them, and a count the fixed published ones determine is
+    published (`suppress(publish_known=True)`; see `protect_consecutive`).
     """
     check_k(k)
     dims = tuple(dims)
@@ -118,7 +130,12 @@ def protect_selections(
     dim_masks = [_dim_masks(cells[f"d{i}"], chosen[d], d in multi) for i, d in enumerate(dims)]
     rows, labels, members = [], [], []
     table_ids: dict[tuple[object, ...], int] = {}
+    ranks: list[int] = []
+    holds: list[int] = []
     for combination in itertools.product(*(range(len(chosen[d]) + 1) for d in dims)):
+        split = sum(c < len(chosen[d]) for d, c in zip(dims, combination, strict=True))
+        if max_dims is not None and split > max_dims:
+            continue
         mask = np.ones(len(cells), dtype=bool)
         for i, choice in enumerate(combination):
             mask &= dim_masks[i][choice]
@@ -134,11 +151,23 @@ def protect_selections(
                 tuple(lab if d in multi else None for d, lab in zip(dims, label, strict=True)),
             )
             rows.append((label, measure))
+            if priority is not None:
+                ranks.append(int(priority(dict(zip(dims, label, strict=True)), measure)))
+            if fixed is not None:
+                holds.append(int(fixed(dict(zip(dims, label, strict=True)), measure)))
             labels.append(table_ids.setdefault(table, len(table_ids)))
             members.append(inside)
     values = np.array([base_counts[m].sum() for m in members], dtype=np.int64)
-    persons = _persons(data, person, keys, dims, multi, flags, rows) if person else values.copy()
-    status = _status(values, persons, members, np.array(labels), len(cells), k, zero_is_safe)
+    persons = (
+        _persons(data, person, keys, dims, multi, flags, rows, max_dims)
+        if person
+        else values.copy()
+    )
+    order = np.array(ranks, dtype=np.int64) if priority is not None else None
+    held = np.array(holds, dtype=np.int64) if fixed is not None else None
+    status = _status(
+        values, persons, members, np.array(labels), len(cells), k, zero_is_safe, order, held
+    )
     frame = pd.DataFrame([label for label, _ in rows], columns=list(dims))
     for d in dims:
         frame[d] = pd.Categorical(frame[d], categories=[*chosen[d], TOTAL])
@@ -159,6 +188,8 @@ def _status(
     base_cells: int,
     k: int,
     zero_is_safe: bool,
+    priority: np.ndarray | None = None,
+    fixed: np.ndarray | None = None,
 ) -> np.ndarray:
     """Suppression over the non-empty quantities; an empty one is primary (nobody is in it)."""
     status = np.full(values.size, Status.PRIMARY, dtype=np.int8)
@@ -173,8 +204,16 @@ def _status(
         table=tables[usable],
         base_cells=base_cells,
         persons=persons[usable],
+        priority=None if priority is None else priority[usable],
     )
-    status[usable] = suppress(quantities, k=k, zero_is_safe=zero_is_safe, batch=True).status
+    status[usable] = suppress(
+        quantities,
+        k=k,
+        zero_is_safe=zero_is_safe,
+        batch=True,
+        fixed=None if fixed is None else fixed[usable],
+        publish_known=fixed is not None,
+    ).status
     return status
 
 
@@ -221,6 +260,7 @@ def _persons(
     multi: set[str],
     flags: np.ndarray,
     rows: list[tuple[list[object], str]],
+    max_dims: int | None = None,
 ) -> np.ndarray:
     """Distinct persons per quantity, one group-by per (margin, measure)."""
     people = pd.Series(pd.factorize(data[person])[0])
@@ -228,6 +268,8 @@ def _persons(
     names = list(dict.fromkeys(m for _, m in rows))
     for fixed in itertools.product((False, True), repeat=len(dims)):
         chosen = [i for i, f in enumerate(fixed) if f]
+        if max_dims is not None and len(chosen) > max_dims:
+            continue
         for j, measure in enumerate(names):
             frame = pd.DataFrame({f"d{i}": keys[i] for i in chosen})
             frame["person"] = people

@@ -18,6 +18,12 @@ of some base cells of one underlying cross-classification. The algorithm:
    published ones? If so, the published quantity with a non-zero weight in that combination
    and the smallest count is suppressed, and steps 2-3 repeat.
 
+Which published quantity is sacrificed is a choice: by default the smallest count, as above.
+A release can give quantities a `priority` (the headline figures higher): then the lowest
+priority is taken first and the smallest count among those, so secondary suppression falls
+on detail cells before it falls on a headline. The protection (the rules and the audit) is
+the same whatever the choice.
+
 Every round suppresses at least one more quantity, so it ends; at worst everything is
 suppressed. The audit proves linear protection (no suppressed value is determined exactly);
 it does not compute feasibility intervals under non-negativity.
@@ -63,6 +69,8 @@ class Quantities:
     table: IntArray
     base_cells: int
     persons: IntArray | None = None
+    priority: IntArray | None = None
+    """Optional, one per quantity: secondary suppression takes the lowest priority first."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,7 @@ def suppress(
     zero_is_safe: bool = False,
     fixed: npt.ArrayLike | None = None,
     batch: bool = False,
+    publish_known: bool = False,
 ) -> Suppression:
     """Primary and secondary suppression of `quantities` (see the module docstring).
 
@@ -101,6 +110,10 @@ def suppress(
     `Status` the quantity already has in an earlier release (a total published elsewhere);
     only the other quantities are suppressed to protect around them. If that is impossible
     the fixed statuses contradict the data and DisclosureError is raised.
+
+    `publish_known` (with `fixed`): a free quantity that the fixed published ones already
+    determine (the same count in the previous release, ADR 0026) is published: hiding it
+    would hide nothing, and the rules could not protect around it.
     """
     check_k(k)
     values = np.asarray(quantities.values, dtype=np.int64)
@@ -117,20 +130,38 @@ def suppress(
         free = given < 0
         status[~free] = given[~free]
     structure = _structure(quantities)
+    if publish_known and fixed is not None and np.any(~free):
+        known = np.where(~free & (status == Status.PUBLISHED), Status.PUBLISHED, Status.PRIMARY)
+        derived = determined(known.astype(np.int8), structure.matrix) & free
+        status[derived] = Status.PUBLISHED
+        free &= ~derived
+    cost = _costs(values, quantities.priority)
     rounds = 0
     while True:
         rounds += 1
-        _secondary_until_stable(status, values, structure, k, zero_is_safe, free)
+        _secondary_until_stable(status, values, cost, structure, k, zero_is_safe, free)
         if batch:
-            extras = _audit_batch(status, values, structure.matrix, free)
+            extras = _audit_batch(status, cost, structure.matrix, free)
             if not extras:
                 return Suppression(status, rounds)
             status[extras] = Status.SECONDARY
             continue
-        extra = _audit(status, values, structure.matrix, free)
+        extra = _audit(status, cost, structure.matrix, free)
         if extra is None:
             return Suppression(status, rounds)
         status[extra] = Status.SECONDARY
+
+
+def _costs(values: npt.NDArray[np.int64], priority: IntArray | None) -> npt.NDArray[np.float64]:
+    """The order in which published quantities are given up: lowest priority, then smallest
+    count."""
+    if priority is None:
+        return values.astype(np.float64)
+    given = np.asarray(priority, dtype=np.int64).ravel()
+    if given.size != values.size:
+        raise DisclosureError("priority needs one number per quantity")
+    step = float(values.max(initial=0)) + 1.0
+    return given.astype(np.float64) * step + values.astype(np.float64)
 
 
 def _below(values: npt.NDArray[Any], k: int, zero_is_safe: bool) -> BoolArray:
@@ -186,6 +217,7 @@ def _structure(quantities: Quantities) -> _Structure:
 def _secondary_until_stable(
     status: npt.NDArray[np.int8],
     values: npt.NDArray[np.int64],
+    cost: npt.NDArray[np.float64],
     structure: _Structure,
     k: int,
     zero_is_safe: bool,
@@ -198,7 +230,7 @@ def _secondary_until_stable(
     while changed:
         changed = False
         for owner, children in structure.equations:
-            extra = _equation_fix(status, values, owner, children, k, zero_is_safe, free)
+            extra = _equation_fix(status, values, cost, owner, children, k, zero_is_safe, free)
             if extra is not None:
                 status[extra] = _SECONDARY
                 changed = True
@@ -208,7 +240,8 @@ def _secondary_until_stable(
         both = (status[inner] == _PUBLISHED) & (status[outer] == _PUBLISHED)
         for pair in np.flatnonzero(both & small_gap):
             if status[inner[pair]] == _PUBLISHED and status[outer[pair]] == _PUBLISHED:
-                chosen = inner[pair] if free[inner[pair]] else outer[pair]
+                one, two = inner[pair], outer[pair]
+                chosen = one if free[one] and (not free[two] or cost[one] <= cost[two]) else two
                 if not free[chosen]:
                     raise DisclosureError("the fixed statuses publish two counts a group apart")
                 status[chosen] = _SECONDARY
@@ -218,6 +251,7 @@ def _secondary_until_stable(
 def _equation_fix(
     status: npt.NDArray[np.int8],
     values: npt.NDArray[np.int64],
+    cost: npt.NDArray[np.float64],
     outer: int,
     children: IntArray,
     k: int,
@@ -237,7 +271,7 @@ def _equation_fix(
         return None
     open_children = children[~hidden & free[children]]
     if open_children.size:
-        return int(open_children[np.argmin(values[open_children])])
+        return int(open_children[np.argmin(cost[open_children])])
     if outer_hidden and not children[~hidden].size:
         return None
     if outer_hidden or not free[outer]:  # only fixed quantities could still be suppressed
@@ -247,7 +281,7 @@ def _equation_fix(
 
 def _audit(
     status: npt.NDArray[np.int8],
-    values: npt.NDArray[np.int64],
+    values: npt.NDArray[np.float64],
     matrix: npt.NDArray[np.float64],
     free: BoolArray,
 ) -> int | None:
@@ -269,7 +303,7 @@ def _audit(
 
 def _audit_batch(
     status: npt.NDArray[np.int8],
-    values: npt.NDArray[np.int64],
+    values: npt.NDArray[np.float64],
     matrix: npt.NDArray[np.float64],
     free: BoolArray,
 ) -> list[int]:
@@ -325,7 +359,7 @@ def _known_cells(rows: npt.NDArray[np.float64]) -> BoolArray:
 
 
 def _pick(
-    published: IntArray, involved: BoolArray, values: npt.NDArray[np.int64], chosen: list[int]
+    published: IntArray, involved: BoolArray, values: npt.NDArray[np.float64], chosen: list[int]
 ) -> None:
     candidates = published[involved]
     if candidates.size == 0:

@@ -21,6 +21,7 @@ import pandas as pd
 from schakel.engine.disclosure import DisclosureError, cumulative_incidence_table
 from schakel.engine.flow_paths import PathIndex
 from schakel.engine.flows import flow_tables_for
+from schakel.engine.monitor.noised import EPSILON, NoisedFigures, noised_figures, noised_rows
 from schakel.engine.monitor.release import (
     FUNNEL_STAGES,
     MonitorRelease,
@@ -86,31 +87,51 @@ def release_tables(
     *,
     keys: Sequence[str] | None = None,
     progress: Progress = _no_progress,
+    epsilon: float | None = EPSILON,
 ) -> dict[str, dict[str, Any]]:
-    """Every published selection's tables (JSON), keyed by `selection_key`."""
+    """Every published selection's tables (JSON), keyed by `selection_key`. `epsilon`: the
+    privacy budget of the noised headline figures (`noised`; None: no noised figures)."""
     chosen = list(keys if keys is not None else published_keys(episodes, paths))
+    noised = None
+    if epsilon is not None and len(episodes.labelled):
+        noised = noised_figures(episodes.labelled, epsilon=epsilon)
     result = {}
     for number, key in enumerate(chosen):
         progress(40 + 50 * number // max(len(chosen), 1), "Computing the tables")
-        result[key] = jsonable(selection_tables(episodes, paths, release, filters_of(key), k))
+        tables = selection_tables(episodes, paths, release, filters_of(key), k, noised=noised)
+        result[key] = jsonable(tables)
     return result
 
 
 def selection_tables(
-    index: EpisodeIndex, paths: PathIndex, release: MonitorRelease, filters: Filters, k: int
+    index: EpisodeIndex,
+    paths: PathIndex,
+    release: MonitorRelease,
+    filters: Filters,
+    k: int,
+    *,
+    noised: NoisedFigures | None = None,
 ) -> dict[str, object]:
-    """One selection's protected tables; the incidence table for every stratum."""
+    """One selection's protected tables; the incidence table for every stratum; `noised`:
+    noised figures for the headline cells of the table by form the exact release hides."""
     episodes = index.select(filters)
     funnel = funnel_table(release, filters)
     selected = counts(release.episodes, filters, ["episodes", "lost"])
     stages = funnel.set_index("stage")
     selected_paths = paths.select(form=filters.form, region=filters.region, cohort=filters.cohort)
     flows = flow_tables_for(paths, selected_paths, k=k, top=MAX_PATHS)
+    incidence = {
+        stratum: incidence_table(episodes, stratum, k, release=release, filters=filters)
+        for stratum in STRATA
+    }
+    by_form = jsonable(incidence["form"])
+    rows = noised_rows(noised, release, filters, by_form)
     return {
         "funnel": funnel,
-        "incidence": {
-            stratum: incidence_table(episodes, stratum, k, release=release, filters=filters)
-            for stratum in STRATA
+        "incidence": incidence,
+        "noised": {
+            "rows": rows,
+            "budget": noised.budget() if noised is not None and rows else None,
         },
         "sensitivity": sensitivity_table(episodes, release, filters),
         "hazards": hazard_rows(episodes, k),
@@ -166,7 +187,9 @@ def incidence_table(
     levels = sorted(episodes[stratum].unique().tolist(), key=str)
     fixed = fixed_statuses(release.episodes, filters, stratum, levels)
     try:
-        table = cumulative_incidence_table(episodes, by=stratum, k=k, fixed=fixed).frame
+        table = cumulative_incidence_table(
+            episodes, by=stratum, k=k, fixed=fixed, zero_is_safe=release.zero_is_safe
+        ).frame
     except DisclosureError:
         table = cumulative_incidence_table(episodes, by=stratum, k=len(episodes) + 1).frame
     table = table.rename(columns={stratum: "level"})

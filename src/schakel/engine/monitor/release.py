@@ -7,7 +7,7 @@ selection reads its counts from here instead of protecting them again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +41,8 @@ class MonitorRelease:
     episodes: SelectionRelease | None
     funnel: SelectionRelease | None
     censoring: CensoringModel
+    zero_is_safe: bool = False
+    """A count of 0 (nobody) is published (ADR 0021); the tables follow the release."""
 
 
 def episode_measures(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -57,16 +59,45 @@ def episode_measures(episodes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns, index=episodes.index)
 
 
-def protect_episodes(episodes: pd.DataFrame, k: int) -> SelectionRelease | None:
+HEADLINE_MEASURES = ("episodes", "returns_12", "returns_24")
+
+
+def headline_priority(levels: Mapping[str, object], measure: str) -> int:
+    """The publication design (ADR 0021): secondary suppression gives up detail before the
+    headline. 3: exit episodes and returns by 12 and 24 months nationally and per form,
+    region or cohort; 2: the same counts split by a second dimension; 1: the other measures
+    of a one-filter selection; 0: the other measures split by a second dimension."""
+    split = sum(str(level) != TOTAL for level in levels.values())
+    headline = measure in HEADLINE_MEASURES
+    return (2 if headline else 0) + (1 if split <= 1 else 0)
+
+
+def protect_episodes(
+    episodes: pd.DataFrame, k: int, *, design: bool = True
+) -> SelectionRelease | None:
+    """The episode counts of every published selection (`design`: only the selections the
+    pages publish, headline first; without it every combination, smallest count first, as
+    before ADR 0021, for comparison)."""
     if len(episodes) == 0:
         return None
     measures = episode_measures(episodes)
     data = pd.concat([episodes[[*DIMS, "person_id"]].astype(str), measures], axis=1)
     names = {name: name for name in measures.columns}
-    return protect_selections(data, dims=DIMS, measures=names, person="person_id", k=k)
+    return protect_selections(
+        data,
+        dims=DIMS,
+        measures=names,
+        person="person_id",
+        k=k,
+        max_dims=2 if design else None,
+        priority=headline_priority if design else None,
+        zero_is_safe=design,
+    )
 
 
-def protect_funnel_selections(base: pd.DataFrame, k: int) -> SelectionRelease | None:
+def protect_funnel_selections(
+    base: pd.DataFrame, k: int, *, design: bool = True
+) -> SelectionRelease | None:
     if len(base) == 0 or int(base["count"].sum()) == 0:
         return None
     return protect_selections(
@@ -76,6 +107,7 @@ def protect_funnel_selections(base: pd.DataFrame, k: int) -> SelectionRelease | 
         multi_valued=["form"],
         count="count",
         k=k,
+        max_dims=1 if design else None,
     )
 
 
@@ -151,13 +183,16 @@ def fixed_statuses(
     return {label: [STATUS_CODES[str(s)] for s in f["status"]] for label, f in wanted.items()}
 
 
-def protect_release(episodes: pd.DataFrame, funnel: pd.DataFrame, k: int) -> MonitorRelease:
+def protect_release(
+    episodes: pd.DataFrame, funnel: pd.DataFrame, k: int, *, design: bool = True
+) -> MonitorRelease:
     """The release of labelled episodes (`label_episodes`) and the funnel's base cells
     (region, cohort, form sets, one boolean per stage, count)."""
     return MonitorRelease(
-        episodes=protect_episodes(episodes, k),
-        funnel=protect_funnel_selections(funnel, k),
+        episodes=protect_episodes(episodes, k, design=design),
+        funnel=protect_funnel_selections(funnel, k, design=design),
         censoring=censoring_model(episodes),
+        zero_is_safe=design,
     )
 
 

@@ -84,6 +84,25 @@ class Formatter:
         return f"{number_format(100 * float(value), 1)}\u00a0%"  # type: ignore[arg-type]
 
 
+def noised_rows(monitor: Monitor) -> tuple[list[str], list[list[str]]]:
+    """The noised figures (ADR 0021) as the page shows them: Dutch numbers, shares as %."""
+    fmt = Formatter(monitor.k, display=True)
+    header = [
+        _("Group"), _("Months after exit"), _("Returns by then (with noise)"),
+        _("Cumulative incidence (with noise)"),
+    ]  # fmt: skip
+    rows = [
+        [
+            str(r.level),
+            str(r.horizon_months),
+            fmt.count(r.events, "published"),
+            fmt.share(r.estimate),
+        ]
+        for r in monitor.noised.itertuples()
+    ]
+    return header, rows
+
+
 def published_rows(
     monitor: Monitor, table: str, *, display: bool = False
 ) -> tuple[list[str], list[list[str]]]:

@@ -72,6 +72,9 @@ class Monitor:
     as_of: dt.date | None = None  # the data's release date (events known up to this day)
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)  # loss to follow-up
     sensitivity_reading: str = ""
+    # noised 12/24-month figures of the table by form where exact counts are hidden (ADR 0021)
+    noised: pd.DataFrame = field(default_factory=pd.DataFrame)  # label, horizon, events, estimate
+    noised_budget: dict[str, Any] | None = None
 
 
 def compute_monitor(
@@ -134,6 +137,12 @@ def monitor_from_content(
     variants["steps"] = [tuple(s or ()) for s in variants["steps"]]
     variants["median_days"] = [list(d or ()) for d in variants["median_days"]]
     edges = pd.DataFrame.from_records(flows["edges"], columns=EDGE_COLUMNS)
+    noised = content.get("noised") or {"rows": [], "budget": None}
+    noised_rows = noised["rows"] if stratum == "form" else []
+    noised_frame = pd.DataFrame.from_records(
+        noised_rows, columns=["level", "horizon_months", "events", "estimate"]
+    )
+    noised_frame["level"] = [_level_label("form", v) for v in noised_frame["level"]]
     return Monitor(
         filters=filters,
         k=k,
@@ -151,6 +160,8 @@ def monitor_from_content(
         as_of=as_of,
         sensitivity=sensitivity,
         sensitivity_reading=reading(sensitivity),
+        noised=noised_frame,
+        noised_budget=noised["budget"] if noised_rows else None,
     )
 
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.views.decorators.http import require_POST
 
 from schakel.web.core.csv_files import csv_response
@@ -19,6 +20,7 @@ from schakel.web.monitor.publish import (
     TABLES,
     funnel_chart,
     incidence_chart,
+    noised_rows,
     published_rows,
 )
 from schakel.web.monitor.selectors import published_monitor
@@ -51,6 +53,8 @@ def overview(request: HttpRequest, acting: Membership) -> HttpResponse:
             "funnel_chart": funnel_chart(monitor),
             "incidence_chart": incidence_chart(monitor),
             "stratum_label": STRATA.get(monitor.stratum, monitor.stratum),
+            "noised": noised_rows(monitor) if len(monitor.noised) else None,
+            **_budget_texts(monitor.noised_budget),
         }
     return render(request, "monitor/overview.html", context)
 
@@ -106,3 +110,13 @@ def export_xlsx(request: HttpRequest, acting: Membership) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="monitor-{table}.xlsx"'
     return response
+
+
+def _budget_texts(budget: dict[str, object] | None) -> dict[str, str]:
+    """The privacy budget of the noised figures in the reader's number format."""
+    if not budget:
+        return {}
+    return {
+        "noised_epsilon": number_format(float(budget["epsilon"]), 1),  # type: ignore[arg-type]
+        "noised_sd": number_format(float(budget["noise_sd"]), 1),  # type: ignore[arg-type]
+    }

@@ -1,0 +1,132 @@
+"""A release protected together with the one before it, so that differencing the two reveals
+no group below k (ADR 0026).
+
+Two consecutive releases of the same selections differ by what was recorded in between: a
+count that was 50 and is now 53 names a group of 3. Here the units (episodes) of both
+releases are matched by an id, and each unit's base cell is its cell in the previous release
+and its cell now (a unit whose dimensions changed counts as one that left and one that came).
+Every count of both releases is then a sum of these joint cells, and `protect_selections`
+protects them together with the previous release's statuses fixed: a count now is published
+only if no combination with what was published before isolates a group below k (the same
+per-equation rules and exact linear audit). A count that has not changed keeps its previous
+status (publishing it again reveals nothing new).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from schakel.engine.disclosure.errors import DisclosureError
+from schakel.engine.disclosure.selections import SelectionRelease, protect_selections
+from schakel.engine.disclosure.suppression import Status
+from schakel.engine.disclosure.tables import TOTAL
+
+PREVIOUS = "previous: "
+
+
+def joint_units(
+    previous: pd.DataFrame,
+    current: pd.DataFrame,
+    *,
+    unit: str,
+    dims: Sequence[str],
+    measures: Sequence[str],
+    person: str,
+) -> pd.DataFrame:
+    """One row per unit and set of dimension levels: its measure flags now and, prefixed
+    with PREVIOUS, in the previous release (False where it was not there)."""
+    for name, frame in (("previous", previous), ("current", current)):
+        missing = [c for c in (unit, *dims, *measures, person) if c not in frame.columns]
+        if missing:
+            raise DisclosureError(f"{name}: unknown column(s): {', '.join(missing)}")
+    keys = [unit, *dims]
+    old = previous[[*keys, person, *measures]].rename(
+        columns={m: PREVIOUS + m for m in measures} | {person: "_old_person"}
+    )
+    new = current[[*keys, person, *measures]]
+    joint = new.merge(old, on=keys, how="outer", validate="one_to_one")
+    joint[person] = joint[person].where(joint[person].notna(), joint["_old_person"])
+    for name in [*measures, *(PREVIOUS + m for m in measures)]:
+        joint[name] = joint[name].astype("boolean").fillna(False).astype(bool)
+    return joint.drop(columns="_old_person").reset_index(drop=True)
+
+
+def protect_consecutive(
+    previous: pd.DataFrame,
+    current: pd.DataFrame,
+    previous_release: SelectionRelease,
+    *,
+    unit: str,
+    dims: Sequence[str],
+    measures: Sequence[str],
+    person: str,
+    k: int,
+    **options: object,
+) -> SelectionRelease:
+    """The release of `current`, protected together with `previous_release` (the release of
+    `previous`, whose statuses stay as published). Returns the current counts only; `audit`
+    keeps both releases' counts for checks. `options` go to `protect_selections`
+    (`max_dims`, `priority`, `zero_is_safe`)."""
+    joint = joint_units(previous, current, unit=unit, dims=dims, measures=measures, person=person)
+    statuses = _statuses(previous_release)
+    levels = {
+        d: sorted(set(map(str, joint[d].unique())), key=str) for d in dims
+    }  # both releases' levels
+    data = joint.assign(**{d: joint[d].astype(str) for d in dims})
+    named: Mapping[str, str] = {
+        **{m: m for m in measures},
+        **{PREVIOUS + m: PREVIOUS + m for m in measures},
+    }
+
+    def held(selection: Mapping[str, object], measure: str) -> int:
+        if not measure.startswith(PREVIOUS):
+            return -1
+        key = (*(str(selection[d]) for d in dims), measure.removeprefix(PREVIOUS))
+        return statuses.get(key, int(Status.PRIMARY))
+
+    both = protect_selections(
+        data,
+        dims=dims,
+        measures=named,
+        person=person,
+        k=k,
+        levels=levels,
+        fixed=held,
+        **options,  # type: ignore[arg-type]
+    )
+    now = both.frame["measure"].astype(str).isin(list(measures)).to_numpy()
+    frame = both.frame.loc[now].reset_index(drop=True)
+    frame["measure"] = pd.Categorical(frame["measure"].astype(str), categories=list(measures))
+    return SelectionRelease(tuple(dims), tuple(measures), frame, both.audit, k)
+
+
+def _statuses(release: SelectionRelease) -> dict[tuple[str, ...], int]:
+    frame = release.frame
+    codes = {s.name.lower(): int(s) for s in Status}
+    keys = zip(
+        *(frame[d].astype(str) for d in release.dims),
+        frame["measure"].astype(str),
+        frame["status"].astype(str).map(codes),
+        strict=True,
+    )
+    return {tuple(map(str, key[:-1])): int(key[-1]) for key in keys}
+
+
+def selection_matrix(
+    frame: pd.DataFrame, units: pd.DataFrame, dims: Sequence[str], flag_of: Mapping[str, str]
+) -> np.ndarray:
+    """0/1 rows over `units` (one row per count of `frame`: its dimension levels, TOTAL for
+    all, and its measure, whose flag column `flag_of` names): the exact audit's matrix."""
+    matrix = np.zeros((len(frame), len(units)))
+    values = {d: units[d].astype(str).to_numpy() for d in dims}
+    for row, cell in enumerate(frame.itertuples(index=False)):
+        mask = units[flag_of[str(cell.measure)]].to_numpy(dtype=bool).copy()
+        for d in dims:
+            level = str(getattr(cell, d))
+            if level != str(TOTAL):
+                mask &= values[d] == level
+        matrix[row] = mask
+    return matrix
