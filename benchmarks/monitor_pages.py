@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import statistics
 import sys
 import tempfile
@@ -28,23 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-KEY = "Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtbG9uZy1rZXk="
-
-
-def configure(folder: str) -> None:
-    os.environ["SCHAKEL_DATA_DIR"] = folder
-    os.environ.setdefault("SCHAKEL_SECRET_KEY", "benchmark-" + "x" * 40)
-    os.environ.setdefault("SCHAKEL_ENCRYPTION_KEYS", KEY)
-    os.environ.setdefault("SCHAKEL_SEARCH_KEY", "benchmark-search-key")
-    os.environ["SCHAKEL_ALLOWED_HOSTS"] = "testserver"
-    Path(folder, "static").mkdir(exist_ok=True)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "schakel.web.settings"
-    # Synthetic data over plain HTTP in one process: the demo mode (no HTTPS redirect, one-step
-    # sign-in for the synthetic accounts), as `schakel demo` runs it.
-    os.environ.setdefault("SCHAKEL_DEMO", "true")
-    import django
-
-    django.setup()
+from django_setup import configure
 
 
 def max_rss_mib() -> float:
