@@ -145,8 +145,8 @@ def test_django_messages_say_how_to_put_it_right_and_lists_start_with_a_question
     with translation.override("nl"):
         form = Sample({"name": "x" * 8, "website": "geen adres", "count": "1.5"})
         assert form.errors["name"] == ["Maak dit korter: hoogstens 5 tekens (het zijn er nu 8)."]
-        assert form.errors["website"][0].startswith("Vul een volledig webadres in")
-        assert form.errors["count"][0].startswith("Vul een heel getal in")
+        assert str(form.errors["website"][0]).startswith("Vul een volledig webadres in")
+        assert str(form.errors["count"][0]).startswith("Vul een heel getal in")
         assert form.errors["organisation"] == ["Dit is verplicht: vul het in of maak een keuze."]
         html = form["organisation"].as_field_group()
         assert "Kies …" in html and "---------" not in html
