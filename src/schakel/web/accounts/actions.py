@@ -139,6 +139,13 @@ def do_resend_invitation(*, actor: Membership, user: User) -> None:
     with transaction.atomic():
         if user.has_usable_password():
             raise ValidationError(_("This person has already set a password."))
+        if not user.email.strip():
+            raise ValidationError(
+                _(
+                    "This person has no e-mail address, so the invitation cannot be sent. "
+                    "Nothing was sent."
+                )
+            )
         _audit(actor, UPDATE, "user", user.pk, invitation="sent again")
         do_enqueue_job(actor=actor, task=send_invitation, arguments={"user_id": user.pk})
 

@@ -165,3 +165,33 @@ def test_a_supervisor_reviews_access_of_their_own_organisation(
         AuditEntry.objects.filter(object_type="membership", object_id=str(colleague.pk)).count()
         == 2
     )
+
+
+def test_the_invitation_is_not_sent_again_to_a_person_without_an_e_mail_address(
+    member: Callable[..., Membership], org_a: Organisation
+) -> None:
+    admin = member(org_a, Role.ADMINISTRATOR)
+    invited = member(org_a, Role.COORDINATOR)
+    invited.user.email = ""
+    invited.user.set_unusable_password()
+    invited.user.save()
+    client = signed_in(admin)
+    person = reverse("account-person", args=[invited.user_id])
+    page = client.get(person, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert reverse("account-resend", args=[invited.user_id]) not in page  # no button
+    assert "Deze persoon heeft geen e-mailadres" in page
+    answer = client.post(
+        reverse("account-resend", args=[invited.user_id]), HTTP_ACCEPT_LANGUAGE="nl", follow=True
+    )
+    said = answer.content.decode()
+    assert "geen e-mailadres" in said and "Er is niets verstuurd." in said
+    assert "De uitnodiging is opnieuw verstuurd." not in said
+    assert run_queued_jobs() == 0
+    assert mail.outbox == []
+    # with an address the same button sends the mail
+    invited.user.email = "uitgenodigd@example.org"
+    invited.user.save()
+    assert reverse("account-resend", args=[invited.user_id]) in client.get(person).content.decode()
+    client.post(reverse("account-resend", args=[invited.user_id]))
+    assert run_queued_jobs() == 1
+    assert [m.to for m in mail.outbox] == [["uitgenodigd@example.org"]]
