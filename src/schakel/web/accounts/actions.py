@@ -139,6 +139,13 @@ def do_resend_invitation(*, actor: Membership, user: User) -> None:
     with transaction.atomic():
         if user.has_usable_password():
             raise ValidationError(_("This person has already set a password."))
+        if not user.email.strip():
+            raise ValidationError(
+                _(
+                    "This person has no e-mail address, so the invitation cannot be sent. "
+                    "Nothing was sent."
+                )
+            )
         _audit(actor, UPDATE, "user", user.pk, invitation="sent again")
         do_enqueue_job(actor=actor, task=send_invitation, arguments={"user_id": user.pk})
 
@@ -180,16 +187,26 @@ def do_add_membership(
     return membership
 
 
-def do_end_membership(*, actor: Membership, membership: Membership) -> Membership:
-    """End one role today; the person keeps their other roles and their history."""
+def do_end_membership(*, actor: Membership, membership: Membership, reason: str) -> Membership:
+    """End one role today; the person keeps their other roles and their history. The reason
+    goes into the audit entry, as with deactivating an account."""
     require(actor, Capability.REVIEW_ACCESS)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why this role ends.")})
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if membership.ended_on is not None:
             raise ValidationError(_("This membership has already ended."))
         membership.ended_on = timezone.localdate()
         membership.save(update_fields=["ended_on"])
-        _audit(actor, UPDATE, "membership", membership.pk, ended_on=str(membership.ended_on))
+        _audit(
+            actor,
+            UPDATE,
+            "membership",
+            membership.pk,
+            ended_on=str(membership.ended_on),
+            reason=reason.strip()[:200],
+        )
     return membership
 
 

@@ -60,5 +60,14 @@ class DeactivateForm(forms.Form):
     )
 
 
+class EndMembershipForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("Recorded in the audit trail, for example: no longer works on this team."),
+        error_messages={"required": _("Say why this role ends.")},
+    )
+
+
 class PeopleSearchForm(forms.Form):
     q = forms.CharField(label=_("Search by name or e-mail"), required=False, max_length=100)

@@ -18,7 +18,7 @@ def send_invitation(*, user_id: int) -> dict[str, int]:
     is sent, so it is valid until the person uses it (or it expires); no token is stored."""
     report_progress(10, gettext_noop("Sending e-mail"))
     user = User.objects.get(pk=user_id)
-    if user.has_usable_password() or not user.is_active:
+    if user.has_usable_password() or not user.is_active or not user.email.strip():
         return {"sent": 0}
     membership = Membership.objects.active().filter(user=user).select_related("organisation")
     first = membership.first()

@@ -23,6 +23,7 @@ from schakel.web.accounts.access import (
 )
 from schakel.web.accounts.forms import (
     DeactivateForm,
+    EndMembershipForm,
     InviteForm,
     MembershipForm,
     OrganisationForm,
@@ -184,15 +185,19 @@ def review_confirm(request: HttpRequest, acting: Membership, pk: int) -> HttpRes
 def review_end(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
     """Confirmation page for ending one membership; the POST ends it today."""
     membership = access_reviewable_membership(acting, pk, write=request.method == "POST")
-    if request.method == "POST":
+    form = EndMembershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
-            actions.do_end_membership(actor=acting, membership=membership)
+            actions.do_end_membership(
+                actor=acting, membership=membership, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            copy_errors(form, error)
         else:
             messages.success(request, _("The membership has ended."))
-        return redirect("account-review")
-    return render(request, "accounts/end_membership.html", {"membership": membership})
+            return redirect("account-review")
+    context = {"membership": membership, "form": form}
+    return render(request, "accounts/end_membership.html", context)
 
 
 @login_not_required

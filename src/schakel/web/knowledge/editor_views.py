@@ -27,6 +27,7 @@ from schakel.web.knowledge.actions import (
     do_withdraw_article,
     pending_review,
 )
+from schakel.web.knowledge.actions.links import blocked_by_links, broken_link_slugs
 from schakel.web.knowledge.forms import (
     ApproveForm,
     ArticleForm,
@@ -36,6 +37,7 @@ from schakel.web.knowledge.forms import (
     default_review_date,
 )
 from schakel.web.knowledge.models import Article, ArticleReference, ArticleReview, ReviewOutcome
+from schakel.web.knowledge.rendering import has_raw_html
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, has
@@ -139,6 +141,7 @@ def article_edit(request: HttpRequest, acting: Membership, slug: str) -> HttpRes
     context = {
         "form": form,
         "article": article,
+        "title": _title(article, translation.get_language() or "nl"),
         "status": article.effective_status(timezone.localdate()),
         "broken": [r.target_slug for r in ArticleReference.objects.broken().filter(source=article)],
         **_review_context(acting, article),
@@ -254,23 +257,42 @@ def _publish_confirmation(article: Article, data: dict[str, object]) -> Confirma
     review_date = data["review_date"]
     assert isinstance(review_date, dt.date)
     when = formats.date_format(review_date, "DATE_FORMAT")
+    consequence = _(
+        "Version %(version)s becomes the text every reader and the search see, from now on. "
+        "On %(date)s it returns to the editors' list for review."
+    ) % {"version": version, "date": when}
+    broken = broken_link_slugs(article)
+    if broken:  # the action refuses these; say so before the editor confirms
+        consequence = blocked_by_links(broken)
     return Confirmation(
         title=_("Publish this article?"),
-        consequence=_(
-            "Version %(version)s becomes the text every reader and the search see, from now on. "
-            "On %(date)s it returns to the editors' list for review."
-        )
-        % {"version": version, "date": when},
+        consequence=consequence,
         action=_("Publish"),
         cancel_url=reverse("knowledge-edit", args=[article.slug]),
         already=already,
         carry={"review_date": review_date.isoformat(), "comment": str(data.get("comment", ""))},
         details=(
-            (_("Article"), article.current_version.title_in(translation.get_language() or "nl"))
-            if article.current_version
-            else (_("Article"), article.slug),
+            (_("Article"), _title(article, translation.get_language() or "nl")),
+            *_publish_warnings(article, broken),
         ),
     )
+
+
+def _publish_warnings(article: Article, broken: list[str]) -> list[tuple[str, str]]:
+    """What the editor was warned about when saving: each broken link, and HTML in the text."""
+    rows = [(_("Link that does not work"), f"/kennis/{slug}/") for slug in broken]
+    version = article.current_version
+    if version is not None and (has_raw_html(version.body_nl) or has_raw_html(version.body_en)):
+        rows.append(
+            (
+                _("Warning"),
+                _(
+                    "The text contains HTML. HTML is not allowed and is shown as plain text; "
+                    "use Markdown."
+                ),
+            )
+        )
+    return rows
 
 
 @require_POST

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext
 
 from schakel.cli import main
 from schakel.engine.vocabulary import Region, Role
+from schakel.web.accounts.actions import do_end_membership
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.testing import OrganisationFactory, signed_in
 from schakel.web.jobs.testing import run_queued_jobs
@@ -158,10 +160,51 @@ def test_a_supervisor_reviews_access_of_their_own_organisation(
     assert client.get(end).status_code == 200
     colleague.refresh_from_db()
     assert colleague.ended_on is None  # the question changes nothing
-    client.post(end)
+    # a reason is asked, as for deactivating an account, and the role stays without one
+    asked = client.get(end, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert 'name="reason"' in asked and "Reden" in asked
+    refused = client.post(end, {"reason": "  "}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert refused.status_code == 200
+    assert "Geef aan waarom deze rol eindigt." in refused.content.decode()
+    colleague.refresh_from_db()
+    assert colleague.ended_on is None
+    with pytest.raises(ValidationError) as missing:
+        do_end_membership(actor=supervisor, membership=colleague, reason=" ")
+    assert missing.value.message_dict == {"reason": [gettext("Say why this role ends.")]}
+    assert client.post(end, {"reason": "Werkt niet meer in dit team"}).status_code == 302
     colleague.refresh_from_db()
     assert colleague.ended_on is not None
-    assert (
-        AuditEntry.objects.filter(object_type="membership", object_id=str(colleague.pk)).count()
-        == 2
+    entries = AuditEntry.objects.filter(object_type="membership", object_id=str(colleague.pk))
+    assert entries.count() == 2
+    ended = entries.order_by("pk").last()
+    assert ended is not None and ended.detail["reason"] == "Werkt niet meer in dit team"
+
+
+def test_the_invitation_is_not_sent_again_to_a_person_without_an_e_mail_address(
+    member: Callable[..., Membership], org_a: Organisation
+) -> None:
+    admin = member(org_a, Role.ADMINISTRATOR)
+    invited = member(org_a, Role.COORDINATOR)
+    invited.user.email = ""
+    invited.user.set_unusable_password()
+    invited.user.save()
+    client = signed_in(admin)
+    person = reverse("account-person", args=[invited.user_id])
+    page = client.get(person, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert reverse("account-resend", args=[invited.user_id]) not in page  # no button
+    assert "Deze persoon heeft geen e-mailadres" in page
+    answer = client.post(
+        reverse("account-resend", args=[invited.user_id]), HTTP_ACCEPT_LANGUAGE="nl", follow=True
     )
+    said = answer.content.decode()
+    assert "geen e-mailadres" in said and "Er is niets verstuurd." in said
+    assert "De uitnodiging is opnieuw verstuurd." not in said
+    assert run_queued_jobs() == 0
+    assert mail.outbox == []
+    # with an address the same button sends the mail
+    invited.user.email = "uitgenodigd@example.org"
+    invited.user.save()
+    assert reverse("account-resend", args=[invited.user_id]) in client.get(person).content.decode()
+    client.post(reverse("account-resend", args=[invited.user_id]))
+    assert run_queued_jobs() == 1
+    assert [m.to for m in mail.outbox] == [["uitgenodigd@example.org"]]

@@ -9,6 +9,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -151,3 +152,23 @@ def test_a_supervisor_finds_who_read_an_identity_and_exports_it(
         text = file.read()
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][0] == "Regelnummer" and rows[1][9] == "huisbezoek voorbereiden"
+
+
+def test_the_administration_sub_navigation_shows_its_links_without_bullets_over_them(
+    live_server: Any, browser: Any, member: Callable[..., Membership]
+) -> None:
+    admin = member(OrganisationFactory.create(name="Opvang Maasdelta"), Role.ADMINISTRATOR)
+    for phone in (False, True):
+        page = new_page(browser, phone=phone)
+        sign_in(page, live_server.url, admin.user.username)
+        page.goto(f"{live_server.url}/beheer/personen/{admin.user_id}/")
+        nav = page.locator("ul.schakel-nav")
+        assert nav.evaluate("e => getComputedStyle(e).listStyleType") == "none"
+        boxes = [link.bounding_box() for link in nav.locator("a").all()]
+        assert len(boxes) == 3
+        for left, right in pairwise(boxes):
+            assert left is not None and right is not None
+            beside = right["x"] >= left["x"] + left["width"]
+            below = right["y"] >= left["y"] + left["height"]
+            assert beside or below  # no link overlaps the next
+        assert no_sideways_scroll(page)

@@ -23,13 +23,19 @@ def refuse_broken_links(actor: Actor, article: Article) -> None:
     which the system publishes one article at a time, links ahead to articles still to come.)"""
     if isinstance(actor, SystemActor):
         return
-    broken = ArticleReference.objects.filter(source=article).broken()
-    slugs = list(dict.fromkeys(broken.values_list("target_slug", flat=True)))
+    slugs = broken_link_slugs(article)
     if slugs:
-        raise ValidationError(
-            _(
-                "Publishing is blocked: the link to %(links)s leads nowhere or to an article "
-                "that is not published. Repair the link, or publish that article first."
-            )
-            % {"links": ", ".join(f"/kennis/{slug}/" for slug in slugs)}
-        )
+        raise ValidationError(blocked_by_links(slugs))
+
+
+def broken_link_slugs(article: Article) -> list[str]:
+    """The addresses this article links to that lead nowhere or to an unreadable article."""
+    broken = ArticleReference.objects.filter(source=article).broken()
+    return list(dict.fromkeys(broken.values_list("target_slug", flat=True)))
+
+
+def blocked_by_links(slugs: list[str]) -> str:
+    return _(
+        "Publishing is blocked: the link to %(links)s leads nowhere or to an article "
+        "that is not published. Repair the link, or publish that article first."
+    ) % {"links": ", ".join(f"/kennis/{slug}/" for slug in slugs)}

@@ -228,3 +228,43 @@ def test_editor_lists_query_count(
     # session, user, memberships, broken links
     with django_assert_num_queries(4):
         client.get(reverse("knowledge-broken-links"))
+
+
+def test_the_publish_question_lists_broken_links_and_html_and_the_edit_page_names_the_title(
+    editor: Membership, second_editor: Membership
+) -> None:
+    client = signed_in(editor)
+    client.post(
+        reverse("knowledge-create"),
+        {
+            "slug": "na-een-melding",
+            "title_nl": "Na een melding",
+            "body_nl": "Zie [de meldcode](/kennis/bestaat-niet/). <b>Let op</b>",
+            "roles": ["frontline"],
+        },
+    )
+    edit = client.get(reverse("knowledge-edit", args=["na-een-melding"]), HTTP_ACCEPT_LANGUAGE="nl")
+    heading = edit.content.decode().split("<h1", 1)[1].split("</h1>", 1)[0]
+    assert "“Na een melding” bewerken" in heading and "/kennis/" not in heading
+    review = (timezone.localdate() + dt.timedelta(days=200)).isoformat()
+    client.post(reverse("knowledge-submit", args=["na-een-melding"]), {"review_date": review})
+    reviewer = signed_in(second_editor)
+    url = reverse("knowledge-publish", args=["na-een-melding"])
+    question = reviewer.post(url, {"review_date": review}, HTTP_ACCEPT_LANGUAGE="nl").text
+    assert "Dit artikel publiceren?" in question
+    assert "Link die niet werkt" in question and "/kennis/bestaat-niet/" in question
+    consequence = question.split("schakel-consequence", 1)[1].split("</div>", 1)[0]
+    assert "Publiceren is geblokkeerd" in consequence  # said before the editor confirms
+    assert "De tekst bevat HTML" in question
+    reviewer.post(url, {"review_date": review, "confirmed": "1"})
+    assert Article.objects.get(slug="na-een-melding").status == "draft"  # still blocked
+    # A clean text asks the ordinary question, without warnings.
+    client.post(
+        reverse("knowledge-edit", args=["na-een-melding"]),
+        {"title_nl": "Na een melding", "body_nl": "Zonder links.", "roles": ["frontline"]},
+    )
+    client.post(reverse("knowledge-submit", args=["na-een-melding"]), {"review_date": review})
+    clean = reviewer.post(url, {"review_date": review}, HTTP_ACCEPT_LANGUAGE="nl").text
+    assert "Link die niet werkt" not in clean and "De tekst bevat HTML" not in clean
+    consequence = clean.split("schakel-consequence", 1)[1].split("</div>", 1)[0]
+    assert "Publiceren is geblokkeerd" not in consequence and "Versie" in consequence
