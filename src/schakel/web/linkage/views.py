@@ -42,7 +42,7 @@ def candidates(request: HttpRequest, acting: Membership) -> HttpResponse:
         purpose="review possible returns",
         subjects={"trajectories": [t for c in shown for t in (c.earlier_id, c.later_id)]},
     )
-    rows = [(c, reason_in_words(c.agreement)) for c in shown]
+    rows = [(c, reason_in_words(c.agreement), c.match_probability * 100) for c in shown]
     return render(request, "linkage/candidates.html", {"candidates": rows, "times": run_times()})
 
 
