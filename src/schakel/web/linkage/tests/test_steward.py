@@ -17,6 +17,7 @@ from schakel.web.jobs.models import Job
 from schakel.web.jobs.testing import run_queued_jobs
 from schakel.web.linkage.models import LinkageRunRecord, ReturnCandidate
 from schakel.web.linkage.selectors import encoding_label, in_percent
+from schakel.web.linkage.tasks import summary_in_words
 from schakel.web.linkage.tests.test_run import KEY
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.models import Trajectory
@@ -51,6 +52,11 @@ def test_a_steward_starts_a_run_follows_it_and_sees_it_in_the_history(
     assert record.linked_pairs > 0 and record.candidate_pairs >= record.linked_pairs
     assert record.estimated_precision is not None and record.estimated_precision >= 0.9
     assert record.encoding.startswith("schakel-pprl/5")
+    with translation.override("nl"):
+        done = client.get(started["Location"], HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert f"Vergeleken records: {record.records}." in done
+    assert f"Koppelingen: {record.linked_pairs}." in done
+    assert f'href="{reverse("linkage-runs")}">Terug naar de koppelingsruns</a>' in done
     history = client.get(reverse("linkage-runs")).content.decode()
     assert str(record.records) in history
     assert encoding_label(record.encoding) in history
@@ -98,3 +104,20 @@ def test_shares_are_dutch_percentages() -> None:
         assert in_percent(None) == ""
     with translation.override("en"):
         assert in_percent(0.999) == "99.9%"
+
+
+def test_the_summary_of_a_run_is_words_or_nothing() -> None:
+    counts = {
+        "records": 1200,
+        "candidate_pairs": 40,
+        "linked_pairs": 12,
+        "candidates": 3,
+        "new_candidates": 1,
+    }
+    with translation.override("nl"):
+        assert summary_in_words(counts) == (
+            "Vergeleken records: 1.200. Kandidaatparen: 40. Koppelingen: 12. "
+            "Mogelijke terugkeer: 3 (nieuw: 1)."
+        )
+    assert summary_in_words({"records": 5, "persons": 4}) == ""  # a run from before
+    assert summary_in_words(None) == ""
