@@ -29,19 +29,33 @@ class JobType:
     label: str | Promise
     task: Task[Any, Any]
     max_attempts: int
+    summary: Callable[[Any], str] | None = None
+    """The finished job's result in words for the progress page ("" when there is nothing)."""
+    result_url: str = ""
+    """The URL name of the page to go to when the job is done (e.g. the page it started on)."""
+    result_label: str | Promise = ""
 
 
 JOB_TYPES: dict[str, JobType] = {}
 
 
 def job_task(
-    name: str, *, label: str | Promise, retryable: bool = False, max_attempts: int = 3
+    name: str,
+    *,
+    label: str | Promise,
+    retryable: bool = False,
+    max_attempts: int = 3,
+    summary: Callable[[Any], str] | None = None,
+    result_url: str = "",
+    result_label: str | Promise = "",
 ) -> Callable[[Body], Task[Any, Any]]:
     """Make `body(**arguments)` a job: a django-tasks task the worker runs as one delivery.
 
     `retryable` declares that running the body again after a lost worker is safe (its writes
     are done in `completing()`, or repeat harmlessly); such a job gets `max_attempts`
     deliveries, any other job one. Arguments and return value are JSON and hold no personal data.
+    `summary` turns the return value into words for the progress page; `result_url` (a URL
+    name, no arguments) and `result_label` give the link shown there once the job is done.
     """
     if not name or name in JOB_TYPES:
         raise ValueError(f"A job needs a name of its own; {name!r} is taken or empty.")
@@ -59,7 +73,15 @@ def job_task(
         deliver.__name__ = body.__name__
         deliver.__doc__ = body.__doc__
         made: Task[Any, Any] = task()(deliver)
-        JOB_TYPES[name] = JobType(name, label, made, max_attempts if retryable else 1)
+        JOB_TYPES[name] = JobType(
+            name,
+            label,
+            made,
+            max_attempts if retryable else 1,
+            summary=summary,
+            result_url=result_url,
+            result_label=result_label,
+        )
         return made
 
     return decorate

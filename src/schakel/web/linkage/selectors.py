@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from schakel.web.core.templatetags.schakel import percent
 from schakel.web.linkage.models import LinkageRunRecord
 
 
@@ -39,14 +40,26 @@ def run_times(now: dt.datetime | None = None) -> RunTimes:
 
 
 def encoding_label(encoding: str) -> str:
-    """The encoding of a run in words: its format and whether records are salted."""
+    """The encoding of a run in words: encrypted with the key, whether records are salted and
+    bits flipped at random, and the format number last."""
     found = re.match(r"schakel-pprl/(\d+)", encoding)
     if found is None:
         return _("unknown")
-    salted = " salt=" in encoding and " salt=none" not in encoding
-    if salted:
-        return _("format %(number)s, salted per record") % {"number": found.group(1)}
-    return _("format %(number)s") % {"number": found.group(1)}
+    parts = [_("encrypted with the linkage key")]
+    if " salt=" in encoding and " salt=none" not in encoding:
+        parts.append(_("salted per record"))
+    flip = re.search(r" flip=([0-9.]+)", encoding)
+    if flip is not None and float(flip.group(1)) > 0:
+        parts.append(_("with random bit flips"))
+    return _("%(how)s (format %(number)s)") % {"how": ", ".join(parts), "number": found.group(1)}
+
+
+def in_percent(share: float | None) -> str:
+    """A share between 0 and 1 as "98 %" or "99,9 %": whole when it is whole, else one decimal."""
+    if share is None:
+        return ""
+    value = round(share * 100, 1)
+    return percent(value, 0 if value == int(value) else 1)
 
 
 # The reason linkage gives for a possible return, in words (`engine.linkage.explain`).

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.translation import gettext_lazy
+from django.utils import formats
+from django.utils.translation import gettext, gettext_lazy
 
 from schakel.web.jobs.registry import Schedule, register_schedule
 from schakel.web.jobs.service import job_task, report_progress
@@ -14,7 +15,30 @@ from schakel.web.organisations.roles import SystemActor
 NIGHTLY_AT = dt.time(2, 30)
 
 
-@job_task("linkage.returns", label=gettext_lazy("Linkage run for returns"), retryable=True)
+def summary_in_words(result: object) -> str:
+    """A finished run in words for the progress page; "" for a result without the counts (a
+    run from before they were kept)."""
+    keys = ("records", "candidate_pairs", "linked_pairs", "candidates", "new_candidates")
+    if not isinstance(result, dict) or not all(isinstance(result.get(k), int) for k in keys):
+        return ""
+    counts = {key: formats.number_format(result[key], force_grouping=True) for key in keys}
+    return (
+        gettext(
+            "Records compared: %(records)s. Candidate pairs: %(candidate_pairs)s. "
+            "Links: %(linked_pairs)s. Possible returns: %(candidates)s (new: %(new_candidates)s)."
+        )
+        % counts
+    )
+
+
+@job_task(
+    "linkage.returns",
+    label=gettext_lazy("Linkage run for returns"),
+    retryable=True,
+    summary=summary_in_words,
+    result_url="linkage-runs",
+    result_label=gettext_lazy("Back to the linkage runs"),
+)
 def link_returns(*, epoch: str = "1", run: int | None = None) -> dict[str, int]:
     """`schakel link returns` as a job; the key comes from SCHAKEL_LINKAGE_KEY. Candidates are
     stored in one transaction (`do_store_candidates`), and a rerun adds only new ones. `run`:
@@ -49,6 +73,8 @@ def link_returns(*, epoch: str = "1", run: int | None = None) -> dict[str, int]:
     return {
         "records": result.records,
         "persons": result.persons,
+        "candidate_pairs": result.candidate_pairs,
+        "linked_pairs": result.linked_pairs,
         "candidates": result.candidates,
         "new_candidates": result.new_candidates,
     }

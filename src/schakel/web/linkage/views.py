@@ -17,6 +17,7 @@ from schakel.web.linkage.actions import do_review_candidate, do_start_linkage_ru
 from schakel.web.linkage.models import ReturnCandidate
 from schakel.web.linkage.selectors import (
     encoding_label,
+    in_percent,
     reason_in_words,
     run_history,
     run_times,
@@ -42,7 +43,7 @@ def candidates(request: HttpRequest, acting: Membership) -> HttpResponse:
         purpose="review possible returns",
         subjects={"trajectories": [t for c in shown for t in (c.earlier_id, c.later_id)]},
     )
-    rows = [(c, reason_in_words(c.agreement)) for c in shown]
+    rows = [(c, reason_in_words(c.agreement), c.match_probability * 100) for c in shown]
     return render(request, "linkage/candidates.html", {"candidates": rows, "times": run_times()})
 
 
@@ -53,7 +54,15 @@ def runs(request: HttpRequest, acting: Membership) -> HttpResponse:
         record = do_start_linkage_run(actor=acting)
         assert record.job_id is not None
         return redirect("job-progress", record.job_id)
-    history = [(run, encoding_label(run.encoding)) for run in run_history()]
+    history = [
+        (
+            run,
+            encoding_label(run.encoding),
+            in_percent(run.threshold_probability),
+            in_percent(run.estimated_precision),
+        )
+        for run in run_history()
+    ]
     return render(request, "linkage/runs.html", {"history": history, "times": run_times()})
 
 

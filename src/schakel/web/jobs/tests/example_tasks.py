@@ -100,3 +100,18 @@ def interrupted_once() -> int:
     if attempt == 1:
         raise SystemExit(1)
     return attempt
+
+
+def _in_words(result: object) -> str:
+    return f"Counted {result}." if isinstance(result, int) else ""
+
+
+@job_task(
+    "tests.summarised",
+    label=gettext_lazy("Test job"),
+    summary=_in_words,
+    result_url="home",
+    result_label="Back home",
+)
+def count_to(*, number: int = 3) -> int:
+    return number

@@ -68,3 +68,18 @@ def test_the_same_user_in_another_role_still_sees_it(
 def test_anonymous_visitors_are_sent_to_sign_in(job: Job) -> None:
     response = Client().get(_url(job))
     assert response.status_code == 302 and "/inloggen/" in response["Location"]
+
+
+def test_a_finished_job_says_its_result_in_words_and_links_back(
+    coordinator_a: Membership,
+) -> None:
+    """The walk ended on a page that said only "Klaar.": a job that declares a summary and a
+    result page shows both once done, and neither while it runs."""
+    job = do_enqueue_job(task=tasks.count_to, actor=coordinator_a)
+    client = signed_in(coordinator_a)
+    running = client.get(_url(job)).content.decode()
+    assert "Counted" not in running and "Back home" not in running
+    Job.objects.filter(pk=job.pk).update(state="succeeded", progress=100, result=7)
+    done = client.get(_url(job), headers={"HX-Request": "true"}).content.decode()
+    assert "Klaar. Counted 7." in done
+    assert '<a class="utrecht-link" href="/">Back home</a>' in done

@@ -55,7 +55,9 @@ def test_missing_and_not_yours_give_the_same_404(
     assert access_return_candidate(coordinator_a, candidate.pk) == candidate
 
 
-@pytest.mark.parametrize("role", [Role.ANALYST, Role.SUPERVISOR, Role.CONTENT_EDITOR])
+@pytest.mark.parametrize(
+    "role", [Role.FRONTLINE, Role.ANALYST, Role.SUPERVISOR, Role.CONTENT_EDITOR]
+)
 def test_a_role_without_the_capability_gets_403(
     linked: int, org_a: Organisation, member: Callable[..., Membership], role: Role
 ) -> None:
@@ -109,3 +111,16 @@ def test_a_write_outside_the_scope_is_not_found(linked: int, coordinator_b: Memb
     candidate = ReturnCandidate.objects.get()
     with transaction.atomic(), pytest.raises(NotFound):
         access_return_candidate(coordinator_b, candidate.pk, write=True)
+
+
+def test_the_review_is_the_coordinators_not_the_frontline_workers(
+    linked: int, org_a: Organisation, coordinator_a: Membership, member: Callable[..., Membership]
+) -> None:
+    """The walk saw the worklist on a frontline professional's home page; confirming a return
+    adds an event to a trajectory the organisation coordinates, so only the coordinator sees it."""
+    frontline = member(org_a, Role.FRONTLINE)
+    client = signed_in(frontline)
+    assert 'id="panel-returns"' not in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("return-candidates")).status_code == 403
+    home = signed_in(coordinator_a).get(reverse("home")).content.decode()
+    assert 'id="panel-returns"' in home

@@ -50,3 +50,37 @@ def test_other_organisation_cannot_review(linked: int, coordinator_b: Membership
     )
     assert response.status_code == 404
     assert ReturnCandidate.objects.get().status == "pending"
+
+
+def test_the_list_shows_a_dutch_percentage_and_asks_the_reason_on_a_labelled_page(
+    linked: int, coordinator_a: Membership
+) -> None:
+    """The walk saw "100%", a header that broke as "Overeenko/mst" and a reason box with only
+    a placeholder: the list now shows "98 %" under a short header and no reason box; the
+    reason is asked on the confirmation page, with a visible label."""
+    candidate = ReturnCandidate.objects.get()
+    client = signed_in(coordinator_a)
+    page = client.get(reverse("return-candidates"), HTTP_ACCEPT_LANGUAGE="nl")
+    text = page.content.decode()
+    assert "98\u00a0%" in text
+    assert ">Kans<" in text
+    assert "Overeenkomst" not in text
+    assert 'name="reason"' not in text
+    question = client.post(reverse("review-return", args=[candidate.pk]), {"answer": "reject"})
+    body = question.content.decode()
+    assert 'for="id_reason">Waarom is dit geen terugkeer?</label>' in body
+
+
+def test_a_single_post_without_confirmation_records_no_return(
+    linked: int, coordinator_a: Membership, trajectory_a: Trajectory
+) -> None:
+    candidate = ReturnCandidate.objects.get()
+    response = signed_in(coordinator_a).post(
+        reverse("review-return", args=[candidate.pk]), {"answer": "confirm"}
+    )
+    assert response.status_code == 200  # the confirmation page, nothing done yet
+    assert b'name="confirmed"' in response.content
+    assert ReturnCandidate.objects.get().status == "pending"
+    assert not TrajectoryEvent.objects.filter(
+        trajectory=trajectory_a, event_type="return_to_exploitation"
+    ).exists()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from schakel.engine.vocabulary import Role
 from schakel.web.core.testing import signed_in
@@ -15,7 +16,8 @@ from schakel.web.demo.seeding import seed_parameters
 from schakel.web.jobs.models import Job
 from schakel.web.jobs.testing import run_queued_jobs
 from schakel.web.linkage.models import LinkageRunRecord, ReturnCandidate
-from schakel.web.linkage.selectors import encoding_label
+from schakel.web.linkage.selectors import encoding_label, in_percent
+from schakel.web.linkage.tasks import summary_in_words
 from schakel.web.linkage.tests.test_run import KEY
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.models import Trajectory
@@ -50,10 +52,17 @@ def test_a_steward_starts_a_run_follows_it_and_sees_it_in_the_history(
     assert record.linked_pairs > 0 and record.candidate_pairs >= record.linked_pairs
     assert record.estimated_precision is not None and record.estimated_precision >= 0.9
     assert record.encoding.startswith("schakel-pprl/5")
+    with translation.override("nl"):
+        done = client.get(started["Location"], HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert f"Vergeleken records: {record.records}." in done
+    assert f"Koppelingen: {record.linked_pairs}." in done
+    assert f'href="{reverse("linkage-runs")}">Terug naar de koppelingsruns</a>' in done
     history = client.get(reverse("linkage-runs")).content.decode()
     assert str(record.records) in history
     assert encoding_label(record.encoding) in history
     assert record.encoding not in history  # the format in words, not the code
+    assert in_percent(record.estimated_precision) in history
+    assert in_percent(record.threshold_probability) in history
 
 
 @pytest.mark.parametrize(
@@ -75,8 +84,40 @@ def test_the_review_page_says_when_the_next_run_is(coordinator_a: Membership) ->
 
 
 def test_encoding_label_is_words() -> None:
-    assert encoding_label("schakel-pprl/4 norm=2 bits=1024 k=x salt=names flip=0") in (
-        "format 4, salted per record",
-        "formaat 4, gezouten per record",
-    )
-    assert encoding_label("something else") in ("unknown", "onbekend")
+    with translation.override("nl"):
+        assert (
+            encoding_label("schakel-pprl/5 bits=1024 k=x salt=names flip=0.05")
+            == "versleuteld met de koppelsleutel, per record gezouten, met willekeurige"
+            " bitwisselingen (formaat 5)"
+        )
+        assert (
+            encoding_label("schakel-pprl/4 bits=1024 k=x salt=none flip=0")
+            == "versleuteld met de koppelsleutel (formaat 4)"
+        )
+        assert encoding_label("something else") == "onbekend"
+
+
+def test_shares_are_dutch_percentages() -> None:
+    with translation.override("nl"):
+        assert in_percent(0.98) == "98\u00a0%"
+        assert in_percent(0.999) == "99,9\u00a0%"
+        assert in_percent(None) == ""
+    with translation.override("en"):
+        assert in_percent(0.999) == "99.9%"
+
+
+def test_the_summary_of_a_run_is_words_or_nothing() -> None:
+    counts = {
+        "records": 1200,
+        "candidate_pairs": 40,
+        "linked_pairs": 12,
+        "candidates": 3,
+        "new_candidates": 1,
+    }
+    with translation.override("nl"):
+        assert summary_in_words(counts) == (
+            "Vergeleken records: 1.200. Kandidaatparen: 40. Koppelingen: 12. "
+            "Mogelijke terugkeer: 3 (nieuw: 1)."
+        )
+    assert summary_in_words({"records": 5, "persons": 4}) == ""  # a run from before
+    assert summary_in_words(None) == ""
