@@ -27,13 +27,13 @@ from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.fields import NO_NAMES_HINT
 from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
 from schakel.web.organisations.models import Membership, Organisation, User
+from schakel.web.organisations.roles import Capability, roles_with
 from schakel.web.trajectories.countries import country_choices
 from schakel.web.trajectories.models import Consent, RevealPurpose, TimeEntry, Trajectory
 from schakel.web.trajectories.pickers import PICKED_LABELS
 from schakel.web.trajectories.sealing import TEXT_NAMES
 from schakel.web.trajectories.sectors import SECTIONS
 from schakel.web.trajectories.selectors import (
-    colleagues_of,
     coordinators_of,
     members_ever_of,
     person_name,
@@ -319,11 +319,18 @@ class HandoverForm(forms.Form):
 
     def __init__(self, acting: Membership, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        colleagues = colleagues_of(acting).order_by("first_name", "last_name", "username")
-        self.fields["from_user"].queryset = members_ever_of(acting).order_by(  # type: ignore[attr-defined]
-            "first_name", "last_name", "username"
+        # only people whose role coordinates trajectories have work to hand over or take over
+        coordinating = roles_with(Capability.COORDINATE_TRAJECTORIES)
+        self.fields["from_user"].queryset = (  # type: ignore[attr-defined]
+            members_ever_of(acting)
+            .filter(
+                memberships__organisation_id=acting.organisation_id,
+                memberships__role__in=coordinating,
+            )
+            .distinct()
+            .order_by("first_name", "last_name", "username")
         )
-        self.fields["to_user"].queryset = colleagues  # type: ignore[attr-defined]
+        self.fields["to_user"].queryset = coordinators_of(acting)  # type: ignore[attr-defined]
         for name in ("from_user", "to_user"):
             self.fields[name].label_from_instance = person_name  # type: ignore[attr-defined]
 
