@@ -17,6 +17,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from pydantic.fields import FieldInfo
 
 from schakel.engine.identity import InvalidIdentityError
@@ -102,6 +103,8 @@ def _form_field(name: str, info: FieldInfo) -> forms.Field:
     if name == "sector_isic":
         sectors = [(letter, name) for letter, name in SECTIONS.items()]
         return forms.ChoiceField(label=label, choices=_blank(sectors), required=False)
+    if name == "follow_up_months":
+        return _follow_up_field(info, label)
     if get_origin(annotation) is list:
         (item,) = get_args(annotation)
         if isinstance(item, type) and issubclass(item, StrEnum):
@@ -135,6 +138,27 @@ def _form_field(name: str, info: FieldInfo) -> forms.Field:
             widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
         )
     return _text_field(name, info, label, required)
+
+
+FOLLOW_UP_MONTHS = (3, 6, 12, 24)
+"""The standard follow-up contacts after an exit, ticked in advance."""
+
+
+def _follow_up_field(info: FieldInfo, label: Any) -> forms.Field:
+    """The follow-up contacts as ticks (3, 6, 12 and 24 months), not numbers to type."""
+    default = info.get_default(call_default_factory=True) or []
+    months = sorted({*FOLLOW_UP_MONTHS, *default})
+    return forms.TypedMultipleChoiceField(
+        label=label,
+        choices=[
+            (m, ngettext("%(months)s month", "%(months)s months", m) % {"months": m})
+            for m in months
+        ],
+        coerce=int,
+        required=False,
+        initial=list(default),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 def _blank(options: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -229,6 +253,8 @@ class EventForm(forms.Form):
                 value = [part.strip() for part in value.split(",") if part.strip()]
             if isinstance(value, dt.date):
                 value = value.isoformat()
+            if name == "follow_up_months":
+                value = sorted(value)
             result[name] = value
         reference = NEW_REFERENCES.get(self.event_type)
         if reference is not None:
