@@ -312,6 +312,18 @@ class ConsentForm(forms.ModelForm):
         fields = ["purpose", "organisation", "given_on", "source"]
         widgets = {"given_on": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}
 
+    def __init__(self, *args: Any, organisation_search_url: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the same picker as the events use: a list with a search box above it
+        field = self.fields["organisation"]
+        self.fields["organisation"] = organisation_field(
+            field.label, field.required, organisation_search_url
+        )
+
+    def clean_organisation(self) -> Organisation | None:
+        pk = self.cleaned_data.get("organisation")
+        return None if pk is None else Organisation.objects.get(pk=pk)
+
 
 class ReferralForm(forms.Form):
     to_organisation = forms.ModelChoiceField(

@@ -220,3 +220,19 @@ def test_handover_from_a_case_file_names_it_and_offers_only_coordinators(
     chosen = {"from_user": colleague.user_id, "to_user": coordinator_a.user_id, "note": "Ziek."}
     preview = client.post(reverse("handover"), {**chosen, "traject": str(case.pk)})
     assert "1 traject," in preview.content.decode()
+
+
+def test_consent_form_picks_the_organisation_with_a_search_box(
+    coordinator_a: Membership, coordinator_b: Membership, trajectory_a: Trajectory
+) -> None:
+    client = signed_in(coordinator_a)
+    url = reverse("trajectory-consents", args=[trajectory_a.pk])
+    page = client.get(url).content.decode()
+    assert 'name="organisation_search"' in page
+    assert f'hx-get="{reverse("organisation-options")}"' in page
+    given = {"purpose": "disclosure", "given_on": timezone.localdate().isoformat()}
+    unknown = client.post(url, {**given, "organisation": 999999, "source": "written"})
+    assert unknown.status_code == 422
+    assert "Deze organisatie bestaat niet" in unknown.content.decode()
+    client.post(url, {**given, "organisation": coordinator_b.organisation_id, "source": "written"})
+    assert trajectory_a.consents.get().organisation == coordinator_b.organisation
