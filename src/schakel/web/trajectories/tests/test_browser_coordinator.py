@@ -211,7 +211,7 @@ def test_coordinator_journey(
     page.select_option("#id_to_user", str(colleague.user_id))
     page.fill("#id_note", "Met verlof; de nazorg na 6 maanden komt eraan.")
     page.click("main form.schakel-form button[type=submit]")
-    assert "1 trajecten" in page.inner_text("main")
+    assert "1 traject," in page.inner_text("main")
     page.click("button[name=confirm]")
     page.wait_for_url(f"{base}/trajecten/team/")
     assert Handover.objects.get().trajectories == 1
