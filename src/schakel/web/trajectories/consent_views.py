@@ -33,7 +33,8 @@ from schakel.web.trajectories.selectors import legal_basis
 @require_capability(Capability.RECORD_EVENTS)
 def consents(request: HttpRequest, acting: Membership, pk: uuid.UUID) -> HttpResponse:
     trajectory = access_trajectory(acting, pk, purpose="view consents")
-    form = ConsentForm(request.POST or None)
+    search = reverse("organisation-options")
+    form = ConsentForm(request.POST or None, organisation_search_url=search)
     if request.method == "POST" and form.is_valid():
         try:
             do_record_consent(actor=acting, trajectory=trajectory, **form.cleaned_data)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -119,10 +118,12 @@ def team(request: HttpRequest, acting: Membership) -> HttpResponse:
 def handover(request: HttpRequest, acting: Membership) -> HttpResponse:
     """Hand work over by people's names: choose, see what moves, confirm (per trajectory or a
     selection: untick what stays)."""
-    form = HandoverForm(acting, request.POST or None, initial=_prefill(request, acting))
+    case = _case_of(request, acting)
+    initial = {"from_user": case.coordinator_id} if case and case.coordinator_id else {}
+    form = HandoverForm(acting, request.POST or None, initial=initial)
     if request.method != "POST" or not form.is_valid():
         status = 422 if request.method == "POST" else 200
-        context = {"form": form, "traject": request.GET.get("traject", "")}
+        context = {"form": form, "traject": request.GET.get("traject", ""), "case": case}
         return render(request, "trajectories/handover.html", context, status=status)
     data = form.cleaned_data
     preview = handover_preview(acting, data["from_user"].pk)
@@ -164,18 +165,18 @@ def handover(request: HttpRequest, acting: Membership) -> HttpResponse:
     return redirect("team")
 
 
-def _prefill(request: HttpRequest, acting: Membership) -> dict[str, Any]:
-    """From a case file: its coordinator as the one handing over, that trajectory ticked."""
-    pk = request.GET.get("traject", "")
-    found = (
+def _case_of(request: HttpRequest, acting: Membership) -> Trajectory | None:
+    """From a case file: the trajectory (its coordinator hands over, it is ticked), if it is one
+    of the organisation's own."""
+    pk = request.GET.get("traject", "") or request.POST.get("traject", "")
+    if not _is_uuid(pk):
+        return None
+    return (
         Trajectory.objects.visible_to(acting)
         .filter(pk=pk, organisation_id=acting.organisation_id)
-        .values_list("coordinator_id", flat=True)
+        .select_related("person")
         .first()
-        if _is_uuid(pk)
-        else None
     )
-    return {"from_user": found} if found else {}
 
 
 def _is_uuid(value: str) -> bool:

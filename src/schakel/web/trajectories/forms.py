@@ -17,6 +17,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from pydantic.fields import FieldInfo
 
 from schakel.engine.identity import InvalidIdentityError
@@ -27,13 +28,13 @@ from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.fields import NO_NAMES_HINT
 from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
 from schakel.web.organisations.models import Membership, Organisation, User
+from schakel.web.organisations.roles import Capability, roles_with
 from schakel.web.trajectories.countries import country_choices
 from schakel.web.trajectories.models import Consent, RevealPurpose, TimeEntry, Trajectory
 from schakel.web.trajectories.pickers import PICKED_LABELS
 from schakel.web.trajectories.sealing import TEXT_NAMES
 from schakel.web.trajectories.sectors import SECTIONS
 from schakel.web.trajectories.selectors import (
-    colleagues_of,
     coordinators_of,
     members_ever_of,
     person_name,
@@ -102,6 +103,8 @@ def _form_field(name: str, info: FieldInfo) -> forms.Field:
     if name == "sector_isic":
         sectors = [(letter, name) for letter, name in SECTIONS.items()]
         return forms.ChoiceField(label=label, choices=_blank(sectors), required=False)
+    if name == "follow_up_months":
+        return _follow_up_field(info, label)
     if get_origin(annotation) is list:
         (item,) = get_args(annotation)
         if isinstance(item, type) and issubclass(item, StrEnum):
@@ -135,6 +138,27 @@ def _form_field(name: str, info: FieldInfo) -> forms.Field:
             widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
         )
     return _text_field(name, info, label, required)
+
+
+FOLLOW_UP_MONTHS = (3, 6, 12, 24)
+"""The standard follow-up contacts after an exit, ticked in advance."""
+
+
+def _follow_up_field(info: FieldInfo, label: Any) -> forms.Field:
+    """The follow-up contacts as ticks (3, 6, 12 and 24 months), not numbers to type."""
+    default = info.get_default(call_default_factory=True) or []
+    months = sorted({*FOLLOW_UP_MONTHS, *default})
+    return forms.TypedMultipleChoiceField(
+        label=label,
+        choices=[
+            (m, ngettext("%(months)s month", "%(months)s months", m) % {"months": m})
+            for m in months
+        ],
+        coerce=int,
+        required=False,
+        initial=list(default),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 def _blank(options: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -229,6 +253,8 @@ class EventForm(forms.Form):
                 value = [part.strip() for part in value.split(",") if part.strip()]
             if isinstance(value, dt.date):
                 value = value.isoformat()
+            if name == "follow_up_months":
+                value = sorted(value)
             result[name] = value
         reference = NEW_REFERENCES.get(self.event_type)
         if reference is not None:
@@ -286,6 +312,18 @@ class ConsentForm(forms.ModelForm):
         fields = ["purpose", "organisation", "given_on", "source"]
         widgets = {"given_on": forms.DateInput({"type": "date"}, format="%Y-%m-%d")}
 
+    def __init__(self, *args: Any, organisation_search_url: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the same picker as the events use: a list with a search box above it
+        field = self.fields["organisation"]
+        self.fields["organisation"] = organisation_field(
+            field.label, field.required, organisation_search_url
+        )
+
+    def clean_organisation(self) -> Organisation | None:
+        pk = self.cleaned_data.get("organisation")
+        return None if pk is None else Organisation.objects.get(pk=pk)
+
 
 class ReferralForm(forms.Form):
     to_organisation = forms.ModelChoiceField(
@@ -319,11 +357,18 @@ class HandoverForm(forms.Form):
 
     def __init__(self, acting: Membership, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        colleagues = colleagues_of(acting).order_by("first_name", "last_name", "username")
-        self.fields["from_user"].queryset = members_ever_of(acting).order_by(  # type: ignore[attr-defined]
-            "first_name", "last_name", "username"
+        # only people whose role coordinates trajectories have work to hand over or take over
+        coordinating = roles_with(Capability.COORDINATE_TRAJECTORIES)
+        self.fields["from_user"].queryset = (  # type: ignore[attr-defined]
+            members_ever_of(acting)
+            .filter(
+                memberships__organisation_id=acting.organisation_id,
+                memberships__role__in=coordinating,
+            )
+            .distinct()
+            .order_by("first_name", "last_name", "username")
         )
-        self.fields["to_user"].queryset = colleagues  # type: ignore[attr-defined]
+        self.fields["to_user"].queryset = coordinators_of(acting)  # type: ignore[attr-defined]
         for name in ("from_user", "to_user"):
             self.fields[name].label_from_instance = person_name  # type: ignore[attr-defined]
 

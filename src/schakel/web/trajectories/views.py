@@ -84,13 +84,27 @@ def trajectory_list(request: HttpRequest, acting: Membership) -> HttpResponse:
     )
 
 
+OBSERVATIONS = frozenset({EventType.SIGNAL, EventType.VULNERABILITY})
+"""What a role that does not coordinate may add to a case file: what it observed."""
+
+
 @require_capability(Capability.VIEW_RECORDS)
 def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> HttpResponse:
     """The case file: a header card, what to do next, and the timeline newest first."""
     view = do_read_trajectory(actor=acting, trajectory_id=pk, purpose="view trajectory")
     engine_events = [e.as_engine_event() for e in view.events]
     header = case_header(view.trajectory, engine_events, view.state)
-    entries = timeline(view.events[::-1], view.superseded)
+    coordinates = has(acting, Capability.COORDINATE_TRAJECTORIES)
+    events = view.events[::-1]
+    if not coordinates:
+        # someone who signals or refers sees what their organisation observed, not the care file
+        events = [
+            e
+            for e in events
+            if e.organisation_id == acting.organisation_id
+            and capability_for(EventType(e.event_type)) == Capability.RECORD_EVENTS
+        ]
+    entries = timeline(events, view.superseded)
     present = {e.event.event_type for e in entries}
     kinds = [(value, label) for value, label in choices(EventType) if value in present]
     kind = request.GET.get("soort", "")
@@ -99,7 +113,9 @@ def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> Http
     recordable = [
         (value, label)
         for value, label in choices(EventType)
-        if value != EventType.ENTERED_IN_ERROR and has(acting, capability_for(EventType(value)))
+        if value != EventType.ENTERED_IN_ERROR
+        and has(acting, capability_for(EventType(value)))
+        and (coordinates or value in OBSERVATIONS)
     ]
     may = {value for value, _label in recordable}
     return render(
@@ -117,7 +133,8 @@ def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> Http
             "may_correct": has(acting, Capability.CORRECT_EVENTS),
             "may_hand_over": has(acting, Capability.MANAGE_TEAM)
             and view.trajectory.organisation_id == acting.organisation_id,
-            "may_identify": has(acting, Capability.VIEW_IDENTITY),
+            "may_identify": coordinates and has(acting, Capability.VIEW_IDENTITY),
+            "coordinates": coordinates,
             "form": RevealForm(),
         },
     )

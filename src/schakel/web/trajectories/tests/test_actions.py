@@ -175,3 +175,21 @@ def test_record_event_page(coordinator_a: Membership, trajectory_a: Trajectory) 
     assert event.payload["placement_type"] == "omm" and event.payload["placement_id"] != "p1"
     detail = client.get(reverse("trajectory-detail", args=[trajectory_a.pk]))
     assert b"OMM" in detail.content
+
+
+def test_exit_form_offers_the_follow_up_months_as_ticks(
+    coordinator_a: Membership, trajectory_a: Trajectory
+) -> None:
+    record(coordinator_a, trajectory_a, "intake", days_ago=30)
+    client = signed_in(coordinator_a)
+    url = reverse("record-event", args=[trajectory_a.pk, "exit"])
+    page = client.get(url).content.decode()
+    for months in (3, 6, 12, 24):
+        assert f'type="checkbox" name="follow_up_months" value="{months}"' in page
+    assert page.count(" checked") == 4 and "Scheid met komma" not in page
+    trajectory_a.refresh_from_db()
+    today = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    base = {"occurred_at": today, "version": trajectory_a.version}
+    done = client.post(url, {**base, "exit_kind": "stable", "follow_up_months": ["12", "3"]})
+    assert done.status_code == 302
+    assert TrajectoryEvent.objects.get(event_type="exit").payload["follow_up_months"] == [3, 12]

@@ -173,7 +173,7 @@ def test_coordinator_journey(
     assert home_counts(page, base) == expect()
     # The exit form comes with the follow-up months filled in.
     page.goto(f"{base}/trajecten/{trajectory}/gebeurtenis/exit/")
-    assert page.locator("#id_follow_up_months").input_value() == "3, 6, 12, 24"
+    assert page.locator("input[name=follow_up_months]:checked").count() == 4  # 3, 6, 12, 24
     record(page, base, trajectory, "exit", {"when": when(120), "exit_kind": "stable"})
     assert home_counts(page, base) == expect(overdue=1)  # the 3-month follow-up is overdue
     page.click("main a:has-text('Nazorgcontact vastleggen')")
@@ -211,7 +211,7 @@ def test_coordinator_journey(
     page.select_option("#id_to_user", str(colleague.user_id))
     page.fill("#id_note", "Met verlof; de nazorg na 6 maanden komt eraan.")
     page.click("main form.schakel-form button[type=submit]")
-    assert "1 trajecten" in page.inner_text("main")
+    assert "1 traject," in page.inner_text("main")
     page.click("button[name=confirm]")
     page.wait_for_url(f"{base}/trajecten/team/")
     assert Handover.objects.get().trajectories == 1

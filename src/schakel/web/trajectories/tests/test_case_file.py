@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from schakel.engine.trajectories import project_state
+from schakel.engine.vocabulary import Role
 from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.actions import do_record_event
@@ -65,3 +66,25 @@ def test_after_exit_the_follow_ups_are_proposed(
     ]
     html = signed_in(coordinator_a).get(reverse("trajectory-detail", args=[trajectory_a.pk]))
     assert "uiterlijk 15 april 2026" in html.content.decode()
+
+
+def test_a_frontline_member_sees_the_status_and_own_observations_not_the_care_file(
+    coordinator_a: Membership, trajectory_a: Trajectory, member
+) -> None:
+    frontline = member(coordinator_a.organisation, Role.FRONTLINE)
+    record(frontline, trajectory_a, "signal", 0, observed_by_role="wijkagent")
+    record(coordinator_a, trajectory_a, "intake", 1)
+    record(coordinator_a, trajectory_a, "residence_milestone", 2, milestone="reflection_start")
+    url = reverse("trajectory-detail", args=[trajectory_a.pk])
+    html = signed_in(frontline).get(url).content.decode()
+    assert "Fase" in html and "Signaal</strong>" in html  # the status and what they observed
+    assert "B8-verblijfsprocedure" not in html and "Mijlpaal verblijf" not in html
+    assert "Intake</strong>" not in html  # the care coordination's events stay in the care file
+    assert "Identiteit tonen" not in html
+    assert reverse("national-report", args=[trajectory_a.pk]) not in html
+    assert reverse("record-event", args=[trajectory_a.pk, "national_centre_report"]) not in html
+    assert reverse("record-event", args=[trajectory_a.pk, "vulnerability"]) in html
+    html = signed_in(coordinator_a).get(url).content.decode()
+    assert "B8-verblijfsprocedure" in html and "Identiteit tonen" in html
+    assert "Signaal</strong>" in html and "Intake</strong>" in html
+    assert reverse("record-event", args=[trajectory_a.pk, "national_centre_report"]) in html

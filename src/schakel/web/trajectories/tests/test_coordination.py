@@ -196,3 +196,43 @@ def test_handover_names_people_not_their_sign_in_names(
     assert f">{coordinator_a.user.username}<" not in page
     # someone without a name on record is shown by the name they sign in with, not left out
     assert f'<option value="{colleague.user_id}">' in page
+
+
+def test_handover_from_a_case_file_names_it_and_offers_only_coordinators(
+    org_a: Organisation, coordinator_a: Membership, member: Callable[..., Membership]
+) -> None:
+    from schakel.web.core.testing import IDENTITY
+    from schakel.web.trajectories.actions import do_register_person
+
+    colleague = member(org_a, Role.COORDINATOR)
+    supervisor = member(org_a, Role.SUPERVISOR)
+    steward = member(org_a, Role.DATA_STEWARD)
+    case = do_open_trajectory(
+        actor=coordinator_a,
+        person=do_register_person(actor=coordinator_a, identity=IDENTITY),
+        coordinator_id=colleague.user_id,
+    )
+    client = signed_in(supervisor)
+    page = client.get(reverse("handover"), {"traject": str(case.pk)}).content.decode()
+    assert f'<option value="{colleague.user_id}" selected>' in page  # "From": its coordinator
+    assert case.person.pseudonym in page  # the case is named
+    assert f'value="{supervisor.user_id}"' not in page and f'value="{steward.user_id}"' not in page
+    chosen = {"from_user": colleague.user_id, "to_user": coordinator_a.user_id, "note": "Ziek."}
+    preview = client.post(reverse("handover"), {**chosen, "traject": str(case.pk)})
+    assert "1 traject," in preview.content.decode()
+
+
+def test_consent_form_picks_the_organisation_with_a_search_box(
+    coordinator_a: Membership, coordinator_b: Membership, trajectory_a: Trajectory
+) -> None:
+    client = signed_in(coordinator_a)
+    url = reverse("trajectory-consents", args=[trajectory_a.pk])
+    page = client.get(url).content.decode()
+    assert 'name="organisation_search"' in page
+    assert f'hx-get="{reverse("organisation-options")}"' in page
+    given = {"purpose": "disclosure", "given_on": timezone.localdate().isoformat()}
+    unknown = client.post(url, {**given, "organisation": 999999, "source": "written"})
+    assert unknown.status_code == 422
+    assert "Deze organisatie bestaat niet" in unknown.content.decode()
+    client.post(url, {**given, "organisation": coordinator_b.organisation_id, "source": "written"})
+    assert trajectory_a.consents.get().organisation == coordinator_b.organisation
