@@ -172,8 +172,8 @@ def published_rows(
             [
                 _stage(r.source),
                 _stage(r.target),
-                fmt.count(r.trajectories, "primary"),
-                fmt.count(r.persons, "primary"),
+                fmt.count(r.trajectories, r.status),
+                fmt.count(r.persons, r.status),
                 fmt.number(r.median_days, 1),
             ]
             for r in monitor.flows.edges.itertuples()
@@ -289,8 +289,8 @@ def flow_rows(monitor: Monitor, fmt: Formatter) -> tuple[list[str], list[list[st
         rows.append(
             [
                 name,
-                fmt.count(r.trajectories, "primary"),
-                fmt.count(r.persons, "primary"),
+                fmt.count(r.trajectories, r.status),
+                fmt.count(r.persons, r.status),
                 days,
             ]
         )

@@ -28,8 +28,10 @@ from schakel.web.monitor.release import monitor_release
 from schakel.web.monitor.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
 from schakel.web.monitor.sensitivity import ESTIMATES, reading
 
-VARIANT_COLUMNS = ["variant", "steps", "trajectories", "persons", "median_days", "kind"]
-EDGE_COLUMNS = ["source", "target", "trajectories", "persons", "median_days"]
+VARIANT_COLUMNS = [
+    "variant", "steps", "trajectories", "persons", "median_days", "kind", "status",
+]  # fmt: skip
+EDGE_COLUMNS = ["source", "target", "trajectories", "persons", "median_days", "status"]
 
 STAGE_LABELS = {
     "signal": gettext_lazy("Signal"),
@@ -137,6 +139,8 @@ def monitor_from_content(
     variants["steps"] = [tuple(s or ()) for s in variants["steps"]]
     variants["median_days"] = [list(d or ()) for d in variants["median_days"]]
     edges = pd.DataFrame.from_records(flows["edges"], columns=EDGE_COLUMNS)
+    for frame in (variants, edges):  # releases before the status: hidden counts were < k
+        frame["status"] = frame["status"].fillna("primary").astype(str)
     noised = content.get("noised") or {"rows": [], "budget": None}
     noised_rows = noised["rows"] if stratum == "form" else []
     noised_frame = pd.DataFrame.from_records(
