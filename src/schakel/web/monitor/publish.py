@@ -77,6 +77,14 @@ class Formatter:
             return number_text(value, decimals)
         return number_format(float(value), decimals, force_grouping=True)  # type: ignore[arg-type]
 
+    def days(self, value: float) -> str:
+        """A median of whole days (a half when the middle falls between two): "9,5" on a Dutch
+        page, "9.5" on an English one and in a download, "12" without decimals."""
+        decimals = 0 if float(value).is_integer() else 1
+        if not self.display:
+            return f"{float(value):.{decimals}f}"
+        return number_format(float(value), decimals, force_grouping=True)
+
     def share(self, value: object) -> str:
         """A proportion: 0.019 in a download, "1,9 %" on the page."""
         if not self.display or value is None or pd.isna(value):
@@ -278,7 +286,7 @@ def flow_rows(monitor: Monitor, fmt: Formatter) -> tuple[list[str], list[list[st
     for r in monitor.flows.variants.itertuples():
         if r.kind == "variant":
             name = ARROW.join(_stage(s) for s in r.steps)
-            days = ARROW.join(f"{d:g}" for d in r.median_days) or "-"
+            days = ARROW.join(fmt.days(d) for d in r.median_days) or "-"
         elif r.kind == "other":
             name = _("Other paths (each fewer than %(k)s persons, or beyond the most common)") % {
                 "k": k

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -194,9 +195,9 @@ def _hazard_frame(stored: dict[str, Any], k: int) -> tuple[pd.DataFrame, str]:
 def plain_reading(label: str, ratio: float, lower: float, upper: float) -> str:
     values = {
         "what": label.lower(),
-        "hr": f"{ratio:.2f}",
-        "lo": f"{lower:.2f}",
-        "hi": f"{upper:.2f}",
+        "hr": number_format(ratio, 2),
+        "lo": number_format(lower, 2),
+        "hi": number_format(upper, 2),
     }
     if lower <= 1 <= upper:
         return (
