@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from schakel.engine.vocabulary import Role
 from schakel.monitor_cli import write_report
@@ -248,3 +249,29 @@ def test_page_links_to_the_xlsx_downloads(region: None, analyst: Client) -> None
     html = analyst.get("/monitor/?region=utrecht").content.decode()
     assert "/monitor/export.xlsx?region=utrecht&amp;table=funnel" in html
     assert "/monitor/export.xlsx?region=utrecht&amp;table=all" in html
+
+
+def test_downloads_are_named_in_the_readers_language_with_selection_and_date(
+    region: None, analyst: Client
+) -> None:
+    today = timezone.localdate().isoformat()
+
+    def name(url: str) -> str:
+        response = analyst.get(url)
+        assert response.status_code == 200
+        found = re.search(r'filename="(.*)"', response["Content-Disposition"])
+        assert found is not None
+        return found.group(1)
+
+    assert name("/monitor/export.csv?table=funnel&form=labour") == (
+        f"monitor-trechter-arbeidsuitbuiting-{today}.csv"
+    )
+    assert name("/monitor/export.csv?table=flow_steps") == f"monitor-stappen-alle-{today}.csv"
+    assert name("/monitor/export.xlsx?table=all") == f"monitor-alle-tabellen-alle-{today}.xlsx"
+    analyst.cookies["django_language"] = "en"
+    assert name("/monitor/export.csv?table=funnel&form=labour") == (
+        f"monitor-funnel-labour-exploitation-{today}.csv"
+    )
+    assert name("/monitor/export.xlsx?table=all&region=amsterdam") == (
+        f"monitor-all-tables-amsterdam-{today}.xlsx"
+    )
