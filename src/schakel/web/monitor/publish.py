@@ -78,12 +78,11 @@ class Formatter:
         return number_format(float(value), decimals, force_grouping=True)  # type: ignore[arg-type]
 
     def days(self, value: float) -> str:
-        """A median of whole days (a half when the middle falls between two): "9,5" on a Dutch
-        page, "9.5" on an English one and in a download, "12" without decimals."""
+        """A median of whole days (a half when the middle falls between two) in a route's
+        text, written in the language of the page or file: "9,5" in Dutch (as the Dutch CSV
+        writes its numbers), "9.5" in English, "12" without decimals."""
         decimals = 0 if float(value).is_integer() else 1
-        if not self.display:
-            return f"{float(value):.{decimals}f}"
-        return number_format(float(value), decimals, force_grouping=True)
+        return number_format(float(value), decimals, force_grouping=self.display)
 
     def share(self, value: object) -> str:
         """A proportion: 0.019 in a download, "1,9 %" on the page."""

@@ -41,11 +41,14 @@ def test_route_medians_follow_the_language_on_the_page(language: str, days: str)
     assert rows[0][3] == days
 
 
-def test_route_medians_in_a_download_are_plain_numbers() -> None:
+def test_route_medians_in_a_download_follow_the_language_of_the_file() -> None:
     with translation.override("nl"):
         _, rows = flow_rows(_monitor(), Formatter(10))
+        assert Formatter(10).days(12.0) == "12"
+    assert rows[0][3] == "9,5 \u2192 223,5"
+    with translation.override("en"):
+        _, rows = flow_rows(_monitor(), Formatter(10))
     assert rows[0][3] == "9.5 \u2192 223.5"
-    assert Formatter(10).days(12.0) == "12"
 
 
 def test_readings_write_their_numbers_in_dutch() -> None:
