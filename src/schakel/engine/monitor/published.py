@@ -118,8 +118,6 @@ def selection_tables(
     funnel = funnel_table(release, filters)
     selected = counts(release.episodes, filters, ["episodes", "lost"])
     stages = funnel.set_index("stage")
-    selected_paths = paths.select(form=filters.form, region=filters.region, cohort=filters.cohort)
-    flows = flow_tables_for(paths, selected_paths, k=k, top=MAX_PATHS)
     incidence = {
         stratum: incidence_table(episodes, stratum, k, release=release, filters=filters)
         for stratum in STRATA
@@ -140,11 +138,33 @@ def selection_tables(
             "lost": [_cell(selected, "lost"), _cell(selected, "episodes")],
         },
         "episodes": _cell(selected, "episodes"),
-        "flows": {
-            "variants": flows.variants,
-            "edges": flows.edges,
-            "merged_variants": flows.merged_variants,
-        },
+        "flows": flows_table(paths, funnel, filters, k),
+    }
+
+
+def flows_table(
+    paths: PathIndex, funnel: pd.DataFrame, filters: Filters, k: int
+) -> dict[str, Any]:
+    """The paths and steps of the selection, consistent with its funnel: every stage count is
+    a sum of path counts and, with the stages before and after, of step counts (a referral
+    count minus the steps from referral to anything but intake is the intake count). So when
+    the release hides any stage count of the selection, the paths and steps publish no count
+    (`withheld`; every row's status "secondary"), only their names and median days."""
+    selected = paths.select(form=filters.form, region=filters.region, cohort=filters.cohort)
+    flows = flow_tables_for(paths, selected, k=k, top=MAX_PATHS)
+    withheld = bool(funnel["trajectories"].isna().any())
+    variants, edges = flows.variants.copy(), flows.edges.copy()
+    for frame in (variants, edges):
+        if withheld:
+            for name in ("trajectories", "persons"):
+                frame[name] = pd.array([pd.NA] * len(frame), dtype="Int64")
+        shown = frame["trajectories"].notna().to_numpy(dtype=bool)
+        frame["status"] = np.where(withheld, "secondary", np.where(shown, "published", "primary"))
+    return {
+        "variants": variants,
+        "edges": edges,
+        "merged_variants": flows.merged_variants,
+        "withheld": withheld,
     }
 
 

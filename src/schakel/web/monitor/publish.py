@@ -77,6 +77,13 @@ class Formatter:
             return number_text(value, decimals)
         return number_format(float(value), decimals, force_grouping=True)  # type: ignore[arg-type]
 
+    def days(self, value: float) -> str:
+        """A median of whole days (a half when the middle falls between two) in a route's
+        text, written in the language of the page or file: "9,5" in Dutch (as the Dutch CSV
+        writes its numbers), "9.5" in English, "12" without decimals."""
+        decimals = 0 if float(value).is_integer() else 1
+        return number_format(float(value), decimals, force_grouping=self.display)
+
     def share(self, value: object) -> str:
         """A proportion: 0.019 in a download, "1,9 %" on the page."""
         if not self.display or value is None or pd.isna(value):
@@ -172,8 +179,8 @@ def published_rows(
             [
                 _stage(r.source),
                 _stage(r.target),
-                fmt.count(r.trajectories, "primary"),
-                fmt.count(r.persons, "primary"),
+                fmt.count(r.trajectories, r.status),
+                fmt.count(r.persons, r.status),
                 fmt.number(r.median_days, 1),
             ]
             for r in monitor.flows.edges.itertuples()
@@ -278,7 +285,7 @@ def flow_rows(monitor: Monitor, fmt: Formatter) -> tuple[list[str], list[list[st
     for r in monitor.flows.variants.itertuples():
         if r.kind == "variant":
             name = ARROW.join(_stage(s) for s in r.steps)
-            days = ARROW.join(f"{d:g}" for d in r.median_days) or "-"
+            days = ARROW.join(fmt.days(d) for d in r.median_days) or "-"
         elif r.kind == "other":
             name = _("Other paths (each fewer than %(k)s persons, or beyond the most common)") % {
                 "k": k
@@ -289,8 +296,8 @@ def flow_rows(monitor: Monitor, fmt: Formatter) -> tuple[list[str], list[list[st
         rows.append(
             [
                 name,
-                fmt.count(r.trajectories, "primary"),
-                fmt.count(r.persons, "primary"),
+                fmt.count(r.trajectories, r.status),
+                fmt.count(r.persons, r.status),
                 days,
             ]
         )

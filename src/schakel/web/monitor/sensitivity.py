@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from schakel.engine.monitor.sensitivity import COLUMNS as COLUMNS
@@ -21,7 +22,7 @@ def reading(table: pd.DataFrame) -> str:
     row = complete.iloc[-1]
     values = {
         "months": int(row["horizon_months"]),
-        **{name: f"{100 * float(row[name]):.1f}%" for name in ESTIMATES},
+        **{name: f"{number_format(100 * float(row[name]), 1)}\u00a0%" for name in ESTIMATES},
     }
     return (
         _(

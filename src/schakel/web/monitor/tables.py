@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,8 +29,10 @@ from schakel.web.monitor.release import monitor_release
 from schakel.web.monitor.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
 from schakel.web.monitor.sensitivity import ESTIMATES, reading
 
-VARIANT_COLUMNS = ["variant", "steps", "trajectories", "persons", "median_days", "kind"]
-EDGE_COLUMNS = ["source", "target", "trajectories", "persons", "median_days"]
+VARIANT_COLUMNS = [
+    "variant", "steps", "trajectories", "persons", "median_days", "kind", "status",
+]  # fmt: skip
+EDGE_COLUMNS = ["source", "target", "trajectories", "persons", "median_days", "status"]
 
 STAGE_LABELS = {
     "signal": gettext_lazy("Signal"),
@@ -137,6 +140,8 @@ def monitor_from_content(
     variants["steps"] = [tuple(s or ()) for s in variants["steps"]]
     variants["median_days"] = [list(d or ()) for d in variants["median_days"]]
     edges = pd.DataFrame.from_records(flows["edges"], columns=EDGE_COLUMNS)
+    for frame in (variants, edges):  # releases before the status: hidden counts were < k
+        frame["status"] = frame["status"].fillna("primary").astype(str)
     noised = content.get("noised") or {"rows": [], "budget": None}
     noised_rows = noised["rows"] if stratum == "form" else []
     noised_frame = pd.DataFrame.from_records(
@@ -190,9 +195,9 @@ def _hazard_frame(stored: dict[str, Any], k: int) -> tuple[pd.DataFrame, str]:
 def plain_reading(label: str, ratio: float, lower: float, upper: float) -> str:
     values = {
         "what": label.lower(),
-        "hr": f"{ratio:.2f}",
-        "lo": f"{lower:.2f}",
-        "hi": f"{upper:.2f}",
+        "hr": number_format(ratio, 2),
+        "lo": number_format(lower, 2),
+        "hi": number_format(upper, 2),
     }
     if lower <= 1 <= upper:
         return (

@@ -11,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from schakel.web.core.csv_files import csv_response
+from schakel.web.core.csv_files import csv_response, file_name
 from schakel.web.monitor.actions import do_request_release, running_release_job
 from schakel.web.monitor.forms import FilterForm
 from schakel.web.monitor.publish import (
@@ -25,7 +26,7 @@ from schakel.web.monitor.publish import (
 )
 from schakel.web.monitor.selectors import published_monitor
 from schakel.web.monitor.tables import STRATA
-from schakel.web.monitor.workbook import XLSX_TYPE, workbook_bytes
+from schakel.web.monitor.workbook import TABLE_TITLES, XLSX_TYPE, workbook_bytes
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability
@@ -82,12 +83,31 @@ def export_csv(request: HttpRequest, acting: Membership) -> HttpResponse:
     monitor = published_monitor(form.filters(), stratum=form.chosen_stratum()).monitor
     if monitor is None:
         return _overview_again(request)
+    return csv_response(
+        request,
+        lambda: published_rows(monitor, table),
+        stem=_stem(table),
+        selection=_selection(form, table),
+    )
+
+
+def _stem(table: str) -> str:
+    """ "monitor-trechter" in Dutch, "monitor-funnel" in English; "all" is every table."""
+    title = _("All tables") if table == "all" else TABLE_TITLES.get(table, table)
+    return f"monitor-{title}"
+
+
+def _selection(form: FilterForm, table: str) -> list[str]:
+    """The labels of the chosen filters ("Arbeidsuitbuiting"), or "all" when none is; the
+    stratum only where it changes the table (the incidence table, the whole workbook)."""
     data = form.cleaned_data if form.is_valid() else {}
     described = zip(form.described(), form.fields, strict=True)
-    chosen = [value for (_, value), name in described if data.get(name)]
-    return csv_response(
-        request, lambda: published_rows(monitor, table), stem=f"monitor-{table}", selection=chosen
-    )
+    chosen = [
+        value
+        for (_label, value), name in described
+        if data.get(name) and (name != "stratum" or table in ("incidence", "all"))
+    ]
+    return chosen or [_("All")]
 
 
 @require_capability(Capability.VIEW_MONITOR)
@@ -108,7 +128,8 @@ def export_xlsx(request: HttpRequest, acting: Membership) -> HttpResponse:
         generated_at=timezone.localtime(published.release.data_until),
     )
     response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="monitor-{table}.xlsx"'
+    name = file_name(_stem(table), _selection(form, table)).removesuffix(".csv") + ".xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
