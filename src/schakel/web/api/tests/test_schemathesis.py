@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
@@ -86,10 +86,13 @@ class Run:
 
 @pytest.fixture
 def requests_keep_the_test_transaction() -> Any:
-    """The WSGI handler closes the database connection after each request (as in production);
-    inside a test that would end the test's transaction, as Django's own test client knows."""
+    """The WSGI handler closes an unusable database connection before and after each request
+    (as in production); inside a test's transaction PostgreSQL's connection counts as such, so
+    that would end the test. Django's own test client disconnects both signals too."""
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield
+    request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
 
