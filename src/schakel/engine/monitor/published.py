@@ -142,9 +142,7 @@ def selection_tables(
     }
 
 
-def flows_table(
-    paths: PathIndex, funnel: pd.DataFrame, filters: Filters, k: int
-) -> dict[str, Any]:
+def flows_table(paths: PathIndex, funnel: pd.DataFrame, filters: Filters, k: int) -> dict[str, Any]:
     """The paths and steps of the selection, consistent with its funnel: every stage count is
     a sum of path counts and, with the stages before and after, of step counts (a referral
     count minus the steps from referral to anything but intake is the intake count). So when
