@@ -107,8 +107,6 @@ def nlds_widget(field: BoundField) -> SafeString:
         attrs["class"] = f"{existing} {css}".strip()
     if field.errors and css:
         attrs["class"] = f"{attrs.get('class', existing)} {css.split()[0]}--invalid".strip()
-    if field.errors:
-        attrs["aria-invalid"] = "true"
     if not field.field.widget.use_fieldset:
         ids = described_by(field)
         if ids:
