@@ -9,7 +9,7 @@ from django.utils import formats
 from django.utils.translation import get_language
 
 from schakel.engine import vocabulary
-from schakel.web.core.labels import AUDIT_OBJECTS, FIELD_LABELS, LABELS, TASK_LABELS, audit_purpose
+from schakel.web.core.labels import AUDIT_OBJECTS, FIELD_LABELS, LABELS, TASK_LABELS
 
 register = template.Library()
 _ENUMS = {enum.__name__: enum for enum in LABELS}
@@ -40,9 +40,6 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
 def audit_object(object_type: str) -> Any:
     """What an audit entry is about, by name."""
     return AUDIT_OBJECTS.get(object_type, object_type)
-
-
-register.filter("audit_purpose", audit_purpose)
 
 
 @register.filter
