@@ -125,3 +125,34 @@ def test_seeded_names_are_not_in_the_raw_database_file(tmp_path: Path) -> None:
         if re.search(rb"(?<!%s)%s(?!%s)" % (token, re.escape(n.encode()), token), raw)
     ]
     assert not found, f"seeded names in the raw database file: {found[:5]}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_forks_its_workers_without_a_database_connection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`serve` checks the database before it starts gunicorn; a connection left open then would
+    be inherited by every forked worker as one shared socket."""
+    import argparse
+
+    import gunicorn.app.wsgiapp
+    from django.db import connections
+
+    from schakel import cli
+
+    def kept(connection: object) -> bool:
+        """Django never closes an in-memory SQLite database (the test database on SQLite):
+        there the check is only meaningful on a database in a file or a server."""
+        memory = getattr(connection, "is_in_memory_db", lambda: False)()
+        return not memory
+
+    seen: list[bool] = []
+    monkeypatch.setattr(
+        gunicorn.app.wsgiapp,
+        "run",
+        lambda: seen.append(any(c.connection is not None for c in connections.all() if kept(c))),
+    )
+    monkeypatch.setattr(cli.sys, "argv", ["schakel", "serve"])
+    args = argparse.Namespace(host="127.0.0.1", port=8000, workers=1, skip_collectstatic=True)
+    cli.cmd_serve(args)
+    assert seen == [False]

@@ -161,8 +161,14 @@ def cmd_serve(args: argparse.Namespace) -> None:
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
+    from django.db import connections
     from gunicorn.app.wsgiapp import run
 
+    # The checks above opened a database connection in this (master) process. Gunicorn forks
+    # its workers from it: an inherited connection would be one socket shared by every worker,
+    # whose replies then interleave (errors such as "the last operation didn't produce
+    # records" under load). Each worker opens its own.
+    connections.close_all()
     sys.argv = gunicorn_arguments(args.host, args.port, args.workers)
     run()
 
