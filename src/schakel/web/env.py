@@ -234,7 +234,7 @@ LOGIN_LOCK_MINUTES = declare(
 ANONYMOUS_RATE = declare(
     "SCHAKEL_ANONYMOUS_RATE",
     "Requests per minute one address may send to the public endpoints (signal check, signal "
-    "API) before it gets 429.",
+    "API, sign-in) without being signed in before it gets 429.",
     default="120",
 )
 MAX_BODY_KIB = declare(

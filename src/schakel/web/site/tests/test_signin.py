@@ -174,3 +174,21 @@ def test_security_headers_on_every_page() -> None:
     assert "frame-ancestors 'none'" in policy
     assert "camera=()" in response["Permissions-Policy"]
     assert dt
+
+
+@override_settings(ANONYMOUS_RATE_PER_MINUTE=3)
+def test_signed_in_members_behind_one_address_are_not_limited(
+    coordinator_a: Membership,
+) -> None:
+    """Colleagues share their organisation's public address: the limit is for anonymous
+    callers only, so a member's check keeps working while strangers from that address get 429."""
+    member = Client()
+    member.force_login(coordinator_a.user)
+    url = "/api/v1/signals/catalogue?set=adults-labour"
+    stranger = Client()
+    codes = [stranger.get(url, REMOTE_ADDR="10.1.1.9").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert all(member.get(url, REMOTE_ADDR="10.1.1.9").status_code == 200 for _ in range(5))
+    assert member.get(reverse("signal-check"), REMOTE_ADDR="10.1.1.9").status_code == 200
+    stranger.cookies["sessionid"] = "made-up"
+    assert stranger.get(url, REMOTE_ADDR="10.1.1.9").status_code == 429
