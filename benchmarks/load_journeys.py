@@ -52,6 +52,7 @@ def configure(args: argparse.Namespace, folder: str) -> dict[str, str]:
         "SCHAKEL_SECURE_COOKIES": "false",
         "SCHAKEL_DEMO": "false",  # the two-step sign-in of production
         "SCHAKEL_LOG_FORMAT": "json",
+        "SCHAKEL_PROXY_COUNT": "1",  # each simulated user sends its own X-Forwarded-For
         # As in the container, whose static files are built into the image: `serve` does not
         # collect them (locust asks for pages, not for the style sheets and scripts).
         "SCHAKEL_STATIC_PREBUILT": "true",

@@ -40,6 +40,7 @@ WHO = {
 _coordinators = itertools.count()
 _frontline = itertools.count()
 _referred = itertools.count()
+_addresses = itertools.count(1)
 
 
 def totp_code(key_hex: str, at: float | None = None) -> str:
@@ -83,6 +84,10 @@ class Journeys(HttpUser):
             return r
 
     def on_start(self) -> None:
+        # Each simulated professional works from an address of their own, as behind the
+        # container's reverse proxy (the server runs with SCHAKEL_PROXY_COUNT=1): the sign-in
+        # pages are limited per address for callers who are not signed in yet.
+        self.client.headers["X-Forwarded-For"] = f"10.{next(_addresses) % 250}.0.1"
         token, _ = self.csrf("/inloggen/", "sign-in page")
         credentials = {"username": self.account["username"], "password": FIXTURE["password"]}
         self.post("/inloggen/", "sign-in", {**credentials, "csrfmiddlewaretoken": token})
