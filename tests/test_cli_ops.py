@@ -138,7 +138,7 @@ def test_serve_forks_its_workers_without_a_database_connection(
     import gunicorn.app.wsgiapp
     from django.db import connections
 
-    from schakel import cli
+    from schakel.cli import serve as cli
 
     def kept(connection: object) -> bool:
         """Django never closes an in-memory SQLite database (the test database on SQLite):

@@ -10,6 +10,7 @@ import pytest
 
 import schakel.engine
 from schakel import cli
+from schakel.cli import keys as keys_commands
 from schakel.engine.errors import SchakelError
 
 
@@ -44,7 +45,7 @@ def test_the_cli_reports_an_engine_error_and_exits_1(monkeypatch, capsys) -> Non
     def refuse(args: object) -> None:
         raise SchakelError("the key file holds no key")
 
-    monkeypatch.setattr(cli, "cmd_keys_new", refuse)
+    monkeypatch.setattr(keys_commands, "cmd_keys_new", refuse)
     assert cli.main(["keys", "new"]) == 1
     assert "schakel: the key file holds no key" in capsys.readouterr().err
 
@@ -53,6 +54,6 @@ def test_the_cli_lets_a_bug_keep_its_traceback(monkeypatch) -> None:
     def broken(args: object) -> None:
         raise ValueError("operands could not be broadcast together")
 
-    monkeypatch.setattr(cli, "cmd_keys_new", broken)
+    monkeypatch.setattr(keys_commands, "cmd_keys_new", broken)
     with pytest.raises(ValueError, match="broadcast"):
         cli.main(["keys", "new"])
