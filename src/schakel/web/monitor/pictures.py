@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from schakel.web.monitor.charts import Segment, StackedBar, legend_key, percent, stacked_chart
 from schakel.web.monitor.curves import Curve, Point, curve_panel, scale_top
 from schakel.web.monitor.publish import Formatter, HiddenCell, hidden_reason
-from schakel.web.monitor.tables import Monitor
+from schakel.web.monitor.tables import STRATA, Monitor
 
 HEADLINE_MONTHS = 12
 TOTAL_LABELS = ("All", "Alle")
@@ -105,6 +105,8 @@ def _sentence(stratum: str, r: object, fmt: Formatter, months: int) -> str:
     estimate, lower, upper = (getattr(r, name) for name in ("estimate", "lower", "upper"))
     status = str(getattr(r, "status"))  # noqa: B009
     group = level.lower() if stratum == "form" else level
+    if stratum.startswith("intervention_"):  # "Received" alone does not say what
+        group = f"{STRATA.get(stratum, stratum)}: {level.lower()}"
     if pd.isna(estimate):
         reason = fmt.share(estimate, status)
         return _("For %(group)s the share within %(m)s months is not shown. Reason: %(why)s.") % {
@@ -200,7 +202,7 @@ def after_exit_chart(monitor: Monitor) -> SafeString:
                 segments.append(
                     Segment(key, str(AFTER_EXIT_KEYS[key]), int(value), fmt.count(value))
                 )
-        rest = total - sum(s.value for s in segments)
+        rest = max(total - sum(s.value for s in segments), 0)
         key = "rest" if len(segments) == 2 and _rest(r, monitor.k) is not None else "hidden"
         text = fmt.count(rest) if key == "rest" else str(AFTER_EXIT_KEYS["hidden"])
         segments.append(Segment(key, str(AFTER_EXIT_KEYS[key]), rest, text))
