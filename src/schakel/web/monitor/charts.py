@@ -93,7 +93,7 @@ class StackedBar:
 SEGMENT_FILLS = {
     "returned": COLOURS[1],
     "lost": "url(#{id}-hatch)",
-    "rest": COLOURS[2],
+    "rest": COLOURS[0],
     "hidden": "url(#{id}-dots)",
 }
 

@@ -65,8 +65,10 @@ def curve_panel(
     title: str,
     description: str,
     axis_label: str,
+    empty: str = "",
 ) -> SafeString:
-    """One group's step curve and band; `total` (the whole selection) dashed behind it."""
+    """One group's step curve and band; `total` (the whole selection) dashed behind it;
+    `empty`: the text in a panel with no published value."""
 
     def x(months: float) -> str:
         return f"{LEFT + WIDTH * months / MONTHS:.2f}%"
@@ -97,6 +99,8 @@ def curve_panel(
         parts += _steps(total.points, level, TOTAL_COLOUR, dashed=True, band=False)
     parts += _steps(curve.points, level, COLOURS[0], dashed=False, band=True)
     parts.append("</svg>")
+    if all(p.estimate is None for p in curve.points):
+        parts.append(text(x(MONTHS / 2), TOP + PLOT / 2, empty, anchor="middle"))
     for point in curve.points:
         if point.estimate is None:
             continue
@@ -127,7 +131,9 @@ def _steps(
     """The step line from 0 at exit through the published values, and the band of each
     value over the months it holds; a hidden value ends a run."""
     parts = []
-    runs: list[list[Point]] = [[Point(0, 0.0, None, None, "")]]
+    # from 0 at exit, unless the first value is hidden (the line would claim nobody returned)
+    start = [Point(0, 0.0, None, None, "")] if points and points[0].estimate is not None else []
+    runs: list[list[Point]] = [start]
     for point in points:
         if point.estimate is None:
             runs.append([])

@@ -87,6 +87,7 @@ def incidence_panels(monitor: Monitor) -> list[Panel]:
             title=_("Return to exploitation: %(group)s") % {"group": curve.label},
             description=description,
             axis_label=_("months after exit"),
+            empty=_("no figure shown (see the table)"),
         )
         panels.append(Panel(curve.label, svg))
     return panels
