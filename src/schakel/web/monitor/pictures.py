@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.utils.safestring import SafeString
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -98,7 +99,22 @@ def incidence_sentences(monitor: Monitor, months: int = HEADLINE_MONTHS) -> list
     fmt = Formatter(monitor.k, display=True)
     rows = monitor.incidence[monitor.incidence["horizon_months"] == months]
     ordered = sorted(rows.itertuples(), key=lambda r: str(r.level) not in TOTAL_LABELS)
-    return [_sentence(monitor.stratum, r, fmt, months) for r in ordered]
+    shown = [_sentence(monitor.stratum, r, fmt, months) for r in ordered if not pd.isna(r.estimate)]
+    hidden: dict[str, list[str]] = {}  # reason -> groups: one sentence per reason
+    for r in ordered:
+        if pd.isna(r.estimate):
+            level = str(r.level)
+            group = _("all people who left care") if level in TOTAL_LABELS else level
+            if monitor.stratum == "form" and level not in TOTAL_LABELS:
+                group = level.lower()
+            reason = fmt.share(r.estimate, r.status)
+            why = reason.text.lower() if isinstance(reason, HiddenCell) else str(reason)
+            hidden.setdefault(why, []).append(group)
+    return shown + [
+        _("For %(group)s the share within %(m)s months is not shown. Reason: %(why)s.")
+        % {"group": get_text_list(groups, _("and")), "m": months, "why": why}
+        for why, groups in hidden.items()
+    ]
 
 
 def _sentence(stratum: str, r: object, fmt: Formatter, months: int) -> str:
@@ -108,13 +124,6 @@ def _sentence(stratum: str, r: object, fmt: Formatter, months: int) -> str:
     group = level.lower() if stratum == "form" else level
     if stratum.startswith("intervention_"):  # "Received" alone does not say what
         group = f"{STRATA.get(stratum, stratum)}: {level.lower()}"
-    if pd.isna(estimate):
-        reason = fmt.share(estimate, status)
-        return _("For %(group)s the share within %(m)s months is not shown. Reason: %(why)s.") % {
-            "group": _("all people who left care") if level in TOTAL_LABELS else group,
-            "m": months,
-            "why": reason.text.lower() if isinstance(reason, HiddenCell) else reason,
-        }
     values = {
         "n": fmt.count(getattr(r, "episodes"), status),  # noqa: B009
         "p": percent(float(estimate), 1),
