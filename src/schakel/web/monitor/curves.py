@@ -100,7 +100,7 @@ def curve_panel(
     parts += _steps(curve.points, level, COLOURS[0], dashed=False, band=True)
     parts.append("</svg>")
     if all(p.estimate is None for p in curve.points):
-        parts.append(text(x(MONTHS / 2), TOP + PLOT / 2, empty, anchor="middle"))
+        parts.append(text(x(MONTHS / 2), TOP + FONT + 8, empty, anchor="middle"))
     for point in curve.points:
         if point.estimate is None:
             continue
