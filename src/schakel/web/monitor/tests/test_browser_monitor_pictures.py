@@ -38,17 +38,23 @@ def _sign_in(page: Any, base: str, membership: Membership) -> None:
     page.wait_for_url(f"{base}/")
 
 
+@pytest.fixture
+def seeded(transactional_db: None) -> None:
+    """The seeded region and its release (before any other organisation exists)."""
+    clear_cache()
+    do_seed_region(seed_parameters(persons=1200, seed=11))
+    save_release(compute_release(k=K))
+
+
 @pytest.mark.parametrize("width", [1280, 375])
 def test_monitor_pictures_fit_and_explain_hidden_cells(
     live_server: Any,
     browser: Any,
+    seeded: None,
     org_a: Organisation,
     member: Callable[..., Membership],
     width: int,
 ) -> None:
-    clear_cache()
-    do_seed_region(seed_parameters(persons=1200, seed=11))
-    save_release(compute_release(k=K))
     page = _page(browser, width)
     _sign_in(page, live_server.url, member(org_a, Role.ANALYST))
     page.goto(f"{live_server.url}/monitor/?stratum=region")
