@@ -1,7 +1,10 @@
-"""Accessible bar charts as inline SVG, drawn on the server from the protected tables.
+"""Accessible charts as inline SVG, drawn on the server from the protected tables.
 
-The table beside each chart is the source of truth; the SVG has role="img", a title and a
-description, and every bar carries its value in `data-value` (a test compares the two).
+The table beside each chart is the source of truth; every SVG has role="img", a title and a
+description, and every bar or point carries its value in `data-value` (a test compares the
+two). The outer SVG has no viewBox: text is drawn at the page's size (14 px and up, set in
+schakel.css) at any width, and positions along the width are percentages, so nothing is
+scaled down or cut off on a phone. Only the plot area inside (lines, bands) is stretched.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 640
-LABEL_WIDTH = 220
-BAR_HEIGHT = 18
-GAP = 6
+FONT = 14  # px; the CSS sets the same (the attribute is for files opened without the CSS)
+LINE = 20  # px per line of text
+BAR_HEIGHT = 20
+BAR_ROOM = 78  # percent of the width the longest bar takes; the rest holds its value
+INK = "#1b1b1b"
+COLOURS = ("#154273", "#a90061", "#39870c", "#8f4a9e", "#b34700", "#595959")
 
 
 @dataclass(frozen=True)
@@ -26,174 +31,128 @@ class Bar:
     text: str
 
 
-def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar]) -> SafeString:
-    """A horizontal bar chart; bars without a value say so in their text."""
-    top = max((b.value or 0.0) for b in bars) if bars else 0.0
-    scale = (WIDTH - LABEL_WIDTH - 80) / top if top > 0 else 0.0
-    height = len(bars) * (BAR_HEIGHT + GAP) + GAP
-    parts = [
+def svg_open(chart_id: str, title: str, description: str, height: float) -> str:
+    return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="schakel-chart" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" width="100%" '
-        f'viewBox="0 0 {WIDTH} {height}" preserveAspectRatio="xMinYMin meet">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
-    ]
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" width="100%" height="{height:.0f}" '
+        f'font-size="{FONT}" fill="{INK}">'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
+    )
+
+
+def text(x: str, y: float, content: str, *, anchor: str = "start", css: str = "") -> str:
+    """A text at `x` (a percentage or pixels) and baseline `y` (pixels)."""
+    extra = f' class="{css}"' if css else ""
+    return f'<text x="{x}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{escape(content)}</text>'
+
+
+def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar]) -> SafeString:
+    """Horizontal bars, each with its label on the line above it and its value after it, so
+    a long label never has to share the width with the bar."""
+    top = max((b.value or 0.0) for b in bars) if bars else 0.0
+    row = LINE + BAR_HEIGHT + 10
+    parts = [svg_open(chart_id, title, description, len(bars) * row + 4)]
     for number, bar in enumerate(bars):
-        y = GAP + number * (BAR_HEIGHT + GAP)
-        middle = y + BAR_HEIGHT / 2 + 4
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{middle:.1f}" text-anchor="end" '
-            f'font-size="12">{escape(bar.label)}</text>'
-        )
-        if bar.value is not None:
-            length = max(bar.value * scale, 1.0)
+        y = number * row
+        parts.append(text("0", y + FONT + 1, bar.label))
+        bar_y = y + LINE + 2
+        middle = bar_y + BAR_HEIGHT / 2 + FONT / 3
+        end = 0.0
+        if bar.value is not None and top > 0:
+            end = max(BAR_ROOM * bar.value / top, 0.3)
             parts.append(
-                f'<rect class="schakel-chart__bar" x="{LABEL_WIDTH}" y="{y}" '
-                f'width="{length:.1f}" height="{BAR_HEIGHT}" fill="#154273" '
-                f'data-label="{escape(bar.label)}" data-value="{bar.value:g}">'
-                f"<title>{escape(bar.label)}: {escape(bar.text)}</title></rect>"
+                f'<rect class="schakel-chart__bar" x="0" y="{bar_y}" width="{end:.2f}%" '
+                f'height="{BAR_HEIGHT}" fill="{COLOURS[0]}" data-label="{escape(bar.label)}" '
+                f'data-value="{bar.value:g}"><title>{escape(bar.label)}: {escape(bar.text)}'
+                "</title></rect>"
             )
-            end = LABEL_WIDTH + length + 6
-        else:
-            end = LABEL_WIDTH + 6
-        parts.append(
-            f'<text x="{end:.1f}" y="{middle:.1f}" font-size="12">{escape(bar.text)}</text>'
-        )
+        parts.append(text(f"{end + 1:.2f}%", middle, bar.text))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  (every label and text is escaped above)
 
 
-CURVE_WIDTH = 640
-CURVE_HEIGHT = 300
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 56, 16, 12, 40
-LEGEND_ROW = 18
-COLOURS = ("#154273", "#a90061", "#39870c", "#e17000", "#8f4a9e", "#007bc7", "#673327", "#333")
-
-
 @dataclass(frozen=True)
-class Point:
-    months: int
-    estimate: float | None  # None: hidden or not estimable (the table says why)
-    lower: float | None
-    upper: float | None
+class Segment:
+    """A part of a stacked bar: `key` picks its colour and pattern (CSS and legend)."""
+
+    key: str
+    label: str
+    value: int
     text: str
 
 
 @dataclass(frozen=True)
-class Curve:
+class StackedBar:
     label: str
-    points: Sequence[Point]
+    total: int | None  # None: the bar's total is hidden (`text` says why)
+    segments: Sequence[Segment]
+    text: str = ""
 
 
-def curve_chart(
-    chart_id: str,
-    title: str,
-    description: str,
-    curves: Sequence[Curve],
-    *,
-    axis_label: str = "",
-    months: int = 24,
+SEGMENT_FILLS = {
+    "returned": COLOURS[1],
+    "lost": "url(#{id}-hatch)",
+    "rest": COLOURS[0],
+    "hidden": "url(#{id}-dots)",
+}
+
+
+def stacked_chart(
+    chart_id: str, title: str, description: str, bars: Sequence[StackedBar]
 ) -> SafeString:
-    """Cumulative incidence per group at the published horizons: a line from 0 at exit through
-    each published horizon, its 95% interval as a band; a hidden point breaks the line."""
-    top = max(
-        [p.upper or p.estimate or 0.0 for c in curves for p in c.points if p.estimate is not None]
-        or [0.0]
-    )
-    top = max(0.05, _nice_ceiling(top))
-    plot_w = CURVE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    plot_h = CURVE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-    height = CURVE_HEIGHT + LEGEND_ROW * len(curves) + 8
-
-    def x(m: float) -> float:
-        return MARGIN_LEFT + plot_w * m / months
-
-    def y(v: float) -> float:
-        return MARGIN_TOP + plot_h * (1 - v / top)
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="schakel-chart" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" width="100%" '
-        f'viewBox="0 0 {CURVE_WIDTH} {height}" preserveAspectRatio="xMinYMin meet">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
-    ]
-    for step in range(6):  # horizontal grid with percentage labels
-        value = top * step / 5
-        parts.append(
-            f'<line x1="{MARGIN_LEFT}" x2="{CURVE_WIDTH - MARGIN_RIGHT}" y1="{y(value):.1f}" '
-            f'y2="{y(value):.1f}" stroke="#ccc" stroke-width="1"/>'
-            f'<text x="{MARGIN_LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" '
-            f'font-size="12">{escape(_percent(value))}</text>'
-        )
-    parts.append(
-        f'<text x="{MARGIN_LEFT + plot_w / 2:.1f}" y="{CURVE_HEIGHT - MARGIN_BOTTOM + 34}" '
-        f'text-anchor="middle" font-size="12">{escape(axis_label)}</text>'
-    )
-    for tick in (0, 3, 6, 12, 24):
-        parts.append(
-            f'<text x="{x(tick):.1f}" y="{CURVE_HEIGHT - MARGIN_BOTTOM + 16}" '
-            f'text-anchor="middle" font-size="12">{tick}</text>'
-        )
-    for number, curve in enumerate(curves):
-        colour = COLOURS[number % len(COLOURS)]
-        for segment in _segments(curve.points):
-            band = [(x(p.months), y(p.upper if p.upper is not None else p.estimate or 0.0))
-                    for p in segment]  # fmt: skip
-            band += [(x(p.months), y(p.lower if p.lower is not None else p.estimate or 0.0))
-                     for p in reversed(segment)]  # fmt: skip
-            if len(segment) > 1:
-                parts.append(
-                    f'<polygon points="{_coords(band)}" fill="{colour}" fill-opacity="0.15" '
-                    'stroke="none"/>'
-                )
-                line = [(x(p.months), y(p.estimate or 0.0)) for p in segment]
-                parts.append(
-                    f'<polyline points="{_coords(line)}" fill="none" stroke="{colour}" '
-                    'stroke-width="2"/>'
-                )
-        for point in curve.points:
-            if point.estimate is None or point.months == 0:
-                continue
+    """One full-width bar per row, split into segments in proportion to their counts; a
+    hatched or dotted pattern as well as a colour tells the segments apart."""
+    row = LINE + BAR_HEIGHT + 12
+    parts = [svg_open(chart_id, title, description, len(bars) * row + 4), _patterns(chart_id)]
+    for number, bar in enumerate(bars):
+        y = number * row
+        parts.append(text("0", y + FONT + 1, bar.label))
+        bar_y = y + LINE + 2
+        if not bar.total:
+            parts.append(text("0", bar_y + BAR_HEIGHT / 2 + FONT / 3, bar.text))
+            continue
+        start = 0.0
+        for segment in bar.segments:
+            width = 100 * segment.value / bar.total
+            fill = SEGMENT_FILLS[segment.key].format(id=chart_id)
+            value = "" if segment.key == "hidden" else f' data-value="{segment.value}"'
             parts.append(
-                f'<circle class="schakel-chart__point" cx="{x(point.months):.1f}" '
-                f'cy="{y(point.estimate):.1f}" r="3.5" fill="{colour}" '
-                f'data-label="{escape(curve.label)}" data-months="{point.months}" '
-                f'data-value="{point.estimate:g}"><title>{escape(curve.label)}, '
-                f"{point.months}: {escape(point.text)}</title></circle>"
+                f'<rect class="schakel-chart__segment schakel-chart__segment--{segment.key}" '
+                f'x="{start:.2f}%" y="{bar_y}" width="{width:.2f}%" height="{BAR_HEIGHT}" '
+                f'fill="{fill}" stroke="#fff" stroke-width="1" '
+                f'data-label="{escape(bar.label)}: {escape(segment.label)}"{value}>'
+                f"<title>{escape(segment.label)}: {escape(segment.text)}</title></rect>"
             )
-        legend_y = CURVE_HEIGHT + number * LEGEND_ROW + 4
-        parts.append(
-            f'<line x1="{MARGIN_LEFT}" x2="{MARGIN_LEFT + 24}" y1="{legend_y + 5}" '
-            f'y2="{legend_y + 5}" stroke="{colour}" stroke-width="3"/>'
-            f'<text x="{MARGIN_LEFT + 30}" y="{legend_y + 9}" font-size="12">'
-            f"{escape(curve.label)}</text>"
-        )
+            start += width
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  (every label and text is escaped above)
 
 
-def _segments(points: Sequence[Point]) -> list[list[Point]]:
-    """Runs of consecutive published points, starting at 0 at exit."""
-    runs: list[list[Point]] = [[Point(0, 0.0, 0.0, 0.0, "0")]]
-    for point in points:
-        if point.estimate is None:
-            runs.append([])
-        else:
-            runs[-1].append(point)
-    return [run for run in runs if run]
+def _patterns(chart_id: str) -> str:
+    return (
+        f'<defs><pattern id="{chart_id}-hatch" width="6" height="6" '
+        'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<rect width="6" height="6" fill="{COLOURS[5]}"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern>'
+        f'<pattern id="{chart_id}-dots" width="6" height="6" patternUnits="userSpaceOnUse">'
+        f'<rect width="6" height="6" fill="#fff" stroke="{COLOURS[5]}" stroke-width="1"/>'
+        f'<circle cx="3" cy="3" r="1.5" fill="{COLOURS[5]}"/></pattern></defs>'
+    )
 
 
-def _coords(points: Sequence[tuple[float, float]]) -> str:
-    return " ".join(f"{a:.1f},{b:.1f}" for a, b in points)
+def legend_key(key: str) -> SafeString:
+    """A small swatch for an HTML legend, with the segment's colour and pattern."""
+    fill = SEGMENT_FILLS[key].format(id=f"key-{key}")
+    return mark_safe(  # noqa: S308  (no user text)
+        f'<svg class="schakel-legend__key" aria-hidden="true" width="28" height="16">'
+        f'{_patterns(f"key-{key}")}<rect width="28" height="16" fill="{fill}"/></svg>'
+    )
 
 
-def _nice_ceiling(value: float) -> float:
-    for step in (0.05, 0.1, 0.2, 0.25, 0.5, 1.0):
-        if value <= step:
-            return step
-    return 1.0
-
-
-def _percent(value: float) -> str:
-    return f"{number_format(100 * value, 0)}\u00a0%"
+def percent(value: float, decimals: int | None = None) -> str:
+    """0.025 -> "2,5 %" (Dutch) or "2.5 %" (English); whole percentages without decimals."""
+    share = 100 * value
+    if decimals is None:
+        decimals = 0 if abs(share - round(share)) < 1e-9 else 1
+    return f"{number_format(share, decimals)}\u00a0%"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from schakel.web.core.labels import QUALITY_ISSUES
-from schakel.web.monitor.charts import Bar, Curve, Point, bar_chart, curve_chart
+from schakel.web.monitor.charts import Bar, bar_chart
 from schakel.web.monitor.tables import Monitor
 
 SECONDARY = "\u00d7"  # multiplication sign
@@ -43,6 +43,43 @@ FLOW_STAGE_LABELS = {
 ARROW = " \u2192 "  # rightwards arrow
 
 
+DASH = "\u2013"  # en dash: a hidden cell on the page
+HIDDEN_REASONS = {  # the reason's footnote marker and its text on the page
+    "primary": ("a", gettext_lazy("Hidden: too few people (fewer than %(k)s)")),
+    "secondary": ("b", gettext_lazy("Hidden to protect another cell")),
+    "not_estimable": (
+        "c",
+        gettext_lazy("Cannot be calculated: nobody was followed that long, or nobody returned"),
+    ),
+    "noised": ("d", gettext_lazy("With noise: an approximation, the exact number is hidden")),
+}
+
+
+class HiddenCell(str):
+    """A page cell that shows no number ("\u2013"), or an approximate one, and says why:
+    `reason` is a key of HIDDEN_REASONS; `marker` and `text` are its footnote."""
+
+    reason: str
+    marker: str
+    text: str
+
+    def __new__(cls, reason: str, k: int, shown: str = DASH) -> HiddenCell:
+        cell = super().__new__(cls, shown)
+        marker, text = HIDDEN_REASONS[reason]
+        cell.reason, cell.marker, cell.text = reason, marker, str(text) % {"k": k}
+        return cell
+
+
+def hidden_reason(*statuses: str) -> str:
+    """Why a value is not shown, from the statuses of the counts behind it: fewer than k
+    (primary) before protecting another cell (secondary); all published: not estimable."""
+    if "primary" in statuses:
+        return "primary"
+    if "secondary" in statuses:
+        return "secondary"
+    return "not_estimable"
+
+
 def count_text(value: object, status: str, k: int) -> str:
     if value is None or pd.isna(value):
         return f"< {k}" if status == "primary" else SECONDARY
@@ -58,21 +95,32 @@ def number_text(value: object, decimals: int = 3) -> str:
 @dataclass(frozen=True)
 class Formatter:
     """Cells as text. Downloads (`display=False`) keep plain numbers (0.019, 1234) for
-    spreadsheets and scripts; the page (`display=True`) writes them as its reader reads them:
-    Dutch grouping and decimal comma, shares as percentages ("1,9 %"). Suppressed cells look
-    the same everywhere ("< k" or the multiplication sign)."""
+    spreadsheets and scripts, and mark hidden cells "< k", the multiplication sign or "-" (the
+    About sheet explains them); the page (`display=True`) writes numbers as its reader reads
+    them: Dutch grouping and decimal comma, shares as percentages ("1,9 %"), and a hidden cell
+    as a `HiddenCell` ("\u2013" with its reason)."""
 
     k: int
     display: bool = False
 
+    def hidden(self, reason: str) -> HiddenCell:
+        return HiddenCell(reason, self.k)
+
     def count(self, value: object, status: str = "primary") -> str:
         if value is None or pd.isna(value):
+            if self.display:
+                return self.hidden(hidden_reason(status))
             return count_text(value, status, self.k)
         if self.display:
             return number_format(int(value), force_grouping=True)  # type: ignore[call-overload]
         return str(int(value))  # type: ignore[call-overload]
 
-    def number(self, value: object, decimals: int) -> str:
+    def _missing(self, value: object) -> bool:
+        return value is None or bool(pd.isna(value)) or math.isnan(float(value))  # type: ignore[arg-type]
+
+    def number(self, value: object, decimals: int, *statuses: str) -> str:
+        if self.display and self._missing(value):
+            return self.hidden(hidden_reason(*statuses))
         if not self.display or value is None or pd.isna(value):
             return number_text(value, decimals)
         return number_format(float(value), decimals, force_grouping=True)  # type: ignore[arg-type]
@@ -84,8 +132,11 @@ class Formatter:
         decimals = 0 if float(value).is_integer() else 1
         return number_format(float(value), decimals, force_grouping=self.display)
 
-    def share(self, value: object) -> str:
-        """A proportion: 0.019 in a download, "1,9 %" on the page."""
+    def share(self, value: object, *statuses: str) -> str:
+        """A proportion: 0.019 in a download, "1,9 %" on the page; `statuses`: of the counts
+        behind it, to say why it is hidden."""
+        if self.display and self._missing(value):
+            return self.hidden(hidden_reason(*statuses))
         if not self.display or value is None or pd.isna(value):
             return number_text(value, 3)
         return f"{number_format(100 * float(value), 1)}\u00a0%"  # type: ignore[arg-type]
@@ -102,8 +153,8 @@ def noised_rows(monitor: Monitor) -> tuple[list[str], list[list[str]]]:
         [
             str(r.level),
             str(r.horizon_months),
-            fmt.count(r.events, "published"),
-            fmt.share(r.estimate),
+            HiddenCell("noised", fmt.k, fmt.count(r.events, "published")),
+            HiddenCell("noised", fmt.k, fmt.share(r.estimate)),
         ]
         for r in monitor.noised.itertuples()
     ]
@@ -123,7 +174,7 @@ def published_rows(
     if table == "incidence":
         header = [
             _("Group"), _("Months after exit"), _("Exits from care"), _("Returns by then"),
-            _("Cumulative incidence"), _("95% lower"), _("95% upper"),
+            _("Share back in exploitation (estimate)"), _("Lower bound"), _("Upper bound"),
         ]  # fmt: skip
         return header, [
             [
@@ -131,9 +182,9 @@ def published_rows(
                 str(r.horizon_months),
                 fmt.count(r.episodes, r.status),
                 fmt.count(r.events, r.status),
-                fmt.share(r.estimate),
-                fmt.share(r.lower),
-                fmt.share(r.upper),
+                fmt.share(r.estimate, r.status),
+                fmt.share(r.lower, r.status),
+                fmt.share(r.upper, r.status),
             ]
             for r in monitor.incidence.itertuples()
         ]
@@ -158,7 +209,7 @@ def published_rows(
                 r.measure,
                 fmt.count(r.numerator, r.numerator_status),
                 fmt.count(r.denominator, r.denominator_status),
-                fmt.share(r.share),
+                fmt.share(r.share, r.numerator_status, r.denominator_status),
             ]
             for r in monitor.completeness.itertuples()
         ]
@@ -181,7 +232,7 @@ def published_rows(
                 _stage(r.target),
                 fmt.count(r.trajectories, r.status),
                 fmt.count(r.persons, r.status),
-                fmt.number(r.median_days, 1),
+                fmt.number(r.median_days, 1, r.status),
             ]
             for r in monitor.flows.edges.itertuples()
         ]
@@ -196,24 +247,24 @@ def sensitivity_rows(monitor: Monitor, fmt: Formatter) -> tuple[list[str], list[
         _("Exits from care"),
         _("Returns by then"),
         _("Lost to follow-up by then"),
-        _("Standard (lost censored)"),
-        _("Weighted for loss (IPCW)"),
+        _("Usual estimate (counted until contact was lost)"),
+        _("Corrected for who lost contact"),
         _("Best case (lost did not return)"),
         _("Worst case (lost returned)"),
     ]
-    rows = [
-        [
-            str(r.horizon_months),
-            fmt.count(r.episodes, r.episodes_status),
-            fmt.count(r.returns, r.returns_status),
-            fmt.count(r.lost, r.lost_status),
-            fmt.share(r.standard),
-            fmt.share(r.ipcw),
-            fmt.share(r.best_case),
-            fmt.share(r.worst_case),
-        ]
-        for r in monitor.sensitivity.itertuples()
-    ]
+    rows = []
+    for r in monitor.sensitivity.itertuples():
+        statuses = (r.episodes_status, r.returns_status, r.lost_status)
+        rows.append(
+            [
+                str(r.horizon_months),
+                fmt.count(r.episodes, r.episodes_status),
+                fmt.count(r.returns, r.returns_status),
+                fmt.count(r.lost, r.lost_status),
+                fmt.share(r.standard, r.episodes_status, r.returns_status),
+                *(fmt.share(value, *statuses) for value in (r.ipcw, r.best_case, r.worst_case)),
+            ]
+        )
     return header, rows
 
 
@@ -227,11 +278,14 @@ def csv_text(monitor: Monitor, table: str) -> str:
 
 
 def funnel_chart(monitor: Monitor) -> str:
+    fmt = Formatter(monitor.k, display=True)
     bars = [
         Bar(
             r.label,
             None if pd.isna(r.trajectories) else float(r.trajectories),
-            Formatter(monitor.k, True).count(r.trajectories, r.status),
+            str(_("hidden (see the table)"))
+            if pd.isna(r.trajectories)
+            else fmt.count(r.trajectories, r.status),
         )
         for r in monitor.funnel.itertuples()
     ]
@@ -241,36 +295,6 @@ def funnel_chart(monitor: Monitor) -> str:
         _("Bar chart of the number of trajectories per stage; the table beside it has the values."),
         bars,
     )
-
-
-MAX_CURVES = 8  # groups drawn; the table beside the chart has every group
-
-
-def incidence_chart(monitor: Monitor) -> str:
-    """Cumulative incidence curves with their 95% bands: the total and the largest groups."""
-    fmt = Formatter(monitor.k, display=True)
-    curves: dict[str, list[Point]] = {}
-    for r in monitor.incidence.itertuples():
-        shown = not pd.isna(r.estimate)
-        curves.setdefault(str(r.level), []).append(
-            Point(
-                int(r.horizon_months),
-                float(r.estimate) if shown else None,
-                float(r.lower) if shown and not pd.isna(r.lower) else None,
-                float(r.upper) if shown and not pd.isna(r.upper) else None,
-                fmt.share(r.estimate),
-            )
-        )
-    chosen = list(curves.items())[:MAX_CURVES]
-    return curve_chart(
-        "incidence-chart",
-        _("Cumulative incidence of return by months after exit"),
-        _("Line chart of the share returned to exploitation by 3, 6, 12 and 24 months after "
-          "exit, per group, with the 95% interval as a band; a hidden value breaks the line. "
-          "The table beside it has every value and interval."),
-        [Curve(label, points) for label, points in chosen],
-        axis_label=_("Months after exit"),
-    )  # fmt: skip
 
 
 def _stage(name: str) -> str:

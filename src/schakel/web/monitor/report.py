@@ -15,11 +15,11 @@ from django.utils.translation import gettext_noop
 
 from schakel.engine.disclosure import DEFAULT_K
 from schakel.web.monitor.data import Filters
+from schakel.web.monitor.pictures import incidence_panels, incidence_sentences
 from schakel.web.monitor.publish import (
     TABLES,
     csv_text,
     funnel_chart,
-    incidence_chart,
     published_rows,
 )
 from schakel.web.monitor.selectors import published_monitor
@@ -65,7 +65,8 @@ def write_report(
             "release": release,
             "tables": {name: published_rows(monitor, name, display=True) for name in TABLES},
             "funnel_chart": funnel_chart(monitor),
-            "incidence_chart": incidence_chart(monitor),
+            "incidence_panels": incidence_panels(monitor),
+            "incidence_sentences": incidence_sentences(monitor),
         },
     )
     report = out_dir / "report.html"

@@ -224,7 +224,7 @@ def completeness_table(stored: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:
     rows = []
     for name, (numerator, denominator) in (
         (_("Trajectories with an exit that have a follow-up contact"), stored["follow_up"]),
-        (_("Exited episodes lost to follow-up"), stored["lost"]),
+        (_("Exits from care after which contact was lost"), stored["lost"]),
     ):
         rows.append(
             {

@@ -16,14 +16,17 @@ from django.views.decorators.http import require_POST
 
 from schakel.web.core.csv_files import csv_response, file_name
 from schakel.web.monitor.actions import do_request_release, running_release_job
+from schakel.web.monitor.curves import legend_keys
 from schakel.web.monitor.forms import FilterForm
-from schakel.web.monitor.publish import (
-    TABLES,
-    funnel_chart,
-    incidence_chart,
-    noised_rows,
-    published_rows,
+from schakel.web.monitor.pictures import (
+    after_exit_chart,
+    after_exit_legend,
+    after_exit_rows,
+    after_exit_sentence,
+    incidence_panels,
+    incidence_sentences,
 )
+from schakel.web.monitor.publish import TABLES, funnel_chart, noised_rows, published_rows
 from schakel.web.monitor.selectors import published_monitor
 from schakel.web.monitor.tables import STRATA
 from schakel.web.monitor.workbook import TABLE_TITLES, XLSX_TYPE, workbook_bytes
@@ -52,7 +55,13 @@ def overview(request: HttpRequest, acting: Membership) -> HttpResponse:
         context |= {
             "tables": {name: published_rows(monitor, name, display=True) for name in TABLES},
             "funnel_chart": funnel_chart(monitor),
-            "incidence_chart": incidence_chart(monitor),
+            "incidence_panels": incidence_panels(monitor),
+            "incidence_sentences": incidence_sentences(monitor),
+            "curve_keys": legend_keys(),
+            "after_exit": after_exit_rows(monitor),
+            "after_exit_chart": after_exit_chart(monitor),
+            "after_exit_legend": after_exit_legend(),
+            "after_exit_sentence": after_exit_sentence(monitor),
             "stratum_label": STRATA.get(monitor.stratum, monitor.stratum),
             "noised": noised_rows(monitor) if len(monitor.noised) else None,
             **_budget_texts(monitor.noised_budget),
