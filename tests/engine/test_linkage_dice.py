@@ -161,3 +161,26 @@ def test_least_common_bits_follow_the_float32_rule() -> None:
     smaller = np.minimum.outer(counts, counts)
     assert np.all(least_common_bits(5.0) > smaller)  # no pair can reach Dice 5
     assert np.all(least_common_bits(0.0) == 1)  # every pair with a common bit qualifies
+
+
+def test_same_pairs_on_encoded_febrl_records_as_before() -> None:
+    # Filters of the default encoding (flips included), combined as the candidate search does.
+    from schakel.engine.linkage.candidates import DICE_SEARCHES, combined_filters
+    from schakel.engine.linkage.encode import encode_frame
+    from schakel.engine.linkage.febrl import FEBRL_SCHEMA, load_febrl4
+    from schakel.engine.linkage.keys import LinkageKey
+
+    key = LinkageKey(b"test key for the dice kernel, not for data")
+    frames = load_febrl4(rows=250, seed=4)
+    left, right = (encode_frame(frame, FEBRL_SCHEMA, key)[0] for frame in frames)
+    for search in DICE_SEARCHES:
+        left_filters, _ = combined_filters(left, search.roles)
+        right_filters, _ = combined_filters(right, search.roles)
+        for threshold in (search.threshold, 0.5):
+            found = dice_all_pairs(left_filters, right_filters, threshold)
+            expected = reference_all_pairs(left_filters, right_filters, threshold)
+            assert as_dict(found) == expected
+            assert expected or threshold > 0.5  # the same persons are found at 0.5
+            both = np.vstack([left_filters, right_filters])
+            found = dice_all_pairs(both, both, threshold, dedupe=True)
+            assert as_dict(found) == reference_all_pairs(both, both, threshold, dedupe=True)
