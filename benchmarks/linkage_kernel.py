@@ -131,8 +131,9 @@ def main() -> None:
         rates = [comparisons / wall / 1e6 for _, wall, _ in runs]
         cpu = sum(c for _, _, c in runs) / sum(w for _, w, _ in runs)
         rounds = ", ".join(f"{rate:.1f}" for rate in rates)
+        per_cpu = len(runs) * comparisons / sum(c for _, _, c in runs) / 1e6
         print(f"{name:<42} best {max(rates):6.1f} M comparisons/s (rounds: {rounds}), "
-              f"CPU/wall {cpu:.2f}, {runs[0][0]} pairs")  # fmt: skip
+              f"{per_cpu:.1f} M per CPU s, CPU/wall {cpu:.2f}, {runs[0][0]} pairs")  # fmt: skip
     if len({runs[0][0] for runs in results.values()}) != 1:
         raise SystemExit("the kernels found different pairs")
     if library is None:
@@ -142,7 +143,8 @@ def main() -> None:
     for name, runs in list(results.items())[:2]:
         per_round = [c[1] / n[1] for n, c in zip(runs, c_runs, strict=True)]
         best = min(c[1] for c in c_runs) / min(n[1] for n in runs)
-        print(f"{name} / C loop: best {best:.0%}, per round "
+        by_cpu = sum(c[2] for c in c_runs) / sum(n[2] for n in runs)
+        print(f"{name} / C loop: best {best:.0%}, by CPU time {by_cpu:.0%}, per round "
               f"{', '.join(f'{r:.0%}' for r in per_round)}")  # fmt: skip
     print(f"load average after {load()}")
 
