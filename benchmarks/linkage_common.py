@@ -52,6 +52,20 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and its children, running (Spark's JVM) or
+    ended."""
+    import psutil
+
+    process = psutil.Process()
+    own = process.cpu_times()
+    running = [child.cpu_times() for child in process.children(recursive=True)]
+    return (
+        own.user + own.system + own.children_user + own.children_system
+        + sum(times.user + times.system for times in running)
+    )  # fmt: skip
+
+
 def _evaluate(row: Row, truth: np.ndarray, labels: np.ndarray, sources: np.ndarray) -> None:
     pairs = pairwise_metrics(truth, labels, sources)
     clusters = cluster_metrics(truth, labels)

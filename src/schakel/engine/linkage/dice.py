@@ -1,25 +1,40 @@
 """Native Dice comparison of 1024-bit filters with numpy, no Python loop over pairs.
 
 Two kernels. `dice_pairs` scores a given list of pairs (gathers rows, ~10-20 M pairs/s).
-`dice_all_pairs` compares blocks of left filters with all right filters; the filters are stored
-word-major (16, n) so each of the 16 AND/popcount/add passes runs over contiguous memory, which
-reaches ~100 M comparisons/s per core. numpy releases the GIL inside ufuncs, so left blocks run
-on several threads.
+`dice_all_pairs` compares tiles of 16 left x 4,096 right filters stored word-major (16, n):
+per word one AND, one popcount and one add over the tile. The popcount writes its bytes into
+the low byte of 16-bit counters, so the add needs no uint8 -> uint16 cast. numpy releases the
+GIL inside ufuncs, so blocks of left rows run on several threads. Smaller tiles that stay in
+L2 were slower on this machine: each ufunc call costs microseconds, so the tile must be large.
+
+Which pairs qualify is decided as before (Dice >= t in float32: 2c >= t|a| + t|b|), now read
+from a table of the least common bits per (|a|, |b|). By default (`prune`) the same table
+skips work that cannot change the result: both sides are sorted by bit count and a left tile
+meets only the right filters whose counts can reach t (a length filter), and only the first
+8 words are counted for the whole tile; the last 8 are counted for the pairs whose count so far
+plus the smaller number of bits left can still reach t. `prune=False` counts every bit of
+every pair, as the C loop of benchmarks/linkage_kernel.py does (measured in docs/linkage.md).
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from schakel.engine.linkage.bloom import FILTER_WORDS, popcounts
+from schakel.engine.linkage.bloom import FILTER_BITS, FILTER_WORDS, popcounts
 
 _PAIR_CHUNK = 32768
 _TILE_ROWS = 16
 _TILE_COLUMNS = 4096
+_BLOCK_ROWS = 64
+_BOUND_WORDS = 8
+_LOW_BYTE = 0 if sys.byteorder == "little" else 1
 
 
 def dice_pairs(
@@ -44,37 +59,200 @@ def dice_pairs(
 
 @dataclass(frozen=True)
 class DiceMatches:
-    """Pairs at or above a Dice threshold, and how many comparisons it took to find them."""
+    """Pairs at or above a Dice threshold, sorted by (left, right).
+
+    `comparisons` is the number of pairs the search decided (every left x right pair, or every
+    i < j pair when deduplicating); `counted` is how many of them had their bits counted (fewer
+    with the length filter).
+    """
 
     left: np.ndarray
     right: np.ndarray
     dice: np.ndarray
     comparisons: int
+    counted: int = 0
 
 
-def _tile_matches(
-    left_words: np.ndarray,
-    left_counts: np.ndarray,
-    right_words: np.ndarray,
-    right_counts: np.ndarray,
-    threshold: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rows, columns = left_words.shape[1], right_words.shape[1]
-    anded = np.empty((rows, columns), dtype=np.uint64)
-    counted = np.empty((rows, columns), dtype=np.uint8)
-    common = np.zeros((rows, columns), dtype=np.uint16)
-    for word in range(FILTER_WORDS):
-        np.bitwise_and(left_words[word][:, None], right_words[word][None, :], out=anded)
-        np.bitwise_count(anded, out=counted)
-        np.add(common, counted, out=common)
-    # 2c / (a + b) >= t  <=>  2c >= t (a + b): no division; empty pairs never qualify.
+def least_common_bits(threshold: float) -> np.ndarray:
+    """Least common bits c with 2c / (|a| + |b|) >= threshold, indexed [|a|, |b|] (uint16).
+
+    The float32 rule of the earlier kernel, c >= max(t/2 |a| + t/2 |b|, 0.5), kept exactly so
+    results do not move at the boundary; at least 1, so two empty filters never qualify.
+    """
     half = np.float32(threshold / 2.0)
-    needed = np.add.outer(left_counts * half, right_counts * half).astype(np.float32)
+    scaled = np.arange(FILTER_BITS + 1, dtype=np.float32) * half
+    needed = np.add.outer(scaled, scaled)
     np.maximum(needed, np.float32(0.5), out=needed)
-    hit_rows, hit_columns = np.nonzero(common >= needed)
-    total = left_counts[hit_rows] + right_counts[hit_columns]
-    dice = 2.0 * common[hit_rows, hit_columns] / total
-    return hit_rows, hit_columns, dice.astype(np.float32)
+    least = np.minimum(np.ceil(needed), np.float32(FILTER_BITS + 1))
+    return least.astype(np.uint16)
+
+
+@functools.lru_cache(maxsize=8)
+def _threshold_tables(
+    threshold: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The least common bits, floor(t/2 |a|) for each |a|, and for each |a| the lowest and
+    highest |b| for which min(|a|, |b|) can reach the least common bits (lowest > highest
+    when none can). Cached: the search runs once per birth-year block."""
+    least = least_common_bits(threshold)
+    scaled = np.arange(FILTER_BITS + 1, dtype=np.float32) * np.float32(threshold / 2.0)
+    floors = np.clip(np.floor(scaled), 0, FILTER_BITS).astype(np.uint16)
+    counts = np.arange(FILTER_BITS + 1)
+    possible = np.minimum.outer(counts, counts) >= least
+    any_possible = possible.any(axis=1)
+    lowest = np.where(any_possible, possible.argmax(axis=1), FILTER_BITS + 1)
+    highest = np.where(any_possible, FILTER_BITS - possible[:, ::-1].argmax(axis=1), -1)
+    for table in (least, floors, lowest, highest):
+        table.setflags(write=False)
+    return least, floors, lowest, highest
+
+
+class _Tiles:
+    """Scratch arrays of one thread, reused for every tile it counts."""
+
+    def __init__(self) -> None:
+        shape = (_TILE_ROWS, _TILE_COLUMNS)
+        self.anded = np.empty(shape, dtype=np.uint64)
+        self.counted = np.zeros(shape, dtype=np.uint16)
+        self.low = self.counted.view(np.uint8)[:, _LOW_BYTE::2]
+        self.common = np.empty(shape, dtype=np.uint16)
+        self.reach = np.empty(shape, dtype=np.uint16)
+        self.needed = np.empty(shape, dtype=np.uint16)
+
+    def common_bits(self, left_words: np.ndarray, right_words: np.ndarray) -> np.ndarray:
+        """Common set bits of every left x right pair of one tile, over the words given."""
+        rows, columns = left_words.shape[1], right_words.shape[1]
+        anded, low = self.anded[:rows, :columns], self.low[:rows, :columns]
+        counted, common = self.counted[:rows, :columns], self.common[:rows, :columns]
+        for word in range(left_words.shape[0]):
+            np.bitwise_and(left_words[word][:, None], right_words[word][None, :], out=anded)
+            np.bitwise_count(anded, out=low)
+            if word:
+                np.add(common, counted, out=common)
+            else:
+                np.copyto(common, counted)
+        return common
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One side in the order the search visits it: filters row- and word-major, set bits in
+    all words and in the words counted after the early bound."""
+
+    filters: np.ndarray
+    words: np.ndarray
+    counts: np.ndarray
+    rest: np.ndarray
+
+    @classmethod
+    def of(cls, filters: np.ndarray, order: np.ndarray | None) -> _Side:
+        if order is not None:
+            filters = filters[order]
+        filters = np.ascontiguousarray(filters)
+        counts = popcounts(filters).astype(np.intp)
+        rest = popcounts(filters[:, _BOUND_WORDS:]).astype(np.uint16)
+        return cls(filters, np.ascontiguousarray(filters.T), counts, rest)
+
+
+@dataclass(frozen=True)
+class _Search:
+    """Both sides and the threshold tables; `prune` adds the length filter and the bound."""
+
+    left: _Side
+    right: _Side
+    least: np.ndarray
+    floors: np.ndarray
+    lowest: np.ndarray
+    highest: np.ndarray
+    dedupe: bool
+    prune: bool
+
+    def columns(self, start: int, stop: int) -> tuple[int, int]:
+        """Right columns a tile of left rows [start, stop) has to be compared with."""
+        first, last = (start + 1 if self.dedupe else 0), self.right.counts.shape[0]
+        if self.prune:
+            counts = self.left.counts[start:stop]
+            lowest, highest = self.lowest[counts].min(), self.highest[counts].max()
+            first = max(first, int(np.searchsorted(self.right.counts, lowest)))
+            last = min(last, int(np.searchsorted(self.right.counts, highest, side="right")))
+        return first, last
+
+    def candidates(
+        self, tiles: _Tiles, start: int, stop: int, first: int, last: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pairs of one tile that may qualify (tile positions) and their common bits.
+
+        Pruned, only the first `_BOUND_WORDS` words are counted for the whole tile: a pair whose
+        count so far plus the smaller number of set bits left cannot reach the least common bits
+        is decided; the rest of the words are counted for the few others.
+        """
+        words = _BOUND_WORDS if self.prune else FILTER_WORDS
+        common = tiles.common_bits(
+            self.left.words[:words, start:stop], self.right.words[:words, first:last]
+        )
+        # floor(t/2 |a|) + floor(t/2 |b|) never exceeds the least common bits: a cheap bound.
+        needed = tiles.needed[: stop - start, : last - first]
+        left_floor = self.floors[self.left.counts[start:stop]]
+        np.add(left_floor[:, None], self.floors[self.right.counts[first:last]], out=needed)
+        if not self.prune:
+            rows, columns = np.nonzero(common >= needed)
+            return rows, columns, common[rows, columns]
+        reach = tiles.reach[: stop - start, : last - first]
+        np.minimum(self.left.rest[start:stop, None], self.right.rest[first:last], out=reach)
+        np.add(reach, common, out=reach)
+        rows, columns = np.nonzero(reach >= needed)
+        left_rest = self.left.filters[rows + start, words:]
+        more = np.bitwise_count(left_rest & self.right.filters[columns + first, words:])
+        return rows, columns, common[rows, columns] + more.sum(axis=1, dtype=np.uint16)
+
+    def tile_matches(
+        self, tiles: _Tiles, start: int, stop: int, first: int, last: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Qualifying pairs of left rows [start, stop) and right columns [first, last)."""
+        rows, columns, common = self.candidates(tiles, start, stop, first, last)
+        rows, columns = rows + start, columns + first
+        a, b = self.left.counts[rows], self.right.counts[columns]
+        keep = common >= self.least[a, b]
+        if self.dedupe:
+            keep &= columns > rows
+        rows, columns, a, b, common = rows[keep], columns[keep], a[keep], b[keep], common[keep]
+        dice = (2.0 * common / (a + b).astype(np.float64)).astype(np.float32)
+        return rows, columns, dice
+
+    def block(self, start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """Matches of left rows [start, start + _BLOCK_ROWS), and the pairs counted."""
+        tiles, found, counted, end = _Tiles(), [], 0, self.left.counts.shape[0]
+        for row in range(start, min(start + _BLOCK_ROWS, end), _TILE_ROWS):
+            stop = min(row + _TILE_ROWS, end)
+            first, last = self.columns(row, stop)
+            for column in range(first, last, _TILE_COLUMNS):
+                stop_column = min(column + _TILE_COLUMNS, last)
+                found.append(self.tile_matches(tiles, row, stop, column, stop_column))
+            counted += (stop - row) * max(last - first, 0)
+        return *_joined(found), counted
+
+
+def _joined(
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not parts:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0, dtype=np.float32)
+    return (
+        np.concatenate([p[0] for p in parts]).astype(np.int64),
+        np.concatenate([p[1] for p in parts]).astype(np.int64),
+        np.concatenate([p[2] for p in parts]).astype(np.float32),
+    )
+
+
+def _blocks(
+    search: _Search, workers: int
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, int]]:
+    starts = range(0, search.left.counts.shape[0], _BLOCK_ROWS)
+    if workers <= 1 or len(starts) <= 1:
+        return map(search.block, starts)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return iter(list(pool.map(search.block, starts)))
 
 
 def dice_all_pairs(
@@ -84,42 +262,31 @@ def dice_all_pairs(
     *,
     dedupe: bool = False,
     workers: int | None = None,
+    prune: bool = True,
 ) -> DiceMatches:
-    """All left x right pairs with Dice >= threshold (only i < j when dedupe)."""
-    left_words = np.ascontiguousarray(left.T)
-    right_words = np.ascontiguousarray(right.T)
-    left_counts = popcounts(left).astype(np.float32)
-    right_counts = popcounts(right).astype(np.float32)
-    width = right.shape[0]
-
-    def run(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-        stop = min(start + _TILE_ROWS, left.shape[0])
-        first = start + 1 if dedupe else 0
-        found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for lo in range(first, width, _TILE_COLUMNS):
-            hi = min(lo + _TILE_COLUMNS, width)
-            r, c, d = _tile_matches(
-                left_words[:, start:stop],
-                left_counts[start:stop],
-                right_words[:, lo:hi],
-                right_counts[lo:hi],
-                threshold,
-            )
-            found.append((r + start, c + lo, d))
-        if not found:
-            empty = np.empty(0, dtype=np.int64)
-            return empty, empty, np.empty(0, dtype=np.float32), 0
-        rows = np.concatenate([f[0] for f in found])
-        columns = np.concatenate([f[1] for f in found])
-        dice = np.concatenate([f[2] for f in found])
-        keep = rows < columns if dedupe else slice(None)
-        return rows[keep], columns[keep], dice[keep], (stop - start) * (width - first)
-
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        parts = list(pool.map(run, range(0, left.shape[0], _TILE_ROWS)))
+    """All left x right pairs with Dice >= threshold (only i < j when dedupe; then right is
+    ignored and left is compared with itself). `prune=False` counts every pair (to measure the
+    kernel); the result is the same."""
+    tables = _threshold_tables(float(threshold))
+    left_order = np.argsort(popcounts(left), kind="stable") if prune else None
+    right_order = np.argsort(popcounts(right), kind="stable") if prune and not dedupe else None
+    left_side = _Side.of(left, left_order)
+    right_side, right_order = (
+        (left_side, left_order) if dedupe else (_Side.of(right, right_order), right_order)
+    )
+    search = _Search(left_side, right_side, *tables, dedupe=dedupe, prune=prune)
+    parts = list(_blocks(search, workers or os.cpu_count() or 1))
+    rows, columns, dice = _joined([part[:3] for part in parts])
+    if left_order is not None and right_order is not None:
+        rows, columns = left_order[rows], right_order[columns]
+    if dedupe:
+        rows, columns = np.minimum(rows, columns), np.maximum(rows, columns)
+    order = np.lexsort((columns, rows))
+    width = left.shape[0] if dedupe else right.shape[0]
     return DiceMatches(
-        left=np.concatenate([p[0] for p in parts] or [np.empty(0)]).astype(np.int64),
-        right=np.concatenate([p[1] for p in parts] or [np.empty(0)]).astype(np.int64),
-        dice=np.concatenate([p[2] for p in parts] or [np.empty(0)]).astype(np.float32),
-        comparisons=sum(p[3] for p in parts),
+        left=rows[order].astype(np.int64),
+        right=columns[order].astype(np.int64),
+        dice=dice[order],
+        comparisons=left.shape[0] * (left.shape[0] - 1) // 2 if dedupe else left.shape[0] * width,
+        counted=sum(part[3] for part in parts),
     )
