@@ -95,8 +95,9 @@ PERIODS: dict[Kind, Period] = {
         ),
         _(
             "Not removed by the job: entries hold no names or notes, only pseudonymous "
-            "references, and the hash chain must stay whole. Pruning needs a signed chain "
-            "checkpoint (not yet built)."
+            "references, and the hash chain must stay whole. The operator removes entries past "
+            "the period in a separate step that archives them, signed, and keeps the rest of "
+            "the chain verifiable."
         ),
         False,
     ),
