@@ -94,7 +94,7 @@ def plan_prune(*, through: int, now: dt.datetime | None = None) -> PrunePlan:
         )
     head = AuditHead.objects.filter(id=1).first()
     done = (head.pruned_through or 0) if head is not None else 0
-    if head is None or through > head.sequence:
+    if head is None or through < 1 or through > head.sequence:
         raise PruneRefused(f"There is no entry #{through} in the audit trail.")
     if through <= done:
         raise PruneRefused(f"Entries up to #{done} were pruned already.")
@@ -200,7 +200,7 @@ def check_archive(manifest: Path) -> int:
         previous, expected = record["hash"], expected + 1
     if expected - 1 != data["through"] or previous != data["hash"]:
         raise PruneRefused(f"{archive.name} ends before entry #{data['through']}.")
-    return expected - data["first"]
+    return int(expected - data["first"])
 
 
 def do_prune_audit_trail(
