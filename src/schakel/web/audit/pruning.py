@@ -34,6 +34,7 @@ from django.utils import timezone
 from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.chain import entry_hash, sign
 from schakel.web.audit.models import AuditEntry, AuditHead
+from schakel.web.audit.periods import RETENTION_DAYS
 from schakel.web.audit.selectors import (
     checkpoint_line,
     read_checkpoints,
@@ -67,12 +68,6 @@ class PruneReport:
     line: str
 
 
-def _period_days() -> int:
-    from schakel.web.retention.policy import PERIODS, Kind
-
-    return PERIODS[Kind.AUDIT].days
-
-
 def newest_eligible(cutoff: dt.datetime, after: int) -> int | None:
     """The last checkpoint line up to which every entry is older than `cutoff`."""
     young = AuditEntry.objects.filter(at__gte=cutoff).aggregate(first=Min("sequence"))["first"]
@@ -104,7 +99,7 @@ def plan_prune(*, through: int, now: dt.datetime | None = None) -> PrunePlan:
             f"The audit trail does not verify (entry #{report.broken_at}: {report.reason}); "
             "prune nothing until that is explained."
         )
-    days = _period_days()
+    days = RETENTION_DAYS
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     lines, _ = read_checkpoints()
     if not any(p.sequence == through and not p.pruned for p in lines):

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from schakel.web.audit.chain import entry_content, entry_hash, sign
 from schakel.web.audit.models import GENESIS_HASH, AuditEntry, AuditHead
+from schakel.web.audit.periods import RETENTION_DAYS
 
 RecordDigests = Callable[[list[str]], dict[str, str]]
 COVERED: dict[str, RecordDigests] = {}
@@ -180,9 +181,7 @@ def pruning_anchor(
     anchor = lines[-1]
     if anchor.keyed_from != head.keyed_from:
         return None, "the start of the keyed chain was moved"
-    from schakel.web.retention.policy import PERIODS, Kind
-
-    cutoff = timezone.now() - dt.timedelta(days=PERIODS[Kind.AUDIT].days)
+    cutoff = timezone.now() - dt.timedelta(days=RETENTION_DAYS)
     if anchor.at is None or dt.datetime.fromisoformat(anchor.at) >= cutoff:
         return None, f"entries up to #{pruned} were removed before their retention period ended"
     return anchor, ""
