@@ -81,6 +81,12 @@ class AuditHead(models.Model):
     keyed_from = models.PositiveBigIntegerField(
         null=True, blank=True, help_text="The first entry whose hash is keyed (HMAC)."
     )
+    pruned_through = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Entries up to here were archived and removed by `schakel audit prune` "
+        "(ADR 0025); only moves forward, and a signed pruning line must name it.",
+    )
 
     def __str__(self) -> str:
         return f"head #{self.sequence}"

@@ -4,10 +4,16 @@ What each check catches (issue 18's seven tamperings): an altered entry (its has
 entry (a gap in the sequence), a removed tail (the head, and the checkpoints when the head was
 rewound with it), a chain re-hashed from an entry on (the keyed hash and the checkpoints), an
 altered or deleted trajectory event (its content hash in the audit entry that recorded it).
+
+After `schakel audit prune` (ADR 0025) the walk starts after `AuditHead.pruned_through`, from
+the hash on the signed pruning line that names it: removing the start of the chain is accepted
+only with that line (which takes the key to write) and only for entries past their retention
+period.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from schakel.web.audit.chain import entry_content, entry_hash, sign
 from schakel.web.audit.models import GENESIS_HASH, AuditEntry, AuditHead
+from schakel.web.audit.periods import RETENTION_DAYS
 
 RecordDigests = Callable[[list[str]], dict[str, str]]
 COVERED: dict[str, RecordDigests] = {}
@@ -48,6 +56,10 @@ class Checkpoint:
     hash: str
     keyed_from: int | None
     line: int
+    at: str | None = None
+    """The time of the entry it names: only on a pruning line."""
+    pruned: bool = False
+    """Written by `schakel audit prune`: the entries up to here were archived and removed."""
 
 
 def _entries(start: int = 1, batch: int = 5000) -> Iterator[AuditEntry]:
@@ -55,8 +67,14 @@ def _entries(start: int = 1, batch: int = 5000) -> Iterator[AuditEntry]:
     return rows.iterator(chunk_size=batch)
 
 
-def checkpoint_line(sequence: int, digest: str, keyed_from: int | None) -> str:
-    body = {"sequence": sequence, "hash": digest, "keyed_from": keyed_from}
+def checkpoint_line(
+    sequence: int, digest: str, keyed_from: int | None, *, pruned_at: dt.datetime | None = None
+) -> str:
+    """A signed line for the checkpoint file; with `pruned_at` (the time of the entry at
+    `sequence`), the line that records a pruning through that entry."""
+    body: dict[str, Any] = {"sequence": sequence, "hash": digest, "keyed_from": keyed_from}
+    if pruned_at is not None:
+        body |= {"pruned": True, "at": pruned_at.astimezone(dt.UTC).isoformat()}
     text = json.dumps(body, sort_keys=True)
     return json.dumps({**body, "mac": sign(text)}, sort_keys=True)
 
@@ -76,8 +94,34 @@ def read_checkpoints() -> tuple[list[Checkpoint], int | None]:
             return found, number
         if sign(json.dumps(data, sort_keys=True)) != mac:
             return found, number
-        found.append(Checkpoint(data["sequence"], data["hash"], data.get("keyed_from"), number))
+        found.append(
+            Checkpoint(
+                data["sequence"],
+                data["hash"],
+                data.get("keyed_from"),
+                number,
+                data.get("at"),
+                data.get("pruned") is True,
+            )
+        )
     return found, None
+
+
+def stored_content(entry: AuditEntry) -> dict[str, Any]:
+    """What an entry's hash covers, as it is stored."""
+    return entry_content(
+        sequence=entry.sequence,
+        at=entry.at,
+        actor_id=entry.actor_id,
+        actor_name=entry.actor_name,
+        role=entry.role,
+        organisation_id=entry.organisation_id,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        purpose=entry.purpose,
+        detail=entry.detail,
+    )
 
 
 def _walk(head: AuditHead | None, start: int, previous: str) -> tuple[ChainReport, dict[str, Any]]:
@@ -90,19 +134,7 @@ def _walk(head: AuditHead | None, start: int, previous: str) -> tuple[ChainRepor
         if entry.previous_hash != previous:
             reason = "it does not follow the entry before it"
             return ChainReport(checked, entry.sequence, reason), {}
-        content = entry_content(
-            sequence=entry.sequence,
-            at=entry.at,
-            actor_id=entry.actor_id,
-            actor_name=entry.actor_name,
-            role=entry.role,
-            organisation_id=entry.organisation_id,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            purpose=entry.purpose,
-            detail=entry.detail,
-        )
+        content = stored_content(entry)
         keyed = keyed_from is not None and entry.sequence >= keyed_from
         if entry_hash(previous, content, keyed=keyed) != entry.hash:
             reason = "its content was altered, or it was re-hashed without the key"
@@ -135,14 +167,42 @@ def _check_records(covered: dict[str, dict[str, tuple[int, str]]]) -> tuple[int,
     return 0, "", checked
 
 
+def pruning_anchor(
+    head: AuditHead | None, checkpoints: list[Checkpoint]
+) -> tuple[Checkpoint | None, str]:
+    """The signed pruning line for the head's `pruned_through` (None when nothing was pruned),
+    or the reason the removal of the chain's start is not accepted."""
+    if head is None or not head.pruned_through:
+        return None, ""
+    pruned = head.pruned_through
+    lines = [p for p in checkpoints if p.pruned and p.sequence == pruned]
+    if not lines:
+        return None, f"entries up to #{pruned} were removed without a signed pruning line"
+    anchor = lines[-1]
+    if anchor.keyed_from != head.keyed_from:
+        return None, "the start of the keyed chain was moved"
+    cutoff = timezone.now() - dt.timedelta(days=RETENTION_DAYS)
+    if anchor.at is None or dt.datetime.fromisoformat(anchor.at) >= cutoff:
+        return None, f"entries up to #{pruned} were removed before their retention period ended"
+    return anchor, ""
+
+
 def verify_chain(*, incremental: bool = False) -> ChainReport:
-    """Walk the chain (from the last good checkpoint when `incremental`), the records its
-    entries cover, and the signed checkpoints written outside the database."""
+    """Walk the chain (from the last good checkpoint when `incremental`; after a pruning, from
+    its signed line), the records its entries cover, and the signed checkpoints written outside
+    the database."""
     head = AuditHead.objects.filter(id=1).first()
     checkpoints, bad_line = read_checkpoints()
     if bad_line is not None:
         return ChainReport(0, 0, f"checkpoint line {bad_line} is not signed with the key")
+    pruning, refused = pruning_anchor(head, checkpoints)
+    if refused:
+        assert head is not None and head.pruned_through is not None
+        return ChainReport(0, head.pruned_through, refused)
     start, previous = 1, GENESIS_HASH
+    if pruning is not None:
+        start, previous = pruning.sequence + 1, pruning.hash
+        checkpoints = [p for p in checkpoints if p.sequence > pruning.sequence]
     if incremental and checkpoints:
         last = checkpoints[-1]
         anchor = AuditEntry.objects.filter(sequence=last.sequence).first()

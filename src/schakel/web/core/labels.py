@@ -495,6 +495,7 @@ AUDIT_PURPOSES: dict[str, StrOrPromise] = {
     "sign-in with the organisation's identity provider": _(
         "sign-in with the organisation's identity provider"
     ),
+    "audit trail pruned: retention period passed": _("audit trail pruned: retention period passed"),
 }
 """Purposes the apps write into the audit trail themselves; a purpose a person typed stays."""
 

@@ -15,6 +15,8 @@ from enum import StrEnum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from schakel.web.audit.periods import RETENTION_DAYS as AUDIT_DAYS
+
 
 class Kind(StrEnum):
     CLOSED_TRAJECTORY = "closed_trajectory"
@@ -87,7 +89,7 @@ PERIODS: dict[Kind, Period] = {
     Kind.AUDIT: Period(
         Kind.AUDIT,
         _("Audit trail"),
-        7 * YEAR,
+        AUDIT_DAYS,  # declared in the audit app, which checks it when the chain is pruned
         _("the entry"),
         _(
             "GDPR art. 5(2) and 32 accountability; NEN 7513 (logging of access to personal "
@@ -95,8 +97,9 @@ PERIODS: dict[Kind, Period] = {
         ),
         _(
             "Not removed by the job: entries hold no names or notes, only pseudonymous "
-            "references, and the hash chain must stay whole. Pruning needs a signed chain "
-            "checkpoint (not yet built)."
+            "references, and the hash chain must stay whole. The operator removes entries past "
+            "the period in a separate step that archives them, signed, and keeps the rest of "
+            "the chain verifiable."
         ),
         False,
     ),
