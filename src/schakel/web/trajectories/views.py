@@ -28,7 +28,12 @@ from schakel.web.core.labels import choices
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import Capability, has
-from schakel.web.trajectories.access import access_colleague, access_event, access_trajectory
+from schakel.web.trajectories.access import (
+    access_colleague,
+    access_event,
+    access_trajectory,
+    may_identify,
+)
 from schakel.web.trajectories.actions import (
     ConflictError,
     capability_for,
@@ -133,7 +138,8 @@ def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> Http
             "may_correct": has(acting, Capability.CORRECT_EVENTS),
             "may_hand_over": has(acting, Capability.MANAGE_TEAM)
             and view.trajectory.organisation_id == acting.organisation_id,
-            "may_identify": coordinates and has(acting, Capability.VIEW_IDENTITY),
+            "may_identify": has(acting, Capability.VIEW_IDENTITY)
+            or may_identify(acting, view.trajectory.person_id),
             "coordinates": coordinates,
             "form": RevealForm(),
         },
@@ -154,10 +160,19 @@ def _identity_refused(request: HttpRequest, acting: Membership, kwargs: dict[str
 
 
 @require_POST
-@require_capability(Capability.VIEW_IDENTITY, on_refusal=_identity_refused)
+@require_capability(Capability.VIEW_OWN_IDENTITY, on_refusal=_identity_refused)
 def identity_panel(request: HttpRequest, acting: Membership, pk: str) -> HttpResponse:
-    """Who the person is, shown on request with a stated purpose (the read is audited)."""
+    """Who the person is, shown on request with a stated purpose (the read is audited).
+
+    A frontline professional reaches it only for whom they registered, signalled or referred
+    themselves; for anyone else the attempt is audited and answered as not found."""
     trajectory = access_trajectory(acting, pk)
+    if not may_identify(acting, trajectory.person_id):
+        purpose = request.POST.get("purpose", "").strip() or "-"
+        do_record_denied(
+            actor=acting, object_type="identity", object_id=trajectory.person_id, purpose=purpose
+        )
+        raise Http404(_("This person does not exist or is not yours to see."))
     form = RevealForm(request.POST)
     if form.is_valid():
         try:
