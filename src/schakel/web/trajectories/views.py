@@ -25,6 +25,7 @@ from schakel.web.core.confirm import AlreadyDone, Confirmation, confirm
 from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.forms import copy_errors
 from schakel.web.core.labels import choices
+from schakel.web.core.providers import provider_choices
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import Capability, has
@@ -91,6 +92,8 @@ def trajectory_list(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 OBSERVATIONS = frozenset({EventType.SIGNAL, EventType.VULNERABILITY})
 """What a role that does not coordinate may add to a case file: what it observed."""
+WITH_PROVIDER = frozenset({EventType.PLACEMENT_START, EventType.INTERVENTION_START})
+"""Events whose provider is picked from the social map."""
 
 
 @require_capability(Capability.VIEW_RECORDS)
@@ -223,6 +226,7 @@ def record_event(
         initial={"version": trajectory.version},
         running=running_for(kind, history),
         organisation_search_url=reverse("organisation-options"),
+        providers=provider_choices(acting) if kind in WITH_PROVIDER else None,
     )
     if kind == EventType.CLOSURE:
         form.fields["confirm"] = forms.BooleanField(
