@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from schakel.web.audit.labels import purposes_named
 from schakel.web.audit.models import AuditEntry
-from schakel.web.audit.subjects import ObjectKey, pseudonyms
+from schakel.web.audit.subjects import ObjectKey, page_mentions, pseudonyms
 
 PAGE_SIZE = 50
 
@@ -27,6 +27,8 @@ class AuditFilter:
 
     scope: frozenset[int]
     about: Sequence[ObjectKey] | None = None
+    """The objects about one person (`objects_about`); with it, also the page reads that
+    showed one of them (`page_mentions`)."""
     trajectory: str = ""
     user_id: int | None = None
     organisation_id: int | None = None
@@ -56,7 +58,13 @@ def entries_matching(selection: AuditFilter) -> QuerySet[AuditEntry]:
         # One IN list over the distinct ids lets the database walk (object_id, at) once per
         # id; the pairs then keep only the right kinds of object.
         ids = sorted({object_id for _, object_id in selection.about})
-        entries = entries.filter(object_id__in=ids).filter(about)
+        about = Q(object_id__in=ids) & about
+        # A page read (ADR 0024) names what it showed in its detail, not in object_id: a
+        # scan of the scope's reads, so it is only added when the person has such subjects.
+        shown = Q(pk__in=[])
+        for mention in page_mentions(selection.about):
+            shown |= Q(detail__icontains=f'"{mention}"')
+        entries = entries.filter(about | (Q(action=AuditEntry.Action.READ) & shown))
     if selection.trajectory:
         entries = entries.filter(object_type="trajectory", object_id=selection.trajectory)
     if selection.user_id is not None:

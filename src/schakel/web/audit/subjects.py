@@ -41,3 +41,13 @@ def pseudonyms(keys: Sequence[ObjectKey]) -> dict[ObjectKey, str]:
     for source in SOURCES:
         found.update(source.pseudonyms_of(keys))
     return found
+
+
+PAGE_SUBJECTS = frozenset({"person", "trajectory"})
+"""Objects a page read lists among its subjects by id (`do_record_page_read`'s detail, e.g.
+`{"trajectories": [...]}`), so "who saw this person?" finds lists as well as single reads."""
+
+
+def page_mentions(keys: Sequence[ObjectKey]) -> list[str]:
+    """The ids of `keys` that a page read's detail holds when it showed one of them."""
+    return sorted({object_id for object_type, object_id in keys if object_type in PAGE_SUBJECTS})

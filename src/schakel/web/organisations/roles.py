@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 class Capability(StrEnum):
     VIEW_RECORDS = "view_records"
     VIEW_IDENTITY = "view_identity"
+    VIEW_OWN_IDENTITY = "view_own_identity"
     RECORD_EVENTS = "record_events"
     OVERRIDE_CONSENT = "override_consent"
     COORDINATE_TRAJECTORIES = "coordinate_trajectories"
@@ -73,7 +74,8 @@ _F, _C, _A, _S, _E, _ADM = (
 
 CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_RECORDS: frozenset({_F, _C, _S}),
-    Capability.VIEW_IDENTITY: frozenset({_F, _C}),
+    Capability.VIEW_IDENTITY: frozenset({_C}),
+    Capability.VIEW_OWN_IDENTITY: frozenset({_F, _C}),
     Capability.RECORD_EVENTS: frozenset({_F, _C}),
     Capability.OVERRIDE_CONSENT: frozenset({_F, _C}),
     Capability.COORDINATE_TRAJECTORIES: frozenset({_C}),
@@ -116,6 +118,9 @@ FLAG_GATED: dict[Capability, str] = {Capability.OVERRIDE_CONSENT: "may_override_
 CAPABILITY_LABELS: dict[Capability, _StrPromise] = {
     Capability.VIEW_RECORDS: _("See trajectories of the organisation and of grants to it"),
     Capability.VIEW_IDENTITY: _("See who a person is (name, date of birth)"),
+    Capability.VIEW_OWN_IDENTITY: _(
+        "See who a person is when one registered, signalled or referred them oneself"
+    ),
     Capability.RECORD_EVENTS: _("Register persons and record events, consent and referrals"),
     Capability.OVERRIDE_CONSENT: _("Refer without consent (with the membership's permission)"),
     Capability.COORDINATE_TRAJECTORIES: _("Be the coordinator of trajectories"),

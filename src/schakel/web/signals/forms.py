@@ -14,6 +14,7 @@ from schakel.engine.identity import InvalidIdentityError, parse_identity
 from schakel.engine.indicators import Answer, Indicator
 from schakel.engine.indicators.perspective import RoleKind
 from schakel.engine.vocabulary import ExploitationForm, Region
+from schakel.web.core.birth_date import BirthDateField
 from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.fields import NO_NAMES_HINT
 from schakel.web.core.labels import choices
@@ -257,12 +258,7 @@ class ReferralForm(forms.Form):
 
     given_names = forms.CharField(label=_("Given names"), max_length=200, required=False)
     family_name = forms.CharField(label=_("Family name"), max_length=200, required=False)
-    date_of_birth = forms.CharField(
-        label=_("Date of birth"),
-        max_length=10,
-        required=False,
-        help_text=_("YYYY-MM-DD, or YYYY-MM, or YYYY."),
-    )
+    date_of_birth = BirthDateField(label=_("Date of birth"), required=False)
     consent_given_on = forms.DateField(
         label=_("Consent given on"),
         widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d"),

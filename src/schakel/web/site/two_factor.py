@@ -33,7 +33,7 @@ from schakel.web.organisations.roles import Capability
 from schakel.web.site.forms import TokenForm
 from schakel.web.site.security import client_address
 
-NEEDS_SECOND_FACTOR = (Capability.VIEW_IDENTITY, Capability.VIEW_AUDIT)
+NEEDS_SECOND_FACTOR = (Capability.VIEW_OWN_IDENTITY, Capability.VIEW_AUDIT)
 RECOVERY_CODES = 10
 OPEN_PATHS = ("/inloggen/", "/uitloggen/", "/static/", "/i18n/", "/health/")
 

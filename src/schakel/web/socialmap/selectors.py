@@ -7,12 +7,14 @@ region's services (through `socialmap.service`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from schakel.engine.vocabulary import ExploitationForm, Region
-from schakel.web.socialmap.models import Service
+from schakel.web.core.labels import choices
+from schakel.web.socialmap.models import Service, ServiceKind
 
 
 @dataclass(frozen=True)
@@ -128,3 +130,21 @@ def contacts_for(*, region: str, form: str | None, minor: bool | None) -> list[C
     ]
     services.sort(key=lambda s: (KIND_ORDER.index(s.kind), not s.available_24_7, s.name.lower()))
     return contacts + [contact_of(s) for s in services]
+
+
+def provider_choices(actor: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The services a placement or an intervention can be with, grouped by kind, those of the
+    actor's own region first; the value is the name the trajectory records."""
+    home = getattr(getattr(actor, "organisation", None), "region", "")
+    regions = dict(choices(Region))
+    groups: dict[str, list[tuple[str, str]]] = {}
+    services = Service.objects.visible_to(actor).filter(is_active=True)
+    rows = sorted(
+        services.values_list("name", "kind", "region"),
+        key=lambda row: (row[2] != home, row[0].casefold()),
+    )
+    for name, kind, region in rows:
+        groups.setdefault(kind, []).append((name, f"{name} ({regions.get(region, region)})"))
+    labels = dict(ServiceKind.choices)
+    order = [k for k in KIND_ORDER if k in groups] + sorted(set(groups) - set(KIND_ORDER))
+    return [(str(labels.get(kind, kind)), groups[kind]) for kind in order]

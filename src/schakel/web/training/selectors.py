@@ -11,7 +11,7 @@ from django.utils import timezone
 from schakel.engine.vocabulary import Role
 from schakel.web.organisations.models import Membership
 from schakel.web.training.models import TrainingRecord
-from schakel.web.training.querysets import SIGNALLING
+from schakel.web.training.querysets import SIGNALLING, warning_horizon
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class CoverageRow:
     role: str
     members: int
     trained: int
+    expiring: int = 0
+    """Of the trained, how many hold no certificate valid beyond the warning horizon."""
 
     @property
     def share(self) -> float:
@@ -50,6 +52,7 @@ def coverage(
     valid = TrainingRecord.objects.valid_on(today).filter(
         user=OuterRef("user"), training__topic=topic
     )
+    lasting = valid.filter(expires_on__gt=warning_horizon(today))
     members = Membership.objects.active()
     if region:
         members = members.filter(organisation__region=region)
@@ -60,6 +63,7 @@ def coverage(
         .annotate(
             people=Count("user", distinct=True),
             trained=Count("user", distinct=True, filter=Q(Exists(valid))),
+            expiring=Count("user", distinct=True, filter=Q(Exists(valid)) & ~Q(Exists(lasting))),
         )
         .order_by()
     )
@@ -71,6 +75,7 @@ def coverage(
             role=row["role"],
             members=row["people"],
             trained=row["trained"],
+            expiring=row["expiring"],
         )
         for row in rows
     ]
@@ -88,4 +93,5 @@ def total_coverage(rows: list[CoverageRow]) -> CoverageRow | None:
         role="",
         members=sum(r.members for r in rows),
         trained=sum(r.trained for r in rows),
+        expiring=sum(r.expiring for r in rows),
     )

@@ -26,17 +26,27 @@ from schakel.web.training.forms import (
     add_model_errors,
 )
 from schakel.web.training.models import Training, TrainingRecord
-from schakel.web.training.querysets import EXPIRY_WARNING_DAYS, SIGNALLING
+from schakel.web.training.querysets import (
+    EXPIRY_WARNING_DAYS,
+    SIGNALLING,
+    TrainingRecordQuerySet,
+    warning_horizon,
+)
 from schakel.web.training.selectors import coverage, total_coverage
 
 PAGE_SIZE = 50
 
 
-def _with_people(records: QuerySet[TrainingRecord]) -> QuerySet[TrainingRecord]:
-    """Records with the person, the training and the person's organisations, in 2 queries."""
+def _with_people(records: TrainingRecordQuerySet) -> QuerySet[TrainingRecord]:
+    """Records with the person, the training and the person's organisations, in 2 queries;
+    each says whether it was renewed (`with_renewal`)."""
     memberships = Membership.objects.active().select_related("organisation")
-    return records.select_related("user", "training").prefetch_related(
-        Prefetch("user__memberships", queryset=memberships, to_attr="current_memberships")
+    return (
+        records.with_renewal()
+        .select_related("user", "training")
+        .prefetch_related(
+            Prefetch("user__memberships", queryset=memberships, to_attr="current_memberships")
+        )
     )
 
 
@@ -44,11 +54,16 @@ def _with_people(records: QuerySet[TrainingRecord]) -> QuerySet[TrainingRecord]:
 def training_index(request: HttpRequest, acting: Membership) -> HttpResponse:
     """The catalogue of trainings, and the member's own certificates."""
     today = timezone.localdate()
-    own = TrainingRecord.objects.filter(user_id=acting.user_id).select_related("training")
+    own = (
+        TrainingRecord.objects.filter(user_id=acting.user_id)
+        .with_renewal()
+        .select_related("training")
+    )
     context = {
         "trainings": Training.objects.filter(is_active=True).order_by("name"),
         "own": own,
         "today": today,
+        "soon": warning_horizon(today),
         "may_register": has(acting, Capability.REGISTER_TRAINING),
         "may_oversee": has(acting, Capability.VIEW_TRAINING_COVERAGE),
         "may_read_records": has(acting, Capability.VIEW_TRAINING_RECORDS),
@@ -106,6 +121,7 @@ def training_detail(request: HttpRequest, acting: Membership, pk: int) -> HttpRe
         "may_register": may_register,
         "may_read_records": has(acting, Capability.VIEW_TRAINING_RECORDS),
         "today": timezone.localdate(),
+        "soon": warning_horizon(),
     }
     template = "training/detail.html#records" if _is_htmx(request) else "training/detail.html"
     return render(request, template, context, status=status)
@@ -138,7 +154,8 @@ def record_list(request: HttpRequest, acting: Membership) -> HttpResponse:
         "-completed_on", "pk"
     )
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "training/records.html", {"page": page, "today": timezone.localdate()})
+    context = {"page": page, "today": timezone.localdate(), "soon": warning_horizon()}
+    return render(request, "training/records.html", context)
 
 
 @require_capability(Capability.VIEW_TRAINING_RECORDS)
@@ -147,7 +164,12 @@ def expiring_list(request: HttpRequest, acting: Membership) -> HttpResponse:
         "expires_on", "pk"
     )
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "days": EXPIRY_WARNING_DAYS, "today": timezone.localdate()}
+    context = {
+        "page": page,
+        "days": EXPIRY_WARNING_DAYS,
+        "today": timezone.localdate(),
+        "soon": warning_horizon(),
+    }
     return render(request, "training/expiring.html", context)
 
 
@@ -161,7 +183,12 @@ def coverage_view(request: HttpRequest, acting: Membership) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {"region": "", "role": "", "topic": SIGNALLING}
     roles = (data["role"],) if data["role"] else tuple(sorted(roles_with(Capability.RECORD_EVENTS)))
     rows = coverage(region=data["region"] or None, roles=roles, topic=data["topic"])
-    context = {"form": form, "rows": rows, "total": total_coverage(rows)}
+    context = {
+        "form": form,
+        "rows": rows,
+        "total": total_coverage(rows),
+        "days": EXPIRY_WARNING_DAYS,
+    }
     return render(request, "training/coverage.html", context)
 
 

@@ -23,7 +23,7 @@ from schakel.web.audit.service import do_record_denied, do_record_read
 from schakel.web.core.access import require_transaction
 from schakel.web.core.errors import NotFound
 from schakel.web.organisations.models import Membership, User
-from schakel.web.organisations.roles import Capability, require
+from schakel.web.organisations.roles import Capability, has, require
 from schakel.web.trajectories.models import (
     Consent,
     Person,
@@ -70,10 +70,11 @@ def access_person(
     write: bool = False,
     purpose: str | None = None,
 ) -> Person:
-    """A person `actor` may identify (in scope, and a role that sees identities).
+    """A person `actor` may identify (`Person.objects.identifiable_by`: in scope, and for a
+    frontline professional only whom they registered, signalled or referred themselves).
 
     With `write` (merging registrations), the person's row is locked before the check."""
-    require(actor, Capability.VIEW_IDENTITY)
+    require(actor, Capability.VIEW_OWN_IDENTITY)
     if write:
         require(actor, Capability.RECORD_EVENTS)
     pk = _uuid(person_id, _missing_person)
@@ -82,6 +83,14 @@ def access_person(
     else:
         person = Person.objects.identifiable_by(actor).filter(pk=pk).first()
     return _found(actor, "person", person_id, person, _missing_person, purpose)
+
+
+def may_identify(actor: Membership, person_id: uuid.UUID) -> bool:
+    """Whether `actor` may see who this person is (no read: offering the reveal, or refusing
+    it before a purpose is asked)."""
+    if not has(actor, Capability.VIEW_OWN_IDENTITY):
+        return False
+    return Person.objects.identifiable_by(actor).filter(pk=person_id).exists()
 
 
 def access_referral(

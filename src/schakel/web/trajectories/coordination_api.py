@@ -55,10 +55,10 @@ TASK_LIMIT = 500
 @router.post(
     "/persons/duplicates",
     response={200: list[CandidateOut], **ERRORS},
-    openapi_extra=needs(Capability.VIEW_IDENTITY),
+    openapi_extra=needs(Capability.VIEW_OWN_IDENTITY),
 )
 def find_duplicates(request: HttpRequest, body: IdentityIn) -> list[CandidateOut]:
-    acting = acting_for(request, Capability.VIEW_IDENTITY)
+    acting = acting_for(request, Capability.VIEW_OWN_IDENTITY)
     found = do_find_duplicates(actor=acting, identity=body.identity)
     return [
         CandidateOut(

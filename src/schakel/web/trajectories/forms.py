@@ -20,13 +20,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from pydantic.fields import FieldInfo
 
-from schakel.engine.identity import InvalidIdentityError
+from schakel.engine.identity import InvalidIdentityError, parse_identity
 from schakel.engine.problems import Problem
 from schakel.engine.trajectories.events import EVENT_TYPES, EventType
 from schakel.engine.vocabulary import Sex
+from schakel.web.core.birth_date import BirthDateField
 from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.fields import NO_NAMES_HINT
 from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
+from schakel.web.core.providers import Choices
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.organisations.roles import Capability, roles_with
 from schakel.web.trajectories.countries import country_choices
@@ -184,6 +186,22 @@ def organisation_field(label: Any, required: bool, url: str = "") -> forms.Choic
     )
 
 
+OTHER = "__other__"
+OTHER_PROVIDER = "provider_other"
+"""The provider is picked from the social map; "Other" and a name typed below when it is not
+on it (the payload records the name either way)."""
+
+
+def provider_field(label: Any, providers: Choices) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=[("", "—"), *providers, (OTHER, _("Other, namely …"))],
+        help_text=_("Services on the social map; choose “Other” to type a name."),
+        error_messages={"invalid_choice": _("Choose a provider from the list, or “Other”.")},
+    )
+
+
 class OrganisationSelect(forms.Select):
     """A select with a search box that asks the server for matching names (htmx)."""
 
@@ -218,6 +236,7 @@ class EventForm(forms.Form):
         *args: Any,
         running: Mapping[str, list[tuple[str, str]]] | None = None,
         organisation_search_url: str = "",
+        providers: Choices | None = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
@@ -239,8 +258,33 @@ class EventForm(forms.Form):
                 self.fields[name] = organisation_field(
                     label, info.is_required(), organisation_search_url
                 )
+            elif name == "provider" and providers is not None:
+                self.fields[name] = provider_field(label, providers)
+                self.fields[OTHER_PROVIDER] = _text_field(
+                    OTHER_PROVIDER, info, _("Other provider"), required=False
+                )
+                self.fields[OTHER_PROVIDER].help_text = format_lazy(
+                    "{} {}",
+                    _("Only when you chose “Other” above."),
+                    self.fields[OTHER_PROVIDER].help_text,
+                )
             else:
                 self.fields[name] = _form_field(name, info)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if OTHER_PROVIDER in self.fields:
+            chosen, typed = data.get("provider"), (data.get(OTHER_PROVIDER) or "").strip()
+            if chosen == OTHER and not typed:
+                self.add_error(
+                    OTHER_PROVIDER,
+                    _("Type the name of the provider, or choose one from the list."),
+                )
+            elif chosen in (OTHER, "") and typed:
+                data["provider"] = typed
+            elif chosen == OTHER:
+                data["provider"] = ""
+        return data
 
     def payload(self) -> dict[str, Any]:
         """The cleaned fields as a payload for the engine: empty values left out."""
@@ -274,9 +318,7 @@ class IdentityForm(forms.Form):
         label=_("Other names used"), required=False, help_text=_("Separate with commas.")
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=choices(Sex), initial=Sex.UNKNOWN)
-    date_of_birth = forms.CharField(
-        label=_("Date of birth"), required=False, help_text=_("YYYY-MM-DD, or YYYY-MM, or YYYY.")
-    )
+    date_of_birth = BirthDateField(label=_("Date of birth"), required=False)
     date_of_birth_estimated = forms.BooleanField(
         label=_("Date of birth is estimated"), required=False
     )
@@ -290,6 +332,19 @@ class IdentityForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["nationality"].choices = _blank(country_choices())  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        """The engine checks the identity with the fields, so a wrong date of birth and a
+        wrong BSN are both named in one round."""
+        data = super().clean() or {}
+        try:
+            parse_identity(self.identity())
+        except InvalidIdentityError as error:
+            for field, message in field_messages(error.problems):
+                name = field.split(".")[-1]
+                if name not in self.errors:
+                    self.add_error(name if name in self.fields else None, message)
+        return data
 
     def identity(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}

@@ -14,13 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Min, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from schakel.engine.trajectories import Event, project_state
 from schakel.engine.trajectories.events import EventType
+from schakel.engine.trajectories.registry import REGISTRY
 from schakel.engine.vocabulary import CaseStatus
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.models import Referral, Trajectory, TrajectoryEvent, TrajectoryTask
@@ -110,16 +111,39 @@ def _grouped(check: str, rows: QuerySet[Any], since: str) -> list[QualityLine]:
     return [_line(check, *row) for row in grouped]
 
 
+def placement_candidates(own: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
+    """Closed trajectories that may still have a placement running, found by one aggregate
+    query: those with a placement, unless an exit (which ends every placement) came after the
+    last one started and no event of theirs was corrected. Only these are projected; the
+    engine still decides (a test holds this filter to projecting every closed trajectory)."""
+    start, leave = EventType.PLACEMENT_START, EventType.EXIT
+    corrected = Q(supersedes__isnull=False) | Q(event_type__in=REGISTRY.withdrawing)
+    open_ = (
+        TrajectoryEvent.objects.filter(trajectory__in=own.filter(case_status__in=CLOSED))
+        .values("trajectory_id")
+        .annotate(
+            last_start=Max("occurred_at", filter=Q(event_type=start)),
+            last_exit=Max("occurred_at", filter=Q(event_type=leave)),
+            corrections=Count("pk", filter=corrected),
+        )
+        .filter(last_start__isnull=False)
+        .filter(
+            Q(last_exit__isnull=True) | Q(last_start__gte=F("last_exit")) | Q(corrections__gt=0)
+        )
+        .values("trajectory_id")
+    )
+    return own.filter(pk__in=open_)
+
+
 def _placements_after_closure(own: QuerySet[Trajectory]) -> list[QualityLine]:
     """Closed trajectories whose projection still has a placement (the engine decides, with
-    corrections applied); only trajectories with a placement event are projected.
+    corrections applied); only the `placement_candidates` are projected.
 
     The projection reads codes and ids, never free text, so the events are read as plain
-    columns: no sealed note is opened and no model built (at 10,000 trajectories this check
-    projects some 18,000 events and cost 0.9 s of CPU with model rows, 0.5 s without)."""
-    candidates = own.filter(
-        case_status__in=CLOSED, events__event_type=EventType.PLACEMENT_START
-    ).distinct()
+    columns: no sealed note is opened and no model built (at 10,000 trajectories projecting
+    every closed trajectory with a placement read some 18,000 events and cost 0.5 s of CPU;
+    most of them ended their placements with an exit, which the candidates leave out)."""
+    candidates = placement_candidates(own)
     rows = (
         TrajectoryEvent.objects.filter(trajectory__in=candidates)
         .order_by("occurred_at", "recorded_at")

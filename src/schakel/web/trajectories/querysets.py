@@ -62,10 +62,24 @@ class PersonQuerySet(models.QuerySet[Any]):
         return self.filter(Exists(visible))
 
     def identifiable_by(self, actor: Membership) -> PersonQuerySet:
-        """Persons whose identity the actor may read: a role that needs it, and in scope."""
-        if not has(actor, Capability.VIEW_IDENTITY):
+        """Persons whose identity the actor may read: in scope, and a role that needs it.
+
+        A coordinator sees everyone in scope; a frontline professional (least privilege) only
+        the persons of the organisation's trajectories they coordinate or recorded an event in
+        themselves: whom they registered, signalled or referred."""
+        if has(actor, Capability.VIEW_IDENTITY):
+            return self.visible_to(actor)
+        if not has(actor, Capability.VIEW_OWN_IDENTITY):
             return self.none()
-        return self.visible_to(actor)
+        from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
+
+        recorded = TrajectoryEvent.objects.filter(
+            recorded_by_id=actor.user_id, organisation_id=actor.organisation_id
+        ).values("trajectory_id")
+        own = Trajectory.objects.of_organisation(actor).filter(
+            Q(coordinator_id=actor.user_id) | Q(pk__in=recorded)
+        )
+        return self.filter(pk__in=own.values("person_id"))
 
 
 class TaskQuerySet(models.QuerySet[Any]):

@@ -25,10 +25,16 @@ from schakel.web.core.confirm import AlreadyDone, Confirmation, confirm
 from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.forms import copy_errors
 from schakel.web.core.labels import choices
+from schakel.web.core.providers import provider_choices
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import Capability, has
-from schakel.web.trajectories.access import access_colleague, access_event, access_trajectory
+from schakel.web.trajectories.access import (
+    access_colleague,
+    access_event,
+    access_trajectory,
+    may_identify,
+)
 from schakel.web.trajectories.actions import (
     ConflictError,
     capability_for,
@@ -86,6 +92,8 @@ def trajectory_list(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 OBSERVATIONS = frozenset({EventType.SIGNAL, EventType.VULNERABILITY})
 """What a role that does not coordinate may add to a case file: what it observed."""
+WITH_PROVIDER = frozenset({EventType.PLACEMENT_START, EventType.INTERVENTION_START})
+"""Events whose provider is picked from the social map."""
 
 
 @require_capability(Capability.VIEW_RECORDS)
@@ -133,7 +141,8 @@ def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> Http
             "may_correct": has(acting, Capability.CORRECT_EVENTS),
             "may_hand_over": has(acting, Capability.MANAGE_TEAM)
             and view.trajectory.organisation_id == acting.organisation_id,
-            "may_identify": coordinates and has(acting, Capability.VIEW_IDENTITY),
+            "may_identify": has(acting, Capability.VIEW_IDENTITY)
+            or may_identify(acting, view.trajectory.person_id),
             "coordinates": coordinates,
             "form": RevealForm(),
         },
@@ -154,10 +163,19 @@ def _identity_refused(request: HttpRequest, acting: Membership, kwargs: dict[str
 
 
 @require_POST
-@require_capability(Capability.VIEW_IDENTITY, on_refusal=_identity_refused)
+@require_capability(Capability.VIEW_OWN_IDENTITY, on_refusal=_identity_refused)
 def identity_panel(request: HttpRequest, acting: Membership, pk: str) -> HttpResponse:
-    """Who the person is, shown on request with a stated purpose (the read is audited)."""
+    """Who the person is, shown on request with a stated purpose (the read is audited).
+
+    A frontline professional reaches it only for whom they registered, signalled or referred
+    themselves; for anyone else the attempt is audited and answered as not found."""
     trajectory = access_trajectory(acting, pk)
+    if not may_identify(acting, trajectory.person_id):
+        purpose = request.POST.get("purpose", "").strip() or "-"
+        do_record_denied(
+            actor=acting, object_type="identity", object_id=trajectory.person_id, purpose=purpose
+        )
+        raise Http404(_("This person does not exist or is not yours to see."))
     form = RevealForm(request.POST)
     if form.is_valid():
         try:
@@ -208,6 +226,7 @@ def record_event(
         initial={"version": trajectory.version},
         running=running_for(kind, history),
         organisation_search_url=reverse("organisation-options"),
+        providers=provider_choices(acting) if kind in WITH_PROVIDER else None,
     )
     if kind == EventType.CLOSURE:
         form.fields["confirm"] = forms.BooleanField(

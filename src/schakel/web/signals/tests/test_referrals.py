@@ -160,10 +160,13 @@ def test_a_bad_date_of_birth_on_the_referral_reads_in_dutch(
 ) -> None:
     client = signed_in(frontline)
     complete_check(client)
-    response = refer(client, date_of_birth="31-02-2010")
+    response = refer(client, date_of_birth_0="31", date_of_birth_1="2", date_of_birth_2="2010")
     html = response.content.decode()
     assert response.status_code == 422 and not Trajectory.objects.exists()
-    assert "Gebruik JJJJ, JJJJ-MM of JJJJ-MM-DD." in html and "Value error" not in html
+    assert (
+        "Deze datum bestaat niet. Controleer de dag en de maand." in html
+        and "Value error" not in html
+    )
 
 
 def test_own_reference_is_for_the_referrer_only_and_a_rejection_says_why_and_what_next(

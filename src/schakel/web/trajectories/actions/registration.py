@@ -44,9 +44,10 @@ class Candidate:
 def do_find_duplicates(*, actor: Membership, identity: dict[str, Any]) -> list[Candidate]:
     """Persons the actor may see who could be the same as `identity`, most alike first.
 
-    Only persons within the actor's scope are searched; every candidate read is audited.
+    Only persons whose identity the actor may see are searched (`identifiable_by`); every
+    candidate read is audited.
     """
-    require(actor, Capability.VIEW_IDENTITY)
+    require(actor, Capability.VIEW_OWN_IDENTITY)
     wanted = parse_identity(identity)
     tokens = tokens_for(wanted)
     matches = (

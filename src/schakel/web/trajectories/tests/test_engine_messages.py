@@ -27,7 +27,7 @@ def test_a_bad_date_of_birth_and_bsn_read_in_dutch(coordinator_a: Membership) ->
     )
     html = response.content.decode()
     assert response.status_code == 422 and Person.objects.count() == 0
-    assert "Gebruik JJJJ, JJJJ-MM of JJJJ-MM-DD." in html
+    assert "Schrijf de geboortedatum in cijfers, bijvoorbeeld 14 3 1999." in html
     assert "Geen geldig BSN: negen cijfers die de elfproef doorstaan." in html
     assert "Value error" not in html and "eleven test" not in html
 
