@@ -3,21 +3,25 @@ other roles get 403; the review page says when the last and next run are."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from schakel.engine.vocabulary import Role
 from schakel.web.core.testing import signed_in
 from schakel.web.demo.actions import do_seed_region
 from schakel.web.demo.seeding import seed_parameters
 from schakel.web.jobs.models import Job
+from schakel.web.jobs.registry import SCHEDULES
+from schakel.web.jobs.service import next_run
 from schakel.web.jobs.testing import run_queued_jobs
 from schakel.web.linkage.models import LinkageRunRecord, ReturnCandidate
 from schakel.web.linkage.selectors import encoding_label, in_percent
-from schakel.web.linkage.tasks import summary_in_words
+from schakel.web.linkage.tasks import link_returns, nightly_time, summary_in_words
 from schakel.web.linkage.tests.test_run import KEY
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.models import Trajectory
@@ -67,7 +71,14 @@ def test_a_steward_starts_a_run_follows_it_and_sees_it_in_the_history(
 
 @pytest.mark.parametrize(
     "role",
-    [Role.FRONTLINE, Role.COORDINATOR, Role.ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR],
+    [
+        Role.FRONTLINE,
+        Role.COORDINATOR,
+        Role.ANALYST,
+        Role.SUPERVISOR,
+        Role.CONTENT_EDITOR,
+        Role.ADMINISTRATOR,
+    ],
 )
 def test_other_roles_get_403_on_the_steward_page(
     org_a: Organisation, member: Callable[..., Membership], role: Role
@@ -78,9 +89,35 @@ def test_other_roles_get_403_on_the_steward_page(
     assert not Job.objects.exists() and not LinkageRunRecord.objects.exists()
 
 
-def test_the_review_page_says_when_the_next_run_is(coordinator_a: Membership) -> None:
-    page = signed_in(coordinator_a).get(reverse("return-candidates")).content.decode()
-    assert "Next scheduled run" in page or "Volgende geplande" in page
+def test_the_review_page_says_when_the_last_and_next_run_are(steward: Membership) -> None:
+    client = signed_in(steward)
+    with translation.override("en"):
+        page = client.get(reverse("return-candidates"), HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert "There has been no linkage run yet." in text
+    when = next_run("linkage.nightly")
+    assert when is not None and timezone.localtime(when).strftime("%H:%M") == "02:30"
+    assert "Next scheduled run:" in text and "02:30" in text
+    assert "Nothing to review." in text
+
+
+def test_the_schedule_is_read_from_the_job_queue(
+    steward: Membership, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Switched off by the setting, the schedule is not registered and the pages say so."""
+    monkeypatch.delitem(SCHEDULES, "linkage.nightly")
+    with translation.override("en"):
+        text = signed_in(steward).get(reverse("linkage-runs"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "No nightly run is scheduled" in text.content.decode()
+
+
+def test_the_nightly_time_is_a_setting() -> None:
+    assert nightly_time("02:30") == dt.time(2, 30)
+    assert nightly_time(" 23:05 ") == dt.time(23, 5)
+    assert nightly_time("off") is None
+    with pytest.raises(ImproperlyConfigured, match="SCHAKEL_LINKAGE_SCHEDULE"):
+        nightly_time("nightly")
+    assert SCHEDULES["linkage.nightly"].task is link_returns
 
 
 def test_encoding_label_is_words() -> None:
