@@ -123,7 +123,7 @@ def review_row(candidate: ReturnCandidate) -> ReviewRow:
 
 
 def time_after_in_words(days: int | None) -> str:
-    """"12 days" up to two months, then "about 11 months"; "" when the run did not keep it."""
+    """ "12 days" up to two months, then "about 11 months"; "" when the run did not keep it."""
     if days is None:
         return ""
     if days < 62:

@@ -115,7 +115,10 @@ def test_a_review_checks_again_under_the_lock(
 
 
 def test_the_review_is_the_stewards_not_the_coordinators(
-    linked: int, org_a: Organisation, coordinator_a: Membership, steward: Membership,
+    linked: int,
+    org_a: Organisation,
+    coordinator_a: Membership,
+    steward: Membership,
     member: Callable[..., Membership],
 ) -> None:
     """The review moved to the data steward (ADR 0027): the worklist and the menu item are on
