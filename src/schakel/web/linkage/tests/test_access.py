@@ -42,7 +42,10 @@ def test_a_missing_candidate_is_a_404(linked: int, steward: Membership) -> None:
     client = signed_in(steward)
     missing = client.post(reverse("review-return", args=[candidate.pk + 1000]), {"answer": "x"})
     assert missing.status_code == 404
-    with pytest.raises(NotFound, match="This possible return was not found"):
+    with (
+        translation.override("en"),
+        pytest.raises(NotFound, match="This possible return was not found"),
+    ):
         access_return_candidate(steward, candidate.pk + 1000)
     assert access_return_candidate(steward, candidate.pk) == candidate
 

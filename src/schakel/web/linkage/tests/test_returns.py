@@ -119,5 +119,5 @@ def test_the_steward_sees_no_case_or_identity_page(
 ) -> None:
     client = signed_in(steward)
     assert client.get(reverse("trajectory-detail", args=[trajectory_a.pk])).status_code == 403
-    assert client.get(reverse("trajectory-identity", args=[trajectory_a.pk])).status_code == 403
+    assert client.post(reverse("trajectory-identity", args=[trajectory_a.pk])).status_code == 403
     assert client.get(reverse("trajectory-list")).status_code == 403
