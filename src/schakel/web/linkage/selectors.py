@@ -114,12 +114,20 @@ class ReviewRow:
 def review_row(candidate: ReturnCandidate) -> ReviewRow:
     return ReviewRow(
         candidate=candidate,
-        chance=in_percent(candidate.match_probability),
+        chance=chance_in_words(candidate.match_probability),
         new_event=candidate.later_event.get_event_type_display(),
         elsewhere=candidate.earlier.organisation_id != candidate.later.organisation_id,
         after=time_after_in_words(candidate.days_after_end),
         reasons=reason_in_words(candidate.agreement),
     )
+
+
+def chance_in_words(probability: float) -> str:
+    """The match probability as a Dutch percentage; just below 1 it says "more than 99,9 %"
+    rather than a rounded "100 %" that claims certainty."""
+    if probability < 1 and round(probability * 100, 1) >= 100:
+        return _("more than %(share)s") % {"share": in_percent(0.999)}
+    return in_percent(probability)
 
 
 def time_after_in_words(days: int | None) -> str:

@@ -84,7 +84,8 @@ def review(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
     facts = [(_("Likelihood"), row.chance), (_("New event"), row.new_event)]
     if row.after:
         facts.append((_("After the earlier trajectory ended"), row.after))
-    facts += [(_("Why linkage found this"), line) for line in row.reasons]
+    if row.reasons:
+        facts.append((_("Why linkage found this"), "; ".join(row.reasons)))
     outcome = confirm(
         request,
         Confirmation(

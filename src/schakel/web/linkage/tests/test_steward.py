@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from schakel.engine.vocabulary import Role
 from schakel.web.core.testing import signed_in
@@ -20,7 +21,12 @@ from schakel.web.jobs.registry import SCHEDULES
 from schakel.web.jobs.service import next_run
 from schakel.web.jobs.testing import run_queued_jobs
 from schakel.web.linkage.models import LinkageRunRecord, ReturnCandidate
-from schakel.web.linkage.selectors import encoding_label, in_percent
+from schakel.web.linkage.selectors import (
+    chance_in_words,
+    encoding_label,
+    in_percent,
+    time_after_in_words,
+)
 from schakel.web.linkage.tasks import link_returns, nightly_time, summary_in_words
 from schakel.web.linkage.tests.test_run import KEY
 from schakel.web.organisations.models import Membership, Organisation
@@ -90,15 +96,15 @@ def test_other_roles_get_403_on_the_steward_page(
 
 
 def test_the_review_page_says_when_the_last_and_next_run_are(steward: Membership) -> None:
-    client = signed_in(steward)
-    with translation.override("en"):
-        page = client.get(reverse("return-candidates"), HTTP_ACCEPT_LANGUAGE="en")
-    text = page.content.decode()
-    assert "There has been no linkage run yet." in text
+    text = signed_in(steward).get(reverse("return-candidates")).content.decode()
+    assert "Er is nog geen koppelingsrun geweest." in text
     when = next_run("linkage.nightly")
     assert when is not None and timezone.localtime(when).strftime("%H:%M") == "02:30"
-    assert "Next scheduled run:" in text and "02:30" in text
-    assert "Nothing to review." in text
+    with translation.override("nl"):
+        day = date_format(timezone.localtime(when), "j F Y")
+    assert f"Volgende geplande run: {day}" in text
+    assert "02:30" in text
+    assert "Niets te beoordelen." in text
 
 
 def test_the_schedule_is_read_from_the_job_queue(
@@ -106,9 +112,9 @@ def test_the_schedule_is_read_from_the_job_queue(
 ) -> None:
     """Switched off by the setting, the schedule is not registered and the pages say so."""
     monkeypatch.delitem(SCHEDULES, "linkage.nightly")
-    with translation.override("en"):
-        text = signed_in(steward).get(reverse("linkage-runs"), HTTP_ACCEPT_LANGUAGE="en")
-    assert "No nightly run is scheduled" in text.content.decode()
+    text = signed_in(steward).get(reverse("linkage-runs")).content.decode()
+    assert "Er is geen nachtelijke run gepland" in text
+    assert next_run("linkage.nightly") is None
 
 
 def test_the_nightly_time_is_a_setting() -> None:
@@ -141,6 +147,17 @@ def test_shares_are_dutch_percentages() -> None:
         assert in_percent(None) == ""
     with translation.override("en"):
         assert in_percent(0.999) == "99.9%"
+
+
+def test_the_queue_says_chance_and_timing_in_words() -> None:
+    with translation.override("nl"):
+        assert chance_in_words(0.9996) == "meer dan 99,9\u00a0%"  # not a rounded certainty
+        assert chance_in_words(1.0) == "100\u00a0%"
+        assert chance_in_words(0.93) == "93\u00a0%"
+        assert time_after_in_words(1) == "1 dag"
+        assert time_after_in_words(45) == "45 dagen"
+        assert time_after_in_words(335) == "ongeveer 11 maanden"
+        assert time_after_in_words(None) == ""
 
 
 def test_the_summary_of_a_run_is_words_or_nothing() -> None:
