@@ -223,7 +223,7 @@ def test_every_endpoint_answers_as_described(
     candidate = ReturnCandidate.objects.create(
         earlier=trajectory_a,
         later=trajectory_a,
-        later_event=TrajectoryEvent.objects.filter(trajectory=trajectory_a).first(),
+        later_event=TrajectoryEvent.objects.filter(trajectory=trajectory_a).earliest("pk"),
         cluster="c1",
         match_probability=0.93,
         days_after_end=40,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
@@ -89,7 +90,7 @@ def do_review_candidate(
     return candidate
 
 
-def _notify_coordinators(trajectory_id: object) -> int:
+def _notify_coordinators(trajectory_id: uuid.UUID | str) -> int:
     """Tell the trajectory's coordinator (or, with none, its organisation's coordinators) by
     pseudonym and a link: the steward never sees who it is, the coordinator does."""
     trajectory = Trajectory.objects.select_related("person").get(pk=trajectory_id)

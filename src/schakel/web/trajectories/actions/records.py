@@ -4,6 +4,7 @@ data in one audited step."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -231,7 +232,11 @@ def do_record_event(
 
 
 def do_record_linked_return(
-    *, actor: Membership, trajectory_id: object, occurred_at: dt.datetime, payload: dict[str, Any]
+    *,
+    actor: Membership,
+    trajectory_id: uuid.UUID | str,
+    occurred_at: dt.datetime,
+    payload: dict[str, Any],
 ) -> TrajectoryEvent:
     """A return to exploitation that the data steward confirmed from a linkage match.
 
