@@ -135,6 +135,12 @@ JOB_STALE_SECONDS = declare(
     "retried when it may be, else marked failed.",
     default="120",
 )
+LINKAGE_SCHEDULE = declare(
+    "SCHAKEL_LINKAGE_SCHEDULE",
+    "Local time of the nightly linkage run that looks for possible returns, as HH:MM; `off` "
+    "schedules none (runs then start from the data steward's page or `schakel link returns`).",
+    default="02:30",
+)
 BASE_URL = declare(
     "SCHAKEL_BASE_URL",
     "The address users open Schakel at; links in e-mails point here.",

@@ -136,6 +136,7 @@ if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": env.require(env.REDIS_URL)}}
 JOB_STALE_SECONDS = env.read_int(env.JOB_STALE_SECONDS, minimum=1)
+LINKAGE_SCHEDULE = env.read(env.LINKAGE_SCHEDULE) or "02:30"
 
 EMAIL_BACKENDS = {
     "file": "django.core.mail.backends.filebased.EmailBackend",

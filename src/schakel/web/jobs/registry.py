@@ -120,6 +120,18 @@ class Schedule:
         slot = timezone.make_aware(dt.datetime.combine(local.date(), self.at))
         return slot if slot <= now else slot - dt.timedelta(days=1)
 
+    def next_slot(self, now: dt.datetime, last_run: dt.datetime | None = None) -> dt.datetime:
+        """The next moment after `now` this schedule runs: tonight's or tomorrow's time on the
+        wall clock, or `every` after its last run (or after now, when it never ran)."""
+        if self.every is not None:
+            return max(now, (last_run or now) + self.every)
+        assert self.at is not None
+        day = timezone.localtime(now).date()
+        slot = timezone.make_aware(dt.datetime.combine(day, self.at))
+        if slot > now:
+            return slot
+        return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), self.at))
+
     def is_due(self, last_run: dt.datetime | None, now: dt.datetime) -> bool:
         """Due when it never ran, or when a slot passed since it last did: a missed night runs
         once when a worker is back, not once per missed night."""

@@ -55,3 +55,13 @@ def _state(name: str) -> ScheduleState:
     except IntegrityError:  # another worker made the row first
         state = ScheduleState.objects.get(name=name)
     return state
+
+
+def next_run(name: str, now: dt.datetime | None = None) -> dt.datetime | None:
+    """When the schedule `name` runs next; None when no such schedule is registered (an app
+    whose setting switched it off)."""
+    schedule = SCHEDULES.get(name)
+    if schedule is None:
+        return None
+    last = ScheduleState.objects.filter(name=name).values_list("last_run_at", flat=True).first()
+    return schedule.next_slot(now or timezone.now(), last)

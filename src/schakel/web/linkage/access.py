@@ -1,8 +1,8 @@
-"""Getting one possible return that a coordinator asked for by id.
+"""Getting one possible return that a data steward asked for by id.
 
-Only the organisation that holds the earlier trajectory reviews a candidate; for anyone else
-it does not exist (one 404 for missing and not yours). A review takes the row lock as part
-of the fetch, before anything is checked, so two coordinators cannot both decide.
+The installation's data steward reviews the linkage match (ADR 0027); for anyone else a
+candidate does not exist or is forbidden by role (one 404 for missing). A review takes the row
+lock as part of the fetch, before anything is checked, so two stewards cannot both decide.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def access_return_candidate(
     """The candidate `candidate_id` if `actor` may review it (`write`: locked, in a transaction)."""
     require(actor, Capability.REVIEW_RETURNS)
     candidates = ReturnCandidate.objects.for_reviewer(actor).select_related(
-        "earlier", "later_event"
+        "earlier", "later", "later_event", "reviewed_by"
     )
     if write:
         require_transaction()

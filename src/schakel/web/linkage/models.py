@@ -1,4 +1,4 @@
-"""Possible returns to exploitation that record linkage found, waiting for a coordinator."""
+"""Possible returns to exploitation that record linkage found, waiting for the data steward."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ class ReturnCandidate(models.Model):
     )
     cluster = models.CharField(max_length=64)
     match_probability = models.FloatField()
+    # Days from the end of the earlier trajectory to the new event: the timing the steward
+    # judges a match by, without a date that helps to identify anyone.
+    days_after_end = models.PositiveIntegerField(null=True, blank=True)
     detected_at = models.DateTimeField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     reviewed_by = models.ForeignKey(

@@ -10,14 +10,13 @@ if TYPE_CHECKING:
 
 class CandidateQuerySet(models.QuerySet[Any]):
     def for_reviewer(self, actor: Membership) -> CandidateQuerySet:
-        """Candidates about trajectories the actor coordinates: the review happens at the
-        organisation that holds the identities, never at the linking party."""
+        """Every candidate of this installation for its data steward, who reviews the linkage
+        match without identities (ADR 0027); nothing for anyone else."""
         from schakel.web.organisations.roles import Capability, has
-        from schakel.web.trajectories.models import Trajectory
 
-        if not has(actor, Capability.VIEW_IDENTITY):
+        if not has(actor, Capability.REVIEW_RETURNS):
             return self.none()
-        return self.filter(earlier__in=Trajectory.objects.writable_by(actor))
+        return self.all()
 
     def pending(self) -> CandidateQuerySet:
         return self.filter(status="pending")

@@ -10,16 +10,18 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from schakel.web.core.templatetags.schakel import percent
-from schakel.web.linkage.models import LinkageRunRecord
+from schakel.web.jobs.service import next_run
+from schakel.web.linkage.models import LinkageRunRecord, ReturnCandidate
 
 
 @dataclass(frozen=True)
 class RunTimes:
     last: LinkageRunRecord | None
-    next_at: dt.datetime
+    next_at: dt.datetime | None
+    """None: no nightly run is scheduled (SCHAKEL_LINKAGE_SCHEDULE is off)."""
 
 
 def run_history(limit: int = 30) -> QuerySet[LinkageRunRecord]:
@@ -27,16 +29,15 @@ def run_history(limit: int = 30) -> QuerySet[LinkageRunRecord]:
 
 
 def run_times(now: dt.datetime | None = None) -> RunTimes:
-    """The last finished run and the next scheduled one (the nightly schedule)."""
-    from schakel.web.linkage.tasks import NIGHTLY_LINKAGE
+    """The last finished run and the next one the job queue's schedule will start."""
+    from schakel.web.linkage.tasks import NIGHTLY_NAME
 
-    moment = now or timezone.now()
     last = (
         LinkageRunRecord.objects.filter(state=LinkageRunRecord.State.DONE)
         .order_by("-finished_at")
         .first()
     )
-    return RunTimes(last=last, next_at=NIGHTLY_LINKAGE.last_slot(moment) + dt.timedelta(days=1))
+    return RunTimes(last=last, next_at=next_run(NIGHTLY_NAME, now or timezone.now()))
 
 
 def encoding_label(encoding: str) -> str:
@@ -95,3 +96,45 @@ def reason_in_words(agreement: dict[str, str]) -> list[str]:
                 % {"field": _FIELD_WORDS[field_name], "level": _LEVEL_WORDS[level]}
             )
     return lines
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One possible return as the data steward sees it: how likely, what kind of new event,
+    how long after the end, and why linkage found it; no pseudonym, organisation or date."""
+
+    candidate: ReturnCandidate
+    chance: str
+    new_event: str
+    elsewhere: bool
+    after: str
+    reasons: list[str]
+
+
+def review_row(candidate: ReturnCandidate) -> ReviewRow:
+    return ReviewRow(
+        candidate=candidate,
+        chance=chance_in_words(candidate.match_probability),
+        new_event=candidate.later_event.get_event_type_display(),
+        elsewhere=candidate.earlier.organisation_id != candidate.later.organisation_id,
+        after=time_after_in_words(candidate.days_after_end),
+        reasons=reason_in_words(candidate.agreement),
+    )
+
+
+def chance_in_words(probability: float) -> str:
+    """The match probability as a Dutch percentage; just below 1 it says "more than 99,9 %"
+    rather than a rounded "100 %" that claims certainty."""
+    if probability < 1 and round(probability * 100, 1) >= 100:
+        return _("more than %(share)s") % {"share": in_percent(0.999)}
+    return in_percent(probability)
+
+
+def time_after_in_words(days: int | None) -> str:
+    """ "12 days" up to two months, then "about 11 months"; "" when the run did not keep it."""
+    if days is None:
+        return ""
+    if days < 62:
+        return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
+    months = round(days / 30.44)
+    return ngettext("about %(n)s month", "about %(n)s months", months) % {"n": months}

@@ -5,14 +5,28 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import formats
 from django.utils.translation import gettext, gettext_lazy
 
-from schakel.web.jobs.registry import Schedule, register_schedule
-from schakel.web.jobs.service import job_task, report_progress
+from schakel.web.jobs.service import Schedule, job_task, register_schedule, report_progress
 from schakel.web.organisations.roles import SystemActor
 
-NIGHTLY_AT = dt.time(2, 30)
+NIGHTLY_NAME = "linkage.nightly"
+
+
+def nightly_time(text: str) -> dt.time | None:
+    """SCHAKEL_LINKAGE_SCHEDULE read: "02:30" is that local time every night, "off" none."""
+    value = text.strip().lower()
+    if value in {"off", "none", "no", "false"}:
+        return None
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SCHAKEL_LINKAGE_SCHEDULE must be a time such as 02:30, or off; not {text!r}."
+        ) from None
 
 
 def summary_in_words(result: object) -> str:
@@ -80,4 +94,9 @@ def link_returns(*, epoch: str = "1", run: int | None = None) -> dict[str, int]:
     }
 
 
-NIGHTLY_LINKAGE = register_schedule(Schedule("linkage.nightly", link_returns, at=NIGHTLY_AT))
+NIGHTLY_AT = nightly_time(settings.LINKAGE_SCHEDULE)
+NIGHTLY_LINKAGE = (
+    register_schedule(Schedule(NIGHTLY_NAME, link_returns, at=NIGHTLY_AT))
+    if NIGHTLY_AT is not None
+    else None
+)

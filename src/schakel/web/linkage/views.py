@@ -1,4 +1,5 @@
-"""The coordinator's review of possible returns found by linkage."""
+"""The data steward's workspace: linkage runs, and the review of the possible returns they
+found (the match, without identities; ADR 0027)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schakel.web.audit.service import do_record_page_read
-from schakel.web.core.confirm import Confirmation, confirm
+from schakel.web.core.confirm import AlreadyDone, Confirmation, confirm
 from schakel.web.linkage.access import access_return_candidate
 from schakel.web.linkage.actions import do_review_candidate, do_start_linkage_run
 from schakel.web.linkage.models import ReturnCandidate
 from schakel.web.linkage.selectors import (
     encoding_label,
     in_percent,
-    reason_in_words,
+    review_row,
     run_history,
     run_times,
 )
@@ -29,11 +30,12 @@ from schakel.web.organisations.roles import Capability
 
 @require_capability(Capability.REVIEW_RETURNS)
 def candidates(request: HttpRequest, acting: Membership) -> HttpResponse:
+    """The steward's queue: oldest first, each with the reason in words and no identity."""
     pending = (
         ReturnCandidate.objects.for_reviewer(acting)
         .pending()
-        .select_related("earlier__person", "later__organisation", "later_event")
-        .order_by("later_event__occurred_at")
+        .select_related("earlier", "later", "later_event")
+        .order_by("detected_at", "pk")
     )
     shown = list(pending)
     do_record_page_read(
@@ -43,8 +45,8 @@ def candidates(request: HttpRequest, acting: Membership) -> HttpResponse:
         purpose="review possible returns",
         subjects={"trajectories": [t for c in shown for t in (c.earlier_id, c.later_id)]},
     )
-    rows = [(c, reason_in_words(c.agreement), c.match_probability * 100) for c in shown]
-    return render(request, "linkage/candidates.html", {"candidates": rows, "times": run_times()})
+    rows = [review_row(c) for c in shown]
+    return render(request, "linkage/candidates.html", {"rows": rows, "times": run_times()})
 
 
 @require_capability(Capability.RUN_LINKAGE)
@@ -69,31 +71,47 @@ def runs(request: HttpRequest, acting: Membership) -> HttpResponse:
 @require_POST
 @require_capability(Capability.REVIEW_RETURNS)
 def review(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
-    """Confirm or reject after a confirmation step that repeats why linkage found the pair;
-    a rejection needs a reason."""
+    """Confirm or reject the match after a confirmation step that repeats why linkage found
+    the pair; a rejection needs a reason. A decided one says by whom and when."""
     candidate = access_return_candidate(acting, pk)
     answer = "confirm" if request.POST.get("answer") == "confirm" else "reject"
-    pseudonym = candidate.earlier.person.pseudonym
-    reasons = reason_in_words(candidate.agreement)
+    already = None
+    if candidate.status != ReturnCandidate.Status.PENDING and candidate.reviewed_at:
+        reviewer = candidate.reviewed_by
+        by = (reviewer.get_full_name() or reviewer.get_username()) if reviewer else None
+        already = AlreadyDone(on=candidate.reviewed_at, by=by)
+    row = review_row(candidate)
+    facts = [(_("Likelihood"), row.chance), (_("New event"), row.new_event)]
+    if row.after:
+        facts.append((_("After the earlier trajectory ended"), row.after))
+    if row.reasons:
+        facts.append((_("Why linkage found this"), "; ".join(row.reasons)))
     outcome = confirm(
         request,
         Confirmation(
             title=(
-                _("Record a return to exploitation for %(person)s?")
+                _("Confirm this match as a return to exploitation?")
                 if answer == "confirm"
-                else _("Mark as not a return for %(person)s?")
-            )
-            % {"person": pseudonym},
-            consequence=(
-                _("A return to exploitation is added to this trajectory, dated at the new event.")
-                if answer == "confirm"
-                else _("The possible return leaves the list; nothing is added to the trajectory.")
+                else _("Reject this possible return?")
             ),
-            action=_("Record the return") if answer == "confirm" else _("Mark as not a return"),
+            consequence=(
+                _(
+                    "A return to exploitation is added to the earlier trajectory, dated at the "
+                    "new event, and its coordinator is told. The coordinator knows who it is "
+                    "and can mark it as entered in error."
+                )
+                if answer == "confirm"
+                else _(
+                    "The possible return leaves the list; nothing is added to the trajectory "
+                    "and no one is told."
+                )
+            ),
+            action=_("Confirm the return") if answer == "confirm" else _("Reject"),
             cancel_url=reverse("return-candidates"),
             reason_label=None if answer == "confirm" else _("Why is this not a return?"),
+            already=already,
             carry={"answer": answer},
-            details=tuple((_("Why linkage found this"), line) for line in reasons),
+            details=tuple(facts),
         ),
     )
     if isinstance(outcome, HttpResponse):
@@ -106,6 +124,9 @@ def review(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, _("Return recorded.") if answer == "confirm" else _("Marked as not a return.")
+            request,
+            _("Return recorded; the coordinator has been told.")
+            if answer == "confirm"
+            else _("Rejected: not a return."),
         )
     return redirect("return-candidates")

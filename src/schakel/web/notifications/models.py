@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     ARTICLE_REVIEW = "article_review", _("An article is due for review")
     CATALOGUE_PUBLISHED = "catalogue_published", _("A new indicator catalogue was published")
     CONTENT_REVIEW = "content_review", _("An article waits for approval, or yours was reviewed")
+    RETURN_CONFIRMED = "return_confirmed", _("Linkage found a return to exploitation")
 
 
 class Delivery(models.TextChoices):
@@ -35,6 +36,7 @@ DEFAULT_DELIVERY = {
     Kind.ARTICLE_REVIEW: Delivery.DAILY,
     Kind.CATALOGUE_PUBLISHED: Delivery.DAILY,
     Kind.CONTENT_REVIEW: Delivery.IMMEDIATELY,
+    Kind.RETURN_CONFIRMED: Delivery.IMMEDIATELY,
 }
 
 

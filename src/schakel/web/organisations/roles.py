@@ -82,7 +82,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.ANSWER_REFERRALS: frozenset({_C}),
     Capability.MANAGE_TEAM: frozenset({_C, _S}),
     Capability.VIEW_WORKLOAD: frozenset({_C, _S, _A}),
-    Capability.REVIEW_RETURNS: frozenset({_C}),
+    Capability.REVIEW_RETURNS: frozenset({Role.DATA_STEWARD}),
     Capability.CONSULT: frozenset({_F, _C}),
     Capability.ANSWER_CONSULTATIONS: frozenset({_C}),
     Capability.VIEW_OWN_CONSULTATIONS: EVERY_ROLE,

@@ -7,6 +7,7 @@ Models and querysets may still be imported from `trajectories.models` for ORM re
 - `do_register_person`: register a person with an encrypted identity record.
 - `do_open_trajectory`: open a trajectory for a person in the actor's organisation.
 - `do_record_event`: append one validated event to a trajectory (locked, scoped, audited).
+- `do_record_linked_return`: a return to exploitation the data steward confirmed from linkage.
 - `do_record_consent`: record a person's consent for a purpose.
 - `do_read_identity`: who a person is, for a stated purpose (audited).
 - `state_of`: the trajectory's state projected from its events.
@@ -22,6 +23,7 @@ from schakel.web.trajectories.actions import (
     do_read_identity,
     do_record_consent,
     do_record_event,
+    do_record_linked_return,
     do_register_person,
     state_of,
 )
@@ -36,6 +38,7 @@ __all__ = [
     "do_read_identity",
     "do_record_consent",
     "do_record_event",
+    "do_record_linked_return",
     "do_register_person",
     "quality_counts",
     "state_of",

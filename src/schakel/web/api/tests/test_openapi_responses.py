@@ -22,8 +22,9 @@ from referencing.jsonschema import DRAFT202012
 
 from schakel.engine.vocabulary import Role
 from schakel.web.core.testing import signed_in
+from schakel.web.linkage.models import ReturnCandidate
 from schakel.web.organisations.models import Membership
-from schakel.web.trajectories.models import Trajectory
+from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
 
 pytestmark = pytest.mark.django_db
 OPENAPI = Path(__file__).resolve().parents[5] / "docs" / "api" / "openapi.json"
@@ -214,6 +215,28 @@ def test_every_endpoint_answers_as_described(
         },
         expect=201,
     )
+
+    # Linkage: the data steward's runs and review of possible returns.
+    steward = signed_in(member(coordinator_b.organisation, Role.DATA_STEWARD))
+    checker.call(steward, "post", f"{PREFIX}/linkage/runs", {}, expect=202)
+    checker.call(steward, "get", f"{PREFIX}/linkage/runs")
+    candidate = ReturnCandidate.objects.create(
+        earlier=trajectory_a,
+        later=trajectory_a,
+        later_event=TrajectoryEvent.objects.filter(trajectory=trajectory_a).earliest("pk"),
+        cluster="c1",
+        match_probability=0.93,
+        days_after_end=40,
+        detected_at=timezone.now(),
+        agreement={"family_name": "same", "date_of_birth": "same_year"},
+    )
+    checker.call(steward, "get", f"{PREFIX}/linkage/returns")
+    checker.call(a, "get", f"{PREFIX}/linkage/returns", expect=403)
+    review = f"{PREFIX}/linkage/returns/{candidate.pk}/review"
+    checker.call(steward, "post", review, {"answer": "reject"}, expect=422)
+    checker.call(steward, "post", review, {"answer": "reject", "reason": "Ander geboortejaar"})
+    missing = f"{PREFIX}/linkage/returns/{candidate.pk + 1000}/review"
+    checker.call(steward, "post", missing, {"answer": "confirm"}, expect=404)
 
     # Signals: public, no sign-in.
     public = Client()

@@ -80,6 +80,12 @@ training, account and catalogue pages are about staff and content, matched by pr
 STAFF_AND_CONTENT = ("knowledge-", "socialmap-", "training-", "account-", "signal-catalogue")
 
 
+NO_PERSON_ENDPOINTS = {
+    "/api/v1/linkage/runs": "run history: counts and settings",
+}
+"""GET endpoints with a capability that show no person-linked data, and why."""
+
+
 def shows_person_data(name: str) -> bool:
     return name in PERSON_PAGES
 
@@ -99,7 +105,7 @@ def person_endpoints() -> list[str]:
         path
         for path, methods in schema["paths"].items()
         for method, operation in methods.items()
-        if method == "get" and operation.get("x-capability")
+        if method == "get" and operation.get("x-capability") and path not in NO_PERSON_ENDPOINTS
     ]
 
 

@@ -51,3 +51,11 @@ def percent(value: Any, decimals: int = 1) -> str:
     if (get_language() or "nl").startswith("nl"):
         return f"{number}\u00a0%"
     return f"{number}%"
+
+
+@register.filter
+def grouped(value: Any) -> str:
+    """A whole number with the thousands grouped: "1.234" in Dutch, "1,234" in English."""
+    if value is None or value == "":
+        return ""
+    return formats.number_format(int(value), force_grouping=True)

@@ -33,6 +33,15 @@ def test_a_daily_schedule_is_due_once_per_slot() -> None:
     assert NIGHTLY.is_due(at(7, 4), at(10, 9)) and not NIGHTLY.is_due(at(10, 9), at(10, 23))
 
 
+def test_the_next_slot_is_tonight_or_tomorrow_on_the_wall_clock() -> None:
+    """What the pages announce as the next run (`next_run`)."""
+    assert NIGHTLY.next_slot(at(10, 3)) == at(10, 4)
+    assert NIGHTLY.next_slot(at(10, 4)) == at(11, 4)
+    assert NIGHTLY.next_slot(at(28, 12)) == at(29, 4)  # clocks go forward that night
+    assert HOURLY.next_slot(at(10, 3), last_run=at(10, 2, 30)) == at(10, 3, 30)
+    assert HOURLY.next_slot(at(10, 3)) == at(10, 4)
+
+
 def test_the_local_time_holds_across_summer_time() -> None:
     # 29 March 2026: clocks go forward at 02:00; 04:00 is still 04:00 on the wall
     slot = NIGHTLY.last_slot(at(29, 12))

@@ -8,11 +8,20 @@ import pytest
 from django.utils import timezone
 
 from schakel.engine.returns import detect_returns
-from schakel.web.core.testing import IDENTITY
+from schakel.engine.vocabulary import Role
+from schakel.web.core.testing import IDENTITY, MembershipFactory, OrganisationFactory
 from schakel.web.linkage.actions import do_store_candidates
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.actions import do_open_trajectory, do_record_event, do_register_person
 from schakel.web.trajectories.models import Trajectory
+
+
+@pytest.fixture
+def steward() -> Membership:
+    """The installation's data steward, in an organisation that holds none of the cases."""
+    office = OrganisationFactory.create(name="Regionaal gegevensbeheer")
+    membership: Membership = MembershipFactory.create(organisation=office, role=Role.DATA_STEWARD)
+    return membership
 
 
 @pytest.fixture

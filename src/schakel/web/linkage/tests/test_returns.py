@@ -1,81 +1,109 @@
+"""The data steward's review of possible returns (ADR 0027): the match without identities, a
+confirmation step, a return event on the earlier trajectory and a notice to its coordinator."""
+
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
+from schakel.web.audit.models import AuditEntry
 from schakel.web.core.testing import signed_in
 from schakel.web.linkage.actions import do_store_candidates
 from schakel.web.linkage.models import ReturnCandidate
+from schakel.web.notifications.models import Notification
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
 
 pytestmark = pytest.mark.django_db
 
 
-def test_candidate_reviewed_where_the_identity_is_held(
-    linked: int, coordinator_a: Membership, coordinator_b: Membership, trajectory_a: Trajectory
+def _main(content: bytes) -> str:
+    text = content.decode()
+    return text[text.index("<main") : text.index("</main>")]
+
+
+def test_the_steward_confirms_a_match_and_the_coordinator_is_told(
+    linked: int, steward: Membership, coordinator_a: Membership, trajectory_a: Trajectory
 ) -> None:
     assert linked == 1
     candidate = ReturnCandidate.objects.get()
-    assert not ReturnCandidate.objects.for_reviewer(coordinator_b).exists()
-    client = signed_in(coordinator_a)
-    page = client.get(reverse("return-candidates"))
-    assert trajectory_a.person.pseudonym.encode() in page.content
-    assert b"Popescu" not in page.content
-    # The reason in words: which fields agreed at which level, never a name or an encoding.
-    assert b"Family name: the same" in page.content or b"Achternaam: hetzelfde" in page.content
+    client = signed_in(steward)
+    page = client.get(reverse("return-candidates"), HTTP_ACCEPT_LANGUAGE="en")
+    main = _main(page.content)
+    # The reason in words and the timing, never a name, pseudonym or organisation.
+    assert "Family name: the same" in main or "Achternaam: hetzelfde" in main
+    assert trajectory_a.person.pseudonym not in main
+    assert "Popescu" not in main and "Ioana" not in main
+    assert "Zorgcoördinatie" not in main
+    assert "98" in main  # the likelihood
+    read = AuditEntry.objects.filter(actor_id=steward.user_id, action="read").latest("sequence")
+    assert str(trajectory_a.pk) in read.detail["trajectories"]
     url = reverse("review-return", args=[candidate.pk])
-    question = client.post(url, {"answer": "reject"})
-    assert question.status_code == 200  # the confirmation step asks first
-    assert ReturnCandidate.objects.get().status == "pending"
-    no_reason = client.post(url, {"answer": "reject", "confirmed": "1"})
-    assert no_reason.status_code == 422  # a rejection needs a reason
-    assert ReturnCandidate.objects.get().status == "pending"
     question = client.post(url, {"answer": "confirm"})
-    assert b"Popescu" not in question.content
+    assert question.status_code == 200  # the confirmation step asks first
+    assert trajectory_a.person.pseudonym not in _main(question.content)
     assert ReturnCandidate.objects.get().status == "pending"
-    client.post(url, {"answer": "confirm", "confirmed": "1"})
+    done = client.post(url, {"answer": "confirm", "confirmed": "1"})
+    assert done.status_code == 302
     assert ReturnCandidate.objects.get().status == "confirmed"
     event = TrajectoryEvent.objects.get(
         trajectory=trajectory_a, event_type="return_to_exploitation"
     )
     assert event.payload["detected_by"] == "linkage"
+    assert event.recorded_by_id == steward.user_id
+    assert event.organisation_id == trajectory_a.organisation_id  # the coordinator may correct it
+    appended = AuditEntry.objects.get(
+        actor_id=steward.user_id, object_id=str(trajectory_a.pk), action="append"
+    )
+    assert appended.purpose == "record return_to_exploitation"
+    notice = Notification.objects.get(user_id=coordinator_a.user_id, kind="return_confirmed")
+    assert trajectory_a.person.pseudonym in notice.text and "Popescu" not in notice.text
+    assert notice.url == reverse("trajectory-detail", args=[trajectory_a.pk])
+    case = signed_in(coordinator_a).get(reverse("trajectory-detail", args=[trajectory_a.pk]))
+    assert "Terug in uitbuiting" in case.content.decode() or "Return to exploitation" in (
+        case.content.decode()
+    )
+    # Asked again, the page says it was already done instead of deciding twice.
+    again = client.post(url, {"answer": "confirm"})
+    assert b'name="confirmed"' not in again.content
     assert do_store_candidates(candidates=[]) == 0
 
 
-def test_other_organisation_cannot_review(linked: int, coordinator_b: Membership) -> None:
-    candidate = ReturnCandidate.objects.get()
-    response = signed_in(coordinator_b).post(
-        reverse("review-return", args=[candidate.pk]), {"answer": "confirm", "confirmed": "1"}
-    )
-    assert response.status_code == 404
-    assert ReturnCandidate.objects.get().status == "pending"
-
-
-def test_the_list_shows_a_dutch_percentage_and_asks_the_reason_on_a_labelled_page(
-    linked: int, coordinator_a: Membership
+def test_a_rejection_needs_a_reason_and_records_nothing(
+    linked: int, steward: Membership, trajectory_a: Trajectory
 ) -> None:
-    """The walk saw "100%", a header that broke as "Overeenko/mst" and a reason box with only
-    a placeholder: the list now shows "98 %" under a short header and no reason box; the
-    reason is asked on the confirmation page, with a visible label."""
     candidate = ReturnCandidate.objects.get()
-    client = signed_in(coordinator_a)
-    page = client.get(reverse("return-candidates"), HTTP_ACCEPT_LANGUAGE="nl")
-    text = page.content.decode()
-    assert "98\u00a0%" in text
-    assert ">Kans<" in text
-    assert "Overeenkomst" not in text
-    assert 'name="reason"' not in text
-    question = client.post(reverse("review-return", args=[candidate.pk]), {"answer": "reject"})
+    client = signed_in(steward)
+    url = reverse("review-return", args=[candidate.pk])
+    question = client.post(url, {"answer": "reject"}, HTTP_ACCEPT_LANGUAGE="nl")
     body = question.content.decode()
     assert 'for="id_reason">Waarom is dit geen terugkeer?</label>' in body
+    no_reason = client.post(url, {"answer": "reject", "confirmed": "1"})
+    assert no_reason.status_code == 422
+    assert ReturnCandidate.objects.get().status == "pending"
+    client.post(url, {"answer": "reject", "confirmed": "1", "reason": "Geboortejaar klopt niet"})
+    rejected = ReturnCandidate.objects.get()
+    assert rejected.status == "rejected" and rejected.reviewed_by_id == steward.user_id
+    assert not TrajectoryEvent.objects.filter(event_type="return_to_exploitation").exists()
+    assert not Notification.objects.filter(kind="return_confirmed").exists()
+
+
+def test_the_list_shows_a_dutch_percentage_and_the_time_after_the_end(
+    linked: int, steward: Membership
+) -> None:
+    text = signed_in(steward).get(reverse("return-candidates"), HTTP_ACCEPT_LANGUAGE="nl")
+    main = _main(text.content)
+    assert "98\u00a0%" in main
+    assert "ongeveer 6 maanden" in main  # 190 days between the exit and the intake
+    assert "bij een andere organisatie" in main
+    assert 'name="reason"' not in main  # the reason is asked on the confirmation page
 
 
 def test_a_single_post_without_confirmation_records_no_return(
-    linked: int, coordinator_a: Membership, trajectory_a: Trajectory
+    linked: int, steward: Membership, trajectory_a: Trajectory
 ) -> None:
     candidate = ReturnCandidate.objects.get()
-    response = signed_in(coordinator_a).post(
+    response = signed_in(steward).post(
         reverse("review-return", args=[candidate.pk]), {"answer": "confirm"}
     )
     assert response.status_code == 200  # the confirmation page, nothing done yet
@@ -84,3 +112,12 @@ def test_a_single_post_without_confirmation_records_no_return(
     assert not TrajectoryEvent.objects.filter(
         trajectory=trajectory_a, event_type="return_to_exploitation"
     ).exists()
+
+
+def test_the_steward_sees_no_case_or_identity_page(
+    linked: int, steward: Membership, trajectory_a: Trajectory
+) -> None:
+    client = signed_in(steward)
+    assert client.get(reverse("trajectory-detail", args=[trajectory_a.pk])).status_code == 403
+    assert client.post(reverse("trajectory-identity", args=[trajectory_a.pk])).status_code == 403
+    assert client.get(reverse("trajectory-list")).status_code == 403

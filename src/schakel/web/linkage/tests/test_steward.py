@@ -3,21 +3,31 @@ other roles get 403; the review page says when the last and next run are."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from schakel.engine.vocabulary import Role
 from schakel.web.core.testing import signed_in
 from schakel.web.demo.actions import do_seed_region
 from schakel.web.demo.seeding import seed_parameters
 from schakel.web.jobs.models import Job
+from schakel.web.jobs.registry import SCHEDULES
+from schakel.web.jobs.service import next_run
 from schakel.web.jobs.testing import run_queued_jobs
 from schakel.web.linkage.models import LinkageRunRecord, ReturnCandidate
-from schakel.web.linkage.selectors import encoding_label, in_percent
-from schakel.web.linkage.tasks import summary_in_words
+from schakel.web.linkage.selectors import (
+    chance_in_words,
+    encoding_label,
+    in_percent,
+    time_after_in_words,
+)
+from schakel.web.linkage.tasks import link_returns, nightly_time, summary_in_words
 from schakel.web.linkage.tests.test_run import KEY
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.models import Trajectory
@@ -67,7 +77,14 @@ def test_a_steward_starts_a_run_follows_it_and_sees_it_in_the_history(
 
 @pytest.mark.parametrize(
     "role",
-    [Role.FRONTLINE, Role.COORDINATOR, Role.ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR],
+    [
+        Role.FRONTLINE,
+        Role.COORDINATOR,
+        Role.ANALYST,
+        Role.SUPERVISOR,
+        Role.CONTENT_EDITOR,
+        Role.ADMINISTRATOR,
+    ],
 )
 def test_other_roles_get_403_on_the_steward_page(
     org_a: Organisation, member: Callable[..., Membership], role: Role
@@ -78,9 +95,35 @@ def test_other_roles_get_403_on_the_steward_page(
     assert not Job.objects.exists() and not LinkageRunRecord.objects.exists()
 
 
-def test_the_review_page_says_when_the_next_run_is(coordinator_a: Membership) -> None:
-    page = signed_in(coordinator_a).get(reverse("return-candidates")).content.decode()
-    assert "Next scheduled run" in page or "Volgende geplande" in page
+def test_the_review_page_says_when_the_last_and_next_run_are(steward: Membership) -> None:
+    text = signed_in(steward).get(reverse("return-candidates")).content.decode()
+    assert "Er is nog geen koppelingsrun geweest." in text
+    when = next_run("linkage.nightly")
+    assert when is not None and timezone.localtime(when).strftime("%H:%M") == "02:30"
+    with translation.override("nl"):
+        day = date_format(timezone.localtime(when), "j F Y")
+    assert f"Volgende geplande run: {day}" in text
+    assert "02:30" in text
+    assert "Niets te beoordelen." in text
+
+
+def test_the_schedule_is_read_from_the_job_queue(
+    steward: Membership, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Switched off by the setting, the schedule is not registered and the pages say so."""
+    monkeypatch.delitem(SCHEDULES, "linkage.nightly")
+    text = signed_in(steward).get(reverse("linkage-runs")).content.decode()
+    assert "Er is geen nachtelijke run gepland" in text
+    assert next_run("linkage.nightly") is None
+
+
+def test_the_nightly_time_is_a_setting() -> None:
+    assert nightly_time("02:30") == dt.time(2, 30)
+    assert nightly_time(" 23:05 ") == dt.time(23, 5)
+    assert nightly_time("off") is None
+    with pytest.raises(ImproperlyConfigured, match="SCHAKEL_LINKAGE_SCHEDULE"):
+        nightly_time("nightly")
+    assert SCHEDULES["linkage.nightly"].task is link_returns
 
 
 def test_encoding_label_is_words() -> None:
@@ -104,6 +147,17 @@ def test_shares_are_dutch_percentages() -> None:
         assert in_percent(None) == ""
     with translation.override("en"):
         assert in_percent(0.999) == "99.9%"
+
+
+def test_the_queue_says_chance_and_timing_in_words() -> None:
+    with translation.override("nl"):
+        assert chance_in_words(0.9996) == "meer dan 99,9\u00a0%"  # not a rounded certainty
+        assert chance_in_words(1.0) == "100\u00a0%"
+        assert chance_in_words(0.93) == "93\u00a0%"
+        assert time_after_in_words(1) == "1 dag"
+        assert time_after_in_words(45) == "45 dagen"
+        assert time_after_in_words(335) == "ongeveer 11 maanden"
+        assert time_after_in_words(None) == ""
 
 
 def test_the_summary_of_a_run_is_words_or_nothing() -> None:

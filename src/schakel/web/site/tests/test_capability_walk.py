@@ -185,6 +185,11 @@ def _bodies(world: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         ("post", "/api/v1/coordination/persons"): {"identity": {"family_name": "Ionescu"}},
         ("post", "/api/v1/coordination/persons/duplicates"): {"identity": {"family_name": "X"}},
         ("post", "/api/v1/coordination/handovers"): {"from_user": 1, "to_user": 2, "note": "n"},
+        ("post", "/api/v1/linkage/runs"): {},
+        ("post", "/api/v1/linkage/returns/{candidate_id}/review"): {
+            "answer": "reject",
+            "reason": "Not the same person",
+        },
     }
 
 

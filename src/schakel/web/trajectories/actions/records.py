@@ -4,6 +4,7 @@ data in one audited step."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -227,6 +228,52 @@ def do_record_event(
             purpose=f"record {event_type}",
         )
         raise
+    return event
+
+
+def do_record_linked_return(
+    *,
+    actor: Membership,
+    trajectory_id: uuid.UUID | str,
+    occurred_at: dt.datetime,
+    payload: dict[str, Any],
+) -> TrajectoryEvent:
+    """A return to exploitation that the data steward confirmed from a linkage match.
+
+    The steward sees no trajectory, so the scope of `do_record_event` is replaced by the
+    capability to review returns (ADR 0027). The event is recorded by the steward for the
+    trajectory's own organisation, whose coordinator sees it and may mark it entered in error;
+    the same rules, lock and audit entry as any other event."""
+    require(actor, Capability.REVIEW_RETURNS)
+    kind = EventType.RETURN_TO_EXPLOITATION
+    with transaction.atomic():
+        locked = Trajectory.objects.select_for_update().filter(pk=trajectory_id).first()
+        if locked is None:
+            raise NotFound(gettext("This trajectory was not found."))
+        _, clean, _history = _valid_event(actor, locked, kind.value, occurred_at, payload, None)
+        event = TrajectoryEvent.recording(
+            trajectory=locked,
+            event_type=kind.value,
+            occurred_at=occurred_at,
+            recorded_at=timezone.now(),
+            recorded_by_id=actor.user_id,
+            organisation_id=locked.organisation_id,
+            payload=clean,
+            supersedes=None,
+        )
+        event.save(force_insert=True)
+        refresh_projection(locked)
+        do_record_access(
+            actor=actor,
+            action=A.APPEND,
+            object_type="trajectory",
+            object_id=locked.pk,
+            purpose=f"record {kind.value}",
+            detail={
+                "event": str(event.pk),
+                "covers": {"trajectory_event": {str(event.pk): event.content_digest}},
+            },
+        )
     return event
 
 

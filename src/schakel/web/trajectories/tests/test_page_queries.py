@@ -32,9 +32,9 @@ from schakel.web.trajectories.models import Consent, Trajectory, TrajectoryEvent
 
 pytestmark = pytest.mark.django_db
 
-HOME = 13
+HOME = 12
 """Session, user, membership; per panel a count and at most five rows (referrals, consultations,
-overdue and this week's tasks, trajectories without a coordinator, returns)."""
+overdue and this week's tasks, trajectories without a coordinator)."""
 CASE_LIST = 13
 """Session, user, membership, the persons the search term names (from their indexes), the
 count and the page of rows, the audited read (6 statements in one transaction) and the
