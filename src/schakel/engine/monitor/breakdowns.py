@@ -22,7 +22,7 @@ shown around them (tests/engine/test_monitor_breakdowns.py audits all tables tog
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -132,9 +132,10 @@ def protect_breakdowns(
     k: int,
     *,
     zero_is_safe: bool = True,
+    pooling: bool = True,
 ) -> dict[str, Breakdown]:
     """Every dimension's table, protected around `main` (the release of the episode counts by
-    form x region x cohort)."""
+    form x region x cohort). `pooling=False`: every level on its own (for comparison)."""
     if main is None or len(episodes) == 0:
         return {}
     forms = [f for f in main.frame["form"].cat.categories if f != TOTAL]
@@ -142,6 +143,8 @@ def protect_breakdowns(
     for dimension in DIMENSIONS:
         if dimension.column not in episodes.columns:
             continue
+        if not pooling:
+            dimension = replace(dimension, pool=False, within=None)
         result[dimension.name] = _protect(episodes, dimension, main, forms, k, zero_is_safe)
     return result
 

@@ -107,7 +107,7 @@ def _events(frame: pd.DataFrame, timezone: str) -> pd.DataFrame:
             "person": chosen["person_id"].astype(str).to_numpy(),
             "event_type": types[keep].to_numpy(),
             "day": local.to_numpy().astype("datetime64[D]").astype(np.int64),
-            "time": time.to_numpy(),
+            "time": time.dt.tz_localize(None).to_numpy(),
             "payload": [_payload(p) for p in chosen["payload"]],
         }
     )
@@ -163,7 +163,7 @@ def _many(values: Any) -> tuple[str, ...]:
 def _vulnerabilities(rows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Per episode every factor recorded for the person up to the exit day, as the latest
     record of that factor has it (addressed or not)."""
-    result = pd.Series([(NONE,)] * len(rows), index=rows.index, dtype=object)
+    found_levels: dict[int, tuple[str, ...]] = {}
     if len(events):
         factors = events.assign(
             factor=[str(p.get("factor", "")) for p in events["payload"]],
@@ -178,9 +178,10 @@ def _vulnerabilities(rows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
             level=latest["factor"]
             + np.where(latest["addressed"].to_numpy(dtype=bool), ":addressed", ":not_addressed")
         )
-        grouped = latest.groupby("index")["level"].agg(lambda v: tuple(sorted(v)))
-        result.loc[grouped.index] = grouped
-    return pd.DataFrame({"vulnerabilities": result.to_numpy()})
+        latest = latest.sort_values(["index", "level"])
+        found_levels = latest.groupby("index")["level"].agg(tuple).to_dict()
+    empty = (NONE,)
+    return pd.DataFrame({"vulnerabilities": [found_levels.get(i, empty) for i in range(len(rows))]})
 
 
 def _detection(rows: pd.DataFrame, episodes: pd.DataFrame, events: pd.DataFrame) -> np.ndarray:
