@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -94,9 +95,11 @@ _RETURN = EventType.RETURN_TO_EXPLOITATION.value
 
 
 def _events(frame: pd.DataFrame, timezone: str) -> pd.DataFrame:
-    """The effective events of the three types: person, type, local day, time, payload dict."""
+    """The effective events of the three types: person, type, local day, time and the
+    payload fields the details need."""
     if len(frame) == 0:
-        return pd.DataFrame(columns=["person", "event_type", "day", "time", "payload"])
+        columns = ["person", "event_type", "day", "time", *_FIELDS, *_LISTS]
+        return pd.DataFrame(columns=columns)
     types = frame["event_type"].astype(str)
     keep = effective_mask(frame) & types.isin(_KINDS).to_numpy()
     chosen = frame.loc[keep]
@@ -108,10 +111,49 @@ def _events(frame: pd.DataFrame, timezone: str) -> pd.DataFrame:
             "event_type": types[keep].to_numpy(),
             "day": local.to_numpy().astype("datetime64[D]").astype(np.int64),
             "time": time.dt.tz_localize(None).to_numpy(),
-            "payload": [_payload(p) for p in chosen["payload"]],
         }
     )
+    events = pd.concat([events, _payload_fields(chosen["payload"])], axis=1)
     return events.sort_values(["person", "time"], kind="stable").reset_index(drop=True)
+
+
+_FIELDS = {
+    "municipality": "municipality",
+    "country": "country",
+    "sector": "sector_isic",
+    "factor": "factor",
+    "addressed": "addressed",
+    "detected_by": "detected_by",
+}
+_LISTS = {"recruitment": "recruitment_methods", "platforms": "recruitment_platforms"}
+
+
+def _payload_fields(payloads: pd.Series) -> pd.DataFrame:
+    """The payload fields the details need, one column each (lists for the two lists).
+    JSON text (as the web reads the log) is parsed by DuckDB in one pass: a million payloads
+    one `json.loads` at a time took seconds."""
+    values = payloads.tolist()
+    if values and all(isinstance(v, str) for v in values):
+        table = pa.table({"pos": np.arange(len(values)), "payload": pa.array(values, pa.string())})
+        texts = [f"json_extract_string(payload, '$.{key}') AS {n}" for n, key in _FIELDS.items()]
+        lists = [
+            f"CAST(json_extract(payload, '$.{key}') AS VARCHAR[]) AS {n}"
+            for n, key in _LISTS.items()
+        ]
+        query = f"SELECT {', '.join([*texts, *lists])} FROM events ORDER BY pos"  # noqa: S608
+        con = duckdb.connect()
+        try:
+            con.register("events", table)
+            found = con.sql(query).df()
+        finally:
+            con.close()
+    else:
+        dicts = [_payload(v) for v in values]
+        found = pd.DataFrame(
+            {name: [d.get(key) for d in dicts] for name, key in {**_FIELDS, **_LISTS}.items()}
+        )
+    found["addressed"] = found["addressed"].astype(str).str.lower() == "true"
+    return found
 
 
 def _payload(value: Any) -> dict[str, Any]:
@@ -130,33 +172,27 @@ def _exploitation(rows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     found = rows.reset_index().merge(events, on="person", how="inner")
     found = found[(found["day"] >= found["start"]) & (found["day"] <= found["exit"])]
     first = found.sort_values(["index", "time"], kind="stable").drop_duplicates("index")
-    payloads = pd.Series(first["payload"].to_numpy(), index=first["index"].to_numpy())
-    payloads = payloads.reindex(rows.index)
-
-    def text(key: str) -> list[str]:
-        return [_text(p.get(key)) if isinstance(p, dict) else NONE for p in payloads]
-
-    def many(key: str) -> list[tuple[str, ...]]:
-        return [_many(p.get(key)) if isinstance(p, dict) else (NONE,) for p in payloads]
-
+    chosen = first.set_index("index").reindex(rows.index)
     return pd.DataFrame(
         {
-            "municipality": text("municipality"),
-            "country": text("country"),
-            "sector": text("sector_isic"),
-            "recruitment": many("recruitment_methods"),
-            "platforms": many("recruitment_platforms"),
+            "municipality": [_text(v) for v in chosen["municipality"]],
+            "country": [_text(v) for v in chosen["country"]],
+            "sector": [_text(v) for v in chosen["sector"]],
+            "recruitment": [_many(v) for v in chosen["recruitment"]],
+            "platforms": [_many(v) for v in chosen["platforms"]],
         }
     )
 
 
 def _text(value: Any) -> str:
-    text = str(value).strip() if value is not None else ""
-    return text or NONE
+    text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    return text.strip() or NONE
 
 
 def _many(values: Any) -> tuple[str, ...]:
-    found = sorted({str(v).strip() for v in values or () if str(v).strip()})
+    if values is None or isinstance(values, float | str):  # missing (NaN), or not a list
+        return (NONE,)
+    found = sorted({str(v).strip() for v in values if v is not None and str(v).strip()})
     return tuple(found) or (NONE,)
 
 
@@ -165,10 +201,7 @@ def _vulnerabilities(rows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     record of that factor has it (addressed or not)."""
     found_levels: dict[int, tuple[str, ...]] = {}
     if len(events):
-        factors = events.assign(
-            factor=[str(p.get("factor", "")) for p in events["payload"]],
-            addressed=[bool(p.get("addressed", False)) for p in events["payload"]],
-        )
+        factors = events.assign(factor=events["factor"].fillna("").astype(str))
         found = rows.reset_index().merge(factors, on="person", how="inner")
         found = found[(found["day"] <= found["exit"]) & (found["factor"] != "")]
         latest = found.sort_values(["index", "time"], kind="stable").drop_duplicates(
@@ -196,7 +229,7 @@ def _detection(rows: pd.DataFrame, episodes: pd.DataFrame, events: pd.DataFrame)
         result[recorded] = "other"
         if len(events):
             marks = events.assign(
-                detected_by=[str(p.get("detected_by") or "other") for p in events["payload"]]
+                detected_by=events["detected_by"].fillna("other").astype(str)
             ).drop_duplicates(["person", "day"])  # the first return event of that day
             wanted = rows.loc[recorded, ["person", "end"]].reset_index()
             found = wanted.merge(
