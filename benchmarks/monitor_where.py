@@ -20,7 +20,8 @@ from typing import Any
 
 from schakel.engine.disclosure import DEFAULT_K
 from schakel.engine.monitor import EpisodeIndex, Filters
-from schakel.engine.monitor.breakdowns import DIMENSION_NAMES, breakdown_tables, protect_breakdowns
+from schakel.engine.monitor.breakdown_rows import breakdown_tables
+from schakel.engine.monitor.breakdowns import DIMENSION_NAMES, protect_breakdowns
 from schakel.engine.monitor.details import with_details
 from schakel.engine.monitor.release import protect_episodes
 from schakel.engine.synth import RegionParameters, generate_region, region_event_log

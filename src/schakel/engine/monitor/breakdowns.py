@@ -16,12 +16,13 @@ Protection: the counts of each dimension (form x level, with margins) go through
 `protect_selections` with the counts the main release already published held at their status
 (every total by form, and for region and cohort each level that is a level of the main release
 too), so the same primary and secondary suppression and exact linear audit decide what is
-shown around them (tests/engine/test_monitor_breakdowns.py audits all tables together).
+shown around them; dimensions whose tables add up to each other's rows are protected as one
+(`GROUPS`). tests/engine/test_monitor_breakdowns.py audits all tables together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -36,7 +37,6 @@ from schakel.engine.disclosure import (
     horizon_days,
     protect_selections,
 )
-from schakel.engine.survival import aalen_johansen
 
 NONE = "none"
 OTHER = "other"
@@ -126,6 +126,16 @@ class Breakdown:
         return result
 
 
+GROUPS: tuple[tuple[str, ...], ...] = (
+    ("recruitment", "platform"),
+    ("region", "municipality", "country"),
+)
+"""Dimensions whose tables can add up to each other's rows (a platform is named only with an
+online recruitment method; a municipality lies in a region, and only in the Netherlands):
+each group is protected as one multi-valued dimension, so the exact audit covers the
+relations between its tables. Every other dimension is protected on its own."""
+
+
 def protect_breakdowns(
     episodes: pd.DataFrame,
     main: SelectionRelease | None,
@@ -139,24 +149,27 @@ def protect_breakdowns(
     if main is None or len(episodes) == 0:
         return {}
     forms = [f for f in main.frame["form"].cat.categories if f != TOTAL]
-    result = {}
+    pooled = {}
     for dimension in DIMENSIONS:
-        if dimension.column not in episodes.columns:
+        if dimension.column in episodes.columns:
+            chosen = dimension if pooling else replace(dimension, pool=False, within=None)
+            pooled[dimension.name] = _pooled(episodes, chosen, k)
+    grouped = {name for group in GROUPS for name in group}
+    groups = [tuple(n for n in group if n in pooled) for group in GROUPS]
+    groups += [(name,) for name in pooled if name not in grouped]
+    result = {}
+    for group in groups:
+        if not group:
             continue
-        if not pooling:
-            dimension = replace(dimension, pool=False, within=None)
-        result[dimension.name] = _protect(episodes, dimension, main, forms, k, zero_is_safe)
-    return result
+        members = [pooled[name] for name in group]
+        releases = _protect(episodes, members, main, forms, k, zero_is_safe)
+        for breakdown, release in zip(members, releases, strict=True):
+            result[breakdown.dimension.name] = replace(breakdown, release=release)
+    return {name: result[name] for name in DIMENSION_NAMES if name in result}
 
 
-def _protect(
-    episodes: pd.DataFrame,
-    dimension: Dimension,
-    main: SelectionRelease,
-    forms: list[str],
-    k: int,
-    zero_is_safe: bool,
-) -> Breakdown:
+def _pooled(episodes: pd.DataFrame, dimension: Dimension, k: int) -> Breakdown:
+    """The dimension's levels after pooling (no counts protected yet)."""
     returned = _returned(episodes)
     kept_first: frozenset[str] = frozenset()
     if dimension.within is not None:
@@ -170,39 +183,54 @@ def _protect(
     kept = _large(counted, k) if dimension.pool else frozenset(counted.index)
     draft = Breakdown(dimension, (), {}, kept, kept_first, None)
     values = draft.values(episodes)
-    levels = _ordered(values, dimension)
     raw = episodes[dimension.column] if dimension.multi else _text(episodes[dimension.column])
     merged = _merged(raw, values, dimension, kept)
+    return replace(draft, levels=_ordered(values, dimension), merged=merged)
+
+
+SEPARATOR = "="
+"""Between a dimension's name and its level in a group's combined level."""
+
+
+def _protect(
+    episodes: pd.DataFrame,
+    members: Sequence[Breakdown],
+    main: SelectionRelease,
+    forms: list[str],
+    k: int,
+    zero_is_safe: bool,
+) -> list[SelectionRelease | None]:
+    """The counts of a group's tables (form x level, with margins), protected together with
+    the main release's counts held at their status: every total, and each level of region or
+    cohort that the main release publishes too."""
+    single = len(members) == 1
+    name = members[0].dimension.name if single else "group"
+    multi = not single or members[0].dimension.multi
+    measures = tuple(dict.fromkeys(m for b in members for m in b.dimension.measures))
+    if single:
+        values = members[0].values(episodes)
+        levels = list(members[0].levels)
+    else:
+        parts = [_prefixed(b, b.values(episodes)) for b in members]
+        values = pd.Series([tuple(sorted(set().union(*row))) for row in zip(*parts, strict=True)])
+        levels = [b.dimension.name + SEPARATOR + lvl for b in members for lvl in b.levels]
     data = pd.DataFrame(
         {
             "form": episodes["form"].astype(str).to_numpy(),
-            dimension.name: values.to_numpy(),
+            name: values.to_numpy(),
             "person_id": episodes["person_id"].to_numpy(),
             "episodes": np.ones(len(episodes), dtype=bool),
-            RETURNS: returned,
+            RETURNS: _returned(episodes),
         }
     )
-    main_levels = {str(level) for level in main.frame[dimension.name].cat.categories} if (
-        dimension.main
-    ) else set()  # fmt: skip
-
-    def held(selection: Mapping[str, object], measure: str) -> int:
-        level = str(selection[dimension.name])
-        if level != TOTAL and level not in main_levels:
-            return -1
-        wanted = {"form": selection["form"]}
-        if level != TOTAL:
-            wanted[dimension.name] = level
-        status = main.selection(**wanted).loc[measure, "status"]
-        return int(Status[str(status).upper()])
-
+    held = _held(main, members, name)
     try:
         release = protect_selections(
             data,
-            dims=("form", dimension.name),
-            measures={m: m for m in dimension.measures},
-            multi_valued=[dimension.name] if dimension.multi else [],
-            levels={"form": forms, dimension.name: list(levels)},
+            dims=("form", name),
+            measures={m: m for m in measures},
+            multi_valued=[name] if multi else [],
+            levels={"form": forms, name: levels},
             person="person_id",
             k=k,
             zero_is_safe=zero_is_safe,
@@ -210,9 +238,63 @@ def _protect(
             priority=lambda selection, _measure: int(selection["form"] == TOTAL),
             fixed=held,
         )
-    except DisclosureError:  # the held counts leave no way to publish: withhold the table
-        release = None
-    return Breakdown(dimension, levels, merged, kept, kept_first, release)
+    except DisclosureError:  # the held counts leave no way to publish: withhold the tables
+        return [None] * len(members)
+    if single:
+        return [release]
+    return [_part(release, b, name) for b in members]
+
+
+def _prefixed(breakdown: Breakdown, values: pd.Series) -> list[tuple[str, ...]]:
+    prefix = breakdown.dimension.name + SEPARATOR
+    if breakdown.dimension.multi:
+        return [tuple(prefix + v for v in levels) for levels in values]
+    return [(prefix + v,) for v in values]
+
+
+def _held(
+    main: SelectionRelease, members: Sequence[Breakdown], name: str
+) -> Callable[[Mapping[str, object], str], int]:
+    """The status a count has in the main release, or -1 when it is not one of its counts."""
+    by_name = {b.dimension.name: b for b in members}
+    main_levels = {
+        d: {str(level) for level in main.frame[d].cat.categories}
+        for d, b in by_name.items()
+        if b.dimension.main
+    }
+
+    def held(selection: Mapping[str, object], measure: str) -> int:
+        level = str(selection[name])
+        wanted = {"form": selection["form"]}
+        if level != TOTAL:
+            dimension, _sep, value = (
+                (name, SEPARATOR, level) if len(members) == 1 else level.partition(SEPARATOR)
+            )
+            if value not in main_levels.get(dimension, ()):
+                return -1
+            wanted[dimension] = value
+        status = main.selection(**wanted).loc[measure, "status"]
+        return int(Status[str(status).upper()])
+
+    return held
+
+
+def _part(release: SelectionRelease, breakdown: Breakdown, name: str) -> SelectionRelease:
+    """One table of a group's release: its levels (without the prefix) and the totals."""
+    dimension = breakdown.dimension.name
+    prefix = dimension + SEPARATOR
+
+    def own(frame: pd.DataFrame) -> pd.DataFrame:
+        levels = frame[name].astype(str)
+        mine = (levels == TOTAL) | levels.str.startswith(prefix)
+        frame = frame.loc[mine.to_numpy()].reset_index(drop=True)
+        stripped = frame.pop(name).astype(str).str.removeprefix(prefix)
+        frame.insert(1, dimension, pd.Categorical(stripped, [*breakdown.levels, TOTAL]))
+        return frame
+
+    return SelectionRelease(
+        ("form", dimension), release.measures, own(release.frame), own(release.audit), release.k
+    )
 
 
 def _returned(episodes: pd.DataFrame) -> np.ndarray:
@@ -283,116 +365,3 @@ def _merged(
         str(level): tuple(sorted(group["raw"].unique()))
         for level, group in pooled.groupby("level", sort=True)
     }
-
-
-def published_share(breakdowns: Mapping[str, Breakdown]) -> dict[str, tuple[int, int]]:
-    """Per dimension (published count cells, all count cells) of the whole release."""
-    result = {}
-    for name, breakdown in breakdowns.items():
-        if breakdown.release is None:
-            continue
-        status = breakdown.release.frame["status"].astype(str)
-        result[name] = (int((status == "published").sum()), len(status))
-    return result
-
-
-def breakdown_tables(
-    episodes: pd.DataFrame, breakdowns: Mapping[str, Breakdown], form: str | None
-) -> dict[str, dict[str, Any]]:
-    """The tables of one selection (all episodes, or one form's): per dimension its rows
-    (each published level, then the total) and what its pooled levels hold."""
-    tables = {}
-    for name, breakdown in breakdowns.items():
-        tables[name] = {
-            "rows": breakdown_rows(episodes, breakdown, form),
-            "merged": {level: list(raw) for level, raw in breakdown.merged.items()},
-        }
-    return tables
-
-
-def breakdown_rows(
-    episodes: pd.DataFrame, breakdown: Breakdown, form: str | None
-) -> list[dict[str, Any]]:
-    """Rows of one selection's table: level, counts with status, estimate, status, reason."""
-    members = breakdown.members(episodes)
-    durations = episodes["days"].to_numpy(dtype=np.float64)
-    codes = episodes["exit_type"].to_numpy(dtype=np.int64)
-    rows = []
-    total_returns = None
-    for level in (*breakdown.levels, TOTAL):
-        counts = _counts(breakdown, form, level)
-        inside = members[level]
-        row: dict[str, Any] = {"level": level, **counts}
-        if "episodes" in breakdown.dimension.measures:
-            row |= _estimate(durations[inside], codes[inside], counts)
-        else:
-            row |= {"estimate": None, "lower": None, "upper": None}
-        rows.append(row)
-        if level == TOTAL:
-            total_returns = counts["returns"]
-    if "episodes" not in breakdown.dimension.measures:  # detection: share of all returns
-        for row in rows:
-            if row["returns"] is not None and total_returns:
-                row["estimate"] = round(row["returns"] / total_returns, 3)
-    for row in rows:
-        row["status"], row["reason"] = _row_status(row)
-    return [row for row in rows if not (breakdown.dimension.name == "detection"
-                                         and row["level"] == NONE)]  # fmt: skip
-
-
-def _counts(breakdown: Breakdown, form: str | None, level: str) -> dict[str, Any]:
-    measures = breakdown.dimension.measures
-    result: dict[str, Any] = {
-        "episodes": None,
-        "episodes_status": None,
-        "returns": None,
-        "returns_status": "secondary",
-    }
-    if "episodes" in measures:
-        result["episodes_status"] = "secondary"
-    if breakdown.release is None:
-        return result
-    cells = breakdown.release.selection(**{"form": form, breakdown.dimension.name: level})
-    for measure, name in (("episodes", "episodes"), (RETURNS, "returns")):
-        if measure in measures:
-            value = cells.loc[measure, "published"]
-            result[name] = None if pd.isna(value) else int(value)
-            result[f"{name}_status"] = str(cells.loc[measure, "status"])
-    return result
-
-
-def _estimate(
-    durations: np.ndarray, codes: np.ndarray, counts: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Aalen-Johansen chance of return within 12 months, only where both counts are shown."""
-    empty = {"estimate": None, "lower": None, "upper": None}
-    if counts["episodes"] is None or counts["returns"] is None or durations.size == 0:
-        return empty
-    day = horizon_days(HORIZON_MONTHS)
-    if not np.any(durations >= day):
-        return {**empty, "too_short": True}
-    if not np.any(codes > 0):
-        return {"estimate": 0.0, "lower": None, "upper": None}
-    curve = aalen_johansen(durations, codes, causes=[1]).incidence[1].at([day]).iloc[0]
-    return {
-        name: None if pd.isna(curve[name]) else round(float(curve[name]), 3)
-        for name in ("estimate", "lower", "upper")
-    }
-
-
-def _row_status(row: dict[str, Any]) -> tuple[str, str | None]:
-    """The row's status (the worst of its counts) and why something in it is hidden."""
-    too_short = row.pop("too_short", False)
-    statuses = [row[f"{name}_status"] for name in ("episodes", "returns") if row[f"{name}_status"]]
-    worst = max(statuses, key=lambda s: int(Status[s.upper()]))
-    if worst != "published":
-        return worst, REASONS[worst]
-    if too_short:
-        return "published", "too_short"
-    return "published", None
-
-
-def level_values(breakdown: Breakdown, episodes: pd.DataFrame) -> list[Sequence[str]]:
-    """Each episode's published levels as a list (one for a single-valued dimension)."""
-    values = breakdown.values(episodes)
-    return [list(v) if breakdown.dimension.multi else [v] for v in values]
