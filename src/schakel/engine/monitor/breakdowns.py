@@ -151,7 +151,7 @@ def protect_breakdowns(
     forms = [f for f in main.frame["form"].cat.categories if f != TOTAL]
     pooled = {}
     for dimension in DIMENSIONS:
-        if dimension.column in episodes.columns:
+        if dimension.column in episodes.columns and _recorded(episodes, dimension):
             chosen = dimension if pooling else replace(dimension, pool=False, within=None)
             pooled[dimension.name] = _pooled(episodes, chosen, k)
     grouped = {name for group in GROUPS for name in group}
@@ -166,6 +166,15 @@ def protect_breakdowns(
         for breakdown, release in zip(members, releases, strict=True):
             result[breakdown.dimension.name] = replace(breakdown, release=release)
     return {name: result[name] for name in DIMENSION_NAMES if name in result}
+
+
+def _recorded(episodes: pd.DataFrame, dimension: Dimension) -> bool:
+    """Whether any episode has a level of the dimension. The web seals free text (a
+    municipality) beside the payload, so the log the monitor reads has none: no table then."""
+    column = episodes[dimension.column]
+    if dimension.multi:
+        return bool((column.explode().astype(str) != NONE).any())
+    return bool((_text(column) != NONE).any())
 
 
 def _pooled(episodes: pd.DataFrame, dimension: Dimension, k: int) -> Breakdown:
