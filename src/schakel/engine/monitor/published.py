@@ -21,6 +21,7 @@ import pandas as pd
 from schakel.engine.disclosure import DisclosureError, cumulative_incidence_table
 from schakel.engine.flow_paths import PathIndex
 from schakel.engine.flows import flow_tables_for
+from schakel.engine.monitor.breakdown_rows import breakdown_tables
 from schakel.engine.monitor.noised import EPSILON, NoisedFigures, noised_figures, noised_rows
 from schakel.engine.monitor.release import (
     FUNNEL_STAGES,
@@ -139,6 +140,9 @@ def selection_tables(
         },
         "episodes": _cell(selected, "episodes"),
         "flows": flows_table(paths, funnel, filters, k),
+        "breakdowns": None
+        if filters.region or filters.cohort
+        else breakdown_tables(episodes, release.breakdowns, filters.form),
     }
 
 

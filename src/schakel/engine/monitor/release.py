@@ -8,7 +8,7 @@ selection reads its counts from here instead of protecting them again.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ from schakel.engine.disclosure import (
 )
 from schakel.engine.flow_paths import FLOW_STAGES as FUNNEL_STAGES
 from schakel.engine.flow_paths import PathIndex
+from schakel.engine.monitor.breakdowns import Breakdown, protect_breakdowns
 from schakel.engine.monitor.selection import Filters
 from schakel.engine.survival import CensoringModel, fit_censoring_model
 
@@ -43,6 +44,9 @@ class MonitorRelease:
     censoring: CensoringModel
     zero_is_safe: bool = False
     """A count of 0 (nobody) is published (ADR 0021); the tables follow the release."""
+    breakdowns: Mapping[str, Breakdown] = field(default_factory=dict)
+    """Returns within 12 months by where, when and why (`breakdowns`), protected around
+    `episodes`."""
 
 
 def episode_measures(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -188,11 +192,13 @@ def protect_release(
 ) -> MonitorRelease:
     """The release of labelled episodes (`label_episodes`) and the funnel's base cells
     (region, cohort, form sets, one boolean per stage, count)."""
+    protected = protect_episodes(episodes, k, design=design)
     return MonitorRelease(
-        episodes=protect_episodes(episodes, k, design=design),
+        episodes=protected,
         funnel=protect_funnel_selections(funnel, k, design=design),
         censoring=censoring_model(episodes),
         zero_is_safe=design,
+        breakdowns=protect_breakdowns(episodes, protected, k, zero_is_safe=design),
     )
 
 

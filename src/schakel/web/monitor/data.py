@@ -7,7 +7,7 @@ identities) and is used only to build episodes in memory.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from django.db.models import CharField, TextField
@@ -19,6 +19,7 @@ from schakel.engine.flows import FlowTables, flow_tables_for
 from schakel.engine.monitor import FUNNEL_STAGES as FUNNEL_STAGES
 from schakel.engine.monitor import EpisodeIndex
 from schakel.engine.monitor import Filters as Filters
+from schakel.engine.monitor.details import with_details
 from schakel.engine.trajectories import EVENT_LOG_COLUMNS, build_episodes
 from schakel.engine.trajectories.episodes import EpisodeBuild
 from schakel.web.trajectories.models import TrajectoryEvent
@@ -95,6 +96,7 @@ def monitor_data(as_of: dt.date | None = None, *, use_cache: bool = True) -> Mon
         return _CACHE[key]
     log = event_log(payload_text=True)
     build = build_episodes(log, as_of=as_of, strict=False)
+    build = replace(build, episodes=with_details(build.episodes, log))  # where, when and why
     known = log[log["occurred_at"].dt.date <= as_of] if len(log) else log
     index = path_index(known)
     paths = index.frame()

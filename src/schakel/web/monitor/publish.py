@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from schakel.web.core.labels import QUALITY_ISSUES
+from schakel.web.monitor.breakdowns import download_rows
 from schakel.web.monitor.charts import Bar, bar_chart
 from schakel.web.monitor.tables import Monitor
 
@@ -30,6 +31,7 @@ TABLES = (
     "quality",
     "flows",
     "flow_steps",
+    "where",
 )
 FLOW_STAGE_LABELS = {
     "signal": gettext_lazy("Signal"),
@@ -224,6 +226,8 @@ def published_rows(
         ]
     if table == "flows":
         return flow_rows(monitor, fmt)
+    if table == "where":
+        return download_rows(monitor.breakdowns, k)
     if table == "flow_steps":
         header = [_("From"), _("To"), _("Trajectories"), _("Persons"), _("Median days")]
         return header, [

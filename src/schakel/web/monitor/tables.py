@@ -24,6 +24,7 @@ from schakel.engine.monitor import (
 from schakel.engine.monitor.published import jsonable, selection_tables
 from schakel.engine.vocabulary import InterventionType
 from schakel.web.core.labels import LABELS
+from schakel.web.monitor.breakdowns import BreakdownTable, breakdown_tables
 from schakel.web.monitor.data import Filters, monitor_data
 from schakel.web.monitor.release import monitor_release
 from schakel.web.monitor.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
@@ -78,6 +79,8 @@ class Monitor:
     # noised 12/24-month figures of the table by form where exact counts are hidden (ADR 0021)
     noised: pd.DataFrame = field(default_factory=pd.DataFrame)  # label, horizon, events, estimate
     noised_budget: dict[str, Any] | None = None
+    # where, when and why: None for a selection of one region or cohort (not published there)
+    breakdowns: list[BreakdownTable] | None = None
 
 
 def compute_monitor(
@@ -167,6 +170,7 @@ def monitor_from_content(
         sensitivity_reading=reading(sensitivity),
         noised=noised_frame,
         noised_budget=noised["budget"] if noised_rows else None,
+        breakdowns=breakdown_tables(content.get("breakdowns")),
     )
 
 

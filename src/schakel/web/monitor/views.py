@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from schakel.web.core.csv_files import csv_response, file_name
 from schakel.web.monitor.actions import do_request_release, running_release_job
+from schakel.web.monitor.breakdowns import page_tables
 from schakel.web.monitor.curves import legend_keys
 from schakel.web.monitor.forms import FilterForm
 from schakel.web.monitor.pictures import (
@@ -65,6 +66,7 @@ def overview(request: HttpRequest, acting: Membership) -> HttpResponse:
             "stratum_label": STRATA.get(monitor.stratum, monitor.stratum),
             "noised": noised_rows(monitor) if len(monitor.noised) else None,
             **_budget_texts(monitor.noised_budget),
+            "where": page_tables(monitor.breakdowns, monitor.k),
         }
     return render(request, "monitor/overview.html", context)
 

@@ -32,6 +32,7 @@ TABLE_TITLES = {
     "quality": gettext_lazy("Data quality"),
     "flows": gettext_lazy("Paths"),
     "flow_steps": gettext_lazy("Steps"),
+    "where": gettext_lazy("Where, when and why"),
 }
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _INTEGER = re.compile(r"-?\d+")

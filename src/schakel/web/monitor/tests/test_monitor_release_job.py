@@ -20,6 +20,7 @@ from schakel.engine.monitor import (
     release_tables,
 )
 from schakel.engine.monitor import release as engine_release
+from schakel.engine.monitor.details import with_details
 from schakel.engine.trajectories import build_episodes
 from schakel.engine.vocabulary import Role
 from schakel.web.core.testing import signed_in
@@ -176,7 +177,7 @@ def test_the_stored_release_equals_the_straightforward_engine_computation() -> N
     assert any(key.startswith("cohort:") for key in keys)
     # The engine, straight from the event log: episodes, paths, the release, the tables.
     log = data.event_log(payload_text=True)
-    episodes = build_episodes(log, as_of=saved.as_of, strict=False).episodes
+    episodes = with_details(build_episodes(log, as_of=saved.as_of, strict=False).episodes, log)
     paths = path_index(log[log["occurred_at"].dt.date <= saved.as_of])
     protected = protect_release(label_episodes(episodes), release.funnel_base(), K)
     expected = release_tables(EpisodeIndex.build(episodes), paths, protected, K)
