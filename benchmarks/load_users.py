@@ -190,7 +190,10 @@ class Frontline(Journeys):
             "csrfmiddlewaretoken": token,
             "given_names": random.choice(FIXTURE["given_names"]),
             "family_name": random.choice(FIXTURE["family_names"]),
-            "date_of_birth": f"{1970 + number % 30}-{1 + number % 12:02d}",
+            # the three boxes of the form (day left empty: month and year known)
+            "date_of_birth_0": "",
+            "date_of_birth_1": str(1 + number % 12),
+            "date_of_birth_2": str(1970 + number % 30),
             "consent_given_on": dt.date.today().isoformat(),
             "consent_source": "verbal",
             "consent_confirmed": "on",
