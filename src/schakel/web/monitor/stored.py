@@ -64,7 +64,7 @@ def compute_release(
     from schakel.web.monitor.tables import _labelled
 
     started = time.perf_counter()
-    before = latest_release()
+    before = Release.objects.order_by("-pk").first()  # with its statuses (ADR 0026)
     data_until = timezone.now()
     version = fingerprint()
     progress(5, gettext_noop("Reading the event log"))
@@ -139,7 +139,7 @@ def save_release(computed: ComputedRelease) -> Release:
 
 def latest_release() -> Release | None:
     """The newest complete release (written in one transaction, so never half a release)."""
-    return Release.objects.order_by("-pk").first()  # the summary stays: the job reads it
+    return Release.objects.order_by("-pk").defer("summary").first()  # pages skip the statuses
 
 
 def read_selection(release: Release, filters: Filters) -> dict[str, Any] | None:

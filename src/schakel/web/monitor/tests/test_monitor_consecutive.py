@@ -40,6 +40,11 @@ def _fresh_caches() -> None:
     release.clear_cache()
 
 
+@pytest.fixture
+def region() -> None:
+    do_seed_region(seed_parameters(persons=600, seed=5))
+
+
 def _run_release() -> Release:
     job = do_enqueue_job(task=tasks.release_monitor, actor=None, arguments={})
     run_queued_jobs()
@@ -105,9 +110,8 @@ def _derivable(first: Release, second: Release) -> int:
 
 
 def test_a_write_followed_by_the_job_gives_a_release_that_survives_differencing(
-    coordinator_a: Membership,
+    region: None, coordinator_a: Membership
 ) -> None:
-    do_seed_region(seed_parameters(persons=600, seed=5))
     first = _run_release()
     assert first.summary["differencing"] == "first"
     _record_exits(coordinator_a, 3)  # three exits of labour exploitation: a group below k
@@ -117,11 +121,10 @@ def test_a_write_followed_by_the_job_gives_a_release_that_survives_differencing(
 
 
 def test_without_the_consecutive_protection_the_audit_finds_the_new_exits(
-    coordinator_a: Membership, monkeypatch: pytest.MonkeyPatch
+    region: None, coordinator_a: Membership, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The audit above can fail: the job protecting each release alone publishes the counts
     before and after the three exits, whose difference is the group of three."""
-    do_seed_region(seed_parameters(persons=600, seed=5))
     first = _run_release()
     _record_exits(coordinator_a, 3)
     monkeypatch.setattr(stored, "previous_release", lambda log, saved: None)
