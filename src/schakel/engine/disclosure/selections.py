@@ -78,7 +78,7 @@ class SelectionRelease:
         status = self.frame["status"].astype(str).tolist()
         found = {}
         for key, rows in self._rows.items():
-            cells = {m: (None, "primary") for m in self.measures}
+            cells: dict[str, tuple[int | None, str]] = {m: (None, "primary") for m in self.measures}
             for row in rows.tolist():
                 value = published[row]
                 cells[measures[row]] = (None if value is pd.NA else int(value), status[row])

@@ -256,7 +256,7 @@ def fixed_statuses(
         primary = [STATUS_CODES["primary"]] * len(measures)
         return {label: primary for label in [TOTAL, *(levels if stratum in DIMS else [])]}
     chosen = selection_levels(filters)
-    wanted = {TOTAL: release.cells(**chosen)}
+    wanted: dict[object, dict[str, tuple[int | None, str]]] = {TOTAL: release.cells(**chosen)}
     if stratum in DIMS:
         for level in levels:
             wanted[level] = release.cells(**{**chosen, stratum: level})
