@@ -23,7 +23,14 @@ the total and its CPU seconds (all threads; on a shared machine wall time also h
 for a core), the resident memory after generating the log and the peak, and the share of
 published return counts at 12/24 months and at 3/6 months over all selections and strata.
 
+With `--consecutive` the release is protected together with the release of a month before
+(ADR 0026), as the job does after its first release: "previous" times rebuilding that
+release's exit episodes from the log; its statuses are computed beforehand (the job reads
+them from the database). Every step prints wall and CPU seconds; the load average is printed
+before and after, since on a shared machine the wall time holds waiting for a core.
+
     .venv/bin/python benchmarks/monitor_refresh.py [--sizes 100000 1000000] [--seed 1]
+        [--consecutive]
 """
 
 from __future__ import annotations
