@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -90,7 +91,7 @@ def write_one_event() -> None:
     )
 
 
-def page_times(repeat: int) -> list[float]:
+def page_times(repeat: int) -> tuple[list[float], list[float]]:
     from schakel.engine.vocabulary import Role
     from schakel.web.core.testing import signed_in
     from schakel.web.core.testing.factories import MembershipFactory
@@ -101,13 +102,14 @@ def page_times(repeat: int) -> list[float]:
     )
     queries = ["", "form=labour&stratum=placement", "region=rotterdam&stratum=cohort",
                "cohort=2023&stratum=intervention_work", "form=sexual&stratum=region"]  # fmt: skip
-    times = []
+    times, cpu = [], []
     for i in range(repeat):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         response = analyst.get(f"/monitor/?{queries[i % len(queries)]}")
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - used)
         assert response.status_code == 200
-    return times
+    return times, cpu
 
 
 def main() -> int:
@@ -140,23 +142,37 @@ def main() -> int:
             do_seed_region(seed_parameters(persons=args.persons))
             seeded = time.perf_counter() - started
         events = TrajectoryEvent.objects.count()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         release = stored.save_release(stored.compute_release())
-        released = time.perf_counter() - started
+        released, released_cpu = time.perf_counter() - started, time.process_time() - cpu
         peak = max_rss_mib()
         shares = published_shares(release)
         write_one_event()
-        times = page_times(args.repeat)
+        load = os.getloadavg()
+        times, page_cpu = page_times(args.repeat)
+        started, cpu = time.perf_counter(), time.process_time()
+        after = stored.save_release(stored.compute_release())
+        again, again_cpu = time.perf_counter() - started, time.process_time() - cpu
         print(
             f"trajectories {Trajectory.objects.count():,}, events {events:,}, "
             f"selections {len(release.summary['selections'])}; seeding {seeded:.0f} s"
         )
-        print(f"(a) release job: {released:.1f} s, peak memory {peak:,.0f} MiB")
+        print(
+            f"(a) release job: {released:.1f} s wall, {released_cpu:.1f} s CPU, "
+            f"peak memory {peak:,.0f} MiB"
+        )
         for table, (shown, total) in shares.items():
             print(f"    published {table}: {shown:,} of {total:,} counts ({shown / total:.0%})")
         p50, p95 = statistics.median(times), sorted(times)[int(0.95 * (len(times) - 1))]
         print(
             f"(b) /monitor/ right after a write: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+            f" wall; CPU p50 {statistics.median(page_cpu) * 1000:.0f} ms, p95 "
+            f"{sorted(page_cpu)[int(0.95 * (len(page_cpu) - 1))] * 1000:.0f} ms"
+            f" (load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f})"
+        )
+        print(
+            f"(c) the release job after the write: {again:.1f} s wall, {again_cpu:.1f} s CPU, "
+            f"differencing {after.summary['differencing']}; load average {os.getloadavg()}"
         )
     return 0
 

@@ -23,18 +23,28 @@ the total and its CPU seconds (all threads; on a shared machine wall time also h
 for a core), the resident memory after generating the log and the peak, and the share of
 published return counts at 12/24 months and at 3/6 months over all selections and strata.
 
+With `--consecutive` the release is protected together with the release of a month before
+(ADR 0026), as the job does after its first release: "previous" times rebuilding that
+release's exit episodes from the log; its statuses are computed beforehand (the job reads
+them from the database). Every step prints wall and CPU seconds; the load average is printed
+before and after, since on a shared machine the wall time holds waiting for a core.
+
     .venv/bin/python benchmarks/monitor_refresh.py [--sizes 100000 1000000] [--seed 1]
+        [--consecutive]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import multiprocessing
+import os
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 from monitor_episodes import AS_OF, event_log, max_rss_mib
 
 from schakel.engine.disclosure import DEFAULT_K
@@ -42,39 +52,65 @@ from schakel.engine.flow_paths import path_index
 from schakel.engine.monitor import (
     EpisodeIndex,
     funnel_base_from_paths,
+    label_episodes,
     protect_release,
     release_tables,
 )
+from schakel.engine.monitor.release import (
+    PreviousRelease,
+    episode_statuses,
+    episode_units,
+    protect_episodes,
+)
 from schakel.engine.trajectories.episodes import build_episodes
 
-STEPS = ("build", "paths", "prepare", "release", "tables")
+STEPS = ("build", "paths", "prepare", "previous", "release", "tables")
 
 
-def timed(results: dict[str, float], step: str, work: Callable[[], Any]) -> Any:
-    began = time.perf_counter()
+def timed(
+    results: dict[str, float], step: str, work: Callable[[], Any], cpu: dict[str, float]
+) -> Any:
+    began, used = time.perf_counter(), time.process_time()
     value = work()
     results[step] = time.perf_counter() - began
+    cpu[step] = time.process_time() - used
     return value
 
 
-def one_size(size: int, seed: int, k: int) -> dict[str, Any]:
+def previous_units(table: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the job rebuilds of the previous release (here: the release of a month before,
+    as of AS_OF minus 30 days: fewer exits, shorter follow-up): its labelled episodes and
+    their units (ADR 0026)."""
+    before = build_episodes(table, as_of=AS_OF - dt.timedelta(days=30), timezone="UTC")
+    labelled = label_episodes(before.episodes)
+    return labelled, episode_units(labelled)
+
+
+def one_size(size: int, seed: int, k: int, consecutive: bool) -> dict[str, Any]:
     """Generate the log, then refresh everything; seconds per step and memory."""
     began = time.perf_counter()
     table = event_log(size, seed)
     generated = time.perf_counter() - began
     log_rss = max_rss_mib()
     seconds: dict[str, float] = {}
-    cpu = time.process_time()
-    build = timed(seconds, "build", lambda: build_episodes(table, as_of=AS_OF, timezone="UTC"))
-    paths = timed(seconds, "paths", lambda: path_index(table, timezone="UTC"))
-    prepared = timed(seconds, "prepare", lambda: EpisodeIndex.build(build.episodes))
+    cpu: dict[str, float] = {}
+    build = timed(seconds, "build", lambda: build_episodes(table, as_of=AS_OF, timezone="UTC"), cpu)
+    paths = timed(seconds, "paths", lambda: path_index(table, timezone="UTC"), cpu)
+    prepared = timed(seconds, "prepare", lambda: EpisodeIndex.build(build.episodes), cpu)
+    episodes, previous = prepared.labelled, None
+    if consecutive:  # the job rebuilds the previous release's episodes: timed as "previous"
+        labelled, units = timed(seconds, "previous", lambda: previous_units(table), cpu)
+        statuses = episode_statuses(protect_episodes(labelled, k))  # stored with it
+        previous = PreviousRelease(units, statuses, k)
+        episodes = label_episodes(build.episodes)  # person ids as in the units
+    funnel = funnel_base_from_paths(paths)
     release = timed(
         seconds,
         "release",
-        lambda: protect_release(prepared.labelled, funnel_base_from_paths(paths), k),
+        lambda: protect_release(episodes, funnel, k, previous=previous),
+        cpu,
     )
-    tables = timed(seconds, "tables", lambda: release_tables(prepared, paths, release, k))
-    cpu = time.process_time() - cpu
+    tables = timed(seconds, "tables", lambda: release_tables(prepared, paths, release, k), cpu)
     shares = {"12/24": [0, 0], "3/6": [0, 0]}
     for content in tables.values():
         for rows in content["incidence"].values():
@@ -93,6 +129,8 @@ def one_size(size: int, seed: int, k: int) -> dict[str, Any]:
         "seconds": seconds,
         "total": sum(seconds.values()),
         "cpu": cpu,
+        "differencing": release.differencing,
+        "load": os.getloadavg(),
         "log_rss": log_rss,
         "peak_rss": max_rss_mib(),
     }
@@ -104,23 +142,36 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--k", type=int, default=DEFAULT_K)
     parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
+    parser.add_argument(
+        "--consecutive",
+        action="store_true",
+        help="protect against the release of a month before (ADR 0026), as the job does",
+    )
     args = parser.parse_args()
     if args.smoke:
         args.sizes = [2000]
     rows = []
+    print(f"load average before: {os.getloadavg()}", file=sys.stderr)
     for size in args.sizes:  # a spawned process per size: its peak memory is its own
         with multiprocessing.get_context("spawn").Pool(1) as pool:
-            rows.append(pool.apply(one_size, (size, args.seed, args.k)))
+            rows.append(pool.apply(one_size, (size, args.seed, args.k, args.consecutive)))
         print(f"{size:,} episodes done", file=sys.stderr)
-    header = ["size", "events", *STEPS, "release s", "cpu s", "log MiB", "peak MiB"]
+    steps = [step for step in STEPS if step in rows[0]["seconds"]]
+    print("wall s (cpu s) per step; release = release + tables (the protection and every table)")
+    header = ["size", "events", *steps, "all steps", "release", "log MiB", "peak MiB", "load"]
     print(" | ".join(header))
     for row in rows:
+        wall, cpu = row["seconds"], row["cpu"]
         cells = [f"{row['size']:,}", f"{row['events'] / 1e6:.1f} M"]
-        cells += [f"{row['seconds'][step]:.1f}" for step in STEPS]
-        cells += [f"{row['total']:.1f}", f"{row['cpu']:.1f}"]
+        cells += [f"{wall[step]:.1f} ({cpu[step]:.1f})" for step in steps]
+        cells += [f"{row['total']:.1f} ({sum(cpu.values()):.1f})"]
+        job = [step for step in ("previous", "release", "tables") if step in wall]
+        cells += [f"{sum(wall[s] for s in job):.1f} ({sum(cpu[s] for s in job):.1f})"]
         cells += [f"{row['log_rss']:,.0f}", f"{row['peak_rss']:,.0f}"]
+        cells += ["/".join(f"{value:.1f}" for value in row["load"])]
         print(" | ".join(cells))
     for row in rows:
+        print(f"{row['size']:,}: differencing {row['differencing']}")
         print(
             f"{row['size']:,}: {row['episodes']:,} exited episodes, {row['paths']:,} paths, "
             f"{row['selections']} selections; log generated in {row['generated']:.1f} s; "

@@ -116,8 +116,9 @@ def flow_tables_for(
         if not rest or other_persons >= k or not published:
             break
         published.pop()  # the smallest published path joins "other paths"
+    members = _members(variant, published)
     out = [
-        _variant_row(names[n], index.gaps[rows[variant == n]], trajectories[n], persons[n])
+        _variant_row(names[n], index.gaps[rows[members[n]]], trajectories[n], persons[n])
         for n in published
     ]
     if rest:
@@ -180,7 +181,9 @@ def _edges(index: PathIndex, rows: npt.NDArray[np.int64], k: int) -> pd.DataFram
     trajectories = np.bincount(edge, minlength=size)
     persons = _distinct(edge, person[path], size)
     found = []
-    for code in np.flatnonzero(persons >= k):
+    chosen = np.flatnonzero(persons >= k)
+    members = _members(edge, chosen.tolist())
+    for code in chosen:
         source, target = divmod(int(code), _PAIR)
         found.append(
             {
@@ -188,10 +191,24 @@ def _edges(index: PathIndex, rows: npt.NDArray[np.int64], k: int) -> pd.DataFram
                 "target": _STAGE_LIST[target],
                 "trajectories": int(trajectories[code]),
                 "persons": int(persons[code]),
-                "median_days": float(np.median(days[edge == code])),
+                "median_days": float(np.median(days[members[int(code)]])),
             }
         )
     return _edges_frame(found)
+
+
+def _members(
+    group: npt.NDArray[np.int64], wanted: Sequence[int]
+) -> dict[int, npt.NDArray[np.int64]]:
+    """Positions of each wanted group number, in ascending order (`np.flatnonzero(group ==
+    n)` for each n, from one stable sort instead of a pass over all rows per group)."""
+    order = np.argsort(group, kind="stable")
+    ordered = group[order]
+    found = {}
+    for n in wanted:
+        begin, end = np.searchsorted(ordered, [n, n + 1])
+        found[n] = order[begin:end]
+    return found
 
 
 def _variant_pairs(names: tuple[str, ...]) -> npt.NDArray[np.int64]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -63,23 +64,32 @@ def cumulative_incidence_table(
     person: str | None = "person_id",
     zero_is_safe: bool = False,
     fixed: Mapping[object, Sequence[int]] | None = None,
+    overall: dict[object, Any] | None = None,
 ) -> HorizonTable:
     """Aalen-Johansen CIF of `cause` at `horizons` (months) per level of `by` and overall.
 
     `fixed` maps a stratum label (TOTAL for the overall row) to the `Status` its denominator
     and each numerator already have in a wider release (`protect_selections`); the other
     counts are protected around them, so this table agrees with that release.
+    `overall`: an empty dict kept for one set of episodes and passed to each table of it (one
+    per `by`): the overall row's curve is then estimated once, not once per table.
     """
     check_k(k)
     months = _check_horizons(horizons)
     if not 0 <= decimals <= 6:
         raise DisclosureError("decimals must lie between 0 and 6")
-    strata = _strata(episodes, by, duration, event, person)
+    strata = _strata(episodes, by, duration, event, person, overall)
     days = np.array([horizon_days(m) for m in months])
-    status, values, persons = _suppression(strata, cause, days, k, zero_is_safe, fixed)
+    status, values, persons = _suppression(strata, cause, days, k, zero_is_safe, fixed, overall)
     rows = []
     for number, stratum in enumerate(strata):
-        curve = _incidence(stratum, cause, days)
+        if overall is not None and number == len(strata) - 1:  # the overall row
+            key = (cause, duration, event, tuple(days.tolist()))
+            if key not in overall:
+                overall[key] = _incidence(stratum, cause, days)
+            curve = overall[key]
+        else:
+            curve = _incidence(stratum, cause, days)
         for j, month in enumerate(months):
             denominator, numerator = number * (len(months) + 1), number * (len(months) + 1) + 1 + j
             shown = (
@@ -108,7 +118,12 @@ def _check_horizons(horizons: Sequence[int]) -> list[int]:
 
 
 def _strata(
-    episodes: pd.DataFrame, by: str | None, duration: str, event: str, person: str | None
+    episodes: pd.DataFrame,
+    by: str | None,
+    duration: str,
+    event: str,
+    person: str | None,
+    overall: dict[object, Any] | None = None,
 ) -> list[_Stratum]:
     needed = [c for c in (by, duration, event, person) if c is not None]
     missing = [c for c in needed if c not in episodes.columns]
@@ -116,7 +131,12 @@ def _strata(
         raise DisclosureError(f"unknown column(s): {', '.join(missing)}")
     if len(episodes) == 0:
         raise DisclosureError("there are no episodes")
-    people = pd.factorize(episodes[person])[0] if person else np.arange(len(episodes))
+    if overall is not None and person and ("people", person) in overall:
+        people = overall[("people", person)]
+    else:
+        people = pd.factorize(episodes[person])[0] if person else np.arange(len(episodes))
+        if overall is not None and person:
+            overall[("people", person)] = people
     durations = episodes[duration].to_numpy(dtype=np.float64)
     codes = episodes[event].to_numpy(dtype=np.int64)
     whole = _Stratum(TOTAL, durations, codes, people)
@@ -146,6 +166,7 @@ def _suppression(
     k: int,
     zero_is_safe: bool,
     fixed: Mapping[object, Sequence[int]] | None = None,
+    overall: dict[object, Any] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per stratum: denominator, then cumulative numerators; the last stratum is the total.
 
@@ -160,17 +181,19 @@ def _suppression(
         cells = lambda upto, own=own: np.array(  # noqa: E731
             [s * bins + b for s in own for b in range(upto)], dtype=np.int64
         )
-        interval = np.searchsorted(days, stratum.durations, side="left")
-        returned = stratum.codes == cause
+        key = ("counts", cause, tuple(days.tolist()))
+        if overall is not None and number == len(strata) - 1 and key in overall:
+            found_values, found_persons = overall[key]  # the overall row, counted before
+        else:
+            found_values, found_persons = _counted(stratum, cause, days)
+            if overall is not None and number == len(strata) - 1:
+                overall[key] = (found_values, found_persons)
+        values.extend(found_values)
+        persons.extend(found_persons)
         members.append(cells(bins))
-        values.append(stratum.durations.size)
-        persons.append(_distinct(stratum.persons))
         table.append(0 if number < levels else 1)
         for j in range(len(days)):
-            hit = returned & (interval <= j)
             members.append(cells(j + 1))
-            values.append(int(hit.sum()))
-            persons.append(_distinct(stratum.persons[hit]))
             table.append(2 + 2 * j + (number == levels))
     counts, people = np.array(values, dtype=np.int64), np.array(persons, dtype=np.int64)
     quantities = Quantities(
@@ -194,11 +217,23 @@ def _suppression(
     return status, counts, people
 
 
+def _counted(stratum: _Stratum, cause: int, days: np.ndarray) -> tuple[list[int], list[int]]:
+    """Episodes and returns by each horizon in a stratum, and the persons behind each."""
+    interval = np.searchsorted(days, stratum.durations, side="left")
+    returned = stratum.codes == cause
+    values, persons = [stratum.durations.size], [_distinct(stratum.persons)]
+    for j in range(len(days)):
+        hit = returned & (interval <= j)
+        values.append(int(hit.sum()))
+        persons.append(_distinct(stratum.persons[hit]))
+    return values, persons
+
+
 def _distinct(codes: np.ndarray) -> int:
     """Number of distinct person codes (codes are small non-negative integers)."""
     if codes.size == 0:
         return 0
-    if codes.min() < 0:
+    if codes.min() < 0 or codes.size * 16 < int(codes.max()):  # few codes: sorting is cheaper
         return int(np.unique(codes).size)
     return int(np.count_nonzero(np.bincount(codes)))
 

@@ -31,6 +31,7 @@ from schakel.engine.monitor.release import (
 )
 from schakel.engine.monitor.selection import EpisodeIndex, Filters
 from schakel.engine.monitor.sensitivity import sensitivity_table
+from schakel.engine.monitor.shared import SharedWork
 from schakel.engine.monitor.tables import INCIDENCE_COLUMNS, INTERVENTIONS, fit_hazards
 from schakel.engine.vocabulary import ExploitationForm, Region
 
@@ -96,10 +97,14 @@ def release_tables(
     noised = None
     if epsilon is not None and len(episodes.labelled):
         noised = noised_figures(episodes.labelled, epsilon=epsilon)
+    shared = SharedWork.of(episodes, release, STRATA)
     result = {}
     for number, key in enumerate(chosen):
         progress(40 + 50 * number // max(len(chosen), 1), "Computing the tables")
-        tables = selection_tables(episodes, paths, release, filters_of(key), k, noised=noised)
+        filters = filters_of(key)
+        tables = selection_tables(
+            episodes, paths, release, filters, k, noised=noised, shared=shared
+        )
         result[key] = jsonable(tables)
     return result
 
@@ -112,15 +117,27 @@ def selection_tables(
     k: int,
     *,
     noised: NoisedFigures | None = None,
+    shared: SharedWork | None = None,
 ) -> dict[str, object]:
     """One selection's protected tables; the incidence table for every stratum; `noised`:
-    noised figures for the headline cells of the table by form the exact release hides."""
+    noised figures for the headline cells of the table by form the exact release hides;
+    `shared`: work done once for every selection of a release (the same result)."""
     episodes = index.select(filters)
     funnel = funnel_table(release, filters)
     selected = counts(release.episodes, filters, ["episodes", "lost"])
     stages = funnel.set_index("stage")
+    # the "All" row's curve, estimated once for all strata when the release shares work
+    overall: dict[object, Any] | None = None if shared is None else {}
     incidence = {
-        stratum: incidence_table(episodes, stratum, k, release=release, filters=filters)
+        stratum: incidence_table(
+            episodes,
+            stratum,
+            k,
+            release=release,
+            filters=filters,
+            overall=overall,
+            coded=None if shared is None else shared.stratum(filters, stratum),
+        )
         for stratum in STRATA
     }
     by_form = jsonable(incidence["form"])
@@ -132,7 +149,9 @@ def selection_tables(
             "rows": rows,
             "budget": noised.budget() if noised is not None and rows else None,
         },
-        "sensitivity": sensitivity_table(episodes, release, filters),
+        "sensitivity": sensitivity_table(
+            episodes, release, filters, risk=None if shared is None else shared.risk_of(filters)
+        ),
         "hazards": hazard_rows(episodes, k),
         "completeness": {
             "follow_up": [_cell(stages, "follow_up_contact"), _cell(stages, "exit")],
@@ -199,21 +218,36 @@ def incidence_table(
     *,
     release: MonitorRelease,
     filters: Filters,
+    overall: dict[object, Any] | None = None,
+    coded: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Cumulative incidence at 3/6/12/24 months per level of `stratum` (raw levels). The
     counts the release publishes for this selection keep their status (all rows when the
     stratum is a filter dimension, else the total); only the other rows are protected around
-    them. When that is impossible no count is shown."""
+    them. When that is impossible no count is shown. `coded`: the stratum column as
+    `SharedWork.stratum` gives it (the same levels, without comparing text again)."""
     if len(episodes) == 0 or stratum not in episodes.columns:
         return pd.DataFrame(columns=INCIDENCE_COLUMNS)
-    levels = sorted(episodes[stratum].unique().tolist(), key=str)
+    if coded is not None:
+        levels = list(coded.cat.categories)
+        columns = {name: episodes[name] for name in ("days", "exit_type", "person_id")}
+        episodes = pd.DataFrame({**columns, stratum: coded.array}, index=episodes.index)
+    else:
+        levels = sorted(episodes[stratum].unique().tolist(), key=str)
     fixed = fixed_statuses(release.episodes, filters, stratum, levels)
     try:
         table = cumulative_incidence_table(
-            episodes, by=stratum, k=k, fixed=fixed, zero_is_safe=release.zero_is_safe
+            episodes,
+            by=stratum,
+            k=k,
+            fixed=fixed,
+            zero_is_safe=release.zero_is_safe,
+            overall=overall,
         ).frame
     except DisclosureError:
-        table = cumulative_incidence_table(episodes, by=stratum, k=len(episodes) + 1).frame
+        table = cumulative_incidence_table(
+            episodes, by=stratum, k=len(episodes) + 1, overall=overall
+        ).frame
     table = table.rename(columns={stratum: "level"})
     table["status"] = table["status"].astype(str)
     table["level"] = table["level"].astype(str)

@@ -16,9 +16,11 @@ import pandas as pd
 from schakel.engine.disclosure import (
     HORIZON_MONTHS,
     TOTAL,
+    DisclosureError,
     SelectionRelease,
     Status,
     horizon_days,
+    protect_consecutive,
     protect_selections,
 )
 from schakel.engine.flow_paths import FLOW_STAGES as FUNNEL_STAGES
@@ -47,6 +49,20 @@ class MonitorRelease:
     breakdowns: Mapping[str, Breakdown] = field(default_factory=dict)
     """Returns within 12 months by where, when and why (`breakdowns`), protected around
     `episodes`."""
+    differencing: str = "first"
+    """How the episode counts are protected against the previous release (ADR 0026):
+    "protected" (together with it), "first" (there is none), or why it was not possible."""
+
+
+@dataclass(frozen=True)
+class PreviousRelease:
+    """What the consecutive protection needs of the last release (ADR 0026): its exit
+    episodes as units (`episode_units` of the data it was computed from) and the statuses its
+    episode counts were published with (`episode_statuses`)."""
+
+    units: pd.DataFrame
+    statuses: list[list[str]]
+    k: int
 
 
 def episode_measures(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -96,6 +112,58 @@ def protect_episodes(
         max_dims=2 if design else None,
         priority=headline_priority if design else None,
         zero_is_safe=design,
+    )
+
+
+def _design_options(design: bool) -> dict[str, object]:
+    return {
+        "max_dims": 2 if design else None,
+        "priority": headline_priority if design else None,
+        "zero_is_safe": design,
+    }
+
+
+def episode_units(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Labelled exit episodes as the consecutive protection matches them (ADR 0026): a
+    stable `unit` (trajectory and start date; the episode number shifts with linkage), the
+    person, the dimensions as text and the measure flags."""
+    unit = episodes["trajectory_id"].astype(str) + "/" + episodes["start_date"].astype(str)
+    repeat = unit.groupby(unit).cumcount().astype(str)  # two episodes with one start: apart
+    frame = pd.DataFrame({"unit": unit + "/" + repeat}, index=episodes.index)
+    frame = pd.concat([frame, episodes[[*DIMS, "person_id"]].astype(str)], axis=1)
+    return pd.concat([frame, episode_measures(episodes)], axis=1).reset_index(drop=True)
+
+
+def episode_statuses(release: SelectionRelease | None) -> list[list[str]]:
+    """The status of every episode count (form, region, cohort, measure, status), as a
+    release stores them for the next one (ADR 0026)."""
+    if release is None:
+        return []
+    columns = [*DIMS, "measure", "status"]
+    return release.frame[columns].astype(str).to_numpy().tolist()
+
+
+def protect_episodes_after(
+    episodes: pd.DataFrame, k: int, previous: PreviousRelease, *, design: bool = True
+) -> SelectionRelease | None:
+    """The episode counts protected together with the previous release's (ADR 0026): no
+    count now, combined with what that release published, isolates a group below k.
+    `episodes` and `previous.units` must identify persons the same way."""
+    if len(episodes) == 0:
+        return None
+    measures = [*episode_measures(episodes.iloc[:0]).columns]
+    frame = pd.DataFrame(previous.statuses, columns=[*DIMS, "measure", "status"])
+    before = SelectionRelease(DIMS, tuple(measures), frame, frame, previous.k)
+    return protect_consecutive(
+        previous.units,
+        episode_units(episodes),
+        before,
+        unit="unit",
+        dims=DIMS,
+        measures=measures,
+        person="person_id",
+        k=k,
+        **_design_options(design),
     )
 
 
@@ -168,7 +236,15 @@ def counts(
             {"published": pd.array([pd.NA] * len(measures), dtype="Int64"), "status": "primary"},
             index=pd.Index(list(measures), name="measure"),
         )
-    return release.selection(**{**selection_levels(filters), **refined}).loc[list(measures)]
+    cells = release.cells(**{**selection_levels(filters), **refined})
+    found = [cells[m] for m in measures]
+    return pd.DataFrame(
+        {
+            "published": pd.array([value for value, _ in found], dtype="Int64"),
+            "status": [status for _, status in found],
+        },
+        index=pd.Index(list(measures), name="measure"),
+    )
 
 
 def fixed_statuses(
@@ -180,26 +256,50 @@ def fixed_statuses(
     """The release's statuses of the incidence table's counts (episodes, returns by each
     horizon) for the total and, when the stratum is a filter dimension, for every row."""
     measures = ["episodes", *(f"returns_{m}" for m in HORIZON_MONTHS)]
-    wanted: dict[object, pd.DataFrame] = {TOTAL: counts(release, filters, measures)}
+    if release is None:
+        primary = [STATUS_CODES["primary"]] * len(measures)
+        return {label: primary for label in [TOTAL, *(levels if stratum in DIMS else [])]}
+    chosen = selection_levels(filters)
+    wanted: dict[object, dict[str, tuple[int | None, str]]] = {TOTAL: release.cells(**chosen)}
     if stratum in DIMS:
         for level in levels:
-            wanted[level] = counts(release, filters, measures, **{stratum: level})
-    return {label: [STATUS_CODES[str(s)] for s in f["status"]] for label, f in wanted.items()}
+            wanted[level] = release.cells(**{**chosen, stratum: level})
+    return {label: [STATUS_CODES[cells[m][1]] for m in measures] for label, cells in wanted.items()}
 
 
 def protect_release(
-    episodes: pd.DataFrame, funnel: pd.DataFrame, k: int, *, design: bool = True
+    episodes: pd.DataFrame,
+    funnel: pd.DataFrame,
+    k: int,
+    *,
+    design: bool = True,
+    previous: PreviousRelease | None = None,
 ) -> MonitorRelease:
     """The release of labelled episodes (`label_episodes`) and the funnel's base cells
-    (region, cohort, form sets, one boolean per stage, count)."""
-    protected = protect_episodes(episodes, k, design=design)
+    (region, cohort, form sets, one boolean per stage, count). With `previous` the episode
+    counts are protected together with the last release's (ADR 0026)."""
+    protected, differencing = _protected_episodes(episodes, k, design, previous)
     return MonitorRelease(
         episodes=protected,
         funnel=protect_funnel_selections(funnel, k, design=design),
         censoring=censoring_model(episodes),
         zero_is_safe=design,
         breakdowns=protect_breakdowns(episodes, protected, k, zero_is_safe=design),
+        differencing=differencing,
     )
+
+
+def _protected_episodes(
+    episodes: pd.DataFrame, k: int, design: bool, previous: PreviousRelease | None
+) -> tuple[SelectionRelease | None, str]:
+    if previous is None or not previous.statuses or len(previous.units) == 0:
+        return protect_episodes(episodes, k, design=design), "first"
+    if previous.k != k:
+        return protect_episodes(episodes, k, design=design), "previous release has another k"
+    try:
+        return protect_episodes_after(episodes, k, previous, design=design), "protected"
+    except DisclosureError as error:  # the fixed statuses contradict the data: say so
+        return protect_episodes(episodes, k, design=design), f"not protected: {error}"
 
 
 def funnel_base_from_paths(paths: PathIndex) -> pd.DataFrame:

@@ -29,17 +29,22 @@ DECIMALS = 3
 
 
 def sensitivity_table(
-    episodes: pd.DataFrame, release: MonitorRelease, filters: Filters
+    episodes: pd.DataFrame,
+    release: MonitorRelease,
+    filters: Filters,
+    *,
+    risk: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Counts from the release (each with its status) and the four estimates, shown only
-    when every count behind them is published."""
+    when every count behind them is published. `risk`: the censoring model's risk score of
+    each of `episodes` (a release computes it once for all episodes)."""
     measures = [
         "episodes",
         *(f"returns_{m}" for m in HORIZON_MONTHS),
         *(f"lost_{m}" for m in HORIZON_MONTHS),
     ]
     published = counts(release.episodes, filters, measures)
-    estimates = _estimates(episodes, release)
+    estimates = _estimates(episodes, release, risk)
     rows = []
     for j, months in enumerate(HORIZON_MONTHS):
         cells = {
@@ -67,7 +72,9 @@ def sensitivity_table(
     return table
 
 
-def _estimates(episodes: pd.DataFrame, release: MonitorRelease) -> dict[str, np.ndarray]:
+def _estimates(
+    episodes: pd.DataFrame, release: MonitorRelease, risk: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
     if len(episodes) == 0:
         return {name: np.full(len(HORIZON_MONTHS), np.nan) for name in ESTIMATES}
     table = loss_sensitivity(
@@ -75,7 +82,7 @@ def _estimates(episodes: pd.DataFrame, release: MonitorRelease) -> dict[str, np.
         episodes["exit_type"].to_numpy(dtype=int),
         episodes["lost_to_follow_up"].astype(bool).to_numpy(),
         horizons=[horizon_days(m) for m in HORIZON_MONTHS],
-        risk=censoring_risk(release.censoring, episodes),
+        risk=censoring_risk(release.censoring, episodes) if risk is None else risk,
         model=release.censoring,
     )
     return {name: table[name].to_numpy() for name in ESTIMATES}

@@ -65,7 +65,8 @@ def aalen_johansen(
     times = as_times(durations)
     codes = as_codes(events, times.size)
     z = normal_quantile(check_alpha(alpha))
-    observed = sorted(int(code) for code in np.unique(codes[codes > 0]))
+    present = np.flatnonzero(np.bincount(codes)) if codes.max() < 1024 else np.unique(codes)
+    observed = sorted(int(code) for code in present[present > 0])  # counted, not sorted
     wanted = tuple(observed if causes is None else (int(cause) for cause in causes))
     if not observed:
         raise SurvivalDataError("there are no events, so there is nothing to estimate")

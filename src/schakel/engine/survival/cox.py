@@ -60,7 +60,7 @@ def cause_specific_cox(
         raise SurvivalDataError("engine must be 'lifelines' or 'schakel'")
     layers = group_codes(column(data, strata), times.size, strata) if strata else None
     fitted = codes == cause
-    layout = None
+    layout, information = None, None
     if engine == "lifelines":
         coef, naive, loglik, null = _fit_lifelines(
             data, duration, fitted, covariates, strata, alpha
@@ -69,15 +69,16 @@ def cause_specific_cox(
         fit = fit_partial(None, times, fitted, x, layers)
         coef, naive = fit.coef, np.linalg.inv(fit.information)
         loglik, null = fit.log_likelihood, fit.null_log_likelihood
-        layout = fit.layout
+        layout, information = fit.layout, fit.information
     robust = None
     groups = None
     if cluster is not None:
         groups = group_codes(column(data, cluster), times.size, cluster)
         if layout is None:
             robust = robust_variance(None, times, fitted, x, layers, coef, groups)
-        else:  # the layout the fit used is the one the sandwich needs: no second build
-            robust = layout_robust_variance(layout, coef, groups)
+        else:  # the layout the fit used is the one the sandwich needs: no second build,
+            # and the information at `coef` is the fit's last (the same numbers)
+            robust = layout_robust_variance(layout, coef, groups, information)
     return assemble(
         model=f"cause-specific Cox, cause {cause}",
         covariates=covariates,
@@ -126,10 +127,15 @@ def robust_variance(
 
 
 def layout_robust_variance(
-    layout: _partial.Layout, coef: FloatArray, clusters: IntArray
+    layout: _partial.Layout,
+    coef: FloatArray,
+    clusters: IntArray,
+    information: FloatArray | None = None,
 ) -> FloatArray:
-    """Lin-Wei sandwich at `coef` on a layout already built."""
-    _, _, information = _partial.likelihood(layout, coef)
+    """Lin-Wei sandwich at `coef` on a layout already built (`information`: at `coef`, when
+    the caller has it)."""
+    if information is None:
+        _, _, information = _partial.likelihood(layout, coef)
     residuals = _partial.score_residuals(layout, coef)
     return sandwich(information, residuals, clusters)
 

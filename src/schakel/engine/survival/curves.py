@@ -120,6 +120,9 @@ def event_table(times: FloatArray, codes: np.ndarray) -> tuple[FloatArray, Float
         raise SurvivalDataError("no observations")
     matrix = codes.reshape(times.size, -1)
     any_event = matrix.sum(axis=1) > 0
+    days = _whole_days(times)
+    if days is not None:
+        return _counted_event_table(times, days, matrix, any_event)
     ordered = np.sort(times[any_event])
     event_times = ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if ordered.size else ordered
     sorted_times = np.sort(times)
@@ -129,4 +132,42 @@ def event_table(times: FloatArray, codes: np.ndarray) -> tuple[FloatArray, Float
     counts = np.column_stack(
         [np.bincount(index, weights=column, minlength=event_times.size) for column in events.T]
     ).reshape(event_times.size, matrix.shape[1])
+    return event_times, at_risk.astype(np.float64), counts
+
+
+MAX_DAY_SPAN = 1_000_000
+"""Whole-day times within this span are counted with `bincount` instead of sorted."""
+
+
+def _whole_days(times: FloatArray) -> np.ndarray | None:
+    """The times as whole numbers from 0 (their minimum), or None when they are not whole
+    or too spread out to count them in an array."""
+    lowest, highest = float(times.min()), float(times.max())
+    if not (np.isfinite(lowest) and np.isfinite(highest)) or highest - lowest > MAX_DAY_SPAN:
+        return None
+    shifted = times - lowest
+    days = shifted.astype(np.int64)
+    if not np.array_equal(days, shifted) or lowest != np.floor(lowest):
+        return None
+    return days
+
+
+def _counted_event_table(
+    times: FloatArray, days: np.ndarray, matrix: np.ndarray, any_event: np.ndarray
+) -> tuple[FloatArray, FloatArray, np.ndarray]:
+    """`event_table` for whole-number times (follow-up in days), by counting: the same
+    arrays in one pass over the rows, without sorting a million of them per curve."""
+    span = int(days.max()) + 1
+    event_days = days[any_event]
+    present = np.flatnonzero(np.bincount(event_days, minlength=span))
+    event_times = present.astype(np.float64) + float(times.min())
+    earlier = np.concatenate([[0], np.cumsum(np.bincount(days, minlength=span))])
+    at_risk = times.size - earlier[present]
+    position = np.zeros(span, dtype=np.int64)
+    position[present] = np.arange(present.size)
+    index = position[event_days]
+    events = matrix[any_event].astype(np.float64)
+    counts = np.column_stack(
+        [np.bincount(index, weights=column, minlength=present.size) for column in events.T]
+    ).reshape(present.size, matrix.shape[1])
     return event_times, at_risk.astype(np.float64), counts

@@ -86,15 +86,19 @@ class MonitorData:
 _CACHE: dict[tuple[object, ...], MonitorData] = {}
 
 
-def monitor_data(as_of: dt.date | None = None, *, use_cache: bool = True) -> MonitorData:
+def monitor_data(
+    as_of: dt.date | None = None, *, use_cache: bool = True, log: pd.DataFrame | None = None
+) -> MonitorData:
     """Episodes and trajectory paths of the whole platform; rebuilt only when events were
     added (append-only log). Filters subset these, so changing a filter costs no rebuild.
+    `log`: the event log already read (`event_log(payload_text=True)`), e.g. up to a moment.
     """
     as_of = as_of or timezone.localdate()
     key = (as_of, *log_version())
-    if use_cache and key in _CACHE:
+    given = log
+    if use_cache and given is None and key in _CACHE:
         return _CACHE[key]
-    log = event_log(payload_text=True)
+    log = event_log(payload_text=True) if given is None else given
     build = build_episodes(log, as_of=as_of, strict=False)
     build = replace(build, episodes=with_details(build.episodes, log))  # where, when and why
     known = log[log["occurred_at"].dt.date <= as_of] if len(log) else log
@@ -104,8 +108,9 @@ def monitor_data(as_of: dt.date | None = None, *, use_cache: bool = True) -> Mon
     data = MonitorData(
         build=build, paths=paths, episodes=EpisodeIndex.build(build.episodes), path_index=index
     )
-    _CACHE.clear()
-    _CACHE[key] = data
+    if given is None:  # a log read up to a moment is not this version's
+        _CACHE.clear()
+        _CACHE[key] = data
     return data
 
 

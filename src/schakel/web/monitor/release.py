@@ -12,7 +12,12 @@ import pandas as pd
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import ExtractYear
 
-from schakel.engine.monitor.release import NONE, MonitorRelease, protect_release
+from schakel.engine.monitor.release import (
+    NONE,
+    MonitorRelease,
+    PreviousRelease,
+    protect_release,
+)
 from schakel.engine.trajectories.events import EventType
 from schakel.engine.vocabulary import ExploitationForm
 from schakel.web.monitor.data import FUNNEL_STAGES, MonitorData
@@ -27,13 +32,15 @@ def monitor_release(
     *,
     labelled: Callable[[pd.DataFrame], pd.DataFrame],
     use_cache: bool = True,
+    previous: PreviousRelease | None = None,
 ) -> MonitorRelease:
-    """The release for this data version; `labelled` gives the strata their labels."""
+    """The release for this data version; `labelled` gives the strata their labels;
+    `previous`: the last stored release, protected against differencing (ADR 0026)."""
     key = (id(data), k)
     cached = _CACHE.get(key)
-    if use_cache and cached is not None and cached[0] is data:
+    if use_cache and previous is None and cached is not None and cached[0] is data:
         return cached[1]
-    release = protect_release(labelled(data.build.episodes), funnel_base(), k)
+    release = protect_release(labelled(data.build.episodes), funnel_base(), k, previous=previous)
     _CACHE.clear()
     _CACHE[key] = (data, release)
     return release

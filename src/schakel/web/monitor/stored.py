@@ -10,16 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from schakel.engine.disclosure import DEFAULT_K
 from schakel.engine.monitor.published import release_tables, selection_key
-from schakel.web.monitor.data import Filters, log_version, monitor_data
+from schakel.engine.monitor.release import PreviousRelease, episode_statuses, episode_units
+from schakel.engine.monitor.selection import label_episodes
+from schakel.engine.trajectories import build_episodes
+from schakel.web.monitor.data import Filters, event_log, log_version, monitor_data
 from schakel.web.monitor.models import Release, ReleaseSelection
 
 KEEP = 3  # releases kept (the newest is shown; older ones for the differencing audit)
@@ -46,6 +50,9 @@ class ComputedRelease:
     quality: list[dict[str, Any]]
     selections: dict[str, dict[str, Any]]
     seconds: float
+    statuses: list[list[str]] = field(default_factory=list)
+    """Every episode count's status, for protecting the next release (ADR 0026)."""
+    differencing: str = "first"
 
 
 def compute_release(
@@ -57,12 +64,16 @@ def compute_release(
     from schakel.web.monitor.tables import _labelled
 
     started = time.perf_counter()
+    before = Release.objects.order_by("-pk").first()  # with its statuses (ADR 0026)
     data_until = timezone.now()
     version = fingerprint()
     progress(5, gettext_noop("Reading the event log"))
-    data = monitor_data(as_of, use_cache=False)
+    log = event_log(payload_text=True)
+    log = _recorded_until(log, data_until)  # exactly what `data_until` says
+    data = monitor_data(as_of, use_cache=False, log=log)
+    previous = previous_release(log, before)
     progress(30, gettext_noop("Protecting the counts of every selection"))
-    release = monitor_release(data, k, labelled=_labelled, use_cache=False)
+    release = monitor_release(data, k, labelled=_labelled, use_cache=False, previous=previous)
 
     def step(percent: int, _step: str) -> None:
         progress(percent, gettext_noop("Computing the tables"))
@@ -81,7 +92,24 @@ def compute_release(
         quality=quality_rows,
         selections=selections,
         seconds=time.perf_counter() - started,
+        statuses=episode_statuses(release.episodes),
+        differencing=release.differencing,
     )
+
+
+def _recorded_until(log: pd.DataFrame, moment: dt.datetime) -> pd.DataFrame:
+    return log[log["recorded_at"] <= moment].reset_index(drop=True) if len(log) else log
+
+
+def previous_release(log: pd.DataFrame, release: Release | None) -> PreviousRelease | None:
+    """The last release's exit episodes, rebuilt from the events recorded up to its
+    `data_until` (the log is append-only), with the statuses it published (ADR 0026)."""
+    if release is None or not release.summary.get("statuses") or len(log) == 0:
+        return None
+    known = _recorded_until(log, release.data_until)
+    episodes = build_episodes(known, as_of=release.as_of, strict=False).episodes
+    units = episode_units(label_episodes(episodes))
+    return PreviousRelease(units=units, statuses=release.summary["statuses"], k=release.k)
 
 
 @transaction.atomic
@@ -94,7 +122,11 @@ def save_release(computed: ComputedRelease) -> Release:
         log_version=computed.log_version,
         seconds=round(computed.seconds, 3),
         quality=computed.quality,
-        summary={"selections": list(computed.selections)},
+        summary={
+            "selections": list(computed.selections),
+            "statuses": computed.statuses,
+            "differencing": computed.differencing,
+        },
     )
     ReleaseSelection.objects.bulk_create(
         ReleaseSelection(release=release, key=key, content=content)
@@ -107,7 +139,7 @@ def save_release(computed: ComputedRelease) -> Release:
 
 def latest_release() -> Release | None:
     """The newest complete release (written in one transaction, so never half a release)."""
-    return Release.objects.order_by("-pk").first()
+    return Release.objects.order_by("-pk").defer("summary").first()  # pages skip the statuses
 
 
 def read_selection(release: Release, filters: Filters) -> dict[str, Any] | None:

@@ -1,0 +1,69 @@
+"""Work a release does once for all its selections instead of once per selection.
+
+Every published selection (all, each form, region and cohort year) reads the same
+episodes; what depends only on an episode (its censoring risk score, the code of its level
+in each stratum) is computed once for the whole data and sliced per selection. The result is
+the same as computing each selection on its own (`tests/engine/test_monitor_speed.py`
+compares every cell).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from schakel.engine.monitor.release import MonitorRelease, censoring_risk
+from schakel.engine.monitor.selection import EpisodeIndex, Filters
+
+
+@dataclass(frozen=True)
+class SharedWork:
+    """The censoring risk score of every episode of the index (in its row order), and per
+    stratum each episode's level as a code into the levels sorted as text."""
+
+    index: EpisodeIndex
+    risk: np.ndarray
+    codes: dict[str, tuple[np.ndarray, list[object]]]
+    masks: dict[Filters, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, index: EpisodeIndex, release: MonitorRelease, strata: tuple[str, ...]
+    ) -> SharedWork:
+        codes = {}
+        for name in strata:
+            if name not in index.labelled.columns:
+                continue
+            found, uniques = pd.factorize(index.labelled[name])
+            if found.size and found.min() < 0:  # a missing value: the tables say so
+                continue
+            levels = sorted(uniques.tolist(), key=str)
+            position = np.array([levels.index(u) for u in uniques.tolist()], dtype=np.int64)
+            codes[name] = (position[found], levels)
+        return cls(index, censoring_risk(release.censoring, index.labelled), codes)
+
+    def mask(self, filters: Filters) -> np.ndarray:
+        if filters not in self.masks:
+            self.masks[filters] = self.index.mask(filters)
+        return self.masks[filters]
+
+    def risk_of(self, filters: Filters) -> np.ndarray:
+        """The risk scores of `index.select(filters)`, in its order."""
+        mask = self.mask(filters)
+        return self.risk if mask.all() else self.risk[mask]
+
+    def stratum(self, filters: Filters, name: str) -> pd.Series | None:
+        """The stratum column of `index.select(filters)` as a categorical whose categories
+        are the levels that occur, sorted as text (what the incidence table would find)."""
+        if name not in self.codes:
+            return None
+        codes, levels = self.codes[name]
+        mask = self.mask(filters)
+        chosen = codes if mask.all() else codes[mask]
+        present = np.flatnonzero(np.bincount(chosen, minlength=len(levels)))
+        position = np.full(len(levels), -1, dtype=np.int64)
+        position[present] = np.arange(present.size)
+        categories = [levels[i] for i in present]
+        return pd.Series(pd.Categorical.from_codes(position[chosen], categories=categories))

@@ -1,0 +1,133 @@
+"""The release job protects a release together with the last one (ADR 0026): after a write,
+no group below k follows from what the two consecutive releases publish together."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from django.utils import timezone
+
+from schakel.engine.disclosure import determined
+from schakel.engine.disclosure.consecutive import PREVIOUS, joint_units, selection_matrix
+from schakel.engine.monitor.release import DIMS, episode_units
+from schakel.engine.monitor.selection import label_episodes
+from schakel.engine.trajectories import build_episodes
+from schakel.web.core.testing.data import IDENTITY
+from schakel.web.demo.actions import do_seed_region
+from schakel.web.demo.seeding import seed_parameters
+from schakel.web.jobs.models import Job
+from schakel.web.jobs.service import do_enqueue_job
+from schakel.web.jobs.testing import run_queued_jobs
+from schakel.web.monitor import data, release, stored, tasks
+from schakel.web.monitor.models import Release
+from schakel.web.organisations.models import Membership
+from schakel.web.trajectories.actions import (
+    do_open_trajectory,
+    do_record_event,
+    do_register_person,
+)
+
+pytestmark = pytest.mark.django_db
+K = 10
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    data.clear_cache()
+    release.clear_cache()
+
+
+@pytest.fixture
+def region() -> None:
+    do_seed_region(seed_parameters(persons=600, seed=5))
+
+
+def _run_release() -> Release:
+    job = do_enqueue_job(task=tasks.release_monitor, actor=None, arguments={})
+    run_queued_jobs()
+    job = Job.objects.get(pk=job.pk)
+    assert job.state == Job.State.SUCCEEDED, job.error
+    assert job.result is not None
+    return Release.objects.get(pk=job.result["release"])
+
+
+def _record_exits(actor: Membership, count: int) -> None:
+    """`count` new people who entered care, were exploited in labour and left care."""
+    now = timezone.now()
+    for number in range(count):
+        person = do_register_person(actor=actor, identity=IDENTITY)
+        trajectory = do_open_trajectory(
+            actor=actor, person=person, opened_at=now - dt.timedelta(days=40)
+        )
+        for kind, days, payload in (
+            ("intake", 30, {}),
+            ("exploitation_episode", 29, {"episode_id": f"e{number}", "form": "labour"}),
+            ("exit", 3, {"exit_kind": "stable"}),
+        ):
+            do_record_event(
+                actor=actor,
+                trajectory=trajectory,
+                event_type=kind,
+                occurred_at=now - dt.timedelta(days=days),
+                payload=payload,
+            )
+
+
+def _units(saved: Release) -> pd.DataFrame:
+    """The exit episodes a stored release was computed from, rebuilt from the log."""
+    log = stored._recorded_until(data.event_log(payload_text=True), saved.data_until)
+    episodes = build_episodes(log, as_of=saved.as_of, strict=False).episodes
+    return episode_units(label_episodes(episodes))
+
+
+def _derivable(first: Release, second: Release) -> int:
+    """How many counts below k (1 or more) of either release, or changes of a count between
+    them below k, are linear combinations of the counts the two releases publish."""
+    before_units, units = _units(first), _units(second)
+    measures = [c for c in units.columns if c not in ("unit", "person_id", *DIMS)]
+    joint = joint_units(
+        before_units, units, unit="unit", dims=DIMS, measures=measures, person="person_id"
+    )
+    frames = [
+        pd.DataFrame(saved.summary["statuses"], columns=[*DIMS, "measure", "status"])
+        for saved in (first, second)
+    ]
+    old = selection_matrix(frames[0], joint, DIMS, {m: PREVIOUS + m for m in measures})
+    new = selection_matrix(frames[1], joint, DIMS, {m: m for m in measures})
+    before = selection_matrix(frames[1], joint, DIMS, {m: PREVIOUS + m for m in measures})
+    published = np.vstack(
+        [old[(frames[0]["status"] == "published").to_numpy()],
+         new[(frames[1]["status"] == "published").to_numpy()]]
+    )  # fmt: skip
+    groups = np.vstack([new, before, new * (1 - before), before * (1 - new)])
+    sizes = groups.sum(axis=1)
+    targets = np.unique(groups[(sizes >= 1) & (sizes < K)], axis=0)
+    status = np.r_[np.zeros(len(published)), np.ones(len(targets))].astype(np.int8)
+    return int(determined(status, np.vstack([published, targets])).sum())
+
+
+def test_a_write_followed_by_the_job_gives_a_release_that_survives_differencing(
+    region: None, coordinator_a: Membership
+) -> None:
+    first = _run_release()
+    assert first.summary["differencing"] == "first"
+    _record_exits(coordinator_a, 3)  # three exits of labour exploitation: a group below k
+    second = _run_release()
+    assert second.summary["differencing"] == "protected"
+    assert _derivable(first, second) == 0
+
+
+def test_without_the_consecutive_protection_the_audit_finds_the_new_exits(
+    region: None, coordinator_a: Membership, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit above can fail: the job protecting each release alone publishes the counts
+    before and after the three exits, whose difference is the group of three."""
+    first = _run_release()
+    _record_exits(coordinator_a, 3)
+    monkeypatch.setattr(stored, "previous_release", lambda log, saved: None)
+    second = _run_release()
+    assert second.summary["differencing"] == "first"
+    assert _derivable(first, second) > 0
