@@ -166,7 +166,8 @@ def attack_rates(
             out[f"frequency {column} {target.value}"] = float(hits[known].mean())
             hits_any |= hits
     digits = [None if d is None else d.digits for d in _dates(frame, schema, order)]  # type: ignore[attr-defined]
-    graph = graph_attack(filters, truth, others, sample=GRAPH_SAMPLE, mix=mix, dates=digits)
+    graph = graph_attack(filters, truth, others, sample=GRAPH_SAMPLE, mix=mix, dates=digits,
+                         flip=flip)  # fmt: skip
     out["graph, both names"] = graph
     real = np.array([i is not None for i in order])
     out["any name field"] = float(hits_any[real].mean())
@@ -269,6 +270,13 @@ def year_rates(
                          for g, y in zip(guesses, years, strict=True)])  # fmt: skip
         best |= hits
         out[f"year from {name}"] = float(hits[[y is not None for y in years]].mean())
+    linked = attacks.frequency_guesses(
+        attacks.same_year_groups(table),  # type: ignore[arg-type]
+        Counter(y for y in years if y),
+    )
+    hits = np.array([g is not None and g == y for g, y in zip(linked, years, strict=True)])
+    best |= hits
+    out["year from linked tokens"] = float(hits[[y is not None for y in years]].mean())
     out["year, any attack"] = float(best[[y is not None for y in years]].mean())
     out["year of birth"] = max(v for k, v in out.items() if k.startswith("year from"))
     return out
@@ -303,11 +311,13 @@ def graph_attack(
     overlap: float = 0.8,
     mix: str = "none",
     dates: list[str | None] | None = None,
+    flip: float = 0.0,
 ) -> float:
     """Similarity-graph attack on `sample` encoded records with both names; the attacker knows
     the plain names (and, against record-level filters, the dates of birth) of `overlap` of
-    them and of other people for the rest. Share of sampled records whose given and family
-    name it names."""
+    them and of other people for the rest, and encodes them with its own key and the file's
+    flip probability (so both graphs have the same noise). Share of sampled records whose
+    given and family name it names."""
     rng = np.random.default_rng(5)
     usable = [i for i in range(len(truth[G])) if truth[G][i] and truth[F][i]]
     chosen = rng.choice(usable, size=min(sample, len(usable)), replace=False)
@@ -318,7 +328,8 @@ def graph_attack(
     encoder = BloomEncoder(ATTACKER_KEY, "name")
     if mix == "none":
         plain_filters = [
-            encoder.encode([tuple(p[column].split()) for p in plain])[0] for column in (0, 1)
+            encoder.encode([tuple(p[column].split()) for p in plain], flip=flip)[0]
+            for column in (0, 1)
         ]
         roles = (G, F)
     else:  # one whole-name filter, as the mixed column holds it (with the date, "record")
@@ -331,7 +342,8 @@ def graph_attack(
         plain_filters = [
             encoder.encode(
                 [tuple(f"{p[0]} {p[1]} {d or ''}".split()) for p, d in zip(plain, known_dates,
-                                                                          strict=True)]
+                                                                          strict=True)],
+                flip=flip,
             )[0]
         ]  # fmt: skip
         roles = (G,)

@@ -445,11 +445,22 @@ def test_year_tokens_keyed_with_the_names_hide_the_year() -> None:
     """Format 5: the year tokens' counts are the year counts (98.9% on the synthetic region);
     here most years, and the years of 1 January dates through the full-date tokens. Format 6
     keys the year, year-month and estimated full date together with the Soundex codes of the
-    names: at most 20% from either."""
+    names and writes no Soundex + year blocking keys: at most 20% from each attack, also when
+    every token that implies one year joins records into groups."""
     frame = _year_frame()
     old, _ = encode_frame(frame, replace(DATED_SCHEMA, mix="none", year_tokens="plain"), KEY)
     assert _year_attack(old, frame, layout.DOB_YEAR) >= 0.5
     assert _year_attack(old, frame, layout.DOB_FULL) >= 0.2
+    assert _linked_year_attack(old, frame) >= 0.5
     new, _ = encode_frame(frame, HARDENED, KEY)
     assert _year_attack(new, frame, layout.DOB_YEAR) <= 0.2
     assert _year_attack(new, frame, layout.DOB_FULL) <= 0.2
+    assert _linked_year_attack(new, frame) <= 0.2
+
+
+def _linked_year_attack(table: pa.Table, frame: pd.DataFrame) -> float:
+    """Records joined through every token that implies the same year, the groups aligned by
+    size with the file's own year counts."""
+    years = _years(table, frame)
+    guesses = attacks.frequency_guesses(attacks.same_year_groups(table), Counter(years))
+    return attacks.score_guesses("y", "year", guesses, years).rate

@@ -273,13 +273,17 @@ def encode_records(
     date_keys = _date_keys(records.dob)
     if schema.year_tokens == "names":
         date_keys = _year_with_names(date_keys, records)
+    blocking = _blocking_keys(records)
+    if schema.mix != "none":
+        blocking = _name_keys_with_year(blocking, records)
+    if schema.year_tokens == "names":
+        # Soundex + year keys chain the records of one year through shared names (one given
+        # name, then one family name ...) until a year is one group: not written. A changed
+        # family name with the same real date still meets through the date key.
+        blocking[layout.BK_GIVEN_YEAR] = blocking[layout.BK_FAMILY_YEAR] = [None] * count
     plain: dict[str, list[str | None]] = {
         **date_keys,
-        **(
-            _blocking_keys(records)
-            if schema.mix == "none"
-            else _name_keys_with_year(_blocking_keys(records), records)
-        ),
+        **blocking,
         **{column: getattr(records, role.value) for role, column in layout.EXACT.items()},
         layout.SALT_GROUP: list(salts) if salts is not None else [None] * count,
     }

@@ -87,11 +87,26 @@ def _date_level(table: pa.Table, a: int, b: int) -> Level:
     return Level.DIFFERENT
 
 
+# Format 6 with mixed name filters: one filter holds the whole name (and the date's digits),
+# so the reviewer is told about the names together.
+NAMES = "names"
+
+
+def _is_mixed(table: pa.Table) -> bool:
+    encoding = str(table[layout.ENCODING_COLUMN][0].as_py()) if table.num_rows else ""
+    return " mix=" in encoding and " mix=none" not in encoding
+
+
 def agreement(table: pa.Table, a: int, b: int) -> dict[str, str]:
-    """Field (role name) -> level name for the records at rows `a` and `b` of `table`."""
+    """Field (role name, or "names" for a mixed name filter) -> level name for the records at
+    rows `a` and `b` of `table`."""
     out: dict[str, str] = {}
+    mixed = _is_mixed(table)
     for role in FIELDS:
-        if role is Role.DATE_OF_BIRTH:
+        if mixed and role in (Role.GIVEN_NAMES, Role.FAMILY_NAME):
+            if role is Role.GIVEN_NAMES:
+                out[NAMES] = _filter_level(table, role, a, b).value
+        elif role is Role.DATE_OF_BIRTH:
             out[role.value] = _date_level(table, a, b).value
         elif role in FILTER_FIELDS:
             out[role.value] = _filter_level(table, role, a, b).value
