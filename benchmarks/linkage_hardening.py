@@ -259,7 +259,7 @@ def year_rates(
             date_filters, dict(digits.most_common(DATE_LIST)), hashes=DEFAULT_HASHES
         ).guesses,
     }
-    if "mix=record" in str(table[layout.ENCODING_COLUMN][0]):  # type: ignore[index]
+    if "mix=record" in str(table[layout.ENCODING_COLUMN][0].as_py()):  # type: ignore[index]
         # Record-level filters hold the date's digits too.
         mixed = table[layout.BLOOM[Role.GIVEN_NAMES]].to_pylist()  # type: ignore[index]
         filter_runs["record filter mined"] = attacks.closed_itemset_guesses(
@@ -396,7 +396,7 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="300 persons, one option")
     args = parser.parse_args()
     if args.smoke:
-        args.persons, args.options, args.no_linkage = 300, ["none:0.1:names:names"], True
+        args.persons, args.options, args.no_linkage = 300, ["none:0.1:record:names"], True
     for option in args.options:
         parts = option.split(":")
         salt, flip_text, mix, year_tokens = parts + ["none", "0", "none", "plain"][len(parts) :]

@@ -41,7 +41,10 @@ ENCODING_FORMAT = "schakel-pprl"
 # 4: hardening against the linker (salt, BLIP; docs/linkage.md, "Hardened encoding").
 # 5: random bit flipping of the name filters by default (ADR 0022); format-4 files were
 # encoded without it by default, so the same name gave the same filter.
-FORMAT_VERSION = 5
+# 6: record-level name filters (both names and the date's digits in one flipped filter) and
+# year tokens keyed with the names by default (ADR 0028); in format-5 files a name had a filter
+# of its own, which a vote among near neighbours cleans, and the year had a token of its own.
+FORMAT_VERSION = 6
 # What salts the positions of every Bloom filter and the date and blocking tokens of a record
 # (`encode._salts`): nothing, the sex, the initials of the first given and family name, or
 # their Soundex codes (order-free, so swapped names keep one salt), or the year of birth.
@@ -52,10 +55,12 @@ DEFAULT_FLIP = 0.1
 # given name gives another filter), or both names and the date of birth ("record", a CLK-like
 # filter of the identity). Measured in docs/linkage.md, "Format 6".
 MIXES = ("none", "names", "record")
+DEFAULT_MIX = "record"
 # Which tokens carry the year of birth alone (`encode._date_keys`): "plain" keys the year,
 # the years around an estimate and the year-month as they are; "names" keys each of them
 # together with the record's two Soundex codes, so their frequencies are not the year counts.
 YEAR_TOKENS = ("plain", "names")
+DEFAULT_YEAR_TOKENS = "names"
 
 
 def encoding_version() -> str:
@@ -112,8 +117,9 @@ class EncodingSchema:
     # BLIP: probability that each bit of a name filter is flipped. ADR 0022: the measured
     # choice (docs/linkage.md, "Hardened encoding").
     flip: float = DEFAULT_FLIP
-    mix: str = "none"
-    year_tokens: str = "plain"
+    # ADR 0028: the measured choice (docs/linkage.md, "Format 6").
+    mix: str = DEFAULT_MIX
+    year_tokens: str = DEFAULT_YEAR_TOKENS
 
     def __post_init__(self) -> None:
         if self.version != SCHEMA_VERSION:
