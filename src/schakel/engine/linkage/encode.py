@@ -129,7 +129,8 @@ def _year_with_names(
             None if value is None else f"{value}\x1d{sound}"
             for value, sound in zip(keys[column], sounds, strict=True)
         ]
-    # An estimated full date (1 January of a year) is a year too.
+    # An estimated full date (a 1 January default, one of the most frequent full dates) is a
+    # year too. A flagged estimate therefore meets the same real date only as "same year".
     out[layout.DOB_FULL] = [
         f"{value}\x1d{sound}" if value is not None and date is not None and date.estimated
         else value
