@@ -149,8 +149,10 @@ def _name_tokens(records: NormalisedRecords, mix: str) -> tuple[Sequence[Tokens]
     mixed: list[Tokens] = []
     for given, family, date in zip(records.given, records.family, records.dob, strict=True):
         names = (*given, *family)
-        with_date = names and date is not None and mix == "record"
-        mixed.append((*names, date.digits) if with_date else names)
+        if names and date is not None and mix == "record":
+            mixed.append((*names, date.digits))
+        else:
+            mixed.append(names)
     return mixed, [()] * len(mixed)
 
 
