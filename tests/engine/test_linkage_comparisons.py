@@ -102,8 +102,9 @@ def test_an_estimated_date_near_the_other_is_a_level_of_its_own(
 @pytest.mark.parametrize(
     ("left", "right", "level"),
     [
-        # The estimated full date is keyed with the names: it meets the real date as a year.
-        ("real", "same, flagged estimated", "estimated, same year"),
+        # The estimated full date is keyed with the names: it meets the real date through its
+        # year and month.
+        ("real", "same, flagged estimated", "same year and month"),
         ("real", "1 january", "estimated, same year"),
         ("real", "year only, next year", "estimated, one year apart"),
         ("real", "real, five years later", "all other"),
@@ -113,7 +114,8 @@ def test_year_tokens_keyed_with_the_names_keep_the_date_levels(
     left: str, right: str, level: str
 ) -> None:
     """Format 6 (year tokens keyed with the names, no date filter): with the same names the
-    year levels stay; "one digit differs" is gone (the record filter holds the digits)."""
+    year and month levels stay; "one digit differs" is gone (the record filter holds the
+    digits)."""
     frame = pd.DataFrame(
         [(name, "Sara", born, flag) for name, (born, flag) in DATES.items()],
         columns=["id", "given", "born", "estimated"],
