@@ -189,7 +189,8 @@ def name_frame(records: int = 6000) -> pd.DataFrame:
 
 # Unsalted and without flips, as format 3 and format 4's default were (the old encoding).
 NAME_SCHEMA = EncodingSchema.from_mapping(
-    {"schema_version": 1, "id": "id", "salt": "none", "flip": 0.0,
+    {"schema_version": 1, "id": "id", "salt": "none", "flip": 0.0, "mix": "none",
+     "year_tokens": "plain",
      "roles": {"given_names": "given", "family_name": "family", "sex": "sex"}}
 )  # fmt: skip
 
@@ -332,15 +333,19 @@ def _salt_group_attack(table: pa.Table, frame: pd.DataFrame) -> float:
     return attacks.score_guesses("c", "family", guesses, truth).rate
 
 
-def test_the_default_encoding_stops_mining_but_not_a_denoising_attacker() -> None:
+# Format 5's default: BLIP on field-level filters, year tokens as they are.
+FORMAT5 = replace(DATED_SCHEMA, mix="none", year_tokens="plain", flip=DEFAULT_FLIP)
+
+
+def test_format_5_stops_mining_but_not_a_denoising_attacker() -> None:
     """Old encoding (no flips): closed-itemset mining names 90%+ of family names (above). The
     default flips bits (BLIP): the exact attacks fall to 1% or less, but a vote among near
     neighbours undoes the flips of repeated names, and frequency alignment of the cleaned
     filters still names a tenth or more of this Zipf-like population (docs/linkage.md: the
     privacy target is not met against that attacker)."""
-    frame = _dated_frame(4000)
-    assert DATED_SCHEMA.flip == DEFAULT_FLIP > 0 and DATED_SCHEMA.salt == "none"
-    new, _ = encode_frame(frame, DATED_SCHEMA, KEY)
+    frame = _dated_frame(3000)
+    assert FORMAT5.flip == DEFAULT_FLIP > 0 and FORMAT5.salt == "none"
+    new, _ = encode_frame(frame, FORMAT5, KEY)
     assert _name_attack(new, frame) <= 0.01
     filters = new[layout.BLOOM[Role.FAMILY_NAME]].to_pylist()
     truth, public = _family_truth(new, frame)
@@ -356,12 +361,111 @@ def test_attacks_within_salt_groups_and_on_salt_sizes() -> None:
     which records share a salt: mining each group alone still names some, and the group sizes
     aligned with the year counts give the year away."""
     frame = _dated_frame(3000)
-    old, _ = encode_frame(frame, replace(DATED_SCHEMA, salt="none", flip=0.0), KEY)
+    old, _ = encode_frame(frame, replace(FORMAT5, salt="none", flip=0.0), KEY)
     assert _salt_group_attack(old, frame) >= 0.9  # no salt: one group, the whole file
-    new, _ = encode_frame(frame, replace(DATED_SCHEMA, salt="year", flip=0.0), KEY)
+    new, _ = encode_frame(frame, replace(FORMAT5, salt="year", flip=0.0), KEY)
     assert _name_attack(new, frame) <= 0.01
     assert _salt_group_attack(new, frame) >= 0.02
     groups = new[layout.SALT_GROUP].to_pylist()
     years = _years(new, frame)
     guesses = attacks.salt_group_guesses(groups, Counter(years))
     assert attacks.score_guesses("y", "year", guesses, years).rate >= 0.2
+
+
+# Format 6 (ADR 0028): record-level name filters (both names and the date's digits in one
+# filter, flipped), year tokens keyed with the names, no date filter.
+HARDENED = replace(DATED_SCHEMA, mix="record", year_tokens="names")
+
+
+def _full_truth(table: pa.Table, frame: pd.DataFrame) -> tuple[list[str], dict[str, float]]:
+    """Each encoded row's whole normalised name, and the file's own whole-name counts."""
+    ids = record_tokens(KEY, list(frame["id"]))
+    order = {token: i for i, token in enumerate(table[layout.RECORD_ID].to_pylist())}
+    keys = [
+        " ".join(sorted({*given_name_tokens(g), *family_name_tokens(f)}))
+        for g, f in zip(frame["given"], frame["family"], strict=True)
+    ]
+    truth = [""] * len(keys)
+    for token, name in zip(ids, keys, strict=True):
+        truth[order[token]] = name
+    return truth, {name: float(count) for name, count in Counter(keys).items()}
+
+
+def test_record_level_filters_stop_the_denoising_attacker() -> None:
+    """Format 5 (field filters, BLIP): a vote among near neighbours undoes the flips of a
+    repeated family name (above). Format 6: equal names with other dates give other filters,
+    so no vote finds a clean name filter, and every attack on the mixed filter, on the whole
+    name or on the family name alone, names at most 1% (the file's own counts as public list)."""
+    frame = _dated_frame(2000)
+    table, _ = encode_frame(frame, HARDENED, KEY)
+    mixed = table[layout.BLOOM[Role.GIVEN_NAMES]].to_pylist()
+    assert table[layout.BLOOM[Role.FAMILY_NAME]].null_count == table.num_rows
+    assert table[layout.BLOOM[Role.DATE_OF_BIRTH]].null_count == table.num_rows
+    cleaned = attacks.denoised_filters(mixed, HARDENED.flip)
+    whole, whole_public = _full_truth(table, frame)
+    family, family_public = _family_truth(table, frame)
+    for truth, public in ((whole, whole_public), (family, family_public)):
+        for filters in (mixed, cleaned):
+            for guesses in (
+                attacks.frequency_guesses(filters, public),
+                attacks.closed_itemset_guesses(filters, public, hashes=20).guesses,
+            ):
+                assert attacks.score_guesses("m", "name", guesses, truth).rate <= 0.01
+    # The name blocking keys carry the year too: a frequent name is no frequent token.
+    tokens = attacks.frequency_guesses(table[layout.BK_NAME_SORTED].to_pylist(), whole_public)
+    assert attacks.score_guesses("t", "name", tokens, whole).rate <= 0.01
+
+
+def _year_frame(records: int = 4000) -> pd.DataFrame:
+    """`name_frame` with birth years of falling frequency (as in a real intake: most victims
+    are young), a third of them registered as 1 January (estimated)."""
+    frame = name_frame(records)
+    rng = np.random.default_rng(6)
+    weights = 0.85 ** np.arange(30)
+    years = rng.choice(np.arange(1976, 2006)[::-1], size=records, p=weights / weights.sum())
+    frame["dob"] = [
+        f"{y}-01-01"
+        if rng.random() < 1 / 3
+        else f"{y}-{rng.integers(1, 13):02d}-{rng.integers(2, 29):02d}"
+        for y in years
+    ]
+    return frame
+
+
+def _year_attack(table: pa.Table, frame: pd.DataFrame, column: str) -> float:
+    """Frequency alignment of a date token column with the file's own counts of what it
+    keys (the year, or the full date), read back as the year."""
+    ids = record_tokens(KEY, list(frame["id"]))
+    order = {token: i for i, token in enumerate(table[layout.RECORD_ID].to_pylist())}
+    values = [""] * len(ids)
+    for token, dob in zip(ids, frame["dob"], strict=True):
+        values[order[token]] = dob[:4] if column == layout.DOB_YEAR else dob
+    guesses = attacks.frequency_guesses(table[column].to_pylist(), Counter(values))
+    years = [v[:4] for v in values]
+    read = [None if g is None else g[:4] for g in guesses]
+    return attacks.score_guesses("y", "year", read, years).rate
+
+
+def test_year_tokens_keyed_with_the_names_hide_the_year() -> None:
+    """Format 5: the year tokens' counts are the year counts (98.9% on the synthetic region);
+    here most years, and the years of 1 January dates through the full-date tokens. Format 6
+    keys the year, year-month and estimated full date together with the Soundex codes of the
+    names and writes no Soundex + year blocking keys: at most 20% from each attack, also when
+    every token that implies one year joins records into groups."""
+    frame = _year_frame()
+    old, _ = encode_frame(frame, FORMAT5, KEY)
+    assert _year_attack(old, frame, layout.DOB_YEAR) >= 0.5
+    assert _year_attack(old, frame, layout.DOB_FULL) >= 0.2
+    assert _linked_year_attack(old, frame) >= 0.5
+    new, _ = encode_frame(frame, HARDENED, KEY)
+    assert _year_attack(new, frame, layout.DOB_YEAR) <= 0.2
+    assert _year_attack(new, frame, layout.DOB_FULL) <= 0.2
+    assert _linked_year_attack(new, frame) <= 0.2
+
+
+def _linked_year_attack(table: pa.Table, frame: pd.DataFrame) -> float:
+    """Records joined through every token that implies the same year, the groups aligned by
+    size with the file's own year counts."""
+    years = _years(table, frame)
+    guesses = attacks.frequency_guesses(attacks.same_year_groups(table), Counter(years))
+    return attacks.score_guesses("y", "year", guesses, years).rate

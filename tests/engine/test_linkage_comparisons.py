@@ -4,6 +4,7 @@ trained weights that never reward a less similar value more."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import pyarrow as pa
@@ -21,6 +22,9 @@ SCHEMA = EncodingSchema.from_mapping(
         "schema_version": 1,
         "id": "id",
         "date_order": "ymd",
+        # Format 5's date tokens and date filter; format 6 below.
+        "mix": "none",
+        "year_tokens": "plain",
         "roles": {
             "given_names": "given",
             "date_of_birth": "born",
@@ -93,6 +97,31 @@ def test_an_estimated_date_near_the_other_is_a_level_of_its_own(
     encoded: pa.Table, left: str, right: str, level: str
 ) -> None:
     assert date_level(encoded, left, right) == level
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        # The estimated full date is keyed with the names: it meets the real date through its
+        # year and month.
+        ("real", "same, flagged estimated", "same year and month"),
+        ("real", "1 january", "estimated, same year"),
+        ("real", "year only, next year", "estimated, one year apart"),
+        ("real", "real, five years later", "all other"),
+    ],
+)
+def test_year_tokens_keyed_with_the_names_keep_the_date_levels(
+    left: str, right: str, level: str
+) -> None:
+    """Format 6 (year tokens keyed with the names, no date filter): with the same names the
+    year and month levels stay; "one digit differs" is gone (the record filter holds the
+    digits)."""
+    frame = pd.DataFrame(
+        [(name, "Sara", born, flag) for name, (born, flag) in DATES.items()],
+        columns=["id", "given", "born", "estimated"],
+    )
+    table, _ = encode_frame(frame, replace(SCHEMA, year_tokens="names", mix="record"), KEY)
+    assert date_level(table, left, right) == level
 
 
 def test_only_estimated_dates_carry_the_years_around_them(encoded: pa.Table) -> None:

@@ -204,12 +204,12 @@ def test_files_of_another_encoding_version_are_refused(
     pq.write_table(table, tmp_path / "old.parquet")
     with pytest.raises(LinkageFileError, match=r"'schakel-pprl/1'; this version reads"):
         read_encoded(tmp_path / "old.parquet")
-    # Formats 3 (unsalted filters) and 4 (unsalted by default) are refused too.
-    for number in ("3", "4"):
+    # Formats 3 (unsalted filters), 4 (unsalted by default) and 5 (a filter per name field)
+    # are refused too.
+    current = f"schakel-pprl/{schema.FORMAT_VERSION}"
+    for number in ("3", "4", "5"):
         table = pq.read_table(tmp_path / "now.parquet")
-        older = (
-            table[ENCODING_COLUMN][0].as_py().replace("schakel-pprl/5", f"schakel-pprl/{number}")
-        )
+        older = table[ENCODING_COLUMN][0].as_py().replace(current, f"schakel-pprl/{number}")
         table = table.set_column(index, ENCODING_COLUMN, pa.array([older] * table.num_rows))
         pq.write_table(table, tmp_path / "older.parquet")
         with pytest.raises(

@@ -7,13 +7,13 @@ from dataclasses import replace
 import pandas as pd
 
 from schakel.engine.linkage import EncodingSchema, LinkageKey, encode_frame, layout
-from schakel.engine.linkage.explain import FIELDS, agreement
+from schakel.engine.linkage.explain import FIELDS, NAMES, agreement
 from schakel.engine.linkage.keys import record_tokens
 from schakel.engine.linkage.schema import DEFAULT_FLIP
 
 KEY = LinkageKey(b"the secret key of the explain test, long enough")
 SCHEMA = EncodingSchema.from_mapping(
-    {"schema_version": 1, "id": "id", "flip": 0.0,
+    {"schema_version": 1, "id": "id", "flip": 0.0, "mix": "none", "year_tokens": "plain",
      "roles": {"given_names": "given", "family_name": "family", "sex": "sex",
                "date_of_birth": "dob", "nationality": "nationality"}}
 )  # fmt: skip
@@ -53,3 +53,20 @@ def test_agreement_names_each_field_and_its_level() -> None:
     assert agreement(flipped, a, b)["family_name"] == "close"
     # Only field and level names: nothing of the encoding leaves.
     assert all(isinstance(v, str) and len(v) < 20 for v in same_person.values())
+
+
+def test_a_mixed_name_filter_is_told_as_the_names_together() -> None:
+    """Format 6: one filter holds the whole name (and the date's digits), so the reviewer reads
+    one line for the names, never a given or family name level the file cannot tell apart."""
+    frame = pd.DataFrame(
+        {"id": ["a", "b"], "given": ["Annemarie", "Annemarie"], "family": ["Haddad", "Hadad"],
+         "sex": "f", "dob": ["1990-05-04", "1990-05-04"], "nationality": "SY"}
+    )  # fmt: skip
+    mixed = replace(SCHEMA, flip=DEFAULT_FLIP, mix="record", year_tokens="names")
+    table, _ = encode_frame(frame, mixed, KEY)
+    row = {t: i for i, t in enumerate(table[layout.RECORD_ID].to_pylist())}
+    a, b = (row[t] for t in record_tokens(KEY, ["a", "b"]))
+    found = agreement(table, a, b)
+    assert "given_names" not in found and "family_name" not in found
+    assert found[NAMES] in {"close", "similar"}
+    assert found["date_of_birth"] == "same"

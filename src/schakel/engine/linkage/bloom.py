@@ -200,6 +200,17 @@ def blip_epsilon(probability: float, hashes: int) -> float:
     return hashes * float(np.log((1.0 - probability) / probability))
 
 
+def flipped_dice(flip: float, observed: float) -> float:
+    """Expected Dice of two flipped copies of one value, for filters with `observed` bits set
+    on average after the flips: the scale on which a flipped filter's similarity is read
+    (1.0 without flips)."""
+    if flip <= 0.0:
+        return 1.0
+    ones = max((observed - FILTER_BITS * flip) / (1 - 2 * flip), 1.0)  # set before the flips
+    kept, added = ones * (1 - flip), (FILTER_BITS - ones) * flip
+    return float((kept * (1 - flip) + added * flip) / (kept + added))
+
+
 def filters_to_arrow(filters: np.ndarray, present: np.ndarray) -> pa.Array:
     """Filters as a fixed-size binary Arrow column (null where the field is missing)."""
     data = np.ascontiguousarray(filters, dtype="<u8").tobytes()

@@ -19,7 +19,7 @@ import pyarrow as pa
 from schakel.engine.linkage import layout
 from schakel.engine.linkage.bloom import filters_from_arrow
 from schakel.engine.linkage.dice import DiceMatches, dice_all_pairs
-from schakel.engine.linkage.files import token_array
+from schakel.engine.linkage.files import name_noise_scale, token_array
 from schakel.engine.linkage.schema import Role
 
 
@@ -138,12 +138,15 @@ def _dice_search(
                     np.flatnonzero(right_present & right_has & (right_years == year)),
                 )
             )
+    threshold = search.threshold
+    if {Role.GIVEN_NAMES, Role.FAMILY_NAME} & set(search.roles):
+        threshold *= name_noise_scale(left)  # flipped name filters (format 5 and later)
     found_left, found_right, found_dice, comparisons = [], [], [], 0
     for rows_left, rows_right in groups:
         matches = dice_all_pairs(
             left_names[rows_left],
             right_names[rows_right],
-            search.threshold,
+            threshold,
             dedupe=dedupe,
             workers=options.workers,
         )

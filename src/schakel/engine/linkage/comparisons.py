@@ -80,6 +80,7 @@ def name_comparison(
     swap_level: bool = False,
     swap_with: Role | None = None,
     term_frequencies: bool = True,
+    scale: float = 1.0,
 ) -> Comparison:
     """Given or family name: exact, Dice bands, and a level for the whole name in any order.
 
@@ -91,15 +92,22 @@ def name_comparison(
     and two sisters-in-name scored as a swap. The swap is one fact about the whole name, so
     only one of the two name comparisons has the level (`swap_level`); on both, a swapped
     name counted twice (+11 and +12).
+
+    `scale`: the Dice two flipped copies of one name reach (`files.name_noise_scale`); every
+    band is multiplied by it, so flipped filters keep all their levels.
     """
     column = layout.BLOOM[role]
+
+    def band(value: float) -> str:
+        return f"{value * scale:.4f}"
+
     swapped = f"{layout.BK_NAME_SORTED}_l = {layout.BK_NAME_SORTED}_r"
     if swap_with is not None:
         other = layout.BLOOM[swap_with]
         swapped += (
-            f" OR ({_dice(FULL_NAME, FULL_NAME, dialect)} >= 0.8"
+            f" OR ({_dice(FULL_NAME, FULL_NAME, dialect)} >= {band(0.8)}"
             f" AND {other}_l IS NOT NULL AND {other}_r IS NOT NULL"
-            f" AND {_dice(other, other, dialect)} < 0.7)"
+            f" AND {_dice(other, other, dialect)} < {band(0.7)})"
         )
     levels = [
         _null(column),
@@ -108,13 +116,13 @@ def name_comparison(
             "identical filters",
             tf_column=column if term_frequencies else None,
         ),
-        _level(f"{_dice(column, column, dialect)} >= 0.85", "Dice >= 0.85"),
-        _level(f"{_dice(column, column, dialect)} >= 0.7", "Dice >= 0.7"),
+        _level(f"{_dice(column, column, dialect)} >= {band(0.85)}", "Dice >= 0.85"),
+        _level(f"{_dice(column, column, dialect)} >= {band(0.7)}", "Dice >= 0.7"),
     ]
     if swap_level:
         levels.append(_level(swapped, "whole name similar in any order"))
     levels += [
-        _level(f"{_dice(column, column, dialect)} >= 0.5", "Dice >= 0.5"),
+        _level(f"{_dice(column, column, dialect)} >= {band(0.5)}", "Dice >= 0.5"),
         _level("ELSE", "all other"),
     ]
     return {
@@ -297,6 +305,7 @@ def build_comparisons(
     combined_residence: bool = False,
     within_nationality: bool = False,
     salted: bool = False,
+    name_scale: float = 1.0,
 ) -> list[Comparison]:
     """Comparisons for the roles that have values on both sides (others would not train).
 
@@ -326,6 +335,7 @@ def build_comparisons(
                 swap_level=swap_level,
                 swap_with=swap_with,
                 term_frequencies=not (within_nationality or salted),
+                scale=name_scale,
             )
         )
     if Role.DATE_OF_BIRTH in present:

@@ -110,6 +110,67 @@ def _date_keys(dob: list[PartialDate | None]) -> dict[str, list[str | None]]:
     return keys
 
 
+def _year_with_names(
+    keys: dict[str, list[str | None]], records: NormalisedRecords
+) -> dict[str, list[str | None]]:
+    """The tokens that carry the year without the day (the year, the years around an
+    estimate, the year-month) keyed together with the record's Soundex codes (sorted, so
+    swapped names agree): equal years of different people give different tokens, so the
+    token counts are not the year counts (format 6, ADR 0028). A real full date stays as it
+    is: it is rare, and it is the evidence that survives a changed or transliterated name."""
+    sounds = [
+        " ".join(sorted(c for c in (_sound(g), _sound(f)) if c)) or "-"
+        for g, f in zip(records.given, records.family, strict=True)
+    ]
+    columns = (layout.DOB_YEAR, layout.DOB_YEAR_MONTH, *layout.DOB_YEAR_NEAR.values())
+    out = dict(keys)
+    for column in columns:
+        out[column] = [
+            None if value is None else f"{value}\x1d{sound}"
+            for value, sound in zip(keys[column], sounds, strict=True)
+        ]
+    # An estimated full date (a 1 January default, one of the most frequent full dates) is a
+    # year too. A flagged estimate therefore meets the same real date only as "same year".
+    out[layout.DOB_FULL] = [
+        f"{value}\x1d{sound}" if value is not None and date is not None and date.estimated
+        else value
+        for value, sound, date in zip(keys[layout.DOB_FULL], sounds, records.dob, strict=True)
+    ]  # fmt: skip
+    return out
+
+
+def _name_tokens(records: NormalisedRecords, mix: str) -> tuple[Sequence[Tokens], Sequence[Tokens]]:
+    """Token lists of the given-name and family-name filters (`schema.MIXES`). Mixed, the
+    given-name filter is the record's name filter (with the date's digits, "record") and the
+    family-name filter stays empty: two columns of one content would count the same evidence
+    twice."""
+    if mix == "none":
+        return records.given, records.family
+    mixed: list[Tokens] = []
+    for given, family, date in zip(records.given, records.family, records.dob, strict=True):
+        names = (*given, *family)
+        if names and date is not None and mix == "record":
+            mixed.append((*names, date.digits))
+        else:
+            mixed.append(names)
+    return mixed, [()] * len(mixed)
+
+
+def _name_keys_with_year(
+    keys: dict[str, list[str | None]], records: NormalisedRecords
+) -> dict[str, list[str | None]]:
+    """Mixed filters (format 6): the blocking keys made of the names alone (all tokens
+    sorted; the two Soundex codes) keyed together with the year of birth, or missing without
+    one, so that a frequent name is not one frequent token."""
+    out = dict(keys)
+    for column in (layout.BK_NAME_SORTED, layout.BK_NAME_SOUND):
+        out[column] = [
+            None if value is None or date is None else f"{value}\x1d{date.year}"
+            for value, date in zip(keys[column], records.dob, strict=True)
+        ]
+    return out
+
+
 def _sound(tokens: Tokens) -> str | None:
     return norm.soundex(tokens[0]) if tokens else None
 
@@ -181,10 +242,17 @@ def encode_records(
         layout.KEY_ID: pa.array([key.key_id] * count, pa.string()),
         layout.ENCODING_COLUMN: pa.array([schema.fingerprint] * count, pa.string()),
     }
+    # Year-free tokens (format 6): the date filter is left empty. Its digit bigrams are a
+    # hundred, set the same positions in every filter and can be mined back to the date; the
+    # similarity of two dates is in the record-level name filter instead (mix "record").
+    dates: list[Tokens] = [
+        (d.digits,) if d and schema.year_tokens == "plain" else () for d in records.dob
+    ]
+    given, family = _name_tokens(records, schema.mix)
     token_lists: dict[Role, Sequence[Tokens]] = {
-        Role.GIVEN_NAMES: records.given,
-        Role.FAMILY_NAME: records.family,
-        Role.DATE_OF_BIRTH: [(d.digits,) if d else () for d in records.dob],
+        Role.GIVEN_NAMES: given,
+        Role.FAMILY_NAME: family,
+        Role.DATE_OF_BIRTH: dates,
         Role.PLACE_OF_BIRTH: records.place_of_birth,
         Role.ADDRESS: records.address,
         Role.LOCALITY: records.locality,
@@ -205,9 +273,20 @@ def encode_records(
             ]
         filters, present = encoders.bloom[role].encode(token_list, salts, flip, seeds)
         columns[layout.BLOOM[role]] = filters_to_arrow(filters, present)
+    date_keys = _date_keys(records.dob)
+    if schema.year_tokens == "names":
+        date_keys = _year_with_names(date_keys, records)
+    blocking = _blocking_keys(records)
+    if schema.mix != "none":
+        blocking = _name_keys_with_year(blocking, records)
+    if schema.year_tokens == "names":
+        # Soundex + year keys chain the records of one year through shared names (one given
+        # name, then one family name ...) until a year is one group: not written. A changed
+        # family name with the same real date still meets through the date key.
+        blocking[layout.BK_GIVEN_YEAR] = blocking[layout.BK_FAMILY_YEAR] = [None] * count
     plain: dict[str, list[str | None]] = {
-        **_date_keys(records.dob),
-        **_blocking_keys(records),
+        **date_keys,
+        **blocking,
         **{column: getattr(records, role.value) for role, column in layout.EXACT.items()},
         layout.SALT_GROUP: list(salts) if salts is not None else [None] * count,
     }

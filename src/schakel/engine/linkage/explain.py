@@ -11,15 +11,14 @@ token or a value.
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 
 import numpy as np
 import pyarrow as pa
 
 from schakel.engine.linkage import layout
-from schakel.engine.linkage.bloom import filters_from_arrow, popcounts
-from schakel.engine.linkage.files import token_array
+from schakel.engine.linkage.bloom import filters_from_arrow, flipped_dice, popcounts
+from schakel.engine.linkage.files import encoded_flip, token_array
 from schakel.engine.linkage.schema import Role
 
 CLOSE = 0.85
@@ -45,21 +44,6 @@ FIELDS = (Role.GIVEN_NAMES, Role.FAMILY_NAME, Role.DATE_OF_BIRTH, *FILTER_FIELDS
           *TOKEN_FIELDS)  # fmt: skip
 
 
-def _flip(table: pa.Table) -> float:
-    """The BLIP flip probability the file was encoded with (0 without)."""
-    found = re.search(r" flip=([0-9.]+)", str(table[layout.ENCODING_COLUMN][0].as_py()))
-    return float(found.group(1)) if found else 0.0
-
-
-def _same_name_dice(flip: float, observed: float) -> float:
-    """Dice of two copies of one name filter after flipping, for filters with `observed` bits
-    set on average: the scale on which "close" and "similar" are read."""
-    bits = 1024.0
-    ones = max((observed - bits * flip) / (1 - 2 * flip), 1.0)  # set before the flips
-    kept, added = ones * (1 - flip), (bits - ones) * flip
-    return (kept * (1 - flip) + added * flip) / (kept + added)
-
-
 def _filter_level(table: pa.Table, role: Role, a: int, b: int) -> Level:
     filters, present = filters_from_arrow(table[layout.BLOOM[role]].take([a, b]))
     if not (present[0] and present[1]):
@@ -70,7 +54,7 @@ def _filter_level(table: pa.Table, role: Role, a: int, b: int) -> Level:
     common = int(np.bitwise_count(filters[0] & filters[1]).sum())
     dice = 2.0 * common / max(int(counts[0]) + int(counts[1]), 1)
     if role in (Role.GIVEN_NAMES, Role.FAMILY_NAME):  # BLIP flips only the name filters
-        dice /= _same_name_dice(_flip(table), (int(counts[0]) + int(counts[1])) / 2)
+        dice /= flipped_dice(encoded_flip(table), (int(counts[0]) + int(counts[1])) / 2)
     if dice >= CLOSE:
         return Level.CLOSE
     return Level.SIMILAR if dice >= SIMILAR else Level.DIFFERENT
@@ -103,11 +87,26 @@ def _date_level(table: pa.Table, a: int, b: int) -> Level:
     return Level.DIFFERENT
 
 
+# Format 6 with mixed name filters: one filter holds the whole name (and the date's digits),
+# so the reviewer is told about the names together.
+NAMES = "names"
+
+
+def _is_mixed(table: pa.Table) -> bool:
+    encoding = str(table[layout.ENCODING_COLUMN][0].as_py()) if table.num_rows else ""
+    return " mix=" in encoding and " mix=none" not in encoding
+
+
 def agreement(table: pa.Table, a: int, b: int) -> dict[str, str]:
-    """Field (role name) -> level name for the records at rows `a` and `b` of `table`."""
+    """Field (role name, or "names" for a mixed name filter) -> level name for the records at
+    rows `a` and `b` of `table`."""
     out: dict[str, str] = {}
+    mixed = _is_mixed(table)
     for role in FIELDS:
-        if role is Role.DATE_OF_BIRTH:
+        if mixed and role in (Role.GIVEN_NAMES, Role.FAMILY_NAME):
+            if role is Role.GIVEN_NAMES:
+                out[NAMES] = _filter_level(table, role, a, b).value
+        elif role is Role.DATE_OF_BIRTH:
             out[role.value] = _date_level(table, a, b).value
         elif role in FILTER_FIELDS:
             out[role.value] = _filter_level(table, role, a, b).value

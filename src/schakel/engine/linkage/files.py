@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,7 +22,13 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from schakel.engine.errors import SchakelError
-from schakel.engine.linkage.bloom import FILTER_BYTES, FILTER_TYPE
+from schakel.engine.linkage.bloom import (
+    FILTER_BYTES,
+    FILTER_TYPE,
+    filters_from_arrow,
+    flipped_dice,
+    popcounts,
+)
 from schakel.engine.linkage.layout import (
     BLOOM,
     ENCODING_COLUMN,
@@ -29,7 +36,7 @@ from schakel.engine.linkage.layout import (
     RECORD_ID,
     arrow_schema,
 )
-from schakel.engine.linkage.schema import encoding_version
+from schakel.engine.linkage.schema import Role, encoding_version
 
 SUFFIXES = (".csv", ".parquet")
 ProgressCallback = Callable[[int, int], None]  # (records done, records in total)
@@ -205,6 +212,33 @@ def check_encoded(table: pa.Table, name: str) -> pa.Table:
     if ids.null_count or len(pc.unique(ids)) != table.num_rows:
         raise LinkageFileError(f"{name} has missing or duplicate record ids.")
     return table.select([field.name for field in expected]).cast(expected)
+
+
+def encoded_flip(table: pa.Table) -> float:
+    """The BLIP flip probability a file was encoded with (0 without), from its `encoding`
+    column."""
+    if ENCODING_COLUMN not in table.column_names or table.num_rows == 0:
+        return 0.0
+    found = re.search(r" flip=([0-9.]+)", str(table[ENCODING_COLUMN][0].as_py()))
+    return float(found.group(1)) if found else 0.0
+
+
+def name_noise_scale(table: pa.Table) -> float:
+    """How far flipping lowers the Dice of two copies of one name: the expected Dice of two
+    flipped copies of a name filter of this file's mean fill. Thresholds on name filters are
+    multiplied by it, so that "Dice >= 0.85" still means nearly the same name (format 6;
+    without flips 1.0)."""
+    flip = encoded_flip(table)
+    if flip <= 0.0:
+        return 1.0
+    counts = [
+        popcounts(filters)[present]
+        for filters, present in (
+            filters_from_arrow(table[BLOOM[role]]) for role in (Role.GIVEN_NAMES, Role.FAMILY_NAME)
+        )
+    ]
+    found = np.concatenate(counts)
+    return flipped_dice(flip, float(found.mean())) if len(found) else 1.0
 
 
 def table_value(table: pa.Table, column: str) -> str:

@@ -41,12 +41,26 @@ ENCODING_FORMAT = "schakel-pprl"
 # 4: hardening against the linker (salt, BLIP; docs/linkage.md, "Hardened encoding").
 # 5: random bit flipping of the name filters by default (ADR 0022); format-4 files were
 # encoded without it by default, so the same name gave the same filter.
-FORMAT_VERSION = 5
+# 6: record-level name filters (both names and the date's digits in one flipped filter) and
+# year tokens keyed with the names by default (ADR 0028); in format-5 files a name had a filter
+# of its own, which a vote among near neighbours cleans, and the year had a token of its own.
+FORMAT_VERSION = 6
 # What salts the positions of every Bloom filter and the date and blocking tokens of a record
 # (`encode._salts`): nothing, the sex, the initials of the first given and family name, or
 # their Soundex codes (order-free, so swapped names keep one salt), or the year of birth.
 SALTS = ("none", "sex", "initials", "names", "year")
 DEFAULT_FLIP = 0.1
+# What else a name filter holds (`encode._name_tokens`): its own field only ("none"), both
+# name fields ("names": one record-level name filter, so an equal family name with another
+# given name gives another filter), or both names and the date of birth ("record", a CLK-like
+# filter of the identity). Measured in docs/linkage.md, "Format 6".
+MIXES = ("none", "names", "record")
+DEFAULT_MIX = "record"
+# Which tokens carry the year of birth alone (`encode._date_keys`): "plain" keys the year,
+# the years around an estimate and the year-month as they are; "names" keys each of them
+# together with the record's two Soundex codes, so their frequencies are not the year counts.
+YEAR_TOKENS = ("plain", "names")
+DEFAULT_YEAR_TOKENS = "names"
 
 
 def encoding_version() -> str:
@@ -103,6 +117,9 @@ class EncodingSchema:
     # BLIP: probability that each bit of a name filter is flipped. ADR 0022: the measured
     # choice (docs/linkage.md, "Hardened encoding").
     flip: float = DEFAULT_FLIP
+    # ADR 0028: the measured choice (docs/linkage.md, "Format 6").
+    mix: str = DEFAULT_MIX
+    year_tokens: str = DEFAULT_YEAR_TOKENS
 
     def __post_init__(self) -> None:
         if self.version != SCHEMA_VERSION:
@@ -120,6 +137,10 @@ class EncodingSchema:
             raise SchemaError(f"salt must be one of {', '.join(SALTS)}.")
         if not 0.0 <= self.flip < 0.5:
             raise SchemaError("flip must be at least 0 and below 0.5.")
+        if self.mix not in MIXES:
+            raise SchemaError(f"mix must be one of {', '.join(MIXES)}.")
+        if self.year_tokens not in YEAR_TOKENS:
+            raise SchemaError(f"year_tokens must be one of {', '.join(YEAR_TOKENS)}.")
         if not any(role in self.roles for role in (Role.GIVEN_NAMES, Role.FAMILY_NAME)):
             raise SchemaError("Map at least one of the roles given_names and family_name.")
         for role, hashes in self.bloom_hashes.items():
@@ -142,6 +163,8 @@ class EncodingSchema:
         hashes = ",".join(f"{role.value}:{self.hashes(role)}" for role in BLOOM_ROLES)
         hashing = "" if self.bloom_hashing == "random" else f" hashing={self.bloom_hashing}"
         hardening = f" salt={self.salt} flip={self.flip:g}"
+        if self.mix != "none" or self.year_tokens != "plain":
+            hardening += f" mix={self.mix} year={self.year_tokens}"
         return f"{encoding_version()} bits=1024 k={hashes}{hardening}{hashing}"
 
     @classmethod
@@ -157,6 +180,8 @@ class EncodingSchema:
             "bad_dates",
             "salt",
             "flip",
+            "mix",
+            "year_tokens",
         }
         unknown = sorted(set(data) - known)
         if unknown:
@@ -173,6 +198,8 @@ class EncodingSchema:
             bloom_hashing=str(data.get("bloom_hashing", "random")),
             salt=str(data.get("salt", cls.salt)),
             flip=float(data.get("flip", cls.flip)),
+            mix=str(data.get("mix", cls.mix)),
+            year_tokens=str(data.get("year_tokens", cls.year_tokens)),
         )
 
     def to_mapping(self) -> dict[str, Any]:
@@ -186,6 +213,8 @@ class EncodingSchema:
             "bloom_hashing": self.bloom_hashing,
             "salt": self.salt,
             "flip": self.flip,
+            "mix": self.mix,
+            "year_tokens": self.year_tokens,
         }
 
 

@@ -39,7 +39,7 @@ from schakel.engine.linkage.engines import (
     LinkageEngine,
     model_for_engine,
 )
-from schakel.engine.linkage.files import token_array
+from schakel.engine.linkage.files import name_noise_scale, token_array
 from schakel.engine.linkage.schema import IDENTIFIER_ROLES, Role
 
 DATE_OF_BIRTH = "date_of_birth"
@@ -138,6 +138,7 @@ class SplinkScorer:
             combined_residence=self.options.combined_residence,
             within_nationality=self.within_nationality,
             salted=self.salted,
+            name_scale=name_noise_scale(tables[0]),
         )
         comparisons: list[Any] = list(deepcopy(self.comparisons))
         self.settings = SettingsCreator(

@@ -24,7 +24,10 @@ anyone who obtains an encoded file, can still try:
 - on files with random bit flipping (BLIP), the same after a majority vote among each
   filter's near neighbours (`denoised_filters`), which undoes the flips of repeated names;
 - ordering birth years: the years kept around estimated dates chain the year tokens
-  (`birth_year_order`).
+  (`birth_year_order`);
+- grouping by year: records that share any token implying the same year are joined, and the
+  groups aligned with the year counts (`same_year_groups`); keys that mix the year with part
+  of a name chain a whole year together through shared names.
 
 Attacks return guesses per record; `score_guesses` compares them with the truth, which only an
 evaluation has. The attacker is assumed to know everything but the key: the normalisation
@@ -32,7 +35,12 @@ code, the encoding parameters (bits, k, bigrams: they are in the `encoding` colu
 public list of name frequencies.
 """
 
-from schakel.engine.linkage.attacks.exposure import SinglingOut, birth_year_order, singling_out
+from schakel.engine.linkage.attacks.exposure import (
+    SinglingOut,
+    birth_year_order,
+    same_year_groups,
+    singling_out,
+)
 from schakel.engine.linkage.attacks.graph import similarity_graph_guesses
 from schakel.engine.linkage.attacks.mining import (
     PatternMining,
@@ -72,6 +80,7 @@ __all__ = [
     "pattern_mining_guesses",
     "per_salt_group",
     "salt_group_guesses",
+    "same_year_groups",
     "score_guesses",
     "score_hits",
     "similarity_graph_guesses",

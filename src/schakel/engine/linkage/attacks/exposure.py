@@ -90,3 +90,35 @@ def birth_year_order(table: pa.Table) -> tuple[int, int, int]:
     largest, records = chains.most_common(1)[0]
     tokens = {token for token in set(known) if root(token) == largest}
     return records, len(known), len(tokens)
+
+
+def same_year_groups(table: pa.Table) -> list[int | None]:
+    """Records joined when they share any token that implies the same year of birth (the
+    year, year-month, full date, date key, a Soundex + year key; on files with mixed name
+    filters also the name keys, which carry the year there); a group id per record with a
+    year. Aligned by size with the year counts (`frequency_guesses`), the groups give the
+    years away when they are the years: keys that mix the year with part of a name chain the
+    records of one year through shared names until the year is one group."""
+    encoding = str(table[layout.ENCODING_COLUMN][0].as_py()) if table.num_rows else ""
+    columns = [layout.DOB_YEAR, layout.DOB_YEAR_MONTH, layout.DOB_FULL, layout.DOB_SWAP,
+               layout.BK_DOB, layout.BK_GIVEN_YEAR, layout.BK_FAMILY_YEAR]  # fmt: skip
+    if " mix=names" in encoding or " mix=record" in encoding:
+        columns += [layout.BK_NAME_SORTED, layout.BK_NAME_SOUND]
+    parent = np.arange(table.num_rows)
+
+    def root(row: int) -> int:
+        while parent[row] != row:
+            parent[row] = parent[parent[row]]
+            row = int(parent[row])
+        return row
+
+    first: dict[tuple[str, int], int] = {}
+    for column in columns:
+        # A swapped date and the date key are keyed as full dates (`encode._TOKEN_PURPOSE`).
+        purpose = layout.DOB_FULL if column in (layout.DOB_SWAP, layout.BK_DOB) else column
+        values, present = token_array(table, column)
+        for row in np.flatnonzero(present).tolist():
+            seen = first.setdefault((purpose, int(values[row])), row)
+            parent[root(row)] = root(seen)
+    _, has_year = token_array(table, layout.DOB_YEAR)
+    return [root(row) if has_year[row] else None for row in range(table.num_rows)]

@@ -65,7 +65,10 @@ def denoised_filters(
     bits = np.unpackbits(packed.reshape(len(rows), -1), axis=1, bitorder="little")
     dense = bits.astype(np.float32)
     counts = dense.sum(axis=1)
-    threshold = denoise_threshold(flip)
+    # The mean set bits tell the attacker how full the filters were before the flips.
+    observed = float(counts.mean())
+    ones = (observed - bits.shape[1] * flip) / (1.0 - 2.0 * flip)
+    threshold = denoise_threshold(flip, ones=max(ones, 1.0), bits=float(bits.shape[1]))
     out: list[bytes | None] = list(filters)
     for start in range(0, len(rows), chunk):
         block = dense[start : start + chunk]
@@ -80,10 +83,9 @@ def denoised_filters(
     return out
 
 
-def denoise_threshold(flip: float) -> float:
-    """Dice between two noisy copies of one name filter of about 200 of 1,024 bits set, less a
-    margin (0.72 at 5% flips, 0.58 at 10%)."""
-    ones, bits = 200.0, 1024.0
+def denoise_threshold(flip: float, *, ones: float = 200.0, bits: float = 1024.0) -> float:
+    """Dice between two noisy copies of one filter of `ones` of `bits` set, less a margin
+    (0.72 at 5% flips, 0.58 at 10% for a name filter of about 200 bits)."""
     kept = ones * (1 - flip)
     added = (bits - ones) * flip
     common = kept * (1 - flip) + added * flip

@@ -61,7 +61,7 @@ def test_a_steward_starts_a_run_follows_it_and_sees_it_in_the_history(
     assert record.possible_returns == ReturnCandidate.objects.count() > 0
     assert record.linked_pairs > 0 and record.candidate_pairs >= record.linked_pairs
     assert record.estimated_precision is not None and record.estimated_precision >= 0.9
-    assert record.encoding.startswith("schakel-pprl/5")
+    assert record.encoding.startswith("schakel-pprl/6")
     with translation.override("nl"):
         done = client.get(started["Location"], HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert f"Vergeleken records: {record.records}." in done
