@@ -49,6 +49,8 @@ def encoding_label(encoding: str) -> str:
     parts = [_("encrypted with the linkage key")]
     if " salt=" in encoding and " salt=none" not in encoding:
         parts.append(_("salted per record"))
+    if " mix=record" in encoding:
+        parts.append(_("names and date of birth in one filter per record"))
     flip = re.search(r" flip=([0-9.]+)", encoding)
     if flip is not None and float(flip.group(1)) > 0:
         parts.append(_("with random bit flips"))
@@ -65,6 +67,7 @@ def in_percent(share: float | None) -> str:
 
 # The reason linkage gives for a possible return, in words (`engine.linkage.explain`).
 _FIELD_WORDS = {
+    "names": gettext_lazy("Names (given and family name together)"),
     "given_names": gettext_lazy("Given names"),
     "family_name": gettext_lazy("Family name"),
     "date_of_birth": gettext_lazy("Date of birth"),

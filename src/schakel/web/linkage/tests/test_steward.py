@@ -24,6 +24,7 @@ from schakel.web.linkage.models import LinkageRunRecord, ReturnCandidate
 from schakel.web.linkage.selectors import (
     chance_in_words,
     encoding_label,
+    reason_in_words,
     in_percent,
     time_after_in_words,
 )
@@ -137,6 +138,14 @@ def test_encoding_label_is_words() -> None:
             encoding_label("schakel-pprl/4 bits=1024 k=x salt=none flip=0")
             == "versleuteld met de koppelsleutel (formaat 4)"
         )
+        assert (
+            encoding_label("schakel-pprl/6 bits=1024 k=x salt=none flip=0.1 mix=record year=names")
+            == "versleuteld met de koppelsleutel, namen en geboortedatum samen in één filter per"
+            " record, met willekeurige bitwisselingen (formaat 6)"
+        )
+        assert reason_in_words({"names": "close"}) == [
+            "Namen (voornamen en achternaam samen): bijna hetzelfde (een klein verschil in spelling)"
+        ]
         assert encoding_label("something else") == "onbekend"
 
 
