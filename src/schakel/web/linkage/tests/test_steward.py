@@ -24,8 +24,8 @@ from schakel.web.linkage.models import LinkageRunRecord, ReturnCandidate
 from schakel.web.linkage.selectors import (
     chance_in_words,
     encoding_label,
-    reason_in_words,
     in_percent,
+    reason_in_words,
     time_after_in_words,
 )
 from schakel.web.linkage.tasks import link_returns, nightly_time, summary_in_words
@@ -144,7 +144,8 @@ def test_encoding_label_is_words() -> None:
             " record, met willekeurige bitwisselingen (formaat 6)"
         )
         assert reason_in_words({"names": "close"}) == [
-            "Namen (voornamen en achternaam samen): bijna hetzelfde (een klein verschil in spelling)"
+            "Namen (voornamen en achternaam samen): bijna hetzelfde"
+            " (een klein verschil in spelling)"
         ]
         assert encoding_label("something else") == "onbekend"
 
