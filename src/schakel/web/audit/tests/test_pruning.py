@@ -52,7 +52,7 @@ def _history(actor: Membership) -> None:
     _write(actor, 3)
 
 
-def _sql(sql: str, params: list[object] | None = None) -> None:
+def _sql(sql: str, params: list[int | str] | None = None) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params or [])
 

@@ -54,7 +54,8 @@ def test_the_provider_is_picked_from_the_social_map_or_typed_after_other(
     typed = {"provider": OTHER, OTHER_PROVIDER: "Particuliere opvang Zeeland"}
     assert _place(client, trajectory_a, **typed).status_code == 302
     providers = [
-        e.full_payload.get("provider") for e in trajectory_a.events.order_by("recorded_at", "pk")
+        str(e.full_payload.get("provider"))
+        for e in trajectory_a.events.order_by("recorded_at", "pk")
     ]
     assert sorted(providers) == ["Opvang De Haven", "Particuliere opvang Zeeland"]
     refused = _place(client, trajectory_a, provider="Niet op de kaart")
