@@ -194,32 +194,14 @@ def do_record_event(
             kind, clean, history = _valid_event(
                 actor, locked, event_type, occurred_at, payload, supersedes
             )
-            event = TrajectoryEvent.recording(
-                trajectory=locked,
-                event_type=kind.value,
-                occurred_at=occurred_at,
-                recorded_at=timezone.now(),
-                recorded_by_id=actor.user_id,
-                organisation_id=actor.organisation_id,
-                payload=clean,
-                supersedes=supersedes,
+            event = _append(
+                actor, locked, kind, occurred_at, clean, actor.organisation_id, supersedes
             )
-            event.save(force_insert=True)
             if kind == EventType.REFERRAL_SENT or kind in REFERRAL_ANSWERS:
                 log = [*history, event.as_engine_event()]
                 apply_referral_event(actor, locked, kind, clean, log)
             refresh_projection(trajectory)
-            do_record_access(
-                actor=actor,
-                action=A.APPEND,
-                object_type="trajectory",
-                object_id=trajectory.pk,
-                purpose=f"record {kind.value}",
-                detail={
-                    "event": str(event.pk),
-                    "covers": {"trajectory_event": {str(event.pk): event.content_digest}},
-                },
-            )
+            _audit_append(actor, trajectory, kind, event)
     except (NotFound, PermissionDenied):
         do_record_denied(
             actor=actor,
@@ -251,30 +233,51 @@ def do_record_linked_return(
         if locked is None:
             raise NotFound(gettext("This trajectory was not found."))
         _, clean, _history = _valid_event(actor, locked, kind.value, occurred_at, payload, None)
-        event = TrajectoryEvent.recording(
-            trajectory=locked,
-            event_type=kind.value,
-            occurred_at=occurred_at,
-            recorded_at=timezone.now(),
-            recorded_by_id=actor.user_id,
-            organisation_id=locked.organisation_id,
-            payload=clean,
-            supersedes=None,
-        )
-        event.save(force_insert=True)
+        event = _append(actor, locked, kind, occurred_at, clean, locked.organisation_id, None)
         refresh_projection(locked)
-        do_record_access(
-            actor=actor,
-            action=A.APPEND,
-            object_type="trajectory",
-            object_id=locked.pk,
-            purpose=f"record {kind.value}",
-            detail={
-                "event": str(event.pk),
-                "covers": {"trajectory_event": {str(event.pk): event.content_digest}},
-            },
-        )
+        _audit_append(actor, locked, kind, event)
     return event
+
+
+def _append(
+    actor: Membership,
+    locked: Trajectory,
+    kind: EventType,
+    occurred_at: dt.datetime,
+    clean: dict[str, Any],
+    organisation_id: int,
+    supersedes: TrajectoryEvent | None,
+) -> TrajectoryEvent:
+    """Store one validated event on a locked trajectory, recorded by `actor` now."""
+    event = TrajectoryEvent.recording(
+        trajectory=locked,
+        event_type=kind.value,
+        occurred_at=occurred_at,
+        recorded_at=timezone.now(),
+        recorded_by_id=actor.user_id,
+        organisation_id=organisation_id,
+        payload=clean,
+        supersedes=supersedes,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def _audit_append(
+    actor: Membership, trajectory: Trajectory, kind: EventType, event: TrajectoryEvent
+) -> None:
+    """The audit entry of an appended event, covering its content digest."""
+    do_record_access(
+        actor=actor,
+        action=A.APPEND,
+        object_type="trajectory",
+        object_id=trajectory.pk,
+        purpose=f"record {kind.value}",
+        detail={
+            "event": str(event.pk),
+            "covers": {"trajectory_event": {str(event.pk): event.content_digest}},
+        },
+    )
 
 
 def _valid_event(
