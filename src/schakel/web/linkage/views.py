@@ -97,7 +97,8 @@ def review(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
             consequence=(
                 _(
                     "A return to exploitation is added to the earlier trajectory, dated at the "
-                    "new event, and its coordinator is told. The coordinator knows who it is "
+                    "new event, and its coordinator is told. A closed trajectory is opened "
+                    "again: it is back in care and active. The coordinator knows who it is "
                     "and can mark it as entered in error."
                 )
                 if answer == "confirm"

@@ -41,6 +41,7 @@ def test_the_steward_confirms_a_match_and_the_coordinator_is_told(
     url = reverse("review-return", args=[candidate.pk])
     question = client.post(url, {"answer": "confirm"})
     assert question.status_code == 200  # the confirmation step asks first
+    assert "Een afgesloten traject gaat weer open" in question.content.decode()  # says what happens
     assert trajectory_a.person.pseudonym not in _main(question.content)
     assert ReturnCandidate.objects.get().status == "pending"
     done = client.post(url, {"answer": "confirm", "confirmed": "1"})
