@@ -185,3 +185,24 @@ def test_the_summary_of_a_run_is_words_or_nothing() -> None:
         )
     assert summary_in_words({"records": 5, "persons": 4}) == ""  # a run from before
     assert summary_in_words(None) == ""
+
+
+def test_a_second_start_while_a_run_waits_or_runs_follows_that_run(steward: Membership) -> None:
+    """Two runs at once would compare the same records twice: pressing start again (or while
+    the nightly run works) leads to the run that is going."""
+    client = signed_in(steward)
+    first = client.post(reverse("linkage-runs"))
+    again = client.post(reverse("linkage-runs"))
+    assert first["Location"] == again["Location"]
+    assert Job.objects.count() == 1 and LinkageRunRecord.objects.count() == 1
+    # the nightly run: its job opened a history row of its own, without the job
+    Job.objects.update(state=Job.State.RUNNING)
+    LinkageRunRecord.objects.update(job=None)
+    nightly = LinkageRunRecord.objects.get()
+    third = client.post(reverse("linkage-runs"))
+    assert third["Location"] == first["Location"]
+    nightly.refresh_from_db()
+    assert nightly.job_id == Job.objects.get().pk
+    Job.objects.update(state=Job.State.SUCCEEDED)
+    client.post(reverse("linkage-runs"))
+    assert Job.objects.count() == 2  # once it is done, a new run starts
