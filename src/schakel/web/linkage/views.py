@@ -68,11 +68,12 @@ def runs(request: HttpRequest, acting: Membership) -> HttpResponse:
     return render(request, "linkage/runs.html", {"history": history, "times": run_times()})
 
 
-@require_POST
 @require_capability(Capability.REVIEW_RETURNS)
+@require_POST
 def review(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
     """Confirm or reject the match after a confirmation step that repeats why linkage found
-    the pair; a rejection needs a reason. A decided one says by whom and when."""
+    the pair; a rejection needs a reason. A decided one says by whom and when. The role is
+    checked before the method, so other roles get 403 whatever they send."""
     candidate = access_return_candidate(acting, pk)
     answer = "confirm" if request.POST.get("answer") == "confirm" else "reject"
     already = None

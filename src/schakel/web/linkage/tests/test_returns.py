@@ -122,3 +122,14 @@ def test_the_steward_sees_no_case_or_identity_page(
     assert client.get(reverse("trajectory-detail", args=[trajectory_a.pk])).status_code == 403
     assert client.post(reverse("trajectory-identity", args=[trajectory_a.pk])).status_code == 403
     assert client.get(reverse("trajectory-list")).status_code == 403
+
+
+def test_other_roles_get_403_on_the_review_address_whatever_the_method(
+    linked: int, steward: Membership, coordinator_a: Membership
+) -> None:
+    """The role is checked before the method: a coordinator opening the address gets 403, not
+    the empty 405 the steward gets (the choice is made on the queue)."""
+    url = reverse("review-return", args=[ReturnCandidate.objects.get().pk])
+    assert signed_in(coordinator_a).get(url).status_code == 403
+    assert signed_in(steward).get(url).status_code == 405
+    assert ReturnCandidate.objects.get().status == "pending"
