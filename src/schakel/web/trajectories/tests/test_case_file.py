@@ -80,7 +80,13 @@ def test_a_frontline_member_sees_the_status_and_own_observations_not_the_care_fi
     assert "Fase" in html and "Signaal</strong>" in html  # the status and what they observed
     assert "B8-verblijfsprocedure" not in html and "Mijlpaal verblijf" not in html
     assert "Intake</strong>" not in html  # the care coordination's events stay in the care file
-    assert "Identiteit tonen" not in html
+    # They signalled this person, so they may see who it is (view_own_identity); a
+    # colleague who recorded nothing here may not.
+    assert "Identiteit tonen" in html
+    colleague = member(coordinator_a.organisation, Role.FRONTLINE)
+    theirs = signed_in(colleague).get(url)
+    assert theirs.status_code == 200 and "Signaal</strong>" in theirs.content.decode()
+    assert "Identiteit tonen" not in theirs.content.decode()
     assert reverse("national-report", args=[trajectory_a.pk]) not in html
     assert reverse("record-event", args=[trajectory_a.pk, "national_centre_report"]) not in html
     assert reverse("record-event", args=[trajectory_a.pk, "vulnerability"]) in html
