@@ -47,15 +47,16 @@ def main() -> int:
         from django.db.models import Count
         from django.test import Client
 
-        from schakel.engine.trajectories import Event, project_state
+        from schakel.engine.trajectories import project_state
         from schakel.engine.trajectories.events import EventType
         from schakel.engine.vocabulary import Role
         from schakel.web.demo.actions import do_seed_region
         from schakel.web.demo.seeding import seed_parameters
         from schakel.web.organisations.models import Membership, Organisation
-        from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
+        from schakel.web.trajectories.models import Trajectory
         from schakel.web.trajectories.quality import (
             CLOSED,
+            event_histories,
             placement_candidates,
             quality_worklist,
         )
@@ -76,26 +77,7 @@ def main() -> int:
         own = Trajectory.objects.filter(organisation=organisation)
 
         def project(trajectories: Any) -> set[str]:
-            rows = (
-                TrajectoryEvent.objects.filter(trajectory__in=trajectories)
-                .order_by("occurred_at", "recorded_at")
-                .values_list(
-                    "trajectory_id",
-                    "id",
-                    "event_type",
-                    "occurred_at",
-                    "recorded_at",
-                    "payload",
-                    "supersedes_id",
-                )
-            )
-            history: dict[str, list[Event]] = {}
-            for trajectory_id, pk, kind, occurred, recorded, payload, supersedes in rows:
-                history.setdefault(str(trajectory_id), []).append(
-                    Event(
-                        str(pk), kind, occurred, recorded, payload, supersedes and str(supersedes)
-                    )
-                )
+            history = event_histories(trajectories)
             return {t for t, events in history.items() if project_state(events).open_placements}
 
         every = own.filter(

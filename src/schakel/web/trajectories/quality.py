@@ -135,17 +135,11 @@ def placement_candidates(own: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
     return own.filter(pk__in=open_)
 
 
-def _placements_after_closure(own: QuerySet[Trajectory]) -> list[QualityLine]:
-    """Closed trajectories whose projection still has a placement (the engine decides, with
-    corrections applied); only the `placement_candidates` are projected.
-
-    The projection reads codes and ids, never free text, so the events are read as plain
-    columns: no sealed note is opened and no model built (at 10,000 trajectories projecting
-    every closed trajectory with a placement read some 18,000 events and cost 0.5 s of CPU;
-    most of them ended their placements with an exit, which the candidates leave out)."""
-    candidates = placement_candidates(own)
+def event_histories(trajectories: QuerySet[Trajectory]) -> dict[str, list[Event]]:
+    """The engine's events of each trajectory, in order, read as plain columns (codes and ids;
+    no sealed note is opened and no model built)."""
     rows = (
-        TrajectoryEvent.objects.filter(trajectory__in=candidates)
+        TrajectoryEvent.objects.filter(trajectory__in=trajectories)
         .order_by("occurred_at", "recorded_at")
         .values_list(
             "trajectory_id",
@@ -169,6 +163,19 @@ def _placements_after_closure(own: QuerySet[Trajectory]) -> list[QualityLine]:
                 supersedes=str(supersedes) if supersedes else None,
             )
         )
+    return by_trajectory
+
+
+def _placements_after_closure(own: QuerySet[Trajectory]) -> list[QualityLine]:
+    """Closed trajectories whose projection still has a placement (the engine decides, with
+    corrections applied); only the `placement_candidates` are projected.
+
+    The projection reads codes and ids, never free text, so the events are read as plain
+    columns: no sealed note is opened and no model built (at 10,000 trajectories projecting
+    every closed trajectory with a placement read some 18,000 events and cost 0.5 s of CPU;
+    most of them ended their placements with an exit, which the candidates leave out)."""
+    candidates = placement_candidates(own)
+    by_trajectory = event_histories(candidates)
     names = dict(candidates.values_list("pk", "person__pseudonym"))
     lines = []
     for pk, pseudonym in names.items():
