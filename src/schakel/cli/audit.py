@@ -36,12 +36,8 @@ def cmd_audit_grants(args: argparse.Namespace) -> None:
 def cmd_audit_prune(args: argparse.Namespace) -> None:
     """Archive and remove the entries up to a signed checkpoint past the period (ADR 0025)."""
     setup_django()
-    from schakel.web.audit.pruning import (
-        PruneRefused,
-        check_archive,
-        do_prune_audit_trail,
-        plan_prune,
-    )
+    from schakel.web.audit.actions import do_prune_audit_trail
+    from schakel.web.audit.pruning import PruneRefused, check_archive, plan_prune
     from schakel.web.organisations.roles import SystemActor
 
     if args.archive is None and not args.dry_run:

@@ -7,17 +7,28 @@ land together or not at all.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schakel.web.audit.chain import entry_content, entry_hash
 from schakel.web.audit.models import AuditEntry, AuditHead
+from schakel.web.audit.pruning import (
+    PURPOSE,
+    PruneRefused,
+    PruneReport,
+    plan_prune,
+    write_archive,
+)
+from schakel.web.audit.selectors import checkpoint_line
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Actor, Capability, SystemActor, require
 
@@ -235,3 +246,38 @@ def do_export_audit_lines(
             detail={"lines": len(entries), "selection": selection.described},
         )
     return export_file(entries, file_format), len(entries)
+
+
+def do_prune_audit_trail(
+    *, actor: SystemActor, through: int, archive_folder: Path, now: dt.datetime | None = None
+) -> PruneReport:
+    """Archive, then remove, the audit entries up to `through` (ADR 0025; the steps are in
+    `audit.pruning`'s docstring)."""
+    plan = plan_prune(through=through, now=now)
+    archive, manifest, sha256 = write_archive(plan, archive_folder)
+    line = checkpoint_line(plan.through, plan.hash, plan.keyed_from, pruned_at=plan.newest_at)
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().get(id=1)
+        if (head.pruned_through or 0) != plan.first - 1:
+            raise PruneRefused("Another pruning ran at the same time; run the command again.")
+        AuditHead.objects.filter(id=1).update(pruned_through=plan.through)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("DELETE FROM audit_auditentry WHERE sequence <= %s", [plan.through])
+        except DatabaseError as error:
+            raise PruneRefused(
+                "The database refused to delete audit entries "
+                f"({str(error).strip().splitlines()[0]}): run the command as the tables' "
+                "owner (DATABASE_URL of the role that migrates), not as the application."
+            ) from None
+        do_record_access(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            object_type="audit_trail",
+            object_id=f"{plan.first}-{plan.through}",
+            purpose=PURPOSE,
+            detail={"entries": plan.entries, "archive": archive.name, "sha256": sha256},
+        )
+        with Path(settings.AUDIT_CHECKPOINT_FILE).open("a", encoding="utf-8") as out:
+            out.write(line + "\n")
+    return PruneReport(plan, archive, manifest, line)

@@ -7,9 +7,10 @@ application: the application's role has no DELETE on the entries. The steps, in 
    by a signed checkpoint line and every entry up to it is older than the audit period;
 2. write the entries to a JSON Lines archive with a signed manifest (`check_archive` re-walks
    its hashes, so the archive can be verified without the database);
-3. in one transaction: move `AuditHead.pruned_through` forward (a trigger lets DELETE through
-   only at or below it), delete the entries, record the pruning as a new entry and append a
-   signed pruning line (with the newest removed entry's time) to the checkpoint file.
+3. in one transaction (`actions.do_prune_audit_trail`): move `AuditHead.pruned_through`
+   forward (a trigger lets DELETE through only at or below it), delete the entries, record
+   the pruning as a new entry and append a signed pruning line (with the newest removed
+   entry's time) to the checkpoint file.
 
 `verify_chain` then starts after the pruning line. A `pruned_through` without such a line, or
 with a line whose time is within the period, is named as tampering: the key that signs the line
@@ -27,21 +28,17 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from schakel.web.audit.actions import do_record_access
 from schakel.web.audit.chain import entry_hash, sign
 from schakel.web.audit.models import AuditEntry, AuditHead
 from schakel.web.audit.periods import RETENTION_DAYS
 from schakel.web.audit.selectors import (
-    checkpoint_line,
     read_checkpoints,
     stored_content,
     verify_chain,
 )
-from schakel.web.organisations.roles import SystemActor
 
 PURPOSE = "audit trail pruned: retention period passed"
 
@@ -196,37 +193,3 @@ def check_archive(manifest: Path) -> int:
     if expected - 1 != data["through"] or previous != data["hash"]:
         raise PruneRefused(f"{archive.name} ends before entry #{data['through']}.")
     return int(expected - data["first"])
-
-
-def do_prune_audit_trail(
-    *, actor: SystemActor, through: int, archive_folder: Path, now: dt.datetime | None = None
-) -> PruneReport:
-    """Archive, then remove, the audit entries up to `through` (see the module's docstring)."""
-    plan = plan_prune(through=through, now=now)
-    archive, manifest, sha256 = write_archive(plan, archive_folder)
-    line = checkpoint_line(plan.through, plan.hash, plan.keyed_from, pruned_at=plan.newest_at)
-    with transaction.atomic():
-        head = AuditHead.objects.select_for_update().get(id=1)
-        if (head.pruned_through or 0) != plan.first - 1:
-            raise PruneRefused("Another pruning ran at the same time; run the command again.")
-        AuditHead.objects.filter(id=1).update(pruned_through=plan.through)
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("DELETE FROM audit_auditentry WHERE sequence <= %s", [plan.through])
-        except DatabaseError as error:
-            raise PruneRefused(
-                "The database refused to delete audit entries "
-                f"({str(error).strip().splitlines()[0]}): run the command as the tables' "
-                "owner (DATABASE_URL of the role that migrates), not as the application."
-            ) from None
-        do_record_access(
-            actor=actor,
-            action=AuditEntry.Action.UPDATE,
-            object_type="audit_trail",
-            object_id=f"{plan.first}-{plan.through}",
-            purpose=PURPOSE,
-            detail={"entries": plan.entries, "archive": archive.name, "sha256": sha256},
-        )
-        with Path(settings.AUDIT_CHECKPOINT_FILE).open("a", encoding="utf-8") as out:
-            out.write(line + "\n")
-    return PruneReport(plan, archive, manifest, line)

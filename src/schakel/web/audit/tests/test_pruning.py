@@ -14,13 +14,17 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from schakel.cli import main
-from schakel.web.audit.actions import Access, do_record_accesses, do_write_checkpoint
+from schakel.web.audit.actions import (
+    Access,
+    do_prune_audit_trail,
+    do_record_accesses,
+    do_write_checkpoint,
+)
 from schakel.web.audit.models import AuditEntry, AuditHead
 from schakel.web.audit.pruning import (
     PURPOSE,
     PruneRefused,
     check_archive,
-    do_prune_audit_trail,
     plan_prune,
 )
 from schakel.web.audit.selectors import checkpoint_line, verify_chain
