@@ -110,6 +110,14 @@ def _rule_pairs(
     return i, j, len(too_big)
 
 
+def search_threshold(search: DiceSearch, table: pa.Table) -> float:
+    """The Dice a pair must reach in `search` on this file's filters: lowered on flipped name
+    filters (format 5 and later) by what two flipped copies of one name reach."""
+    if {Role.GIVEN_NAMES, Role.FAMILY_NAME} & set(search.roles):
+        return search.threshold * name_noise_scale(table)
+    return search.threshold
+
+
 def combined_filters(table: pa.Table, roles: tuple[Role, ...]) -> tuple[np.ndarray, np.ndarray]:
     """The OR of several Bloom columns, and which rows have any of them."""
     combined, present = filters_from_arrow(table[layout.BLOOM[roles[0]]])
@@ -138,9 +146,7 @@ def _dice_search(
                     np.flatnonzero(right_present & right_has & (right_years == year)),
                 )
             )
-    threshold = search.threshold
-    if {Role.GIVEN_NAMES, Role.FAMILY_NAME} & set(search.roles):
-        threshold *= name_noise_scale(left)  # flipped name filters (format 5 and later)
+    threshold = search_threshold(search, left)
     found_left, found_right, found_dice, comparisons = [], [], [], 0
     for rows_left, rows_right in groups:
         matches = dice_all_pairs(

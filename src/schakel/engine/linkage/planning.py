@@ -18,7 +18,12 @@ import pyarrow as pa
 
 from schakel.engine.errors import SchakelError
 from schakel.engine.linkage import layout
-from schakel.engine.linkage.candidates import CandidateOptions, DiceSearch, combined_filters
+from schakel.engine.linkage.candidates import (
+    CandidateOptions,
+    DiceSearch,
+    combined_filters,
+    search_threshold,
+)
 from schakel.engine.linkage.files import token_array
 
 BYTES_PER_PAIR = 250
@@ -120,7 +125,7 @@ def _dice_estimate(
     ones = np.bitwise_count(a).sum(axis=1) + np.bitwise_count(b).sum(axis=1)
     valid = left_present[i] & right_present[j] & (ones > 0)
     dice = np.where(valid, 2 * both / np.maximum(ones, 1), 0.0)
-    share = float(np.mean(dice >= search.threshold))
+    share = float(np.mean(dice >= search_threshold(search, left)))
     estimate = share * total
     return int(estimate / 2 if right is None else estimate)
 
