@@ -13,9 +13,9 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from schakel.web.audit.actions import do_write_checkpoint
-from schakel.web.audit.chain import entry_content, entry_hash
+from schakel.web.audit.chain import entry_hash
 from schakel.web.audit.models import AuditEntry, AuditHead
-from schakel.web.audit.selectors import verify_chain
+from schakel.web.audit.selectors import stored_content, verify_chain
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.actions import do_record_event
 from schakel.web.trajectories.models import Trajectory, TrajectoryEvent
@@ -65,19 +65,7 @@ def _rehash_from(sequence: int) -> None:
     """Recompute every hash from `sequence` on with the unkeyed function (no key at hand)."""
     previous = AuditEntry.objects.get(sequence=sequence - 1).hash if sequence > 1 else "0" * 64
     for entry in AuditEntry.objects.filter(sequence__gte=sequence).order_by("sequence"):
-        content = entry_content(
-            sequence=entry.sequence,
-            at=entry.at,
-            actor_id=entry.actor_id,
-            actor_name=entry.actor_name,
-            role=entry.role,
-            organisation_id=entry.organisation_id,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            purpose=entry.purpose,
-            detail=entry.detail,
-        )
+        content = stored_content(entry)
         digest = entry_hash(previous, content)
         _raw(
             "UPDATE audit_auditentry SET previous_hash = %s, hash = %s WHERE sequence = %s",
