@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from schakel.engine.vocabulary import Region, Role
 from schakel.web.core.testing import IDENTITY, MembershipFactory, OrganisationFactory
-from schakel.web.core.testing.browser import browser  # noqa: F401  (a fixture for browser tests)
+from schakel.web.core.testing.browser import browser, chromium  # noqa: F401  (fixtures for browser tests)
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.actions import do_open_trajectory, do_register_person
 from schakel.web.trajectories.models import Trajectory

@@ -38,7 +38,7 @@ def chromium_available() -> bool:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def chromium() -> Iterator[Any]:
     if not chromium_available():
         pytest.skip("Chromium or Playwright is not installed")
     from playwright.sync_api import sync_playwright
@@ -50,6 +50,19 @@ def browser() -> Iterator[Any]:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def browser(chromium: Any) -> Iterator[Any]:
+    """The session's Chromium; every page a test opened is closed when the test ends.
+
+    A page left open keeps asking the live server for its badges and progress; on SQLite that
+    request holds a table lock just when the test database is emptied for the next test.
+    This fixture is set up after the database fixtures, so its teardown runs before theirs.
+    """
+    yield chromium
+    for context in list(chromium.contexts):
+        context.close()
 
 
 def new_page(browser: Any, *, phone: bool = False, language: str = "nl-NL") -> Any:
