@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from schakel.engine.disclosure import Status, determined, protect_selections
@@ -102,13 +101,20 @@ units = st.lists(
 )
 
 
-@pytest.mark.xfail(
-    reason="known leak, to fix: hypothesis seed 260926284239593080172639083380817800275 finds "
-    "two consecutive releases (Total 10 then 26 episodes) from which a count below k follows",
-    strict=False,
-)
+# Found by hypothesis in CI: one new unit of (f1, r2) was derivable through the forms' and
+# regions' margins of both measures, though no count of either release showed it.
+BRIDGE = (
+    [(0, 0, False, False, False)] * 4 + [(0, 0, False, False, True)] * 10
+    + [(0, 1, False, False, True)] * 4 + [(0, 2, False, False, False)]
+    + [(0, 2, False, False, True)] * 4 + [(1, 0, False, False, True)] * 3
+    + [(1, 1, False, False, False)] * 5 + [(1, 1, False, False, True)]
+    + [(1, 2, False, False, False), (1, 2, True, True, False)]
+)  # fmt: skip
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(units)
+@example(BRIDGE)
 def test_no_count_below_k_is_derivable_from_two_consecutive_releases(
     rows: list[tuple[int, int, bool, bool, bool]],
 ) -> None:

@@ -9,7 +9,9 @@ Every count of both releases is then a sum of these joint cells, and `protect_se
 protects them together with the previous release's statuses fixed: a count now is published
 only if no combination with what was published before isolates a group below k (the same
 per-equation rules and exact linear audit). A count that has not changed keeps its previous
-status (publishing it again reveals nothing new).
+status (publishing it again reveals nothing new). The units that came into a count and those
+that left it are groups of their own: below k, the audit keeps them underivable too, even
+where neither count shows them (a bridge through other selections and measures).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from schakel.engine.disclosure.suppression import Status
 from schakel.engine.disclosure.tables import TOTAL
 
 PREVIOUS = "previous: "
+CAME = "came into: "
+LEFT = "left: "
 
 
 def joint_units(
@@ -76,6 +80,9 @@ def protect_consecutive(
         d: sorted(set(map(str, joint[d].unique())), key=str) for d in dims
     }  # both releases' levels
     data = joint.assign(**{d: joint[d].astype(str) for d in dims})
+    for m in measures:
+        data[CAME + m] = data[m] & ~data[PREVIOUS + m]
+        data[LEFT + m] = data[PREVIOUS + m] & ~data[m]
     named: Mapping[str, str] = {
         **{m: m for m in measures},
         **{PREVIOUS + m: PREVIOUS + m for m in measures},
@@ -95,6 +102,7 @@ def protect_consecutive(
         k=k,
         levels=levels,
         fixed=held,
+        hidden={name: name for m in measures for name in (CAME + m, LEFT + m)},
         **options,  # type: ignore[arg-type]
     )
     now = both.frame["measure"].astype(str).isin(list(measures)).to_numpy()

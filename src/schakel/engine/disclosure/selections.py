@@ -110,6 +110,7 @@ def protect_selections(
     max_dims: int | None = None,
     priority: Callable[[Mapping[str, object], str], int] | None = None,
     fixed: Callable[[Mapping[str, object], str], int] | None = None,
+    hidden: Mapping[str, str] | None = None,
 ) -> SelectionRelease:
     """Protect every selection over `dims` and every measure together.
 
@@ -127,11 +128,15 @@ def protect_selections(
     `fixed(levels, measure)`: a `Status` the count already has (published earlier), or -1;
     the others are protected around them, and a count the fixed published ones determine is
     published (`suppress(publish_known=True)`; see `protect_consecutive`).
+    `hidden` maps names to boolean columns like `measures`, for groups that are not published
+    but must not be derivable when below k in any selection (the units that came into or left
+    a count since the previous release); they refine the base cells and join the audit.
     """
     check_k(k)
     dims = tuple(dims)
     multi = set(multi_valued)
-    needed = [*dims, *measures.values(), *(c for c in (count, person) if c)]
+    hidden = dict(hidden or {})
+    needed = [*dims, *measures.values(), *hidden.values(), *(c for c in (count, person) if c)]
     missing = [c for c in needed if c not in data.columns]
     if missing:
         raise DisclosureError(f"unknown column(s): {', '.join(missing)}")
@@ -147,10 +152,15 @@ def protect_selections(
     base = pd.DataFrame({f"d{i}": key for i, key in enumerate(keys)})
     for j in range(flags.shape[1]):
         base[f"m{j}"] = flags[:, j]
+    secret = data[list(hidden.values())].to_numpy(dtype=bool).reshape(len(data), len(hidden))
+    for j in range(secret.shape[1]):
+        base[f"h{j}"] = secret[:, j]
     cell_of_row, cells = _base_cells(base)
     base_counts = np.bincount(cell_of_row, weights=weights).astype(np.int64)
     dim_masks = [_dim_masks(cells[f"d{i}"], chosen[d], d in multi) for i, d in enumerate(dims)]
     rows, labels, members = [], [], []
+    implied: list[np.ndarray] = []
+    implied_at: list[tuple[int, ...]] = []
     combinations: list[tuple[int, ...]] = []
     table_ids: dict[tuple[object, ...], int] = {}
     ranks: list[int] = []
@@ -181,6 +191,9 @@ def protect_selections(
                 holds.append(int(fixed(dict(zip(dims, label, strict=True)), measure)))
             labels.append(table_ids.setdefault(table, len(table_ids)))
             members.append(inside)
+        for j in range(secret.shape[1]):
+            implied.append(np.flatnonzero(mask & cells[f"h{j}"].to_numpy()))
+            implied_at.append(combination)
     values = np.array([base_counts[m].sum() for m in members], dtype=np.int64)
     if person and not multi:
         sizes = [len(chosen[d]) for d in dims]
@@ -192,9 +205,13 @@ def protect_selections(
         persons = values.copy()
     order = np.array(ranks, dtype=np.int64) if priority is not None else None
     held = np.array(holds, dtype=np.int64) if fixed is not None else None
-    status = _status(
-        values, persons, members, np.array(labels), len(cells), k, zero_is_safe, order, held
+    groups = _small_hidden(
+        implied, implied_at, base_counts, secret, data, person, dims, chosen, keys, multi, k
     )
+    status = _status(
+        values, persons, members, np.array(labels), len(cells), k, zero_is_safe, order, held,
+        groups,
+    )  # fmt: skip
     frame = pd.DataFrame([label for label, _ in rows], columns=list(dims))
     for d in dims:
         frame[d] = pd.Categorical(frame[d], categories=[*chosen[d], TOTAL])
@@ -220,6 +237,31 @@ def _base_cells(base: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     cell_of_row = pd.factorize(key)[0].astype(np.int64)  # numbered in order of first appearance
     first = np.unique(cell_of_row, return_index=True)[1]
     return cell_of_row, base.iloc[first].reset_index(drop=True)
+
+
+def _small_hidden(
+    implied: list[np.ndarray],
+    implied_at: list[tuple[int, ...]],
+    base_counts: np.ndarray,
+    secret: np.ndarray,
+    data: pd.DataFrame,
+    person: str | None,
+    dims: tuple[str, ...],
+    chosen: Mapping[str, list[object]],
+    keys: list[pd.Series],
+    multi: set[str],
+    k: int,
+) -> tuple[np.ndarray, ...]:
+    """The hidden groups with 1 to k-1 persons (units without `person`, or with a
+    multi-valued dimension, which never counts fewer persons than there are)."""
+    if not implied:
+        return ()
+    sizes = np.array([base_counts[m].sum() for m in implied], dtype=np.int64)
+    if person and not multi:
+        levels = [len(chosen[d]) for d in dims]
+        codes = [_level_codes(key, chosen[d]) for key, d in zip(keys, dims, strict=True)]
+        sizes = _distinct_persons(data[person], codes, levels, secret, implied_at)
+    return tuple(m for m, size in zip(implied, sizes, strict=True) if 1 <= size < k)
 
 
 def _level_codes(key: pd.Series, levels: Sequence[object]) -> np.ndarray:
@@ -295,6 +337,7 @@ def _status(
     zero_is_safe: bool,
     priority: np.ndarray | None = None,
     fixed: np.ndarray | None = None,
+    hidden: tuple[np.ndarray, ...] = (),
 ) -> np.ndarray:
     """Suppression over the non-empty quantities; an empty one is primary (nobody is in it)."""
     status = np.full(values.size, Status.PRIMARY, dtype=np.int8)
@@ -310,6 +353,7 @@ def _status(
         base_cells=base_cells,
         persons=persons[usable],
         priority=None if priority is None else priority[usable],
+        hidden=hidden,
     )
     status[usable] = suppress(
         quantities,

@@ -71,6 +71,11 @@ class Quantities:
     persons: IntArray | None = None
     priority: IntArray | None = None
     """Optional, one per quantity: secondary suppression takes the lowest priority first."""
+    hidden: tuple[IntArray, ...] = ()
+    """Groups of base cells that are never published but must not be derivable either: small
+    groups a release implies without publishing them, such as the units that came into a
+    count since the previous release (ADR 0026). The audit treats each as a suppressed
+    quantity; the per-equation rules do not see them."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class Suppression:
 @dataclass(frozen=True)
 class _Structure:
     matrix: npt.NDArray[np.float64]
+    hidden: npt.NDArray[np.float64]  # rows of `Quantities.hidden` over the base cells
     equations: tuple[tuple[int, IntArray], ...]
     nested: npt.NDArray[np.int64]  # rows (inner, outer): inner strictly inside outer
 
@@ -141,12 +147,12 @@ def suppress(
         rounds += 1
         _secondary_until_stable(status, values, cost, structure, k, zero_is_safe, free)
         if batch:
-            extras = _audit_batch(status, cost, structure.matrix, free)
+            extras = _audit_batch(status, cost, structure.matrix, free, structure.hidden)
             if not extras:
                 return Suppression(status, rounds)
             status[extras] = Status.SECONDARY
             continue
-        extra = _audit(status, cost, structure.matrix, free)
+        extra = _audit(status, cost, structure.matrix, free, structure.hidden)
         if extra is None:
             return Suppression(status, rounds)
         status[extra] = Status.SECONDARY
@@ -211,7 +217,12 @@ def _structure(quantities: Quantities) -> _Structure:
             equations.append((owner, inner[begin:end]))
     strict = cells[inner] < cells[outer]
     nested = np.column_stack([inner[strict], outer[strict]]).astype(np.int64)
-    return _Structure(matrix, tuple(equations), nested[np.lexsort((nested[:, 1], nested[:, 0]))])
+    hidden = np.zeros((len(quantities.hidden), quantities.base_cells), dtype=np.float64)
+    for index, members in enumerate(quantities.hidden):
+        hidden[index, members] = 1.0
+    hidden = hidden[hidden.any(axis=1)]
+    order = np.lexsort((nested[:, 1], nested[:, 0]))
+    return _Structure(matrix, hidden, tuple(equations), nested[order])
 
 
 def _secondary_until_stable(
@@ -284,17 +295,21 @@ def _audit(
     values: npt.NDArray[np.float64],
     matrix: npt.NDArray[np.float64],
     free: BoolArray,
+    hidden: npt.NDArray[np.float64],
 ) -> int | None:
-    """A published quantity to suppress because some suppressed one is determined, or None.
+    """A published quantity to suppress because some suppressed one (or hidden group) is
+    determined, or None.
 
     The candidates are the published quantities with a non-zero weight in the combination that
     determines it; the smallest is taken, as in the per-equation step.
     """
-    exposed = np.flatnonzero(determined(status, matrix))
+    extended = np.vstack([matrix, hidden])
+    marks = np.r_[status, np.full(len(hidden), Status.PRIMARY, dtype=np.int8)]
+    exposed = np.flatnonzero(determined(marks, extended))
     if exposed.size == 0:
         return None
     published = np.flatnonzero(status == Status.PUBLISHED)
-    weights = np.linalg.lstsq(matrix[published].T, matrix[exposed[0]], rcond=None)[0]
+    weights = np.linalg.lstsq(matrix[published].T, extended[exposed[0]], rcond=None)[0]
     candidates = published[(np.abs(weights) > 1e-7) & free[published]]
     if candidates.size == 0:
         raise DisclosureError("the fixed statuses determine a suppressed count")
@@ -306,22 +321,24 @@ def _audit_batch(
     values: npt.NDArray[np.float64],
     matrix: npt.NDArray[np.float64],
     free: BoolArray,
+    hidden: npt.NDArray[np.float64],
 ) -> list[int]:
-    """Published quantities to suppress so that no determined quantity stays determined by
-    the same combination. Base cells that published quantities pin down one by one (a
-    published quantity with a single cell not yet known) are taken out first; one pivoted
-    QR of what is left gives both the test and the weights of a determining combination."""
+    """Published quantities to suppress so that no determined quantity (or hidden group) stays
+    determined by the same combination. Base cells that published quantities pin down one by
+    one (a published quantity with a single cell not yet known) are taken out first; one
+    pivoted QR of what is left gives both the test and the weights of a determining
+    combination."""
     published = np.flatnonzero(status == Status.PUBLISHED)
-    targets = np.flatnonzero(status != Status.PUBLISHED)
-    if published.size == 0 or targets.size == 0:
+    full = np.vstack([matrix[status != Status.PUBLISHED], hidden])
+    if published.size == 0 or len(full) == 0:
         return []
     rows = matrix[published]
     known = _known_cells(rows)
-    reduced, vectors = rows[:, ~known], matrix[targets][:, ~known]
+    reduced, vectors = rows[:, ~known], full[:, ~known]
     chosen: list[int] = []
     pinned = ~vectors.any(axis=1)  # every cell known: determined through the pinned cells
-    for target in targets[pinned]:
-        weights = np.linalg.lstsq(rows.T, matrix[target], rcond=None)[0]
+    for target in full[pinned]:
+        weights = np.linalg.lstsq(rows.T, target, rcond=None)[0]
         _pick(published, (np.abs(weights) > 1e-7) & free[published], values, chosen)
     active = np.flatnonzero(reduced.any(axis=1))
     if active.size == 0 or pinned.all():
