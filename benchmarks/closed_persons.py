@@ -102,7 +102,7 @@ def _write_chunk(templates: list[Template], pseudonyms: Iterator[str]) -> tuple[
     from schakel.web.audit.service import Access, do_record_accesses
     from schakel.web.core.crypto import encrypt_json_with, new_data_key_rows
     from schakel.web.demo.bulk import insert_rows
-    from schakel.web.demo.seeding import SYSTEM, referrals_from
+    from schakel.web.demo.seeding import SYSTEM, referrals_from, trajectory_accesses
     from schakel.web.trajectories.models import Identity, IdentityKey, Person, Referral
 
     persons = [Person(id=uuid.uuid4(), pseudonym=next(pseudonyms)) for _ in templates]
@@ -131,23 +131,8 @@ def _write_chunk(templates: list[Template], pseudonyms: Iterator[str]) -> tuple[
         for rows in (persons, data_keys, identities, keys, trajectories, events, grants, tasks):
             insert_rows(rows)
         Referral.objects.bulk_create(referrals_from(events), batch_size=2000)
-        covered: dict[uuid.UUID, dict[str, str]] = {}
-        for event in events:
-            covered.setdefault(event.trajectory_id, {})[str(event.id)] = event.content_digest
         accesses = [Access("create", "person", str(p.id), "synthetic seed") for p in persons]
-        accesses += [
-            Access(
-                "create",
-                "trajectory",
-                str(t.pk),
-                "synthetic seed",
-                {
-                    "events": len(covered.get(t.pk, {})),
-                    "covers": {"trajectory_event": covered.get(t.pk, {})},
-                },
-            )
-            for t in trajectories
-        ]
+        accesses += trajectory_accesses(trajectories, events)
         do_record_accesses(actor=SYSTEM, accesses=accesses)
     return len(trajectories), len(events)
 

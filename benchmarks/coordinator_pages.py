@@ -12,7 +12,6 @@ average (wall-clock times on a loaded machine are pessimistic).
 
 from __future__ import annotations
 
-import argparse
 import math
 import statistics
 import sys
@@ -20,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from django_setup import configure
+from django_setup import configure, page_options
 
 
 def timed(
@@ -92,14 +91,7 @@ def load() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--persons", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=40)
-    parser.add_argument("--database-url", default="")
-    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
-    args = parser.parse_args()
-    if args.smoke:
-        args.persons, args.repeat = 200, 2
+    args = page_options(__doc__ or "", persons=10_000, repeat=40)
     with tempfile.TemporaryDirectory() as folder:
         configure(folder, database_url=args.database_url)
         from django.core.management import call_command

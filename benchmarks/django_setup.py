@@ -10,6 +10,7 @@ run can reuse a database it seeded before.
 
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
@@ -33,3 +34,17 @@ def configure(folder: str, *, database_url: str = "", **extra: str) -> None:
     import django
 
     django.setup()
+
+
+def page_options(description: str, *, persons: int, repeat: int) -> argparse.Namespace:
+    """--persons, --repeat, --database-url (PostgreSQL; default a temporary SQLite file) and
+    --smoke (200 persons, 2 repeats), as the page benchmarks take them."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--persons", type=int, default=persons)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
+    args = parser.parse_args()
+    if args.smoke:
+        args.persons, args.repeat = 200, 2
+    return args

@@ -19,20 +19,18 @@ and the time of each release.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
 from collections import Counter
 from typing import Any
 
-from schakel.engine.disclosure import DEFAULT_K
+from monitor_region import region_log, region_options
+
 from schakel.engine.flow_paths import path_index
 from schakel.engine.monitor import EpisodeIndex, funnel_base_from_paths, protect_release
 from schakel.engine.monitor.noised import MIN_EPISODES
 from schakel.engine.monitor.published import STRATA, release_tables
-from schakel.engine.synth import RegionParameters, generate_region, region_event_log
-from schakel.engine.trajectories.episodes import build_episodes
 
 
 def shares(tables: dict[str, dict[str, Any]]) -> dict[str, dict[str, list[int]]]:
@@ -79,17 +77,8 @@ def headline(content: dict[str, Any], sizes: dict[str, int]) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--persons", type=int, default=3_144)
-    parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--k", type=int, default=DEFAULT_K)
-    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
-    args = parser.parse_args()
-    if args.smoke:
-        args.persons = 300
-    region = generate_region(RegionParameters(seed=args.seed, persons=args.persons))
-    log = region_event_log(region, linked=True)
-    built = build_episodes(log, as_of=region.parameters.end_date, timezone="UTC")
+    args = region_options(__doc__.splitlines()[0])
+    log, built = region_log(args)
     index = EpisodeIndex.build(built.episodes)
     paths = path_index(log)
     funnel = funnel_base_from_paths(paths)

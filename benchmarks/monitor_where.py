@@ -12,20 +12,18 @@ Also the time to read the details from the event log and to protect all breakdow
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
 from typing import Any
 
-from schakel.engine.disclosure import DEFAULT_K
+from monitor_region import region_log, region_options
+
 from schakel.engine.monitor import EpisodeIndex, Filters
 from schakel.engine.monitor.breakdown_rows import breakdown_tables
 from schakel.engine.monitor.breakdowns import DIMENSION_NAMES, protect_breakdowns
 from schakel.engine.monitor.details import with_details
 from schakel.engine.monitor.release import protect_episodes
-from schakel.engine.synth import RegionParameters, generate_region, region_event_log
-from schakel.engine.trajectories.episodes import build_episodes
 from schakel.engine.vocabulary import ExploitationForm
 
 
@@ -46,17 +44,8 @@ def percent(part: int, whole: int) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--persons", type=int, default=3_144)
-    parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--k", type=int, default=DEFAULT_K)
-    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
-    args = parser.parse_args()
-    if args.smoke:
-        args.persons = 300
-    region = generate_region(RegionParameters(seed=args.seed, persons=args.persons))
-    log = region_event_log(region, linked=True)
-    built = build_episodes(log, as_of=region.parameters.end_date, timezone="UTC")
+    args = region_options(__doc__.splitlines()[0])
+    log, built = region_log(args)
     began = time.perf_counter()
     episodes = with_details(built.episodes, log, timezone="UTC")
     details = time.perf_counter() - began

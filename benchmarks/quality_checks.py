@@ -12,7 +12,6 @@ Both ways must find the same lines: the script exits 1 when they do not.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
@@ -20,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django_setup import configure
+from django_setup import configure, page_options
 
 
 def cpu_ms(work: Callable[[], Any], repeat: int) -> tuple[float, Any]:
@@ -33,14 +32,7 @@ def cpu_ms(work: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--persons", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=10)
-    parser.add_argument("--database-url", default="")
-    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
-    args = parser.parse_args()
-    if args.smoke:
-        args.persons, args.repeat = 200, 2
+    args = page_options(__doc__ or "", persons=10_000, repeat=10)
     with tempfile.TemporaryDirectory() as folder:
         configure(folder, database_url=args.database_url)
         from django.core.management import call_command
