@@ -11,10 +11,10 @@ class TrajectoriesConfig(AppConfig):
 
         register_subject_source(SOURCE)
         from schakel.web.audit.service import register_covered_records
-        from schakel.web.trajectories.models import TrajectoryEvent
+        from schakel.web.trajectories.models import DIGESTED_FIELDS, TrajectoryEvent, event_digest
 
         def digests(ids: list[str]) -> dict[str, str]:
-            rows = TrajectoryEvent.objects.filter(pk__in=ids)
-            return {str(e.pk): e.content_digest for e in rows}
+            rows = TrajectoryEvent.objects.filter(pk__in=ids).values_list(*DIGESTED_FIELDS)
+            return {str(row[0]): event_digest(*row) for row in rows}
 
         register_covered_records("trajectory_event", digests)
