@@ -157,6 +157,15 @@ def protect_selections(
         base[f"h{j}"] = secret[:, j]
     cell_of_row, cells = _base_cells(base)
     base_counts = np.bincount(cell_of_row, weights=weights).astype(np.int64)
+    gaps = _nested_pairs(flags)
+    secret = np.column_stack(
+        [secret, *(flags[:, outer] & ~flags[:, inner] for outer, inner in gaps)]
+    ).reshape(len(data), len(hidden) + len(gaps))
+    cell_secret = [cells[f"h{j}"].to_numpy(dtype=bool) for j in range(len(hidden))]
+    cell_secret += [
+        cells[f"m{outer}"].to_numpy(dtype=bool) & ~cells[f"m{inner}"].to_numpy(dtype=bool)
+        for outer, inner in gaps
+    ]
     dim_masks = [_dim_masks(cells[f"d{i}"], chosen[d], d in multi) for i, d in enumerate(dims)]
     rows, labels, members = [], [], []
     implied: list[np.ndarray] = []
@@ -191,8 +200,8 @@ def protect_selections(
                 holds.append(int(fixed(dict(zip(dims, label, strict=True)), measure)))
             labels.append(table_ids.setdefault(table, len(table_ids)))
             members.append(inside)
-        for j in range(secret.shape[1]):
-            implied.append(np.flatnonzero(mask & cells[f"h{j}"].to_numpy()))
+        for secret_cells in cell_secret:
+            implied.append(np.flatnonzero(mask & secret_cells))
             implied_at.append(combination)
     values = np.array([base_counts[m].sum() for m in members], dtype=np.int64)
     if person and not multi:
@@ -206,8 +215,9 @@ def protect_selections(
     order = np.array(ranks, dtype=np.int64) if priority is not None else None
     held = np.array(holds, dtype=np.int64) if fixed is not None else None
     groups = _small_hidden(
-        implied, implied_at, base_counts, secret, data, person, dims, chosen, keys, multi, k
-    )
+        implied, implied_at, base_counts, secret, data, person, dims, chosen, keys, multi, k,
+        cell_of_row,
+    )  # fmt: skip
     status = _status(
         values, persons, members, np.array(labels), len(cells), k, zero_is_safe, order, held,
         groups,
@@ -239,6 +249,23 @@ def _base_cells(base: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     return cell_of_row, base.iloc[first].reset_index(drop=True)
 
 
+def _nested_pairs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(outer, inner) measures where every unit counted in `inner` is counted in `outer` too
+    (returns within a horizon among the exit episodes). The units in the outer count but not
+    in the inner one are a group the two counts imply: the per-equation rules keep the
+    difference of a published pair at k or more; as hidden groups the audit keeps a small one
+    underivable through other selections as well."""
+    pairs = []
+    for outer in range(flags.shape[1]):
+        for inner in range(flags.shape[1]):
+            if outer == inner or not flags[:, inner].any():
+                continue
+            below = not (flags[:, inner] & ~flags[:, outer]).any()
+            if below and (flags[:, outer] & ~flags[:, inner]).any():
+                pairs.append((outer, inner))
+    return pairs
+
+
 def _small_hidden(
     implied: list[np.ndarray],
     implied_at: list[tuple[int, ...]],
@@ -251,9 +278,9 @@ def _small_hidden(
     keys: list[pd.Series],
     multi: set[str],
     k: int,
+    cell_of_row: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
-    """The hidden groups with 1 to k-1 persons (units without `person`, or with a
-    multi-valued dimension, which never counts fewer persons than there are)."""
+    """The hidden groups with 1 to k-1 persons (units without `person`)."""
     if not implied:
         return ()
     sizes = np.array([base_counts[m].sum() for m in implied], dtype=np.int64)
@@ -261,6 +288,11 @@ def _small_hidden(
         levels = [len(chosen[d]) for d in dims]
         codes = [_level_codes(key, chosen[d]) for key, d in zip(keys, dims, strict=True)]
         sizes = _distinct_persons(data[person], codes, levels, secret, implied_at)
+    elif person:  # a row may sit in several base cells' selections: count its persons directly
+        people = pd.factorize(data[person])[0]
+        for index, members in enumerate(implied):
+            if sizes[index] >= k:  # fewer units than k are fewer persons than k already
+                sizes[index] = np.unique(people[np.isin(cell_of_row, members)]).size
     return tuple(m for m, size in zip(implied, sizes, strict=True) if 1 <= size < k)
 
 
