@@ -192,13 +192,16 @@ OTHER_PROVIDER = "provider_other"
 on it (the payload records the name either way)."""
 
 
-def provider_field(label: Any, providers: Choices) -> forms.ChoiceField:
+def provider_field(label: Any, providers: Choices, url: str = "") -> forms.ChoiceField:
+    """Services by name: a grouped list that works without JavaScript, with a search box above
+    it that narrows the list as one types (htmx, `provider-options`)."""
     return forms.ChoiceField(
         label=label,
         required=False,
         choices=[("", "—"), *providers, (OTHER, _("Other, namely …"))],
         help_text=_("Services on the social map; choose “Other” to type a name."),
         error_messages={"invalid_choice": _("Choose a provider from the list, or “Other”.")},
+        widget=ProviderSelect(url),
     )
 
 
@@ -215,6 +218,12 @@ class OrganisationSelect(forms.Select):
         context = super().get_context(name, value, attrs)
         context["search_url"] = self.url
         return context
+
+
+class ProviderSelect(OrganisationSelect):
+    """The provider list with a search box that asks the server for matching services."""
+
+    template_name = "trajectories/_provider_select.html"
 
 
 class EventForm(forms.Form):
@@ -237,6 +246,7 @@ class EventForm(forms.Form):
         running: Mapping[str, list[tuple[str, str]]] | None = None,
         organisation_search_url: str = "",
         providers: Choices | None = None,
+        provider_search_url: str = "",
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
@@ -259,7 +269,7 @@ class EventForm(forms.Form):
                     label, info.is_required(), organisation_search_url
                 )
             elif name == "provider" and providers is not None:
-                self.fields[name] = provider_field(label, providers)
+                self.fields[name] = provider_field(label, providers, provider_search_url)
                 self.fields[OTHER_PROVIDER] = _text_field(
                     OTHER_PROVIDER, info, _("Other provider"), required=False
                 )
