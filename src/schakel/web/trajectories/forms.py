@@ -28,6 +28,7 @@ from schakel.web.core.birth_date import BirthDateField
 from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.fields import NO_NAMES_HINT
 from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
+from schakel.web.core.numbers import count_length, grouped
 from schakel.web.core.providers import Choices
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.organisations.roles import Capability, roles_with
@@ -87,12 +88,14 @@ def _text_field(name: str, info: FieldInfo, label: Any, required: bool) -> forms
     help_text: Any = ""
     if limit is not None:
         attrs["maxlength"] = limit
-        help_text = format_lazy(_("At most {} characters."), limit)
+        help_text = format_lazy(_("At most {} characters."), grouped(limit))
     if name == "note" or name in TEXT_NAMES:
         help_text = format_lazy("{} {}", NO_NAMES_HINT, help_text) if help_text else NO_NAMES_HINT
     widget = forms.Textarea(attrs) if long else forms.TextInput(attrs)
-    return forms.CharField(
-        label=label, required=required, max_length=limit, widget=widget, help_text=help_text
+    return count_length(
+        forms.CharField(
+            label=label, required=required, max_length=limit, widget=widget, help_text=help_text
+        )
     )
 
 
