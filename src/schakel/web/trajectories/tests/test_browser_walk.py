@@ -45,6 +45,21 @@ def no_sideways_scroll(page: Any) -> bool:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+def test_the_date_of_birth_boxes_sit_side_by_side(
+    live_server: Any, browser: Any, coordinator_a: Membership, width: int
+) -> None:
+    page = open_page(browser, width)
+    sign_in(page, live_server.url, coordinator_a)
+    page.goto(f"{live_server.url}/trajecten/nieuw/")
+    day, month, year = (page.locator(f"#id_date_of_birth_{i}").bounding_box() for i in range(3))
+    shoot(page, f"birth-date-{width}")
+    assert day["y"] == month["y"] == year["y"]  # one row
+    assert day["x"] < month["x"] < year["x"]
+    assert day["width"] < 100 and year["width"] < 140  # sized to what they hold
+    assert no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 def test_the_counter_groups_its_number_and_the_provider_is_found_by_typing(
     live_server: Any,
     browser: Any,
