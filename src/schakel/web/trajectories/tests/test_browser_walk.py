@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 
+from schakel.engine.vocabulary import Role
 from schakel.web.core.testing import PASSWORD
 from schakel.web.organisations.models import Membership
 from schakel.web.socialmap.models import Service
+from schakel.web.trajectories.actions import do_open_trajectory, do_register_person
 from schakel.web.trajectories.models import Trajectory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,4 +92,28 @@ def test_the_counter_groups_its_number_and_the_provider_is_found_by_typing(
     counter = page.locator("#id_provider_other_counter")
     assert counter.inner_text() == "1.200 tekens te veel"
     shoot(page, f"placement-{width}")
+    assert no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pseudonyms_stay_on_one_line_on_the_quality_page(
+    live_server: Any,
+    browser: Any,
+    coordinator_a: Membership,
+    member: Any,
+    width: int,
+) -> None:
+    for n in range(3):
+        person = do_register_person(actor=coordinator_a, identity={"family_name": f"Naam{n}"})
+        trajectory = do_open_trajectory(actor=coordinator_a, person=person)
+        Trajectory.objects.filter(pk=trajectory.pk).update(coordinator=None)
+    supervisor = member(coordinator_a.organisation, Role.SUPERVISOR)
+    page = open_page(browser, width)
+    sign_in(page, live_server.url, supervisor)
+    page.goto(f"{live_server.url}/trajecten/kwaliteit/")
+    shoot(page, f"quality-{width}")
+    links = page.locator("main table a[href*='/trajecten/']")
+    assert links.count() == 3
+    lines = links.evaluate_all("links => links.map(a => a.getClientRects().length)")
+    assert lines == [1, 1, 1]
     assert no_sideways_scroll(page)
