@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from schakel.web.audit.service import do_record_page_read
 from schakel.web.core.confirm import AlreadyDone, Confirmation, confirm
+from schakel.web.core.errors import Conflict
 from schakel.web.linkage.access import access_return_candidate
 from schakel.web.linkage.actions import do_review_candidate, do_start_linkage_run
 from schakel.web.linkage.models import ReturnCandidate
@@ -133,6 +134,9 @@ def review(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
         do_review_candidate(
             actor=acting, candidate=candidate, confirm=answer == "confirm", reason=outcome.reason
         )
+    except Conflict as error:  # decided by someone else since the page was shown
+        messages.error(request, error.message)
+        return redirect("return-candidates")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
