@@ -48,7 +48,7 @@ from schakel.web.trajectories.actions.reveals import (
     reveal_bursts,
 )
 from schakel.web.trajectories.case_file import case_header
-from schakel.web.trajectories.case_list import Filters, case_list
+from schakel.web.trajectories.case_list import Filters, case_list, may_search_names
 from schakel.web.trajectories.forms import OTHER, EventForm, RevealForm
 from schakel.web.trajectories.models import TrajectoryEvent
 from schakel.web.trajectories.pickers import running_for
@@ -86,6 +86,7 @@ def trajectory_list(request: HttpRequest, acting: Membership) -> HttpResponse:
             "regions": choices(Region),
             "coordinators": coordinators_of(acting),
             "may_register": has(acting, Capability.RECORD_EVENTS),
+            "may_search_names": may_search_names(acting),
         },
     )
 
