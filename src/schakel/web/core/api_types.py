@@ -39,7 +39,7 @@ take (405), a body over the size limit (413), input that does not fit (422)."""
 
 ERRORS: dict[int, Any] = {**COMMON_ERRORS, 401: Error, 403: Error, 404: Error, 409: Error}
 """For endpoints of signed-in members: not signed in, not the role's, missing or not yours,
-changed since it was read."""
+changed since it was read or already done (409)."""
 
 PUBLIC_ERRORS: dict[int, Any] = {**COMMON_ERRORS, 429: Error}
 """For the public endpoints: more than ANONYMOUS_RATE_PER_MINUTE requests a minute (429)."""

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schakel.engine.problems import Code, Problem
 from schakel.web.core.labels import FIELD_LABELS
+from schakel.web.core.numbers import grouped
 
 FALLBACK = _("This value is not valid.")
 
@@ -157,5 +158,12 @@ def named_field_messages(problems: Iterable[Problem]) -> list[tuple[str, str]]:
     return [(p.field, sentence_for(p)) for p in problems]
 
 
+COUNTS = frozenset({"max_length", "min_length"})
+"""Parameters that are counts of characters: grouped ("49.500"); a bound such as a year is not."""
+
+
 def _params(params: Mapping[str, Any]) -> dict[str, str]:
-    return {key: str(value) for key, value in params.items()}
+    return {
+        key: grouped(value) if key in COUNTS and isinstance(value, int) else str(value)
+        for key, value in params.items()
+    }

@@ -32,7 +32,8 @@ class NotFound(DomainError, Http404):
 
 
 class Conflict(DomainError):
-    """The record changed since the caller read it; nothing was written."""
+    """The record changed since the caller read it, or what was asked is already done and may
+    not be done twice; nothing was written."""
 
     code = "conflict"
     status = 409

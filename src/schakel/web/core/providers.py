@@ -7,14 +7,18 @@ at start-up, as the apps register their subject sources with the audit trail.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 Choices = list[tuple[str, list[tuple[str, str]]]]
 """Grouped choices (`[(group label, [(value, label), ...]), ...]`), as a select shows them."""
 
-ProviderSource = Callable[[Any], Choices]
-"""Given the acting membership, the providers it may choose from."""
+
+class ProviderSource(Protocol):
+    """Given the acting membership, the providers it may choose from: for a placement only
+    those that take people in; names holding `search` when given."""
+
+    def __call__(self, actor: Any, *, placement: bool = ..., search: str = ...) -> Choices: ...
+
 
 SOURCES: list[ProviderSource] = []
 
@@ -25,5 +29,7 @@ def register_provider_source(source: ProviderSource) -> ProviderSource:
     return source
 
 
-def provider_choices(actor: Any) -> Choices:
-    return [group for source in SOURCES for group in source(actor)]
+def provider_choices(actor: Any, *, placement: bool = False, search: str = "") -> Choices:
+    return [
+        group for source in SOURCES for group in source(actor, placement=placement, search=search)
+    ]

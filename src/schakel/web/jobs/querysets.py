@@ -21,5 +21,14 @@ class JobQuerySet(models.QuerySet[Any]):
     def running_without_heartbeat_since(self, moment: dt.datetime) -> JobQuerySet:
         return self.filter(state="running", heartbeat_at__lt=moment)
 
+    def waiting_ahead_of(self, dispatched_at: dt.datetime | None, pk: int) -> int:
+        """How many queued jobs a worker takes before the one dispatched at `dispatched_at`
+        (oldest delivery first, as the task backend takes them): one count."""
+        if dispatched_at is None:
+            return 0
+        earlier = models.Q(dispatched_at__lt=dispatched_at)
+        tied = models.Q(dispatched_at=dispatched_at, pk__lt=pk)
+        return self.filter(earlier | tied, state="queued").count()
+
     def queued_before(self, moment: dt.datetime) -> JobQuerySet:
         return self.filter(state="queued", dispatched_at__lt=moment)

@@ -31,6 +31,8 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
         "label": job_label(job.name),
         "poll_seconds": POLL_SECONDS,
     }
+    if job.state == Job.State.QUEUED:
+        context["position"] = Job.objects.waiting_ahead_of(job.dispatched_at, job.pk) + 1
     job_type = JOB_TYPES.get(job.name)
     if job.state == Job.State.SUCCEEDED and job_type is not None:
         if job_type.summary is not None:

@@ -115,6 +115,8 @@ def list_possible_returns(request: HttpRequest) -> list[PossibleReturnOut]:
     "/returns/{candidate_id}/review",
     response={200: PossibleReturnReviewed, **ERRORS},
     summary="Confirm (records the return, tells the coordinator) or reject with a reason",
+    description="A possible return that was already reviewed is refused with 409 (`conflict`), "
+    "as the review page refuses it; nothing is decided twice.",
     openapi_extra=needs(Capability.REVIEW_RETURNS),
 )
 def review_possible_return(

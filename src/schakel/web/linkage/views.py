@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from schakel.web.audit.service import do_record_page_read
 from schakel.web.core.confirm import AlreadyDone, Confirmation, confirm
+from schakel.web.core.errors import Conflict
 from schakel.web.linkage.access import access_return_candidate
 from schakel.web.linkage.actions import do_review_candidate, do_start_linkage_run
 from schakel.web.linkage.models import ReturnCandidate
@@ -27,17 +29,22 @@ from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability
 
+PAGE_SIZE = 20
+"""Possible returns per page: each is a card with its reasons, so a short page."""
+
 
 @require_capability(Capability.REVIEW_RETURNS)
 def candidates(request: HttpRequest, acting: Membership) -> HttpResponse:
-    """The steward's queue: oldest first, each with the reason in words and no identity."""
+    """The steward's queue: oldest first, each with the reason in words and no identity; in
+    pages, so a run that found many does not make one endless page (and audit entry)."""
     pending = (
         ReturnCandidate.objects.for_reviewer(acting)
         .pending()
         .select_related("earlier", "later", "later_event")
         .order_by("detected_at", "pk")
     )
-    shown = list(pending)
+    page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
     do_record_page_read(
         actor=acting,
         object_type="trajectory_list",
@@ -45,8 +52,13 @@ def candidates(request: HttpRequest, acting: Membership) -> HttpResponse:
         purpose="review possible returns",
         subjects={"trajectories": [t for c in shown for t in (c.earlier_id, c.later_id)]},
     )
-    rows = [review_row(c) for c in shown]
-    return render(request, "linkage/candidates.html", {"rows": rows, "times": run_times()})
+    context = {
+        "rows": [review_row(c) for c in shown],
+        "page": page,
+        "offset": page.start_index() - 1 if shown else 0,
+        "times": run_times(),
+    }
+    return render(request, "linkage/candidates.html", context)
 
 
 @require_capability(Capability.RUN_LINKAGE)
@@ -122,6 +134,9 @@ def review(request: HttpRequest, acting: Membership, pk: int) -> HttpResponse:
         do_review_candidate(
             actor=acting, candidate=candidate, confirm=answer == "confirm", reason=outcome.reason
         )
+    except Conflict as error:  # decided by someone else since the page was shown
+        messages.error(request, error.message)
+        return redirect("return-candidates")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

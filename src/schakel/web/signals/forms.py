@@ -18,6 +18,7 @@ from schakel.web.core.birth_date import BirthDateField
 from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.fields import NO_NAMES_HINT
 from schakel.web.core.labels import choices
+from schakel.web.core.numbers import count_length
 from schakel.web.signals.check import CheckState
 from schakel.web.signals.labels import ANSWERS, ROLE_KINDS, STRENGTHS
 from schakel.web.trajectories.models import Consent
@@ -146,10 +147,7 @@ def _limited(field: forms.Field) -> forms.Field:
     """A text field whose limit is shown with a counter and checked on sending: the browser
     never cuts what was typed or pasted (no maxlength), the error says how much is too much."""
     field.widget.attrs.pop("maxlength", None)  # the form renderer shows the counter
-    field.error_messages["max_length"] = _(
-        "This text is %(show_value)d characters long; shorten it to %(limit_value)d at most."
-    )
-    return field
+    return count_length(field)
 
 
 class ConsultationForm(forms.Form):

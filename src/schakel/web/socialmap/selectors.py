@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from schakel.engine.vocabulary import ExploitationForm, Region
+from schakel.engine.vocabulary import ExploitationForm, OrganisationType, Region
 from schakel.web.core.labels import choices
 from schakel.web.socialmap.models import Service, ServiceKind
 
@@ -132,13 +133,28 @@ def contacts_for(*, region: str, form: str | None, minor: bool | None) -> list[C
     return contacts + [contact_of(s) for s in services]
 
 
-def provider_choices(actor: Any) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The services a placement or an intervention can be with, grouped by kind, those of the
-    actor's own region first; the value is the name the trajectory records."""
+PLACEMENT_KINDS = frozenset({ServiceKind.SHELTER, ServiceKind.RESIDENTIAL_FACILITY})
+PLACEMENT_ORGANISATIONS = frozenset({OrganisationType.SHELTER, OrganisationType.YOUTH_CARE})
+"""Who can take a person in: shelters and residential facilities on the map, and any service of
+a shelter or youth-care organisation. The police or a legal-aid office is no placement."""
+
+
+def provider_choices(
+    actor: Any, *, placement: bool = False, search: str = ""
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The services a placement (only those that take people in) or an intervention can be
+    with, grouped by kind, those of the actor's own region first, names holding `search`;
+    the value is the name the trajectory records."""
     home = getattr(getattr(actor, "organisation", None), "region", "")
     regions = dict(choices(Region))
     groups: dict[str, list[tuple[str, str]]] = {}
     services = Service.objects.visible_to(actor).filter(is_active=True)
+    if placement:
+        services = services.filter(
+            Q(kind__in=PLACEMENT_KINDS) | Q(organisation__type__in=PLACEMENT_ORGANISATIONS)
+        )
+    if search:
+        services = services.filter(name__icontains=search)
     rows = sorted(
         services.values_list("name", "kind", "region"),
         key=lambda row: (row[2] != home, row[0].casefold()),

@@ -91,5 +91,7 @@ class CoverageFilterForm(forms.Form):
         ],
     )
     topic = forms.ChoiceField(
-        label=_("Training topic"), required=False, choices=TrainingTopic.choices
+        label=_("Training topic"),
+        required=False,
+        choices=[("", _("All topics")), *TrainingTopic.choices],
     )

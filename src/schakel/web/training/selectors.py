@@ -11,7 +11,6 @@ from django.utils import timezone
 from schakel.engine.vocabulary import Role
 from schakel.web.organisations.models import Membership
 from schakel.web.training.models import TrainingRecord
-from schakel.web.training.querysets import SIGNALLING, warning_horizon
 
 
 @dataclass(frozen=True)
@@ -40,19 +39,22 @@ def coverage(
     *,
     region: str | None = None,
     roles: tuple[str, ...] | None = (Role.FRONTLINE,),  # a filter, not a permission
-    topic: str = SIGNALLING,
+    topic: str | None = None,
     today: dt.date | None = None,
 ) -> list[CoverageRow]:
     """Coverage per organisation and role, lowest share first (then the biggest group).
 
     Counts people with an active membership; someone is trained when they hold a record of
-    a training on `topic` that is valid today. One query, whatever the number of people.
+    a training on `topic` (any topic when None) that is valid today. "Expires soon" uses the
+    records' own `expiring()` rule, so it counts the people on the expiring list. One query,
+    whatever the number of people.
     """
     today = today or timezone.localdate()
-    valid = TrainingRecord.objects.valid_on(today).filter(
-        user=OuterRef("user"), training__topic=topic
-    )
-    lasting = valid.filter(expires_on__gt=warning_horizon(today))
+    records = TrainingRecord.objects.filter(user=OuterRef("user"))
+    if topic:
+        records = records.filter(training__topic=topic)
+    valid = records.valid_on(today)
+    expiring = records.expiring(today)
     members = Membership.objects.active()
     if region:
         members = members.filter(organisation__region=region)
@@ -63,7 +65,7 @@ def coverage(
         .annotate(
             people=Count("user", distinct=True),
             trained=Count("user", distinct=True, filter=Q(Exists(valid))),
-            expiring=Count("user", distinct=True, filter=Q(Exists(valid)) & ~Q(Exists(lasting))),
+            expiring=Count("user", distinct=True, filter=Q(Exists(expiring))),
         )
         .order_by()
     )

@@ -28,7 +28,6 @@ from schakel.web.training.forms import (
 from schakel.web.training.models import Training, TrainingRecord
 from schakel.web.training.querysets import (
     EXPIRY_WARNING_DAYS,
-    SIGNALLING,
     TrainingRecordQuerySet,
     warning_horizon,
 )
@@ -175,14 +174,14 @@ def expiring_list(request: HttpRequest, acting: Membership) -> HttpResponse:
 
 @require_capability(Capability.VIEW_TRAINING_COVERAGE)
 def coverage_view(request: HttpRequest, acting: Membership) -> HttpResponse:
-    """Where signalling training coverage is lowest: organisations and roles, lowest first."""
+    """Where training coverage is lowest: organisations and roles, lowest first (all topics
+    unless one is chosen, so "expires soon" agrees with the expiring list)."""
     params = request.GET.copy()
     params.setdefault("region", acting.organisation.region)
-    params.setdefault("topic", SIGNALLING)
     form = CoverageFilterForm(params)
-    data = form.cleaned_data if form.is_valid() else {"region": "", "role": "", "topic": SIGNALLING}
+    data = form.cleaned_data if form.is_valid() else {"region": "", "role": "", "topic": ""}
     roles = (data["role"],) if data["role"] else tuple(sorted(roles_with(Capability.RECORD_EVENTS)))
-    rows = coverage(region=data["region"] or None, roles=roles, topic=data["topic"])
+    rows = coverage(region=data["region"] or None, roles=roles, topic=data["topic"] or None)
     context = {
         "form": form,
         "rows": rows,

@@ -21,6 +21,7 @@ from schakel.engine.trajectories.events import EventType
 from schakel.engine.vocabulary import ExploitationForm, Region, Stage
 from schakel.web.core.crypto import search_token
 from schakel.web.organisations.models import Membership
+from schakel.web.organisations.roles import Capability, has
 from schakel.web.trajectories.models import (
     IdentityKey,
     Person,
@@ -78,7 +79,7 @@ class Filters:
 def case_list(actor: Membership, filters: Filters) -> QuerySet[Trajectory]:
     rows: QuerySet[Trajectory] = Trajectory.objects.visible_to(actor)
     if filters.search:
-        rows = _search(rows, filters.search)
+        rows = _search(rows, filters.search, by_name=may_search_names(actor))
     if filters.coordinator == "me":
         rows = rows.filter(coordinator_id=actor.user_id)
     elif filters.coordinator == "none":
@@ -112,14 +113,21 @@ def case_list(actor: Membership, filters: Filters) -> QuerySet[Trajectory]:
     )
 
 
-def _search(rows: QuerySet[Trajectory], text: str) -> QuerySet[Trajectory]:
-    """Trajectories of the persons the term names: by pseudonym, or by every part of a name or
-    number matching one of the person's search tokens. The persons come first from their
-    indexes (a handful), so the database never tests a token against each visible trajectory."""
+def may_search_names(actor: Membership) -> bool:
+    """A name, BSN or V-number finds a person only for a role that may see who people are: to
+    anyone else a hit would say who is in a case file. They search by pseudonym."""
+    return has(actor, Capability.VIEW_IDENTITY)
+
+
+def _search(rows: QuerySet[Trajectory], text: str, *, by_name: bool) -> QuerySet[Trajectory]:
+    """Trajectories of the persons the term names: by pseudonym, or (`by_name`) by every part
+    of a name or number matching one of the person's search tokens. The persons come first
+    from their indexes (a handful), so the database never tests a token against each visible
+    trajectory."""
     persons: QuerySet[Any] = Person.objects.filter(pseudonym=text.upper()).values_list(
         "pk", flat=True
     )
-    parts = query_keys(text)
+    parts = query_keys(text) if by_name else []
     if parts:
         named = IdentityKey.objects.all()
         for keys in parts:

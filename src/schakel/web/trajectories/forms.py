@@ -28,6 +28,7 @@ from schakel.web.core.birth_date import BirthDateField
 from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.fields import NO_NAMES_HINT
 from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
+from schakel.web.core.numbers import count_length, grouped
 from schakel.web.core.providers import Choices
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.organisations.roles import Capability, roles_with
@@ -87,12 +88,14 @@ def _text_field(name: str, info: FieldInfo, label: Any, required: bool) -> forms
     help_text: Any = ""
     if limit is not None:
         attrs["maxlength"] = limit
-        help_text = format_lazy(_("At most {} characters."), limit)
+        help_text = format_lazy(_("At most {} characters."), grouped(limit))
     if name == "note" or name in TEXT_NAMES:
         help_text = format_lazy("{} {}", NO_NAMES_HINT, help_text) if help_text else NO_NAMES_HINT
     widget = forms.Textarea(attrs) if long else forms.TextInput(attrs)
-    return forms.CharField(
-        label=label, required=required, max_length=limit, widget=widget, help_text=help_text
+    return count_length(
+        forms.CharField(
+            label=label, required=required, max_length=limit, widget=widget, help_text=help_text
+        )
     )
 
 
@@ -192,13 +195,16 @@ OTHER_PROVIDER = "provider_other"
 on it (the payload records the name either way)."""
 
 
-def provider_field(label: Any, providers: Choices) -> forms.ChoiceField:
+def provider_field(label: Any, providers: Choices, url: str = "") -> forms.ChoiceField:
+    """Services by name: a grouped list that works without JavaScript, with a search box above
+    it that narrows the list as one types (htmx, `provider-options`)."""
     return forms.ChoiceField(
         label=label,
         required=False,
         choices=[("", "—"), *providers, (OTHER, _("Other, namely …"))],
         help_text=_("Services on the social map; choose “Other” to type a name."),
         error_messages={"invalid_choice": _("Choose a provider from the list, or “Other”.")},
+        widget=ProviderSelect(url),
     )
 
 
@@ -215,6 +221,12 @@ class OrganisationSelect(forms.Select):
         context = super().get_context(name, value, attrs)
         context["search_url"] = self.url
         return context
+
+
+class ProviderSelect(OrganisationSelect):
+    """The provider list with a search box that asks the server for matching services."""
+
+    template_name = "trajectories/_provider_select.html"
 
 
 class EventForm(forms.Form):
@@ -237,6 +249,7 @@ class EventForm(forms.Form):
         running: Mapping[str, list[tuple[str, str]]] | None = None,
         organisation_search_url: str = "",
         providers: Choices | None = None,
+        provider_search_url: str = "",
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
@@ -259,7 +272,7 @@ class EventForm(forms.Form):
                     label, info.is_required(), organisation_search_url
                 )
             elif name == "provider" and providers is not None:
-                self.fields[name] = provider_field(label, providers)
+                self.fields[name] = provider_field(label, providers, provider_search_url)
                 self.fields[OTHER_PROVIDER] = _text_field(
                     OTHER_PROVIDER, info, _("Other provider"), required=False
                 )

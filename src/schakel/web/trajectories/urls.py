@@ -21,6 +21,7 @@ urlpatterns = [
     path("<uuid:pk>/tijd/", workload_views.register_time, name="register-time"),
     path("overdracht/", coordination.handover, name="handover"),
     path("organisaties/", views.organisation_options, name="organisation-options"),
+    path("aanbieders/", views.provider_options, name="provider-options"),
     path("<uuid:pk>/", views.trajectory_detail, name="trajectory-detail"),
     path("<uuid:pk>/identiteit/", views.identity_panel, name="trajectory-identity"),
     path("vrijgeven/", views.reveal_releases, name="reveal-releases"),

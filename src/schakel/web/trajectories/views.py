@@ -25,7 +25,7 @@ from schakel.web.core.confirm import AlreadyDone, Confirmation, confirm
 from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.forms import copy_errors
 from schakel.web.core.labels import choices
-from schakel.web.core.providers import provider_choices
+from schakel.web.core.providers import Choices, provider_choices
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import Capability, has
@@ -48,8 +48,8 @@ from schakel.web.trajectories.actions.reveals import (
     reveal_bursts,
 )
 from schakel.web.trajectories.case_file import case_header
-from schakel.web.trajectories.case_list import Filters, case_list
-from schakel.web.trajectories.forms import EventForm, RevealForm
+from schakel.web.trajectories.case_list import Filters, case_list, may_search_names
+from schakel.web.trajectories.forms import OTHER, EventForm, RevealForm
 from schakel.web.trajectories.models import TrajectoryEvent
 from schakel.web.trajectories.pickers import running_for
 from schakel.web.trajectories.selectors import coordinators_of
@@ -86,6 +86,7 @@ def trajectory_list(request: HttpRequest, acting: Membership) -> HttpResponse:
             "regions": choices(Region),
             "coordinators": coordinators_of(acting),
             "may_register": has(acting, Capability.RECORD_EVENTS),
+            "may_search_names": may_search_names(acting),
         },
     )
 
@@ -226,7 +227,8 @@ def record_event(
         initial={"version": trajectory.version},
         running=running_for(kind, history),
         organisation_search_url=reverse("organisation-options"),
-        providers=provider_choices(acting) if kind in WITH_PROVIDER else None,
+        providers=_providers(acting, kind),
+        provider_search_url=_provider_search_url(kind),
     )
     if kind == EventType.CLOSURE:
         form.fields["confirm"] = forms.BooleanField(
@@ -277,6 +279,28 @@ def organisation_options(request: HttpRequest, acting: Membership) -> HttpRespon
     more = rows.count() - ORGANISATION_OPTIONS if len(found) > ORGANISATION_OPTIONS else 0
     context = {"options": found[:ORGANISATION_OPTIONS], "more": more}
     return render(request, "trajectories/_organisation_options.html", context)
+
+
+def _providers(acting: Membership, kind: EventType) -> Choices | None:
+    if kind not in WITH_PROVIDER:
+        return None
+    return provider_choices(acting, placement=kind == EventType.PLACEMENT_START)
+
+
+def _provider_search_url(kind: EventType) -> str:
+    url = reverse("provider-options")
+    return f"{url}?plaatsing=1" if kind == EventType.PLACEMENT_START else url
+
+
+@require_capability(Capability.RECORD_EVENTS)
+def provider_options(request: HttpRequest, acting: Membership) -> HttpResponse:
+    """The services whose name holds what was typed, as grouped options for a select (htmx):
+    for a placement only those that take people in."""
+    typed = request.GET.get("provider_search", "").strip()[:100]
+    placement = request.GET.get("plaatsing") == "1"
+    groups = provider_choices(acting, placement=placement, search=typed)
+    context = {"groups": groups, "other": OTHER}
+    return render(request, "trajectories/_provider_options.html", context)
 
 
 @require_capability(Capability.CORRECT_EVENTS)

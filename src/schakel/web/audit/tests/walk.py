@@ -62,6 +62,7 @@ NO_PERSON_DATA = {
     "quality-worklist": "counts per kind of issue",
     "handover": "colleagues' names; the preview is a POST and the handover is audited",
     "organisation-options": "organisations to refer to",
+    "provider-options": "services on the social map to place with",
     "reveal-releases": "colleagues and their number of reveals, no one revealed",
     "signal-consult": "a form with the signal check's summary, no person",
     "signal-refer": "a form; the referral is audited",

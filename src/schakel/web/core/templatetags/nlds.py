@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms, template
@@ -28,6 +29,16 @@ def anchor(field: BoundField) -> str:
     if field.field.widget.use_fieldset:
         return f"{field.auto_id}_0"
     return str(field.id_for_label or field.auto_id)
+
+
+@register.filter
+def summary_line(field: BoundField, error: str) -> str:
+    """One line of the error summary: the message, after the field's label unless the message
+    already names the field ("Naam is verplicht", not "Naam: Naam is verplicht")."""
+    label, message = str(field.label or ""), str(error)
+    if not label or re.search(rf"(?<!\w){re.escape(label)}(?!\w)", message, re.IGNORECASE):
+        return message
+    return f"{label}: {message}"
 
 
 @register.simple_tag

@@ -60,6 +60,18 @@ def test_empty_submission_shows_summary_linking_to_each_field() -> None:
     assert html.count("schakel-error-summary") == 1
 
 
+def test_the_summary_names_each_field_once() -> None:
+    class Named(forms.Form):
+        name = forms.CharField(label="Naam", error_messages={"required": "Naam is verplicht."})
+        town = forms.CharField(label="Woonplaats")
+
+    html = render(Named(data={}))
+    summary = html[html.index("schakel-error-summary") : html.index("</ul>")]
+    assert '<a class="utrecht-link" href="#id_name">Naam is verplicht.</a>' in summary
+    assert "Naam: Naam" not in summary
+    assert 'href="#id_town">Woonplaats: ' in summary  # a message without the label gets it
+
+
 def test_summary_included_on_the_page_is_not_repeated_by_the_form() -> None:
     template = Template('{% include "core/_error_summary.html" %}<form>{{ form }}</form>')
     html = template.render(Context({"form": Example(data={})}))

@@ -83,3 +83,17 @@ def test_a_finished_job_says_its_result_in_words_and_links_back(
     done = client.get(_url(job), headers={"HX-Request": "true"}).content.decode()
     assert "Klaar. Counted 7." in done
     assert '<a class="utrecht-link" href="/">Back home</a>' in done
+
+
+def test_a_waiting_job_says_so_with_its_place_in_the_queue(
+    coordinator_a: Membership,
+) -> None:
+    first = do_enqueue_job(task=tasks.report_half_way, actor=coordinator_a)
+    second = do_enqueue_job(task=tasks.report_half_way, actor=coordinator_a)
+    client = signed_in(coordinator_a)
+    waiting = client.get(_url(second), headers={"HX-Request": "true"}).content.decode()
+    assert "Wacht op een vrije verwerker: nummer 2 in de wachtrij" in waiting
+    assert "als eerste aan de beurt" in client.get(_url(first)).content.decode()
+    Job.objects.filter(pk=first.pk).update(state="running", step="Writing the report")
+    moved_up = client.get(_url(second), headers={"HX-Request": "true"}).content.decode()
+    assert "als eerste aan de beurt" in moved_up

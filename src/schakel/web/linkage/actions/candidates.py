@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from schakel.engine.returns import CandidateReturn
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import do_record_access
+from schakel.web.core.errors import Conflict
 from schakel.web.linkage.access import access_return_candidate
 from schakel.web.linkage.models import ReturnCandidate
 from schakel.web.notifications.service import Kind, notify_many
@@ -58,11 +59,12 @@ def do_review_candidate(
     coordinator is told) or reject it with a reason (ADR 0027).
 
     The candidate is locked and checked again first: one reviewed in the meantime, or no
-    longer the actor's to review, is not decided twice."""
+    longer the actor's to review, is not decided twice (a Conflict: 409 on the page and in
+    the API alike)."""
     with transaction.atomic():
         candidate = access_return_candidate(actor, candidate.pk, write=True)
         if candidate.status != ReturnCandidate.Status.PENDING:
-            raise ValidationError({"status": _("This possible return was already reviewed.")})
+            raise Conflict(_("This possible return was already reviewed."))
         if not confirm and not reason.strip():
             raise ValidationError({"reason": _("Say why this is not a return.")})
         if confirm:

@@ -6,14 +6,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.db.transaction import TransactionManagementError
 from django.urls import reverse
 from django.utils import translation
 
 from schakel.engine.vocabulary import Role
-from schakel.web.core.errors import NotFound
+from schakel.web.core.errors import Conflict, NotFound
 from schakel.web.core.testing import signed_in
 from schakel.web.linkage.access import access_return_candidate
 from schakel.web.linkage.actions import do_review_candidate
@@ -111,7 +111,7 @@ def test_a_review_checks_again_under_the_lock(
     do_review_candidate(actor=steward, candidate=stale, confirm=True)
     assert locked[0] is ReturnCandidate
     stale.status = ReturnCandidate.Status.PENDING  # a copy read before the first review
-    with pytest.raises(ValidationError, match="already reviewed"):
+    with pytest.raises(Conflict, match="already reviewed"):
         do_review_candidate(actor=steward, candidate=stale, confirm=True)
     returns = TrajectoryEvent.objects.filter(event_type="return_to_exploitation")
     assert returns.count() == 1

@@ -3,11 +3,14 @@ confirmation step, a return event on the earlier trajectory and a notice to its 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from schakel.web.audit.models import AuditEntry
 from schakel.web.core.testing import signed_in
+from schakel.web.linkage import views as linkage_views
 from schakel.web.linkage.actions import do_store_candidates
 from schakel.web.linkage.models import ReturnCandidate
 from schakel.web.notifications.models import Notification
@@ -133,3 +136,29 @@ def test_other_roles_get_403_on_the_review_address_whatever_the_method(
     assert signed_in(coordinator_a).get(url).status_code == 403
     assert signed_in(steward).get(url).status_code == 405
     assert ReturnCandidate.objects.get().status == "pending"
+
+
+def test_the_queue_is_paged_and_keeps_the_whole_count(
+    linked: int, steward: Membership, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = ReturnCandidate.objects.get()
+    second = ReturnCandidate.objects.create(  # the same pair the other way round: a second row
+        earlier=first.later,
+        later=first.earlier,
+        later_event=first.later_event,
+        cluster="c2",
+        match_probability=0.91,
+        detected_at=first.detected_at + dt.timedelta(minutes=1),
+    )
+    monkeypatch.setattr(linkage_views, "PAGE_SIZE", 1)
+    client = signed_in(steward)
+    url = reverse("return-candidates")
+    one = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert [row.candidate.pk for row in one.context["rows"]] == [first.pk]
+    text = _main(one.content)
+    assert "2 possible returns to review." in text or "2 gevallen van mogelijke" in text
+    assert 'href="?page=2"' in text
+    two = client.get(url, {"page": "2"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert [row.candidate.pk for row in two.context["rows"]] == [second.pk]
+    second_page = _main(two.content)  # numbered across the pages
+    assert "Possible return 2" in second_page or "Mogelijke terugkeer 2" in second_page

@@ -43,6 +43,13 @@ def test_the_steward_lists_and_confirms_through_the_api(
     ).exists()
     assert Notification.objects.filter(user_id=coordinator_a.user_id).exists()
     assert client.get(RETURNS).json() == []
+    # Asked again: refused as the review page refuses it (409), in the one error format.
+    again = client.post(url, {"answer": "confirm"}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
+    page = client.post(
+        reverse("review-return", args=[row["id"]]), {"answer": "confirm", "confirmed": "1"}
+    )
+    assert page.status_code == again.status_code
 
 
 def test_the_steward_starts_a_run_through_the_api(steward: Membership) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from schakel.engine.indicators import Catalogue, Evaluation
 from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import do_record_access
+from schakel.web.core.numbers import grouped
 from schakel.web.notifications.service import Kind, notify
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import Capability, has, require
@@ -81,7 +82,7 @@ def _text(field: str, value: str, *, limit: int, empty: str, too_long: str) -> s
     if not text:
         raise ValidationError({field: empty})
     if len(text) > limit:
-        raise ValidationError({field: too_long % {"limit": limit}})
+        raise ValidationError({field: too_long % {"limit": grouped(limit)}})
     return text
 
 

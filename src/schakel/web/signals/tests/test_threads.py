@@ -82,6 +82,6 @@ def test_too_long_is_refused_with_the_text_kept(
     long = "x" * 2100
     response = client.post(reverse("signal-consult"), {"question": long})
     assert response.status_code == 422
-    assert "2100" in str(response.context["form"].errors["question"])
+    assert "2.100" in str(response.context["form"].errors["question"])
     assert long in response.content.decode()
     assert not Consultation.objects.exists()

@@ -9,7 +9,9 @@
     var limit = parseInt(counter.getAttribute("data-limit"), 10);
     var left = limit - field.value.length;
     var template = left >= 0 ? counter.getAttribute("data-left") : counter.getAttribute("data-over");
-    counter.textContent = template.replace("__N__", String(Math.abs(left)));
+    /* "49.500 tekens te veel": grouped as the page's language writes numbers. */
+    var count = Math.abs(left).toLocaleString(document.documentElement.lang || "nl");
+    counter.textContent = template.replace("__N__", count);
     counter.classList.toggle("schakel-counter--over", left < 0);
   }
 

@@ -64,3 +64,22 @@ def test_the_supervisor_sees_it_on_coverage_and_on_the_records(
     assert MARK in page and '<strong class="schakel-badge">1</strong>' in page
     records = supervisor.get(reverse("training-records")).content.decode()
     assert records.count(MARK) == 1  # not the renewed person's old certificate
+
+
+def test_coverage_counts_all_topics_by_default_as_the_expiring_list_does(
+    org_a: Organisation,
+    member: Callable[..., Membership],
+    signalling: Training,
+    meldcode_training: Training,
+    completed: Callable[..., TrainingRecord],
+) -> None:
+    completed(member(org_a, Role.FRONTLINE), signalling, days_ago(700))  # 24 months
+    completed(member(org_a, Role.FRONTLINE), meldcode_training, days_ago(340))  # 12 months
+    supervisor = signed_in(member(org_a, Role.SUPERVISOR))
+    listed = supervisor.get(reverse("training-expiring")).context["page"].paginator.count
+    page = supervisor.get(reverse("training-coverage"))
+    assert page.context["form"]["topic"].value() in ("", None)
+    assert "Alle onderwerpen" in page.text
+    assert page.context["total"].expiring == listed == 2
+    one_topic = supervisor.get(reverse("training-coverage"), {"topic": "meldcode"})
+    assert one_topic.context["total"].expiring == 1

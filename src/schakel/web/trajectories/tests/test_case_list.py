@@ -4,12 +4,14 @@ search tokens; filters, sorting, and a count of what was found."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
+from schakel.engine.vocabulary import Role
 from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.actions import do_open_trajectory, do_record_event, do_register_person
@@ -48,6 +50,27 @@ def test_search_by_name_bsn_v_number_and_pseudonym(coordinator_a: Membership) ->
     assert ioana.person.pseudonym in client.get(reverse("trajectory-list")).content.decode()
     addressed = client.get(reverse("trajectory-list"), {"zoek": "Kovalenko"}).content.decode()
     assert other.person.pseudonym in addressed and ioana.person.pseudonym in addressed
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.FRONTLINE])
+def test_a_role_that_may_not_see_identities_searches_by_pseudonym_only(
+    coordinator_a: Membership, member: Callable[..., Membership], role: Role
+) -> None:
+    ioana = open_for(
+        coordinator_a,
+        given_names="Ioana",
+        family_name="Popescu",
+        identifiers={"bsn": "123456782"},
+    )
+    client = signed_in(member(coordinator_a.organisation, role))
+    assert ioana.person.pseudonym in found(client, zoek=ioana.person.pseudonym)
+    for term in ("Popescu", "ioana popescu", "123456782"):
+        page = found(client, zoek=term)
+        assert "Gevonden: 0." in page and ioana.person.pseudonym not in page, term
+    form = client.get(reverse("trajectory-list")).content.decode()
+    assert "Zoeken op pseudoniem" in form and "Namen worden op klank" not in form
+    coordinator = signed_in(coordinator_a).get(reverse("trajectory-list")).content.decode()
+    assert "Zoeken op pseudoniem" not in coordinator
 
 
 def test_filters_and_sorting(coordinator_a: Membership) -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from schakel.web.core.birth_date import BirthDateField
 from schakel.web.core.testing import signed_in
-from schakel.web.organisations.models import Membership
+from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.socialmap.models import Service
 from schakel.web.trajectories.forms import OTHER, OTHER_PROVIDER
 from schakel.web.trajectories.models import Trajectory
@@ -60,6 +60,37 @@ def test_the_provider_is_picked_from_the_social_map_or_typed_after_other(
     assert sorted(providers) == ["Opvang De Haven", "Particuliere opvang Zeeland"]
     refused = _place(client, trajectory_a, provider="Niet op de kaart")
     assert refused.status_code == 422 and "provider" in refused.context["form"].errors
+
+
+def test_a_placement_offers_only_services_that_take_people_in_and_can_be_searched(
+    coordinator_a: Membership, trajectory_a: Trajectory
+) -> None:
+    region = coordinator_a.organisation.region
+    home = Organisation.objects.create(name="Stichting Thuisbasis", type="shelter", region=region)
+    Service.objects.create(name="Opvang De Haven", kind="shelter", region=region)
+    Service.objects.create(name="Kamers Thuisbasis", kind="other", region=region, organisation=home)
+    Service.objects.create(name="Politie Haven", kind="police", region=region)
+    Service.objects.create(name="Rechtswinkel", kind="legal_aid", region=region)
+    client = signed_in(coordinator_a)
+    placement = client.get(reverse("record-event", args=[trajectory_a.pk, "placement_start"]))
+    choices = placement.context["form"].fields["provider"].choices
+    offered = {value for _, group in choices[1:-1] for value, _ in group}
+    assert offered == {"Opvang De Haven", "Kamers Thuisbasis"}
+    search = f'hx-get="{reverse("provider-options")}?plaatsing=1"'
+    assert search in placement.text and 'name="provider_search"' in placement.text
+    intervention = client.get(
+        reverse("record-event", args=[trajectory_a.pk, "intervention_start"])
+    ).text
+    assert "Rechtswinkel" in intervention and "Politie Haven" in intervention
+
+    url = reverse("provider-options")
+    found = client.get(url, {"plaatsing": "1", "provider_search": "haven"}).text
+    assert '<option value="Opvang De Haven">' in found and "Politie Haven" not in found
+    assert "Anders, namelijk" in found  # "Other" stays on the narrowed list
+    everything = client.get(url, {"provider_search": "haven"}).text
+    assert "Politie Haven" in everything
+    none = client.get(url, {"plaatsing": "1", "provider_search": "bestaat-niet"}).text
+    assert "Geen dienst op de sociale kaart heeft deze naam." in none
 
 
 @pytest.mark.parametrize(

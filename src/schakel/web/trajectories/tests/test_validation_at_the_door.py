@@ -205,14 +205,14 @@ def test_a_text_over_its_limit_is_refused_and_the_limit_is_shown(
     url = reverse("record-event", args=[trajectory_a.pk, "intake"])
     form = client.get(url).content.decode()
     assert "maxlength" not in form and f'data-limit="{NOTE_MAX}"' in form  # nothing cut
-    assert f"Ten hoogste {NOTE_MAX} tekens." in form
+    assert "Ten hoogste 4.000 tekens." in form  # grouped, as Dutch writes numbers
     long = "x" * (NOTE_MAX + 120)
     page = page_event(client, trajectory_a, "intake", occurred_at="2026-01-05T10:00", note=long)
-    assert page.status_code == 422 and "4120" in errors_of(page)  # Django names the length
+    assert page.status_code == 422 and "4.120" in errors_of(page)  # Django names the length
     assert long in page.content.decode()  # what was typed is kept
     assert long in errors_of(page)  # what was typed is kept
     api = api_event(client, trajectory_a, "intake", "2026-01-05T10:00:00Z", note=long)
-    assert fields_of(api) == {"note": f"Notitie: vul ten hoogste {NOTE_MAX} tekens in."}
+    assert fields_of(api) == {"note": "Notitie: vul ten hoogste 4.000 tekens in."}
     assert TrajectoryEvent.objects.count() == 0
 
 
