@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schakel.engine.disclosure import TOTAL
+from schakel.engine.disclosure.horizons import _level_counts, _Stratum
 from schakel.engine.disclosure.selections import (
     _base_cells,
     _distinct_persons,
@@ -38,6 +39,18 @@ from schakel.engine.monitor import (
 )
 from schakel.engine.monitor.release import counts, episode_measures, fixed_statuses
 from schakel.engine.monitor.selection import Filters
+from schakel.engine.survival import SurvivalDataError, aalen_johansen
+from schakel.engine.survival._partial import (
+    Layout,
+    Ties,
+    _within_strata_from_end,
+    build_layout,
+    compute_terms,
+    features,
+    likelihood,
+    unpack,
+)
+from schakel.engine.survival.competing import incidence_by_group
 from schakel.engine.survival.curves import event_table
 from schakel.engine.synth import RegionParameters, generate_region, region_event_log
 from schakel.engine.trajectories.episodes import build_episodes
@@ -210,3 +223,129 @@ def test_counts_read_from_the_release_equal_its_selection_frames() -> None:
             names = ["episodes", "returns_3", "returns_6", "returns_12", "returns_24"]
             codes = {"published": 0, "primary": 1, "secondary": 2}
             assert statuses[level] == [codes[s] for s in chosen.loc[names, "status"]]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 60), st.integers(0, 3), st.integers(0, 4)),
+        min_size=1,
+        max_size=80,
+    ),
+    st.sampled_from([0.0, 3.0, 0.5]),
+    st.sampled_from([1, 2]),
+)
+def test_incidence_by_group_equals_one_aalen_johansen_per_group(
+    found: list[tuple[int, int, int]], shift: float, cause: int
+) -> None:
+    """One pass over all groups gives every group's curve at the horizons, bit for bit;
+    times that are not whole days take the per-group path (the same numbers too)."""
+    times = np.array([t for t, _, _ in found], dtype=np.float64) + shift
+    codes = np.array([c for _, c, _ in found])
+    groups = np.array([g for _, _, g in found])
+    horizons = np.array([0, 5, 20, 45, 90], dtype=np.float64)
+    got = incidence_by_group(times, codes, groups, 6, cause=cause, horizons=horizons)
+    for group in range(6):  # group 5 never occurs
+        inside = groups == group
+        if not np.any(codes[inside] > 0):
+            assert not got.estimable[group]
+            assert np.isnan(got.estimate[group]).all()
+            continue
+        assert got.estimable[group]
+        curve = aalen_johansen(times[inside], codes[inside], causes=[cause]).incidence[cause]
+        expected = curve.at(horizons)
+        for name, values in (
+            ("estimate", got.estimate),
+            ("lower", got.lower),
+            ("upper", got.upper),
+        ):
+            assert np.array_equal(values[group], expected[name].to_numpy(), equal_nan=True)
+
+
+def _information_per_slot(layout: Layout, coef: np.ndarray) -> np.ndarray:
+    """The information matrix as it was computed: second-order risk-set sums per slot from
+    a feature matrix with every product x_a x_b."""
+    terms, risk = compute_terms(layout, coef)
+    p = layout.x.shape[1]
+    second = features(np.ascontiguousarray(layout.x))
+    s2 = unpack(_within_strata_from_end(layout.risk_map.total(risk, second), layout), p)[2]
+    e2 = unpack(layout.event_map.total(risk, second), p)[2]
+    w = layout.mean_weight
+    s1, e1 = terms.s1, terms.e1
+    outer = (
+        np.einsum("j,ja,jb->ab", w * terms.inv2, s1, s1)
+        - np.einsum("j,ja,jb->ab", w * terms.frac2, s1, e1)
+        - np.einsum("j,ja,jb->ab", w * terms.frac2, e1, s1)
+        + np.einsum("j,ja,jb->ab", w * terms.fracsq2, e1, e1)
+    )
+    return (
+        np.einsum("j,jab->ab", w * terms.inv1, s2)
+        - np.einsum("j,jab->ab", w * terms.frac1, e2)
+        - outer
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(0, 10_000),
+    st.integers(5, 60),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(["efron", "breslow"]),
+)
+def test_information_as_one_gram_matrix_equals_the_sums_per_slot(
+    seed: int, n: int, intervals: bool, stratified: bool, ties: Ties
+) -> None:
+    """The Cox information from one weighted Gram matrix of the rows equals the old sum
+    over slots of second-order risk-set sums, with (start, stop] rows, strata and ties."""
+    rng = np.random.default_rng(seed)
+    stop = rng.integers(1, 12, n).astype(np.float64)
+    start = np.where(rng.random(n) < 0.5, stop - rng.integers(1, 4, n), 0.0) if intervals else None
+    if start is not None:
+        start = np.maximum(start, 0.0)
+    event = rng.random(n) < 0.6
+    event[0] = True
+    x = np.column_stack([rng.integers(0, 2, n), rng.normal(size=n), rng.integers(0, 3, n)])
+    strata = rng.integers(0, 3, n) if stratified else np.zeros(n, dtype=np.int64)
+    weights = rng.uniform(0.5, 2.0, n)
+    layout = build_layout(start, stop, event, x.astype(np.float64), weights, strata, ties)
+    coef = rng.normal(scale=0.3, size=3)
+    try:
+        expected = _information_per_slot(layout, coef)
+    except SurvivalDataError:  # an empty risk set: neither computes anything
+        return
+    _, _, information = likelihood(layout, coef)
+    assert np.allclose(information, expected, rtol=1e-10, atol=1e-10)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 800), st.integers(0, 2), st.integers(0, 3), st.integers(-1, 9)),
+        min_size=1,
+        max_size=80,
+    ),
+    st.integers(1, 5),
+)
+def test_counts_of_all_levels_at_once_equal_counting_each_level(
+    found: list[tuple[int, int, int, int]], size: int
+) -> None:
+    """Episodes, returns by each horizon and the distinct persons behind each, per level,
+    equal counting every level's rows on their own (a person id -1 is one person)."""
+    durations = np.array([d for d, _, _, _ in found], dtype=np.float64)
+    codes = np.array([c for _, c, _, _ in found], dtype=np.int64)
+    grouped = np.array([g for _, _, g, _ in found], dtype=np.int64) % size
+    persons = np.array([p for _, _, _, p in found], dtype=np.int64)
+    days = np.array([91, 183, 365, 730])
+    whole = _Stratum(TOTAL, durations, codes, persons)
+    values, people = _level_counts(whole, grouped, size, 1, days)
+    for level in range(size):
+        inside = grouped == level
+        expected_values = [int(inside.sum())]
+        expected_people = [len(set(persons[inside].tolist()))]
+        for day in days:
+            hit = inside & (codes == 1) & (durations <= day)
+            expected_values.append(int(hit.sum()))
+            expected_people.append(len(set(persons[hit].tolist())))
+        assert values[level].tolist() == expected_values
+        assert people[level].tolist() == expected_people

@@ -19,6 +19,7 @@ from schakel.engine.disclosure.errors import (
 from schakel.engine.disclosure.horizons import (
     HORIZON_MONTHS,
     HorizonTable,
+    cumulative_incidence_rows,
     cumulative_incidence_table,
     horizon_days,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "Status",
     "Suppression",
     "check_k",
+    "cumulative_incidence_rows",
     "cumulative_incidence_table",
     "determined",
     "horizon_days",

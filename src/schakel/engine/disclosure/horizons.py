@@ -11,6 +11,7 @@ published only when its numerator and denominator are.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from schakel.engine.disclosure.errors import DEFAULT_K, DisclosureError, check_k
 from schakel.engine.disclosure.suppression import Quantities, Status, suppress
 from schakel.engine.disclosure.tables import STATUS_LABELS, TOTAL
 from schakel.engine.survival import aalen_johansen
+from schakel.engine.survival.competing import incidence_by_group
 
 HORIZON_MONTHS: tuple[int, ...] = (3, 6, 12, 24)
 DAYS_PER_MONTH = 365.25 / 12
@@ -74,22 +76,88 @@ def cumulative_incidence_table(
     `overall`: an empty dict kept for one set of episodes and passed to each table of it (one
     per `by`): the overall row's curve is then estimated once, not once per table.
     """
+    rows = _horizon_rows(
+        episodes,
+        by=by,
+        cause=cause,
+        horizons=horizons,
+        k=k,
+        decimals=decimals,
+        duration=duration,
+        event=event,
+        person=person,
+        zero_is_safe=zero_is_safe,
+        fixed=fixed,
+        overall=overall,
+    )
+    return _assemble(rows, k, cause)
+
+
+def cumulative_incidence_rows(episodes: pd.DataFrame, **options: Any) -> list[dict[str, Any]]:
+    """`cumulative_incidence_table(episodes, **options).frame` as plain rows: level (the
+    stratum's label), horizon_months, episodes, events, estimate, lower, upper (None where
+    suppressed or not estimated) and status. The same values without building frames (a
+    monitor release publishes hundreds of these tables)."""
+    by = options.get("by")
+    rows = _horizon_rows(episodes, **options)
+    return [
+        {
+            "level": row[by or "stratum"],
+            "horizon_months": row["horizon_months"],
+            "episodes": None if row["episodes"] is pd.NA else int(row["episodes"]),
+            "events": None if row["events"] is pd.NA else int(row["events"]),
+            **{
+                name: None if math.isnan(row[name]) else row[name]
+                for name in ("estimate", "lower", "upper")
+            },
+            "status": row["status"],
+        }
+        for row in rows
+    ]
+
+
+def _horizon_rows(
+    episodes: pd.DataFrame,
+    *,
+    by: str | None = None,
+    cause: int = 1,
+    horizons: Sequence[int] = HORIZON_MONTHS,
+    k: int = DEFAULT_K,
+    decimals: int = 3,
+    duration: str = "days",
+    event: str = "exit_type",
+    person: str | None = "person_id",
+    zero_is_safe: bool = False,
+    fixed: Mapping[object, Sequence[int]] | None = None,
+    overall: dict[object, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """The table's rows, counts and statuses (`cumulative_incidence_table`)."""
     check_k(k)
     months = _check_horizons(horizons)
     if not 0 <= decimals <= 6:
         raise DisclosureError("decimals must lie between 0 and 6")
-    strata = _strata(episodes, by, duration, event, person, overall)
+    whole, labels, grouped = _strata(episodes, by, duration, event, person, overall)
     days = np.array([horizon_days(m) for m in months])
-    status, values, persons = _suppression(strata, cause, days, k, zero_is_safe, fixed, overall)
+    counted = _level_counts(whole, grouped, len(labels), cause, days)
+    counts_key = ("counts", cause, tuple(days.tolist()))
+    if overall is not None and counts_key in overall:
+        total = overall[counts_key]  # the overall row, counted before
+    else:
+        total = _level_counts(whole, np.zeros(whole.durations.size, np.int64), 1, cause, days)
+        if overall is not None:
+            overall[counts_key] = total
+    counted = (np.vstack([counted[0], total[0]]), np.vstack([counted[1], total[1]]))
+    status, values, persons = _suppression([*labels, TOTAL], counted, days, k, zero_is_safe, fixed)
+    curves = _level_incidence(whole, grouped, len(labels), cause, days)
+    key = (cause, duration, event, tuple(days.tolist()))
+    if overall is not None and key in overall:
+        curves.append(overall[key])
+    else:
+        curves.append(_incidence(whole, cause, days))
+        if overall is not None:
+            overall[key] = curves[-1]
     rows = []
-    for number, stratum in enumerate(strata):
-        if overall is not None and number == len(strata) - 1:  # the overall row
-            key = (cause, duration, event, tuple(days.tolist()))
-            if key not in overall:
-                overall[key] = _incidence(stratum, cause, days)
-            curve = overall[key]
-        else:
-            curve = _incidence(stratum, cause, days)
+    for number, (label, curve) in enumerate(zip([*labels, TOTAL], curves, strict=True)):
         for j, month in enumerate(months):
             denominator, numerator = number * (len(months) + 1), number * (len(months) + 1) + 1 + j
             shown = (
@@ -97,17 +165,17 @@ def cumulative_incidence_table(
             )
             rows.append(
                 {
-                    by or "stratum": stratum.label,
+                    by or "stratum": label,
                     "horizon_months": month,
                     "horizon_days": int(days[j]),
                     "episodes": values[denominator] if status[denominator] == 0 else pd.NA,
                     "events": values[numerator] if status[numerator] == 0 else pd.NA,
-                    **_rounded(curve.iloc[j], decimals, shown),
+                    **_rounded(curve, j, decimals, shown),
                     "status": STATUS_LABELS[max(status[denominator], status[numerator])],
                     "_counts": (values[denominator], persons[denominator], values[numerator]),
                 }
             )
-    return _assemble(rows, k, cause)
+    return rows
 
 
 def _check_horizons(horizons: Sequence[int]) -> list[int]:
@@ -124,7 +192,9 @@ def _strata(
     event: str,
     person: str | None,
     overall: dict[object, Any] | None = None,
-) -> list[_Stratum]:
+) -> tuple[_Stratum, list[object], np.ndarray]:
+    """All episodes, the levels of `by` in order (none without `by`), and each episode's
+    level as a number into them (zeros without `by`)."""
     needed = [c for c in (by, duration, event, person) if c is not None]
     missing = [c for c in needed if c not in episodes.columns]
     if missing:
@@ -141,7 +211,7 @@ def _strata(
     codes = episodes[event].to_numpy(dtype=np.int64)
     whole = _Stratum(TOTAL, durations, codes, people)
     if by is None:
-        return [whole]
+        return whole, [], np.zeros(durations.size, dtype=np.int64)
     column = episodes[by]
     if column.isna().any():
         raise DisclosureError(f"{by} has missing values; label them (e.g. 'unknown') first")
@@ -151,51 +221,40 @@ def _strata(
         else sorted(column.unique().tolist(), key=str)
     )
     level_codes, uniques = pd.factorize(column)  # one pass instead of a comparison per level
-    code_of = {value: code for code, value in enumerate(uniques.tolist())}
-    found = []
-    for level in levels:
-        mask = level_codes == code_of.get(level, -2)
-        found.append(_Stratum(level, durations[mask], codes[mask], people[mask]))
-    return [*found, whole]
+    number = {level: position for position, level in enumerate(levels)}
+    grouped = np.array([number[u] for u in uniques.tolist()], dtype=np.int64)[level_codes]
+    return whole, levels, grouped
 
 
 def _suppression(
-    strata: list[_Stratum],
-    cause: int,
+    labels: list[object],
+    counted: tuple[np.ndarray, np.ndarray],
     days: np.ndarray,
     k: int,
     zero_is_safe: bool,
     fixed: Mapping[object, Sequence[int]] | None = None,
-    overall: dict[object, Any] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per stratum: denominator, then cumulative numerators; the last stratum is the total.
+    """Per stratum (`labels`, the last the total): denominator, then cumulative numerators;
+    `counted`: those counts and the distinct persons behind each, a row per stratum.
 
     Base cells are (stratum, interval of the return), with one more interval for everything
     else, so strata add up to the total and numerators nest.
     """
     bins = len(days) + 1
-    levels = len(strata) - 1
-    members, values, persons, table = [], [], [], []
-    for number, stratum in enumerate(strata):
+    levels = len(labels) - 1
+    members, table = [], []
+    for number in range(len(labels)):
         own = [number] if number < levels or levels == 0 else list(range(levels))
         cells = lambda upto, own=own: np.array(  # noqa: E731
             [s * bins + b for s in own for b in range(upto)], dtype=np.int64
         )
-        key = ("counts", cause, tuple(days.tolist()))
-        if overall is not None and number == len(strata) - 1 and key in overall:
-            found_values, found_persons = overall[key]  # the overall row, counted before
-        else:
-            found_values, found_persons = _counted(stratum, cause, days)
-            if overall is not None and number == len(strata) - 1:
-                overall[key] = (found_values, found_persons)
-        values.extend(found_values)
-        persons.extend(found_persons)
         members.append(cells(bins))
         table.append(0 if number < levels else 1)
         for j in range(len(days)):
             members.append(cells(j + 1))
             table.append(2 + 2 * j + (number == levels))
-    counts, people = np.array(values, dtype=np.int64), np.array(persons, dtype=np.int64)
+    counts = counted[0].astype(np.int64).ravel()
+    people = counted[1].astype(np.int64).ravel()
     quantities = Quantities(
         values=counts,
         members=tuple(members),
@@ -206,8 +265,8 @@ def _suppression(
     given = None
     if fixed:
         given = np.full(counts.size, -1, dtype=np.int64)
-        for number, stratum in enumerate(strata):
-            statuses = fixed.get(stratum.label)
+        for number, label in enumerate(labels):
+            statuses = fixed.get(label)
             if statuses is not None:
                 if len(statuses) != len(days) + 1:
                     raise DisclosureError("fixed needs a status per count: episodes, each horizon")
@@ -217,38 +276,94 @@ def _suppression(
     return status, counts, people
 
 
-def _counted(stratum: _Stratum, cause: int, days: np.ndarray) -> tuple[list[int], list[int]]:
-    """Episodes and returns by each horizon in a stratum, and the persons behind each."""
-    interval = np.searchsorted(days, stratum.durations, side="left")
-    returned = stratum.codes == cause
-    values, persons = [stratum.durations.size], [_distinct(stratum.persons)]
-    for j in range(len(days)):
-        hit = returned & (interval <= j)
-        values.append(int(hit.sum()))
-        persons.append(_distinct(stratum.persons[hit]))
+def _level_counts(
+    whole: _Stratum, grouped: np.ndarray, size: int, cause: int, days: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per level (`grouped`: each episode's level number, `size` levels): episodes and
+    returns by each horizon, and the distinct persons behind each (levels x 1 + horizons),
+    counted for all levels at once: the same numbers as counting each level's rows."""
+    horizons = len(days)
+    values = np.zeros((size, 1 + horizons), dtype=np.int64)
+    persons = np.zeros_like(values)
+    if size == 0:
+        return values, persons
+    interval = np.searchsorted(days, whole.durations, side="left")
+    hit = (whole.codes == cause) & (interval < horizons)  # a return by the last horizon
+    group, first = grouped[hit], interval[hit]
+    values[:, 0] = np.bincount(grouped, minlength=size)
+    by_interval = np.bincount(group * horizons + first, minlength=size * horizons)
+    values[:, 1:] = np.cumsum(by_interval.reshape(size, horizons), axis=1)
+    if whole.persons.size == 0:
+        return values, persons
+    people = whole.persons - min(int(whole.persons.min()), 0)  # a missing id (-1) is one
+    span = int(people.max()) + 1
+    persons[:, 0] = _distinct_per_level(grouped * span + people, span, size)
+    # per (level, person) the earliest interval with a return: counted from then on
+    pair = group * span + people[hit]
+    order = np.lexsort((first, pair))
+    pair, first = pair[order], first[order]
+    leading = np.concatenate([[True], pair[1:] != pair[:-1]]) if pair.size else pair.astype(bool)
+    earliest = np.bincount(
+        (pair[leading] // span) * horizons + first[leading], minlength=size * horizons
+    )
+    persons[:, 1:] = np.cumsum(earliest.reshape(size, horizons), axis=1)
     return values, persons
 
 
-def _distinct(codes: np.ndarray) -> int:
-    """Number of distinct person codes (codes are small non-negative integers)."""
-    if codes.size == 0:
-        return 0
-    if codes.min() < 0 or codes.size * 16 < int(codes.max()):  # few codes: sorting is cheaper
-        return int(np.unique(codes).size)
-    return int(np.count_nonzero(np.bincount(codes)))
+def _distinct_per_level(pairs: np.ndarray, span: int, size: int) -> np.ndarray:
+    """Distinct persons per level from (level * span + person) codes."""
+    if size * span <= 8 * pairs.size + 4_000_000:  # few cells: count them
+        present = np.bincount(pairs, minlength=size * span).reshape(size, span)
+        return np.count_nonzero(present, axis=1)
+    return np.bincount(np.unique(pairs) // span, minlength=size)
 
 
-def _incidence(stratum: _Stratum, cause: int, days: np.ndarray) -> pd.DataFrame:
+Estimates = dict[str, np.ndarray]
+"""estimate, lower and upper at each horizon."""
+
+
+def _no_exits(days: np.ndarray) -> Estimates:
+    nothing = np.full(days.size, np.nan)
+    return {"estimate": np.zeros(days.size), "lower": nothing, "upper": nothing}
+
+
+def _incidence(stratum: _Stratum, cause: int, days: np.ndarray) -> Estimates:
     if stratum.durations.size == 0 or not np.any(stratum.codes > 0):
-        return pd.DataFrame({"estimate": np.zeros(days.size), "lower": np.nan, "upper": np.nan})
+        return _no_exits(days)
     curve = aalen_johansen(stratum.durations, stratum.codes, causes=[cause]).incidence[cause]
-    return curve.at(days).reset_index(drop=True)
+    found = curve.at(days)
+    return {name: found[name].to_numpy() for name in ("estimate", "lower", "upper")}
 
 
-def _rounded(row: pd.Series, decimals: int, shown: bool) -> dict[str, object]:
+def _level_incidence(
+    whole: _Stratum, grouped: np.ndarray, size: int, cause: int, days: np.ndarray
+) -> list[Estimates]:
+    """The curve of every level from one pass over the episodes (`incidence_by_group`: the
+    same numbers as one curve per level); a level without any exit: 0, no interval."""
+    if size == 0:
+        return []
+    found = incidence_by_group(
+        whole.durations, whole.codes, grouped, size, cause=cause, horizons=days
+    )
+    result = []
+    for number in range(size):
+        if found.estimable[number]:
+            result.append(
+                {
+                    "estimate": found.estimate[number],
+                    "lower": found.lower[number],
+                    "upper": found.upper[number],
+                }
+            )
+        else:
+            result.append(_no_exits(days))
+    return result
+
+
+def _rounded(curve: Estimates, j: int, decimals: int, shown: bool) -> dict[str, float]:
     if not shown:
-        return {"estimate": np.nan, "lower": np.nan, "upper": np.nan}
-    return {name: round(float(row[name]), decimals) for name in ("estimate", "lower", "upper")}
+        return {"estimate": math.nan, "lower": math.nan, "upper": math.nan}
+    return {name: round(float(curve[name][j]), decimals) for name in ("estimate", "lower", "upper")}
 
 
 def _assemble(rows: list[dict[str, object]], k: int, cause: int) -> HorizonTable:

@@ -5,7 +5,7 @@ counts are shown, the row's status and why something in it is hidden."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -33,25 +33,41 @@ def published_share(breakdowns: Mapping[str, Breakdown]) -> dict[str, tuple[int,
     return result
 
 
+Members = Callable[[Breakdown], Mapping[str, np.ndarray]]
+"""Per published level of a breakdown, which episodes of the selection (by position) are in
+it: `Breakdown.members` of the selection, or the same sliced from all episodes."""
+
+
 def breakdown_tables(
-    episodes: pd.DataFrame, breakdowns: Mapping[str, Breakdown], form: str | None
+    episodes: pd.DataFrame,
+    breakdowns: Mapping[str, Breakdown],
+    form: str | None,
+    *,
+    members: Members | None = None,
 ) -> dict[str, dict[str, Any]]:
     """The tables of one selection (all episodes, or one form's): per dimension its rows
-    (each published level, then the total) and what its pooled levels hold."""
+    (each published level, then the total) and what its pooled levels hold. `members`: the
+    levels' episodes when the caller has them (a release computes them once)."""
     tables = {}
     for name, breakdown in breakdowns.items():
+        found = None if members is None else members(breakdown)
         tables[name] = {
-            "rows": breakdown_rows(episodes, breakdown, form),
+            "rows": breakdown_rows(episodes, breakdown, form, members=found),
             "merged": {level: list(raw) for level, raw in breakdown.merged.items()},
         }
     return tables
 
 
 def breakdown_rows(
-    episodes: pd.DataFrame, breakdown: Breakdown, form: str | None
+    episodes: pd.DataFrame,
+    breakdown: Breakdown,
+    form: str | None,
+    *,
+    members: Mapping[str, np.ndarray] | None = None,
 ) -> list[dict[str, Any]]:
     """Rows of one selection's table: level, counts with status, estimate, status, reason."""
-    members = breakdown.members(episodes)
+    if members is None:
+        members = breakdown.members(episodes)
     durations = episodes["days"].to_numpy(dtype=np.float64)
     codes = episodes["exit_type"].to_numpy(dtype=np.int64)
     rows = []
@@ -89,12 +105,10 @@ def _counts(breakdown: Breakdown, form: str | None, level: str) -> dict[str, Any
         result["episodes_status"] = "secondary"
     if breakdown.release is None:
         return result
-    cells = breakdown.release.selection(**{"form": form, breakdown.dimension.name: level})
+    cells = breakdown.release.cells(**{"form": form, breakdown.dimension.name: level})
     for measure, name in (("episodes", "episodes"), (RETURNS, "returns")):
         if measure in measures:
-            value = cells.loc[measure, "published"]
-            result[name] = None if pd.isna(value) else int(value)
-            result[f"{name}_status"] = str(cells.loc[measure, "status"])
+            result[name], result[f"{name}_status"] = cells[measure]
     return result
 
 

@@ -282,8 +282,8 @@ def _held(
             if value not in main_levels.get(dimension, ()):
                 return -1
             wanted[dimension] = value
-        status = main.selection(**wanted).loc[measure, "status"]
-        return int(Status[str(status).upper()])
+        status = main.cells(**wanted)[measure][1]
+        return int(Status[status.upper()])
 
     return held
 

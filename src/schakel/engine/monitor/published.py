@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from schakel.engine.disclosure import DisclosureError, cumulative_incidence_table
+from schakel.engine.disclosure import DisclosureError, cumulative_incidence_rows
 from schakel.engine.flow_paths import PathIndex
 from schakel.engine.flows import flow_tables_for
 from schakel.engine.monitor.breakdown_rows import breakdown_tables
@@ -32,7 +32,7 @@ from schakel.engine.monitor.release import (
 from schakel.engine.monitor.selection import EpisodeIndex, Filters
 from schakel.engine.monitor.sensitivity import sensitivity_table
 from schakel.engine.monitor.shared import SharedWork
-from schakel.engine.monitor.tables import INCIDENCE_COLUMNS, INTERVENTIONS, fit_hazards
+from schakel.engine.monitor.tables import INTERVENTIONS, fit_hazards
 from schakel.engine.vocabulary import ExploitationForm, Region
 
 ALL = "all"
@@ -161,7 +161,12 @@ def selection_tables(
         "flows": flows_table(paths, funnel, filters, k),
         "breakdowns": None
         if filters.region or filters.cohort
-        else breakdown_tables(episodes, release.breakdowns, filters.form),
+        else breakdown_tables(
+            episodes,
+            release.breakdowns,
+            filters.form,
+            members=None if shared is None else shared.breakdown_members(filters),
+        ),
     }
 
 
@@ -220,14 +225,15 @@ def incidence_table(
     filters: Filters,
     overall: dict[object, Any] | None = None,
     coded: pd.Series | None = None,
-) -> pd.DataFrame:
-    """Cumulative incidence at 3/6/12/24 months per level of `stratum` (raw levels). The
-    counts the release publishes for this selection keep their status (all rows when the
-    stratum is a filter dimension, else the total); only the other rows are protected around
-    them. When that is impossible no count is shown. `coded`: the stratum column as
-    `SharedWork.stratum` gives it (the same levels, without comparing text again)."""
+) -> list[dict[str, Any]]:
+    """Cumulative incidence at 3/6/12/24 months per level of `stratum` (raw levels), as
+    JSON rows (`INCIDENCE_COLUMNS`). The counts the release publishes for this selection
+    keep their status (all rows when the stratum is a filter dimension, else the total);
+    only the other rows are protected around them. When that is impossible no count is
+    shown. `coded`: the stratum column as `SharedWork.stratum` gives it (the same levels,
+    without comparing text again)."""
     if len(episodes) == 0 or stratum not in episodes.columns:
-        return pd.DataFrame(columns=INCIDENCE_COLUMNS)
+        return []
     if coded is not None:
         levels = list(coded.cat.categories)
         columns = {name: episodes[name] for name in ("days", "exit_type", "person_id")}
@@ -236,22 +242,19 @@ def incidence_table(
         levels = sorted(episodes[stratum].unique().tolist(), key=str)
     fixed = fixed_statuses(release.episodes, filters, stratum, levels)
     try:
-        table = cumulative_incidence_table(
+        rows = cumulative_incidence_rows(
             episodes,
             by=stratum,
             k=k,
             fixed=fixed,
             zero_is_safe=release.zero_is_safe,
             overall=overall,
-        ).frame
+        )
     except DisclosureError:
-        table = cumulative_incidence_table(
-            episodes, by=stratum, k=len(episodes) + 1, overall=overall
-        ).frame
-    table = table.rename(columns={stratum: "level"})
-    table["status"] = table["status"].astype(str)
-    table["level"] = table["level"].astype(str)
-    return table[INCIDENCE_COLUMNS]
+        rows = cumulative_incidence_rows(episodes, by=stratum, k=len(episodes) + 1, overall=overall)
+    for row in rows:
+        row["level"] = str(row["level"])
+    return rows
 
 
 def hazard_rows(episodes: pd.DataFrame, k: int) -> dict[str, object]:

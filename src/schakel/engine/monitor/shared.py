@@ -9,11 +9,13 @@ compares every cell).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from schakel.engine.monitor.breakdowns import Breakdown
 from schakel.engine.monitor.release import MonitorRelease, censoring_risk
 from schakel.engine.monitor.selection import EpisodeIndex, Filters
 
@@ -27,6 +29,7 @@ class SharedWork:
     risk: np.ndarray
     codes: dict[str, tuple[np.ndarray, list[object]]]
     masks: dict[Filters, np.ndarray] = field(default_factory=dict)
+    members: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -48,6 +51,20 @@ class SharedWork:
         if filters not in self.masks:
             self.masks[filters] = self.index.mask(filters)
         return self.masks[filters]
+
+    def breakdown_members(self, filters: Filters) -> Callable[[Breakdown], dict[str, np.ndarray]]:
+        """`Breakdown.members` of `index.select(filters)`: each level's episodes are found
+        once among all episodes (a row's level depends on that row alone) and sliced."""
+
+        def members(breakdown: Breakdown) -> dict[str, np.ndarray]:
+            name = breakdown.dimension.name
+            if name not in self.members:
+                self.members[name] = breakdown.members(self.index.labelled)
+            mask = self.mask(filters)
+            found = self.members[name]
+            return found if mask.all() else {level: rows[mask] for level, rows in found.items()}
+
+        return members
 
     def risk_of(self, filters: Filters) -> np.ndarray:
         """The risk scores of `index.select(filters)`, in its order."""

@@ -155,3 +155,104 @@ def _event_free(
         variance="none (use kaplan_meier on any exit for an interval)",
         interval="none",
     )
+
+
+@dataclass(frozen=True)
+class GroupIncidence:
+    """`aalen_johansen(...).incidence[cause].at(horizons)` of every group, one row per group:
+    estimate, lower and upper (groups x horizons). `estimable` is False for a group with no
+    rows or no event of any cause (its rows are NaN: `aalen_johansen` refuses such data)."""
+
+    estimate: FloatArray
+    lower: FloatArray
+    upper: FloatArray
+    estimable: np.ndarray
+
+
+def incidence_by_group(
+    durations: ArrayLike,
+    events: ArrayLike,
+    groups: np.ndarray,
+    size: int,
+    *,
+    cause: int,
+    horizons: ArrayLike,
+    alpha: float = 0.05,
+) -> GroupIncidence:
+    """The cumulative incidence of `cause` at `horizons` in each of `size` groups (`groups`:
+    each row's group code, 0..size-1), the same numbers as `aalen_johansen` on each group's
+    rows. Whole-day times (follow-up in days) are counted for all groups in one pass over the
+    rows (a day histogram per group), so a stratum with many levels costs one pass instead of
+    one selection and one curve per level; other times fall back to one curve per group."""
+    times = as_times(durations)
+    codes = as_codes(events, times.size)
+    points = as_times(horizons, "horizons")
+    check_alpha(alpha)
+    codes_of = np.asarray(groups, dtype=np.int64)
+    if codes_of.shape != times.shape or not 0 <= codes_of.min() <= codes_of.max() < size:
+        raise SurvivalDataError("groups must give every row a code from 0 to size - 1")
+    shape = (size, points.size)
+    result = GroupIncidence(
+        np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan), np.zeros(size, bool)
+    )
+    lowest, highest = float(times.min()), float(times.max())
+    whole = (
+        lowest == np.floor(lowest)
+        and highest - lowest <= MAX_SPAN
+        and size * (highest - lowest + 1) <= MAX_CELLS
+        and np.array_equal(times, np.floor(times))
+    )
+    if not whole:  # one curve per group, as before
+        for group in range(size):
+            inside = codes_of == group
+            if np.any(codes[inside] > 0):
+                curve = aalen_johansen(times[inside], codes[inside], causes=[cause], alpha=alpha)
+                found = curve.incidence[cause].at(points)
+                result.estimate[group] = found["estimate"].to_numpy()
+                result.lower[group] = found["lower"].to_numpy()
+                result.upper[group] = found["upper"].to_numpy()
+                result.estimable[group] = True
+        return result
+    z = normal_quantile(alpha)
+    days = (times - lowest).astype(np.int64)
+    span = int(days.max()) + 1
+    key = codes_of * span + days
+    cells = size * span
+    rows = np.bincount(key, minlength=cells).reshape(size, span)
+    ended = np.bincount(key[codes > 0], minlength=cells).reshape(size, span)
+    own_days = np.bincount(key[codes == cause], minlength=cells).reshape(size, span)
+    for group in range(size):
+        present = np.flatnonzero(ended[group])
+        if present.size == 0:
+            continue
+        counted = rows[group]
+        earlier = np.concatenate([[0], np.cumsum(counted)])
+        at_risk = (int(earlier[-1]) - earlier[present]).astype(np.float64)
+        all_events = ended[group][present].astype(np.float64)
+        own = own_days[group][present].astype(np.float64)
+        after = np.cumprod(1.0 - all_events / at_risk)
+        before = np.concatenate(([1.0], after[:-1]))
+        incidence = np.cumsum(before * own / at_risk)
+        variance = cuminc_variance(incidence, before, after, own, all_events - own, at_risk)
+        std_error = np.sqrt(np.maximum(variance, 0.0))
+        lower, upper = loglog_interval(incidence, std_error, z)
+        event_times = present.astype(np.float64) + lowest
+        last_time = float(np.flatnonzero(counted)[-1]) + lowest
+        index = np.searchsorted(event_times, points, side="right") - 1
+        early = index < 0
+        safe = np.where(early, 0, index)
+        beyond = points > last_time
+        for target, values in (
+            (result.estimate, incidence),
+            (result.lower, lower),
+            (result.upper, upper),
+        ):
+            target[group] = np.where(beyond, np.nan, np.where(early, 0.0, values[safe]))
+        result.estimable[group] = True
+    return result
+
+
+MAX_SPAN = 1_000_000
+"""Whole-day times within this span are counted per day (as `curves.event_table` does)."""
+MAX_CELLS = 20_000_000
+"""At most this many (group, day) counts at once; more groups or days: a curve per group."""
