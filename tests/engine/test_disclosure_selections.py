@@ -309,3 +309,32 @@ def test_exits_without_a_return_are_not_derivable_below_k(
         data, dims=["form", "region"], measures=measures, person="person_id", k=K
     )
     _assert_protected(release, data, ["form", "region"], measures, set())
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.frozensets(st.sampled_from(["labour", "sexual", "criminal"]), min_size=1),
+            st.sampled_from(["r0", "r1", "r2"]),
+            st.booleans(),
+        ),
+        min_size=8,
+        max_size=60,
+    ),
+    order=st.randoms(use_true_random=False),
+)
+def test_the_same_units_in_another_order_get_the_same_release(
+    rows: list[tuple[frozenset[str], str, bool]], order: object
+) -> None:
+    """A release must not depend on the order of its rows (the funnel's rows come from sets,
+    whose order differs between processes)."""
+    data = pd.DataFrame(rows, columns=["forms", "region", "returned"]).assign(all=True)
+    shuffled = data.sample(frac=1.0, random_state=order.randint(0, 2**31)).reset_index(drop=True)  # type: ignore[attr-defined]
+    measures = {"episodes": "all", "returns": "returned"}
+    first, second = (
+        protect_selections(frame, dims=["forms", "region"], measures=measures,
+                           multi_valued=["forms"], k=K).frame
+        for frame in (data, shuffled)
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(first, second)

@@ -235,16 +235,24 @@ def protect_selections(
 
 
 def _base_cells(base: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Each row's base cell (numbered in order of first appearance) and the cells' values:
-    what `groupby(sort=False).ngroup()` and `drop_duplicates()` give, from one integer key
-    (a group-by over a dozen columns took seconds at a million rows)."""
+    """Each row's base cell and the cells' values: what `groupby().ngroup()` and
+    `drop_duplicates()` give, from one integer key (a group-by over a dozen columns took
+    seconds at a million rows). Cells are numbered in the order of their values (each column's
+    values ordered by their text), not of the rows, so the same data in another row order (a
+    set's iteration order differs between processes) gets the same cells and therefore the
+    same suppression."""
     key = np.zeros(len(base), dtype=np.int64)
     for name in base.columns:
         codes, uniques = pd.factorize(base[name])
+        rank = np.empty(len(uniques), dtype=np.int64)
+        rank[np.argsort(np.array([repr(u) for u in uniques], dtype=object), kind="stable")] = (
+            np.arange(len(uniques))
+        )
+        codes = rank[codes]
         if int(key.max(initial=0) + 1) * (len(uniques) + 1) >= 2**62:
-            key = pd.factorize(key)[0].astype(np.int64)  # renumber before it overflows
+            key = pd.factorize(key, sort=True)[0].astype(np.int64)  # renumber, keep the order
         key = key * (len(uniques) + 1) + codes + 1
-    cell_of_row = pd.factorize(key)[0].astype(np.int64)  # numbered in order of first appearance
+    cell_of_row = pd.factorize(key, sort=True)[0].astype(np.int64)
     first = np.unique(cell_of_row, return_index=True)[1]
     return cell_of_row, base.iloc[first].reset_index(drop=True)
 
