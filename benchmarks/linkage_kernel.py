@@ -10,7 +10,8 @@ The machine is shared, so the kernels alternate for a few rounds; rates are give
 second of this process (what a kernel costs, whatever the load) and per wall second (best
 round), with the load average. numba's compile time is not in the rounds: the first call
 compiles into an empty cache folder and is reported, and so is a new process's first call
-that loads the compiled kernel from that folder. Without a compiler the C loop is left out.
+that loads the compiled kernel from that folder (with --smoke only this process's first call,
+from numba's usual cache). Without a compiler the C loop is left out.
 
     .venv/bin/python benchmarks/linkage_kernel.py [--rows 4000] [--rounds 5] [--smoke]
 """
@@ -119,6 +120,7 @@ def first_calls() -> list[tuple[float, float]] | None:
     """Wall and CPU seconds of a new process's first compiled call while the cache
     (NUMBA_CACHE_DIR) is empty, so numba compiles, and of the next process's, which loads it;
     None without numba."""
+    os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="schakel-numba-")  # before import
     if compiled_kernel() is None:
         return None
     calls = []
@@ -160,15 +162,21 @@ def main() -> None:
     left, right = filters(args.rows, 1), filters(args.rows, 2)
     comparisons = args.rows * args.rows
     library = c_kernel()
-    calls = first_calls()
-    if calls is None:
+    calls = None if args.smoke else first_calls()  # compiling takes seconds of CPU
+    if compiled_kernel() is None:
         print("numba is not installed: only the numpy kernel is measured")
+    elif calls is None:
+        full = np.full((2, 16), 255, dtype=np.uint64)
+        _, wall, cpu = timed(lambda: len(dice_all_pairs(full, full, 0.5).left))
+        print(f"numba, not in the rounds: first call {cpu:.2f} CPU s ({wall:.2f} s wall), "
+              "compiling or loading from its usual cache")  # fmt: skip
     else:
         (compile_wall, compile_cpu), (load_wall, load_cpu) = calls
         print(f"numba, not in the rounds: first call {compile_cpu:.2f} CPU s ({compile_wall:.2f} "
               f"s wall) compiling into an empty cache, {load_cpu:.2f} CPU s ({load_wall:.2f} s "
               f"wall) in a new process loading it")  # fmt: skip
     runs = kernels(left, right, args.threshold, library)
+    dice_all_pairs(left[:2], right[:2], args.threshold, workers=1)  # the threshold's tables
     print(f"{args.rows:,} x {args.rows:,} filters, Dice >= {args.threshold}, one core, "
           f"{args.rounds} alternating rounds; load average before {load()}")  # fmt: skip
     results: dict[str, list[tuple[int, float, float]]] = {name: [] for name in runs}
@@ -203,6 +211,4 @@ def load() -> str:
 
 
 if __name__ == "__main__":
-    # An empty cache folder, so the first call compiles (and the timing says so).
-    os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="schakel-numba-")
     main()
