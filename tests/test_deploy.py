@@ -49,6 +49,8 @@ def test_containerfile_is_non_root_with_static_files_built_in() -> None:
     final = text.split("\nFROM ")[-1]
     assert "USER 10001" in final and "USER root" not in final
     assert "collectstatic" in text and "SCHAKEL_STATIC_PREBUILT=true" in final
+    # The root filesystem is read-only: numba caches the compiled Dice search in the volume.
+    assert "NUMBA_CACHE_DIR=/var/lib/schakel/" in final
     assert 'ENTRYPOINT ["/usr/local/bin/schakel-entrypoint"]' in final
     assert "COPY deploy/entrypoint.sh /usr/local/bin/schakel-entrypoint" in final
     for copied in ("package.json", "package-lock.json", "pyproject.toml", "requirements", "src"):

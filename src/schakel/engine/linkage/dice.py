@@ -1,4 +1,4 @@
-"""Native Dice comparison of 1024-bit filters with numpy, no Python loop over pairs.
+"""Native Dice comparison of 1024-bit filters, no Python loop over pairs.
 
 Two kernels. `dice_pairs` scores a given list of pairs (gathers rows, ~10-20 M pairs/s).
 `dice_all_pairs` compares tiles of 16 left x 4,096 right filters stored word-major (16, n):
@@ -14,16 +14,23 @@ meets only the right filters whose counts can reach t (a length filter), and onl
 8 words are counted for the whole tile; the last 8 are counted for the pairs whose count so far
 plus the smaller number of bits left can still reach t. `prune=False` counts every bit of
 every pair, as the C loop of benchmarks/linkage_kernel.py does (measured in docs/linkage.md).
+
+By default `dice_all_pairs` runs the same search compiled with numba (`_dice_compiled`, ADR
+0030): by CPU time the numpy kernel reached 47% of the plain C loop with its pruning, the
+compiled one 143% (61% counting every pair; same run, docs/linkage.md). The numpy kernel stays
+as the reference the tests hold the compiled one to, and runs when numba cannot be imported.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
@@ -35,6 +42,8 @@ _TILE_COLUMNS = 4096
 _BLOCK_ROWS = 64
 _BOUND_WORDS = 8
 _LOW_BYTE = 0 if sys.byteorder == "little" else 1
+
+logger = logging.getLogger(__name__)
 
 
 def dice_pairs(
@@ -136,11 +145,11 @@ class _Tiles:
 
 @dataclass(frozen=True)
 class _Side:
-    """One side in the order the search visits it: filters row- and word-major, set bits in
-    all words and in the words counted after the early bound."""
+    """One side in the order the search visits it: filters row-major, set bits in all words
+    and in the words counted after the early bound; word-major (the numpy kernel) or split at
+    the bound (the compiled one) when asked."""
 
     filters: np.ndarray
-    words: np.ndarray
     counts: np.ndarray
     rest: np.ndarray
 
@@ -148,10 +157,22 @@ class _Side:
     def of(cls, filters: np.ndarray, order: np.ndarray | None) -> _Side:
         if order is not None:
             filters = filters[order]
-        filters = np.ascontiguousarray(filters)
+        filters = np.ascontiguousarray(filters, dtype=np.uint64)
         counts = popcounts(filters).astype(np.intp)
         rest = popcounts(filters[:, _BOUND_WORDS:]).astype(np.uint16)
-        return cls(filters, np.ascontiguousarray(filters.T), counts, rest)
+        return cls(filters, counts, rest)
+
+    @functools.cached_property
+    def words(self) -> np.ndarray:
+        return np.ascontiguousarray(self.filters.T)
+
+    @functools.cached_property
+    def head(self) -> np.ndarray:
+        return self.filters[:, :_BOUND_WORDS].copy()  # a copy: writable, so one numba type
+
+    @functools.cached_property
+    def tail(self) -> np.ndarray:
+        return self.filters[:, _BOUND_WORDS:].copy()
 
 
 @dataclass(frozen=True)
@@ -216,8 +237,7 @@ class _Search:
         if self.dedupe:
             keep &= columns > rows
         rows, columns, a, b, common = rows[keep], columns[keep], a[keep], b[keep], common[keep]
-        dice = (2.0 * common / (a + b).astype(np.float64)).astype(np.float32)
-        return rows, columns, dice
+        return rows, columns, _dice_values(common, a, b)
 
     def block(self, start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         """Matches of left rows [start, start + _BLOCK_ROWS), and the pairs counted."""
@@ -230,6 +250,64 @@ class _Search:
                 found.append(self.tile_matches(tiles, row, stop, column, stop_column))
             counted += (stop - row) * max(last - first, 0)
         return *_joined(found), counted
+
+    def row_columns(self) -> tuple[np.ndarray, np.ndarray]:
+        """Right columns [first, last) of each left row: the length filter per row (not per
+        tile of rows) when pruning, only the later rows when deduplicating."""
+        rows, width = self.left.counts.shape[0], self.right.counts.shape[0]
+        first, last = np.zeros(rows, dtype=np.int64), np.full(rows, width, dtype=np.int64)
+        if self.prune:
+            lowest, highest = self.lowest[self.left.counts], self.highest[self.left.counts]
+            first = np.searchsorted(self.right.counts, lowest).astype(np.int64)
+            last = np.searchsorted(self.right.counts, highest, side="right").astype(np.int64)
+        if self.dedupe:
+            np.maximum(first, np.arange(1, rows + 1), out=first)
+        return first, last
+
+
+_Block = tuple[np.ndarray, np.ndarray, np.ndarray, int]
+
+
+@dataclass(frozen=True)
+class _CompiledBlocks:
+    """The search of `_Search` by the compiled kernel, a block of left rows per call."""
+
+    search: _Search
+    kernel: ModuleType
+    first: np.ndarray
+    last: np.ndarray
+
+    @classmethod
+    def of(cls, search: _Search, kernel: ModuleType) -> _CompiledBlocks:
+        return cls(search, kernel, *search.row_columns())
+
+    def __call__(self, start: int) -> _Block:
+        left, right = self.search.left, self.search.right
+        stop = min(start + _BLOCK_ROWS, left.counts.shape[0])
+        rows, columns, common = self.kernel.block_matches(
+            left.head, left.tail, left.counts, left.rest,
+            right.head, right.tail, right.counts, right.rest,
+            self.search.least, self.first, self.last, start, stop, self.search.prune,
+        )  # fmt: skip
+        dice = _dice_values(common, left.counts[rows], right.counts[columns])
+        counted = int(np.maximum(self.last[start:stop] - self.first[start:stop], 0).sum())
+        return rows, columns, dice, counted
+
+
+def _dice_values(common: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """2c / (|a| + |b|) in float64, rounded once to float32 (both kernels)."""
+    return (2.0 * common / (a + b).astype(np.float64)).astype(np.float32)
+
+
+@functools.cache
+def compiled_kernel() -> ModuleType | None:
+    """The numba kernel module, or None (with a warning) when numba cannot be imported."""
+    try:
+        from schakel.engine.linkage import _dice_compiled
+    except ImportError as error:
+        logger.warning("Dice search without numba (%s): the numpy kernel is slower", error)
+        return None
+    return _dice_compiled
 
 
 def _joined(
@@ -245,14 +323,12 @@ def _joined(
     )
 
 
-def _blocks(
-    search: _Search, workers: int
-) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, int]]:
-    starts = range(0, search.left.counts.shape[0], _BLOCK_ROWS)
+def _blocks(block: Callable[[int], _Block], rows: int, workers: int) -> Iterator[_Block]:
+    starts = range(0, rows, _BLOCK_ROWS)
     if workers <= 1 or len(starts) <= 1:
-        return map(search.block, starts)
+        return map(block, starts)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return iter(list(pool.map(search.block, starts)))
+        return iter(list(pool.map(block, starts)))
 
 
 def dice_all_pairs(
@@ -263,10 +339,11 @@ def dice_all_pairs(
     dedupe: bool = False,
     workers: int | None = None,
     prune: bool = True,
+    compiled: bool = True,
 ) -> DiceMatches:
     """All left x right pairs with Dice >= threshold (only i < j when dedupe; then right is
     ignored and left is compared with itself). `prune=False` counts every pair (to measure the
-    kernel); the result is the same."""
+    kernel); `compiled=False` runs the numpy kernel (the reference); the result is the same."""
     tables = _threshold_tables(float(threshold))
     left_order = np.argsort(popcounts(left), kind="stable") if prune else None
     right_order = np.argsort(popcounts(right), kind="stable") if prune and not dedupe else None
@@ -275,7 +352,9 @@ def dice_all_pairs(
         (left_side, left_order) if dedupe else (_Side.of(right, right_order), right_order)
     )
     search = _Search(left_side, right_side, *tables, dedupe=dedupe, prune=prune)
-    parts = list(_blocks(search, workers or os.cpu_count() or 1))
+    kernel = compiled_kernel() if compiled else None
+    block = search.block if kernel is None else _CompiledBlocks.of(search, kernel)
+    parts = list(_blocks(block, left_side.counts.shape[0], workers or os.cpu_count() or 1))
     rows, columns, dice = _joined([part[:3] for part in parts])
     if left_order is not None and right_order is not None:
         rows, columns = left_order[rows], right_order[columns]
