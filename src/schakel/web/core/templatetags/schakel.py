@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 
 from schakel.engine import vocabulary
 from schakel.web.core.labels import AUDIT_OBJECTS, FIELD_LABELS, LABELS, TASK_LABELS
-from schakel.web.core.urls import url_with_key
+from schakel.web.core.urls import url_with_keys
 
 register = template.Library()
 _ENUMS = {enum.__name__: enum for enum in LABELS}
@@ -63,6 +63,6 @@ def grouped(value: Any) -> str:
 
 
 @register.simple_tag
-def row_url(name: str, key: Any) -> str:
-    """`{% url name key %}` for a row of a long list, without resolving the pattern per row."""
-    return url_with_key(name, key)
+def row_url(name: str, *keys: Any) -> str:
+    """`{% url name key ... %}` for a row of a long list, without reversing the pattern per row."""
+    return url_with_keys(name, *keys)
