@@ -108,16 +108,24 @@ TEMPLATES = [
 ]
 
 
+CONNECTION_SECONDS = 60
+"""A worker keeps its database connection for a minute instead of opening one per request:
+with SQLite each new connection ran its PRAGMAs and registered Django's SQL functions again
+(benchmarks/page_cpu.py closes connections after each request as a WSGI server does)."""
+
+
 def _database() -> dict[str, object]:
     url = env.read(env.DATABASE_URL)
     if url:
-        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        parsed = dj_database_url.parse(url, conn_max_age=CONNECTION_SECONDS)
+        config: dict[str, object] = dict(parsed)
         return config
     DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     DATA_DIR.chmod(0o700)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "schakel.sqlite3",
+        "CONN_MAX_AGE": CONNECTION_SECONDS,
         "OPTIONS": {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",

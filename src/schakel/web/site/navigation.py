@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from schakel.web.core.urls import url_of
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, has
 
@@ -107,7 +108,7 @@ def menu_for(acting: Membership | None, path: str) -> list[MenuGroup]:
             if link.capability is not None and (acting is None or not has(acting, link.capability)):
                 continue
             try:
-                links.append((link, reverse(link.url_name)))
+                links.append((link, url_of(link.url_name)))
             except NoReverseMatch:  # an app that is not installed
                 continue
         if links:
@@ -134,7 +135,7 @@ def role_links(acting: Membership) -> list[MenuLink]:
             if link.capability is None or not has(acting, link.capability):
                 continue
             try:
-                links.append(MenuLink(reverse(link.url_name), link.label, False, link.badge))
+                links.append(MenuLink(url_of(link.url_name), link.label, False, link.badge))
             except NoReverseMatch:  # an app that is not installed
                 continue
     return links

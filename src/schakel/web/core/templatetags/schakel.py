@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 
 from schakel.engine import vocabulary
 from schakel.web.core.labels import AUDIT_OBJECTS, FIELD_LABELS, LABELS, TASK_LABELS
+from schakel.web.core.urls import url_with_keys
 
 register = template.Library()
 _ENUMS = {enum.__name__: enum for enum in LABELS}
@@ -59,3 +60,9 @@ def grouped(value: Any) -> str:
     if value is None or value == "":
         return ""
     return formats.number_format(int(value), force_grouping=True)
+
+
+@register.simple_tag
+def row_url(name: str, *keys: Any) -> str:
+    """`{% url name key ... %}` for a row of a long list, without reversing the pattern per row."""
+    return url_with_keys(name, *keys)

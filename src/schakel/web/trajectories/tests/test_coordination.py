@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from pytest_django import DjangoAssertNumQueries
@@ -236,3 +238,60 @@ def test_consent_form_picks_the_organisation_with_a_search_box(
     assert "Deze organisatie bestaat niet" in unknown.content.decode()
     client.post(url, {**given, "organisation": coordinator_b.organisation_id, "source": "written"})
     assert trajectory_a.consents.get().organisation == coordinator_b.organisation
+
+
+def _refer(sender: Membership, receiver: Organisation, family_name: str) -> Referral:
+    from schakel.web.trajectories.actions import do_register_person
+
+    person = do_register_person(actor=sender, identity={"family_name": family_name})
+    trajectory = do_open_trajectory(actor=sender, person=person)
+    consent = do_record_consent(
+        actor=sender,
+        trajectory=trajectory,
+        purpose="disclosure",
+        organisation=receiver,
+        given_on=timezone.localdate(),
+        source="written",
+    )
+    do_record_event(
+        actor=sender,
+        trajectory=trajectory,
+        event_type="referral_sent",
+        occurred_at=timezone.now(),
+        payload={
+            "referral_id": f"r-{trajectory.pk}",
+            "to_organisation_id": receiver.pk,
+            "consent_id": str(consent.pk),
+        },
+    )
+    return Referral.objects.get(trajectory=trajectory)
+
+
+def test_the_inbox_pages_through_waiting_referrals_oldest_first(
+    coordinator_a: Membership,
+    coordinator_b: Membership,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    """However many wait, a page shows at most INBOX_PAGE of them, says how many wait in all,
+    and costs the same queries (it rendered every waiting referral, the slowest page under
+    load in benchmarks/load_journeys.py)."""
+    from schakel.web.trajectories import coordination_views
+
+    monkeypatch.setattr(coordination_views, "INBOX_PAGE", 2)
+    sent = [_refer(coordinator_a, coordinator_b.organisation, n) for n in ("Ionescu", "Popescu")]
+    receiver = signed_in(coordinator_b)
+    receiver.get(reverse("referral-inbox"))
+    with CaptureQueriesContext(connection) as two:
+        receiver.get(reverse("referral-inbox"))
+    sent.append(_refer(coordinator_a, coordinator_b.organisation, "Kovalenko"))
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        first = receiver.get(reverse("referral-inbox"))
+    second = receiver.get(reverse("referral-inbox"), {"page": 2})
+    answer = [reverse("answer-referral", args=[r.pk]).encode() for r in sent]
+    assert [a in first.content for a in answer] == [True, True, False]
+    assert [a in second.content for a in answer] == [False, False, True]
+    for page in (first, second):
+        assert b"Wachten op antwoord: 3." in page.content
+    shown = AuditEntry.objects.filter(purpose="view referral inbox").order_by("-sequence")[0]
+    assert shown.detail == {"trajectories": [str(sent[2].trajectory_id)]}
