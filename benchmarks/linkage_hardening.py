@@ -5,7 +5,8 @@ benchmark key and attacked as the linking party could, with a name list drawn fr
 sample of the same population (the region with the next seed) and with the region's own year
 counts: closed-itemset mining per name field and of both name columns together, plain
 frequency alignment of identical filters, and frequency alignment of the birth-year tokens;
-"any name field" counts the records whose given or family name some attack re-identified.
+"any name field" counts the records whose given or family name some attack re-identified
+(the similarity-graph attack included).
 Then linkage quality with the same option: the synthetic region deduplicated (precision,
 recall), FEBRL4 and its victim-like corruption (F1).
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 
 import linkage_synthetic_support as support
@@ -116,6 +118,11 @@ def attack_rates(
     salted = any(g is not None for g in groups)
     out: dict[str, float] = {}
     hits_any = np.zeros(len(order), dtype=bool)
+    # Chance: the same guesses given to other records (one fixed permutation). A guess of a
+    # frequent given name is right for a few records whatever the encoding; the union of the
+    # permuted guesses is what the attacks would score without learning anything.
+    shuffle = np.random.default_rng(13).permutation(len(order))
+    chance_any = np.zeros(len(order), dtype=bool)
     targets = _name_targets(filters, truth, public, full_public, mix)
     mixed_with = {G.value: filters[F], F.value: filters[G]}
     for target, (mined, names, right, merged) in targets.items():
@@ -159,18 +166,25 @@ def attack_rates(
                              zip(guesses, right, strict=True)])  # fmt: skip
             out[f"{name} {target}"] = float(hits[known].mean())
             hits_any |= hits
+            chance_any |= np.array([guesses[j] is not None and guesses[j] == t
+                                    for j, t in zip(shuffle, right, strict=True)])  # fmt: skip
     # Keyed name tokens (blocking keys): equal names, equal tokens, whatever the filters.
-    for column, (given_hits, family_hits) in name_token_hits(table, truth, params).items():
-        for target, hits in ((G, given_hits), (F, family_hits)):
+    for column, named in name_token_guesses(table, params).items():
+        for index, target in ((0, G), (1, F)):
             known = np.array([t is not None for t in truth[target]])
+            hits = _token_hits(named, truth[target], index)
             out[f"frequency {column} {target.value}"] = float(hits[known].mean())
             hits_any |= hits
+            chance_any |= _token_hits([named[j] for j in shuffle], truth[target], index)
     digits = [None if d is None else d.digits for d in _dates(frame, schema, order)]  # type: ignore[attr-defined]
-    graph = graph_attack(filters, truth, others, sample=GRAPH_SAMPLE, mix=mix, dates=digits,
-                         flip=flip)  # fmt: skip
+    fakes = [i for i, o in enumerate(order) if o is None]
+    graph, graph_rows = graph_attack(filters, truth, others, sample=GRAPH_SAMPLE, mix=mix,
+                                     dates=digits, flip=flip, decoy_rows=fakes)  # fmt: skip
     out["graph, both names"] = graph
+    hits_any[graph_rows] = True  # the union counts the records the graph attack named too
     real = np.array([i is not None for i in order])
     out["any name field"] = float(hits_any[real].mean())
+    out["any name field, chance"] = float(chance_any[real].mean())
     out.update(year_rates(table, frame, schema, order))
     if salted:
         years = _years(frame, schema, order)
@@ -180,12 +194,20 @@ def attack_rates(
     return out
 
 
-def name_token_hits(
-    table: object, truth: dict[Role, list[str | None]], params: RegionParameters
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _token_hits(
+    named: list[tuple[str | None, str | None] | None], truth: list[str | None], index: int
+) -> np.ndarray:
+    """Records whose (given, family) guess is right on one name field (`index` 0 or 1)."""
+    return np.array([n is not None and n[index] is not None and n[index] == t
+                     for n, t in zip(named, truth, strict=True)])  # fmt: skip
+
+
+def name_token_guesses(
+    table: object, params: RegionParameters
+) -> dict[str, list[tuple[str | None, str | None] | None]]:
     """Frequency alignment of the keyed name blocking keys (all name tokens sorted; the two
     Soundex codes) with the same keys of the public sample: each token gets the most common
-    public name with the key of the same rank. Hits on the given and on the family name."""
+    public name with the key of the same rank. The (given, family) guessed per record."""
     other = generate_region(replace(params, seed=params.seed + 1))
     pairs = [
         (given_name_tokens(r.given_names) if r.given_names else (),
@@ -207,13 +229,8 @@ def name_token_hits(
                 names_of.setdefault(value, Counter())[(key_of(g), key_of(f))] += 1
         public = {value: float(sum(c.values())) for value, c in names_of.items()}
         guesses = attacks.frequency_guesses(table[column].to_pylist(), public)  # type: ignore[index]
-        named = [None if v is None else names_of[v].most_common(1)[0][0] for v in guesses]
-        out[column] = tuple(
-            np.array([n is not None and n[i] is not None and n[i] == t
-                      for n, t in zip(named, truth[role], strict=True)])
-            for i, role in ((0, G), (1, F))
-        )  # fmt: skip
-    return out  # type: ignore[return-value]
+        out[column] = [None if v is None else names_of[v].most_common(1)[0][0] for v in guesses]
+    return out
 
 
 def _dates(frame: object, schema: object, order: list[int | None]) -> list[object]:
@@ -312,16 +329,23 @@ def graph_attack(
     mix: str = "none",
     dates: list[str | None] | None = None,
     flip: float = 0.0,
-) -> float:
+    decoy_rows: Sequence[int] = (),
+) -> tuple[float, list[int]]:
     """Similarity-graph attack on `sample` encoded records with both names; the attacker knows
     the plain names (and, against record-level filters, the dates of birth) of `overlap` of
     them and of other people for the rest, and encodes them with its own key and the file's
     flip probability (so both graphs have the same noise). Share of sampled records whose
-    given and family name it names."""
+    given and family name it names, and the rows it named. Decoys (`decoy_rows`) look like
+    records to the attacker: they are sampled with them, and the attacker knows `overlap` of
+    the real ones."""
     rng = np.random.default_rng(5)
-    usable = [i for i in range(len(truth[G])) if truth[G][i] and truth[F][i]]
+    roles_present = (G, F) if mix == "none" else (G,)
+    decoys = [i for i in decoy_rows if all(filters[role][i] is not None for role in roles_present)]
+    usable = [i for i in range(len(truth[G])) if truth[G][i] and truth[F][i]] + decoys
     chosen = rng.choice(usable, size=min(sample, len(usable)), replace=False)
-    known = chosen[: int(overlap * len(chosen))]
+    fake = set(decoys)
+    real = [i for i in chosen.tolist() if i not in fake]
+    known = real[: int(overlap * len(real))]
     strangers = [o for o in others if o[0] and o[1]]
     extra = rng.choice(len(strangers), size=len(chosen) - len(known), replace=False)
     plain = [(truth[G][i], truth[F][i]) for i in known] + [strangers[j] for j in extra]
@@ -353,8 +377,12 @@ def graph_attack(
     ]
     names = [f"{g}|{f}" for g, f in plain]
     guesses = attacks.similarity_graph_guesses(encoded, plain_filters, names)
-    right = [g == f"{truth[G][i]}|{truth[F][i]}" for g, i in zip(guesses, chosen, strict=True)]
-    return float(np.mean(right))
+    right = {
+        i: g == f"{truth[G][i]}|{truth[F][i]}"
+        for g, i in zip(guesses, chosen.tolist(), strict=True)
+        if i not in fake
+    }
+    return float(np.mean(list(right.values()))), [i for i, hit in right.items() if hit]
 
 
 def support_records(region: object) -> dict[str, object]:

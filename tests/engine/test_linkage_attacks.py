@@ -333,8 +333,8 @@ def _salt_group_attack(table: pa.Table, frame: pd.DataFrame) -> float:
     return attacks.score_guesses("c", "family", guesses, truth).rate
 
 
-# Format 5's default: BLIP on field-level filters, year tokens as they are.
-FORMAT5 = replace(DATED_SCHEMA, mix="none", year_tokens="plain", flip=DEFAULT_FLIP)
+# Format 5's default: BLIP (10%) on field-level filters, year tokens as they are.
+FORMAT5 = replace(DATED_SCHEMA, mix="none", year_tokens="plain", flip=0.1)
 
 
 def test_format_5_stops_mining_but_not_a_denoising_attacker() -> None:
@@ -344,14 +344,14 @@ def test_format_5_stops_mining_but_not_a_denoising_attacker() -> None:
     filters still names a tenth or more of this Zipf-like population (docs/linkage.md: the
     privacy target is not met against that attacker)."""
     frame = _dated_frame(3000)
-    assert FORMAT5.flip == DEFAULT_FLIP > 0 and FORMAT5.salt == "none"
+    assert FORMAT5.salt == "none"
     new, _ = encode_frame(frame, FORMAT5, KEY)
     assert _name_attack(new, frame) <= 0.01
     filters = new[layout.BLOOM[Role.FAMILY_NAME]].to_pylist()
     truth, public = _family_truth(new, frame)
     plain = attacks.frequency_guesses(filters, public)
     assert attacks.score_guesses("c", "family", plain, truth).rate <= 0.01
-    cleaned = attacks.denoised_filters(filters, DEFAULT_FLIP)
+    cleaned = attacks.denoised_filters(filters, FORMAT5.flip)
     denoised = attacks.frequency_guesses(cleaned, public)
     assert attacks.score_guesses("c", "family", denoised, truth).rate >= 0.1
 
@@ -410,7 +410,13 @@ def test_record_level_filters_stop_the_denoising_attacker() -> None:
                 attacks.frequency_guesses(filters, public),
                 attacks.closed_itemset_guesses(filters, public, hashes=20).guesses,
             ):
-                assert attacks.score_guesses("m", "name", guesses, truth).rate <= 0.01
+                # At most 1%, or no more than half a point above chance (the same guesses
+                # given to other records: mining that finds nothing falls back on frequent
+                # names, and in this Zipf-like population they are right for some records).
+                shuffled = [guesses[j] for j in np.random.default_rng(13).permutation(len(truth))]
+                chance = attacks.score_guesses("m", "name", shuffled, truth).rate
+                rate = attacks.score_guesses("m", "name", guesses, truth).rate
+                assert rate <= max(0.01, chance + 0.005)
     # The name blocking keys carry the year too: a frequent name is no frequent token.
     tokens = attacks.frequency_guesses(table[layout.BK_NAME_SORTED].to_pylist(), whole_public)
     assert attacks.score_guesses("t", "name", tokens, whole).rate <= 0.01
@@ -469,3 +475,63 @@ def _linked_year_attack(table: pa.Table, frame: pd.DataFrame) -> float:
     years = _years(table, frame)
     guesses = attacks.frequency_guesses(attacks.same_year_groups(table), Counter(years))
     return attacks.score_guesses("y", "year", guesses, years).rate
+
+
+def _graph_attack_on_records(
+    schema: EncodingSchema, frame: pd.DataFrame, overlap: float = 0.8
+) -> float:
+    """Similarity-graph attack on the record-level name filters: the attacker knows the names
+    and date of birth of `overlap` of the records (and of other people of the same population
+    for the rest), encodes them with a key of its own and the file's flip probability (both
+    graphs carry the same noise) and matches the two graphs. Share of records it gives their
+    own whole name."""
+    from schakel.engine.linkage.records import normalise_frame
+
+    table, _ = encode_frame(frame, schema, KEY)
+    position = {r: i for i, r in enumerate(table[layout.RECORD_ID].to_pylist())}
+    rows = [position[t] for t in record_tokens(KEY, list(frame["id"]))]
+    column = table[layout.BLOOM[Role.GIVEN_NAMES]].to_pylist()
+    encoded = np.frombuffer(b"".join(column[r] for r in rows), dtype="<u8").reshape(-1, 16)
+    records, _ = normalise_frame(frame, schema)
+    truth = [f"{' '.join(g)}|{' '.join(f)}" for g, f in zip(records.given, records.family,
+                                                             strict=True)]  # fmt: skip
+    # Known people first; the others' names and dates are drawn from different records.
+    rng = np.random.default_rng(12)
+    count = len(truth)
+    known = rng.permutation(count)[: int(overlap * count)].tolist()
+    strangers = rng.integers(0, count, size=(count - len(known), 3)).tolist()
+    people = [(i, i, i) for i in known] + [tuple(s) for s in strangers]
+    tokens = [(*records.given[g], *records.family[f], records.dob[d].digits) for g, f, d in people]
+    own = BloomEncoder(LinkageKey(b"the attacker's own key, long enough to use"), "name")
+    # The attacker's own flips, seeded so the test gives one figure.
+    plain = own.encode(tokens, flip=schema.flip, flip_seeds=range(len(tokens)))[0]
+    names = [f"{' '.join(records.given[g])}|{' '.join(records.family[f])}" for g, f, _ in people]
+    guesses = attacks.similarity_graph_guesses([encoded], [plain], names)
+    return float(np.mean([g == n for g, n in zip(guesses, truth, strict=True)]))
+
+
+def _with_repeats(frame: pd.DataFrame, share: float = 0.2) -> pd.DataFrame:
+    """The frame with a share of its people written down once more (a second record of the
+    same names and date of birth): the pairs the linker must find, and the graph shows."""
+    rng = np.random.default_rng(8)
+    again = frame.iloc[rng.choice(len(frame), size=int(share * len(frame)), replace=False)].copy()
+    again["id"] = [f"again-{i}" for i in again["id"]]
+    return pd.concat([frame, again], ignore_index=True)
+
+
+def test_flips_stop_the_similarity_graph_attack_on_record_filters() -> None:
+    """Record-level filters without flips keep the similarity graph of the records (shared
+    name parts and date digits): an attacker who knows 80% of the names and dates matches its
+    own graph to the file's and names most records (81% here). At 10% flips (format 6 at
+    first) it still named a fifth of this population, where a fifth of the people have two
+    identical records; the default 15% (ADR 0028, amended) drowns the small similarities that
+    place a record: 4.5% here, 0.80% of the synthetic region's records (benchmark, 1.85% at
+    10%)."""
+    assert HARDENED.flip == DEFAULT_FLIP
+    frame = _with_repeats(_dated_frame(800))
+    unflipped = _graph_attack_on_records(replace(HARDENED, flip=0.0), frame)
+    assert unflipped >= 0.5
+    before = _graph_attack_on_records(replace(HARDENED, flip=0.1), frame)
+    now = _graph_attack_on_records(HARDENED, frame)
+    assert now <= 0.5 * before
+    assert now <= 0.05
