@@ -106,10 +106,11 @@ def hidden_points(monitor: Monitor) -> list[str]:
         why = reason.text if isinstance(reason, HiddenCell) else str(reason)
         why = why[:1].lower() + why[1:]
         found.setdefault((str(r.level), why), []).append(str(r.horizon_months))
+    ordered = sorted(found.items(), key=lambda item: item[0][0] not in TOTAL_LABELS)
     return [
         _("%(group)s, %(months)s months: %(why)s.")
         % {"group": group, "months": get_text_list(months, _("and")), "why": why}
-        for (group, why), months in found.items()
+        for (group, why), months in ordered
     ]
 
 
