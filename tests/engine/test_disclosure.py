@@ -99,6 +99,20 @@ def test_zeros_can_be_declared_safe() -> None:
     assert relaxed.wide("stratum", "exit_type").loc["r0", "c0"] == 0
 
 
+def test_a_zero_inside_a_hidden_total_is_hidden() -> None:
+    """Row r0 holds 4 people, all in c1: its total is hidden, and a published 0 in c0 would
+    tell that all of them are in c1 (ADR 0021, amended)."""
+    result = protect_table(table([[0, 4], [30, 30]]), k=10, zero_is_safe=True)
+    status = result.wide("stratum", "exit_type", "status")
+    assert status.loc["r0", TOTAL] == "primary"
+    assert status.loc["r0", "c0"] == "secondary"
+    values = result.wide("stratum", "exit_type", "count").to_numpy()
+    assert determined_cells(values, result.wide("stratum", "exit_type").notna().to_numpy()) == []
+    # a 0 whose totals are published stays published
+    kept = protect_table(table([[0, 30], [30, 30]]), k=10, zero_is_safe=True)
+    assert kept.wide("stratum", "exit_type").loc["r0", "c0"] == 0
+
+
 def test_bad_counts_are_refused() -> None:
     with pytest.raises(DisclosureError, match="non-negative whole"):
         protect_table(table([[-1, 30]]))
@@ -121,7 +135,7 @@ def test_the_bridge_the_row_and_column_rule_misses_is_caught() -> None:
     assert determined_cells(values.to_numpy(), published.to_numpy()) == []
 
 
-CELLS = st.integers(min_value=0, max_value=40)
+CELLS = st.one_of(st.just(0), st.integers(1, 9), st.integers(min_value=0, max_value=40))
 
 
 @settings(max_examples=150, deadline=None)
@@ -146,6 +160,8 @@ def test_random_tables_publish_nothing_small_and_nothing_recoverable(
     small = values < k if not zero_is_safe else (values > 0) & (values < k)
     assert not (shown & small).any(), "a published cell is below k"
     assert determined_cells(values, shown) == []
+    for i, j in zip(*np.nonzero(shown & (values == 0)), strict=True):  # ADR 0021, amended
+        assert shown[i, -1] and shown[-1, j], "a published 0 lies inside a hidden total"
     for line_values, line_shown in [
         *zip(values, shown, strict=True),
         *zip(values.T, shown.T, strict=True),

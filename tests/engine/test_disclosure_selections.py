@@ -78,6 +78,40 @@ def test_a_level_nobody_has_is_primary() -> None:
         release.selection(form="x")
 
 
+def test_a_zero_inside_a_hidden_count_is_hidden_and_one_inside_published_counts_shown() -> None:
+    """Region a (3 people) has no one in form y and nobody returned: its total is hidden, so
+    neither 0 may be published (it would say where the few are and that none returned); a
+    zero whose wider counts are all published is (ADR 0021, amended)."""
+    data = pd.DataFrame(
+        {
+            "region": ["a"] * 3 + ["b"] * 12 + ["c"] * 15 + ["d"] * 4,
+            "form": ["x"] * 3 + ["x"] * 12 + ["x"] * 5 + ["y"] * 10 + ["x"] * 4,
+            "person_id": [f"p{i}" for i in range(34)],
+            "all": True,
+            "returned": [False] * 15 + [True] * 15 + [False] * 4,
+        }
+    )
+    release = protect_selections(
+        data,
+        dims=["region", "form"],
+        measures={"people": "all", "returns": "returned"},
+        person="person_id",
+        k=K,
+        zero_is_safe=True,
+    )
+    frame = release.frame.set_index(["region", "form", "measure"], drop=False)
+    assert frame.loc[("a", TOTAL, "people"), "status"] == "primary"
+    for key in (("a", "y", "people"), ("a", TOTAL, "returns"), ("a", "x", "returns")):
+        assert frame.loc[key, "status"] == "secondary", key
+    published = frame[frame["status"] == "published"]
+    zeros = published[published["published"] == 0]
+    assert len(zeros) > 0
+    for row in zeros.itertuples():
+        wider = [(TOTAL, row.form, row.measure), (row.region, TOTAL, row.measure)]
+        wider.append((row.region, row.form, "people"))
+        assert all(frame.loc[key, "status"] == "published" for key in wider), row
+
+
 def test_multi_valued_dimension_counts_a_unit_in_each_of_its_levels() -> None:
     data = pd.DataFrame(
         {

@@ -222,6 +222,9 @@ def protect_selections(
         values, persons, members, np.array(labels), len(cells), k, zero_is_safe, order, held,
         groups,
     )  # fmt: skip
+    if zero_is_safe:
+        sizes = [len(chosen[d]) for d in dims]
+        _hide_empty_inside_hidden(status, members, combinations, flags, sizes)
     frame = pd.DataFrame([label for label, _ in rows], columns=list(dims))
     for d in dims:
         frame[d] = pd.Categorical(frame[d], categories=[*chosen[d], TOTAL])
@@ -404,6 +407,45 @@ def _status(
         publish_known=fixed is not None,
     ).status
     return status
+
+
+def _hide_empty_inside_hidden(
+    status: np.ndarray,
+    members: list[np.ndarray],
+    combinations: list[tuple[int, ...]],
+    flags: np.ndarray,
+    sizes: list[int],
+) -> None:
+    """Suppress a published zero (an empty selection or measure) whose wider count is
+    suppressed: the same measure with one filter set to "all", or a measure that holds this
+    one in every row (returns by 3 months lie inside returns by 6 months and inside all exits).
+    Next to a hidden total a zero tells where the hidden few are (ADR 0021, amended)."""
+    count = flags.shape[1]
+    wider = [
+        [
+            b
+            for b in range(count)
+            if b != a and flags[:, a].any() and not np.any(flags[:, a] & ~flags[:, b])
+        ]
+        for a in range(count)
+    ]
+    position = {(combination, j % count): j for j, combination in enumerate(combinations)}
+    empty = [j for j, m in enumerate(members) if m.size == 0]
+    changed = True
+    while changed:
+        changed = False
+        for j in empty:
+            if status[j] != Status.PUBLISHED:
+                continue
+            combination, measure = combinations[j], j % count
+            parents = [position[(combination, b)] for b in wider[measure]]
+            for i, choice in enumerate(combination):
+                if choice < sizes[i]:
+                    parent = (*combination[:i], sizes[i], *combination[i + 1 :])
+                    parents.append(position[(parent, measure)])
+            if any(status[p] != Status.PUBLISHED for p in parents):
+                status[j] = Status.SECONDARY
+                changed = True
 
 
 def _levels(column: pd.Series, multi: bool) -> list[object]:

@@ -5,6 +5,9 @@ of some base cells of one underlying cross-classification. The algorithm:
 
 1. **Primary**: a quantity with fewer than k (persons) is suppressed. With `zero_is_safe` a
    zero is published (no one is in it); by default 0 is below k like any other small count.
+   A published zero inside a suppressed quantity is suppressed too (ADR 0021, amended): next
+   to a hidden total it would tell that the hidden group is all in the other cells (nobody
+   of those few returned, all of them came from one region).
 2. **Secondary, per equation**: wherever a published quantity is exactly the sum of cells of
    another table (a row and its margin, a margin and the total ...), the equation must not have
    exactly one suppressed member (it would be its difference), and the suppressed cells under a
@@ -257,6 +260,23 @@ def _secondary_until_stable(
                     raise DisclosureError("the fixed statuses publish two counts a group apart")
                 status[chosen] = _SECONDARY
                 changed = True
+        if zero_is_safe and _hide_zeros_inside_hidden(status, values, inner, outer, free):
+            changed = True
+
+
+def _hide_zeros_inside_hidden(
+    status: npt.NDArray[np.int8],
+    values: npt.NDArray[np.int64],
+    inner: npt.NDArray[np.int64],
+    outer: npt.NDArray[np.int64],
+    free: BoolArray,
+) -> bool:
+    """Suppress every published zero that lies inside a suppressed quantity (its total,
+    margin or a wider count); whether anything changed. A fixed zero stays as published."""
+    zero = (values[inner] == 0) & (status[inner] == _PUBLISHED) & (status[outer] != _PUBLISHED)
+    chosen = inner[zero & free[inner]]
+    status[chosen] = _SECONDARY
+    return bool(chosen.size)
 
 
 def _equation_fix(

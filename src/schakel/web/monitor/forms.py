@@ -25,7 +25,7 @@ class FilterForm(forms.Form):
     cohort = forms.IntegerField(
         label=_("Cohort year"), required=False, min_value=2000, max_value=2100
     )
-    stratum = forms.ChoiceField(label=_("Cumulative incidence by"), required=False)
+    stratum = forms.ChoiceField(label=_("Split the return figures by"), required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -94,6 +94,26 @@ def incidence_panels(monitor: Monitor) -> list[Panel]:
     return panels
 
 
+def hidden_points(monitor: Monitor) -> list[str]:
+    """Per group and reason the months whose point the curve leaves out, in one sentence:
+    "Labour exploitation, 3 and 6 months: hidden to protect another cell"."""
+    fmt = Formatter(monitor.k, display=True)
+    found: dict[tuple[str, str], list[str]] = {}
+    for r in monitor.incidence.itertuples():
+        if not pd.isna(r.estimate):
+            continue
+        reason = fmt.share(r.estimate, r.status)
+        why = reason.text if isinstance(reason, HiddenCell) else str(reason)
+        why = why[:1].lower() + why[1:]
+        found.setdefault((str(r.level), why), []).append(str(r.horizon_months))
+    ordered = sorted(found.items(), key=lambda item: item[0][0] not in TOTAL_LABELS)
+    return [
+        _("%(group)s, %(months)s months: %(why)s.")
+        % {"group": group, "months": get_text_list(months, _("and")), "why": why}
+        for (group, why), months in ordered
+    ]
+
+
 def incidence_sentences(monitor: Monitor, months: int = HEADLINE_MONTHS) -> list[str]:
     """Per group one plain sentence on the share back in exploitation within `months`."""
     fmt = Formatter(monitor.k, display=True)

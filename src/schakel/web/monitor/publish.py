@@ -149,7 +149,7 @@ def noised_rows(monitor: Monitor) -> tuple[list[str], list[list[str]]]:
     fmt = Formatter(monitor.k, display=True)
     header = [
         _("Group"), _("Months after exit"), _("Returns by then (with noise)"),
-        _("Cumulative incidence (with noise)"),
+        _("Share back in exploitation (with noise)"),
     ]  # fmt: skip
     rows = [
         [
@@ -195,9 +195,9 @@ def published_rows(
     if table == "hazards":
         header = [
             _("Intervention"),
-            _("Hazard ratio"),
-            _("95% lower"),
-            _("95% upper"),
+            _("Compared with people without it (1 = equally often)"),
+            _("Lower bound"),
+            _("Upper bound"),
             _("Reading"),
         ]
         return header, [

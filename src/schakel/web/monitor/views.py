@@ -18,12 +18,14 @@ from schakel.web.core.csv_files import csv_response, file_name
 from schakel.web.monitor.actions import do_request_release, running_release_job
 from schakel.web.monitor.breakdowns import page_tables
 from schakel.web.monitor.curves import legend_keys
+from schakel.web.monitor.flow_picture import flow_chart, flow_keys
 from schakel.web.monitor.forms import FilterForm
 from schakel.web.monitor.pictures import (
     after_exit_chart,
     after_exit_legend,
     after_exit_rows,
     after_exit_sentence,
+    hidden_points,
     incidence_panels,
     incidence_sentences,
 )
@@ -58,6 +60,7 @@ def overview(request: HttpRequest, acting: Membership) -> HttpResponse:
             "funnel_chart": funnel_chart(monitor),
             "incidence_panels": incidence_panels(monitor),
             "incidence_sentences": incidence_sentences(monitor),
+            "hidden_points": hidden_points(monitor),
             "curve_keys": legend_keys(),
             "after_exit": after_exit_rows(monitor),
             "after_exit_chart": after_exit_chart(monitor),
@@ -67,6 +70,8 @@ def overview(request: HttpRequest, acting: Membership) -> HttpResponse:
             "noised": noised_rows(monitor) if len(monitor.noised) else None,
             **_budget_texts(monitor.noised_budget),
             "where": page_tables(monitor.breakdowns, monitor.k),
+            "flow_chart": flow_chart(monitor),
+            "flow_keys": flow_keys(),
         }
     return render(request, "monitor/overview.html", context)
 

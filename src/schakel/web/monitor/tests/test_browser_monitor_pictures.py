@@ -1,5 +1,5 @@
-"""The monitor's pictures in real Chromium, on a desktop and a 375 px phone: nothing wider
-than the screen, chart text at 14 px or more, every hidden cell with its reason, axe clean.
+"""The monitor's pictures in real Chromium, on a desktop and 390 and 375 px phones: nothing
+wider than the screen, chart text at 14 px or more, every hidden cell with its reason, axe clean.
 
 Set SCHAKEL_SCREENSHOTS to a folder to keep the screenshots (to look at them)."""
 
@@ -46,7 +46,7 @@ def seeded(transactional_db: None) -> None:
     save_release(compute_release(k=K))
 
 
-@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("width", [1280, 390, 375])
 def test_monitor_pictures_fit_and_explain_hidden_cells(
     live_server: Any,
     browser: Any,
@@ -59,6 +59,9 @@ def test_monitor_pictures_fit_and_explain_hidden_cells(
     _sign_in(page, live_server.url, member(org_a, Role.ANALYST))
     page.goto(f"{live_server.url}/monitor/?stratum=region")
     page.locator("#incidence-chart svg").first.wait_for()
+    folder = os.environ.get("SCHAKEL_SCREENSHOTS")
+    if folder:  # before the checks, so a failing run can be looked at too
+        page.screenshot(path=str(Path(folder) / f"monitor-{width}.png"), full_page=True)
     wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert wide <= 0, f"the page scrolls sideways by {wide} px"
     smallest = page.evaluate(
@@ -80,7 +83,11 @@ def test_monitor_pictures_fit_and_explain_hidden_cells(
                           "#incidence-table td.schakel-cell--secondary")  # fmt: skip
     assert hidden.count() > 0
     assert "Verborgen" in page.locator("#incidence-table-notes").inner_text()
-    folder = os.environ.get("SCHAKEL_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=str(Path(folder) / f"monitor-{width}.png"), full_page=True)
+    assert "maanden: " in page.locator("#incidence-hidden-points").inner_text()
+    flow = page.locator('svg[aria-labelledby="flow-chart-title flow-chart-desc"]')
+    if flow.count():  # the flow picture, drawn from the published steps only
+        assert flow.locator("path.schakel-flow__band").count() > 0
+    else:  # no picture where the selection's steps are withheld (the table says why)
+        assert page.locator("#flow-steps-table td.schakel-cell--secondary").count() > 0
+    assert "Wat betekent dit?" in page.locator("#incidence-method summary").inner_text()
     assert axe_violations(page) == []

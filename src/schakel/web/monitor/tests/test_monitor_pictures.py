@@ -22,10 +22,12 @@ from schakel.web.core.testing import signed_in
 from schakel.web.demo.actions import do_seed_region
 from schakel.web.demo.seeding import seed_parameters
 from schakel.web.monitor.data import clear_cache, monitor_data
+from schakel.web.monitor.flow_picture import flow_chart
 from schakel.web.monitor.pictures import (
     after_exit_chart,
     after_exit_rows,
     after_exit_sentence,
+    hidden_points,
     incidence_panels,
     incidence_sentences,
 )
@@ -114,6 +116,68 @@ def test_curves_draw_only_published_points_at_page_size() -> None:
     assert "binnen 3 maanden niet getoond, verborgen: te weinig personen (minder dan 10)" in labour
     assert "binnen 12 maanden 4,7" in labour and "stroke-dasharray" in labour  # the total
     assert "Aalen" not in labour
+
+
+def test_each_point_the_curves_leave_out_is_listed_with_its_reason() -> None:
+    with translation.override("nl"):
+        listed = hidden_points(_monitor())
+    assert listed == [
+        "Arbeidsuitbuiting, 3 maanden: verborgen: te weinig personen (minder dan 10).",
+        "Arbeidsuitbuiting, 24 maanden: verborgen om een andere cel te beschermen.",
+    ]
+
+
+def _flows(withheld: bool = False) -> Any:
+    """A selection's funnel and published steps: one step below k (hidden), one that skips."""
+    stages = ["signal", "consultation", "referral_sent", "intake", "placement_start", "exit",
+              "follow_up_contact"]  # fmt: skip
+    reached = [1200, 900, 700, 650, 600, 500, 300]
+    funnel = pd.DataFrame(
+        {
+            "stage": stages,
+            "trajectories": pd.array([pd.NA if withheld else n for n in reached], dtype="Int64"),
+        }
+    )
+    edges = pd.DataFrame(
+        [
+            ("signal", "consultation", 880, 870, "published"),
+            ("signal", "intake", 120, 118, "published"),
+            ("consultation", "referral", 690, 680, "published"),
+            ("referral", "intake", 520, 515, "published"),
+            ("intake", "placement", 590, 580, "published"),
+            ("placement", "exit", 480, 470, "published"),
+            ("exit", "follow_up", 300, 295, "published"),
+            ("consultation", "exit", pd.NA, pd.NA, "primary"),
+        ],
+        columns=["source", "target", "trajectories", "persons", "status"],
+    )
+    if withheld:
+        edges["trajectories"], edges["status"] = pd.NA, "secondary"
+    return SimpleNamespace(k=K, funnel=funnel, flows=SimpleNamespace(edges=edges))
+
+
+def test_the_flow_picture_draws_only_published_steps_and_says_what_it_shows() -> None:
+    with translation.override("nl"):
+        svg = str(flow_chart(_flows()))
+    bands = re.findall(
+        r'<path class="schakel-flow__band"[^>]*data-source="(\w+)" data-target="(\w+)" '
+        r'data-value="(\d+)"><title>([^<]*)</title>',
+        svg,
+    )
+    assert [(a, b, int(n)) for a, b, n, _t in bands] == [
+        ("signal", "consultation", 880), ("signal", "intake", 120),
+        ("consultation", "referral", 690), ("referral", "intake", 520),
+        ("intake", "placement", 590), ("placement", "exit", 480), ("exit", "follow_up", 300),
+    ]  # fmt: skip
+    assert ("consultation", "exit") not in {(a, b) for a, b, *_ in bands}
+    assert bands[0][3] == "Signaal naar Consultatie: 880 trajecten (870 personen)"
+    stages = re.findall(r'data-stage="(\w+)" data-value="(\d+)"', svg)
+    assert stages[0] == ("signal", "1200") and len(stages) == 7
+    assert 'role="img"' in svg and 'id="flow-chart-title"' in svg and 'id="flow-chart-desc"' in svg
+    assert "Signaal: 1.200" in svg and "style=" not in svg and "<script" not in svg
+    described = re.search(r'<desc id="flow-chart-desc">(.*?)</desc>', svg, re.S)
+    assert described is not None and "minder dan 10 personen" in described.group(1)
+    assert flow_chart(_flows(withheld=True)) is None  # nothing published: no picture
 
 
 def test_after_exit_shows_the_rest_only_when_it_reaches_k() -> None:
@@ -251,7 +315,7 @@ def _check_sentences(analyst: Client) -> None:
         assert "0." not in sentence and "Aalen" not in sentence
     analyst.cookies["django_language"] = "en"
     english = analyst.get("/monitor/").content.decode()
-    assert "within 12 months" in english and "How it is calculated" in english
+    assert "within 12 months" in english and "What does this mean?" in english
     assert "Hoe berekend" not in english
 
 
