@@ -120,15 +120,24 @@ def test_distinct_persons_per_selection_equal_counting_one_selection_at_a_time(
 
 @settings(max_examples=40, deadline=None)
 @given(rows)
-def test_base_cells_are_the_groups_in_order_of_first_appearance(
+def test_base_cells_are_the_groups_numbered_by_their_values(
     found: list[tuple[str, str, int, bool, bool]],
 ) -> None:
     base = pd.DataFrame(found, columns=["d0", "d1", "person", "m0", "m1"]).drop(columns="person")
     base["d0"] = base["d0"].astype(object)
     cell_of_row, cells = _base_cells(base)
-    expected = base.groupby(list(base.columns), sort=False, observed=True).ngroup().to_numpy()
-    assert cell_of_row.tolist() == expected.tolist()
-    pd.testing.assert_frame_equal(cells, base.drop_duplicates().reset_index(drop=True))
+    groups = base.groupby(list(base.columns), sort=False, observed=True).ngroup().to_numpy()
+    # the same partition as the group-by, each row's cell holding its values
+    assert pd.factorize(cell_of_row)[0].tolist() == pd.factorize(groups)[0].tolist()
+    pd.testing.assert_frame_equal(
+        cells.iloc[cell_of_row].reset_index(drop=True), base.reset_index(drop=True)
+    )
+    assert len(cells) == len(base.drop_duplicates())
+    # and the numbering does not depend on the order of the rows
+    reverse = base.iloc[::-1].reset_index(drop=True)
+    again, cells_again = _base_cells(reverse)
+    assert again[::-1].tolist() == cell_of_row.tolist()
+    pd.testing.assert_frame_equal(cells_again, cells)
 
 
 def _sorted_event_table(times: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, ...]:
