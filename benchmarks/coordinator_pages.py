@@ -2,6 +2,7 @@
 list (plain, and with a search term and filters), and a case file with at least 40 events.
 
     .venv/bin/python benchmarks/coordinator_pages.py [--persons 10000] [--database-url URL]
+        [--smoke]
 
 Seeds a synthetic region into a fresh database (a temporary SQLite file, or the empty database
 named by --database-url), signs in as the demo coordinator and requests each page repeatedly

@@ -1,7 +1,7 @@
 """CPU time of the data-quality worklist (`/trajecten/kwaliteit/`, and the counts on the
 supervisor's home) on a seeded region, for the organisation with the most trajectories.
 
-    .venv/bin/python benchmarks/quality_checks.py [--persons 10000] [--database-url URL]
+    .venv/bin/python benchmarks/quality_checks.py [--persons 10000] [--database-url URL] [--smoke]
 
 Prints, for "placement still running after closure", the trajectories the engine projects and
 the CPU time when every closed trajectory with a placement is projected (the check before the

@@ -77,22 +77,29 @@ def test_coverage_per_organisation_and_role_is_exact(
     completed(b[0], signalling, days_ago(5))
     member(OrganisationFactory.create(name="Leeg", region=Region.LIMBURG), Role.ANALYST)
 
-    rows = coverage(roles=(Role.FRONTLINE, Role.COORDINATOR))
+    # any topic (the default): a[3]'s meldcode certificate counts too
+    any_topic = coverage(roles=(Role.FRONTLINE,))
+    assert [(r.organisation, r.members, r.trained) for r in any_topic] == [
+        ("Zorgcoördinatie B", 2, 1),
+        ("Zorgcoördinatie A", 4, 3),
+    ]
+    rows = coverage(roles=(Role.FRONTLINE, Role.COORDINATOR), topic="signalling")
     assert rows == [
         CoverageRow(org_a.pk, "Zorgcoördinatie A", "rotterdam", "frontline", 4, 2),
         CoverageRow(org_b.pk, "Zorgcoördinatie B", "amsterdam", "frontline", 2, 1),
         CoverageRow(org_a.pk, "Zorgcoördinatie A", "rotterdam", "coordinator", 1, 1),
     ]
     assert [r.percentage for r in rows] == [50, 50, 100]
-    assert coverage(region="amsterdam") == [rows[1]]
+    assert coverage(region="amsterdam", topic="signalling") == [rows[1]]
     meldcode = coverage(region="rotterdam", topic="meldcode")
     assert [(r.members, r.trained) for r in meldcode] == [(4, 1)]
-    total = total_coverage(coverage())
+    total = total_coverage(coverage(topic="signalling"))
     assert total is not None and (total.members, total.trained) == (6, 3)
     # A certificate is valid up to the day before it expires.
     expiry = TrainingRecord.objects.get(user=a[0].user).expires_on
-    assert coverage(region="rotterdam", today=expiry - dt.timedelta(days=1))[0].trained == 2
-    assert coverage(region="rotterdam", today=expiry)[0].trained == 0
+    day_before = coverage(region="rotterdam", topic="signalling", today=expiry - dt.timedelta(1))
+    assert day_before[0].trained == 2
+    assert coverage(region="rotterdam", topic="signalling", today=expiry)[0].trained == 0
 
 
 def test_coverage_is_one_query(
