@@ -14,7 +14,6 @@ published zeros lie inside a hidden count of the release (ADR 0021, amended: non
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -22,13 +21,12 @@ from collections import Counter
 from typing import Any
 
 import pandas as pd
+from monitor_region import region_log, region_options
 
-from schakel.engine.disclosure import DEFAULT_K, TOTAL
+from schakel.engine.disclosure import TOTAL
 from schakel.engine.flow_paths import path_index
 from schakel.engine.monitor import EpisodeIndex, funnel_base_from_paths, protect_release
 from schakel.engine.monitor.published import STRATA, release_tables
-from schakel.engine.synth import RegionParameters, generate_region, region_event_log
-from schakel.engine.trajectories.episodes import build_episodes
 
 MEASURES = ("episodes", "returns_3", "returns_6", "returns_12", "returns_24")
 
@@ -92,17 +90,8 @@ def zeros_inside_hidden(release: Any) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--persons", type=int, default=3_144)
-    parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--k", type=int, default=DEFAULT_K)
-    parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
-    args = parser.parse_args()
-    if args.smoke:
-        args.persons = 300
-    region = generate_region(RegionParameters(seed=args.seed, persons=args.persons))
-    log = region_event_log(region, linked=True)
-    built = build_episodes(log, as_of=region.parameters.end_date, timezone="UTC")
+    args = region_options(__doc__.splitlines()[0])
+    log, built = region_log(args)
     index = EpisodeIndex.build(built.episodes)
     paths = path_index(log)
     began = time.perf_counter()
