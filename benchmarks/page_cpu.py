@@ -1,7 +1,7 @@
 """CPU per request of each page of the load journeys (`load_users.py`), one request at a time.
 
     .venv/bin/python benchmarks/page_cpu.py [--persons 10000] [--repeat 30] [--database-url URL]
-        [--profile "case list"] [--smoke]
+        [--profile "case list"] [--sql "referral"] [--smoke]
 
 The load test (`load_journeys.py`) is bounded by the cores: 50 users on 2 shared cores queue
 behind each other, so what each page costs in CPU decides its p95. This script measures that
@@ -11,7 +11,8 @@ DEBUG off, the cached template loader, the real middleware, CSRF checked), and r
 page of their journeys through Django's full request cycle. Per page it prints the median CPU
 time of this process (`time.process_time`; with SQLite that includes the database's own work,
 with PostgreSQL the server's work is in its own process and not counted), the median wall time
-and the queries one request makes. `--profile NAME` prints where that page's CPU goes (cProfile).
+and the queries one request makes. `--profile NAME` prints where that page's CPU goes (cProfile), `--sql NAME` the statements
+of one request.
 """
 
 from __future__ import annotations
@@ -139,6 +140,17 @@ class Page:
         with CaptureQueriesContext(connection) as captured:
             self.request()
         return len(captured.captured_queries)
+
+    def statements(self) -> list[str]:
+        """The SQL of one request, in order (for --sql)."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        if self.prepare is not None:
+            self.prepare()
+        with CaptureQueriesContext(connection) as captured:
+            self.request()
+        return [q["sql"] for q in captured.captured_queries]
 
 
 def seed(persons: int, folder: str) -> dict[str, Any]:
@@ -322,6 +334,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30, help="requests per page (median)")
     parser.add_argument("--database-url", default="", help="an EMPTY database (else SQLite)")
     parser.add_argument("--profile", action="append", default=[], help="page name to profile")
+    parser.add_argument("--sql", action="append", default=[], help="page name: print its SQL")
     parser.add_argument("--lines", type=int, default=35, help="rows of each profile")
     parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
     args = parser.parse_args()
@@ -349,6 +362,10 @@ def main() -> int:
             f"{fixture['inbox']} referrals wait in the coordinator's inbox"
         )
         pages = coordinator_pages(fixture) + frontline_pages(fixture)
+        unknown = set(args.profile + args.sql) - {p.name for p in pages}
+        if unknown:
+            print(f"no such page: {', '.join(sorted(unknown))}", file=sys.stderr)
+            return 2
         database = "PostgreSQL" if args.database_url else "SQLite"
         print(f"{database}; load average before timing: {load()}")
         print(f"{'page':<26} {'queries':>8} {'CPU ms':>7} {'wall ms':>8}")
@@ -363,11 +380,11 @@ def main() -> int:
             print(f"{page.name:<26} {queries:>8} {cpu:>7.1f} {wall:>8.1f}", flush=True)
         print(f"{'mean of the pages':<26} {'':>8} {statistics.mean(medians):>7.1f}")
         print(f"load average after timing: {load()} (CPU ms per request, not a load test)")
-        unknown = set(args.profile) - {p.name for p in pages}
-        if unknown:
-            print(f"no such page: {', '.join(sorted(unknown))}", file=sys.stderr)
-            return 2
         for page in pages:
+            if page.name in args.sql:
+                print(f"\n== {page.name}: the statements of one request")
+                for number, sql in enumerate(page.statements(), 1):
+                    print(f"{number:>3} {sql[:300]}")
             if page.name in args.profile:
                 profile(page, args.repeat, args.lines)
     return 0

@@ -8,7 +8,9 @@ land together or not at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,8 +51,10 @@ class Access:
 
 def _locked_head() -> AuditHead:
     """The head, locked; a chain without keyed entries yet is keyed from its next entry on."""
-    AuditHead.objects.get_or_create(id=1, defaults={"keyed_from": 1})
-    head = AuditHead.objects.select_for_update().get(id=1)
+    head = AuditHead.objects.select_for_update().filter(id=1).first()
+    if head is None:
+        AuditHead.objects.get_or_create(id=1, defaults={"keyed_from": 1})
+        head = AuditHead.objects.select_for_update().get(id=1)
     if head.keyed_from is None:
         head.keyed_from = head.sequence + 1
         AuditHead.objects.filter(id=1).update(keyed_from=head.keyed_from)
@@ -61,33 +65,92 @@ def _keyed(head: AuditHead, sequence: int) -> bool:
     return head.keyed_from is not None and sequence >= head.keyed_from
 
 
-def do_record_accesses(*, actor: Actor, accesses: Sequence[Access]) -> list[AuditEntry]:
-    """Append entries for `accesses` by `actor` (a `SystemActor` for the seed, jobs, commands)."""
-    if not accesses:
-        return []
+# Entries waiting to be appended at the end of a `deferred_audit()` block (None: append now).
+_pending: ContextVar[list[AuditEntry] | None] = ContextVar("audit_pending", default=None)
+
+
+@contextmanager
+def deferred_audit() -> Iterator[None]:
+    """Append the entries recorded inside the block together, at its end.
+
+    Every append locks the chain's head until the transaction ends, and every audited request
+    of every worker waits for that lock. A transaction of several audited steps (a referral
+    registers a person, opens a trajectory, records consent and two events) would hold it from
+    its first step to its commit; inside this block the entries wait in memory and are
+    appended in one go when the block ends, so the head is locked only for the last moment.
+    Use it inside the work's own `transaction.atomic()` (`with transaction.atomic(),
+    deferred_audit():`): the entries then still commit with the work or not at all. The
+    entries returned inside the block are saved when it ends; an exception discards them with
+    the work. A nested block appends with the outer one.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("deferred_audit() belongs inside the work's transaction.atomic()")
+    pending: list[AuditEntry] = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    _append(pending)
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Chain `entries` (fields set, no sequence or hash yet) onto the head and save them."""
+    if not entries:
+        return
     with transaction.atomic():
         head = _locked_head()
         now = timezone.now()
-        entries = []
         previous, sequence = head.hash, head.sequence
-        who = _who(actor)
-        for access in accesses:
+        for entry in entries:
             sequence += 1
-            fields: dict[str, Any] = {
-                "sequence": sequence,
-                "at": now,
-                **who,
-                "action": access.action,
-                "object_type": access.object_type,
-                "object_id": str(access.object_id),
-                "purpose": access.purpose,
-                "detail": access.detail,
-            }
-            digest = entry_hash(previous, entry_content(**fields), keyed=_keyed(head, sequence))
-            entries.append(AuditEntry(**fields, previous_hash=previous, hash=digest))
-            previous = digest
+            entry.sequence, entry.at, entry.previous_hash = sequence, now, previous
+            content = entry_content(**{name: getattr(entry, name) for name in _CONTENT})
+            entry.hash = previous = entry_hash(previous, content, keyed=_keyed(head, sequence))
         AuditEntry.objects.bulk_create(entries, batch_size=2000)
         AuditHead.objects.filter(id=1).update(sequence=sequence, hash=previous)
+
+
+_CONTENT = (
+    "sequence",
+    "at",
+    "actor_id",
+    "actor_name",
+    "role",
+    "organisation_id",
+    "action",
+    "object_type",
+    "object_id",
+    "purpose",
+    "detail",
+)
+
+
+def do_record_accesses(*, actor: Actor, accesses: Sequence[Access]) -> list[AuditEntry]:
+    """Append entries for `accesses` by `actor` (a `SystemActor` for the seed, jobs, commands);
+    inside `deferred_audit()` they are appended when that block ends."""
+    if not accesses:
+        return []
+    who = _who(actor)
+    entries = [
+        AuditEntry(
+            **who,
+            action=access.action,
+            object_type=access.object_type,
+            object_id=str(access.object_id),
+            purpose=access.purpose,
+            detail=access.detail,
+        )
+        for access in accesses
+    ]
+    pending = _pending.get()
+    if pending is not None:
+        pending.extend(entries)
+    else:
+        _append(entries)
     return entries
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from schakel.web.audit.actions import (
     Access,
+    deferred_audit,
     do_record_access,
     do_record_accesses,
     do_record_account_event,
@@ -21,6 +22,7 @@ __all__ = [
     "ObjectKey",  # (object_type, object_id) as the trail stores them
     "SubjectSource",  # how an app says which audited objects are about which person
     "content_digest",  # the hash of a record's content that an audit entry covers
+    "deferred_audit",  # append a multi-step transaction's entries together at its end
     "do_record_access",  # record one access in the caller's transaction
     "do_record_accesses",  # record a batch of accesses in one append
     "do_record_account_event",  # a sign-in, sign-out, refused sign-in, password change

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from schakel.engine.indicators import Catalogue, Evaluation
 from schakel.web.audit.models import AuditEntry
-from schakel.web.audit.service import do_record_access
+from schakel.web.audit.service import deferred_audit, do_record_access
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.organisations.roles import Capability, require
 from schakel.web.signals.actions.consultations import coordination_for, record_assessment
@@ -50,7 +50,7 @@ def do_refer_with_consent(
     require(actor, Capability.CONSULT)
     target = coordination_for(actor, state)
     reference = f"S-{uuid.uuid4().hex[:8]}"
-    with transaction.atomic():
+    with transaction.atomic(), deferred_audit():
         person = do_register_person(
             actor=actor, identity=identity, purpose="referral after a signal check"
         )

@@ -6,13 +6,16 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from schakel.engine.indicators import load_catalogue
 from schakel.web.audit.models import AuditEntry
+from schakel.web.audit.service import verify_chain
 from schakel.web.core.testing import signed_in
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.signals.models import Assessment
@@ -146,12 +149,12 @@ def test_the_referral_list_uses_a_fixed_number_of_queries(
     complete_check(client)
     assert refer(client).status_code == 302
     client.get(reverse("signal-referrals"))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(reverse("signal-referrals"))
     for _ in range(3):
         refer(client)
     assert Assessment.objects.count() == 4
-    with django_assert_num_queries(11):  # the same for 1 or 4 rows: no N+1
+    with django_assert_num_queries(10):  # the same for 1 or 4 rows: no N+1
         assert len(client.get(reverse("signal-referrals")).context["page"].object_list) == 4
 
 
@@ -286,3 +289,33 @@ def test_the_referrer_is_told_of_the_answer_in_words_without_an_internal_referen
     assert referral.reference not in notice.text
     page = client.get(reverse("notification-list")).content.decode()
     assert notice.text in page and referral.reference not in page
+
+
+def test_a_referral_locks_the_audit_head_only_after_its_last_other_write(
+    frontline: Membership, org_a: Organisation
+) -> None:
+    """The referral registers a person, opens a trajectory, records consent and two events,
+    each audited; every other audited request waits while the head is locked, so the lock
+    must come last, not at the first step."""
+    client = signed_in(frontline)
+    complete_check(client)
+    assert client.get(reverse("signal-refer")).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        response = refer(client)
+    assert response.status_code == 302
+    sql = [q["sql"] for q in captured.captured_queries]
+    # the head is read (locked: FOR UPDATE on PostgreSQL; SQLite locks the whole database on
+    # the first write) only when entries are appended
+    locks = [i for i, s in enumerate(sql) if s.startswith("SELECT") and "audit_audithead" in s]
+    writes = [
+        i
+        for i, s in enumerate(sql)
+        if s.startswith(("INSERT", "UPDATE", "DELETE"))
+        and "audit_" not in s.split("(")[0]
+        and "django_session" not in s
+    ]
+    appends = [s for s in sql if s.startswith('INSERT INTO "audit_auditentry"')]
+    assert len(appends) == 1, "one append for the whole referral"
+    assert min(locks) > max(writes), "the head is locked after the referral's own writes"
+    assert AuditEntry.objects.filter(object_type="person", action="create").exists()
+    assert verify_chain().intact

@@ -113,6 +113,6 @@ def test_a_search_costs_the_same_queries_for_few_or_many_rows(
         open_for(coordinator_a, family_name="Popescu", given_names=f"Ioana{'a' * n}")
     client = signed_in(coordinator_a)
     found(client, zoek="Popescu")
-    with django_assert_num_queries(13):  # test_page_queries.py says which
+    with django_assert_num_queries(12):  # test_page_queries.py says which
         page = found(client, zoek="Popescu", sorteer="termijn", te_laat="")
     assert "Gevonden: 6." in page

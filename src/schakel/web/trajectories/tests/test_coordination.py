@@ -80,7 +80,7 @@ def test_dashboard_shows_overdue_and_upcoming(
     assert TrajectoryTask.objects.filter(due_on__lt=timezone.localdate()).count() == 1
     client = signed_in(coordinator_a)
     client.get(reverse("coordinator-dashboard"))
-    with django_assert_num_queries(15):  # constant: counts, lists, one audit entry (6)
+    with django_assert_num_queries(14):  # constant: counts, lists, one audit entry (5)
         page = client.get(reverse("coordinator-dashboard"))
     assert page.status_code == 200
     assert page.content.count(trajectory_a.person.pseudonym.encode()) >= 2
