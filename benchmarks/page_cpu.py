@@ -11,8 +11,8 @@ DEBUG off, the cached template loader, the real middleware, CSRF checked), and r
 page of their journeys through Django's full request cycle. Per page it prints the median CPU
 time of this process (`time.process_time`; with SQLite that includes the database's own work,
 with PostgreSQL the server's work is in its own process and not counted), the median wall time
-and the queries one request makes. `--profile NAME` prints where that page's CPU goes (cProfile), `--sql NAME` the statements
-of one request.
+and the queries one request makes. `--profile NAME` prints where that page's CPU goes
+(cProfile), `--sql NAME` the statements of one request.
 """
 
 from __future__ import annotations

@@ -37,9 +37,8 @@ HOME = 12
 overdue and this week's tasks, trajectories without a coordinator)."""
 CASE_LIST = 12
 """Session, user, membership, the persons the search term names (from their indexes), the
-count and the page of rows, the audited read (5 statements in one transaction: begin, lock the head, insert, update the
-head, commit) and the
-coordinators for the filter."""
+count and the page of rows, the audited read (5 statements in one transaction: begin, lock the
+head, insert, update the head, commit) and the coordinators for the filter."""
 CASE_FILE = 14
 """Session, user, membership, the trajectory, the audited read (5), then events with their
 recorders and organisations, the person's data key (one, for every sealed note), referrals,
