@@ -23,6 +23,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import secrets
 import subprocess
 import sys
@@ -159,6 +160,73 @@ class LoadSampler(threading.Thread):
             self.samples.append(float(Path("/proc/loadavg").read_text().split()[0]))
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has spent on anything but idling, since boot."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and waiting for I/O
+    return (sum(fields[:8]) - idle) / TICK
+
+
+def process_seconds(database: str) -> dict[tuple[str, int], float]:
+    """CPU seconds of each live process of the application server (gunicorn and its workers)
+    and of the database server's backends for `database` (PostgreSQL names it in the title)."""
+    seconds = {}
+    title = f" {database} ".encode() if database else None
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes()
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if (b"schakel.cli" in command and b"serve" in command) or b"gunicorn" in command:
+            group = "application"
+        elif title is not None and command.startswith(b"postgres: ") and title in command:
+            group = "database"
+        else:
+            continue
+        seconds[group, int(proc.name)] = (int(stat[11]) + int(stat[12])) / TICK
+    return seconds
+
+
+class CpuSplit(threading.Thread):
+    """Where the machine's CPU went during the run: the application's workers, the database's
+    backends for this run (sampled every second, as they come and go), the load generator
+    (locust, a waited-for child) and everything else on the machine."""
+
+    def __init__(self, database: str) -> None:
+        super().__init__(daemon=True)
+        self.database, self.stopped = database, threading.Event()
+        self.busy = busy_seconds()
+        self.first = process_seconds(database)
+        self.last = dict(self.first)
+        self.children = resource.getrusage(resource.RUSAGE_CHILDREN)
+
+    def run(self) -> None:
+        while not self.stopped.wait(1):
+            self.last.update(process_seconds(self.database))
+
+    def done(self) -> str:
+        self.stopped.set()
+        self.join()
+        self.last.update(process_seconds(self.database))
+        busy = busy_seconds() - self.busy
+        used = {"application": 0.0, "database": 0.0}
+        for (group, pid), value in self.last.items():
+            used[group] += value - self.first.get((group, pid), 0.0)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used["locust"] = (children.ru_utime - self.children.ru_utime) + (
+            children.ru_stime - self.children.ru_stime
+        )
+        used["the rest"] = busy - sum(used.values())
+        parts = ", ".join(f"{k} {v:.0f} ({100 * v / busy:.0f} %)" for k, v in used.items())
+        return f"CPU seconds during the run: {busy:.0f} busy ({os.cpu_count()} cores): {parts}"
+
+
 def report(prefix: Path, seconds: float, sampler: LoadSampler, database: str, workers: str) -> int:
     """Print the table from locust's CSV; the number of failed requests."""
     with open(f"{prefix}_stats.csv", newline="") as handle:
@@ -246,6 +314,8 @@ def main() -> int:
             locust += ["--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"]
             sampler = LoadSampler()
             sampler.start()
+            split = CpuSplit(args.database_url.rsplit("/", 1)[-1] if args.database_url else "")
+            split.start()
             began = time.perf_counter()
             with open(folder / "locust.log", "wb") as locust_log:
                 subprocess.run(
@@ -258,6 +328,7 @@ def main() -> int:
                 )
             elapsed = time.perf_counter() - began
             sampler.stopped.set()
+            where = split.done()
         finally:
             server.terminate()
             try:
@@ -272,6 +343,7 @@ def main() -> int:
             workers = str(min(2 * (os.cpu_count() or 1) + 1, 9))
         database = "PostgreSQL" if args.database_url else "SQLite"
         failures = report(prefix, elapsed, sampler, database, workers)
+        print(where)
         if failures:
             server_errors(folder / "server.log")
     return 1 if args.smoke and failures else 0
