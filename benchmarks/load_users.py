@@ -5,6 +5,9 @@ file when locust loads it). Each user signs in with its own account as in produc
 one-step sign-in): user name and password, then a TOTP code from its own authenticator key
 (both roles see identities, so both need the second factor). The accounts, trajectories and
 search terms come from the JSON file named in LOAD_FIXTURE, written by `load_journeys.py`.
+The users are locust's `FastHttpUser` (geventhttpclient): the load generator shares the two
+cores with the server under test, and this client costs several times less CPU per request
+than the `requests`-based `HttpUser`; in production the clients are other machines.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import struct
 import time
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 from schakel.engine.indicators import Dimension, Strength, load_catalogue
 
@@ -60,14 +63,15 @@ def positive(set_id: str, dimension: Dimension) -> list[str]:
     return strong + medium[:1] if strong else medium[:3]
 
 
-class Journeys(HttpUser):
+class Journeys(FastHttpUser):
     abstract = True
     wait_time = between(1, 2)
     account: dict[str, Any]
+    address: dict[str, str]
 
     def csrf(self, url: str, name: str) -> tuple[str, str]:
         """GET a form page; its CSRF token and its text."""
-        with self.client.get(url, name=name, catch_response=True) as page:
+        with self.client.get(url, name=name, headers=self.address, catch_response=True) as page:
             found = CSRF.search(page.text)
             sent_back = "/inloggen/" in page.url and not url.startswith("/inloggen/")
             if page.status_code != 200 or found is None or sent_back:
@@ -77,7 +81,12 @@ class Journeys(HttpUser):
 
     def post(self, url: str, name: str, data: dict[str, Any], expect: int = 302) -> Any:
         with self.client.post(
-            url, data, name=name, allow_redirects=False, catch_response=True
+            url,
+            data=data,
+            name=name,
+            headers=self.address,
+            allow_redirects=False,
+            catch_response=True,
         ) as r:
             if r.status_code != expect:
                 r.failure(f"{r.status_code} (expected {expect}): {r.text[:300]!r}")
@@ -87,7 +96,7 @@ class Journeys(HttpUser):
         # Each simulated professional works from an address of their own, as behind the
         # container's reverse proxy (the server runs with SCHAKEL_PROXY_COUNT=1): the sign-in
         # pages are limited per address for callers who are not signed in yet.
-        self.client.headers["X-Forwarded-For"] = f"10.{next(_addresses) % 250}.0.1"
+        self.address = {"X-Forwarded-For": f"10.{next(_addresses) % 250}.0.1"}
         token, _ = self.csrf("/inloggen/", "sign-in page")
         credentials = {"username": self.account["username"], "password": FIXTURE["password"]}
         self.post("/inloggen/", "sign-in", {**credentials, "csrfmiddlewaretoken": token})
@@ -97,7 +106,7 @@ class Journeys(HttpUser):
         self.post("/inloggen/tweede-stap/", "sign-in: second factor", data)
 
     def page(self, url: str, name: str) -> None:
-        with self.client.get(url, name=name, catch_response=True) as r:
+        with self.client.get(url, name=name, headers=self.address, catch_response=True) as r:
             if r.status_code != 200:
                 r.failure(f"{r.status_code}")
             elif "/inloggen/" in r.url:
