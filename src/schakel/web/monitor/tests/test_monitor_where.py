@@ -28,7 +28,7 @@ K = 10
 REASONS = {  # the page's footnotes, the same in every table of the monitor
     "a": "Verborgen: te weinig personen (minder dan 10)",
     "b": "Verborgen om een andere cel te beschermen",
-    "c": "Kan niet worden berekend: niemand werd zo lang gevolgd, of niemand keerde terug",
+    "c": "Niet te berekenen: niemand is zo lang gevolgd, of niemand is teruggekeerd",
 }
 
 
