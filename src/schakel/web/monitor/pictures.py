@@ -88,7 +88,7 @@ def incidence_panels(monitor: Monitor) -> list[Panel]:
             title=_("Return to exploitation: %(group)s") % {"group": curve.label},
             description=description,
             axis_label=_("months after exit"),
-            empty=_("no figure shown (why: under the pictures)"),
+            empty=_("no figure shown (why: see below)"),
         )
         panels.append(Panel(curve.label, svg))
     return panels
