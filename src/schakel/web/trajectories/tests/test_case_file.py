@@ -49,6 +49,7 @@ def test_header_timeline_and_next_steps(
     filtered = client.get(url, {"soort": "intake"}).content.decode()
     assert "Intake</strong>" in filtered and "Plaatsing gestart</strong>" not in filtered
     assert "De bedenktijd loopt af." in html  # what next: the reflection period's end
+    assert f'<span class="schakel-nowrap">{trajectory_a.person.pseudonym}</span></h1>' in html
 
 
 def test_after_exit_the_follow_ups_are_proposed(
