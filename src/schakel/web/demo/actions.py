@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import translation
 
 from schakel.engine.synth import RegionParameters, generate_region, write_ground_truth
 from schakel.engine.vocabulary import OrganisationType, Region, Role
+from schakel.web.core.labels import LABELS
 from schakel.web.demo.bulk import cycle_collector_paused
 from schakel.web.demo.seeding import SYSTEM, DatabaseNotEmpty, RegionLoader, SeedReport
 from schakel.web.knowledge.service import do_load_seed_articles
@@ -109,9 +111,11 @@ def do_create_demo_accounts(path: Path) -> list[DemoAccount]:
         for username, role, kind in DEMO_ROLES:
             organisation = _demo_organisation(kind)
             password = known.get(username) or secrets.token_urlsafe(12)
-            user, created = User.objects.get_or_create(
-                username=username, defaults={"first_name": username.capitalize()}
-            )
+            with translation.override("nl"):  # the demo's pages greet in Dutch: "Demo Analist"
+                names = {"first_name": "Demo", "last_name": str(LABELS[Role][role.value])}
+            user, created = User.objects.get_or_create(username=username, defaults=names)
+            if user.first_name == username.capitalize():  # an older demo's English name
+                User.objects.filter(pk=user.pk).update(**names)
             if created or username not in known:
                 user.set_password(password)
                 user.save(update_fields=["password"])

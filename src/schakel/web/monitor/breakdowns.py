@@ -1,9 +1,9 @@
 """The "where, when and why" tables as the page and the downloads show them: the stored rows
 (`schakel.engine.monitor.breakdowns`) with labels in the reader's language.
 
-On the page a hidden cell is a dash with a short reason ("- fewer than 10", "- withheld",
-"- count hidden", "- followed too briefly"), which the section's legend explains; a download
-keeps the marks of the other tables and adds the reason in words.
+On the page a hidden cell is marked as in every other table of the page: a dash with the letter
+of its reason, and the reason under the table (`publish.HiddenCell`); a download keeps the marks
+of the other tables and adds the reason in words.
 """
 
 from __future__ import annotations
@@ -130,20 +130,22 @@ def merged_note(table: BreakdownTable) -> str:
     return "; ".join(parts)
 
 
-REASON_SHORT: dict[str, StrOrPromise] = {
-    "fewer_than_k": gettext_lazy("fewer than %(k)s"),
-    "reveals_smaller_group": gettext_lazy("withheld"),
-    "count_hidden": gettext_lazy("count hidden"),
-    "too_short": gettext_lazy("followed too briefly"),
+PAGE_REASONS = {  # a row's reason -> the page's reason (`publish.HIDDEN_REASONS`)
+    "fewer_than_k": "primary",
+    "reveals_smaller_group": "secondary",
+    "too_short": "not_estimable",
 }
 
 
 def _hidden(reason: str, k: int) -> str:
-    return f"{DASH} {REASON_SHORT[reason] % {'k': k}}"
+    # publish imports this module for the downloads: import its cell when a page is drawn
+    from schakel.web.monitor.publish import HiddenCell
+
+    return HiddenCell(reason, k)
 
 
 def _count_reason(status: str | None) -> str:
-    return "fewer_than_k" if status == "primary" else "reveals_smaller_group"
+    return "primary" if status == "primary" else "secondary"
 
 
 def _percent(value: float) -> str:
@@ -163,7 +165,8 @@ def page_header(table: BreakdownTable) -> list[str]:
 
 
 def page_rows(table: BreakdownTable, k: int) -> list[list[str]]:
-    """Every cell as text in the reader's format; a hidden one as a dash and its reason."""
+    """Every cell as text in the reader's format; a hidden one as a dash and its reason's
+    letter, as in the page's other tables."""
     rows = []
     for row in table.rows:
         returns = _count(row["returns"], row["returns_status"], k)
@@ -184,8 +187,8 @@ def _count(value: int | None, status: str | None, k: int) -> str:
 
 def _estimate(row: dict[str, Any], k: int) -> tuple[str, str]:
     if row["estimate"] is None:
-        reason = row["reason"] if row["reason"] == "too_short" else "count_hidden"
-        return _hidden(reason, k), ""
+        hidden = _hidden(PAGE_REASONS.get(row["reason"], "not_estimable"), k)
+        return hidden, hidden
     estimate = _percent(row["estimate"])
     if row.get("lower") is None or row.get("upper") is None:
         return estimate, ""

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from schakel.engine.flow_paths import STAGE_NAMES
 from schakel.web.monitor.charts import COLOURS, LINE, svg_open
-from schakel.web.monitor.publish import FLOW_STAGE_LABELS
+from schakel.web.monitor.publish import FLOW_STAGE_LABELS, Formatter, hidden_reason
 from schakel.web.monitor.tables import Monitor
 
 STAGES = tuple(STAGE_NAMES.values())  # signal ... follow_up, in the order of the funnel
@@ -73,6 +73,16 @@ def _stage_sizes(reached: dict[str, int], steps: Sequence[Step]) -> dict[str, in
     return sizes
 
 
+def _hidden(monitor: Monitor) -> dict[str, str]:
+    """Per stage whose funnel count is hidden, its mark in the funnel table ("\u2013a")."""
+    fmt = Formatter(monitor.k, display=True)
+    return {
+        STAGE_NAMES.get(str(r.stage), str(r.stage)): fmt.hidden(hidden_reason(str(r.status))).mark
+        for r in monitor.funnel.itertuples()
+        if pd.isna(r.trajectories)
+    }
+
+
 def _count(value: int) -> str:
     return number_format(value, force_grouping=True)
 
@@ -87,6 +97,7 @@ def flow_chart(monitor: Monitor) -> SafeString | None:
     if not steps:
         return None
     reached = _reached(monitor)
+    hidden = _hidden(monitor)
     sizes = _stage_sizes(reached, steps)
     widest = max(sizes.values()) or 1
     stages = [s for s in STAGES if sizes[s] > 0]
@@ -148,7 +159,7 @@ def flow_chart(monitor: Monitor) -> SafeString | None:
         )
     parts.append("</svg>")
     for stage in stages:
-        count = _count(reached[stage]) if stage in reached else _("hidden (see the table)")
+        count = _count(reached[stage]) if stage in reached else hidden.get(stage, "\u2013")
         # a white halo keeps the label readable where a band passes behind it
         parts.append(
             f'<text x="0" y="{top[stage] - 5}" stroke="#fff" stroke-width="4" '

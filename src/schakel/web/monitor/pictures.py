@@ -26,7 +26,7 @@ AFTER_EXIT_KEYS = {
     "returned": gettext_lazy("Seen back in exploitation"),
     "lost": gettext_lazy("Contact lost"),
     "rest": gettext_lazy("Neither seen (still followed, or left care more recently)"),
-    "hidden": gettext_lazy("Hidden (see the table)"),
+    "hidden": gettext_lazy("Hidden (the letter in the table says why)"),
 }
 
 
@@ -88,7 +88,7 @@ def incidence_panels(monitor: Monitor) -> list[Panel]:
             title=_("Return to exploitation: %(group)s") % {"group": curve.label},
             description=description,
             axis_label=_("months after exit"),
-            empty=_("no figure shown (see the table)"),
+            empty=_("no figure shown (why: see below)"),
         )
         panels.append(Panel(curve.label, svg))
     return panels
@@ -223,7 +223,8 @@ def after_exit_chart(monitor: Monitor) -> SafeString:
     for r in monitor.sensitivity.itertuples():
         label = _("Within %(m)s months") % {"m": r.horizon_months}
         if pd.isna(r.episodes):
-            bars.append(StackedBar(label, None, (), str(_("hidden (see the table)"))))
+            hidden = fmt.count(r.episodes, str(r.episodes_status))
+            bars.append(StackedBar(label, None, (), getattr(hidden, "mark", hidden)))
             continue
         total = int(r.episodes)
         segments = []
@@ -234,7 +235,7 @@ def after_exit_chart(monitor: Monitor) -> SafeString:
                 )
         rest = max(total - sum(s.value for s in segments), 0)
         key = "rest" if len(segments) == 2 and _rest(r, monitor.k) is not None else "hidden"
-        text = fmt.count(rest) if key == "rest" else str(AFTER_EXIT_KEYS["hidden"])
+        text = fmt.count(rest) if key == "rest" else _rest_cell(r, fmt)
         segments.append(Segment(key, str(AFTER_EXIT_KEYS[key]), rest, text))
         bars.append(StackedBar(label, total, segments))
     return stacked_chart(

@@ -71,6 +71,11 @@ class HiddenCell(str):
         cell.reason, cell.marker, cell.text = reason, marker, str(text) % {"k": k}
         return cell
 
+    @property
+    def mark(self) -> str:
+        """The cell as a picture writes it: the dash and the letter of the table beside it."""
+        return f"{self}{self.marker}"
+
 
 def hidden_reason(*statuses: str) -> str:
     """Why a value is not shown, from the statuses of the counts behind it: fewer than k
@@ -281,15 +286,17 @@ def csv_text(monitor: Monitor, table: str) -> str:
     return buffer.getvalue()
 
 
+def _picture_text(cell: str) -> str:
+    return cell.mark if isinstance(cell, HiddenCell) else cell
+
+
 def funnel_chart(monitor: Monitor) -> str:
     fmt = Formatter(monitor.k, display=True)
     bars = [
         Bar(
             r.label,
             None if pd.isna(r.trajectories) else float(r.trajectories),
-            str(_("hidden (see the table)"))
-            if pd.isna(r.trajectories)
-            else fmt.count(r.trajectories, r.status),
+            _picture_text(fmt.count(r.trajectories, r.status)),
         )
         for r in monitor.funnel.itertuples()
     ]

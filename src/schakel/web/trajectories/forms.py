@@ -283,6 +283,8 @@ class EventForm(forms.Form):
                 )
             else:
                 self.fields[name] = _form_field(name, info)
+        if "note" in self.fields:  # every payload starts with it; what the event is comes first
+            self.fields["note"] = self.fields.pop("note")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

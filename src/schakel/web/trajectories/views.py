@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -134,6 +135,7 @@ def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> Http
             "view": view,
             "header": header,
             "steps": [s for s in header.steps if s.event_type.value in may],
+            "today": timezone.localdate(),  # a deadline before it is marked overdue
             "timeline": entries,
             "kinds": kinds,
             "kind": kind if kind in present else "",

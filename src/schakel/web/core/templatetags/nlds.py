@@ -34,8 +34,10 @@ def anchor(field: BoundField) -> str:
 @register.filter
 def summary_line(field: BoundField, error: str) -> str:
     """One line of the error summary: the message, after the field's label unless the message
-    already names the field ("Naam is verplicht", not "Naam: Naam is verplicht")."""
-    label, message = str(field.label or ""), str(error)
+    already names the field ("Naam is verplicht", not "Naam: Naam is verplicht"). A label
+    that is a sentence or a question loses its end mark before the colon ("...ingestemd: ...",
+    not "...ingestemd.: ...")."""
+    label, message = str(field.label or "").rstrip().rstrip(".?:"), str(error)
     if not label or re.search(rf"(?<!\w){re.escape(label)}(?!\w)", message, re.IGNORECASE):
         return message
     return f"{label}: {message}"

@@ -72,6 +72,18 @@ def test_the_summary_names_each_field_once() -> None:
     assert 'href="#id_town">Woonplaats: ' in summary  # a message without the label gets it
 
 
+def test_a_sentence_or_question_as_label_loses_its_end_mark_in_the_summary() -> None:
+    class Consent(forms.Form):
+        agree = forms.BooleanField(label="Ik heb het uitgelegd en de persoon stemde in.")
+        how = forms.CharField(label="Hoe is de toestemming gegeven?")
+
+    html = render(Consent(data={}))
+    summary = html[html.index("schakel-error-summary") : html.index("</ul>")]
+    assert 'href="#id_agree">Ik heb het uitgelegd en de persoon stemde in: ' in summary
+    assert 'href="#id_how">Hoe is de toestemming gegeven: ' in summary
+    assert ".:" not in summary and "?:" not in summary
+
+
 def test_summary_included_on_the_page_is_not_repeated_by_the_form() -> None:
     template = Template('{% include "core/_error_summary.html" %}<form>{{ form }}</form>')
     html = template.render(Context({"form": Example(data={})}))

@@ -87,6 +87,8 @@ def test_demo_accounts_one_per_role(seeded: seeding.SeedReport, tmp_path: Path) 
     assert [a.password for a in again] == [a.password for a in accounts]
     assert oct(path.stat().st_mode)[-3:] == "600"
     coordinator = Membership.objects.get(user__username="coordinator")
+    home = signed_in(coordinator).get(reverse("home")).content.decode()
+    assert "Welkom, Demo Zorgcoördinator" in home  # a Dutch name, not "Coordinator"
     page = signed_in(coordinator).get(reverse("trajectory-list"))
     assert page.status_code == 200
     visible = Trajectory.objects.visible_to(coordinator).count()

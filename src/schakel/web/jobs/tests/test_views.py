@@ -34,6 +34,7 @@ def test_the_starter_sees_a_progress_bar_that_polls(job: Job, coordinator_a: Mem
     assert '<progress id="job-' in page and 'value="40"' in page
     assert 'hx-trigger="every 1s"' in page and f'hx-get="{_url(job)}"' in page
     assert "Het rapport schrijven" in page  # the step, translated
+    assert "Het werk gaat door als u deze pagina verlaat" in page  # long work can be left
     partial = client.get(_url(job), headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in partial and 'value="40"' in partial
 
@@ -43,6 +44,7 @@ def test_polling_stops_when_the_job_is_done(job: Job, coordinator_a: Membership)
     Job.objects.filter(pk=job.pk).update(state="succeeded", progress=100)
     done = client.get(_url(job), headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in done and "Klaar." in done
+    assert "Het werk gaat door" not in done
     Job.objects.filter(pk=job.pk).update(state="failed", error="ValueError in step 'x'")
     failed = client.get(_url(job), headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in failed and "mislukt" in failed and "ValueError" not in failed

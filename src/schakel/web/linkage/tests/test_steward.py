@@ -108,6 +108,17 @@ def test_the_review_page_says_when_the_last_and_next_run_are(steward: Membership
     assert "Niets te beoordelen." in text
 
 
+def test_the_history_says_how_many_possible_returns_are_new_in_words(steward: Membership) -> None:
+    LinkageRunRecord.objects.create(
+        started_at=timezone.now(), state=LinkageRunRecord.State.DONE, records=1234,
+        possible_returns=1290, new_possible_returns=12,
+    )  # fmt: skip
+    text = signed_in(steward).get(reverse("linkage-runs")).content.decode()
+    assert "<dt>Mogelijke terugkeer</dt><dd>1.290, waarvan 12 nieuw</dd>" in text
+    assert "(12)" not in text
+    assert '<ul class="schakel-worklist schakel-runs">' in text  # no list bullet beside a heading
+
+
 def test_the_schedule_is_read_from_the_job_queue(
     steward: Membership, monkeypatch: pytest.MonkeyPatch
 ) -> None:

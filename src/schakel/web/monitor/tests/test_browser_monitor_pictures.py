@@ -64,6 +64,11 @@ def test_monitor_pictures_fit_and_explain_hidden_cells(
         page.screenshot(path=str(Path(folder) / f"monitor-{width}.png"), full_page=True)
     wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert wide <= 0, f"the page scrolls sideways by {wide} px"
+    title_lines = page.evaluate(
+        "(h => h.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight))"
+        "(document.querySelector('h1'))"
+    )
+    assert title_lines < 1.5, "the title breaks in the middle of its one word"
     smallest = page.evaluate(
         "Math.min(...[...document.querySelectorAll('.schakel-chart text, .schakel-legend li')]"
         ".map(e => parseFloat(getComputedStyle(e).fontSize)))"
@@ -91,3 +96,7 @@ def test_monitor_pictures_fit_and_explain_hidden_cells(
         assert page.locator("#flow-steps-table td.schakel-cell--secondary").count() > 0
     assert "Wat betekent dit?" in page.locator("#incidence-method summary").inner_text()
     assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/monitor/")  # the whole country: the flow picture and its table
+    page.locator("#flow-steps-table").wait_for()
+    wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert wide <= 0, f"the page without a selection scrolls sideways by {wide} px"

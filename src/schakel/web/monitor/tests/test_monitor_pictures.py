@@ -25,6 +25,7 @@ from schakel.web.monitor.data import clear_cache, monitor_data
 from schakel.web.monitor.flow_picture import flow_chart
 from schakel.web.monitor.pictures import (
     after_exit_chart,
+    after_exit_legend,
     after_exit_rows,
     after_exit_sentence,
     hidden_points,
@@ -178,6 +179,26 @@ def test_the_flow_picture_draws_only_published_steps_and_says_what_it_shows() ->
     described = re.search(r'<desc id="flow-chart-desc">(.*?)</desc>', svg, re.S)
     assert described is not None and "minder dan 10 personen" in described.group(1)
     assert flow_chart(_flows(withheld=True)) is None  # nothing published: no picture
+
+
+def test_a_hidden_value_in_a_picture_is_marked_as_in_its_table() -> None:
+    """A picture writes a hidden value as the table beside it does: the dash and the letter
+    whose reason stands under the table; never "(see the table)" without a reason."""
+    flows = _flows()
+    flows.funnel["trajectories"] = flows.funnel["trajectories"].astype("Int64")
+    flows.funnel.loc[2, "trajectories"] = pd.NA
+    flows.funnel["status"] = ["published", "published", "secondary"] + ["published"] * 4
+    monitor = _monitor()
+    monitor.sensitivity.loc[1, ["episodes", "episodes_status"]] = [pd.NA, "primary"]
+    with translation.override("nl"):
+        flow = str(flow_chart(flows))
+        after_exit = str(after_exit_chart(monitor))
+        panels = incidence_panels(_monitor())
+        legend = dict((str(label), key) for key, label in after_exit_legend())
+    assert f"Verwijzing: {DASH}b</text>" in flow
+    assert f">{DASH}a</text>" in after_exit  # the 6-month bar's total: fewer than k
+    assert "zie de tabel" not in flow + after_exit + "".join(str(p.svg) for p in panels)
+    assert "Verborgen (de letter in de tabel zegt waarom)" in legend
 
 
 def test_after_exit_shows_the_rest_only_when_it_reaches_k() -> None:

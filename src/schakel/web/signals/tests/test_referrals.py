@@ -10,7 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from pytest_django import DjangoAssertNumQueries
 
 from schakel.engine.indicators import load_catalogue
@@ -94,6 +95,9 @@ def test_the_professional_follows_the_status(
     page = client.get(reverse("signal-referrals")).content.decode()
     assert "geaccepteerd" in page or "accepted" in page
     assert Person.objects.get().pseudonym in page
+    with translation.override("nl"):  # the day of the answer with its month in full
+        day = date_format(timezone.localdate(), "j F Y")
+    assert f"geaccepteerd ({day})" in page
 
 
 def test_no_referral_without_confirmed_consent_or_a_name(

@@ -99,6 +99,9 @@ def test_supervisor_sees_where_coverage_is_lowest(
         ("Zorgcoördinatie A", 2, 1)
     ]
     assert "50\u00a0%" in own_region.text  # Dutch: a space before the percent sign
+    # on a phone each row is a card whose cells say what they are (no sideways scrolling)
+    assert '<table class="utrecht-table schakel-cards" id="coverage">' in own_region.text
+    assert 'data-label="Dekking">50\u00a0%</td>' in own_region.text
     everywhere = client.get(reverse("training-coverage"), {"region": "", "role": "frontline"})
     assert [r.organisation for r in everywhere.context["rows"]] == [
         "Zorgcoördinatie B",

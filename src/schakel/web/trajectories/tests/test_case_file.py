@@ -49,6 +49,7 @@ def test_header_timeline_and_next_steps(
     filtered = client.get(url, {"soort": "intake"}).content.decode()
     assert "Intake</strong>" in filtered and "Plaatsing gestart</strong>" not in filtered
     assert "De bedenktijd loopt af." in html  # what next: the reflection period's end
+    assert f'<span class="schakel-nowrap">{trajectory_a.person.pseudonym}</span></h1>' in html
 
 
 def test_after_exit_the_follow_ups_are_proposed(
@@ -94,3 +95,33 @@ def test_a_frontline_member_sees_the_status_and_own_observations_not_the_care_fi
     assert "B8-verblijfsprocedure" in html and "Identiteit tonen" in html
     assert "Signaal</strong>" in html and "Intake</strong>" in html
     assert reverse("record-event", args=[trajectory_a.pk, "national_centre_report"]) in html
+
+
+def test_a_deadline_that_has_passed_is_marked_overdue(coordinator_a: Membership) -> None:
+    """The header's next deadline and a step's due date say "Te laat" once the day has passed,
+    and only then."""
+    from django.utils import timezone
+
+    from schakel.web.trajectories.actions import do_open_trajectory, do_register_person
+
+    client = signed_in(coordinator_a)
+    pages = {}
+    for days in (1, 200):  # the reflection period (three months) runs, or ended long ago
+        person = do_register_person(actor=coordinator_a, identity={"family_name": f"P{days}"})
+        trajectory = do_open_trajectory(actor=coordinator_a, person=person)
+        for kind, payload in (
+            ("intake", {}),
+            ("residence_milestone", {"milestone": "reflection_start"}),
+        ):
+            do_record_event(
+                actor=coordinator_a, trajectory=trajectory, event_type=kind,
+                occurred_at=timezone.now() - dt.timedelta(days=days), payload=payload,
+            )  # fmt: skip
+        pages[days] = client.get(
+            reverse("trajectory-detail", args=[trajectory.pk])
+        ).content.decode()
+    assert "Bedenktijd loopt af" in pages[1] and "Te laat" not in pages[1]
+    header = pages[200].split("schakel-case-header")[1].split("</section>")[0]
+    steps = pages[200].split('id="next-heading"')[1].split("</section>")[0]
+    assert '<strong class="schakel-badge">Te laat</strong>' in header
+    assert '<strong class="schakel-badge">Te laat</strong>' in steps

@@ -116,3 +116,25 @@ def test_a_search_costs_the_same_queries_for_few_or_many_rows(
     with django_assert_num_queries(12):  # test_page_queries.py says which
         page = found(client, zoek="Popescu", sorteer="termijn", te_laat="")
     assert "Gevonden: 6." in page
+
+
+def test_the_results_use_the_page_width_and_paging_keeps_the_filters(
+    coordinator_a: Membership, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The filter form is narrow (a form's measure); the results table stands after it at the
+    page's width, and the paging buttons still submit the filters with the page number."""
+    from schakel.web.trajectories import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for name in ("Popescu", "Kovalenko", "Nowak"):
+        open_for(coordinator_a, family_name=name)
+    page = found(signed_in(coordinator_a), vorm="")
+    form = page.split('id="trajecten-filters"')[1].split("</form>")[0]
+    assert 'name="zoek"' in form and "<table" not in form
+    assert '<table class="utrecht-table schakel-cards" id="trajecten">' in page
+    nav = page.split('class="schakel-pagination"')[1].split("</nav>")[0]
+    assert 'form="trajecten-filters" name="pagina" value="2"' in nav
+    assert (
+        'class="schakel-checkbox"><input type="checkbox" class="utrecht-checkbox" id="te_laat"'
+        in form
+    )

@@ -56,6 +56,9 @@ def test_referral_flows_through_the_inbox(
     inbox = receiver.get(reverse("referral-inbox"))
     assert trajectory_a.person.pseudonym.encode() in inbox.content
     referral = Referral.objects.get()
+    page = receiver.get(reverse("answer-referral", args=[referral.pk])).content.decode()
+    pseudonym = trajectory_a.person.pseudonym  # one piece in the title, never "P-" and the rest
+    assert f'<span class="schakel-nowrap">{pseudonym}</span></h1>' in page
     rejected = receiver.post(reverse("answer-referral", args=[referral.pk]), {"answer": "reject"})
     assert rejected.status_code == 422 and Referral.objects.get().status == "in_progress"
     receiver.post(reverse("answer-referral", args=[referral.pk]), {"answer": "accept"})

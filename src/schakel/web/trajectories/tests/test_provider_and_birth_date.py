@@ -44,6 +44,11 @@ def test_the_provider_is_picked_from_the_social_map_or_typed_after_other(
     page = client.get(url).content.decode()
     assert "Opvang De Haven" in page and "Gesloten" not in page
     assert "Anders, namelijk" in page
+    # what the event is (type, provider) before the free note, which every payload starts with
+    fields = list(client.get(url).context["form"].fields)
+    assert fields.index("placement_type") < fields.index("provider") < fields.index("note")
+    assert fields[-1] == "note"
+    assert page.index('for="id_placement_type"') < page.index('for="id_note"')
 
     missing = _place(client, trajectory_a, provider=OTHER)
     assert missing.status_code == 422
