@@ -1,7 +1,7 @@
 """Load test: coordinators and frontline professionals doing their main journeys (locust).
 
     .venv/bin/python benchmarks/load_journeys.py [--persons 10000] [--users 50] [--minutes 5]
-        [--database-url postgres://.../EMPTY_DB] [--port 8106]
+        [--think page|journey] [--database-url postgres://.../EMPTY_DB] [--port 8106] [--smoke]
 
 Seeds a synthetic region into a fresh database (a temporary SQLite file, or the empty database
 named by --database-url), makes one account per simulated user (half coordinators, half
@@ -11,7 +11,9 @@ waits for /ready/ and runs locust headless against 127.0.0.1 only, for a bounded
 
 Sign-in is the production path, not the demo's one-step sign-in: user name and password, then
 a TOTP code (both roles see identities, so both need the second factor). Each user signs in
-once, then repeats its journeys with 1-2 s think time: the coordinator home, the case list
+once, then repeats its journeys with 1-2 s think time (`--think page`, the default: after every
+page, as a person reads it or fills it in; `--think journey`: only between journeys, the pages
+of a journey back to back, a stress test): the coordinator home, the case list
 (pages and a name search), a case file, recording an event, the referral inbox; the frontline
 home, the whole signal check and a referral with consent, their referrals. Prints p50/p95 per
 page, the requests per second, the error rate and the load average during the run.
@@ -280,6 +282,12 @@ def main() -> int:
     parser.add_argument("--spawn-rate", type=float, default=5.0, help="users started per second")
     parser.add_argument("--database-url", default="", help="an EMPTY database (else SQLite)")
     parser.add_argument("--port", type=int, default=8106)
+    parser.add_argument(
+        "--think",
+        choices=("page", "journey"),
+        default="page",
+        help="1-2 s after every page (default) or only between journeys (stress)",
+    )
     parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
     args = parser.parse_args()
     if args.smoke:
@@ -320,7 +328,7 @@ def main() -> int:
             with open(folder / "locust.log", "wb") as locust_log:
                 subprocess.run(
                     locust,
-                    env={**env, "LOAD_FIXTURE": str(fixture)},
+                    env={**env, "LOAD_FIXTURE": str(fixture), "LOAD_THINK": args.think},
                     check=False,
                     stdout=locust_log,
                     stderr=subprocess.STDOUT,
@@ -342,6 +350,7 @@ def main() -> int:
         if workers == "default":
             workers = str(min(2 * (os.cpu_count() or 1) + 1, 9))
         database = "PostgreSQL" if args.database_url else "SQLite"
+        print(f"\nthink time 1-2 s after every {args.think}; {args.users} users")
         failures = report(prefix, elapsed, sampler, database, workers)
         print(where)
         if failures:

@@ -29,6 +29,11 @@ from locust import FastHttpUser, between, task
 from schakel.engine.indicators import Dimension, Strength, load_catalogue
 
 FIXTURE: dict[str, Any] = json.loads(open(os.environ["LOAD_FIXTURE"]).read())  # noqa: SIM115
+# "page": the user thinks 1-2 s after every page, as a person reads a page or fills in a form
+# before the next one (still far quicker than people at work: a part of the signal check has
+# ten to thirty questions); "journey": 1-2 s between journeys only, the pages of a journey
+# back to back (a stress test: a whole signal check and referral in a few hundred ms).
+THINK = os.environ.get("LOAD_THINK", "page")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 CATALOGUE = load_catalogue()
@@ -69,6 +74,11 @@ class Journeys(FastHttpUser):
     account: dict[str, Any]
     address: dict[str, str]
 
+    def think(self) -> None:
+        """Between the pages of a journey: read or fill in the page first (LOAD_THINK=page)."""
+        if THINK == "page":
+            self.wait()
+
     def csrf(self, url: str, name: str) -> tuple[str, str]:
         """GET a form page; its CSRF token and its text."""
         with self.client.get(url, name=name, headers=self.address, catch_response=True) as page:
@@ -77,7 +87,8 @@ class Journeys(FastHttpUser):
             if page.status_code != 200 or found is None or sent_back:
                 page.failure(f"{page.status_code} {page.url}: not the form")
                 return "", page.text
-            return found[1], page.text
+        self.think()
+        return found[1], page.text
 
     def post(self, url: str, name: str, data: dict[str, Any], expect: int = 302) -> Any:
         with self.client.post(
@@ -105,12 +116,15 @@ class Journeys(FastHttpUser):
         data = {"token": totp_code(self.account["totp"]), "next": "/", "csrfmiddlewaretoken": token}
         self.post("/inloggen/tweede-stap/", "sign-in: second factor", data)
 
-    def page(self, url: str, name: str) -> None:
+    def page(self, url: str, name: str, *, more: bool = False) -> None:
+        """GET a page; `more`: the journey goes on from it (think before the next page)."""
         with self.client.get(url, name=name, headers=self.address, catch_response=True) as r:
             if r.status_code != 200:
                 r.failure(f"{r.status_code}")
             elif "/inloggen/" in r.url:
                 r.failure("sent back to sign-in")
+        if more:
+            self.think()
 
 
 class Coordinator(Journeys):
@@ -192,7 +206,7 @@ class Frontline(Journeys):
             present = set(positive(set_id, dimension))
             data = {n: ("present" if n in present else "absent") for n in names}
             self.post(url, "signal check: answers", {**data, "csrfmiddlewaretoken": token})
-        self.page("/signalen/check/resultaat/", "signal check: result")
+        self.page("/signalen/check/resultaat/", "signal check: result", more=True)
         token, _ = self.csrf("/signalen/verwijzen/", "referral: form")
         number = next(_referred)
         data = {
