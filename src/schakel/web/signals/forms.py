@@ -291,6 +291,9 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args: Any, check_minor: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name in ("given_names", "family_name"):
+            # one of the two is needed (the group's hint says so): neither is "(optional)"
+            self.fields[name].one_of_required = True  # type: ignore[attr-defined]
         self.check_minor = check_minor
         self.age_contradicts_check = False
         self.fields["consent_given_on"].initial = timezone.localdate()

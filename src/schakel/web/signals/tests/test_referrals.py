@@ -323,3 +323,17 @@ def test_a_referral_locks_the_audit_head_only_after_its_last_other_write(
     assert min(locks) > max(writes), "the head is locked after the referral's own writes"
     assert AuditEntry.objects.filter(object_type="person", action="create").exists()
     assert verify_chain().intact
+
+
+def test_the_names_say_one_of_them_is_needed_instead_of_both_optional(
+    frontline: Membership, org_a: Organisation
+) -> None:
+    client = signed_in(frontline)
+    complete_check(client)
+    page = client.get(reverse("signal-refer")).content.decode()
+    for field in ("given_names", "family_name"):
+        label = page[page.index(f'for="id_{field}"') :]
+        label = label[: label.index("</label>")]
+        assert "schakel-optional" not in label, f"{field} is not simply optional"
+    assert "Vul ten minste een voornaam of een achternaam in." in page
+    assert "schakel-optional" in page  # the note still says it may stay empty
