@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from schakel.engine.blas import one_blas_thread
 from schakel.engine.disclosure import DisclosureError, cumulative_incidence_rows
 from schakel.engine.flow_paths import PathIndex
 from schakel.engine.flows import flow_tables_for
@@ -81,6 +82,7 @@ def published_keys(episodes: EpisodeIndex, paths: PathIndex) -> Iterator[str]:
         yield f"cohort:{year}"
 
 
+@one_blas_thread
 def release_tables(
     episodes: EpisodeIndex,
     paths: PathIndex,
