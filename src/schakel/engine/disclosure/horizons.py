@@ -215,11 +215,9 @@ def _strata(
     column = episodes[by]
     if column.isna().any():
         raise DisclosureError(f"{by} has missing values; label them (e.g. 'unknown') first")
-    levels = (
-        list(column.cat.categories)
-        if isinstance(column.dtype, pd.CategoricalDtype)
-        else sorted(column.unique().tolist(), key=str)
-    )
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the levels are its categories
+        return whole, list(column.cat.categories), column.cat.codes.to_numpy(dtype=np.int64)
+    levels = sorted(column.unique().tolist(), key=str)
     level_codes, uniques = pd.factorize(column)  # one pass instead of a comparison per level
     number = {level: position for position, level in enumerate(levels)}
     grouped = np.array([number[u] for u in uniques.tolist()], dtype=np.int64)[level_codes]
