@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from schakel.engine.disclosure.distinct import PersonRuns
 from schakel.engine.disclosure.errors import DEFAULT_K, DisclosureError, check_k
 from schakel.engine.disclosure.suppression import Quantities, Status, suppress
 from schakel.engine.disclosure.tables import STATUS_LABELS, TOTAL
@@ -138,7 +139,7 @@ def _horizon_rows(
         raise DisclosureError("decimals must lie between 0 and 6")
     whole, labels, grouped = _strata(episodes, by, duration, event, person, overall)
     days = np.array([horizon_days(m) for m in months])
-    counted = _level_counts(whole, grouped, len(labels), cause, days)
+    counted = _level_counts(whole, grouped, len(labels), cause, days, overall)
     counts_key = ("counts", cause, tuple(days.tolist()))
     if overall is not None and counts_key in overall:
         total = overall[counts_key]  # the overall row, counted before
@@ -275,17 +276,24 @@ def _suppression(
 
 
 def _level_counts(
-    whole: _Stratum, grouped: np.ndarray, size: int, cause: int, days: np.ndarray
+    whole: _Stratum,
+    grouped: np.ndarray,
+    size: int,
+    cause: int,
+    days: np.ndarray,
+    memo: dict[object, Any] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per level (`grouped`: each episode's level number, `size` levels): episodes and
     returns by each horizon, and the distinct persons behind each (levels x 1 + horizons),
-    counted for all levels at once: the same numbers as counting each level's rows."""
+    counted for all levels at once: the same numbers as counting each level's rows. `memo`:
+    what depends only on the episodes (not the levels), kept for the next stratum."""
     horizons = len(days)
     values = np.zeros((size, 1 + horizons), dtype=np.int64)
     persons = np.zeros_like(values)
     if size == 0:
         return values, persons
-    interval = np.searchsorted(days, whole.durations, side="left")
+    interval = _memo(memo, ("interval", tuple(days.tolist())),
+                     lambda: np.searchsorted(days, whole.durations, side="left"))  # fmt: skip
     hit = (whole.codes == cause) & (interval < horizons)  # a return by the last horizon
     group, first = grouped[hit], interval[hit]
     values[:, 0] = np.bincount(grouped, minlength=size)
@@ -295,7 +303,11 @@ def _level_counts(
         return values, persons
     people = whole.persons - min(int(whole.persons.min()), 0)  # a missing id (-1) is one
     span = int(people.max()) + 1
-    persons[:, 0] = _distinct_per_level(grouped * span + people, span, size)
+    runs = _memo(memo, ("runs",), lambda: PersonRuns.of(whole.persons))
+    if runs is not None:
+        persons[:, 0] = runs.distinct(grouped, size)
+    else:
+        persons[:, 0] = _distinct_per_level(grouped * span + people, span, size)
     # per (level, person) the earliest interval with a return: counted from then on
     pair = group * span + people[hit]
     order = np.lexsort((first, pair))
@@ -306,6 +318,14 @@ def _level_counts(
     )
     persons[:, 1:] = np.cumsum(earliest.reshape(size, horizons), axis=1)
     return values, persons
+
+
+def _memo(memo: dict[object, Any] | None, key: tuple[object, ...], work: Any) -> Any:
+    if memo is None:
+        return work()
+    if key not in memo:
+        memo[key] = work()
+    return memo[key]
 
 
 def _distinct_per_level(pairs: np.ndarray, span: int, size: int) -> np.ndarray:
