@@ -80,7 +80,10 @@ class SharedWork:
         mask = self.mask(filters)
         chosen = codes if mask.all() else codes[mask]
         present = np.flatnonzero(np.bincount(chosen, minlength=len(levels)))
-        position = np.full(len(levels), -1, dtype=np.int64)
-        position[present] = np.arange(present.size)
+        if present.size < len(levels):  # number the levels that occur
+            position = np.full(len(levels), -1, dtype=np.int64)
+            position[present] = np.arange(present.size)
+            chosen = position[chosen]
         categories = [levels[i] for i in present]
-        return pd.Series(pd.Categorical.from_codes(position[chosen], categories=categories))
+        # every code is a category's position (no check needed)
+        return pd.Series(pd.Categorical.from_codes(chosen, categories=categories, validate=False))
