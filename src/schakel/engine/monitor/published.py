@@ -280,6 +280,17 @@ def hazard_rows(episodes: pd.DataFrame, k: int) -> dict[str, object]:
 
 def jsonable(value: Any) -> Any:
     """Plain JSON (PostgreSQL's jsonb refuses NaN): numbers, text, lists, dicts, None."""
+    kind = type(value)  # the plain types first, the same result as the checks below
+    if kind is str or value is None:
+        return value
+    if kind is float:
+        return None if math.isnan(value) else value
+    if kind is int:
+        return value
+    if kind is dict:
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if kind is list:
+        return [jsonable(item) for item in value]
     if isinstance(value, pd.DataFrame):  # pandas writes NaN and <NA> as null
         return json.loads(value.to_json(orient="records", double_precision=15))
     if isinstance(value, Mapping):
