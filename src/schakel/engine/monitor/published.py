@@ -130,6 +130,7 @@ def selection_tables(
     stages = funnel.set_index("stage")
     # the "All" row's curve, estimated once for all strata when the release shares work
     overall: dict[object, Any] | None = None if shared is None else {}
+    coded = None if shared is None else shared.strata_frame(filters, episodes)
     incidence = {
         stratum: incidence_table(
             episodes,
@@ -138,7 +139,7 @@ def selection_tables(
             release=release,
             filters=filters,
             overall=overall,
-            coded=None if shared is None else shared.stratum(filters, stratum),
+            coded=coded,
         )
         for stratum in STRATA
     }
@@ -226,20 +227,19 @@ def incidence_table(
     release: MonitorRelease,
     filters: Filters,
     overall: dict[object, Any] | None = None,
-    coded: pd.Series | None = None,
+    coded: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     """Cumulative incidence at 3/6/12/24 months per level of `stratum` (raw levels), as
     JSON rows (`INCIDENCE_COLUMNS`). The counts the release publishes for this selection
     keep their status (all rows when the stratum is a filter dimension, else the total);
     only the other rows are protected around them. When that is impossible no count is
-    shown. `coded`: the stratum column as `SharedWork.stratum` gives it (the same levels,
-    without comparing text again)."""
+    shown. `coded`: the episodes' strata as `SharedWork.strata_frame` gives them (the same
+    levels, without comparing text again)."""
     if len(episodes) == 0 or stratum not in episodes.columns:
         return []
-    if coded is not None:
-        levels = list(coded.cat.categories)
-        columns = {name: episodes[name] for name in ("days", "exit_type", "person_id")}
-        episodes = pd.DataFrame({**columns, stratum: coded.array}, index=episodes.index)
+    if coded is not None and stratum in coded.columns:
+        levels = list(coded[stratum].cat.categories)
+        episodes = coded
     else:
         levels = sorted(episodes[stratum].unique().tolist(), key=str)
     fixed = fixed_statuses(release.episodes, filters, stratum, levels)

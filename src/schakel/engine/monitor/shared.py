@@ -71,6 +71,16 @@ class SharedWork:
         mask = self.mask(filters)
         return self.risk if mask.all() else self.risk[mask]
 
+    def strata_frame(self, filters: Filters, episodes: pd.DataFrame) -> pd.DataFrame:
+        """`index.select(filters)` (`episodes`) as the incidence tables read it: days,
+        exit type, person and each coded stratum (`stratum`), built once per selection."""
+        columns = {name: episodes[name] for name in ("days", "exit_type", "person_id")}
+        for name in self.codes:
+            coded = self.stratum(filters, name)
+            if coded is not None:
+                columns[name] = coded.array
+        return pd.DataFrame(columns, index=episodes.index)
+
     def stratum(self, filters: Filters, name: str) -> pd.Series | None:
         """The stratum column of `index.select(filters)` as a categorical whose categories
         are the levels that occur, sorted as text (what the incidence table would find)."""
