@@ -21,6 +21,7 @@ import pandas as pd
 
 from schakel.engine.disclosure.distinct import PersonRuns
 from schakel.engine.disclosure.errors import DEFAULT_K, DisclosureError, check_k
+from schakel.engine.disclosure.remembered import horizon_cells
 from schakel.engine.disclosure.suppression import Quantities, Status, suppress
 from schakel.engine.disclosure.tables import STATUS_LABELS, TOTAL
 from schakel.engine.survival import aalen_johansen
@@ -239,25 +240,14 @@ def _suppression(
     Base cells are (stratum, interval of the return), with one more interval for everything
     else, so strata add up to the total and numerators nest.
     """
-    bins = len(days) + 1
     levels = len(labels) - 1
-    members, table = [], []
-    for number in range(len(labels)):
-        own = [number] if number < levels or levels == 0 else list(range(levels))
-        cells = lambda upto, own=own: np.array(  # noqa: E731
-            [s * bins + b for s in own for b in range(upto)], dtype=np.int64
-        )
-        members.append(cells(bins))
-        table.append(0 if number < levels else 1)
-        for j in range(len(days)):
-            members.append(cells(j + 1))
-            table.append(2 + 2 * j + (number == levels))
+    members, table, bins = horizon_cells(levels, len(days))
     counts = counted[0].astype(np.int64).ravel()
     people = counted[1].astype(np.int64).ravel()
     quantities = Quantities(
         values=counts,
-        members=tuple(members),
-        table=np.array(table, dtype=np.int64),
+        members=members,
+        table=table,
         base_cells=max(levels, 1) * bins,
         persons=people,
     )
