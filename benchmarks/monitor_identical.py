@@ -1,5 +1,5 @@
 """The whole release (protection and every table) at one size, written as JSON so that two
-versions of the code can be compared cell by cell, optionally under cProfile.
+versions of the code can be compared cell by cell, optionally under cProfile (CPU time).
 
 Writes `release_tables` (every published selection, every table) and the statuses of the
 protected counts to OUT; with `--compare A B` prints the cells where two such files differ
@@ -40,7 +40,7 @@ def compute(size: int, seed: int, k: int, profile: str | None) -> dict[str, Any]
     paths = path_index(table, timezone="UTC")
     prepared = EpisodeIndex.build(build.episodes)
     funnel = funnel_base_from_paths(paths)
-    profiler = cProfile.Profile() if profile else None
+    profiler = cProfile.Profile(time.process_time) if profile else None  # CPU seconds
     began, used = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
