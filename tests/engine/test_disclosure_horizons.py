@@ -88,3 +88,34 @@ def test_bad_arguments_are_refused() -> None:
         cumulative_incidence_table(data, by="region")
     with pytest.raises(DisclosureError, match="no episodes"):
         cumulative_incidence_table(data.iloc[:0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    size=st.integers(30, 400),
+    strata=st.sampled_from(["ab", "abc", "cab", "abcde"]),
+    unused=st.booleans(),
+)
+def test_a_categorical_stratum_gives_the_rows_of_its_text(
+    seed: int, size: int, strata: str, unused: bool
+) -> None:
+    """The categorical fast path (levels: the categories, codes read directly) publishes the
+    same rows as the same stratum as plain text; an unused category is a level of nobody."""
+    data = episodes(seed, size, strata=strata)
+    text = data.assign(form=data["form"].astype(str))
+    categories = sorted(set(text["form"]))
+    coded = data.assign(form=pd.Categorical(text["form"], categories=categories))
+    expected = cumulative_incidence_table(text, by="form", k=5).frame
+    found = cumulative_incidence_table(coded, by="form", k=5).frame
+    pd.testing.assert_frame_equal(
+        found.assign(form=found["form"].astype(str)),
+        expected.assign(form=expected["form"].astype(str)),
+    )
+    if unused:  # a category nobody has: its row counts 0 episodes, the others unchanged
+        extra = coded.assign(form=coded["form"].cat.add_categories("zz"))
+        rows = cumulative_incidence_table(extra, by="form", k=5).audit
+        assert (rows.loc[rows["form"] == "zz", "episodes"] == 0).all()
+        for level in categories:
+            own = rows.loc[rows["form"] == level, "episodes"].tolist()
+            assert own == [int((text["form"] == level).sum())] * 4

@@ -202,7 +202,8 @@ def _members(
 ) -> dict[int, npt.NDArray[np.int64]]:
     """Positions of each wanted group number, in ascending order (`np.flatnonzero(group ==
     n)` for each n, from one stable sort instead of a pass over all rows per group)."""
-    order = np.argsort(group, kind="stable")
+    small = group.size and group.min() >= 0 and group.max() <= np.iinfo(np.int16).max
+    order = np.argsort(group.astype(np.int16) if small else group, kind="stable")  # radix
     ordered = group[order]
     found = {}
     for n in wanted:

@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from schakel.engine.disclosure.distinct import PersonRuns
 from schakel.engine.disclosure.errors import DEFAULT_K, DisclosureError, check_k
+from schakel.engine.disclosure.remembered import horizon_cells
 from schakel.engine.disclosure.suppression import Quantities, Status, suppress
 from schakel.engine.disclosure.tables import STATUS_LABELS, TOTAL
 from schakel.engine.survival import aalen_johansen
@@ -138,7 +140,7 @@ def _horizon_rows(
         raise DisclosureError("decimals must lie between 0 and 6")
     whole, labels, grouped = _strata(episodes, by, duration, event, person, overall)
     days = np.array([horizon_days(m) for m in months])
-    counted = _level_counts(whole, grouped, len(labels), cause, days)
+    counted = _level_counts(whole, grouped, len(labels), cause, days, overall)
     counts_key = ("counts", cause, tuple(days.tolist()))
     if overall is not None and counts_key in overall:
         total = overall[counts_key]  # the overall row, counted before
@@ -215,11 +217,9 @@ def _strata(
     column = episodes[by]
     if column.isna().any():
         raise DisclosureError(f"{by} has missing values; label them (e.g. 'unknown') first")
-    levels = (
-        list(column.cat.categories)
-        if isinstance(column.dtype, pd.CategoricalDtype)
-        else sorted(column.unique().tolist(), key=str)
-    )
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the levels are its categories
+        return whole, list(column.cat.categories), column.cat.codes.to_numpy(dtype=np.int64)
+    levels = sorted(column.unique().tolist(), key=str)
     level_codes, uniques = pd.factorize(column)  # one pass instead of a comparison per level
     number = {level: position for position, level in enumerate(levels)}
     grouped = np.array([number[u] for u in uniques.tolist()], dtype=np.int64)[level_codes]
@@ -240,25 +240,14 @@ def _suppression(
     Base cells are (stratum, interval of the return), with one more interval for everything
     else, so strata add up to the total and numerators nest.
     """
-    bins = len(days) + 1
     levels = len(labels) - 1
-    members, table = [], []
-    for number in range(len(labels)):
-        own = [number] if number < levels or levels == 0 else list(range(levels))
-        cells = lambda upto, own=own: np.array(  # noqa: E731
-            [s * bins + b for s in own for b in range(upto)], dtype=np.int64
-        )
-        members.append(cells(bins))
-        table.append(0 if number < levels else 1)
-        for j in range(len(days)):
-            members.append(cells(j + 1))
-            table.append(2 + 2 * j + (number == levels))
+    members, table, bins = horizon_cells(levels, len(days))
     counts = counted[0].astype(np.int64).ravel()
     people = counted[1].astype(np.int64).ravel()
     quantities = Quantities(
         values=counts,
-        members=tuple(members),
-        table=np.array(table, dtype=np.int64),
+        members=members,
+        table=table,
         base_cells=max(levels, 1) * bins,
         persons=people,
     )
@@ -277,17 +266,24 @@ def _suppression(
 
 
 def _level_counts(
-    whole: _Stratum, grouped: np.ndarray, size: int, cause: int, days: np.ndarray
+    whole: _Stratum,
+    grouped: np.ndarray,
+    size: int,
+    cause: int,
+    days: np.ndarray,
+    memo: dict[object, Any] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per level (`grouped`: each episode's level number, `size` levels): episodes and
     returns by each horizon, and the distinct persons behind each (levels x 1 + horizons),
-    counted for all levels at once: the same numbers as counting each level's rows."""
+    counted for all levels at once: the same numbers as counting each level's rows. `memo`:
+    what depends only on the episodes (not the levels), kept for the next stratum."""
     horizons = len(days)
     values = np.zeros((size, 1 + horizons), dtype=np.int64)
     persons = np.zeros_like(values)
     if size == 0:
         return values, persons
-    interval = np.searchsorted(days, whole.durations, side="left")
+    interval = _memo(memo, ("interval", tuple(days.tolist())),
+                     lambda: np.searchsorted(days, whole.durations, side="left"))  # fmt: skip
     hit = (whole.codes == cause) & (interval < horizons)  # a return by the last horizon
     group, first = grouped[hit], interval[hit]
     values[:, 0] = np.bincount(grouped, minlength=size)
@@ -297,7 +293,11 @@ def _level_counts(
         return values, persons
     people = whole.persons - min(int(whole.persons.min()), 0)  # a missing id (-1) is one
     span = int(people.max()) + 1
-    persons[:, 0] = _distinct_per_level(grouped * span + people, span, size)
+    runs = _memo(memo, ("runs",), lambda: PersonRuns.of(whole.persons))
+    if runs is not None:
+        persons[:, 0] = runs.distinct(grouped, size)
+    else:
+        persons[:, 0] = _distinct_per_level(grouped * span + people, span, size)
     # per (level, person) the earliest interval with a return: counted from then on
     pair = group * span + people[hit]
     order = np.lexsort((first, pair))
@@ -308,6 +308,14 @@ def _level_counts(
     )
     persons[:, 1:] = np.cumsum(earliest.reshape(size, horizons), axis=1)
     return values, persons
+
+
+def _memo(memo: dict[object, Any] | None, key: tuple[object, ...], work: Any) -> Any:
+    if memo is None:
+        return work()
+    if key not in memo:
+        memo[key] = work()
+    return memo[key]
 
 
 def _distinct_per_level(pairs: np.ndarray, span: int, size: int) -> np.ndarray:

@@ -79,13 +79,16 @@ def _distinct_persons(
     pairs, OR-ing their measure flags, then a count per group and measure."""
     people = pd.factorize(person)[0].astype(np.int64) + 1  # a missing id counts as one person
     span = int(people.max(initial=0)) + 1
+    by_person = np.argsort(people, kind="stable")  # once: each margin then sorts groups only
     measures = flags.shape[1]
     counted: dict[tuple[int, ...], np.ndarray] = {}
     result = np.zeros(len(combinations), dtype=np.int64)
     for row, combination in enumerate(combinations):
         margin = tuple(i for i, c in enumerate(combination) if c < sizes[i])
         if margin not in counted:
-            counted[margin] = _persons_by_group(people, span, codes, sizes, flags, margin)
+            counted[margin] = _persons_by_group(
+                people, span, codes, sizes, flags, margin, by_person
+            )
         group = 0
         for i in margin:
             group = group * sizes[i] + combination[i]
@@ -100,22 +103,28 @@ def _persons_by_group(
     sizes: list[int],
     flags: np.ndarray,
     margin: tuple[int, ...],
+    by_person: np.ndarray | None = None,
 ) -> np.ndarray:
-    """(measures, groups) distinct persons of one margin (groups numbered in mixed radix)."""
+    """(measures, groups) distinct persons of one margin (groups numbered in mixed radix).
+    `by_person`: the rows in (person, row) order; a stable sort of their groups then gives
+    the (group, person) order without sorting (group * span + person) codes."""
     valid = np.ones(people.size, dtype=bool)
     group = np.zeros(people.size, dtype=np.int64)
     for i in margin:
         valid &= codes[i] >= 0
         group = group * sizes[i] + codes[i]
     groups = int(np.prod([sizes[i] for i in margin], dtype=np.int64))
+    if by_person is None:
+        by_person = np.argsort(people, kind="stable")
+    narrow = np.int16 if groups <= np.iinfo(np.int16).max else np.int64  # radix sort
     result = np.zeros((flags.shape[1], groups), dtype=np.int64)
     for first in range(0, flags.shape[1], 62):  # measure flags packed 62 to an integer
-        chunk = flags[valid, first : first + 62]
-        wanted = chunk.any(axis=1)
-        bits = (chunk[wanted].astype(np.int64) << np.arange(chunk.shape[1])).sum(axis=1)
-        key = group[valid][wanted] * span + people[valid][wanted]
-        order = np.argsort(key, kind="stable")
-        key, bits = key[order], bits[order]
+        chunk = flags[:, first : first + 62]
+        wanted = valid & chunk.any(axis=1)
+        rows = by_person[wanted[by_person]]
+        rows = rows[np.argsort(group[rows].astype(narrow), kind="stable")]
+        bits = (chunk[rows].astype(np.int64) << np.arange(chunk.shape[1])).sum(axis=1)
+        key = group[rows] * span + people[rows]
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
         held = np.bitwise_or.reduceat(bits, starts) if key.size else bits
         owner = key[starts] // span

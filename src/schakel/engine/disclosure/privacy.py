@@ -206,18 +206,23 @@ def _histogram(
 def _noisy(
     counts: np.ndarray, scale: float, bound: int, epsilon: float, mechanism: Mechanism
 ) -> np.ndarray:
-    import opendp.prelude as dp
+    # the modules the mechanism needs, not `opendp.prelude` (which imports scikit-learn
+    # for its extras: about a second of CPU per process)
+    from opendp.domains import atom_domain, vector_domain
+    from opendp.measurements import make_laplace
+    from opendp.metrics import l1_distance
+    from opendp.mod import enable_features
 
-    dp.enable_features("contrib")
+    enable_features("contrib")
     if mechanism == "geometric":
-        space = dp.vector_domain(dp.atom_domain(T=int), size=counts.size), dp.l1_distance(T=int)
+        space = vector_domain(atom_domain(T=int), size=counts.size), l1_distance(T=int)
         d_in: int | float = bound
         data: list[int] | list[float] = counts.tolist()
     else:
-        atom = dp.atom_domain(T=float, nan=False)
-        space = dp.vector_domain(atom, size=counts.size), dp.l1_distance(T=float)
+        atom = atom_domain(T=float, nan=False)
+        space = vector_domain(atom, size=counts.size), l1_distance(T=float)
         d_in, data = float(bound), counts.astype(float).tolist()
-    measurement = dp.m.make_laplace(*space, scale=scale)
+    measurement = make_laplace(*space, scale=scale)
     if measurement.map(d_in) > epsilon * (1 + 1e-9):
         raise DisclosureError("the mechanism would spend more than epsilon")  # pragma: no cover
     return np.asarray(measurement(data))

@@ -43,6 +43,7 @@ import numpy.typing as npt
 from scipy import linalg, sparse
 
 from schakel.engine.disclosure.errors import DisclosureError, check_k
+from schakel.engine.disclosure.remembered import remembered
 
 IntArray: TypeAlias = npt.NDArray[np.signedinteger[Any]]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
@@ -138,7 +139,7 @@ def suppress(
             raise DisclosureError("fixed needs one status (or -1) per quantity")
         free = given < 0
         status[~free] = given[~free]
-    structure = _structure(quantities)
+    structure = remembered(quantities, _structure)  # the same members: built once
     if publish_known and fixed is not None and np.any(~free):
         known = np.where(~free & (status == Status.PUBLISHED), Status.PUBLISHED, Status.PRIMARY)
         derived = determined(known.astype(np.int8), structure.matrix) & free

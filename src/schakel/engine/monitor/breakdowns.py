@@ -324,7 +324,16 @@ def _first_stage(
 
 def _text(column: pd.Series) -> pd.Series:
     """Levels as text, NONE where missing (the builder leaves an unknown modus operandi
-    empty), numbered from 0."""
+    empty), numbered from 0. Text columns: each distinct value converted once."""
+    codes, uniques = pd.factorize(column)
+    if not all(isinstance(value, str) for value in uniques):  # 1 and 1.0 would be one value
+        return _text_of_each(column)
+    labels = _text_of_each(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
+    values = np.append(labels, NONE)[codes]  # -1 (missing): the last
+    return pd.Series(values, dtype=object, name=column.name)
+
+
+def _text_of_each(column: pd.Series) -> pd.Series:
     text = column.astype("string").fillna(NONE).replace("", NONE)
     return text.astype(str).reset_index(drop=True)
 

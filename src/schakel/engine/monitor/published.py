@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from schakel.engine.blas import one_blas_thread
 from schakel.engine.disclosure import DisclosureError, cumulative_incidence_rows
 from schakel.engine.flow_paths import PathIndex
 from schakel.engine.flows import flow_tables_for
@@ -81,6 +82,7 @@ def published_keys(episodes: EpisodeIndex, paths: PathIndex) -> Iterator[str]:
         yield f"cohort:{year}"
 
 
+@one_blas_thread
 def release_tables(
     episodes: EpisodeIndex,
     paths: PathIndex,
@@ -128,6 +130,7 @@ def selection_tables(
     stages = funnel.set_index("stage")
     # the "All" row's curve, estimated once for all strata when the release shares work
     overall: dict[object, Any] | None = None if shared is None else {}
+    coded = None if shared is None else shared.strata_frame(filters, episodes)
     incidence = {
         stratum: incidence_table(
             episodes,
@@ -136,7 +139,7 @@ def selection_tables(
             release=release,
             filters=filters,
             overall=overall,
-            coded=None if shared is None else shared.stratum(filters, stratum),
+            coded=coded,
         )
         for stratum in STRATA
     }
@@ -224,20 +227,19 @@ def incidence_table(
     release: MonitorRelease,
     filters: Filters,
     overall: dict[object, Any] | None = None,
-    coded: pd.Series | None = None,
+    coded: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     """Cumulative incidence at 3/6/12/24 months per level of `stratum` (raw levels), as
     JSON rows (`INCIDENCE_COLUMNS`). The counts the release publishes for this selection
     keep their status (all rows when the stratum is a filter dimension, else the total);
     only the other rows are protected around them. When that is impossible no count is
-    shown. `coded`: the stratum column as `SharedWork.stratum` gives it (the same levels,
-    without comparing text again)."""
+    shown. `coded`: the episodes' strata as `SharedWork.strata_frame` gives them (the same
+    levels, without comparing text again)."""
     if len(episodes) == 0 or stratum not in episodes.columns:
         return []
-    if coded is not None:
-        levels = list(coded.cat.categories)
-        columns = {name: episodes[name] for name in ("days", "exit_type", "person_id")}
-        episodes = pd.DataFrame({**columns, stratum: coded.array}, index=episodes.index)
+    if coded is not None and stratum in coded.columns:
+        levels = list(coded[stratum].cat.categories)
+        episodes = coded
     else:
         levels = sorted(episodes[stratum].unique().tolist(), key=str)
     fixed = fixed_statuses(release.episodes, filters, stratum, levels)
@@ -278,6 +280,17 @@ def hazard_rows(episodes: pd.DataFrame, k: int) -> dict[str, object]:
 
 def jsonable(value: Any) -> Any:
     """Plain JSON (PostgreSQL's jsonb refuses NaN): numbers, text, lists, dicts, None."""
+    kind = type(value)  # the plain types first, the same result as the checks below
+    if kind is str or value is None:
+        return value
+    if kind is float:
+        return None if math.isnan(value) else value
+    if kind is int:
+        return value
+    if kind is dict:
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if kind is list:
+        return [jsonable(item) for item in value]
     if isinstance(value, pd.DataFrame):  # pandas writes NaN and <NA> as null
         return json.loads(value.to_json(orient="records", double_precision=15))
     if isinstance(value, Mapping):

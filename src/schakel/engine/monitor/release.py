@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from schakel.engine.blas import one_blas_thread
 from schakel.engine.disclosure import (
     HORIZON_MONTHS,
     TOTAL,
@@ -267,6 +268,7 @@ def fixed_statuses(
     return {label: [STATUS_CODES[cells[m][1]] for m in measures] for label, cells in wanted.items()}
 
 
+@one_blas_thread
 def protect_release(
     episodes: pd.DataFrame,
     funnel: pd.DataFrame,

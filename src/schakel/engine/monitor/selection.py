@@ -7,7 +7,7 @@ equals labelling the filtered episodes (a test checks it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -77,8 +77,27 @@ class EpisodeIndex:
             cohort=episodes["cohort"],
         )
 
+    coded: dict[str, tuple[np.ndarray, Any]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Per filter column its `pd.factorize` codes and distinct values, found on first use."""
+
     def mask(self, filters: Filters) -> npt.NDArray[np.bool_]:
-        return _mask(self.form, self.region, self.cohort, filters)
+        """`_mask` of the filters: each distinct value is compared once, not every row."""
+        mask = np.ones(len(self.cohort), dtype=bool)
+        for name, value in (
+            ("form", filters.form),
+            ("region", filters.region),
+            ("cohort", filters.cohort),
+        ):
+            if not value:
+                continue
+            if name not in self.coded:
+                self.coded[name] = pd.factorize(getattr(self, name))
+            codes, uniques = self.coded[name]
+            equal = pd.Series(uniques) == value  # a missing value (code -1) is never equal
+            mask &= np.isin(codes, np.flatnonzero(equal.fillna(False).to_numpy(dtype=bool)))
+        return mask
 
     def select(self, filters: Filters) -> pd.DataFrame:
         """The labelled episodes in the filters, numbered from 0."""

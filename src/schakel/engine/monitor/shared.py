@@ -71,6 +71,16 @@ class SharedWork:
         mask = self.mask(filters)
         return self.risk if mask.all() else self.risk[mask]
 
+    def strata_frame(self, filters: Filters, episodes: pd.DataFrame) -> pd.DataFrame:
+        """`index.select(filters)` (`episodes`) as the incidence tables read it: days,
+        exit type, person and each coded stratum (`stratum`), built once per selection."""
+        columns = {name: episodes[name] for name in ("days", "exit_type", "person_id")}
+        for name in self.codes:
+            coded = self.stratum(filters, name)
+            if coded is not None:
+                columns[name] = coded.array
+        return pd.DataFrame(columns, index=episodes.index)
+
     def stratum(self, filters: Filters, name: str) -> pd.Series | None:
         """The stratum column of `index.select(filters)` as a categorical whose categories
         are the levels that occur, sorted as text (what the incidence table would find)."""
@@ -80,7 +90,10 @@ class SharedWork:
         mask = self.mask(filters)
         chosen = codes if mask.all() else codes[mask]
         present = np.flatnonzero(np.bincount(chosen, minlength=len(levels)))
-        position = np.full(len(levels), -1, dtype=np.int64)
-        position[present] = np.arange(present.size)
+        if present.size < len(levels):  # number the levels that occur
+            position = np.full(len(levels), -1, dtype=np.int64)
+            position[present] = np.arange(present.size)
+            chosen = position[chosen]
         categories = [levels[i] for i in present]
-        return pd.Series(pd.Categorical.from_codes(position[chosen], categories=categories))
+        # every code is a category's position (no check needed)
+        return pd.Series(pd.Categorical.from_codes(chosen, categories=categories, validate=False))
