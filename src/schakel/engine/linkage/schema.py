@@ -49,11 +49,12 @@ FORMAT_VERSION = 6
 # (`encode._salts`): nothing, the sex, the initials of the first given and family name, or
 # their Soundex codes (order-free, so swapped names keep one salt), or the year of birth.
 SALTS = ("none", "sex", "initials", "names", "year")
-# BLIP on the name filters: 15% since ADR 0028's amendment (10% before; a format-6 file says
-# its rate in the `encoding` string, and files of two rates are not linked together). At 10%
-# the similarity-graph attack named 1.85% of the region's records, at 15% 0.80%
-# (docs/linkage.md, "Flip rate of the record-level filter").
-DEFAULT_FLIP = 0.15
+# BLIP on the name filters: 20% since ADR 0028's second amendment (10% at first, then 15%; a
+# format-6 file says its rate in the `encoding` string, and files of two rates are not linked
+# together). The similarity-graph attack named 1.85% of the region's records at 10%, 0.80% at
+# 15% and 0.20-0.30% at 20%; 25% named no fewer (docs/linkage.md, "Flip rate of the
+# record-level filter").
+DEFAULT_FLIP = 0.2
 # What else a name filter holds (`encode._name_tokens`): its own field only ("none"), both
 # name fields ("names": one record-level name filter, so an equal family name with another
 # given name gives another filter), or both names and the date of birth ("record", a CLK-like
