@@ -10,6 +10,11 @@ last release published isolates a group below k (50 trajectories in intake yeste
 today), and the trajectories that came into or left a count are kept underivable too.
 Only paths and steps with at least k persons in all the data are measures: a smaller one is
 below k in every selection, so the flow tables never publish it (it stays in "other paths").
+
+The protection runs BLAS on one thread: the audit's matrices are small (about 1,000 counts
+by 900 base cells at the demo size with the previous release), and OpenBLAS's thread per
+core spent 3x the CPU at load 4 and far more on a busy machine (its threads spin waiting for
+a core: 66 s of QR at load 10 against under 1 s on one thread). The results are the same.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import itertools
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from schakel.engine.disclosure import (
     DisclosureError,
@@ -82,15 +88,16 @@ def protect_funnel_units(
     together; the threshold counts persons."""
     if len(units) == 0:
         return None
-    return protect_selections(
-        units,
-        dims=DIMS,
-        measures={m: m for m in unit_measures(units)},
-        multi_valued=["form"],
-        person="person_id",
-        k=k,
-        max_dims=1 if design else None,
-    )
+    with threadpool_limits(limits=1, user_api="blas"):
+        return protect_selections(
+            units,
+            dims=DIMS,
+            measures={m: m for m in unit_measures(units)},
+            multi_valued=["form"],
+            person="person_id",
+            k=k,
+            max_dims=1 if design else None,
+        )
 
 
 def protect_funnel_after(
@@ -110,18 +117,19 @@ def protect_funnel_after(
     now, before = _with(units, measures), _with(previous_units, measures)
     frame = pd.DataFrame(statuses, columns=[*DIMS, "measure", "status"])
     known = SelectionRelease(DIMS, tuple(measures), frame, frame, k)
-    return protect_consecutive(
-        before,
-        now,
-        known,
-        unit="unit",
-        dims=DIMS,
-        measures=measures,
-        person="person_id",
-        k=k,
-        multi_valued=["form"],
-        max_dims=1 if design else None,
-    )
+    with threadpool_limits(limits=1, user_api="blas"):
+        return protect_consecutive(
+            before,
+            now,
+            known,
+            unit="unit",
+            dims=DIMS,
+            measures=measures,
+            person="person_id",
+            k=k,
+            multi_valued=["form"],
+            max_dims=1 if design else None,
+        )
 
 
 def protected_funnel(
