@@ -9,10 +9,11 @@ functions the web pages use (`schakel.engine.monitor`, `schakel.engine.flows`):
 - build:      `build_episodes` on the Arrow log;
 - paths:      `path_index` (every trajectory's path, stages reached, forms of exploitation);
 - prepare:    `EpisodeIndex.build` (strata labelled, persons coded: once per data version);
-- release:    `protect_release`: the counts of every selection (form x region x cohort, each
-              one level or all; episodes, returns and losses by each horizon; the funnel's
-              stages over base cells from the paths) protected together (primary, secondary,
-              exact linear audit), plus the censoring model;
+- release:    `protect_release` as the release job calls it (`paths=`): the counts of every
+              selection (form x region x cohort, each one level or all; episodes, returns and
+              losses by each horizon) protected together (primary, secondary, exact linear
+              audit), the funnel's stages, paths and steps from the trajectories protected
+              together (`engine/monitor/funnel.py`), plus the censoring model;
 - tables:     `release_tables`: every published selection (all, each form, region and
               cohort year) with incidence for the 16 strata the page offers, loss to
               follow-up sensitivity, hazard ratios, completeness and flows.
@@ -26,7 +27,10 @@ published return counts at 12/24 months and at 3/6 months over all selections an
 With `--consecutive` the release is protected together with the release of a month before
 (ADR 0026), as the job does after its first release: "previous" times rebuilding that
 release's exit episodes from the log; its statuses are computed beforehand (the job reads
-them from the database). Every step prints wall and CPU seconds; the load average is printed
+them from the database), the funnel and flows too (their trajectories rebuilt from the events
+up to that day, as `web/monitor/stored.previous_release` does). The funnel's share of the
+release step is printed apart ("funnel": the same protection timed once more on its own, not
+added to the totals). Every step prints wall and CPU seconds; the load average is printed
 before and after, since on a shared machine the wall time holds waiting for a core.
 
     .venv/bin/python benchmarks/monitor_refresh.py [--sizes 100000 1000000] [--seed 1]
@@ -45,17 +49,19 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from monitor_episodes import AS_OF, event_log, max_rss_mib
 
 from schakel.engine.disclosure import DEFAULT_K
 from schakel.engine.flow_paths import path_index
 from schakel.engine.monitor import (
     EpisodeIndex,
-    funnel_base_from_paths,
     label_episodes,
     protect_release,
     release_tables,
 )
+from schakel.engine.monitor.funnel import funnel_units, protected_funnel
 from schakel.engine.monitor.release import (
     PreviousRelease,
     episode_statuses,
@@ -77,13 +83,32 @@ def timed(
     return value
 
 
-def previous_units(table: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+PREVIOUS_AS_OF = AS_OF - dt.timedelta(days=30)
+
+
+def previous_units(table: Any, k: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """What the job rebuilds of the previous release (here: the release of a month before,
-    as of AS_OF minus 30 days: fewer exits, shorter follow-up): its labelled episodes and
-    their units (ADR 0026)."""
-    before = build_episodes(table, as_of=AS_OF - dt.timedelta(days=30), timezone="UTC")
+    as of AS_OF minus 30 days: fewer exits, shorter follow-up): its labelled episodes, their
+    units and the funnel units of the trajectories up to that day (ADR 0026)."""
+    before = build_episodes(table, as_of=PREVIOUS_AS_OF, timezone="UTC")
     labelled = label_episodes(before.episodes)
-    return labelled, episode_units(labelled)
+    day_after = dt.datetime.combine(PREVIOUS_AS_OF + dt.timedelta(days=1), dt.time(), dt.UTC)
+    cutoff = pa.scalar(day_after, type=table.schema.field("occurred_at").type)
+    paths = path_index(table.filter(pc.less(table["occurred_at"], cutoff)), timezone="UTC")
+    return labelled, episode_units(labelled), funnel_units(paths, k)
+
+
+def _funnel_alone(paths: Any, k: int, previous: PreviousRelease | None) -> Any:
+    """The funnel and flows protection of `protect_release`, once more on its own."""
+    if previous is None:
+        return protected_funnel(funnel_units(paths, k), k)
+    return protected_funnel(
+        funnel_units(paths, k),
+        k,
+        previous_units=previous.funnel_units,
+        statuses=previous.funnel_statuses,
+        previous_k=previous.k,
+    )
 
 
 def one_size(size: int, seed: int, k: int, consecutive: bool) -> dict[str, Any]:
@@ -99,17 +124,20 @@ def one_size(size: int, seed: int, k: int, consecutive: bool) -> dict[str, Any]:
     prepared = timed(seconds, "prepare", lambda: EpisodeIndex.build(build.episodes), cpu)
     episodes, previous = prepared.labelled, None
     if consecutive:  # the job rebuilds the previous release's episodes: timed as "previous"
-        labelled, units = timed(seconds, "previous", lambda: previous_units(table), cpu)
+        labelled, units, before = timed(seconds, "previous", lambda: previous_units(table, k), cpu)
         statuses = episode_statuses(protect_episodes(labelled, k))  # stored with it
-        previous = PreviousRelease(units, statuses, k)
+        funnel_statuses = episode_statuses(protected_funnel(before, k)[0])  # stored with it
+        previous = PreviousRelease(units, statuses, k, before, funnel_statuses)
         episodes = label_episodes(build.episodes)  # person ids as in the units
-    funnel = funnel_base_from_paths(paths)
     release = timed(
         seconds,
         "release",
-        lambda: protect_release(episodes, funnel, k, previous=previous),
+        lambda: protect_release(episodes, None, k, previous=previous, paths=paths),
         cpu,
     )
+    funnel: dict[str, float] = {}
+    funnel_cpu: dict[str, float] = {}
+    timed(funnel, "funnel", lambda: _funnel_alone(paths, k, previous), funnel_cpu)
     tables = timed(seconds, "tables", lambda: release_tables(prepared, paths, release, k), cpu)
     shares = {"12/24": [0, 0], "3/6": [0, 0]}
     for content in tables.values():
@@ -130,6 +158,8 @@ def one_size(size: int, seed: int, k: int, consecutive: bool) -> dict[str, Any]:
         "total": sum(seconds.values()),
         "cpu": cpu,
         "differencing": release.differencing,
+        "funnel_differencing": release.funnel_differencing,
+        "funnel": (funnel["funnel"], funnel_cpu["funnel"]),
         "load": os.getloadavg(),
         "log_rss": log_rss,
         "peak_rss": max_rss_mib(),
@@ -171,7 +201,11 @@ def main() -> int:
         cells += ["/".join(f"{value:.1f}" for value in row["load"])]
         print(" | ".join(cells))
     for row in rows:
-        print(f"{row['size']:,}: differencing {row['differencing']}")
+        print(
+            f"{row['size']:,}: differencing {row['differencing']}, funnel "
+            f"{row['funnel_differencing']}; funnel and flows protection (part of release) "
+            f"{row['funnel'][0]:.1f} s wall ({row['funnel'][1]:.1f} s CPU)"
+        )
         print(
             f"{row['size']:,}: {row['episodes']:,} exited episodes, {row['paths']:,} paths, "
             f"{row['selections']} selections; log generated in {row['generated']:.1f} s; "

@@ -68,18 +68,23 @@ def protect_consecutive(
     measures: Sequence[str],
     person: str,
     k: int,
+    multi_valued: Sequence[str] = (),
     **options: object,
 ) -> SelectionRelease:
     """The release of `current`, protected together with `previous_release` (the release of
     `previous`, whose statuses stay as published). Returns the current counts only; `audit`
-    keeps both releases' counts for checks. `options` go to `protect_selections`
-    (`max_dims`, `priority`, `zero_is_safe`)."""
+    keeps both releases' counts for checks. `multi_valued`: dimensions holding sets of levels
+    as text (the funnel's forms); a unit whose set changed left and came. `options` go to
+    `protect_selections` (`max_dims`, `priority`, `zero_is_safe`)."""
     joint = joint_units(previous, current, unit=unit, dims=dims, measures=measures, person=person)
     statuses = _statuses(previous_release)
-    levels = {
-        d: sorted(set(map(str, joint[d].unique())), key=str) for d in dims
-    }  # both releases' levels
-    data = joint.assign(**{d: joint[d].astype(str) for d in dims})
+    multi = set(multi_valued)
+    levels = {  # both releases' levels
+        d: sorted({str(v) for s in joint[d] for v in s} if d in multi else
+                  set(map(str, joint[d].unique())), key=str)
+        for d in dims
+    }  # fmt: skip
+    data = joint.assign(**{d: joint[d].astype(str) for d in dims if d not in multi})
     for m in measures:
         data[CAME + m] = data[m] & ~data[PREVIOUS + m]
         data[LEFT + m] = data[PREVIOUS + m] & ~data[m]
@@ -101,6 +106,7 @@ def protect_consecutive(
         person=person,
         k=k,
         levels=levels,
+        multi_valued=list(multi),
         fixed=held,
         hidden={name: name for m in measures for name in (CAME + m, LEFT + m)},
         **options,  # type: ignore[arg-type]

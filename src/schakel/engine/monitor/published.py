@@ -21,14 +21,18 @@ import pandas as pd
 from schakel.engine.blas import one_blas_thread
 from schakel.engine.disclosure import DisclosureError, cumulative_incidence_rows
 from schakel.engine.flow_paths import PathIndex
+from schakel.engine.flows import OTHER as OTHER_PATHS
+from schakel.engine.flows import TOTAL as TOTAL_PATHS
 from schakel.engine.flows import flow_tables_for
 from schakel.engine.monitor.breakdown_rows import breakdown_tables
+from schakel.engine.monitor.funnel import PATH, PATHS, STEP
 from schakel.engine.monitor.noised import EPSILON, NoisedFigures, noised_figures, noised_rows
 from schakel.engine.monitor.release import (
     FUNNEL_STAGES,
     MonitorRelease,
     counts,
     fixed_statuses,
+    selection_levels,
 )
 from schakel.engine.monitor.selection import EpisodeIndex, Filters
 from schakel.engine.monitor.sensitivity import sensitivity_table
@@ -161,7 +165,7 @@ def selection_tables(
             "lost": [_cell(selected, "lost"), _cell(selected, "episodes")],
         },
         "episodes": _cell(selected, "episodes"),
-        "flows": flows_table(paths, funnel, filters, k),
+        "flows": flows_table(paths, funnel, filters, k, release=release),
         "breakdowns": None
         if filters.region or filters.cohort
         else breakdown_tables(
@@ -173,28 +177,89 @@ def selection_tables(
     }
 
 
-def flows_table(paths: PathIndex, funnel: pd.DataFrame, filters: Filters, k: int) -> dict[str, Any]:
+def flows_table(
+    paths: PathIndex,
+    funnel: pd.DataFrame,
+    filters: Filters,
+    k: int,
+    *,
+    release: MonitorRelease | None = None,
+) -> dict[str, Any]:
     """The paths and steps of the selection, consistent with its funnel: every stage count is
     a sum of path counts and, with the stages before and after, of step counts (a referral
-    count minus the steps from referral to anything but intake is the intake count). So when
-    the release hides any stage count of the selection, the paths and steps publish no count
+    count minus the steps from referral to anything but intake is the intake count). When the
+    release protected the paths and steps with the stages (`funnel.py`), a row shows its count
+    only where the release publishes it, and "other paths" (the total minus the paths shown)
+    only where the total and every path shown are published. Otherwise, when the release
+    hides any stage count of the selection, the paths and steps publish no count
     (`withheld`; every row's status "secondary"), only their names and median days."""
     selected = paths.select(form=filters.form, region=filters.region, cohort=filters.cohort)
     flows = flow_tables_for(paths, selected, k=k, top=MAX_PATHS)
-    withheld = bool(funnel["trajectories"].isna().any())
     variants, edges = flows.variants.copy(), flows.edges.copy()
-    for frame in (variants, edges):
-        if withheld:
-            for name in ("trajectories", "persons"):
-                frame[name] = pd.array([pd.NA] * len(frame), dtype="Int64")
-        shown = frame["trajectories"].notna().to_numpy(dtype=bool)
-        frame["status"] = np.where(withheld, "secondary", np.where(shown, "published", "primary"))
+    cells = _flow_cells(release, filters)
+    if cells is not None:
+        withheld = _protect_flows(variants, edges, cells)
+    else:
+        withheld = bool(funnel["trajectories"].isna().any())
+        for frame in (variants, edges):
+            if withheld:
+                for name in ("trajectories", "persons"):
+                    frame[name] = pd.array([pd.NA] * len(frame), dtype="Int64")
+            shown = frame["trajectories"].notna().to_numpy(dtype=bool)
+            frame["status"] = np.where(
+                withheld, "secondary", np.where(shown, "published", "primary")
+            )
     return {
         "variants": variants,
         "edges": edges,
         "merged_variants": flows.merged_variants,
         "withheld": withheld,
     }
+
+
+def _flow_cells(
+    release: MonitorRelease | None, filters: Filters
+) -> dict[str, tuple[int | None, str]] | None:
+    funnel = None if release is None else release.funnel
+    if funnel is None or PATHS not in funnel.measures:
+        return None
+    return funnel.cells(**selection_levels(filters))
+
+
+def _protect_flows(
+    variants: pd.DataFrame, edges: pd.DataFrame, cells: dict[str, tuple[int | None, str]]
+) -> bool:
+    """Blank the counts the release does not publish; True when any count is blanked."""
+    missing = (None, "primary")
+    keys = [
+        PATHS if kind == TOTAL_PATHS else PATH + str(name)
+        for name, kind in zip(variants["variant"], variants["kind"], strict=True)
+    ]
+    status = [cells.get(key, missing)[1] for key in keys]
+    paths_shown = all(
+        s == "published" for s, kind in zip(status, variants["kind"], strict=True)
+        if kind == "variant"
+    )  # fmt: skip
+    for row, kind in enumerate(variants["kind"]):
+        if kind == OTHER_PATHS:  # the total minus the paths shown
+            total = cells.get(PATHS, missing)[1]
+            fine = (
+                paths_shown
+                and total == "published"
+                and pd.notna(variants["trajectories"].iloc[row])
+            )
+            blank = "primary" if pd.isna(variants["trajectories"].iloc[row]) else "secondary"
+            status[row] = "published" if fine else blank
+    variants["status"] = status
+    edge_keys = [STEP + f"{a}>{b}" for a, b in zip(edges["source"], edges["target"], strict=True)]
+    edges["status"] = [cells.get(key, missing)[1] for key in edge_keys]
+    withheld = False
+    for frame in (variants, edges):
+        hidden = (frame["status"] != "published").to_numpy(dtype=bool)
+        withheld = withheld or bool(hidden.any())
+        for name in ("trajectories", "persons"):
+            frame.loc[hidden, name] = pd.NA
+    return withheld
 
 
 def _cell(frame: pd.DataFrame, row: str) -> dict[str, object]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ from schakel.engine.disclosure import (
 from schakel.engine.flow_paths import FLOW_STAGES as FUNNEL_STAGES
 from schakel.engine.flow_paths import PathIndex
 from schakel.engine.monitor.breakdowns import Breakdown, protect_breakdowns
+from schakel.engine.monitor.funnel import funnel_units, protected_funnel
 from schakel.engine.monitor.selection import Filters
 from schakel.engine.survival import CensoringModel, fit_censoring_model
 
@@ -53,6 +55,8 @@ class MonitorRelease:
     differencing: str = "first"
     """How the episode counts are protected against the previous release (ADR 0026):
     "protected" (together with it), "first" (there is none), or why it was not possible."""
+    funnel_differencing: str = "first"
+    """The same for the funnel and the flows (protected from the paths, `funnel.py`)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,9 @@ class PreviousRelease:
     units: pd.DataFrame
     statuses: list[list[str]]
     k: int
+    funnel_units: pd.DataFrame | None = None
+    """Its trajectories as `funnel_units` of the paths it was computed from."""
+    funnel_statuses: list[list[str]] = field(default_factory=list)
 
 
 def episode_measures(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -116,7 +123,7 @@ def protect_episodes(
     )
 
 
-def _design_options(design: bool) -> dict[str, object]:
+def _design_options(design: bool) -> dict[str, Any]:
     return {
         "max_dims": 2 if design else None,
         "priority": headline_priority if design else None,
@@ -271,23 +278,39 @@ def fixed_statuses(
 @one_blas_thread
 def protect_release(
     episodes: pd.DataFrame,
-    funnel: pd.DataFrame,
+    funnel: pd.DataFrame | None,
     k: int,
     *,
     design: bool = True,
     previous: PreviousRelease | None = None,
+    paths: PathIndex | None = None,
 ) -> MonitorRelease:
     """The release of labelled episodes (`label_episodes`) and the funnel's base cells
-    (region, cohort, form sets, one boolean per stage, count). With `previous` the episode
-    counts are protected together with the last release's (ADR 0026)."""
+    (region, cohort, form sets, one boolean per stage, count). With `paths` instead, the
+    funnel and the flows are protected together from the trajectories (`funnel.py`). With
+    `previous` both are protected together with the last release's (ADR 0026)."""
     protected, differencing = _protected_episodes(episodes, k, design, previous)
+    if paths is not None:
+        before = previous if previous is not None else PreviousRelease(pd.DataFrame(), [], k)
+        stages, funnel_differencing = protected_funnel(
+            funnel_units(paths, k),
+            k,
+            design=design,
+            previous_units=before.funnel_units,
+            statuses=before.funnel_statuses,
+            previous_k=before.k,
+        )
+    else:
+        stages = protect_funnel_selections(funnel, k, design=design) if funnel is not None else None
+        funnel_differencing = "first" if previous is None else "not protected: no paths"
     return MonitorRelease(
         episodes=protected,
-        funnel=protect_funnel_selections(funnel, k, design=design),
+        funnel=stages,
         censoring=censoring_model(episodes),
         zero_is_safe=design,
         breakdowns=protect_breakdowns(episodes, protected, k, zero_is_safe=design),
         differencing=differencing,
+        funnel_differencing=funnel_differencing,
     )
 
 

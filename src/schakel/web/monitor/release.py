@@ -1,7 +1,8 @@
 """The monitor's consistent release from the database: the event log's episodes (through
-`data.monitor_data`) and the funnel's base cells (one aggregate query), protected together by
-`schakel.engine.monitor.protect_release`. See docs/adr/0006-one-release-for-all-filter-
-selections.md for what is protected this way and what is not.
+`data.monitor_data`) and the funnel and flows from its trajectory paths, protected together
+by `schakel.engine.monitor.protect_release` (`funnel_base` is the funnel as one aggregate
+query, kept for checks). See docs/adr/0006-one-release-for-all-filter-selections.md for
+what is protected this way and what is not.
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ def monitor_release(
     cached = _CACHE.get(key)
     if use_cache and previous is None and cached is not None and cached[0] is data:
         return cached[1]
-    release = protect_release(labelled(data.build.episodes), funnel_base(), k, previous=previous)
+    release = protect_release(
+        labelled(data.build.episodes), None, k, previous=previous, paths=data.path_index
+    )
     _CACHE.clear()
     _CACHE[key] = (data, release)
     return release

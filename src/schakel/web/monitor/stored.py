@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from schakel.engine.disclosure import DEFAULT_K
+from schakel.engine.flow_paths import path_index
+from schakel.engine.monitor.funnel import funnel_units
 from schakel.engine.monitor.published import release_tables, selection_key
 from schakel.engine.monitor.release import PreviousRelease, episode_statuses, episode_units
 from schakel.engine.monitor.selection import label_episodes
@@ -52,7 +54,10 @@ class ComputedRelease:
     seconds: float
     statuses: list[list[str]] = field(default_factory=list)
     """Every episode count's status, for protecting the next release (ADR 0026)."""
-    differencing: str = "first"
+    funnel_statuses: list[list[str]] = field(default_factory=list)
+    """The same for the funnel's stages, paths and steps."""
+    differencing: dict[str, str] = field(default_factory=dict)
+    """How the episodes and the funnel were protected against the previous release."""
 
 
 def compute_release(
@@ -93,7 +98,8 @@ def compute_release(
         selections=selections,
         seconds=time.perf_counter() - started,
         statuses=episode_statuses(release.episodes),
-        differencing=release.differencing,
+        funnel_statuses=episode_statuses(release.funnel),
+        differencing={"episodes": release.differencing, "funnel": release.funnel_differencing},
     )
 
 
@@ -109,7 +115,14 @@ def previous_release(log: pd.DataFrame, release: Release | None) -> PreviousRele
     known = _recorded_until(log, release.data_until)
     episodes = build_episodes(known, as_of=release.as_of, strict=False).episodes
     units = episode_units(label_episodes(episodes))
-    return PreviousRelease(units=units, statuses=release.summary["statuses"], k=release.k)
+    paths = path_index(known[known["occurred_at"].dt.date <= release.as_of])  # as monitor_data
+    return PreviousRelease(
+        units=units,
+        statuses=release.summary["statuses"],
+        k=release.k,
+        funnel_units=funnel_units(paths, release.k),
+        funnel_statuses=release.summary.get("funnel_statuses", []),
+    )
 
 
 @transaction.atomic
@@ -125,6 +138,7 @@ def save_release(computed: ComputedRelease) -> Release:
         summary={
             "selections": list(computed.selections),
             "statuses": computed.statuses,
+            "funnel_statuses": computed.funnel_statuses,
             "differencing": computed.differencing,
         },
     )

@@ -1,5 +1,6 @@
 """The release job protects a release together with the last one (ADR 0026): after a write,
-no group below k follows from what the two consecutive releases publish together."""
+no group below k follows from what the two consecutive releases publish together, in the
+episode counts nor in the funnel and the flows."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from django.utils import timezone
 
 from schakel.engine.disclosure import determined
 from schakel.engine.disclosure.consecutive import PREVIOUS, joint_units, selection_matrix
+from schakel.engine.flow_paths import path_index
+from schakel.engine.monitor.funnel import DIMS as FUNNEL_DIMS
+from schakel.engine.monitor.funnel import funnel_units
+from schakel.engine.monitor.funnel_audit import derivable
 from schakel.engine.monitor.release import DIMS, episode_units
 from schakel.engine.monitor.selection import label_episodes
 from schakel.engine.trajectories import build_episodes
@@ -83,6 +88,17 @@ def _units(saved: Release) -> pd.DataFrame:
     return episode_units(label_episodes(episodes))
 
 
+def _funnel_derivable(first: Release, second: Release) -> int:
+    """The same audit for the funnel's stages, paths and steps, over the trajectories."""
+    units, frames = [], []
+    for saved in (first, second):
+        log = stored._recorded_until(data.event_log(payload_text=True), saved.data_until)
+        units.append(funnel_units(path_index(log[log["occurred_at"].dt.date <= saved.as_of]), K))
+        statuses = saved.summary["funnel_statuses"]
+        frames.append(pd.DataFrame(statuses, columns=[*FUNNEL_DIMS, "measure", "status"]))
+    return derivable(units[0], units[1], frames[0], frames[1], K)
+
+
 def _derivable(first: Release, second: Release) -> int:
     """How many counts below k (1 or more) of either release, or changes of a count between
     them below k, are linear combinations of the counts the two releases publish."""
@@ -113,11 +129,12 @@ def test_a_write_followed_by_the_job_gives_a_release_that_survives_differencing(
     region: None, coordinator_a: Membership
 ) -> None:
     first = _run_release()
-    assert first.summary["differencing"] == "first"
+    assert first.summary["differencing"] == {"episodes": "first", "funnel": "first"}
     _record_exits(coordinator_a, 3)  # three exits of labour exploitation: a group below k
     second = _run_release()
-    assert second.summary["differencing"] == "protected"
+    assert second.summary["differencing"] == {"episodes": "protected", "funnel": "protected"}
     assert _derivable(first, second) == 0
+    assert _funnel_derivable(first, second) == 0  # three more trajectories at intake and exit
 
 
 def test_without_the_consecutive_protection_the_audit_finds_the_new_exits(
@@ -129,5 +146,6 @@ def test_without_the_consecutive_protection_the_audit_finds_the_new_exits(
     _record_exits(coordinator_a, 3)
     monkeypatch.setattr(stored, "previous_release", lambda log, saved: None)
     second = _run_release()
-    assert second.summary["differencing"] == "first"
+    assert second.summary["differencing"] == {"episodes": "first", "funnel": "first"}
     assert _derivable(first, second) > 0
+    assert _funnel_derivable(first, second) > 0

@@ -11,6 +11,7 @@ import pytest
 
 from schakel.engine.disclosure import TOTAL, determined
 from schakel.engine.monitor import MonitorRelease
+from schakel.engine.monitor.funnel import STAGES
 from schakel.engine.vocabulary import Region, Role
 from schakel.web.core.csv_files import read_csv
 from schakel.web.core.testing import signed_in
@@ -56,7 +57,7 @@ def test_every_region_reads_its_funnel_from_one_release_and_differences_reveal_n
     # The page shows exactly the release's counts for each region.
     for region in (Region.ROTTERDAM, Region.AMSTERDAM):
         page = compute_monitor(Filters(region=region.value), k=K).funnel
-        expected = funnel.selection(region=region.value)
+        expected = funnel.selection(region=region.value).loc[list(STAGES)]  # not the flows
         assert page["trajectories"].tolist() == expected["published"].tolist()
         assert page["status"].tolist() == expected["status"].tolist()
 

@@ -179,7 +179,7 @@ def test_the_stored_release_equals_the_straightforward_engine_computation() -> N
     log = data.event_log(payload_text=True)
     episodes = with_details(build_episodes(log, as_of=saved.as_of, strict=False).episodes, log)
     paths = path_index(log[log["occurred_at"].dt.date <= saved.as_of])
-    protected = protect_release(label_episodes(episodes), release.funnel_base(), K)
+    protected = protect_release(label_episodes(episodes), None, K, paths=paths)
     expected = release_tables(EpisodeIndex.build(episodes), paths, protected, K)
     assert set(expected) == keys
     for key in sorted(keys):
