@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from schakel.web.audit.service import do_record_page_read
+from schakel.web.core.confirm import Confirmation, confirm
 from schakel.web.core.forms import copy_errors
 from schakel.web.organisations.acting import require_capability
 from schakel.web.organisations.models import Membership
@@ -89,6 +91,10 @@ def answer_referral(request: HttpRequest, acting: Membership, pk: int) -> HttpRe
         if not accept and not reason:
             form.add_error("reason", _("Give a reason when you reject a referral."))
         else:
+            if not accept:  # the referrer is told at once: ask first
+                outcome = confirm(request, _rejection(referral.pk, reason))
+                if isinstance(outcome, HttpResponse):
+                    return outcome
             try:
                 do_answer_referral(
                     actor=acting,
@@ -110,6 +116,21 @@ def answer_referral(request: HttpRequest, acting: Membership, pk: int) -> HttpRe
     status = 422 if request.method == "POST" else 200
     context = {"detail": referral_detail(referral), "form": form}
     return render(request, "trajectories/referral.html", context, status=status)
+
+
+def _rejection(pk: int, reason: str) -> Confirmation:
+    return Confirmation(
+        title=_("Reject this referral?"),
+        consequence=_(
+            "The referring organisation is told at once that the referral is rejected, with "
+            "your reason. The referral cannot be accepted afterwards; the referrer would have "
+            "to refer again."
+        ),
+        action=_("Reject the referral"),
+        cancel_url=reverse("answer-referral", args=[pk]),
+        carry={"answer": "reject", "reason": reason},
+        details=((_("Your reason"), reason),),
+    )
 
 
 @require_capability(Capability.MANAGE_TEAM)

@@ -114,3 +114,59 @@ def test_a_coordinator_of_another_organisation_cannot_be_assigned(
     url = reverse("answer-referral", args=[referral.pk])
     refused = client.post(url, {"answer": "accept", "coordinator": coordinator_a.user_id})
     assert refused.status_code == 422 and Referral.objects.get().status == "in_progress"
+
+
+def test_a_rejection_is_confirmed_before_the_referrer_is_told(
+    coordinator_a: Membership,
+    org_a: Organisation,
+    org_b: Organisation,
+    member: Callable[..., Membership],
+) -> None:
+    frontline = member(org_b, Role.FRONTLINE)
+    colleague = member(org_a)
+    colleague.user.first_name, colleague.user.last_name = "Fatima", "El Amrani"
+    colleague.user.save()
+    person = do_register_person(actor=frontline, identity=IDENTITY)
+    trajectory = do_open_trajectory(actor=frontline, person=person)
+    consent = do_record_consent(
+        actor=frontline,
+        trajectory=trajectory,
+        purpose="disclosure",
+        organisation=org_a,
+        given_on=timezone.localdate(),
+        source="verbal",
+    )
+    now = timezone.now()
+    do_record_event(
+        actor=frontline,
+        trajectory=trajectory,
+        event_type="signal",
+        occurred_at=now,
+        payload={"observed_by_role": "police", "suspected_form": "labour", "minor": False},
+    )
+    do_record_event(
+        actor=frontline,
+        trajectory=trajectory,
+        event_type="referral_sent",
+        occurred_at=now,
+        payload={
+            "referral_id": "S-1",
+            "to_organisation_id": org_a.pk,
+            "consent_id": str(consent.pk),
+            "note": "Werkt 14 uur per dag in een kas; paspoort ingenomen.",
+        },
+    )
+    referral = Referral.objects.get()
+    client = signed_in(coordinator_a)
+    url = reverse("answer-referral", args=[referral.pk])
+    asked = client.post(url, {"answer": "reject", "reason": "Geen plek in de regio"})
+    page = asked.content.decode()
+    assert asked.status_code == 200 and Referral.objects.get().status == "in_progress"
+    assert "Geen plek in de regio" in page and 'name="confirmed"' in page
+    assert "Deze verwijzing afwijzen?" in page
+    done = client.post(
+        url, {"answer": "reject", "reason": "Geen plek in de regio", "confirmed": "1"}
+    )
+    assert done.status_code == 302
+    assert Referral.objects.get().status == "rejected"
+    assert Referral.objects.get().reason == "Geen plek in de regio"
