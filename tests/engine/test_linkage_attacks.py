@@ -553,8 +553,8 @@ def test_flips_stop_the_similarity_graph_attack_on_record_filters() -> None:
     own graph to the file's and names most records (81% here). At 10% flips (format 6 at
     first) it still named a fifth of this population, where a fifth of the people have two
     identical records; more flips drown the small similarities that place a record: 4.5% here
-    at 15%, 1.6% at the default 20% (ADR 0028, second amendment), 0.20-0.30% of the synthetic
-    region's records (benchmark; 0.80% at 15%, 1.85% at 10%)."""
+    at the default 15% (ADR 0028, third amendment), 1.6% at 20%; 0.80% of the synthetic
+    region's records at 15% (benchmark; 1.85% at 10%, 0.20-0.30% at 20%)."""
     assert HARDENED.flip == DEFAULT_FLIP
     frame = _with_repeats(_dated_frame(800))
     unflipped = _graph_attack_on_records(replace(HARDENED, flip=0.0), frame)
@@ -562,4 +562,4 @@ def test_flips_stop_the_similarity_graph_attack_on_record_filters() -> None:
     before = _graph_attack_on_records(replace(HARDENED, flip=0.1), frame)
     now = _graph_attack_on_records(HARDENED, frame)
     assert now <= 0.5 * before
-    assert now <= 0.03
+    assert now <= 0.05
