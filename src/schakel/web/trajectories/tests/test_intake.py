@@ -23,16 +23,8 @@ from schakel.web.trajectories.models import Referral, Trajectory
 pytestmark = pytest.mark.django_db
 
 
-def test_read_accept_assign_and_take_into_care(
-    coordinator_a: Membership,
-    org_a: Organisation,
-    org_b: Organisation,
-    member: Callable[..., Membership],
-) -> None:
-    frontline = member(org_b, Role.FRONTLINE)
-    colleague = member(org_a)
-    colleague.user.first_name, colleague.user.last_name = "Fatima", "El Amrani"
-    colleague.user.save()
+def _send_referral(frontline: Membership, org_a: Organisation) -> Referral:
+    """A frontline professional's referral with consent to org_a (suspected labour)."""
     person = do_register_person(actor=frontline, identity=IDENTITY)
     trajectory = do_open_trajectory(actor=frontline, person=person)
     consent = do_record_consent(
@@ -63,6 +55,20 @@ def test_read_accept_assign_and_take_into_care(
             "note": "Werkt 14 uur per dag in een kas; paspoort ingenomen.",
         },
     )
+    return Referral.objects.get()
+
+
+def test_read_accept_assign_and_take_into_care(
+    coordinator_a: Membership,
+    org_a: Organisation,
+    org_b: Organisation,
+    member: Callable[..., Membership],
+) -> None:
+    frontline = member(org_b, Role.FRONTLINE)
+    colleague = member(org_a)
+    colleague.user.first_name, colleague.user.last_name = "Fatima", "El Amrani"
+    colleague.user.save()
+    _send_referral(frontline, org_a)
     referral = Referral.objects.get()
     client = signed_in(coordinator_a)
     url = reverse("answer-referral", args=[referral.pk])
@@ -122,41 +128,7 @@ def test_a_rejection_is_confirmed_before_the_referrer_is_told(
     org_b: Organisation,
     member: Callable[..., Membership],
 ) -> None:
-    frontline = member(org_b, Role.FRONTLINE)
-    colleague = member(org_a)
-    colleague.user.first_name, colleague.user.last_name = "Fatima", "El Amrani"
-    colleague.user.save()
-    person = do_register_person(actor=frontline, identity=IDENTITY)
-    trajectory = do_open_trajectory(actor=frontline, person=person)
-    consent = do_record_consent(
-        actor=frontline,
-        trajectory=trajectory,
-        purpose="disclosure",
-        organisation=org_a,
-        given_on=timezone.localdate(),
-        source="verbal",
-    )
-    now = timezone.now()
-    do_record_event(
-        actor=frontline,
-        trajectory=trajectory,
-        event_type="signal",
-        occurred_at=now,
-        payload={"observed_by_role": "police", "suspected_form": "labour", "minor": False},
-    )
-    do_record_event(
-        actor=frontline,
-        trajectory=trajectory,
-        event_type="referral_sent",
-        occurred_at=now,
-        payload={
-            "referral_id": "S-1",
-            "to_organisation_id": org_a.pk,
-            "consent_id": str(consent.pk),
-            "note": "Werkt 14 uur per dag in een kas; paspoort ingenomen.",
-        },
-    )
-    referral = Referral.objects.get()
+    referral = _send_referral(member(org_b, Role.FRONTLINE), org_a)
     client = signed_in(coordinator_a)
     url = reverse("answer-referral", args=[referral.pk])
     asked = client.post(url, {"answer": "reject", "reason": "Geen plek in de regio"})
