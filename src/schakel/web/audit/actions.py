@@ -176,25 +176,18 @@ def do_record_account_event(
     """Something done to or with an account before any membership acts: a sign-in, sign-out,
     refused sign-in, password change. `user` is the account (None when a sign-in named no
     account: the entry then names no one), `address` the client's address."""
-    with transaction.atomic():
-        head = _locked_head()
-        fields: dict[str, Any] = {
-            "sequence": head.sequence + 1,
-            "at": timezone.now(),
-            "actor_id": user.pk if user is not None else None,
-            "actor_name": user.get_username() if user is not None else "-",
-            "role": "",
-            "organisation_id": None,
-            "action": action,
-            "object_type": "account",
-            "object_id": str(user.pk) if user is not None else "",
-            "purpose": purpose,
-            "detail": {"address": address, **(detail or {})},
-        }
-        keyed = _keyed(head, fields["sequence"])
-        digest = entry_hash(head.hash, entry_content(**fields), keyed=keyed)
-        entry = AuditEntry.objects.create(**fields, previous_hash=head.hash, hash=digest)
-        AuditHead.objects.filter(id=1).update(sequence=entry.sequence, hash=digest)
+    entry = AuditEntry(
+        actor_id=user.pk if user is not None else None,
+        actor_name=user.get_username() if user is not None else "-",
+        role="",
+        organisation_id=None,
+        action=action,
+        object_type="account",
+        object_id=str(user.pk) if user is not None else "",
+        purpose=purpose,
+        detail={"address": address, **(detail or {})},
+    )
+    _append([entry])  # at once, also inside a deferred block: sign-ins are not its work
     return entry
 
 
