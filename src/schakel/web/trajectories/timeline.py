@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.utils import formats
+from django.utils import formats, timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from schakel.engine.trajectories import REGISTRY
@@ -44,6 +46,7 @@ class TimelineEntry:
     fields: tuple[TimelineField, ...]
     in_force: bool
     withdraws: bool  # a correction marker: it cannot itself be entered in error
+    sentence: SafeString  # "On 3 March 2026 at 14:05: <strong>Intake</strong>, recorded by ..."
 
 
 def timeline(events: Sequence[TrajectoryEvent], superseded: frozenset[str]) -> list[TimelineEntry]:
@@ -52,16 +55,34 @@ def timeline(events: Sequence[TrajectoryEvent], superseded: frozenset[str]) -> l
     entries = []
     for event in events:
         kind = parse_event_type(event.event_type)
+        label = event_type_label(kind)
         entries.append(
             TimelineEntry(
                 event=event,
-                label=event_type_label(kind),
+                label=label,
                 fields=_fields(event, names),
                 in_force=str(event.pk) not in superseded,
                 withdraws=REGISTRY[kind].withdraws,
+                sentence=_sentence(event, label),
             )
         )
     return entries
+
+
+def _sentence(event: TrajectoryEvent, label: StrOrPromise) -> SafeString:
+    """The entry's first line, built here rather than by `blocktranslate` in the page's loop
+    (a case file has dozens of entries; the template tag was a sixth of the page's CPU)."""
+    when = timezone.localtime(event.occurred_at)
+    who = event.recorded_by.get_full_name() or event.recorded_by.username
+    values = {
+        "day": formats.date_format(when, "j F Y"),
+        "time": formats.time_format(when, "H:i"),
+        "what": label,
+        "who": who,
+        "org": event.organisation,
+    }
+    text = _("On %(day)s at %(time)s: <strong>%(what)s</strong>, recorded by %(who)s (%(org)s).")
+    return mark_safe(text % {k: conditional_escape(v) for k, v in values.items()})  # noqa: S308
 
 
 REFERENCES = frozenset(

@@ -102,8 +102,7 @@ WITH_PROVIDER = frozenset({EventType.PLACEMENT_START, EventType.INTERVENTION_STA
 def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> HttpResponse:
     """The case file: a header card, what to do next, and the timeline newest first."""
     view = do_read_trajectory(actor=acting, trajectory_id=pk, purpose="view trajectory")
-    engine_events = [e.as_engine_event() for e in view.events]
-    header = case_header(view.trajectory, engine_events, view.state)
+    header = case_header(view.trajectory, view.engine_events, view.state)
     coordinates = has(acting, Capability.COORDINATE_TRAJECTORIES)
     events = view.events[::-1]
     if not coordinates:

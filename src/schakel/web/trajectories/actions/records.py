@@ -353,6 +353,7 @@ class TrajectoryView:
     state: TrajectoryState
     superseded: frozenset[str]
     referrals: list[Referral]
+    engine_events: list[Event]
 
 
 def do_read_trajectory(*, actor: Membership, trajectory_id: object, purpose: str) -> TrajectoryView:
@@ -364,4 +365,4 @@ def do_read_trajectory(*, actor: Membership, trajectory_id: object, purpose: str
     in_force = {e.id for e in effective_events(engine_events)}
     superseded = frozenset(str(e.pk) for e in events if str(e.pk) not in in_force)
     referrals = list(trajectory.referrals.select_related("from_organisation", "to_organisation"))
-    return TrajectoryView(trajectory, events, state, superseded, referrals)
+    return TrajectoryView(trajectory, events, state, superseded, referrals, engine_events)

@@ -198,3 +198,30 @@ def test_detail_page_queries_do_not_grow_with_events(
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_each_entry_says_when_what_and_who_in_local_time_with_names_escaped(
+    coordinator_a: Membership, trajectory_a: Trajectory
+) -> None:
+    user = coordinator_a.user
+    user.first_name, user.last_name = "Ans <b>", "de Vries"
+    user.save()
+    # 23:30 UTC on 1 March is 00:30 on 2 March in Amsterdam
+    do_record_event(
+        actor=coordinator_a,
+        trajectory=trajectory_a,
+        event_type="intake",
+        occurred_at=dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC),
+        payload={},
+    )
+    org = coordinator_a.organisation.name
+    dutch = _page(coordinator_a, trajectory_a)
+    assert (
+        "Op 2 maart 2026 om 00:30: <strong>Intake</strong>, "
+        f"vastgelegd door Ans &lt;b&gt; de Vries ({org})." in dutch
+    )
+    english = _page(coordinator_a, trajectory_a, "en")
+    assert (
+        "On 2 March 2026 at 00:30: <strong>Intake</strong>, "
+        f"recorded by Ans &lt;b&gt; de Vries ({org})." in english
+    )
