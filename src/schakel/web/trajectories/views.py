@@ -24,7 +24,7 @@ from schakel.web.audit.models import AuditEntry
 from schakel.web.audit.service import do_record_access, do_record_denied
 from schakel.web.core.confirm import AlreadyDone, Confirmation, confirm
 from schakel.web.core.engine_messages import field_messages
-from schakel.web.core.forms import copy_errors
+from schakel.web.core.forms import blank_form, copy_errors
 from schakel.web.core.labels import choices
 from schakel.web.core.providers import Choices, provider_choices
 from schakel.web.organisations.acting import require_capability
@@ -146,7 +146,7 @@ def trajectory_detail(request: HttpRequest, acting: Membership, pk: str) -> Http
             "may_identify": has(acting, Capability.VIEW_IDENTITY)
             or may_identify(acting, view.trajectory.person_id),
             "coordinates": coordinates,
-            "form": RevealForm(),
+            "form": blank_form(RevealForm),
         },
     )
 
@@ -185,7 +185,7 @@ def identity_panel(request: HttpRequest, acting: Membership, pk: str) -> HttpRes
                 actor=acting, person=trajectory.person, **form.cleaned_data
             )
         except RevealLimitReached as refusal:
-            context = {"trajectory": trajectory, "form": RevealForm(), "limit": str(refusal)}
+            context = {"trajectory": trajectory, "form": blank_form(RevealForm), "limit": str(refusal)}
             return render(request, "trajectories/_identity.html", context, status=429)
         context = {"trajectory": trajectory, "identity": identity}
         return render(request, "trajectories/_identity.html", context)

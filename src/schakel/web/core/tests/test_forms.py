@@ -9,11 +9,14 @@ from django import forms
 from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from schakel.engine.vocabulary import Role
+from schakel.web.core.forms import blank_form
 from schakel.web.core.testing import signed_in
 from schakel.web.core.testing.html import error_summary_links, read_page, unlabelled_fields
 from schakel.web.organisations.models import Membership, Organisation
+from schakel.web.trajectories.forms import RevealForm
 from schakel.web.trajectories.models import Trajectory
 
 
@@ -176,3 +179,15 @@ def test_django_messages_say_how_to_put_it_right_and_lists_start_with_a_question
         assert "Kies …" in html and "---------" not in html
     with translation.override("en"):
         assert Sample({})["organisation"].as_field_group().count("Choose …") == 1
+
+
+def test_a_blank_form_is_the_unbound_form_in_the_active_language() -> None:
+    with translation.override("nl"):
+        dutch = blank_form(RevealForm)
+        assert dutch == RevealForm().render()
+        assert "Waarom" in dutch
+        assert blank_form(RevealForm) is dutch  # rendered once
+    with translation.override("en"):
+        english = blank_form(RevealForm)
+        assert english == RevealForm().render()
+        assert "Why do you need to see who this is?" in english
