@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
 from schakel.web.linkage.models import ReturnCandidate
 from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability, has
@@ -51,12 +53,18 @@ def panels_for(acting: Membership) -> list[tuple[Panel, dict[str, Any]]]:
     return [(p, p.read(acting)) for p in shown]
 
 
+def first_rows(rows: QuerySet[Any], shown: QuerySet[Any] | None = None) -> tuple[list[Any], int]:
+    """The first `SHOWN` rows (of `shown`, the same rows with less read, if given) and how many
+    there are in all: counted by the database only when the first rows fill the panel."""
+    first = list((rows if shown is None else shown)[:SHOWN])
+    return first, (len(first) if len(first) < SHOWN else rows.count())
+
+
 def _to_answer(acting: Membership) -> dict[str, Any]:
     referrals = inbox_for(acting)
-    data: dict[str, Any] = {
-        "referrals": list(referrals.defer("reason")[:SHOWN]),  # sealed, and not shown here
-        "referral_count": referrals.count(),
-    }
+    # a referral's reason is sealed, and not shown here
+    first, count = first_rows(referrals, referrals.defer("reason"))
+    data: dict[str, Any] = {"referrals": first, "referral_count": count}
     if has(acting, Capability.ANSWER_CONSULTATIONS):
         data["consultation_count"] = Consultation.objects.inbox_of(acting).open().count()
     return data
@@ -64,17 +72,19 @@ def _to_answer(acting: Membership) -> dict[str, Any]:
 
 def _my_tasks(acting: Membership) -> dict[str, Any]:
     work = due(acting)
+    overdue, overdue_count = first_rows(work.overdue)
+    this_week, week_count = first_rows(work.this_week)
     return {
-        "overdue": list(work.overdue[:SHOWN]),
-        "overdue_count": work.overdue.count(),
-        "this_week": list(work.this_week[:SHOWN]),
-        "week_count": work.this_week.count(),
+        "overdue": overdue,
+        "overdue_count": overdue_count,
+        "this_week": this_week,
+        "week_count": week_count,
     }
 
 
 def _unassigned(acting: Membership) -> dict[str, Any]:
-    rows = without_coordinator(acting)
-    return {"trajectories": list(rows[:SHOWN]), "count": rows.count()}
+    rows, count = first_rows(without_coordinator(acting))
+    return {"trajectories": rows, "count": count}
 
 
 def _returns(acting: Membership) -> dict[str, Any]:
@@ -83,8 +93,9 @@ def _returns(acting: Membership) -> dict[str, Any]:
 
 def _my_referrals(acting: Membership) -> dict[str, Any]:
     rows = referrals_sent(acting)
-    shown = rows.defer("reason")[:SHOWN]  # a rejection's reason is sealed and not shown here
-    return {"referrals": list(shown), "count": rows.count()}
+    # a rejection's reason is sealed and not shown here
+    shown, count = first_rows(rows, rows.defer("reason"))
+    return {"referrals": shown, "count": count}
 
 
 def _my_consultations(acting: Membership) -> dict[str, Any]:
