@@ -185,7 +185,11 @@ def identity_panel(request: HttpRequest, acting: Membership, pk: str) -> HttpRes
                 actor=acting, person=trajectory.person, **form.cleaned_data
             )
         except RevealLimitReached as refusal:
-            context = {"trajectory": trajectory, "form": blank_form(RevealForm), "limit": str(refusal)}
+            context = {
+                "trajectory": trajectory,
+                "form": blank_form(RevealForm),
+                "limit": str(refusal),
+            }
             return render(request, "trajectories/_identity.html", context, status=429)
         context = {"trajectory": trajectory, "identity": identity}
         return render(request, "trajectories/_identity.html", context)
