@@ -4,6 +4,7 @@ and hidden headline cells of the table by form get a noised figure with its budg
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from typing import Any
 
@@ -13,7 +14,12 @@ import pandas as pd
 from schakel.engine.disclosure import Quantities, Status, determined, suppress
 from schakel.engine.flow_paths import path_index
 from schakel.engine.monitor import EpisodeIndex, funnel_base_from_paths, protect_release
-from schakel.engine.monitor.noised import MIN_EPISODES, noised_figures
+from schakel.engine.monitor.noised import (
+    MIN_EPISODES,
+    NoisedFigures,
+    noised_figures,
+    noised_for_release,
+)
 from schakel.engine.monitor.published import release_tables
 from schakel.engine.synth import RegionParameters, generate_region, region_event_log
 from schakel.engine.trajectories.episodes import build_episodes
@@ -111,3 +117,27 @@ def test_noised_returns_are_close_to_the_true_counts_and_cost_the_stated_budget(
             # the sum of at most 4 cells of sd 2.8: 6 sd is about 34
             assert abs(noisy - int(count)) <= 34, (form, months, noisy, count)
     assert isinstance(figures.private.histogram, pd.DataFrame)
+
+
+def test_the_noise_is_drawn_once_per_quarter_and_republished_unchanged_within_it() -> None:
+    index, _, _ = region()
+    episodes = index.labelled
+    first = noised_for_release(episodes, as_of=dt.date(2026, 11, 2), previous=None)
+    assert first.private is not None and first.period == "2026-Q4"
+    assert first.budget()["epsilon_per_year"] == 4.0
+    stored = first.to_json()
+    # a release later in the quarter republishes the draw: averaging releases gains nothing
+    again = noised_for_release(episodes, as_of=dt.date(2026, 12, 31), previous=stored)
+    assert again.private is None  # no new draw, no new cost
+    assert again.figures == first.figures and again.budget() == first.budget()
+    assert NoisedFigures.from_json(stored).to_json() == stored
+    # a new quarter, or another budget, draws anew
+    january = noised_for_release(episodes, as_of=dt.date(2027, 1, 1), previous=stored)
+    assert january.private is not None and january.period == "2027-Q1"
+    other = noised_for_release(episodes, as_of=dt.date(2026, 12, 1), previous=stored, epsilon=0.5)
+    assert other.private is not None and other.cost["epsilon"] == 0.5
+    draws = [
+        noised_for_release(episodes, as_of=dt.date(2027, 1, 1), previous=None).figures
+        for _ in range(3)
+    ]
+    assert any(d != first.figures for d in draws)  # a new draw is fresh noise

@@ -12,10 +12,17 @@ linear audit: it is not a sum of base cells but a sum plus noise, protected by e
 
 Only forms with at least `MIN_EPISODES` published exit episodes get a noised figure (below
 that the noise would swamp the figure), and only at the headline horizons (12 and 24 months).
+
+The noise is drawn once per calendar quarter (ADR 0031): every release of that quarter
+republishes the same noisy figures (`noised_for_release`). A fresh draw in every release (the
+job runs after writes, at most every 15 minutes) would let anyone average the releases of a
+quarter and recover the exact counts; now the budget is spent once per quarter.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,24 +49,60 @@ MAX_EPISODES_PER_PERSON = 2
 noised histogram; the sensitivity is 2."""
 MIN_EPISODES = 200
 NOISED_HORIZONS = (12, 24)
+DRAWS_PER_YEAR = 4
+"""One draw per calendar quarter: the budget per person and year is `DRAWS_PER_YEAR` x epsilon."""
+
+
+def draw_period(day: dt.date) -> str:
+    """The quarter whose releases share one draw of the noise ("2026-Q4")."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 @dataclass(frozen=True)
 class NoisedFigures:
-    """The noisy histogram by form and what it costs; `figures` per (form, horizon)."""
+    """The noisy figures of one draw: per (form, horizon), what the draw cost, and its quarter.
+    `private` (the histogram itself) only in the release that drew it."""
 
-    private: PrivateRelease
     figures: dict[tuple[str, int], dict[str, Any]]
+    cost: dict[str, Any]  # epsilon, mechanism, sensitivity, scale, noise_sd
+    period: str
+    private: PrivateRelease | None = None
 
     def budget(self) -> dict[str, Any]:
-        entry = self.private.entry
         return {
-            "epsilon": entry.epsilon,
-            "mechanism": entry.mechanism,
-            "sensitivity": entry.sensitivity,
-            "scale": entry.scale,
-            "noise_sd": round(float(np.sqrt(self.private.noise_variance)), 2),
+            **self.cost,
+            "period": self.period,
+            "epsilon_per_year": round(float(self.cost["epsilon"]) * DRAWS_PER_YEAR, 6),
         }
+
+    def to_json(self) -> dict[str, Any]:
+        """What a release stores, so that the next release of the quarter republishes it."""
+        figures = [[form, months, figure] for (form, months), figure in self.figures.items()]
+        return {"period": self.period, "cost": dict(self.cost), "figures": figures}
+
+    @classmethod
+    def from_json(cls, stored: Mapping[str, Any]) -> NoisedFigures:
+        figures = {(str(form), int(months)): dict(fig) for form, months, fig in stored["figures"]}
+        return cls(figures=figures, cost=dict(stored["cost"]), period=str(stored["period"]))
+
+
+def noised_for_release(
+    episodes: pd.DataFrame,
+    *,
+    as_of: dt.date,
+    previous: Mapping[str, Any] | None,
+    epsilon: float = EPSILON,
+) -> NoisedFigures:
+    """The noised figures a release publishes: the previous release's draw while it is of the
+    same quarter and budget (republished unchanged, at no further cost), else a new draw."""
+    period = draw_period(as_of)
+    if (
+        previous
+        and previous.get("period") == period
+        and float(previous.get("cost", {}).get("epsilon", -1)) == epsilon
+    ):
+        return NoisedFigures.from_json(previous)
+    return noised_figures(episodes, epsilon=epsilon, period=period)
 
 
 def noised_figures(
@@ -68,9 +111,10 @@ def noised_figures(
     epsilon: float = EPSILON,
     release_id: str = "monitor",
     ledger: EpsilonLedger | None = None,
+    period: str | None = None,
 ) -> NoisedFigures:
     """Noisy returns and cumulative incidence by 12 and 24 months per form (all episodes of
-    the labelled data, one histogram)."""
+    the labelled data, one histogram); a new draw, for `period` (default: this quarter)."""
     forms = [f.value for f in ExploitationForm] + [NONE]
     data = episodes[["person_id", "exit_date", "days", "exit_type"]].copy()
     data["form"] = pd.Categorical(episodes["form"].astype(str), categories=forms)
@@ -102,7 +146,15 @@ def noised_figures(
                 "events": max(int(counts.get(form, 0)), 0),
                 "estimate": round(float(incidence.loc[form, "cumulative_incidence"]), 3),
             }
-    return NoisedFigures(private, figures)
+    entry = private.entry
+    cost = {
+        "epsilon": entry.epsilon,
+        "mechanism": entry.mechanism,
+        "sensitivity": entry.sensitivity,
+        "scale": entry.scale,
+        "noise_sd": round(float(np.sqrt(private.noise_variance)), 2),
+    }
+    return NoisedFigures(figures, cost, period or draw_period(dt.date.today()), private=private)
 
 
 def noised_rows(

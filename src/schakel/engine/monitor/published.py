@@ -96,12 +96,15 @@ def release_tables(
     keys: Sequence[str] | None = None,
     progress: Progress = _no_progress,
     epsilon: float | None = EPSILON,
+    noised: NoisedFigures | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Every published selection's tables (JSON), keyed by `selection_key`. `epsilon`: the
-    privacy budget of the noised headline figures (`noised`; None: no noised figures)."""
+    privacy budget of the noised headline figures (None: no noised figures); `noised`: the
+    figures to publish (`noised_for_release`; default: a new draw)."""
     chosen = list(keys if keys is not None else published_keys(episodes, paths))
-    noised = None
-    if epsilon is not None and len(episodes.labelled):
+    if epsilon is None:
+        noised = None
+    elif noised is None and len(episodes.labelled):
         noised = noised_figures(episodes.labelled, epsilon=epsilon)
     shared = SharedWork.of(episodes, release, STRATA)
     result = {}

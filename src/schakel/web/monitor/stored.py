@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from schakel.engine.disclosure import DEFAULT_K
 from schakel.engine.flow_paths import path_index
 from schakel.engine.monitor.funnel import funnel_units
+from schakel.engine.monitor.noised import noised_for_release
 from schakel.engine.monitor.published import release_tables, selection_key
 from schakel.engine.monitor.release import PreviousRelease, episode_statuses, episode_units
 from schakel.engine.monitor.selection import label_episodes
@@ -58,6 +59,8 @@ class ComputedRelease:
     """The same for the funnel's stages, paths and steps."""
     differencing: dict[str, str] = field(default_factory=dict)
     """How the episodes and the funnel were protected against the previous release."""
+    noised: dict[str, Any] | None = None
+    """The draw of the noised figures, republished by the next release of its quarter."""
 
 
 def compute_release(
@@ -83,7 +86,15 @@ def compute_release(
     def step(percent: int, _step: str) -> None:
         progress(percent, gettext_noop("Computing the tables"))
 
-    selections = release_tables(data.episodes, data.path_index, release, k, progress=step)
+    noised = None
+    if len(data.episodes.labelled):
+        stored_draw = before.summary.get("noised") if before is not None else None
+        noised = noised_for_release(
+            data.episodes.labelled, as_of=data.build.as_of, previous=stored_draw
+        )
+    selections = release_tables(
+        data.episodes, data.path_index, release, k, progress=step, noised=noised
+    )
     quality = data.build.quality.to_frame()[["code", "rows", "dropped"]]
     quality_rows = [
         {"code": str(r.code), "rows": int(r.rows), "dropped": bool(r.dropped)}
@@ -100,6 +111,7 @@ def compute_release(
         statuses=episode_statuses(release.episodes),
         funnel_statuses=episode_statuses(release.funnel),
         differencing={"episodes": release.differencing, "funnel": release.funnel_differencing},
+        noised=noised.to_json() if noised is not None else None,
     )
 
 
@@ -140,6 +152,7 @@ def save_release(computed: ComputedRelease) -> Release:
             "statuses": computed.statuses,
             "funnel_statuses": computed.funnel_statuses,
             "differencing": computed.differencing,
+            "noised": computed.noised,
         },
     )
     ReleaseSelection.objects.bulk_create(

@@ -153,7 +153,14 @@ def _budget_texts(budget: dict[str, object] | None) -> dict[str, str]:
     """The privacy budget of the noised figures in the reader's number format."""
     if not budget:
         return {}
-    return {
+    texts = {
         "noised_epsilon": number_format(float(budget["epsilon"]), 1),  # type: ignore[arg-type]
         "noised_sd": number_format(float(budget["noise_sd"]), 1),  # type: ignore[arg-type]
     }
+    period = str(budget.get("period") or "")
+    if "-Q" in period and "epsilon_per_year" in budget:  # releases before ADR 0031 had neither
+        year, quarter = period.split("-Q")
+        texts["noised_period"] = _("quarter %(n)s of %(year)s") % {"n": quarter, "year": year}
+        per_year = float(budget["epsilon_per_year"])  # type: ignore[arg-type]
+        texts["noised_per_year"] = number_format(per_year, 1)
+    return texts

@@ -59,3 +59,20 @@ def test_every_large_form_shows_its_12_and_24_month_returns(seeded: None, analys
                 assert with_noise[0][3].endswith("%") and "," in with_noise[0][3]
     if noised:
         assert "epsilon 1,0" in html
+        assert "Een jaar kost ten hoogste epsilon 4,0." in html
+
+
+def test_the_budget_says_the_quarter_of_the_draw_and_the_cost_per_year() -> None:
+    from django.utils import translation
+
+    from schakel.web.monitor.views import _budget_texts
+
+    budget = {"epsilon": 1.0, "noise_sd": 2.83, "period": "2026-Q4", "epsilon_per_year": 4.0}
+    with translation.override("nl"):
+        texts = _budget_texts(budget)
+    assert texts["noised_period"] == "kwartaal 4 van 2026"
+    assert texts["noised_per_year"] == "4,0" and texts["noised_sd"] == "2,8"
+    with translation.override("en"):
+        assert _budget_texts(budget)["noised_period"] == "quarter 4 of 2026"
+    # a release stored before draws were kept per quarter says nothing about quarters
+    assert "noised_period" not in _budget_texts({"epsilon": 1.0, "noise_sd": 2.83})

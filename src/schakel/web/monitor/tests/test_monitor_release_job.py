@@ -218,3 +218,20 @@ def test_an_analyst_starts_a_refresh_and_follows_it_and_a_second_press_joins_it(
     html = other.get("/monitor/").content.decode()
     assert 'id="refresh-running"' in html and 'id="refresh-button"' not in html
     assert client.get("/monitor/verversen/").status_code == 405
+
+
+def test_releases_of_one_quarter_publish_the_same_noised_figures() -> None:
+    """Fresh noise in every release would let anyone average the releases (ADR 0031)."""
+    do_seed_region(seed_parameters(persons=1200, seed=11))
+    _run_release()
+    _run_release()
+    first, second = Release.objects.order_by("pk")
+    drawn = first.summary["noised"]
+    assert drawn is not None and drawn["figures"]
+    assert second.summary["noised"] == drawn
+    for key in ("all", "form:labour"):
+        rows = [
+            ReleaseSelection.objects.get(release=release, key=key).content["noised"]
+            for release in (first, second)
+        ]
+        assert rows[0] == rows[1], key
