@@ -212,9 +212,12 @@ def flows_table(
             frame["status"] = np.where(
                 withheld, "secondary", np.where(shown, "published", "primary")
             )
+    # Distinct persons per path and step decide which rows are shown (at least k) but are not
+    # published: the audit covers the trajectory counts, and trajectories minus persons would
+    # tell how many people took a path more than once, a group that can be below k.
     return {
-        "variants": variants,
-        "edges": edges,
+        "variants": variants.drop(columns="persons"),
+        "edges": edges.drop(columns="persons"),
         "merged_variants": flows.merged_variants,
         "withheld": withheld,
     }

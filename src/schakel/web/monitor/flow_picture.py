@@ -38,13 +38,12 @@ class Step:
     source: str
     target: str
     trajectories: int
-    persons: int
 
 
 def published_steps(monitor: Monitor) -> list[Step]:
     """The steps between stages whose counts are published, in stage order."""
     steps = [
-        Step(str(r.source), str(r.target), int(r.trajectories), int(r.persons))
+        Step(str(r.source), str(r.target), int(r.trajectories))
         for r in monitor.flows.edges.itertuples()
         if r.status == "published"
         and not pd.isna(r.trajectories)
@@ -135,11 +134,10 @@ def flow_chart(monitor: Monitor) -> SafeString | None:
         in_at[step.target] += band
         y0, y1 = top[step.source] + NODE, top[step.target]
         middle = (y0 + y1) / 2
-        words = _("%(source)s to %(target)s: %(n)s trajectories (%(p)s persons)") % {
+        words = _("%(source)s to %(target)s: %(n)s trajectories") % {
             "source": _label(step.source),
             "target": _label(step.target),
             "n": _count(step.trajectories),
-            "p": _count(step.persons),
         }
         skip = STAGES.index(step.target) - STAGES.index(step.source) > 1
         parts.append(

@@ -234,13 +234,12 @@ def published_rows(
     if table == "where":
         return download_rows(monitor.breakdowns, k)
     if table == "flow_steps":
-        header = [_("From"), _("To"), _("Trajectories"), _("Persons"), _("Median days")]
+        header = [_("From"), _("To"), _("Trajectories"), _("Median days")]
         return header, [
             [
                 _stage(r.source),
                 _stage(r.target),
                 fmt.count(r.trajectories, r.status),
-                fmt.count(r.persons, r.status),
                 fmt.number(r.median_days, 1, r.status),
             ]
             for r in monitor.flows.edges.itertuples()
@@ -315,7 +314,7 @@ def _stage(name: str) -> str:
 def flow_rows(monitor: Monitor, fmt: Formatter) -> tuple[list[str], list[list[str]]]:
     """Most common paths; "other paths" merges those with fewer than k persons."""
     k = monitor.k
-    header = [_("Path"), _("Trajectories"), _("Persons"), _("Median days between steps")]
+    header = [_("Path"), _("Trajectories"), _("Median days between steps")]
     rows = []
     for r in monitor.flows.variants.itertuples():
         if r.kind == "variant":
@@ -332,7 +331,6 @@ def flow_rows(monitor: Monitor, fmt: Formatter) -> tuple[list[str], list[list[st
             [
                 name,
                 fmt.count(r.trajectories, r.status),
-                fmt.count(r.persons, r.status),
                 days,
             ]
         )

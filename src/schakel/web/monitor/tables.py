@@ -31,9 +31,9 @@ from schakel.web.monitor.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
 from schakel.web.monitor.sensitivity import ESTIMATES, reading
 
 VARIANT_COLUMNS = [
-    "variant", "steps", "trajectories", "persons", "median_days", "kind", "status",
+    "variant", "steps", "trajectories", "median_days", "kind", "status",
 ]  # fmt: skip
-EDGE_COLUMNS = ["source", "target", "trajectories", "persons", "median_days", "status"]
+EDGE_COLUMNS = ["source", "target", "trajectories", "median_days", "status"]
 
 STAGE_LABELS = {
     "signal": gettext_lazy("Signal"),

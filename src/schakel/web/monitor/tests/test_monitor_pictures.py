@@ -171,7 +171,7 @@ def test_the_flow_picture_draws_only_published_steps_and_says_what_it_shows() ->
         ("intake", "placement", 590), ("placement", "exit", 480), ("exit", "follow_up", 300),
     ]  # fmt: skip
     assert ("consultation", "exit") not in {(a, b) for a, b, *_ in bands}
-    assert bands[0][3] == "Signaal naar Consultatie: 880 trajecten (870 personen)"
+    assert bands[0][3] == "Signaal naar Consultatie: 880 trajecten"
     stages = re.findall(r'data-stage="(\w+)" data-value="(\d+)"', svg)
     assert stages[0] == ("signal", "1200") and len(stages) == 7
     assert 'role="img"' in svg and 'id="flow-chart-title"' in svg and 'id="flow-chart-desc"' in svg
