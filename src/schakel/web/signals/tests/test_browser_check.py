@@ -67,7 +67,11 @@ def test_phone_flow_from_first_question_to_action_perspective(
         page.wait_for_function(
             "() => document.activeElement.id === 'questions-heading'", timeout=3000
         )
-        assert "/signalen/check/vragen/" in page.url, "htmx swapped, no page load"
+        assert page.url.endswith(f"/signalen/check/vragen/ronde/{_round + 2}/"), "htmx swapped"
+        heading = page.locator("#questions-heading").inner_text()
+        assert not page.locator("#check-questions form").count() or heading.endswith(
+            f"ronde {_round + 2}"
+        ), "each round posts to its own address, so the rounds count on"
     assert not page.locator("#check-questions form").count(), "the outcome is settled"
     violations["questions, decided"] = axe_violations(page)
 
