@@ -20,7 +20,8 @@ WORDS_WIDER_THAN_THE_TITLE = """() => {
   const style = getComputedStyle(title);
   const context = document.createElement('canvas').getContext('2d');
   context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
-  return title.innerText.split(/\\s+/).filter(w => context.measureText(w).width > title.clientWidth);
+  const words = title.innerText.split(/\\s+/);
+  return words.filter(w => context.measureText(w).width > title.clientWidth);
 }"""
 
 
