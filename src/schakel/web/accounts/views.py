@@ -75,7 +75,7 @@ def organisation_detail(request: HttpRequest, acting: Membership, pk: int) -> Ht
         .select_related("user")
         .order_by("ended_on", "user__last_name", "user__first_name")
     )
-    context = {"organisation": organisation, "memberships": memberships}
+    context = {"organisation": organisation, "roles": memberships}  # not "memberships": the menu's
     return render(request, "accounts/organisation.html", context)
 
 
@@ -121,7 +121,7 @@ def person_detail(request: HttpRequest, acting: Membership, pk: int) -> HttpResp
     )
     context = {
         "person": person,
-        "memberships": memberships,
+        "roles": memberships,  # "memberships" is the account menu's: the user's own
         "form": form,
         "invited": not person.has_usable_password() and person.is_active,
     }
@@ -166,7 +166,7 @@ def deactivate(request: HttpRequest, acting: Membership, pk: int) -> HttpRespons
 def review(request: HttpRequest, acting: Membership) -> HttpResponse:
     """Per organisation: who has which role since when, last sign-in, confirm or end."""
     memberships = access_review(reviewable_organisation_ids(acting))
-    context = {"memberships": memberships, "manages": has(acting, Capability.MANAGE_ORGANISATIONS)}
+    context = {"roles": memberships, "manages": has(acting, Capability.MANAGE_ORGANISATIONS)}
     return render(request, "accounts/review.html", context)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -22,13 +23,24 @@ def _choices(enum: type[StrEnum], blank: str) -> list[tuple[str, str]]:
 class FilterForm(forms.Form):
     form = forms.ChoiceField(label=_("Form of exploitation"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
-    cohort = forms.IntegerField(
-        label=_("Cohort year"), required=False, min_value=2000, max_value=2100
+    cohort = forms.TypedChoiceField(
+        label=_("Cohort year"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": _(
+                "Choose a cohort year from the list: this release has no figures for %(value)s."
+            )
+        },
     )
     stratum = forms.ChoiceField(label=_("Split the return figures by"), required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, cohorts: Sequence[int] = (), **kwargs: object) -> None:
+        """`cohorts`: the years the release publishes, so only those can be chosen."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        years = [(str(year), str(year)) for year in cohorts]
+        self.fields["cohort"].choices = [("", str(_("All years"))), *years]  # type: ignore[attr-defined]
         self.fields["form"].choices = _choices(ExploitationForm, str(_("All forms")))  # type: ignore[attr-defined]
         self.fields["region"].choices = _choices(Region, str(_("All regions")))  # type: ignore[attr-defined]
         self.fields["stratum"].choices = [(k, str(v)) for k, v in STRATA.items()]  # type: ignore[attr-defined]

@@ -19,8 +19,11 @@ class Published:
     monitor: Monitor | None
 
 
-def published_monitor(filters: Filters, *, stratum: str = "form") -> Published:
-    release = latest_release()
+def published_monitor(
+    filters: Filters, *, stratum: str = "form", release: Release | None = None
+) -> Published:
+    """The selection's tables from `release`, or from the latest one when none is given."""
+    release = release or latest_release()
     if release is None:
         return Published(None, None)
     content = read_selection(release, filters)

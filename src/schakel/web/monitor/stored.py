@@ -178,6 +178,14 @@ def read_selection(release: Release, filters: Filters) -> dict[str, Any] | None:
     return row
 
 
+def published_cohorts(release: Release | None) -> list[int]:
+    """The cohort years this release publishes a selection for, oldest first."""
+    if release is None:
+        return []
+    keys = ReleaseSelection.objects.filter(release=release, key__startswith="cohort:")
+    return sorted(int(key.partition(":")[2]) for key in keys.values_list("key", flat=True))
+
+
 def is_current(release: Release | None, *, k: int = DEFAULT_K) -> bool:
     """Whether the release already holds every event and today's as-of date."""
     return (

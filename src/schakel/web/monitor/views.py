@@ -30,7 +30,8 @@ from schakel.web.monitor.pictures import (
     incidence_sentences,
 )
 from schakel.web.monitor.publish import TABLES, funnel_chart, noised_rows, published_rows
-from schakel.web.monitor.selectors import published_monitor
+from schakel.web.monitor.selectors import Published, published_monitor
+from schakel.web.monitor.stored import latest_release, published_cohorts
 from schakel.web.monitor.tables import STRATA
 from schakel.web.monitor.workbook import TABLE_TITLES, XLSX_TYPE, workbook_bytes
 from schakel.web.organisations.acting import require_capability
@@ -38,10 +39,19 @@ from schakel.web.organisations.models import Membership
 from schakel.web.organisations.roles import Capability
 
 
+def _chosen(request: HttpRequest) -> tuple[FilterForm, Published]:
+    """The filters as asked (a cohort year among those the release publishes) and the
+    selection they choose."""
+    release = latest_release()
+    form = FilterForm(request.GET or None, cohorts=published_cohorts(release))
+    if release is None:
+        return form, Published(None, None)
+    return form, published_monitor(form.filters(), stratum=form.chosen_stratum(), release=release)
+
+
 @require_capability(Capability.VIEW_MONITOR)
 def overview(request: HttpRequest, acting: Membership) -> HttpResponse:
-    form = FilterForm(request.GET or None)
-    published = published_monitor(form.filters(), stratum=form.chosen_stratum())
+    form, published = _chosen(request)
     job = running_release_job()
     if published.release is None and job is None:
         job = do_request_release(actor=acting)
@@ -95,8 +105,8 @@ def export_csv(request: HttpRequest, acting: Membership) -> HttpResponse:
     table = request.GET.get("table", "")
     if table not in TABLES:
         raise Http404
-    form = FilterForm(request.GET)
-    monitor = published_monitor(form.filters(), stratum=form.chosen_stratum()).monitor
+    form, published = _chosen(request)
+    monitor = published.monitor
     if monitor is None:
         return _overview_again(request)
     return csv_response(
@@ -132,8 +142,7 @@ def export_xlsx(request: HttpRequest, acting: Membership) -> HttpResponse:
     table = request.GET.get("table", "all")
     if table != "all" and table not in TABLES:
         raise Http404
-    form = FilterForm(request.GET)
-    published = published_monitor(form.filters(), stratum=form.chosen_stratum())
+    form, published = _chosen(request)
     if published.monitor is None or published.release is None:
         return _overview_again(request)
     chosen = TABLES if table == "all" else (table,)

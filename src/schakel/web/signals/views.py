@@ -133,6 +133,8 @@ def _questions_context(
         "state": state,
         "part": part,
         "round": number,
+        "action": _part_url(part, number),  # not request.path: htmx swaps in the next one
+        "revisited": part == FIRST and number <= len(state.rounds) and bool(indicators),
         "previous_url": _part_url(FIRST, number - 1) if part == FIRST and number > 1 else "",
         "parts": [(slug, label, _part_url(slug)) for slug, label in parts],
         "questions": [(form[i.id], found[i.id]) for i in indicators],

@@ -81,8 +81,9 @@ class CoverageFilterForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"),
         required=False,
+        help_text=_("Coverage counts frontline professionals and care coordinators."),
         choices=[
-            ("", _("Frontline and coordinators")),
+            ("", _("All roles")),  # short: a phone cuts a longer choice off
             *(
                 (r, label)
                 for r, label in choices(Role)

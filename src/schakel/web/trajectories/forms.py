@@ -128,9 +128,10 @@ def _form_field(name: str, info: FieldInfo) -> forms.Field:
         )
     if isinstance(annotation, type) and issubclass(annotation, StrEnum):
         # Nothing chosen in advance: saving an untouched form must not record "stable exit".
-        empty = ("", _("Choose …")) if required else ("", "—")
         return forms.ChoiceField(
-            label=label, choices=[empty, *_enum_choices(annotation)], required=required
+            label=label,
+            choices=[("", _("Choose …")), *_enum_choices(annotation)],
+            required=required,
         )
     if annotation is bool:
         return forms.BooleanField(label=label, required=False)
@@ -167,7 +168,8 @@ def _follow_up_field(info: FieldInfo, label: Any) -> forms.Field:
 
 
 def _blank(options: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    return [("", "—"), *options]
+    """A list starts with words, also where a choice is optional ("(optional)" marks that)."""
+    return [("", _("Choose …")), *options]
 
 
 def organisation_field(label: Any, required: bool, url: str = "") -> forms.ChoiceField:
@@ -201,7 +203,7 @@ def provider_field(label: Any, providers: Choices, url: str = "") -> forms.Choic
     return forms.ChoiceField(
         label=label,
         required=False,
-        choices=[("", "—"), *providers, (OTHER, _("Other, namely …"))],
+        choices=_blank([*providers, (OTHER, _("Other, namely …"))]),
         help_text=_("Services on the social map; choose “Other” to type a name."),
         error_messages={"invalid_choice": _("Choose a provider from the list, or “Other”.")},
         widget=ProviderSelect(url),

@@ -150,7 +150,7 @@ def test_a_supervisor_reviews_access_of_their_own_organisation(
     client = signed_in(supervisor)
     page = client.get(reverse("account-review"))
     assert page.status_code == 200
-    assert len(page.context["memberships"]) == 2
+    assert len(page.context["roles"]) == 2
     confirm = reverse("account-review-confirm", args=[colleague.pk])
     assert client.post(confirm).status_code == 302
     colleague.refresh_from_db()
@@ -208,3 +208,29 @@ def test_the_invitation_is_not_sent_again_to_a_person_without_an_e_mail_address(
     client.post(reverse("account-resend", args=[invited.user_id]))
     assert run_queued_jobs() == 1
     assert [m.to for m in mail.outbox] == [["uitgenodigd@example.org"]]
+
+
+def test_pages_that_list_roles_leave_the_account_menu_its_own_roles(
+    member: Callable[..., Membership], org_a: Organisation
+) -> None:
+    """The access review, an organisation and a person list roles; the account menu's "Acting
+    as" list is the signed-in user's own roles, never those listed on the page."""
+    admin = member(org_a, Role.ADMINISTRATOR)
+    colleague = member(org_a, Role.FRONTLINE)
+    member(org_a, Role.COORDINATOR)
+    client = signed_in(admin)
+    for url in (
+        reverse("account-review"),
+        reverse("account-organisation", args=[org_a.pk]),
+        reverse("account-person", args=[colleague.user.pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert 'id="membership-switch"' not in page.content.decode(), url
+    second = Membership.objects.create(
+        user=admin.user, organisation=OrganisationFactory.create(), role=Role.SUPERVISOR
+    )
+    switch = client.get(reverse("account-review")).content.decode()
+    options = re.findall(r'<select id="membership-switch".*?</select>', switch, re.S)
+    assert len(options) == 1 and options[0].count("<option") == 2, "own roles only"
+    assert str(second.organisation) in options[0]

@@ -290,3 +290,28 @@ def test_downloads_are_named_in_the_readers_language_with_selection_and_date(
     assert name("/monitor/export.xlsx?table=all&region=amsterdam") == (
         f"monitor-all-tables-amsterdam-{today}.xlsx"
     )
+
+
+def test_the_cohort_year_is_chosen_from_the_years_the_release_publishes(
+    region: None, analyst: Client
+) -> None:
+    from schakel.web.monitor.models import ReleaseSelection
+
+    keys = ReleaseSelection.objects.values_list("key", flat=True)
+    years = sorted(int(key.split(":")[1]) for key in keys if key.startswith("cohort:"))
+    assert years
+    html = analyst.get("/monitor/").content.decode()
+    select = re.search(r'<select name="cohort"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None, "a list, not a typed number"
+    assert "utrecht-select" in select.group(0)
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(1))
+    assert options == [("", "Alle jaren"), *((str(y), str(y)) for y in years)]
+    chosen = analyst.get(f"/monitor/?cohort={years[-1]}")
+    assert f'<option value="{years[-1]}" selected>' in chosen.content.decode()
+    assert chosen.context["monitor"] is not None
+    assert chosen.context["form"].filters().cohort == years[-1]
+    response = analyst.get(f"/monitor/export.csv?table=funnel&cohort={years[-1]}")
+    assert response.status_code == 200
+    assert f"-{years[-1]}-" in response["Content-Disposition"], "the file names the year"
+    missing = analyst.get("/monitor/?cohort=1999").content.decode()
+    assert "Kies een cohortjaar uit de lijst" in missing

@@ -67,7 +67,11 @@ def test_phone_flow_from_first_question_to_action_perspective(
         page.wait_for_function(
             "() => document.activeElement.id === 'questions-heading'", timeout=3000
         )
-        assert "/signalen/check/vragen/" in page.url, "htmx swapped, no page load"
+        assert page.url.endswith(f"/signalen/check/vragen/ronde/{_round + 2}/"), "htmx swapped"
+        heading = page.locator("#questions-heading").inner_text()
+        assert not page.locator("#check-questions form").count() or heading.endswith(
+            f"ronde {_round + 2}"
+        ), "each round posts to its own address, so the rounds count on"
     assert not page.locator("#check-questions form").count(), "the outcome is settled"
     violations["questions, decided"] = axe_violations(page)
 
@@ -134,3 +138,24 @@ def test_consult_anonymously_and_get_an_answer_on_a_phone(
     assert "loverboymethode" in professional.locator("main").inner_text()
     found = {name: v for name, v in violations.items() if v}
     assert not found, f"axe-core (WCAG 2.1 A/AA) violations: {found}"
+
+
+def test_an_untouched_required_question_box_does_not_look_wrong(
+    live_server: Any, browser: Any, member: Callable[..., Membership], org_a: Organisation
+) -> None:
+    """Utrecht styles a textarea as invalid as soon as it is required and empty; the error look
+    is for after sending (aria-invalid), as for text boxes."""
+    page = sign_in(browser, live_server.url, member(org_a, Role.FRONTLINE))
+    page.goto(f"{live_server.url}{reverse('signal-consult')}")
+    box = page.locator("#id_question")
+    assert box.evaluate("e => e.required && e.matches(':invalid')")
+    style = "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).borderColor]"
+    untouched = box.evaluate(style)
+    box.fill("Een vraag.")
+    page.locator("h1").click()  # away from the box: no focus style
+    assert box.evaluate(style) == untouched
+    box.fill("")
+    page.locator("main form.schakel-form button[type=submit]").click()
+    page.wait_for_selector("#id_question[aria-invalid=true]")
+    page.locator("h1").click()
+    assert page.locator("#id_question").evaluate(style) != untouched, "sent empty: an error"

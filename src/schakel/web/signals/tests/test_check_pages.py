@@ -281,3 +281,53 @@ def test_a_settled_outcome_is_said_once_with_the_result_as_the_main_action() -> 
     result = reverse("signal-check-result")
     primary = "utrecht-button-link utrecht-button-link--primary-action"
     assert f'class="{primary}" href="{result}"' in text
+
+
+def _action(response: Any) -> str:
+    found = re.search(
+        r'<form method="post" action="([^"]+)" hx-post="([^"]+)"', response.content.decode()
+    )
+    assert found and found.group(1) == found.group(2), "the form and htmx post to one address"
+    return found.group(1)
+
+
+def test_htmx_rounds_post_to_their_own_round_so_dont_know_is_never_asked_again() -> None:
+    """The design: each round asks the most decisive questions not asked before, and "I don't
+    know" counts as asked. A round swapped in by htmx must post to its own address: it used to
+    post to round 1's, which overwrote round 1 and showed the next questions as "round 2"
+    again, so Back led to questions answered "I don't know" under the heading of round 1."""
+    client = Client()
+    client.post(reverse("signal-check"), WHO)
+    url = reverse("signal-check-questions")
+    asked: list[str] = []
+    page = client.get(url)
+    for number in (1, 2, 3):
+        shown = list(page.context["form"].fields)
+        assert page.context["round"] == number
+        assert not set(shown) & set(asked), f"round {number} asks a question again"
+        asked += shown
+        action = _action(page)
+        assert action == (url if number == 1 else reverse("signal-check-round", args=[number]))
+        page = client.post(action, {i: "unknown" for i in shown}, headers=HTMX)
+        assert page["HX-Push-Url"] == reverse("signal-check-round", args=[number + 1])
+    rounds = client.session["signal_check"]["rounds"]
+    assert [i for r in rounds for i in r] == asked
+    back = client.get(url)
+    assert list(back.context["form"].fields) == asked[:5]
+    assert "Deze vragen heeft u al beantwoord" in back.content.decode(), "says why they return"
+    assert "Deze vragen heeft u al beantwoord" not in page.content.decode()
+
+
+def test_htmx_parts_post_to_their_own_part_and_keep_the_answers_of_the_last() -> None:
+    client = Client()
+    client.post(reverse("signal-check"), WHO)
+    d1 = reverse("signal-check-part", args=["d1"])
+    present = positive("children-labour", Dimension.D1)
+    d2_page = client.post(d1, {i: "present" for i in present}, headers=HTMX)
+    d2 = reverse("signal-check-part", args=["d2"])
+    assert _action(d2_page) == d2
+    d2_ids = list(d2_page.context["form"].fields)
+    client.post(_action(d2_page), {d2_ids[0]: "present"}, headers=HTMX)
+    answers = client.session["signal_check"]["answers"]
+    assert all(answers[i] == "present" for i in present), "d1's answers stay"
+    assert answers[d2_ids[0]] == "present"

@@ -82,7 +82,7 @@ def test_the_counter_groups_its_number_and_the_provider_is_found_by_typing(
         page.fill("#id_provider-search", "haven")
     page.wait_for_function(
         "document.querySelectorAll('#id_provider option').length === 3"
-    )  # "—", the one match, "Anders, namelijk …"
+    )  # "Kies …", the one match, "Anders, namelijk …"
     narrowed = page.locator("#id_provider option").all_inner_texts()
     assert any("Opvang De Haven" in o for o in narrowed)
     assert not any("Beschermd Wonen" in o for o in narrowed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -62,3 +64,19 @@ def test_the_closure_form_offers_organisations_by_name(
     form = client.get(reverse("record-event", args=[trajectory_a.pk, "closure"])).content.decode()
     assert f'<option value="{org_a.pk}">{org_a.name}</option>' in form
     assert 'hx-get="/trajecten/organisaties/"' in form and 'type="number"' not in form
+
+
+@pytest.mark.parametrize("kind", ["intake", "exploitation_episode", "closure", "placement_start"])
+def test_an_optional_list_starts_with_words_not_a_dash(
+    coordinator_a: Membership, trajectory_a: Trajectory, kind: str
+) -> None:
+    client = signed_in(coordinator_a)
+    form = client.get(reverse("record-event", args=[trajectory_a.pk, kind])).content.decode()
+    assert re.search(r'<option value=""( selected)?>Kies …</option>', form)
+    assert ">—</option>" not in form
+    for name, search in (
+        ("organisation-options", "organisation_search"),
+        ("provider-options", "provider_search"),
+    ):
+        found = client.get(reverse(name), {search: "a"}).content.decode()
+        assert ">—</option>" not in found, name
