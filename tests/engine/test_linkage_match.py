@@ -117,12 +117,17 @@ def test_decoy_links_are_removed_at_the_source(
     left, _, _, right_table = febrl_subset
     with_decoys, report = encode_frame(left, FEBRL_SCHEMA, KEY, decoy_fraction=0.25)
     result = match_tables(with_decoys, right_table, OPTIONS)
+    assert result.pairs["left_record_id"].isin(report.decoy_ids).any()  # there is work to do
     kept = without_decoys(result.pairs, report.decoy_ids)
     assert not kept["left_record_id"].isin(report.decoy_ids).any()
     real = {record_token(KEY, value) for value in left[ID_COLUMN]}
     assert set(kept["left_record_id"]) <= real
+    # The decoys (values, ids, flips) come from the operating system's randomness, which the
+    # linker must not reproduce, so the count varies between runs: 285-289 of 300 in 43 runs
+    # (288 without decoys; the linkage of fixed files is deterministic). 0.95 sat on the lowest
+    # run and failed now and then (issue #16); 0.93 is 6 below it.
     linked = kept[kept["linked"]]
-    assert len(linked) >= 0.95 * len(left)
+    assert len(linked) >= 0.93 * len(left)
 
 
 def test_shared_institutional_addresses_are_not_evidence() -> None:
