@@ -271,3 +271,22 @@ def test_probabilities_of_extreme_weights_do_not_overflow() -> None:
         probabilities = _probability(np.array([-5000.0, 0.0, 5000.0]))
     assert probabilities[0] < 1e-300
     assert probabilities[1:].tolist() == [0.5, 1.0]
+
+
+def test_a_failed_training_session_keeps_the_comparisons_it_blocked_on(
+    febrl_subset: tuple[pd.DataFrame, pd.DataFrame, pa.Table, pa.Table],
+) -> None:
+    # A session on the date of birth that finds no pair fails, as one whose m underflows does.
+    from schakel.engine.linkage import layout
+    from schakel.engine.linkage.splink_model import EM_RULES
+
+    left, right, left_table, right_table = febrl_subset
+    date = f"l.{layout.DOB_FULL} = r.{layout.DOB_FULL}"
+    empty = f"{date} AND NOT ({date})"
+    options = MatchOptions(model=ModelOptions(u_max_pairs=1e5, em_rules=(empty, EM_RULES[1])))
+    result = match_tables(left_table, right_table, options)
+    assert "date_of_birth" in result.training.comparisons
+    truth = np.concatenate([truth_of(left, left_table), truth_of(right, right_table)])
+    sources = np.repeat([0, 1], [left_table.num_rows, right_table.num_rows])
+    metrics = pairwise_metrics(truth, result.clusters["cluster_id"].to_numpy(), sources)
+    assert metrics.f1 > 0.9, metrics
