@@ -117,12 +117,17 @@ def test_decoy_links_are_removed_at_the_source(
     left, _, _, right_table = febrl_subset
     with_decoys, report = encode_frame(left, FEBRL_SCHEMA, KEY, decoy_fraction=0.25)
     result = match_tables(with_decoys, right_table, OPTIONS)
+    assert result.pairs["left_record_id"].isin(report.decoy_ids).any()  # there is work to do
     kept = without_decoys(result.pairs, report.decoy_ids)
     assert not kept["left_record_id"].isin(report.decoy_ids).any()
     real = {record_token(KEY, value) for value in left[ID_COLUMN]}
     assert set(kept["left_record_id"]) <= real
+    # The decoys (values, ids, flips) come from the operating system's randomness, which the
+    # linker must not reproduce, so the count varies between runs: 284-289 of 300 in 73 runs,
+    # 1 of them below the former bound of 0.95 (issue #16); 288 without decoys, and the linkage
+    # of fixed files is deterministic. 0.93 (279) is 5 below the lowest run.
     linked = kept[kept["linked"]]
-    assert len(linked) >= 0.95 * len(left)
+    assert len(linked) >= 0.93 * len(left)
 
 
 def test_shared_institutional_addresses_are_not_evidence() -> None:
@@ -266,3 +271,22 @@ def test_probabilities_of_extreme_weights_do_not_overflow() -> None:
         probabilities = _probability(np.array([-5000.0, 0.0, 5000.0]))
     assert probabilities[0] < 1e-300
     assert probabilities[1:].tolist() == [0.5, 1.0]
+
+
+def test_a_failed_training_session_keeps_the_comparisons_it_blocked_on(
+    febrl_subset: tuple[pd.DataFrame, pd.DataFrame, pa.Table, pa.Table],
+) -> None:
+    # A session on the date of birth that finds no pair fails, as one whose m underflows does.
+    from schakel.engine.linkage import layout
+    from schakel.engine.linkage.splink_model import EM_RULES
+
+    left, right, left_table, right_table = febrl_subset
+    date = f"l.{layout.DOB_FULL} = r.{layout.DOB_FULL}"
+    empty = f"{date} AND NOT ({date})"
+    options = MatchOptions(model=ModelOptions(u_max_pairs=1e5, em_rules=(empty, EM_RULES[1])))
+    result = match_tables(left_table, right_table, options)
+    assert "date_of_birth" in result.training.comparisons
+    truth = np.concatenate([truth_of(left, left_table), truth_of(right, right_table)])
+    sources = np.repeat([0, 1], [left_table.num_rows, right_table.num_rows])
+    metrics = pairwise_metrics(truth, result.clusters["cluster_id"].to_numpy(), sources)
+    assert metrics.f1 > 0.9, metrics
