@@ -23,8 +23,8 @@ import itertools
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
+from schakel.engine.blas import one_blas_thread
 from schakel.engine.disclosure import (
     DisclosureError,
     SelectionRelease,
@@ -81,6 +81,7 @@ def unit_measures(units: pd.DataFrame) -> list[str]:
     return [c for c in units.columns if c not in ("unit", "person_id", *DIMS)]
 
 
+@one_blas_thread
 def protect_funnel_units(
     units: pd.DataFrame, k: int, *, design: bool = True
 ) -> SelectionRelease | None:
@@ -88,18 +89,18 @@ def protect_funnel_units(
     together; the threshold counts persons."""
     if len(units) == 0:
         return None
-    with threadpool_limits(limits=1, user_api="blas"):
-        return protect_selections(
-            units,
-            dims=DIMS,
-            measures={m: m for m in unit_measures(units)},
-            multi_valued=["form"],
-            person="person_id",
-            k=k,
-            max_dims=1 if design else None,
-        )
+    return protect_selections(
+        units,
+        dims=DIMS,
+        measures={m: m for m in unit_measures(units)},
+        multi_valued=["form"],
+        person="person_id",
+        k=k,
+        max_dims=1 if design else None,
+    )
 
 
+@one_blas_thread
 def protect_funnel_after(
     units: pd.DataFrame,
     k: int,
@@ -117,19 +118,18 @@ def protect_funnel_after(
     now, before = _with(units, measures), _with(previous_units, measures)
     frame = pd.DataFrame(statuses, columns=[*DIMS, "measure", "status"])
     known = SelectionRelease(DIMS, tuple(measures), frame, frame, k)
-    with threadpool_limits(limits=1, user_api="blas"):
-        return protect_consecutive(
-            before,
-            now,
-            known,
-            unit="unit",
-            dims=DIMS,
-            measures=measures,
-            person="person_id",
-            k=k,
-            multi_valued=["form"],
-            max_dims=1 if design else None,
-        )
+    return protect_consecutive(
+        before,
+        now,
+        known,
+        unit="unit",
+        dims=DIMS,
+        measures=measures,
+        person="person_id",
+        k=k,
+        multi_valued=["form"],
+        max_dims=1 if design else None,
+    )
 
 
 def protected_funnel(
