@@ -98,19 +98,31 @@ def _distinct_persons(
     span = int(people.max(initial=0)) + 1
     by_person = np.argsort(people, kind="stable")  # once: each margin then sorts groups only
     measures = flags.shape[1]
+    packed = _packed(flags)  # once: every margin reads the same flags
     counted: dict[tuple[int, ...], np.ndarray] = {}
     result = np.zeros(len(combinations), dtype=np.int64)
     for row, combination in enumerate(combinations):
         margin = tuple(i for i, c in enumerate(combination) if c < sizes[i])
         if margin not in counted:
             counted[margin] = _persons_by_group(
-                people, span, memberships, sizes, flags, margin, by_person
+                people, span, memberships, sizes, flags, margin, by_person, packed
             )
         group = 0
         for i in margin:
             group = group * sizes[i] + combination[i]
         result[row] = counted[margin][row % measures, group]
     return result
+
+
+def _packed(flags: np.ndarray) -> list[np.ndarray]:
+    """Each row's measure flags as integers, 62 flags to one (bit j: flag first + j)."""
+    found = []
+    for first in range(0, flags.shape[1], 62):
+        chunk = flags[:, first : first + 62]
+        packed = np.zeros((flags.shape[0], 8), dtype=np.uint8)
+        packed[:, : (chunk.shape[1] + 7) // 8] = np.packbits(chunk, axis=1, bitorder="little")
+        found.append(packed.view("<i8").reshape(-1))
+    return found
 
 
 def _margin_pairs(
@@ -142,29 +154,35 @@ def _persons_by_group(
     flags: np.ndarray,
     margin: tuple[int, ...],
     by_person: np.ndarray | None = None,
+    packed: list[np.ndarray] | None = None,
 ) -> np.ndarray:
     """(measures, groups) distinct persons of one margin (groups numbered in mixed radix).
     `by_person`: the rows in (person, row) order; a stable sort of their groups then gives
-    the (group, person) order without sorting (group * span + person) codes."""
+    the (group, person) order without sorting (group * span + person) codes. `packed`: the
+    flags as `_packed` gives them."""
     groups = int(np.prod([sizes[i] for i in margin], dtype=np.int64))
     if by_person is None:
         by_person = np.argsort(people, kind="stable")
+    if packed is None:
+        packed = _packed(flags)
     narrow = np.int16 if groups <= np.iinfo(np.int16).max else np.int64  # radix sort
     rows, group = _margin_pairs(by_person, memberships, sizes, margin, people.size)
     order = np.argsort(group.astype(narrow), kind="stable")
     rows, group = rows[order], group[order]  # (group, person) order, once for every measure
     result = np.zeros((flags.shape[1], groups), dtype=np.int64)
-    for first in range(0, flags.shape[1], 62):  # measure flags packed 62 to an integer
-        chunk = flags[:, first : first + 62]
-        packed = np.zeros((flags.shape[0], 8), dtype=np.uint8)
-        packed[:, : (chunk.shape[1] + 7) // 8] = np.packbits(chunk, axis=1, bitorder="little")
-        bits = packed.view("<i8").reshape(-1)
+    for number, bits in enumerate(packed):  # measure flags packed 62 to an integer
+        first, width = number * 62, min(62, flags.shape[1] - number * 62)
         wanted = bits[rows] != 0
         key = group[wanted] * span + people[rows[wanted]]
-        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
-        held = np.bitwise_or.reduceat(bits[rows[wanted]], starts) if key.size else key
-        owner = key[starts] // span
-        for j in range(chunk.shape[1]):
-            inside = ((held >> j) & 1).astype(bool)
-            result[first + j] = np.bincount(owner[inside], minlength=groups)
+        if key.size == 0:
+            continue
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        held = np.bitwise_or.reduceat(bits[rows[wanted]], starts)  # per (group, person)
+        owner = key[starts] // span  # ascending
+        present = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        each = np.unpackbits(
+            held.astype("<i8").view(np.uint8).reshape(-1, 8), axis=1, bitorder="little"
+        )
+        per_group = np.add.reduceat(each[:, :width], present, axis=0, dtype=np.int64)
+        result[first : first + width, owner[present]] = per_group.T
     return result
