@@ -30,8 +30,10 @@ release's exit episodes from the log; its statuses are computed beforehand (the 
 them from the database), the funnel and flows too (their trajectories rebuilt from the events
 up to that day, as `web/monitor/stored.previous_release` does). The funnel's share of the
 release step is printed apart ("funnel": the same protection timed once more on its own, not
-added to the totals). Every step prints wall and CPU seconds; the load average is printed
-before and after, since on a shared machine the wall time holds waiting for a core.
+added to the totals). Every step prints wall and CPU seconds as soon as it ends (to stderr,
+with the peak memory so far; the previous release's own protection, done before the job,
+in brackets); the load average is printed before and after, since on a shared machine the
+wall time holds waiting for a core.
 
     .venv/bin/python benchmarks/monitor_refresh.py [--sizes 100000 1000000] [--seed 1]
         [--consecutive]
@@ -76,10 +78,17 @@ STEPS = ("build", "paths", "prepare", "previous", "release", "tables")
 def timed(
     results: dict[str, float], step: str, work: Callable[[], Any], cpu: dict[str, float]
 ) -> Any:
+    """Run one step and print its seconds at once (a slow step shows itself before the end)."""
     began, used = time.perf_counter(), time.process_time()
     value = work()
     results[step] = time.perf_counter() - began
     cpu[step] = time.process_time() - used
+    print(
+        f"  {step}: {results[step]:.1f} s wall ({cpu[step]:.1f} s CPU), "
+        f"peak {max_rss_mib():,.0f} MiB, load {os.getloadavg()[0]:.1f}",
+        file=sys.stderr,
+        flush=True,
+    )
     return value
 
 
@@ -113,6 +122,7 @@ def _funnel_alone(paths: Any, k: int, previous: PreviousRelease | None) -> Any:
 
 def one_size(size: int, seed: int, k: int, consecutive: bool) -> dict[str, Any]:
     """Generate the log, then refresh everything; seconds per step and memory."""
+    print(f"{size:,} episodes:", file=sys.stderr, flush=True)
     began = time.perf_counter()
     table = event_log(size, seed)
     generated = time.perf_counter() - began
@@ -125,8 +135,13 @@ def one_size(size: int, seed: int, k: int, consecutive: bool) -> dict[str, Any]:
     episodes, previous = prepared.labelled, None
     if consecutive:  # the job rebuilds the previous release's episodes: timed as "previous"
         labelled, units, before = timed(seconds, "previous", lambda: previous_units(table, k), cpu)
-        statuses = episode_statuses(protect_episodes(labelled, k))  # stored with it
-        funnel_statuses = episode_statuses(protected_funnel(before, k)[0])  # stored with it
+        stored: dict[str, float] = {}  # the previous release's own protection: not the job's
+        statuses = episode_statuses(  # stored with it
+            timed(stored, "(stored episodes)", lambda: protect_episodes(labelled, k), {})
+        )
+        funnel_statuses = episode_statuses(  # stored with it
+            timed(stored, "(stored funnel)", lambda: protected_funnel(before, k)[0], {})
+        )
         previous = PreviousRelease(units, statuses, k, before, funnel_statuses)
         episodes = label_episodes(build.episodes)  # person ids as in the units
     release = timed(
@@ -137,7 +152,7 @@ def one_size(size: int, seed: int, k: int, consecutive: bool) -> dict[str, Any]:
     )
     funnel: dict[str, float] = {}
     funnel_cpu: dict[str, float] = {}
-    timed(funnel, "funnel", lambda: _funnel_alone(paths, k, previous), funnel_cpu)
+    timed(funnel, "(funnel again)", lambda: _funnel_alone(paths, k, previous), funnel_cpu)
     tables = timed(seconds, "tables", lambda: release_tables(prepared, paths, release, k), cpu)
     shares = {"12/24": [0, 0], "3/6": [0, 0]}
     for content in tables.values():
@@ -159,7 +174,7 @@ def one_size(size: int, seed: int, k: int, consecutive: bool) -> dict[str, Any]:
         "cpu": cpu,
         "differencing": release.differencing,
         "funnel_differencing": release.funnel_differencing,
-        "funnel": (funnel["funnel"], funnel_cpu["funnel"]),
+        "funnel": (funnel["(funnel again)"], funnel_cpu["(funnel again)"]),
         "load": os.getloadavg(),
         "log_rss": log_rss,
         "peak_rss": max_rss_mib(),

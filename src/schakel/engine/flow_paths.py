@@ -111,12 +111,24 @@ class PathIndex:
         return sizes[self.variant] if sizes.size else np.zeros(0, dtype=np.int64)
 
     def form_sets(self) -> list[frozenset[str]]:
-        """The forms of exploitation of each trajectory."""
-        sets: list[set[str]] = [set() for _ in range(len(self))]
-        for name, mask in self.forms.items():
-            for row in np.flatnonzero(mask):
-                sets[row].add(name)
-        return [frozenset(s) for s in sets]
+        """The forms of exploitation of each trajectory (one set per combination of forms,
+        shared by the trajectories that have it)."""
+        names = list(self.forms)
+        if len(names) > 62:  # more forms than bits: one set per trajectory
+            sets: list[set[str]] = [set() for _ in range(len(self))]
+            for name, mask in self.forms.items():
+                for row in np.flatnonzero(mask):
+                    sets[row].add(name)
+            return [frozenset(s) for s in sets]
+        bits = np.zeros(len(self), dtype=np.int64)
+        for bit, name in enumerate(names):
+            bits |= self.forms[name].astype(np.int64) << bit
+        found, combination = np.unique(bits, return_inverse=True)
+        shared = np.empty(found.size, dtype=object)
+        shared[:] = [
+            frozenset(n for bit, n in enumerate(names) if (int(f) >> bit) & 1) for f in found
+        ]
+        return list(shared[combination.reshape(-1)])
 
     def frame(self, selected: BoolArray | None = None) -> pd.DataFrame:
         """The paths as `trajectory_paths` gives them (`step_days` a tuple per path)."""

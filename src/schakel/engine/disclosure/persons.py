@@ -6,13 +6,10 @@ Split from `selections.py`; `protect_selections` is the only user.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-
-from schakel.engine.disclosure.tables import TOTAL
 
 
 def _nested_pairs(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -37,29 +34,49 @@ def _small_hidden(
     implied_at: list[tuple[int, ...]],
     base_counts: np.ndarray,
     secret: np.ndarray,
-    data: pd.DataFrame,
-    person: str | None,
-    dims: tuple[str, ...],
-    chosen: Mapping[str, list[object]],
-    keys: list[pd.Series],
-    multi: set[str],
+    person: pd.Series | None,
+    memberships: list[Membership],
+    sizes: list[int],
     k: int,
-    cell_of_row: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
     """The hidden groups with 1 to k-1 persons (units without `person`)."""
     if not implied:
         return ()
-    sizes = np.array([base_counts[m].sum() for m in implied], dtype=np.int64)
-    if person and not multi:
-        levels = [len(chosen[d]) for d in dims]
-        codes = [_level_codes(key, chosen[d]) for key, d in zip(keys, dims, strict=True)]
-        sizes = _distinct_persons(data[person], codes, levels, secret, implied_at)
-    elif person:  # a row may sit in several base cells' selections: count its persons directly
-        people = pd.factorize(data[person])[0]
-        for index, members in enumerate(implied):
-            if sizes[index] >= k:  # fewer units than k are fewer persons than k already
-                sizes[index] = np.unique(people[np.isin(cell_of_row, members)]).size
-    return tuple(m for m, size in zip(implied, sizes, strict=True) if 1 <= size < k)
+    if person is None:
+        counted = np.array([base_counts[m].sum() for m in implied], dtype=np.int64)
+    else:
+        counted = _distinct_persons(person, memberships, sizes, secret, implied_at)
+    return tuple(m for m, size in zip(implied, counted, strict=True) if 1 <= size < k)
+
+
+Membership = tuple[np.ndarray, np.ndarray]
+"""(rows, level codes) of one dimension, ordered by row: a row of a multi-valued dimension
+appears once per level of its set, a row whose value is no level not at all."""
+
+
+def memberships(key: pd.Series, levels: Sequence[object], multi: bool) -> Membership:
+    """Each row's level codes among `levels` (`key`: `_key` of the column, a multi-valued
+    one holding sorted tuples)."""
+    if not multi:
+        codes = _level_codes(key, levels)
+        rows = np.flatnonzero(codes >= 0)
+        return rows, codes[rows]
+    sets, uniques = pd.factorize(key)  # a few distinct sets: their codes once each
+    index = pd.Index(list(levels), dtype=object)
+    coded = [index.get_indexer(pd.Index(list(u), dtype=object)) for u in uniques]
+    coded = [found[found >= 0].astype(np.int64) for found in coded]
+    lengths = np.array([c.size for c in coded], dtype=np.int64)
+    flat = np.concatenate([np.zeros(0, dtype=np.int64), *coded])
+    times = lengths[sets]
+    rows = np.repeat(np.arange(len(key), dtype=np.int64), times)
+    return rows, flat[_within(np.cumsum(lengths) - lengths, sets, times)]
+
+
+def _within(first: np.ndarray, at: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Positions first[at[i]], first[at[i]] + 1, ... (times[i] of them) for each i, in order."""
+    ends = np.cumsum(times)
+    total = int(ends[-1]) if ends.size else 0
+    return np.repeat(first[at] - (ends - times), times) + np.arange(total)
 
 
 def _level_codes(key: pd.Series, levels: Sequence[object]) -> np.ndarray:
@@ -69,7 +86,7 @@ def _level_codes(key: pd.Series, levels: Sequence[object]) -> np.ndarray:
 
 def _distinct_persons(
     person: pd.Series,
-    codes: list[np.ndarray],
+    memberships: list[Membership],
     sizes: list[int],
     flags: np.ndarray,
     combinations: list[tuple[int, ...]],
@@ -81,13 +98,14 @@ def _distinct_persons(
     span = int(people.max(initial=0)) + 1
     by_person = np.argsort(people, kind="stable")  # once: each margin then sorts groups only
     measures = flags.shape[1]
+    packed = _packed(flags)  # once: every margin reads the same flags
     counted: dict[tuple[int, ...], np.ndarray] = {}
     result = np.zeros(len(combinations), dtype=np.int64)
     for row, combination in enumerate(combinations):
         margin = tuple(i for i, c in enumerate(combination) if c < sizes[i])
         if margin not in counted:
             counted[margin] = _persons_by_group(
-                people, span, codes, sizes, flags, margin, by_person
+                people, span, memberships, sizes, flags, margin, by_person, packed
             )
         group = 0
         for i in margin:
@@ -96,77 +114,75 @@ def _distinct_persons(
     return result
 
 
+def _packed(flags: np.ndarray) -> list[np.ndarray]:
+    """Each row's measure flags as integers, 62 flags to one (bit j: flag first + j)."""
+    found = []
+    for first in range(0, flags.shape[1], 62):
+        chunk = flags[:, first : first + 62]
+        packed = np.zeros((flags.shape[0], 8), dtype=np.uint8)
+        packed[:, : (chunk.shape[1] + 7) // 8] = np.packbits(chunk, axis=1, bitorder="little")
+        found.append(packed.view("<i8").reshape(-1))
+    return found
+
+
+def _margin_pairs(
+    rows: np.ndarray,
+    memberships: list[Membership],
+    sizes: list[int],
+    margin: tuple[int, ...],
+    count: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, group) pairs of one margin, in the order of `rows`: a row is in one group per
+    combination of its levels (several where a dimension is multi-valued), none when a
+    dimension of the margin has no level for it."""
+    group = np.zeros(rows.size, dtype=np.int64)
+    for i in margin:
+        at, codes = memberships[i]
+        per_row = np.bincount(at, minlength=count)
+        times = per_row[rows]
+        picked = _within(np.cumsum(per_row) - per_row, rows, times)
+        rows = np.repeat(rows, times)
+        group = np.repeat(group, times) * sizes[i] + codes[picked]
+    return rows, group
+
+
 def _persons_by_group(
     people: np.ndarray,
     span: int,
-    codes: list[np.ndarray],
+    memberships: list[Membership],
     sizes: list[int],
     flags: np.ndarray,
     margin: tuple[int, ...],
     by_person: np.ndarray | None = None,
+    packed: list[np.ndarray] | None = None,
 ) -> np.ndarray:
     """(measures, groups) distinct persons of one margin (groups numbered in mixed radix).
     `by_person`: the rows in (person, row) order; a stable sort of their groups then gives
-    the (group, person) order without sorting (group * span + person) codes."""
-    valid = np.ones(people.size, dtype=bool)
-    group = np.zeros(people.size, dtype=np.int64)
-    for i in margin:
-        valid &= codes[i] >= 0
-        group = group * sizes[i] + codes[i]
+    the (group, person) order without sorting (group * span + person) codes. `packed`: the
+    flags as `_packed` gives them."""
     groups = int(np.prod([sizes[i] for i in margin], dtype=np.int64))
     if by_person is None:
         by_person = np.argsort(people, kind="stable")
+    if packed is None:
+        packed = _packed(flags)
     narrow = np.int16 if groups <= np.iinfo(np.int16).max else np.int64  # radix sort
+    rows, group = _margin_pairs(by_person, memberships, sizes, margin, people.size)
+    order = np.argsort(group.astype(narrow), kind="stable")
+    rows, group = rows[order], group[order]  # (group, person) order, once for every measure
     result = np.zeros((flags.shape[1], groups), dtype=np.int64)
-    for first in range(0, flags.shape[1], 62):  # measure flags packed 62 to an integer
-        chunk = flags[:, first : first + 62]
-        wanted = valid & chunk.any(axis=1)
-        rows = by_person[wanted[by_person]]
-        rows = rows[np.argsort(group[rows].astype(narrow), kind="stable")]
-        bits = (chunk[rows].astype(np.int64) << np.arange(chunk.shape[1])).sum(axis=1)
-        key = group[rows] * span + people[rows]
-        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
-        held = np.bitwise_or.reduceat(bits, starts) if key.size else bits
-        owner = key[starts] // span
-        for j in range(chunk.shape[1]):
-            inside = ((held >> j) & 1).astype(bool)
-            result[first + j] = np.bincount(owner[inside], minlength=groups)
-    return result
-
-
-def _persons(
-    data: pd.DataFrame,
-    person: str,
-    keys: list[pd.Series],
-    dims: tuple[str, ...],
-    multi: set[str],
-    flags: np.ndarray,
-    rows: list[tuple[list[object], str]],
-    max_dims: int | None = None,
-) -> np.ndarray:
-    """Distinct persons per quantity, one group-by per (margin, measure)."""
-    people = pd.Series(pd.factorize(data[person])[0])
-    found: dict[tuple[object, ...], int] = {}
-    names = list(dict.fromkeys(m for _, m in rows))
-    for fixed in itertools.product((False, True), repeat=len(dims)):
-        chosen = [i for i, f in enumerate(fixed) if f]
-        if max_dims is not None and len(chosen) > max_dims:
+    for number, bits in enumerate(packed):  # measure flags packed 62 to an integer
+        first, width = number * 62, min(62, flags.shape[1] - number * 62)
+        wanted = bits[rows] != 0
+        key = group[wanted] * span + people[rows[wanted]]
+        if key.size == 0:
             continue
-        for j, measure in enumerate(names):
-            frame = pd.DataFrame({f"d{i}": keys[i] for i in chosen})
-            frame["person"] = people
-            frame = frame.loc[flags[:, j]]
-            for i in chosen:
-                if dims[i] in multi:
-                    frame = frame.explode(f"d{i}")
-            if chosen:
-                counted = frame.groupby([f"d{i}" for i in chosen], observed=True)["person"]
-                for key, number in counted.nunique().items():
-                    key = key if isinstance(key, tuple) else (key,)
-                    label = [TOTAL] * len(dims)
-                    for i, value in zip(chosen, key, strict=True):
-                        label[i] = value
-                    found[(*label, measure)] = int(number)
-            else:
-                found[(*[TOTAL] * len(dims), measure)] = int(frame["person"].nunique())
-    return np.array([found.get((*label, m), 0) for label, m in rows], dtype=np.int64)
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        held = np.bitwise_or.reduceat(bits[rows[wanted]], starts)  # per (group, person)
+        owner = key[starts] // span  # ascending
+        present = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        each = np.unpackbits(
+            held.astype("<i8").view(np.uint8).reshape(-1, 8), axis=1, bitorder="little"
+        )
+        per_group = np.add.reduceat(each[:, :width], present, axis=0, dtype=np.int64)
+        result[first : first + width, owner[present]] = per_group.T
+    return result

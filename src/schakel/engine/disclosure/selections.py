@@ -29,10 +29,9 @@ import pandas as pd
 from schakel.engine.disclosure.errors import DEFAULT_K, DisclosureError, check_k
 from schakel.engine.disclosure.persons import (
     _distinct_persons,
-    _level_codes,
     _nested_pairs,
-    _persons,
     _small_hidden,
+    memberships,
 )
 from schakel.engine.disclosure.suppression import Quantities, Status, suppress
 from schakel.engine.disclosure.tables import STATUS_LABELS, TOTAL, whole_counts
@@ -211,26 +210,21 @@ def protect_selections(
             implied.append(np.flatnonzero(mask & secret_cells))
             implied_at.append(combination)
     values = np.array([base_counts[m].sum() for m in members], dtype=np.int64)
-    if person and not multi:
-        sizes = [len(chosen[d]) for d in dims]
-        codes = [_level_codes(key, chosen[d]) for key, d in zip(keys, dims, strict=True)]
-        persons = _distinct_persons(data[person], codes, sizes, flags, combinations)
-    elif person:
-        persons = _persons(data, person, keys, dims, multi, flags, rows, max_dims)
+    sizes = [len(chosen[d]) for d in dims]
+    coded = [memberships(key, chosen[d], d in multi) for key, d in zip(keys, dims, strict=True)]
+    if person:
+        persons = _distinct_persons(data[person], coded, sizes, flags, combinations)
     else:
         persons = values.copy()
     order = np.array(ranks, dtype=np.int64) if priority is not None else None
     held = np.array(holds, dtype=np.int64) if fixed is not None else None
-    groups = _small_hidden(
-        implied, implied_at, base_counts, secret, data, person, dims, chosen, keys, multi, k,
-        cell_of_row,
-    )  # fmt: skip
+    who = data[person] if person else None
+    groups = _small_hidden(implied, implied_at, base_counts, secret, who, coded, sizes, k)
     status = _status(
         values, persons, members, np.array(labels), len(cells), k, zero_is_safe, order, held,
         groups,
     )  # fmt: skip
     if zero_is_safe:
-        sizes = [len(chosen[d]) for d in dims]
         _hide_empty_inside_hidden(status, members, combinations, flags, sizes)
     frame = pd.DataFrame([label for label, _ in rows], columns=list(dims))
     for d in dims:
@@ -363,8 +357,16 @@ def _levels(column: pd.Series, multi: bool) -> list[object]:
 
 
 def _key(column: pd.Series, multi: bool) -> pd.Series:
-    if multi:
-        return column.map(lambda v: tuple(sorted(v, key=str)))
+    if multi:  # a set's levels in order, once per distinct set (a million rows hold a few)
+        try:
+            codes, uniques = pd.factorize(column)
+        except TypeError:  # unhashable (mutable sets)
+            codes = np.full(len(column), -1)
+        if (codes < 0).any():
+            return column.map(lambda v: tuple(sorted(v, key=str)))
+        ordered = np.empty(len(uniques), dtype=object)
+        ordered[:] = [tuple(sorted(v, key=str)) for v in uniques]
+        return pd.Series(ordered[codes], index=column.index)
     if column.isna().any():
         raise DisclosureError(f"{column.name} has missing values; give them a label first")
     return column.astype(object)

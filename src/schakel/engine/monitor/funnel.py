@@ -23,8 +23,8 @@ import itertools
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
+from schakel.engine.blas import one_blas_thread
 from schakel.engine.disclosure import (
     DisclosureError,
     SelectionRelease,
@@ -46,13 +46,15 @@ def funnel_units(paths: PathIndex, k: int) -> pd.DataFrame:
     region, cohort = year of its first step) and a flag per stage reached, per path (PATH +
     name) and per step (STEP + "source>target") with at least k persons in all the data."""
     regions = np.asarray([str(r) or NONE for r in paths.region_labels], dtype=object)
+    years, year_of = np.unique(paths.year, return_inverse=True)
+    cohorts = np.asarray([str(int(y)) if y > 0 else NONE for y in years], dtype=object)
     frame = pd.DataFrame(
         {
             "unit": pd.Series(paths.trajectory, dtype=object).astype(str),
             "person_id": pd.Series(paths.person_labels[paths.person], dtype=object).astype(str),
             "form": paths.form_sets(),
             "region": regions[paths.region] if len(paths) else [],
-            "cohort": [str(int(y)) if y > 0 else NONE for y in paths.year],
+            "cohort": cohorts[year_of.reshape(-1)] if len(paths) else [],
         }
     )
     columns: dict[str, np.ndarray] = {}
@@ -60,27 +62,51 @@ def funnel_units(paths: PathIndex, k: int) -> pd.DataFrame:
         columns[stage] = ((paths.stages >> position) & 1).astype(bool)
     columns[PATHS] = np.ones(len(paths), dtype=bool)
     names = paths.variant_names
-    for number, name in enumerate(names):
-        taken = paths.variant == number
-        if _persons(paths.person[taken]) >= k:
-            columns[PATH + name] = taken
-    steps: dict[str, np.ndarray] = {}
+    steps: dict[str, list[int]] = {}  # each step and the paths that take it
     for number, name in enumerate(names):
         for pair in itertools.pairwise(name.split(SEPARATOR)):
-            key = STEP + SEPARATOR.join(pair)
-            steps[key] = steps.get(key, np.zeros(len(paths), dtype=bool)) | (
-                paths.variant == number
-            )
-    for key in sorted(steps):
-        if _persons(paths.person[steps[key]]) >= k:
-            columns[key] = steps[key]
+            steps.setdefault(STEP + SEPARATOR.join(pair), []).append(number)
+    keys = sorted(steps)
+    on_path = [
+        [keys.index(key) for key in keys if number in steps[key]] for number in range(len(names))
+    ]
+    path_persons, step_persons = _persons(paths.variant, paths.person, on_path, len(keys))
+    for number, name in enumerate(names):
+        if path_persons[number] >= k:
+            columns[PATH + name] = paths.variant == number
+    for position, key in enumerate(keys):
+        if step_persons[position] >= k:
+            columns[key] = np.isin(paths.variant, steps[key])
     return pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
+
+
+def _persons(
+    variant: np.ndarray, person: np.ndarray, on_path: list[list[int]], steps: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct persons per path and per step (`on_path[v]`: the steps path v takes), from
+    one sort of (path, person) pairs and one of (step, person) pairs."""
+    span = int(person.max(initial=0)) + 1
+    pairs = _distinct(variant.astype(np.int64) * span + person)  # sorted by path
+    bounds = np.searchsorted(pairs // span, np.arange(len(on_path) + 1))
+    people = [pairs[a:b] % span for a, b in itertools.pairwise(bounds)]
+    with_step = [s * span + people[v] for v, taken in enumerate(on_path) for s in taken]
+    step_pairs = _distinct(np.concatenate([np.zeros(0, dtype=np.int64), *with_step]))
+    paths = np.array([found.size for found in people], dtype=np.int64)
+    return paths, np.bincount(step_pairs // span, minlength=steps)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted: a sort (`np.unique` hashes: 1.2 s against 0.08 s CPU for
+    1.2 million integers)."""
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if ordered.size else ordered
 
 
 def unit_measures(units: pd.DataFrame) -> list[str]:
     return [c for c in units.columns if c not in ("unit", "person_id", *DIMS)]
 
 
+@one_blas_thread
 def protect_funnel_units(
     units: pd.DataFrame, k: int, *, design: bool = True
 ) -> SelectionRelease | None:
@@ -88,18 +114,18 @@ def protect_funnel_units(
     together; the threshold counts persons."""
     if len(units) == 0:
         return None
-    with threadpool_limits(limits=1, user_api="blas"):
-        return protect_selections(
-            units,
-            dims=DIMS,
-            measures={m: m for m in unit_measures(units)},
-            multi_valued=["form"],
-            person="person_id",
-            k=k,
-            max_dims=1 if design else None,
-        )
+    return protect_selections(
+        units,
+        dims=DIMS,
+        measures={m: m for m in unit_measures(units)},
+        multi_valued=["form"],
+        person="person_id",
+        k=k,
+        max_dims=1 if design else None,
+    )
 
 
+@one_blas_thread
 def protect_funnel_after(
     units: pd.DataFrame,
     k: int,
@@ -117,19 +143,18 @@ def protect_funnel_after(
     now, before = _with(units, measures), _with(previous_units, measures)
     frame = pd.DataFrame(statuses, columns=[*DIMS, "measure", "status"])
     known = SelectionRelease(DIMS, tuple(measures), frame, frame, k)
-    with threadpool_limits(limits=1, user_api="blas"):
-        return protect_consecutive(
-            before,
-            now,
-            known,
-            unit="unit",
-            dims=DIMS,
-            measures=measures,
-            person="person_id",
-            k=k,
-            multi_valued=["form"],
-            max_dims=1 if design else None,
-        )
+    return protect_consecutive(
+        before,
+        now,
+        known,
+        unit="unit",
+        dims=DIMS,
+        measures=measures,
+        person="person_id",
+        k=k,
+        multi_valued=["form"],
+        max_dims=1 if design else None,
+    )
 
 
 def protected_funnel(
@@ -157,7 +182,3 @@ def protected_funnel(
 def _with(units: pd.DataFrame, measures: list[str]) -> pd.DataFrame:
     missing = {m: False for m in measures if m not in units.columns}
     return units.assign(**missing)[["unit", "person_id", *DIMS, *measures]]
-
-
-def _persons(person: np.ndarray) -> int:
-    return int(np.unique(person).size)
