@@ -65,7 +65,17 @@ def _protect(before: pd.DataFrame, now: pd.DataFrame) -> tuple[pd.DataFrame, pd.
     current, how = protected_funnel(
         now, K, previous_units=before, statuses=episode_statuses(previous), previous_k=K
     )
-    assert how == "protected" and current is not None
+    assert current is not None
+    if how.startswith("withheld"):  # the two cannot be protected together: nothing new shown
+        assert current.frame["published"].isna().all()
+        assert set(current.frame["status"]) <= {"primary", "secondary"}
+        # ... and the release after it is protected against it again
+        _after, again = protected_funnel(
+            now, K, previous_units=now, statuses=episode_statuses(current), previous_k=K
+        )
+        assert again == "protected"
+    else:
+        assert how == "protected"
     return previous.frame, current.frame
 
 
@@ -79,12 +89,23 @@ trajectories = st.lists(
 ARRIVED = [(0, 0, 2, 0)] * 10 + [(0, 0, -1, 2)] * 3 + [(1, 1, 1, 0)] * 8
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same 25 drawn cases in every run (CI is reproducible); to search for new
+# cases, run it with derandomize off and more examples.
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+)
 @given(trajectories)
 @example(ARRIVED)
 def test_no_funnel_or_flow_count_below_k_is_derivable_from_two_consecutive_releases(
     rows: list[tuple[int, int, int, int]],
 ) -> None:
+    _no_count_below_k_derivable(rows)
+
+
+def _no_count_below_k_derivable(rows: list[tuple[int, int, int, int]]) -> None:
     before, now = _two_releases(rows)
     if before.empty:
         return

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -48,6 +48,15 @@ class SelectionRelease:
     frame: pd.DataFrame
     audit: pd.DataFrame
     k: int
+
+    def withheld(self) -> SelectionRelease:
+        """The same cells with nothing published: every published count becomes a secondary
+        suppression. For a release that cannot be protected against the previous one."""
+        frame = self.frame.copy()
+        shown = frame["status"].astype(str) == "published"
+        frame["published"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+        frame["status"] = np.where(shown, "secondary", frame["status"].astype(str))
+        return replace(self, frame=frame)
 
     def selection(self, **levels: object) -> pd.DataFrame:
         """The measures of one selection (a dimension not named, or None, is TOTAL), indexed

@@ -167,15 +167,18 @@ def protected_funnel(
     previous_k: int | None = None,
 ) -> tuple[SelectionRelease | None, str]:
     """The funnel and flows release and how it was protected against the previous one:
-    "protected", "first", "previous release has another k" or "not protected: <why>"."""
+    "protected", "first", "previous release has another k" or "withheld: <why>" (the two
+    cannot be protected together, so this release publishes none of these counts)."""
     if previous_units is None or not statuses or len(previous_units) == 0:
         return protect_funnel_units(units, k, design=design), "first"
     if previous_k != k:
         return protect_funnel_units(units, k, design=design), "previous release has another k"
     try:
         release = protect_funnel_after(units, k, previous_units, statuses, design=design)
-    except DisclosureError as error:  # the fixed statuses contradict the data: say so
-        return protect_funnel_units(units, k, design=design), f"not protected: {error}"
+    except DisclosureError as error:  # the fixed statuses contradict the data: publish nothing
+        alone = protect_funnel_units(units, k, design=design)
+        # protected alone, its counts could be differenced against the previous release's
+        return (None if alone is None else alone.withheld()), f"withheld: {error}"
     return release, "protected"
 
 

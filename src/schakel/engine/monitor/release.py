@@ -323,8 +323,10 @@ def _protected_episodes(
         return protect_episodes(episodes, k, design=design), "previous release has another k"
     try:
         return protect_episodes_after(episodes, k, previous, design=design), "protected"
-    except DisclosureError as error:  # the fixed statuses contradict the data: say so
-        return protect_episodes(episodes, k, design=design), f"not protected: {error}"
+    except DisclosureError as error:  # the fixed statuses contradict the data: publish nothing
+        alone = protect_episodes(episodes, k, design=design)
+        # protected alone, its counts could be differenced against the previous release's
+        return (None if alone is None else alone.withheld()), f"withheld: {error}"
 
 
 def funnel_base_from_paths(paths: PathIndex) -> pd.DataFrame:
