@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from schakel.engine.vocabulary import Role
-from schakel.web.core.testing import IDENTITY, PASSWORD
-from schakel.web.core.testing.browser import axe_violations, new_page
+from schakel.web.core.testing import IDENTITY
+from schakel.web.core.testing.browser import axe_violations, signed_in_page
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.trajectories.actions import do_register_person
 
@@ -23,12 +23,7 @@ def test_a_supervisor_reviews_access_on_a_phone(
     coordinator = member(org_a, Role.COORDINATOR)
     do_register_person(actor=coordinator, identity=IDENTITY)  # a line in the audit trail
     supervisor = member(org_a, Role.SUPERVISOR)
-    page = new_page(browser, phone=True)
-    page.goto(f"{live_server.url}/inloggen/")
-    page.fill("#id_username", supervisor.user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page = signed_in_page(browser, live_server.url, supervisor)
     page.goto(f"{live_server.url}/beheer/toegang/")
     buttons = page.locator("main table button[type=submit]")
     assert buttons.count() == 2

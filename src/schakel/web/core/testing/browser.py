@@ -71,6 +71,19 @@ def new_page(browser: Any, *, phone: bool = False, language: str = "nl-NL") -> A
     return context.new_page()
 
 
+def signed_in_page(browser: Any, base: str, membership: Any, *, phone: bool = True) -> Any:
+    """A page signed in through the sign-in form as `membership`'s user, on the home page."""
+    from schakel.web.core.testing.factories import PASSWORD
+
+    page = new_page(browser, phone=phone)
+    page.goto(f"{base}/inloggen/")
+    page.fill("#id_username", membership.user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """WCAG 2.1 A/AA violations on the current page, by axe-core (installed from npm)."""
     if not AXE.exists():

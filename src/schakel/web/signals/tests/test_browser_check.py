@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from schakel.engine.vocabulary import Role
-from schakel.web.core.testing import PASSWORD, OrganisationFactory
-from schakel.web.core.testing.browser import axe_violations, new_page
+from schakel.web.core.testing import OrganisationFactory
+from schakel.web.core.testing.browser import axe_violations, new_page, signed_in_page
 from schakel.web.organisations.models import Membership, Organisation
 from schakel.web.signals.models import SignalCheckStatistic
 from schakel.web.trajectories.models import Person, Trajectory
@@ -91,13 +91,7 @@ def test_phone_flow_from_first_question_to_action_perspective(
 
 
 def sign_in(browser: Any, base: str, membership: Membership) -> Any:
-    page = new_page(browser, phone=True)
-    page.goto(f"{base}/inloggen/")
-    page.fill("#id_username", membership.user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return page
+    return signed_in_page(browser, base, membership)
 
 
 def test_consult_anonymously_and_get_an_answer_on_a_phone(

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from schakel.engine.vocabulary import Role
-from schakel.web.core.testing import PASSWORD
-from schakel.web.core.testing.browser import new_page
+from schakel.web.core.testing.browser import signed_in_page
 from schakel.web.organisations.models import Membership, Organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,12 +31,7 @@ def test_the_welcome_keeps_a_long_role_name_whole_on_a_phone(
     professional = member(org_a, Role.FRONTLINE)
     professional.user.first_name, professional.user.last_name = "Demo", "Eerstelijnsprofessional"
     professional.user.save()
-    page = new_page(browser, phone=True)
-    page.goto(f"{live_server.url}/inloggen/")
-    page.fill("#id_username", professional.user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page = signed_in_page(browser, live_server.url, professional)
     assert "Eerstelijnsprofessional" in page.locator("main h1").inner_text()
     assert page.evaluate(WORDS_WIDER_THAN_THE_TITLE) == []
 
@@ -46,12 +40,7 @@ def test_paragraphs_of_the_design_system_are_spaced_like_plain_ones(
     live_server: Any, browser: Any, org_a: Organisation, member: Callable[..., Membership]
 ) -> None:
     steward = member(org_a, Role.DATA_STEWARD)
-    page = new_page(browser, phone=True)
-    page.goto(f"{live_server.url}/inloggen/")
-    page.fill("#id_username", steward.user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page = signed_in_page(browser, live_server.url, steward)
     page.goto(f"{live_server.url}/koppeling/terugkeer/")
     gaps = page.evaluate(
         "[...document.querySelectorAll('main p.utrecht-paragraph')].map(p => "
