@@ -8,6 +8,7 @@ audit finds one."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -103,6 +104,37 @@ def test_no_funnel_or_flow_count_below_k_is_derivable_from_two_consecutive_relea
     rows: list[tuple[int, int, int, int]],
 ) -> None:
     _no_count_below_k_derivable(rows)
+
+
+# Found by a 300-example random search (this session): the previous release's statuses cannot
+# be kept (the current release is withheld), and the joint audit still finds one change below
+# k determined by the previous release's counts alone. The audit's attacker knows which
+# trajectories moved (the design matrix); in that model withholding is not enough.
+WITHHELD_STILL_DERIVABLE = [
+    (0, 1, 2, 0),
+    (0, 0, 3, 0),
+    (0, 0, 0, 0),
+    (0, 0, 2, 0),
+    (0, 0, 2, 0),
+    (0, 0, 3, 0),
+    (0, 0, 1, 0),
+    (0, 1, 1, 2),
+    (0, 0, 2, 0),
+    (0, 0, 1, 0),
+    (0, 0, 1, 0),
+    (0, 0, 1, 0),
+    (0, 2, 1, 0),
+    (0, 1, 2, 0),
+    (0, 0, 0, 0),
+    (0, 1, 0, 0),
+    (0, 0, 0, 0),
+    (0, 1, 0, 0),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="known gap, see WITHHELD_STILL_DERIVABLE")
+def test_a_withheld_release_leaves_no_change_below_k_derivable() -> None:
+    _no_count_below_k_derivable(WITHHELD_STILL_DERIVABLE)
 
 
 def _no_count_below_k_derivable(rows: list[tuple[int, int, int, int]]) -> None:
