@@ -27,6 +27,7 @@ from schakel.engine.vocabulary import Sex
 from schakel.web.core.birth_date import BirthDateField
 from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.fields import NO_NAMES_HINT
+from schakel.web.core.forms import DASHES
 from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
 from schakel.web.core.numbers import count_length, grouped
 from schakel.web.core.providers import Choices
@@ -480,7 +481,9 @@ class RevealForm(forms.Form):
     """Why someone wants to see who a person is: a purpose from the list and a reference."""
 
     purpose = forms.ChoiceField(
-        label=_("Why do you need to see who this is?"), choices=RevealPurpose.choices
+        label=_("Why do you need to see who this is?"),
+        # nothing chosen beforehand: the audited purpose is one the reader picked
+        choices=[("", DASHES), *RevealPurpose.choices],
     )
     reference = forms.CharField(
         label=_("Reference"),

@@ -37,6 +37,20 @@ def test_a_purpose_outside_the_list_or_without_reference_is_refused(
     assert read.purpose == "contact: call 2026-114"
 
 
+def test_no_purpose_is_chosen_beforehand(
+    coordinator_a: Membership, trajectory_a: Trajectory
+) -> None:
+    client = signed_in(coordinator_a)
+    page = client.get(reverse("trajectory-detail", args=[trajectory_a.pk])).content.decode()
+    select = page[
+        page.index('name="purpose"') : page.index("</select>", page.index('name="purpose"'))
+    ]
+    assert '<option value="" selected>Kies …</option>' in select
+    assert select.count(" selected") == 1
+    assert _reveal(client, trajectory_a, purpose="", reference="call 2026-114").status_code == 422
+    assert not AuditEntry.objects.filter(object_type="identity", action="read").exists()
+
+
 @override_settings(REVEALS_PER_HOUR=3)
 def test_more_than_the_hourly_limit_needs_a_supervisors_release(
     org_a: Organisation,
