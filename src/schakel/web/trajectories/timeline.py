@@ -73,13 +73,14 @@ def _sentence(event: TrajectoryEvent, label: StrOrPromise) -> SafeString:
     """The entry's first line, built here rather than by `blocktranslate` in the page's loop
     (a case file has dozens of entries; the template tag was a sixth of the page's CPU)."""
     when = timezone.localtime(event.occurred_at)
-    who = event.recorded_by.get_full_name() or event.recorded_by.username
+    user, organisation = event.recorded_by, event.organisation
+    who = (user.get_full_name() or user.username) if user is not None else ""
     values = {
         "day": formats.date_format(when, "j F Y"),
         "time": formats.time_format(when, "H:i"),
         "what": label,
         "who": who,
-        "org": event.organisation,
+        "org": str(organisation) if organisation is not None else "",
     }
     text = _("On %(day)s at %(time)s: <strong>%(what)s</strong>, recorded by %(who)s (%(org)s).")
     return mark_safe(text % {k: conditional_escape(v) for k, v in values.items()})  # noqa: S308
