@@ -68,7 +68,8 @@ def funnel_units(paths: PathIndex, k: int) -> pd.DataFrame:
             steps.setdefault(STEP + SEPARATOR.join(pair), []).append(number)
     keys = sorted(steps)
     on_path = [
-        [keys.index(key) for key in keys if number in steps[key]] for number in range(len(names))
+        [position for position, key in enumerate(keys) if number in steps[key]]
+        for number in range(len(names))
     ]
     path_persons, step_persons = _persons(paths.variant, paths.person, on_path, len(keys))
     for number, name in enumerate(names):
