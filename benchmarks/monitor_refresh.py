@@ -16,7 +16,9 @@ functions the web pages use (`schakel.engine.monitor`, `schakel.engine.flows`):
               together (`engine/monitor/funnel.py`), plus the censoring model;
 - tables:     `release_tables`: every published selection (all, each form, region and
               cohort year) with incidence for the 16 strata the page offers, loss to
-              follow-up sensitivity, hazard ratios, completeness and flows.
+              follow-up sensitivity, hazard ratios, completeness and flows;
+- store:      the release's exit episodes and trajectories as units (Parquet), which the job
+              stores with it for protecting the next release (ADR 0033).
 
 The sum is the whole release the web job stores (its only other work is reading the log from
 the database and writing JSON rows). Prints one row per size: wall-clock seconds per step,
@@ -24,16 +26,16 @@ the total and its CPU seconds (all threads; on a shared machine wall time also h
 for a core), the resident memory after generating the log and the peak, and the share of
 published return counts at 12/24 months and at 3/6 months over all selections and strata.
 
-With `--consecutive` the release is protected together with the release of a month before
-(ADR 0026), as the job does after its first release: "previous" times rebuilding that
-release's exit episodes from the log; its statuses are computed beforehand (the job reads
-them from the database), the funnel and flows too (their trajectories rebuilt from the events
-up to that day, as `web/monitor/stored.previous_release` does). The funnel's share of the
-release step is printed apart ("funnel": the same protection timed once more on its own, not
-added to the totals). Every step prints wall and CPU seconds as soon as it ends (to stderr,
-with the peak memory so far; the previous release's own protection, done before the job,
-in brackets); the load average is printed before and after, since on a shared machine the
-wall time holds waiting for a core.
+With `--consecutive` the release is protected together with the release of a month before (ADR
+0026), as the job does after its first release: "previous" times reading that release's stored
+units (Parquet, ADR 0033) and giving each its trajectory's person now, as
+`web/monitor/stored.previous_release` does; the previous release itself (its units from the
+events up to that day, its statuses) is computed beforehand, as its own job did. The funnel's
+share of the release step is printed apart ("funnel": the same protection timed once more on
+its own, not added to the totals). Every step prints wall and CPU seconds as soon as it ends
+(to stderr, with the peak memory so far; the previous release's own protection, done before
+the job, in brackets); the load average is printed before and after, since on a shared machine
+the wall time holds waiting for a core.
 
     .venv/bin/python benchmarks/monitor_refresh.py [--sizes 100000 1000000] [--seed 1]
         [--consecutive]
@@ -50,6 +52,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -70,9 +73,12 @@ from schakel.engine.monitor.release import (
     episode_units,
     protect_episodes,
 )
+from schakel.engine.monitor.units import from_bytes as units_from_bytes
+from schakel.engine.monitor.units import to_bytes as units_to_bytes
+from schakel.engine.monitor.units import trajectory_persons, with_current_persons
 from schakel.engine.trajectories.episodes import build_episodes
 
-STEPS = ("build", "paths", "prepare", "previous", "release", "tables")
+STEPS = ("build", "paths", "prepare", "previous", "release", "tables", "store")
 
 
 def timed(
@@ -107,6 +113,11 @@ def previous_units(table: Any, k: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
     return labelled, episode_units(labelled), funnel_units(paths, k)
 
 
+def _store(release: Any) -> int:
+    """The units the job stores with the release (ADR 0033): bytes written."""
+    return len(units_to_bytes(release.units)) + len(units_to_bytes(release.funnel_units))
+
+
 def _funnel_alone(paths: Any, k: int, previous: PreviousRelease | None) -> Any:
     """The funnel and flows protection of `protect_release`, once more on its own."""
     if previous is None:
@@ -133,16 +144,38 @@ def one_size(size: int, seed: int, k: int, consecutive: bool) -> dict[str, Any]:
     paths = timed(seconds, "paths", lambda: path_index(table, timezone="UTC"), cpu)
     prepared = timed(seconds, "prepare", lambda: EpisodeIndex.build(build.episodes), cpu)
     episodes, previous = prepared.labelled, None
-    if consecutive:  # the job rebuilds the previous release's episodes: timed as "previous"
-        labelled, units, before = timed(seconds, "previous", lambda: previous_units(table, k), cpu)
-        stored: dict[str, float] = {}  # the previous release's own protection: not the job's
+    if consecutive:  # the job reads the previous release's units: timed as "previous"
+        stored: dict[str, float] = {}  # the previous release's own work: not the job's
+        labelled, units, before = timed(
+            stored, "(previous job)", lambda: previous_units(table, k), {}
+        )
         statuses = episode_statuses(  # stored with it
             timed(stored, "(stored episodes)", lambda: protect_episodes(labelled, k), {})
         )
         funnel_statuses = episode_statuses(  # stored with it
             timed(stored, "(stored funnel)", lambda: protected_funnel(before, k)[0], {})
         )
-        previous = PreviousRelease(units, statuses, k, before, funnel_statuses)
+        saved = (units_to_bytes(units), units_to_bytes(before))
+        del labelled, units, before
+
+        def read_previous() -> PreviousRelease:  # as `web/monitor/stored.previous_release`
+            person_of = trajectory_persons(
+                np.concatenate([paths.trajectory, build.episodes["trajectory_id"].to_numpy()]),
+                np.concatenate(
+                    [paths.person_labels[paths.person], build.episodes["person_id"].to_numpy()]
+                ),
+            )
+            units, before = (units_from_bytes(data) for data in saved)
+            trajectory = units["unit"].str.partition("/")[0]
+            return PreviousRelease(
+                with_current_persons(units, person_of, trajectory_of=trajectory),
+                statuses,
+                k,
+                with_current_persons(before, person_of),
+                funnel_statuses,
+            )
+
+        previous = timed(seconds, "previous", read_previous, cpu)
         episodes = label_episodes(build.episodes)  # person ids as in the units
     release = timed(
         seconds,
@@ -154,6 +187,7 @@ def one_size(size: int, seed: int, k: int, consecutive: bool) -> dict[str, Any]:
     funnel_cpu: dict[str, float] = {}
     timed(funnel, "(funnel again)", lambda: _funnel_alone(paths, k, previous), funnel_cpu)
     tables = timed(seconds, "tables", lambda: release_tables(prepared, paths, release, k), cpu)
+    timed(seconds, "store", lambda: _store(release), cpu)  # the units, for the next release
     shares = {"12/24": [0, 0], "3/6": [0, 0]}
     for content in tables.values():
         for rows in content["incidence"].values():
@@ -210,7 +244,7 @@ def main() -> int:
         cells = [f"{row['size']:,}", f"{row['events'] / 1e6:.1f} M"]
         cells += [f"{wall[step]:.1f} ({cpu[step]:.1f})" for step in steps]
         cells += [f"{row['total']:.1f} ({sum(cpu.values()):.1f})"]
-        job = [step for step in ("previous", "release", "tables") if step in wall]
+        job = [step for step in ("previous", "release", "tables", "store") if step in wall]
         cells += [f"{sum(wall[s] for s in job):.1f} ({sum(cpu[s] for s in job):.1f})"]
         cells += [f"{row['log_rss']:,.0f}", f"{row['peak_rss']:,.0f}"]
         cells += ["/".join(f"{value:.1f}" for value in row["load"])]

@@ -57,6 +57,10 @@ class MonitorRelease:
     "protected" (together with it), "first" (there is none), or why it was not possible."""
     funnel_differencing: str = "first"
     """The same for the funnel and the flows (protected from the paths, `funnel.py`)."""
+    units: pd.DataFrame | None = None
+    """The exit episodes as `episode_units`: stored with the release for the next (ADR 0033)."""
+    funnel_units: pd.DataFrame | None = None
+    """The trajectories as `funnel_units` (with `paths` only), stored likewise."""
 
 
 @dataclass(frozen=True)
@@ -152,11 +156,17 @@ def episode_statuses(release: SelectionRelease | None) -> list[list[str]]:
 
 
 def protect_episodes_after(
-    episodes: pd.DataFrame, k: int, previous: PreviousRelease, *, design: bool = True
+    episodes: pd.DataFrame,
+    k: int,
+    previous: PreviousRelease,
+    *,
+    design: bool = True,
+    units: pd.DataFrame | None = None,
 ) -> SelectionRelease | None:
     """The episode counts protected together with the previous release's (ADR 0026): no
     count now, combined with what that release published, isolates a group below k.
-    `episodes` and `previous.units` must identify persons the same way."""
+    `episodes` and `previous.units` must identify persons the same way; `units`: the
+    episodes' `episode_units` when the caller has them already."""
     if len(episodes) == 0:
         return None
     measures = [*episode_measures(episodes.iloc[:0]).columns]
@@ -164,7 +174,7 @@ def protect_episodes_after(
     before = SelectionRelease(DIMS, tuple(measures), frame, frame, previous.k)
     return protect_consecutive(
         previous.units,
-        episode_units(episodes),
+        episode_units(episodes) if units is None else units,
         before,
         unit="unit",
         dims=DIMS,
@@ -289,11 +299,14 @@ def protect_release(
     (region, cohort, form sets, one boolean per stage, count). With `paths` instead, the
     funnel and the flows are protected together from the trajectories (`funnel.py`). With
     `previous` both are protected together with the last release's (ADR 0026)."""
-    protected, differencing = _protected_episodes(episodes, k, design, previous)
+    units = episode_units(episodes)
+    protected, differencing = _protected_episodes(episodes, k, design, previous, units)
+    trajectories = None
     if paths is not None:
         before = previous if previous is not None else PreviousRelease(pd.DataFrame(), [], k)
+        trajectories = funnel_units(paths, k)
         stages, funnel_differencing = protected_funnel(
-            funnel_units(paths, k),
+            trajectories,
             k,
             design=design,
             previous_units=before.funnel_units,
@@ -311,18 +324,25 @@ def protect_release(
         breakdowns=protect_breakdowns(episodes, protected, k, zero_is_safe=design),
         differencing=differencing,
         funnel_differencing=funnel_differencing,
+        units=units,
+        funnel_units=trajectories,
     )
 
 
 def _protected_episodes(
-    episodes: pd.DataFrame, k: int, design: bool, previous: PreviousRelease | None
+    episodes: pd.DataFrame,
+    k: int,
+    design: bool,
+    previous: PreviousRelease | None,
+    units: pd.DataFrame,
 ) -> tuple[SelectionRelease | None, str]:
     if previous is None or not previous.statuses or len(previous.units) == 0:
         return protect_episodes(episodes, k, design=design), "first"
     if previous.k != k:
         return protect_episodes(episodes, k, design=design), "previous release has another k"
     try:
-        return protect_episodes_after(episodes, k, previous, design=design), "protected"
+        protected = protect_episodes_after(episodes, k, previous, design=design, units=units)
+        return protected, "protected"
     except DisclosureError as error:  # the fixed statuses contradict the data: publish nothing
         alone = protect_episodes(episodes, k, design=design)
         # protected alone, its counts could be differenced against the previous release's

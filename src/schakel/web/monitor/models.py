@@ -49,3 +49,21 @@ class ReleaseSelection(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ReleaseUnits(models.Model):
+    """What the newest release was computed from, for protecting the next one (ADR 0033):
+    its exit episodes and trajectories as the consecutive protection matches them
+    (pseudonymous ids, strata and flags; Parquet). Never shown or downloaded; kept only for
+    the newest release (a new release drops the older rows in the same transaction)."""
+
+    release = models.OneToOneField(Release, models.CASCADE, related_name="units")
+    episodes = models.BinaryField()
+    funnel = models.BinaryField(null=True)
+
+    class Meta:
+        verbose_name = _("monitor release units")
+        verbose_name_plural = _("monitor release units")
+
+    def __str__(self) -> str:
+        return f"units of release {self.release_id}"

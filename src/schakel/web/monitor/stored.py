@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
@@ -25,9 +26,18 @@ from schakel.engine.monitor.noised import noised_for_release
 from schakel.engine.monitor.published import release_tables, selection_key
 from schakel.engine.monitor.release import PreviousRelease, episode_statuses, episode_units
 from schakel.engine.monitor.selection import label_episodes
+from schakel.engine.monitor.units import from_bytes as units_from_bytes
+from schakel.engine.monitor.units import to_bytes as units_to_bytes
+from schakel.engine.monitor.units import trajectory_persons, with_current_persons
 from schakel.engine.trajectories import build_episodes
-from schakel.web.monitor.data import Filters, event_log, log_version, monitor_data
-from schakel.web.monitor.models import Release, ReleaseSelection
+from schakel.web.monitor.data import (
+    Filters,
+    MonitorData,
+    event_log,
+    log_version,
+    monitor_data,
+)
+from schakel.web.monitor.models import Release, ReleaseSelection, ReleaseUnits
 
 KEEP = 3  # releases kept (the newest is shown; older ones for the differencing audit)
 ALL = "all"
@@ -61,6 +71,10 @@ class ComputedRelease:
     """How the episodes and the funnel were protected against the previous release."""
     noised: dict[str, Any] | None = None
     """The draw of the noised figures, republished by the next release of its quarter."""
+    units: bytes | None = None
+    """The exit episodes as the next release's protection matches them (ADR 0033)."""
+    funnel_units: bytes | None = None
+    """The trajectories likewise."""
 
 
 def compute_release(
@@ -79,7 +93,7 @@ def compute_release(
     log = event_log(payload_text=True)
     log = _recorded_until(log, data_until)  # exactly what `data_until` says
     data = monitor_data(as_of, use_cache=False, log=log)
-    previous = previous_release(log, before)
+    previous = previous_release(log, before, persons=_trajectory_persons(data))
     progress(30, gettext_noop("Protecting the counts of every selection"))
     release = monitor_release(data, k, labelled=_labelled, use_cache=False, previous=previous)
 
@@ -112,6 +126,8 @@ def compute_release(
         funnel_statuses=episode_statuses(release.funnel),
         differencing={"episodes": release.differencing, "funnel": release.funnel_differencing},
         noised=noised.to_json() if noised is not None else None,
+        units=None if release.units is None else units_to_bytes(release.units),
+        funnel_units=None if release.funnel_units is None else units_to_bytes(release.funnel_units),
     )
 
 
@@ -119,11 +135,41 @@ def _recorded_until(log: pd.DataFrame, moment: dt.datetime) -> pd.DataFrame:
     return log[log["recorded_at"] <= moment].reset_index(drop=True) if len(log) else log
 
 
-def previous_release(log: pd.DataFrame, release: Release | None) -> PreviousRelease | None:
-    """The last release's exit episodes, rebuilt from the events recorded up to its
-    `data_until` (the log is append-only), with the statuses it published (ADR 0026)."""
+def _trajectory_persons(data: MonitorData) -> pd.Series:
+    """Each trajectory's person now, from the paths and the exit episodes just built."""
+    paths, episodes = data.path_index, data.build.episodes
+    return trajectory_persons(
+        np.concatenate([paths.trajectory, episodes["trajectory_id"].to_numpy(dtype=object)]),
+        np.concatenate(
+            [paths.person_labels[paths.person], episodes["person_id"].to_numpy(dtype=object)]
+        ),
+    )
+
+
+def previous_release(
+    log: pd.DataFrame, release: Release | None, *, persons: pd.Series | None = None
+) -> PreviousRelease | None:
+    """The last release's exit episodes and trajectories as stored with it (ADR 0033), each
+    with its trajectory's person now, and the statuses it published (ADR 0026). A release
+    stored without them is rebuilt from the events recorded up to its `data_until` (the log
+    is append-only)."""
     if release is None or not release.summary.get("statuses") or len(log) == 0:
         return None
+    stored = ReleaseUnits.objects.filter(release=release).first()
+    if stored is not None:
+        if persons is None:
+            current = log.drop_duplicates("trajectory_id")
+            persons = trajectory_persons(current["trajectory_id"], current["person_id"])
+        units = units_from_bytes(bytes(stored.episodes))
+        trajectory = units["unit"].str.partition("/")[0] if len(units) else None
+        funnel = None if stored.funnel is None else units_from_bytes(bytes(stored.funnel))
+        return PreviousRelease(
+            units=with_current_persons(units, persons, trajectory_of=trajectory),
+            statuses=release.summary["statuses"],
+            k=release.k,
+            funnel_units=None if funnel is None else with_current_persons(funnel, persons),
+            funnel_statuses=release.summary.get("funnel_statuses", []),
+        )
     known = _recorded_until(log, release.data_until)
     episodes = build_episodes(known, as_of=release.as_of, strict=False).episodes
     units = episode_units(label_episodes(episodes))
@@ -159,6 +205,11 @@ def save_release(computed: ComputedRelease) -> Release:
         ReleaseSelection(release=release, key=key, content=content)
         for key, content in computed.selections.items()
     )
+    ReleaseUnits.objects.all().delete()  # only the newest release's units are needed
+    if computed.units is not None:
+        ReleaseUnits.objects.create(
+            release=release, episodes=computed.units, funnel=computed.funnel_units
+        )
     stale = Release.objects.order_by("-pk").values_list("pk", flat=True)[KEEP:]
     Release.objects.filter(pk__in=list(stale)).delete()
     return release

@@ -27,13 +27,15 @@ from schakel.web.jobs.models import Job
 from schakel.web.jobs.service import do_enqueue_job
 from schakel.web.jobs.testing import run_queued_jobs
 from schakel.web.monitor import data, release, stored, tasks
-from schakel.web.monitor.models import Release
+from schakel.web.monitor.models import Release, ReleaseUnits
 from schakel.web.organisations.models import Membership
 from schakel.web.trajectories.actions import (
+    do_merge_persons,
     do_open_trajectory,
     do_record_event,
     do_register_person,
 )
+from schakel.web.trajectories.models import Trajectory
 
 pytestmark = pytest.mark.django_db
 K = 10
@@ -144,8 +146,76 @@ def test_without_the_consecutive_protection_the_audit_finds_the_new_exits(
     before and after the three exits, whose difference is the group of three."""
     first = _run_release()
     _record_exits(coordinator_a, 3)
-    monkeypatch.setattr(stored, "previous_release", lambda log, saved: None)
+    monkeypatch.setattr(stored, "previous_release", lambda log, saved, **kwargs: None)
     second = _run_release()
     assert second.summary["differencing"] == {"episodes": "first", "funnel": "first"}
     assert _derivable(first, second) > 0
     assert _funnel_derivable(first, second) > 0
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values("unit").reset_index(drop=True)
+
+
+def test_the_next_release_reads_the_units_stored_with_the_last_instead_of_rebuilding_them(
+    region: None, coordinator_a: Membership, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ADR 0033: the units a release was computed from are stored with it; the next job
+    reads them (equal to the rebuilt ones) and never rebuilds the previous release."""
+    first = _run_release()
+    assert ReleaseUnits.objects.filter(release=first).exists()
+    log = stored._recorded_until(data.event_log(payload_text=True), timezone.now())
+    read = stored.previous_release(log, first)
+    assert read is not None and read.funnel_units is not None
+    pd.testing.assert_frame_equal(_sorted(read.units), _sorted(_units(first)))
+    rebuilt = funnel_units(path_index(log[log["occurred_at"].dt.date <= first.as_of]), K)
+    pd.testing.assert_frame_equal(_sorted(read.funnel_units), _sorted(rebuilt))
+
+    _record_exits(coordinator_a, 3)
+
+    def rebuild(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the previous release was rebuilt from the log")
+
+    monkeypatch.setattr(stored, "build_episodes", rebuild)
+    monkeypatch.setattr(stored, "path_index", rebuild)
+    second = _run_release()
+    monkeypatch.undo()
+    assert second.summary["differencing"] == {"episodes": "protected", "funnel": "protected"}
+    assert _derivable(first, second) == 0
+    assert _funnel_derivable(first, second) == 0
+    assert list(ReleaseUnits.objects.values_list("release", flat=True)) == [second.pk]
+
+
+def test_stored_units_count_people_merged_since_as_one(
+    region: None, coordinator_a: Membership
+) -> None:
+    """A person registered twice and merged after the release: the stored units name the
+    old person; read back for the next release they name the person the trajectory has now."""
+    _record_exits(coordinator_a, 2)  # two registrations of one person
+    ours = Trajectory.objects.filter(organisation=coordinator_a.organisation).order_by("pk")
+    keep, merge = (trajectory.person for trajectory in ours)
+    moved = {pk.hex for pk in Trajectory.objects.filter(person=merge).values_list("pk", flat=True)}
+    keep_id, merge_id = keep.pk.hex, merge.pk.hex  # the log's ids: hex, with or without dashes
+    first = _run_release()
+    stored_units = stored.units_from_bytes(bytes(ReleaseUnits.objects.get(release=first).funnel))
+    do_merge_persons(actor=coordinator_a, keep=keep, merge=merge, reason="zelfde persoon")
+    assert (
+        stored_units[_hex(stored_units["unit"]).isin(moved)]["person_id"]
+        .str.replace("-", "")
+        .eq(merge_id)
+        .all()
+    )
+    read = stored.previous_release(data.event_log(payload_text=True), first)
+    assert read is not None and read.funnel_units is not None
+    for frame, trajectory in (
+        (read.funnel_units, read.funnel_units["unit"]),
+        (read.units, read.units["unit"].str.partition("/")[0]),
+    ):
+        of_moved = frame[_hex(trajectory).isin(moved)]
+        assert len(of_moved) == 1
+        assert _hex(of_moved["person_id"]).eq(keep_id).all()
+    assert not _hex(read.funnel_units["person_id"]).eq(merge_id).any()
+
+
+def _hex(ids: pd.Series) -> pd.Series:
+    return ids.str.replace("-", "")
