@@ -138,6 +138,18 @@ def test_phase_follows_the_dimension() -> None:
                 assert i.phase is (Phase.RECRUITMENT if recruitment else Phase.DESTINATION)
 
 
+def test_no_two_indicators_of_a_set_share_a_wording() -> None:
+    """A check asks every indicator of its set: two with one wording (the walk found four pairs,
+    one at recruitment and one at destination) read as the same question asked twice."""
+    for indicator_set in CATALOGUE.sets:
+        for language in ("nl", "en"):
+            seen: dict[str, str] = {}
+            for i in indicator_set.indicators:
+                wording = getattr(i.label, language).strip().casefold()
+                assert wording not in seen, (language, seen.get(wording), i.id)
+                seen[wording] = i.id
+
+
 def test_texts_are_written_in_both_languages() -> None:
     for indicator_set in CATALOGUE.sets:
         assert indicator_set.label.nl != indicator_set.label.en

@@ -211,7 +211,11 @@ def _placement(
     if f"-{dimension.value}-" not in indicator_id + "-":
         raise CatalogueError(f"{where}: id does not carry its dimension {dimension.value}")
     if raw_strength is None:
-        raise InvalidStrengthError(f"{where}: missing strength (strong, medium or weak)")
+        raise InvalidStrengthError(
+            f"{where}: missing strength (strong, medium or weak)",
+            kind="missing_choice",
+            params={"where": where, "field": "strength", "allowed": ", ".join(Strength)},
+        )
     strength = _choice(raw_strength, Strength, where, "strength", InvalidStrengthError)
     expected = Phase.RECRUITMENT if dimension in RECRUITMENT_DIMENSIONS else Phase.DESTINATION
     phase = (

@@ -97,6 +97,15 @@ def character_limit(field: BoundField) -> int | None:
     return None
 
 
+def characters_over(field: BoundField) -> int:
+    """How many characters the typed text has beyond the field's limit (0 when within): the
+    counter says it on an error instead of the limit, which the error message already names."""
+    limit = character_limit(field)
+    if limit is None or not field.form.is_bound:
+        return 0
+    return max(0, len(str(field.value() or "")) - limit)
+
+
 DASHES = "---------"  # Django's empty choice, as a model field or ModelChoiceField offers it
 
 

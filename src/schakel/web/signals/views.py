@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 from django_htmx.middleware import HtmxDetails
 
-from schakel.engine.indicators import Catalogue, Evaluation, Indicator
+from schakel.engine.indicators import Answer, Catalogue, Evaluation, Indicator
 from schakel.engine.indicators.perspective import ContactKind
 from schakel.web.organisations.acting import acting_membership
 from schakel.web.organisations.roles import Capability, has
@@ -142,13 +142,21 @@ def _questions_context(
         "outcome": OUTCOMES[evaluation.outcome.value],
         "decided": not evaluation.next_questions,
         "settled": not evaluation.next_questions and not indicators,  # said once, then the result
-        "answered": sum(1 for i in indicator_set.indicators if i.id in state.answers),
+        "answered": sum(1 for i in indicator_set.indicators if _known(state, i.id)),
+        "unknown": sum(
+            1 for i in indicator_set.indicators if state.answers.get(i.id) == Answer.UNKNOWN
+        ),
         "total": len(indicator_set.indicators),
         "indicator_set": indicator_set,
         "set_reason": results.set_reason(state, indicator_set),
         "next_part": following if following != part else None,
         "part_label": dict(parts).get(part),
     }
+
+
+def _known(state: CheckState, indicator_id: str) -> bool:
+    """Answered yes or no: "I don't know" is asked but not answered."""
+    return state.answers.get(indicator_id) in (Answer.PRESENT, Answer.ABSENT)
 
 
 @public

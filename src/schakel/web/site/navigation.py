@@ -24,6 +24,9 @@ class Link:
     label: Promise
     capability: Capability | None = None
     badge: str = ""
+    home_for: Capability | None = None
+    """A page open to everyone that the home page still lists for the roles with this
+    capability, since their work starts there (the signal check: who may consult on it)."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ MENU: tuple[Group, ...] = (
             Link("referral-inbox", _("Referrals"), Capability.ANSWER_REFERRALS, "referrals"),
             Link("return-candidates", _("Possible returns"), Capability.REVIEW_RETURNS, "returns"),
             Link("linkage-runs", _("Linkage runs"), Capability.RUN_LINKAGE),
-            Link("signal-check", _("Signal check")),
+            Link("signal-check", _("Signal check"), home_for=Capability.CONSULT),
             Link("signal-consultations", _("My consultations"), Capability.CONSULT),
             Link("signal-referrals", _("My referrals"), Capability.CONSULT),
             Link("signal-inbox", _("Consultations"), Capability.ANSWER_REFERRALS, "consultations"),
@@ -127,12 +130,14 @@ def menu_for(acting: Membership | None, path: str) -> list[MenuGroup]:
 
 
 def role_links(acting: Membership) -> list[MenuLink]:
-    """The menu's pages this role has a capability for (those open to everyone left out): the
-    home page lists them, so a role without worklist panels still starts somewhere."""
+    """The menu's pages this role has a capability for (those open to everyone left out, unless
+    listed for the role's work): the home page lists them, so a role without worklist panels
+    still starts somewhere."""
     links = []
     for group in MENU:
         for link in group.links:
-            if link.capability is None or not has(acting, link.capability):
+            needed = link.capability or link.home_for
+            if needed is None or not has(acting, needed):
                 continue
             try:
                 links.append(MenuLink(url_of(link.url_name), link.label, False, link.badge))

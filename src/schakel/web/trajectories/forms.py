@@ -29,7 +29,7 @@ from schakel.web.core.engine_messages import field_messages
 from schakel.web.core.fields import NO_NAMES_HINT
 from schakel.web.core.forms import DASHES
 from schakel.web.core.labels import FIELD_LABELS, LABELS, choices
-from schakel.web.core.numbers import count_length, grouped
+from schakel.web.core.numbers import count_length
 from schakel.web.core.providers import Choices
 from schakel.web.organisations.models import Membership, Organisation, User
 from schakel.web.organisations.roles import Capability, roles_with
@@ -82,16 +82,14 @@ def _max_length(info: FieldInfo) -> int | None:
 
 
 def _text_field(name: str, info: FieldInfo, label: Any, required: bool) -> forms.CharField:
-    """A text field with its limit in the browser (maxlength), in words and as a counter."""
+    """A text field with its limit in the browser (maxlength) and under it as a counter, which
+    says the limit once (the hint does not repeat it)."""
     limit = _max_length(info)
     long = name in ("note", "reason") or (limit or 0) > 200
     attrs: dict[str, Any] = {"rows": 3} if long else {}
-    help_text: Any = ""
     if limit is not None:
         attrs["maxlength"] = limit
-        help_text = format_lazy(_("At most {} characters."), grouped(limit))
-    if name == "note" or name in TEXT_NAMES:
-        help_text = format_lazy("{} {}", NO_NAMES_HINT, help_text) if help_text else NO_NAMES_HINT
+    help_text: Any = NO_NAMES_HINT if name == "note" or name in TEXT_NAMES else ""
     widget = forms.Textarea(attrs) if long else forms.TextInput(attrs)
     return count_length(
         forms.CharField(
@@ -465,7 +463,7 @@ class AnswerForm(forms.Form):
         label=_("Reason"),
         required=False,
         max_length=500,
-        help_text=_("Required when you reject. The referrer sees it. At most 500 characters."),
+        help_text=_("Required when you reject. The referrer sees it."),
         widget=forms.Textarea({"rows": 3}),
     )
 

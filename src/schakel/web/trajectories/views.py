@@ -345,7 +345,7 @@ def retract_event(request: HttpRequest, acting: Membership, pk: str, event_id: s
             action=_("Mark as entered in error"),
             cancel_url=back,
             reason_label=_("Why was this entered in error?"),
-            reason_help=_("The reason is kept with the correction. At most 500 characters."),
+            reason_help=_("The reason is kept with the correction."),
             already=already,
             details=((_("Event"), f"{label}, {day}"),),
         ),

@@ -16,6 +16,7 @@ register = template.Library()
 register.filter("nlds_widget", core_forms.nlds_widget)
 register.filter("described_by", core_forms.described_by)
 register.filter("character_limit", core_forms.character_limit)
+register.filter("characters_over", core_forms.characters_over)
 
 
 @register.filter

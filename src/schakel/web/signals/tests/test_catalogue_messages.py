@@ -27,8 +27,9 @@ def test_a_wrong_strength_is_named_in_dutch(editor: Client) -> None:
     bundle[SET_FILE]["indicators"][3]["strength"] = "sterk"
     page = publish(editor, bundle).content.decode()
     assert "AL-D1-04 bestaat de sterkte “sterk” niet" in page
-    assert "strong, medium, weak" in page  # the codes the file must use
-    assert "is not one of" not in page
+    # the walk's finding: the choices were the file's English codes only
+    assert "Kies sterk (strong), middel (medium) of zwak (weak)." in page
+    assert "strong, medium" not in page and "is not one of" not in page
     assert not CatalogueVersion.objects.exists()
 
 
@@ -46,4 +47,20 @@ def test_in_english_by_choice(editor: Client) -> None:
     with translation.override("en"):
         editor.cookies["django_language"] = "en"
         page = publish(editor, bundle).content.decode()
-    assert "the strength “sterk” does not exist" in page
+    assert "the strength “sterk” does not exist. Choose strong, medium or weak." in page
+
+
+def test_a_missing_strength_is_a_sentence_with_the_choices(editor: Client) -> None:
+    bundle = new_version()
+    bundle[SET_FILE]["indicators"][3].pop("strength")
+    page = publish(editor, bundle).content.decode()
+    choices = "Kies sterk (strong), middel (medium) of zwak (weak)."
+    assert f"AL-D1-04 ontbreekt de sterkte. {choices}" in page
+    assert "in English" not in page and "Engels" not in page
+
+
+def test_a_wrong_kind_of_set_is_named_in_the_readers_words(editor: Client) -> None:
+    bundle = new_version()
+    bundle["catalogue.json"]["sets"][0]["kind"] = "lijst"
+    page = publish(editor, bundle).content.decode()
+    assert "Kies indicatorenset (indicator-set) of signalenlijst (signal-list)." in page

@@ -331,3 +331,22 @@ def test_htmx_parts_post_to_their_own_part_and_keep_the_answers_of_the_last() ->
     answers = client.session["signal_check"]["answers"]
     assert all(answers[i] == "present" for i in present), "d1's answers stay"
     assert answers[d2_ids[0]] == "present"
+
+
+def test_the_count_of_answered_questions_leaves_out_dont_know() -> None:
+    """The walk's finding: "U heeft N vragen beantwoord" counted "Weet ik niet" as an answer."""
+    client = Client()
+    client.post(reverse("signal-check"), WHO)
+    url = reverse("signal-check-questions")
+    shown = list(client.get(url).context["form"].fields)
+    assert len(shown) >= 3
+    answers = {shown[0]: "present", shown[1]: "absent"} | {i: "unknown" for i in shown[2:]}
+    page = client.post(url, answers, headers=HTMX)
+    total = page.context["total"]
+    text = page.content.decode()
+    assert f"U heeft 2 van de {total} vragen beantwoord." in text
+    assert f"Bij {len(shown) - 2} vragen koos u “Weet ik niet”." in text
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("signal-check-round", args=[2])).content.decode()
+    assert f"You answered 2 questions of {total}." in english
+    assert f"For {len(shown) - 2} questions you chose “I don't know”." in english

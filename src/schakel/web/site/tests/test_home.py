@@ -127,3 +127,19 @@ def test_a_role_without_worklists_starts_from_its_own_pages(
         assert f'href="{start}' in section
     for start in absent:
         assert f'href="{start}' not in section
+
+
+@pytest.mark.parametrize(
+    ("role", "listed"),
+    [(Role.FRONTLINE, True), (Role.COORDINATOR, True), (Role.ANALYST, False)],
+)
+def test_your_pages_list_the_signal_check_for_the_roles_that_consult_on_it(
+    org_a: Organisation, member: Callable[..., Membership], role: Role, listed: bool
+) -> None:
+    """The walk's finding: the frontline professional's "Uw pagina's" left out the signal
+    check, the page their work starts from (open to all, so the list skipped it)."""
+    html = signed_in(member(org_a, role)).get(reverse("home")).content.decode()
+    section = html[html.index('id="role-links-heading"') :]
+    section = section[: section.index("</section>")]
+    link = f'<a class="utrecht-link" href="{reverse("signal-check")}">Signalencheck</a>'
+    assert (link in section) is listed

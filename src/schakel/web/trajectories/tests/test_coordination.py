@@ -298,3 +298,16 @@ def test_the_inbox_pages_through_waiting_referrals_oldest_first(
         assert b"Wachten op antwoord: 3." in page.content
     shown = AuditEntry.objects.filter(purpose="view referral inbox").order_by("-sequence")[0]
     assert shown.detail == {"trajectories": [str(sent[2].trajectory_id)]}
+
+
+def test_the_reject_reason_says_its_limit_once(
+    coordinator_a: Membership, coordinator_b: Membership
+) -> None:
+    """The hint no longer repeats "Ten hoogste 500 tekens": the counter under the field says it."""
+    referral = _refer(coordinator_a, coordinator_b.organisation, "Ionescu")
+    page = signed_in(coordinator_b).get(reverse("answer-referral", args=[referral.pk]))
+    html = page.content.decode()
+    start = html.index('for="id_reason"')
+    reason = html[start : html.index("</div>", start)]
+    assert "Verplicht als u afwijst. De verwijzer ziet de reden." in reason
+    assert reason.count("500 tekens") == 1 and "Maximaal 500 tekens" in reason

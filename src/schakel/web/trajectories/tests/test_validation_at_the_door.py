@@ -205,7 +205,7 @@ def test_a_text_over_its_limit_is_refused_and_the_limit_is_shown(
     url = reverse("record-event", args=[trajectory_a.pk, "intake"])
     form = client.get(url).content.decode()
     assert "maxlength" not in form and f'data-limit="{NOTE_MAX}"' in form  # nothing cut
-    assert "Ten hoogste 4.000 tekens." in form  # grouped, as Dutch writes numbers
+    assert "Maximaal 4.000 tekens" in form  # grouped, as Dutch writes numbers
     long = "x" * (NOTE_MAX + 120)
     page = page_event(client, trajectory_a, "intake", occurred_at="2026-01-05T10:00", note=long)
     assert page.status_code == 422 and "4.120" in errors_of(page)  # Django names the length
@@ -214,6 +214,39 @@ def test_a_text_over_its_limit_is_refused_and_the_limit_is_shown(
     api = api_event(client, trajectory_a, "intake", "2026-01-05T10:00:00Z", note=long)
     assert fields_of(api) == {"note": "Notitie: vul ten hoogste 4.000 tekens in."}
     assert TrajectoryEvent.objects.count() == 0
+
+
+def _field(html: str, name: str) -> str:
+    """A text field's part of the page: label, hint, error, widget and counter."""
+    start = html.index(f'for="id_{name}"')
+    return html[start : html.index("</div>", start)]
+
+
+def test_a_text_field_says_its_limit_once(
+    coordinator_a: Membership, trajectory_a: Trajectory
+) -> None:
+    """The walk's finding: the note's hint said "Ten hoogste 4.000 tekens.", the counter under
+    it "Maximaal 4.000 tekens", and on an error the message named 4.000 a third time."""
+    client = signed_in(coordinator_a)
+    form = client.get(reverse("record-event", args=[trajectory_a.pk, "intake"])).content.decode()
+    note = _field(form, "note")
+    assert note.count("4.000") == 1 and "Maximaal 4.000 tekens" in note
+    assert "Schrijf geen namen" in note  # the hint stays, without the limit
+    long = "x" * (NOTE_MAX + 120)
+    page = page_event(client, trajectory_a, "intake", occurred_at="2026-01-05T10:00", note=long)
+    note = _field(page.content.decode(), "note")
+    assert note.count("4.000") == 1 and "tot hoogstens 4.000" in note  # in the error only
+    assert "120 tekens te veel" in note  # the counter says by how much instead
+    wrong = do_record_event(
+        actor=coordinator_a,
+        trajectory=trajectory_a,
+        event_type="intake",
+        occurred_at=dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC),
+        payload={},
+    )
+    confirm = client.get(reverse("retract-event", args=[trajectory_a.pk, wrong.pk]))
+    reason = _field(confirm.content.decode(), "reason")
+    assert reason.count("500 tekens") == 1 and "De reden wordt bij de correctie bewaard." in reason
 
 
 # -- organisations ---------------------------------------------------------------------------
