@@ -180,9 +180,8 @@ def _persons_by_group(
         held = np.bitwise_or.reduceat(bits[rows[wanted]], starts)  # per (group, person)
         owner = key[starts] // span  # ascending
         present = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-        each = np.unpackbits(
-            held.astype("<i8").view(np.uint8).reshape(-1, 8), axis=1, bitorder="little"
-        )
-        per_group = np.add.reduceat(each[:, :width], present, axis=0, dtype=np.int64)
-        result[first : first + width, owner[present]] = per_group.T
+        held = held.astype(np.int64, copy=False)
+        for bit in range(width):  # a reduction along one array per flag: an (n, 62) matrix
+            # unpacked and reduced along its first axis took four times as long at 1M pairs
+            result[first + bit, owner[present]] = np.add.reduceat((held >> bit) & 1, present)
     return result
