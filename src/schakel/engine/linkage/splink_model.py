@@ -66,7 +66,15 @@ class ModelTrainingError(SchakelError):
 @dataclass(frozen=True)
 class ModelOptions:
     """Training settings. `recall_of_exact_rule` is the share of true pairs assumed to agree
-    exactly on date of birth and names; it sets the prior match probability."""
+    exactly on date of birth and names; it sets the prior match probability.
+
+    `residence_from_confident_pairs`: after EM, m of address, locality and postcode from the
+    candidate pairs that the other comparisons alone make matches with probability at least
+    `confident_probability` (`SplinkScorer._train_on_confident_pairs`), so EM cannot make
+    "same residence" the match class. `untrained_from_confident_pairs`: the same for a
+    comparison no EM session trained (the names in format 6 when the same-date session
+    fails). Either keeps the EM values when fewer than `min_confident_pairs` pairs qualify.
+    """
 
     u_max_pairs: float = 5e5
     seed: int = 2024
@@ -79,6 +87,7 @@ class ModelOptions:
     u_within_nationality: bool = True
     u_nationality_pairs: int = 100_000
     residence_from_confident_pairs: bool = True
+    untrained_from_confident_pairs: bool = True
     confident_probability: float = 0.99
     min_confident_pairs: int = 20
     log_level: int = logging.WARNING
@@ -214,10 +223,10 @@ class SplinkScorer:
         labels = 0
         if options.identifier_labels and candidates is not None:
             labels = self._train_on_identifier_labels(candidates)
+        untrained = _untrained(self.linker.misc.save_model_to_json())
+        if options.untrained_from_confident_pairs and candidates is not None and untrained:
+            self._train_on_confident_pairs(candidates, untrained, "untrained")
         if options.residence_from_confident_pairs and candidates is not None:
-            untrained = _untrained(self.linker.misc.save_model_to_json())
-            if untrained:
-                self._train_on_confident_pairs(candidates, untrained, "untrained")
             self._train_on_confident_pairs(candidates, RESIDENCE, "residence")
         model = monotone_similarity(self.linker.misc.save_model_to_json())
         self.linker = self._new_linker(model)
