@@ -197,24 +197,23 @@ class SplinkScorer:
             self._estimate_u_within(layout.EXACT[Role.NATIONALITY], NATIONALITY_BOUND)
         if self.salted:
             self._estimate_u_within(layout.SALT_GROUP, SALT_BOUND)
-        trained = []
+        trained, failed = [], []
         for rule in options.em_rules:
-            before = self.linker.misc.save_model_to_json()
-            try:
-                self.linker.training.estimate_parameters_using_expectation_maximisation(
-                    rule, estimate_without_term_frequencies=True
-                )
-            except (EMTrainingException, ValueError):
-                # Small files can leave a level unobserved in a session, and Splink then
-                # refuses an m value that underflows; the other sessions still train it.
-                # The failed session has already taken the comparisons its rule uses out of
-                # the linker's settings (Splink filters them in place), so start again from
-                # the model before it. Without this the app's run on a 600-person region
-                # lost its date of birth comparison in some runs (5 of 40 linked 10-12 pairs
-                # instead of 24-32; 3 of 3 of those inspected had no date comparison).
-                self.linker = self._new_linker(before)
-                continue
-            trained.append(rule)
+            if self._em_session(rule):
+                trained.append(rule)
+            else:
+                failed.append(rule)
+        if trained and options.untrained_from_confident_pairs:
+            # A comparison only a failed session trains (the names in format 6: only the
+            # same-date session trains them) would carry no weight. Retry that session with
+            # the m of every comparison another session trained held fixed, so EM has only
+            # the untrained ones (and nothing that could collapse) to estimate.
+            for rule in failed:
+                untrained = _untrained(self.linker.misc.save_model_to_json())
+                if not untrained:
+                    break
+                if self._em_session(rule, free=untrained):
+                    trained.append(rule)
         if not trained:
             raise ModelTrainingError(
                 "Too few similar records to train the linkage model without labels: no pair "
@@ -238,6 +237,42 @@ class SplinkScorer:
             comparisons=tuple(c["output_column_name"] for c in model["comparisons"]),
             model=model,
         )
+
+    def _em_session(self, rule: str, free: Collection[str] | None = None) -> bool:
+        """One EM session blocked on `rule`; whether it trained. With `free`, the m values of
+        all other comparisons are held fixed (Splink's `fix_m_probability` per level).
+
+        Small files can leave a level unobserved in a session, and Splink then refuses an m
+        value that underflows; the other sessions still train it. The failed session has
+        already taken the comparisons its rule uses out of the linker's settings (Splink
+        filters them in place), so start again from the model before it. Without this the
+        app's run on a 600-person region lost its date of birth comparison in some runs (5 of
+        40 linked 10-12 pairs instead of 24-32; 3 of 3 of those inspected had no date
+        comparison)."""
+        before = self.linker.misc.save_model_to_json()
+        if free is not None:
+            held = deepcopy(before)
+            for comparison in held["comparisons"]:
+                if comparison["output_column_name"] in free:
+                    continue
+                for level in comparison["comparison_levels"]:
+                    if not level.get("is_null_level") and "m_probability" in level:
+                        level["fix_m_probability"] = True
+            self.linker = self._new_linker(held)
+        try:
+            self.linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        except (EMTrainingException, ValueError):
+            self.linker = self._new_linker(before)
+            return False
+        if free is not None:
+            model = self.linker.misc.save_model_to_json()
+            for comparison in model["comparisons"]:
+                for level in comparison["comparison_levels"]:
+                    level.pop("fix_m_probability", None)
+            self.linker = self._new_linker(model)
+        return True
 
     def _same_token_pairs(self, column: str) -> pd.DataFrame:
         """Random pairs of records with the same token in `column` (uniform over such pairs):
