@@ -43,7 +43,9 @@ from schakel.engine.linkage.engines import (
 from schakel.engine.linkage.files import name_noise_scale, token_array
 from schakel.engine.linkage.schema import IDENTIFIER_ROLES, Role
 
+LOG = logging.getLogger(__name__)
 DATE_OF_BIRTH = "date_of_birth"
+NAMES = ("given_names", "family_name")
 # Where someone lives: one comparison or three (`ModelOptions.combined_residence`).
 RESIDENCE = ("address", "locality", "postcode", "residence")
 LABEL_PSEUDO_COUNT = 0.5
@@ -88,6 +90,7 @@ class ModelOptions:
     u_nationality_pairs: int = 100_000
     residence_from_confident_pairs: bool = True
     untrained_from_confident_pairs: bool = True
+    identity_from_confident_pairs: bool = True
     confident_probability: float = 0.99
     min_confident_pairs: int = 20
     log_level: int = logging.WARNING
@@ -222,11 +225,8 @@ class SplinkScorer:
         labels = 0
         if options.identifier_labels and candidates is not None:
             labels = self._train_on_identifier_labels(candidates)
-        untrained = _untrained(self.linker.misc.save_model_to_json())
-        if options.untrained_from_confident_pairs and candidates is not None and untrained:
-            self._train_on_confident_pairs(candidates, untrained, "untrained")
-        if options.residence_from_confident_pairs and candidates is not None:
-            self._train_on_confident_pairs(candidates, RESIDENCE, "residence")
+        if candidates is not None:
+            self._train_on_candidates(candidates, date_from_labels=labels > 0)
         model = monotone_similarity(self.linker.misc.save_model_to_json())
         self.linker = self._new_linker(model)
         return TrainingReport(
@@ -237,6 +237,24 @@ class SplinkScorer:
             comparisons=tuple(c["output_column_name"] for c in model["comparisons"]),
             model=model,
         )
+
+    def _train_on_candidates(self, candidates: CandidatePairs, *, date_from_labels: bool) -> None:
+        """m values EM gets wrong, from the candidate pairs the other comparisons decide.
+
+        In order: comparisons no session trained; residence; then names and date of birth
+        together (from the pairs residence and the rest decide), or, when those are too few,
+        the date alone. Names and date are left alone when identifier labels set the date.
+        """
+        options = self.options
+        untrained = _untrained(self.linker.misc.save_model_to_json())
+        if options.untrained_from_confident_pairs and untrained:
+            self._train_on_confident_pairs(candidates, untrained, "untrained")
+        if options.residence_from_confident_pairs:
+            self._train_on_confident_pairs(candidates, RESIDENCE, "residence")
+        if options.identity_from_confident_pairs and not date_from_labels:
+            identity = (*NAMES, DATE_OF_BIRTH)
+            if not self._train_on_confident_pairs(candidates, identity, "identity"):
+                self._train_on_confident_pairs(candidates, (DATE_OF_BIRTH,), "date")
 
     def _em_session(self, rule: str, free: Collection[str] | None = None) -> bool:
         """One EM session blocked on `rule`; whether it trained. With `free`, the m values of
@@ -412,6 +430,7 @@ class SplinkScorer:
         shift = _logit2(prior) - _logit2(model["probability_two_random_records_match"])
         sure = _probability(weights + shift) >= self.options.confident_probability
         count = int(sure.sum())
+        LOG.info("%s: %d confident pairs for %s", label, count, sorted(neutral))
         if count < self.options.min_confident_pairs:
             return 0
         rows = scored.loc[sure, ["left", "right"]].to_numpy(dtype=np.int64)
