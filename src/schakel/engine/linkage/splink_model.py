@@ -248,7 +248,8 @@ class SplinkScorer:
         options = self.options
         untrained = _untrained(self.linker.misc.save_model_to_json())
         if options.untrained_from_confident_pairs and untrained:
-            self._train_on_confident_pairs(candidates, untrained, "untrained")
+            # Nothing to keep here (Splink's default m), so a few pairs are better than none.
+            self._train_on_confident_pairs(candidates, untrained, "untrained", least=5)
         if options.residence_from_confident_pairs:
             self._train_on_confident_pairs(candidates, RESIDENCE, "residence")
         if options.identity_from_confident_pairs and not date_from_labels:
@@ -387,7 +388,11 @@ class SplinkScorer:
         }
 
     def _train_on_confident_pairs(
-        self, candidates: CandidatePairs, targets: Collection[str], label: str
+        self,
+        candidates: CandidatePairs,
+        targets: Collection[str],
+        label: str,
+        least: int | None = None,
     ) -> int:
         """m of the comparisons `targets` from the candidate pairs the other comparisons alone
         make near-certain matches (match probability >= `confident_probability`).
@@ -405,7 +410,8 @@ class SplinkScorer:
 
         Comparisons no EM session trained (the names in format 6, when the same-date session
         fails) get their m the same way, from the pairs the trained comparisons decide.
-        Returns the number of confident pairs (0: too few, nothing changed).
+        Returns the number of confident pairs (0: fewer than `least`, by default
+        `min_confident_pairs`; nothing changed).
         """
         model = self.linker.misc.save_model_to_json()
         present = {c["output_column_name"] for c in model["comparisons"]}
@@ -431,7 +437,7 @@ class SplinkScorer:
         sure = _probability(weights + shift) >= self.options.confident_probability
         count = int(sure.sum())
         LOG.info("%s: %d confident pairs for %s", label, count, sorted(neutral))
-        if count < self.options.min_confident_pairs:
+        if count < (self.options.min_confident_pairs if least is None else least):
             return 0
         rows = scored.loc[sure, ["left", "right"]].to_numpy(dtype=np.int64)
         pairs = self._pairs_frame(rows[:, 0], rows[:, 1])
