@@ -70,7 +70,11 @@ def test_small_febrl_link_end_to_end(
     sources = np.repeat([0, 1], [left_table.num_rows, right_table.num_rows])
     labels = result.clusters["cluster_id"].to_numpy()
     metrics = pairwise_metrics(truth, labels, sources)
-    assert metrics.f1 > 0.97, metrics
+    # 0.9796 with EM's residence and date m, 0.9691 with those from confident pairs (ADR 0032):
+    # FEBRL gives each duplicate a budget of modifications, so the pairs whose names and date
+    # are clean have more changed addresses than the rest (0 of the 162 confident pairs kept an
+    # identical address filter, 92 of all 300 pairs). On all 5,000 pairs F1 rose 0.9912 -> 0.9943.
+    assert metrics.f1 > 0.96, metrics
     assert metrics.precision > 0.99, metrics
     written = pd.read_csv(tmp_path / "links.csv")
     assert list(written.columns) == [
