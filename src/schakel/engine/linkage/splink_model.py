@@ -73,9 +73,12 @@ class ModelOptions:
     `residence_from_confident_pairs`: after EM, m of address, locality and postcode from the
     candidate pairs that the other comparisons alone make matches with probability at least
     `confident_probability` (`SplinkScorer._train_on_confident_pairs`), so EM cannot make
-    "same residence" the match class. `untrained_from_confident_pairs`: the same for a
+    "same residence" the match class. `identity_from_confident_pairs`: then names and date
+    of birth from the pairs residence and the rest decide (the date alone when too few; not
+    when identifier labels set the date). `untrained_from_confident_pairs`: the same for a
     comparison no EM session trained (the names in format 6 when the same-date session
-    fails). Either keeps the EM values when fewer than `min_confident_pairs` pairs qualify.
+    fails), after retrying that session with the other m values held fixed. Each step keeps
+    the EM values when fewer than `min_confident_pairs` pairs qualify (ADR 0032).
     """
 
     u_max_pairs: float = 5e5
@@ -208,7 +211,7 @@ class SplinkScorer:
                 failed.append(rule)
         if trained and options.untrained_from_confident_pairs:
             # A comparison only a failed session trains (the names in format 6: only the
-            # same-date session trains them) would carry no weight. Retry that session with
+            # same-date session trains them) would keep Splink's default m. Retry that session with
             # the m of every comparison another session trained held fixed, so EM has only
             # the untrained ones (and nothing that could collapse) to estimate.
             for rule in failed:
@@ -586,7 +589,8 @@ class SplinkScorer:
 
 
 def _set_smoothed_m(comparison: dict[str, Any], proportions: list[float], observed: int) -> None:
-    """Date of birth m from identifier-labelled pairs only, with half a pair added per level.
+    """Date of birth m from identifier-labelled pairs only, with half a pair added per level
+    (also used for the m values from confident pairs, `_train_on_confident_pairs`).
 
     Unsupervised, the date of birth is trained only by EM on the sorted-name block, and where
     different people often share a name (small name pools per nationality) EM takes "same
