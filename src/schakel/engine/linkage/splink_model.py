@@ -12,6 +12,7 @@ pairs we generated natively (registered as blocked pairs), not pairs Splink woul
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +43,11 @@ from schakel.engine.linkage.engines import (
 from schakel.engine.linkage.files import name_noise_scale, token_array
 from schakel.engine.linkage.schema import IDENTIFIER_ROLES, Role
 
+LOG = logging.getLogger(__name__)
 DATE_OF_BIRTH = "date_of_birth"
+NAMES = ("given_names", "family_name")
+# Where someone lives: one comparison or three (`ModelOptions.combined_residence`).
+RESIDENCE = ("address", "locality", "postcode", "residence")
 LABEL_PSEUDO_COUNT = 0.5
 LEFT, RIGHT = "left", "right"
 EM_RULES = (
@@ -63,7 +68,18 @@ class ModelTrainingError(SchakelError):
 @dataclass(frozen=True)
 class ModelOptions:
     """Training settings. `recall_of_exact_rule` is the share of true pairs assumed to agree
-    exactly on date of birth and names; it sets the prior match probability."""
+    exactly on date of birth and names; it sets the prior match probability.
+
+    `residence_from_confident_pairs`: after EM, m of address, locality and postcode from the
+    candidate pairs that the other comparisons alone make matches with probability at least
+    `confident_probability` (`SplinkScorer._train_on_confident_pairs`), so EM cannot make
+    "same residence" the match class. `identity_from_confident_pairs`: then names and date
+    of birth from the pairs residence and the rest decide (the date alone when too few; not
+    when identifier labels set the date). `untrained_from_confident_pairs`: the same for a
+    comparison no EM session trained (the names in format 6 when the same-date session
+    fails), after retrying that session with the other m values held fixed. Each step keeps
+    the EM values when fewer than `min_confident_pairs` pairs qualify (ADR 0032).
+    """
 
     u_max_pairs: float = 5e5
     seed: int = 2024
@@ -75,6 +91,11 @@ class ModelOptions:
     combined_residence: bool = False
     u_within_nationality: bool = True
     u_nationality_pairs: int = 100_000
+    residence_from_confident_pairs: bool = True
+    untrained_from_confident_pairs: bool = True
+    identity_from_confident_pairs: bool = True
+    confident_probability: float = 0.99
+    min_confident_pairs: int = 20
     log_level: int = logging.WARNING
 
 
@@ -182,24 +203,23 @@ class SplinkScorer:
             self._estimate_u_within(layout.EXACT[Role.NATIONALITY], NATIONALITY_BOUND)
         if self.salted:
             self._estimate_u_within(layout.SALT_GROUP, SALT_BOUND)
-        trained = []
+        trained, failed = [], []
         for rule in options.em_rules:
-            before = self.linker.misc.save_model_to_json()
-            try:
-                self.linker.training.estimate_parameters_using_expectation_maximisation(
-                    rule, estimate_without_term_frequencies=True
-                )
-            except (EMTrainingException, ValueError):
-                # Small files can leave a level unobserved in a session, and Splink then
-                # refuses an m value that underflows; the other sessions still train it.
-                # The failed session has already taken the comparisons its rule uses out of
-                # the linker's settings (Splink filters them in place), so start again from
-                # the model before it. Without this the app's run on a 600-person region
-                # lost its date of birth comparison in some runs (5 of 40 linked 10-12 pairs
-                # instead of 24-32; 3 of 3 of those inspected had no date comparison).
-                self.linker = self._new_linker(before)
-                continue
-            trained.append(rule)
+            if self._em_session(rule):
+                trained.append(rule)
+            else:
+                failed.append(rule)
+        if trained and options.untrained_from_confident_pairs:
+            # A comparison only a failed session trains (the names in format 6: only the
+            # same-date session trains them) would keep Splink's default m. Retry that session with
+            # the m of every comparison another session trained held fixed, so EM has only
+            # the untrained ones (and nothing that could collapse) to estimate.
+            for rule in failed:
+                untrained = _untrained(self.linker.misc.save_model_to_json())
+                if not untrained:
+                    break
+                if self._em_session(rule, free=untrained):
+                    trained.append(rule)
         if not trained:
             raise ModelTrainingError(
                 "Too few similar records to train the linkage model without labels: no pair "
@@ -208,6 +228,8 @@ class SplinkScorer:
         labels = 0
         if options.identifier_labels and candidates is not None:
             labels = self._train_on_identifier_labels(candidates)
+        if candidates is not None:
+            self._train_on_candidates(candidates, date_from_labels=labels > 0)
         model = monotone_similarity(self.linker.misc.save_model_to_json())
         self.linker = self._new_linker(model)
         return TrainingReport(
@@ -218,6 +240,61 @@ class SplinkScorer:
             comparisons=tuple(c["output_column_name"] for c in model["comparisons"]),
             model=model,
         )
+
+    def _train_on_candidates(self, candidates: CandidatePairs, *, date_from_labels: bool) -> None:
+        """m values EM gets wrong, from the candidate pairs the other comparisons decide.
+
+        In order: comparisons no session trained; residence; then names and date of birth
+        together (from the pairs residence and the rest decide), or, when those are too few,
+        the date alone. Names and date are left alone when identifier labels set the date.
+        """
+        options = self.options
+        untrained = _untrained(self.linker.misc.save_model_to_json())
+        if options.untrained_from_confident_pairs and untrained:
+            # Nothing to keep here (Splink's default m), so a few pairs are better than none.
+            self._train_on_confident_pairs(candidates, untrained, "untrained", least=5)
+        if options.residence_from_confident_pairs:
+            self._train_on_confident_pairs(candidates, RESIDENCE, "residence")
+        if options.identity_from_confident_pairs and not date_from_labels:
+            identity = (*NAMES, DATE_OF_BIRTH)
+            if not self._train_on_confident_pairs(candidates, identity, "identity"):
+                self._train_on_confident_pairs(candidates, (DATE_OF_BIRTH,), "date")
+
+    def _em_session(self, rule: str, free: Collection[str] | None = None) -> bool:
+        """One EM session blocked on `rule`; whether it trained. With `free`, the m values of
+        all other comparisons are held fixed (Splink's `fix_m_probability` per level).
+
+        Small files can leave a level unobserved in a session, and Splink then refuses an m
+        value that underflows; the other sessions still train it. The failed session has
+        already taken the comparisons its rule uses out of the linker's settings (Splink
+        filters them in place), so start again from the model before it. Without this the
+        app's run on a 600-person region lost its date of birth comparison in some runs (5 of
+        40 linked 10-12 pairs instead of 24-32; 3 of 3 of those inspected had no date
+        comparison)."""
+        before = self.linker.misc.save_model_to_json()
+        if free is not None:
+            held = deepcopy(before)
+            for comparison in held["comparisons"]:
+                if comparison["output_column_name"] in free:
+                    continue
+                for level in comparison["comparison_levels"]:
+                    if not level.get("is_null_level") and "m_probability" in level:
+                        level["fix_m_probability"] = True
+            self.linker = self._new_linker(held)
+        try:
+            self.linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        except (EMTrainingException, ValueError):
+            self.linker = self._new_linker(before)
+            return False
+        if free is not None:
+            model = self.linker.misc.save_model_to_json()
+            for comparison in model["comparisons"]:
+                for level in comparison["comparison_levels"]:
+                    level.pop("fix_m_probability", None)
+            self.linker = self._new_linker(model)
+        return True
 
     def _same_token_pairs(self, column: str) -> pd.DataFrame:
         """Random pairs of records with the same token in `column` (uniform over such pairs):
@@ -290,6 +367,95 @@ class SplinkScorer:
                 if isinstance(share, int | float) and share > 0:
                     level["u_probability"] = float(share)
         self.linker = self._new_linker(model)
+
+    def _label_shares(self, pairs: pd.DataFrame, name: str) -> dict[str, list[Any]]:
+        """m per non-null level of every comparison, counted among the labelled `pairs` (on a
+        scratch linker: the model itself is not changed)."""
+        frame = pd.DataFrame(
+            {
+                f"{SOURCE}_l": pairs["source_l"],
+                f"{layout.RECORD_ID}_l": pairs["id_l"],
+                f"{SOURCE}_r": pairs["source_r"],
+                f"{layout.RECORD_ID}_r": pairs["id_r"],
+            }
+        )
+        scratch = self._new_linker(deepcopy(self.linker.misc.save_model_to_json()))
+        registered = self.engine.register_frame(frame, name)
+        scratch.training.estimate_m_from_pairwise_labels(registered)
+        return {
+            comparison.output_column_name: [
+                level._trained_m_probabilities[-1]["probability"]
+                for level in comparison._comparison_levels_excluding_null
+            ]
+            for comparison in scratch._settings_obj.comparisons
+        }
+
+    def _train_on_confident_pairs(
+        self,
+        candidates: CandidatePairs,
+        targets: Collection[str],
+        label: str,
+        least: int | None = None,
+    ) -> int:
+        """m of the comparisons `targets` from the candidate pairs the other comparisons alone
+        make near-certain matches (match probability >= `confident_probability`).
+
+        Residence (`RESIDENCE`): unsupervised, EM can make "same residence" the match class.
+        Three correlated residence comparisons (address, locality, postcode) against one
+        mixed, flipped name filter (format 6) let it split the pairs on residence: on the
+        5,000 x 5,000 diagnosis files m(address identical) came out 1.0 and m(locality differs)
+        1.3e-29, so every true pair whose person had moved lost 13-370 bits per field, while
+        about 40% of those people had moved. Scored with the residence comparisons set to
+        weight 0 (m = u), the pairs that names, date and the rest make certain show how often
+        one person's residence differs between two registrations; moving does not depend on
+        the name or the date of birth, so those pairs are a fair sample of the matches for it.
+        Half a pair per level keeps a level these pairs never reach finite.
+
+        Comparisons no EM session trained (the names in format 6, when the same-date session
+        fails) get their m the same way, from the pairs the trained comparisons decide.
+        Returns the number of confident pairs (0: fewer than `least`, by default
+        `min_confident_pairs`; nothing changed).
+        """
+        model = self.linker.misc.save_model_to_json()
+        present = {c["output_column_name"] for c in model["comparisons"]}
+        neutral = set(targets) & present
+        if not neutral:
+            return 0
+        scoring = deepcopy(model)
+        for comparison in scoring["comparisons"]:
+            name = comparison["output_column_name"]
+            if name in neutral or name in _untrained(model):
+                for level in comparison["comparison_levels"]:
+                    if not level.get("is_null_level"):
+                        level["m_probability"] = level.get("u_probability", 1.0)
+        trained_linker = self.linker
+        self.linker = self._new_linker(scoring)
+        try:
+            scored = self._predict(candidates.left, candidates.right, f"{label}_blocked")
+        finally:
+            self.linker = trained_linker
+        weights = scored["match_weight"].to_numpy()
+        prior = recalibrated_prior(weights, model["probability_two_random_records_match"], self)
+        shift = _logit2(prior) - _logit2(model["probability_two_random_records_match"])
+        sure = _probability(weights + shift) >= self.options.confident_probability
+        count = int(sure.sum())
+        LOG.info("%s: %d confident pairs for %s", label, count, sorted(neutral))
+        if count < (self.options.min_confident_pairs if least is None else least):
+            return 0
+        rows = scored.loc[sure, ["left", "right"]].to_numpy(dtype=np.int64)
+        pairs = self._pairs_frame(rows[:, 0], rows[:, 1])
+        shares = self._label_shares(pairs, f"{label}_pairs")
+        updated = deepcopy(model)
+        for comparison in updated["comparisons"]:
+            name = comparison["output_column_name"]
+            if name not in neutral or name not in shares:
+                continue
+            values = [v if isinstance(v, int | float) else 0.0 for v in shares[name]]
+            if sum(values) <= 0:
+                continue
+            _set_smoothed_m(comparison, values, count)
+        self.linker = self._new_linker(updated)
+        return count
 
     def _identifier_label_pairs(self, candidates: CandidatePairs) -> pd.DataFrame:
         right = self._tables[0] if self.dedupe else self._tables[1]
@@ -381,7 +547,9 @@ class SplinkScorer:
     def close(self) -> None:
         self.engine.close()
 
-    def _predict(self, left_rows: np.ndarray, right_rows: np.ndarray) -> pd.DataFrame:
+    def _predict(
+        self, left_rows: np.ndarray, right_rows: np.ndarray, name: str = "candidates_blocked"
+    ) -> pd.DataFrame:
         """Scores of the given pairs by row position (left, right, weight, probability)."""
         pairs = self._pairs_frame(left_rows, right_rows)
         if self.dedupe:
@@ -390,7 +558,7 @@ class SplinkScorer:
             join_l = pairs["source_l"] + "-__-" + pairs["id_l"]
             join_r = pairs["source_r"] + "-__-" + pairs["id_r"]
         blocked = pd.DataFrame({"match_key": "0", "join_key_l": join_l, "join_key_r": join_r})
-        registered = self.engine.register_frame(blocked, "candidates_blocked")
+        registered = self.engine.register_frame(blocked, name)
         self.linker.table_management.register_blocked_pairs_for_predict(registered)
         predictions = self.linker.inference.predict(warning_mode="never")
         positions = pd.DataFrame(
@@ -421,7 +589,8 @@ class SplinkScorer:
 
 
 def _set_smoothed_m(comparison: dict[str, Any], proportions: list[float], observed: int) -> None:
-    """Date of birth m from identifier-labelled pairs only, with half a pair added per level.
+    """Date of birth m from identifier-labelled pairs only, with half a pair added per level
+    (also used for the m values from confident pairs, `_train_on_confident_pairs`).
 
     Unsupervised, the date of birth is trained only by EM on the sorted-name block, and where
     different people often share a name (small name pools per nationality) EM takes "same
@@ -434,6 +603,19 @@ def _set_smoothed_m(comparison: dict[str, Any], proportions: list[float], observ
     total = sum(counts)
     for level, count in zip(levels, counts, strict=True):
         level["m_probability"] = count / total
+
+
+def _untrained(model: dict[str, Any]) -> set[str]:
+    """Comparisons whose non-null levels no training session gave an m value."""
+    return {
+        comparison["output_column_name"]
+        for comparison in model["comparisons"]
+        if not any(
+            "m_probability" in level
+            for level in comparison["comparison_levels"]
+            if not level.get("is_null_level")
+        )
+    }
 
 
 def _logit2(probability: float) -> float:
