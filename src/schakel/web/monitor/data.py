@@ -21,6 +21,7 @@ from schakel.engine.monitor import EpisodeIndex
 from schakel.engine.monitor import Filters as Filters
 from schakel.engine.monitor.details import with_details
 from schakel.engine.trajectories import EVENT_LOG_COLUMNS, build_episodes
+from schakel.engine.trajectories.episode_input import coded_ids
 from schakel.engine.trajectories.episodes import EpisodeBuild
 from schakel.web.trajectories.models import TrajectoryEvent
 
@@ -99,9 +100,10 @@ def monitor_data(
     if use_cache and given is None and key in _CACHE:
         return _CACHE[key]
     log = event_log(payload_text=True) if given is None else given
-    build = build_episodes(log, as_of=as_of, strict=False)
+    coded = coded_ids(log)  # ids hashed once for the episodes and the paths
+    build = build_episodes(coded, as_of=as_of, strict=False)
     build = replace(build, episodes=with_details(build.episodes, log))  # where, when and why
-    known = log[log["occurred_at"].dt.date <= as_of] if len(log) else log
+    known = coded[coded["occurred_at"].dt.date <= as_of] if len(coded) else coded
     index = path_index(known)
     paths = index.frame()
     paths["forms"] = index.form_sets()
