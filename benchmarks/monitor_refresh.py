@@ -6,6 +6,7 @@ the full synthetic region of `schakel.engine.synth` takes minutes at this size).
 runs in a fresh process, so its peak memory is its own. Timed, in order, with the engine
 functions the web pages use (`schakel.engine.monitor`, `schakel.engine.flows`):
 
+- code:       `coded_ids`: the id and type columns dictionary-encoded once for both reads;
 - build:      `build_episodes` on the Arrow log;
 - paths:      `path_index` (every trajectory's path, stages reached, forms of exploitation);
 - prepare:    `EpisodeIndex.build` (strata labelled, persons coded: once per data version);
@@ -76,9 +77,10 @@ from schakel.engine.monitor.release import (
 from schakel.engine.monitor.units import from_bytes as units_from_bytes
 from schakel.engine.monitor.units import to_bytes as units_to_bytes
 from schakel.engine.monitor.units import trajectory_persons, with_current_persons
+from schakel.engine.trajectories.episode_input import coded_ids
 from schakel.engine.trajectories.episodes import build_episodes
 
-STEPS = ("build", "paths", "prepare", "previous", "release", "tables", "store")
+STEPS = ("code", "build", "paths", "prepare", "previous", "release", "tables", "store")
 
 
 def timed(
@@ -140,6 +142,7 @@ def one_size(size: int, seed: int, k: int, consecutive: bool) -> dict[str, Any]:
     log_rss = max_rss_mib()
     seconds: dict[str, float] = {}
     cpu: dict[str, float] = {}
+    table = timed(seconds, "code", lambda: coded_ids(table), cpu)  # as `monitor_data` does
     build = timed(seconds, "build", lambda: build_episodes(table, as_of=AS_OF, timezone="UTC"), cpu)
     paths = timed(seconds, "paths", lambda: path_index(table, timezone="UTC"), cpu)
     prepared = timed(seconds, "prepare", lambda: EpisodeIndex.build(build.episodes), cpu)

@@ -151,14 +151,22 @@ def _check_complete(name: str, values: pa.ChunkedArray | pd.Series) -> None:
 CODED_COLUMNS = ("trajectory_id", "person_id", "region", "event_type")
 
 
-def coded_ids(log: pd.DataFrame, columns: tuple[str, ...] = CODED_COLUMNS) -> pd.DataFrame:
-    """The log with its id and type columns as pandas categoricals, each hashed once.
+def coded_ids(log: EventLogInput, columns: tuple[str, ...] = CODED_COLUMNS) -> EventLogInput:
+    """The log with its id and type columns encoded once: pandas categoricals, or Arrow
+    dictionary arrays.
 
     `build_episodes` and `path_index` each hash these columns (`factorize`); on a log of text
     ids read from a database that took about 9 s of CPU per column at 17 million events.
-    Categoricals carry their codes, so both read them without hashing again. The values and
-    missing values are unchanged; other readers of the log are not affected.
+    Encoded columns carry their codes, so both read them without hashing again (a part of the
+    log too: labels no row of the part uses are dropped). The values and missing values are
+    unchanged.
     """
+    if isinstance(log, pa.Table):
+        for name in columns:
+            if name in log.column_names and not pa.types.is_dictionary(log[name].type):
+                at = log.column_names.index(name)
+                log = log.set_column(at, name, pc.dictionary_encode(log[name]))
+        return log
     coded: dict[str, pd.Categorical] = {}
     for name in columns:
         if name in log.columns and not isinstance(log[name].dtype, pd.CategoricalDtype):
@@ -177,9 +185,15 @@ def factorize(values: pa.ChunkedArray | pd.Series) -> Codes:
     else:
         array = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
         encoded = array.dictionary_encode()
-    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
-    labels = encoded.dictionary.to_numpy(zero_copy_only=False)
-    return Codes(np.asarray(codes, dtype=np.int32), np.asarray(labels, dtype=object))
+    codes = np.asarray(pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False))
+    labels = np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    if pa.types.is_dictionary(values.type):  # a part of a coded log: drop the unused labels
+        used = np.bincount(codes[codes >= 0], minlength=labels.size) > 0
+        if not used.all():
+            dense = np.cumsum(used) - 1
+            codes = np.where(codes >= 0, dense[np.maximum(codes, 0)], -1)
+            labels = labels[used]
+    return Codes(np.asarray(codes, dtype=np.int32), labels)
 
 
 def _event_kinds(values: pa.ChunkedArray | pd.Series) -> IntArray:
