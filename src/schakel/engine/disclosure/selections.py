@@ -164,12 +164,12 @@ def protect_selections(
     weights = whole_counts(data, count)
     flags = data[list(measures.values())].to_numpy(dtype=bool)
     keys = [_key(data[d], d in multi).reset_index(drop=True) for d in dims]
-    base = pd.DataFrame({f"d{i}": key for i, key in enumerate(keys)})
-    for j in range(flags.shape[1]):
-        base[f"m{j}"] = flags[:, j]
     secret = data[list(hidden.values())].to_numpy(dtype=bool).reshape(len(data), len(hidden))
-    for j in range(secret.shape[1]):
-        base[f"h{j}"] = secret[:, j]
+    base = pd.DataFrame(  # every column at once (inserting ~80 one by one fragments the frame)
+        {f"d{i}": key for i, key in enumerate(keys)}
+        | {f"m{j}": flags[:, j] for j in range(flags.shape[1])}
+        | {f"h{j}": secret[:, j] for j in range(secret.shape[1])}
+    )
     cell_of_row, cells = _base_cells(base)
     base_counts = np.bincount(cell_of_row, weights=weights).astype(np.int64)
     gaps = _nested_pairs(flags)
