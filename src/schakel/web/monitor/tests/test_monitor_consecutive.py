@@ -197,7 +197,9 @@ def test_stored_units_count_people_merged_since_as_one(
     moved = {pk.hex for pk in Trajectory.objects.filter(person=merge).values_list("pk", flat=True)}
     keep_id, merge_id = keep.pk.hex, merge.pk.hex  # the log's ids: hex, with or without dashes
     first = _run_release()
-    stored_units = stored.units_from_bytes(bytes(ReleaseUnits.objects.get(release=first).funnel))
+    funnel = ReleaseUnits.objects.get(release=first).funnel
+    assert funnel is not None
+    stored_units = stored.units_from_bytes(bytes(funnel))
     do_merge_persons(actor=coordinator_a, keep=keep, merge=merge, reason="zelfde persoon")
     assert (
         stored_units[_hex(stored_units["unit"]).isin(moved)]["person_id"]
