@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -277,10 +278,11 @@ def test_probabilities_of_extreme_weights_do_not_overflow() -> None:
     assert probabilities[1:].tolist() == [0.5, 1.0]
 
 
-def test_a_failed_training_session_keeps_the_comparisons_it_blocked_on(
+def _with_a_failed_date_session(
     febrl_subset: tuple[pd.DataFrame, pd.DataFrame, pa.Table, pa.Table],
-) -> None:
-    # A session on the date of birth that finds no pair fails, as one whose m underflows does.
+) -> tuple[Any, Any]:
+    """The match and its metrics when the session on the date of birth finds no pair and
+    fails, as one whose m underflows does."""
     from schakel.engine.linkage import layout
     from schakel.engine.linkage.splink_model import EM_RULES
 
@@ -289,10 +291,16 @@ def test_a_failed_training_session_keeps_the_comparisons_it_blocked_on(
     empty = f"{date} AND NOT ({date})"
     options = MatchOptions(model=ModelOptions(u_max_pairs=1e5, em_rules=(empty, EM_RULES[1])))
     result = match_tables(left_table, right_table, options)
-    assert "date_of_birth" in result.training.comparisons
     truth = np.concatenate([truth_of(left, left_table), truth_of(right, right_table)])
     sources = np.repeat([0, 1], [left_table.num_rows, right_table.num_rows])
-    metrics = pairwise_metrics(truth, result.clusters["cluster_id"].to_numpy(), sources)
+    return result, pairwise_metrics(truth, result.clusters["cluster_id"].to_numpy(), sources)
+
+
+def test_a_failed_training_session_keeps_the_comparisons_it_blocked_on(
+    febrl_subset: tuple[pd.DataFrame, pd.DataFrame, pa.Table, pa.Table],
+) -> None:
+    result, metrics = _with_a_failed_date_session(febrl_subset)
+    assert "date_of_birth" in result.training.comparisons
     assert metrics.f1 > 0.9, metrics
 
 
@@ -363,18 +371,8 @@ def test_names_are_trained_when_the_date_session_fails(
 ) -> None:
     # In format 6 only the same-date session trains the (mixed) name comparison; when it fails,
     # the names' m come from the pairs the trained comparisons make certain.
-    from schakel.engine.linkage import layout
-    from schakel.engine.linkage.splink_model import EM_RULES
-
-    left, right, left_table, right_table = febrl_subset
-    date = f"l.{layout.DOB_FULL} = r.{layout.DOB_FULL}"
-    empty = f"{date} AND NOT ({date})"
-    options = MatchOptions(model=ModelOptions(u_max_pairs=1e5, em_rules=(empty, EM_RULES[1])))
-    result = match_tables(left_table, right_table, options)
+    result, metrics = _with_a_failed_date_session(febrl_subset)
     m = _m_values(result, "given_names")
     assert not any(np.isnan(m)), m
     assert m[0] + m[1] >= 0.5, m  # most true pairs' names are identical or Dice >= 0.85
-    truth = np.concatenate([truth_of(left, left_table), truth_of(right, right_table)])
-    sources = np.repeat([0, 1], [left_table.num_rows, right_table.num_rows])
-    metrics = pairwise_metrics(truth, result.clusters["cluster_id"].to_numpy(), sources)
     assert metrics.f1 > 0.95, metrics
