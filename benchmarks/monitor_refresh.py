@@ -53,7 +53,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -74,9 +73,8 @@ from schakel.engine.monitor.release import (
     episode_units,
     protect_episodes,
 )
-from schakel.engine.monitor.units import from_bytes as units_from_bytes
+from schakel.engine.monitor.units import persons_now, read_previous
 from schakel.engine.monitor.units import to_bytes as units_to_bytes
-from schakel.engine.monitor.units import trajectory_persons, with_current_persons
 from schakel.engine.trajectories.episode_input import coded_ids
 from schakel.engine.trajectories.episodes import build_episodes
 
@@ -161,24 +159,13 @@ def one_size(size: int, seed: int, k: int, consecutive: bool) -> dict[str, Any]:
         saved = (units_to_bytes(units), units_to_bytes(before))
         del labelled, units, before
 
-        def read_previous() -> PreviousRelease:  # as `web/monitor/stored.previous_release`
-            person_of = trajectory_persons(
-                np.concatenate([paths.trajectory, build.episodes["trajectory_id"].to_numpy()]),
-                np.concatenate(
-                    [paths.person_labels[paths.person], build.episodes["person_id"].to_numpy()]
-                ),
-            )
-            units, before = (units_from_bytes(data) for data in saved)
-            trajectory = units["unit"].str.partition("/")[0]
-            return PreviousRelease(
-                with_current_persons(units, person_of, trajectory_of=trajectory),
-                statuses,
-                k,
-                with_current_persons(before, person_of),
-                funnel_statuses,
+        def read_stored() -> PreviousRelease:  # as `web/monitor/stored.previous_release`
+            persons = persons_now(paths, build.episodes)
+            return read_previous(
+                *saved, persons, statuses=statuses, funnel_statuses=funnel_statuses, k=k
             )
 
-        previous = timed(seconds, "previous", read_previous, cpu)
+        previous = timed(seconds, "previous", read_stored, cpu)
         episodes = label_episodes(build.episodes)  # person ids as in the units
     release = timed(
         seconds,

@@ -11,7 +11,7 @@ import pytest
 
 from schakel.engine.flow_paths import path_index
 from schakel.engine.monitor.funnel import funnel_units
-from schakel.engine.monitor.release import episode_units
+from schakel.engine.monitor.release import episode_units, unit_trajectories
 from schakel.engine.monitor.selection import label_episodes
 from schakel.engine.monitor.units import (
     from_bytes,
@@ -59,7 +59,7 @@ def test_units_take_their_trajectorys_person_now() -> None:
             "person_id": ["p1", "p2", "p3"],
         }
     )
-    trajectory = units["unit"].str.partition("/")[0]
+    trajectory = unit_trajectories(units)
     persons = trajectory_persons(np.array(["t1", "t2", "t2"]), np.array(["p1", "p1", "p9"]))
     now = with_current_persons(units, persons, trajectory_of=trajectory)
     assert now["person_id"].tolist() == ["p1", "p1", "p3"]  # t3 is gone: its person stays

@@ -146,6 +146,11 @@ def episode_units(episodes: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([frame, episode_measures(episodes)], axis=1).reset_index(drop=True)
 
 
+def unit_trajectories(units: pd.DataFrame) -> pd.Series:
+    """The trajectory id of each of `episode_units`' units (the part of `unit` before "/")."""
+    return units["unit"].str.partition("/")[0]
+
+
 def episode_statuses(release: SelectionRelease | None) -> list[list[str]]:
     """The status of every episode count (form, region, cohort, measure, status), as a
     release stores them for the next one (ADR 0026)."""

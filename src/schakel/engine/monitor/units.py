@@ -18,6 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from schakel.engine.flow_paths import PathIndex
+from schakel.engine.monitor.release import PreviousRelease, unit_trajectories
+
 SETS = b"schakel.set_columns"
 """Parquet metadata key: the columns whose values were frozen sets (joined with SEPARATOR)."""
 SEPARATOR = "\x1f"
@@ -97,3 +100,37 @@ def trajectory_persons(trajectories: np.ndarray, persons: np.ndarray) -> pd.Seri
         index=pd.Index(np.asarray(trajectories, dtype=object).astype(str)),
     )
     return series[~series.index.duplicated()]
+
+
+def persons_now(paths: PathIndex, episodes: pd.DataFrame) -> pd.Series:
+    """Each trajectory's person in the data just built: from the paths and the exit episodes
+    (`trajectory_id`, `person_id`), as `trajectory_persons` gives them."""
+    return trajectory_persons(
+        np.concatenate([paths.trajectory, episodes["trajectory_id"].to_numpy(dtype=object)]),
+        np.concatenate(
+            [paths.person_labels[paths.person], episodes["person_id"].to_numpy(dtype=object)]
+        ),
+    )
+
+
+def read_previous(
+    episodes: bytes,
+    funnel: bytes | None,
+    persons: pd.Series,
+    *,
+    statuses: list[list[str]],
+    funnel_statuses: list[list[str]],
+    k: int,
+) -> PreviousRelease:
+    """The previous release from its stored units (`to_bytes`), each unit with its
+    trajectory's person now (`persons`), and the statuses it published."""
+    units = from_bytes(episodes)
+    trajectories = unit_trajectories(units) if len(units) else None
+    before = None if funnel is None else with_current_persons(from_bytes(funnel), persons)
+    return PreviousRelease(
+        units=with_current_persons(units, persons, trajectory_of=trajectories),
+        statuses=statuses,
+        k=k,
+        funnel_units=before,
+        funnel_statuses=funnel_statuses,
+    )

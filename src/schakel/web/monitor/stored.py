@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
@@ -26,17 +25,10 @@ from schakel.engine.monitor.noised import noised_for_release
 from schakel.engine.monitor.published import release_tables, selection_key
 from schakel.engine.monitor.release import PreviousRelease, episode_statuses, episode_units
 from schakel.engine.monitor.selection import label_episodes
-from schakel.engine.monitor.units import from_bytes as units_from_bytes
+from schakel.engine.monitor.units import persons_now, read_previous, trajectory_persons
 from schakel.engine.monitor.units import to_bytes as units_to_bytes
-from schakel.engine.monitor.units import trajectory_persons, with_current_persons
 from schakel.engine.trajectories import build_episodes
-from schakel.web.monitor.data import (
-    Filters,
-    MonitorData,
-    event_log,
-    log_version,
-    monitor_data,
-)
+from schakel.web.monitor.data import Filters, event_log, log_version, monitor_data
 from schakel.web.monitor.models import Release, ReleaseSelection, ReleaseUnits
 
 KEEP = 3  # releases kept (the newest is shown; older ones for the differencing audit)
@@ -93,7 +85,9 @@ def compute_release(
     log = event_log(payload_text=True)
     log = _recorded_until(log, data_until)  # exactly what `data_until` says
     data = monitor_data(as_of, use_cache=False, log=log)
-    previous = previous_release(log, before, persons=_trajectory_persons(data))
+    previous = previous_release(
+        log, before, persons=persons_now(data.path_index, data.build.episodes)
+    )
     progress(30, gettext_noop("Protecting the counts of every selection"))
     release = monitor_release(data, k, labelled=_labelled, use_cache=False, previous=previous)
 
@@ -135,17 +129,6 @@ def _recorded_until(log: pd.DataFrame, moment: dt.datetime) -> pd.DataFrame:
     return log[log["recorded_at"] <= moment].reset_index(drop=True) if len(log) else log
 
 
-def _trajectory_persons(data: MonitorData) -> pd.Series:
-    """Each trajectory's person now, from the paths and the exit episodes just built."""
-    paths, episodes = data.path_index, data.build.episodes
-    return trajectory_persons(
-        np.concatenate([paths.trajectory, episodes["trajectory_id"].to_numpy(dtype=object)]),
-        np.concatenate(
-            [paths.person_labels[paths.person], episodes["person_id"].to_numpy(dtype=object)]
-        ),
-    )
-
-
 def previous_release(
     log: pd.DataFrame, release: Release | None, *, persons: pd.Series | None = None
 ) -> PreviousRelease | None:
@@ -160,15 +143,13 @@ def previous_release(
         if persons is None:
             current = log.drop_duplicates("trajectory_id")
             persons = trajectory_persons(current["trajectory_id"], current["person_id"])
-        units = units_from_bytes(bytes(stored.episodes))
-        trajectory = units["unit"].str.partition("/")[0] if len(units) else None
-        funnel = None if stored.funnel is None else units_from_bytes(bytes(stored.funnel))
-        return PreviousRelease(
-            units=with_current_persons(units, persons, trajectory_of=trajectory),
+        return read_previous(
+            bytes(stored.episodes),
+            None if stored.funnel is None else bytes(stored.funnel),
+            persons,
             statuses=release.summary["statuses"],
-            k=release.k,
-            funnel_units=None if funnel is None else with_current_persons(funnel, persons),
             funnel_statuses=release.summary.get("funnel_statuses", []),
+            k=release.k,
         )
     known = _recorded_until(log, release.data_until)
     episodes = build_episodes(known, as_of=release.as_of, strict=False).episodes

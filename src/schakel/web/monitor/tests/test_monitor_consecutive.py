@@ -17,8 +17,9 @@ from schakel.engine.flow_paths import path_index
 from schakel.engine.monitor.funnel import DIMS as FUNNEL_DIMS
 from schakel.engine.monitor.funnel import funnel_units
 from schakel.engine.monitor.funnel_audit import derivable
-from schakel.engine.monitor.release import DIMS, episode_units
+from schakel.engine.monitor.release import DIMS, episode_units, unit_trajectories
 from schakel.engine.monitor.selection import label_episodes
+from schakel.engine.monitor.units import from_bytes
 from schakel.engine.trajectories import build_episodes
 from schakel.web.core.testing.data import IDENTITY
 from schakel.web.demo.actions import do_seed_region
@@ -199,7 +200,7 @@ def test_stored_units_count_people_merged_since_as_one(
     first = _run_release()
     funnel = ReleaseUnits.objects.get(release=first).funnel
     assert funnel is not None
-    stored_units = stored.units_from_bytes(bytes(funnel))
+    stored_units = from_bytes(bytes(funnel))
     do_merge_persons(actor=coordinator_a, keep=keep, merge=merge, reason="zelfde persoon")
     assert (
         stored_units[_hex(stored_units["unit"]).isin(moved)]["person_id"]
@@ -211,7 +212,7 @@ def test_stored_units_count_people_merged_since_as_one(
     assert read is not None and read.funnel_units is not None
     for frame, trajectory in (
         (read.funnel_units, read.funnel_units["unit"]),
-        (read.units, read.units["unit"].str.partition("/")[0]),
+        (read.units, unit_trajectories(read.units)),
     ):
         of_moved = frame[_hex(trajectory).isin(moved)]
         assert len(of_moved) == 1
