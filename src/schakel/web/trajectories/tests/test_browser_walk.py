@@ -80,9 +80,11 @@ def test_the_counter_groups_its_number_and_the_provider_is_found_by_typing(
     assert not any("Politiebureau" in o for o in options)  # not a placement
     with page.expect_response(lambda r: "/trajecten/aanbieders/" in r.url):
         page.fill("#id_provider-search", "haven")
-    page.wait_for_function(
-        "document.querySelectorAll('#id_provider option').length === 3"
-    )  # "Kies …", the one match, "Anders, namelijk …"
+    from playwright.sync_api import expect
+
+    # "Kies …", the one match, "Anders, namelijk …". The page's policy forbids
+    # eval, so the wait is a locator assertion, not a polled string expression.
+    expect(page.locator("#id_provider option")).to_have_count(3)
     narrowed = page.locator("#id_provider option").all_inner_texts()
     assert any("Opvang De Haven" in o for o in narrowed)
     assert not any("Beschermd Wonen" in o for o in narrowed)
