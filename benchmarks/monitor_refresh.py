@@ -48,9 +48,11 @@ import argparse
 import datetime as dt
 import multiprocessing
 import os
+import resource
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import pandas as pd
@@ -81,17 +83,29 @@ from schakel.engine.trajectories.episodes import build_episodes
 STEPS = ("code", "build", "paths", "prepare", "previous", "release", "tables", "store")
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its forked workers that have ended (ADR 0034)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _children_rss_mib() -> float:
+    """The largest peak of a forked worker (its shared pages counted in full)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def timed(
     results: dict[str, float], step: str, work: Callable[[], Any], cpu: dict[str, float]
 ) -> Any:
     """Run one step and print its seconds at once (a slow step shows itself before the end)."""
-    began, used = time.perf_counter(), time.process_time()
+    began, used = time.perf_counter(), _cpu_seconds()
     value = work()
     results[step] = time.perf_counter() - began
-    cpu[step] = time.process_time() - used
+    cpu[step] = _cpu_seconds() - used
     print(
         f"  {step}: {results[step]:.1f} s wall ({cpu[step]:.1f} s CPU), "
-        f"peak {max_rss_mib():,.0f} MiB, load {os.getloadavg()[0]:.1f}",
+        f"peak {max_rss_mib():,.0f} MiB (forked workers {_children_rss_mib():,.0f}), "
+        f"load {os.getloadavg()[0]:.1f}",
         file=sys.stderr,
         flush=True,
     )
@@ -131,7 +145,9 @@ def _funnel_alone(paths: Any, k: int, previous: PreviousRelease | None) -> Any:
     )
 
 
-def one_size(size: int, seed: int, k: int, consecutive: bool) -> dict[str, Any]:
+def one_size(
+    size: int, seed: int, k: int, consecutive: bool, workers: int | None = None
+) -> dict[str, Any]:
     """Generate the log, then refresh everything; seconds per step and memory."""
     print(f"{size:,} episodes:", file=sys.stderr, flush=True)
     began = time.perf_counter()
@@ -170,13 +186,18 @@ def one_size(size: int, seed: int, k: int, consecutive: bool) -> dict[str, Any]:
     release = timed(
         seconds,
         "release",
-        lambda: protect_release(episodes, None, k, previous=previous, paths=paths),
+        lambda: protect_release(episodes, None, k, previous=previous, paths=paths, workers=workers),
         cpu,
     )
     funnel: dict[str, float] = {}
     funnel_cpu: dict[str, float] = {}
     timed(funnel, "(funnel again)", lambda: _funnel_alone(paths, k, previous), funnel_cpu)
-    tables = timed(seconds, "tables", lambda: release_tables(prepared, paths, release, k), cpu)
+    tables = timed(
+        seconds,
+        "tables",
+        lambda: release_tables(prepared, paths, release, k, workers=workers),
+        cpu,
+    )
     timed(seconds, "store", lambda: _store(release), cpu)  # the units, for the next release
     shares = {"12/24": [0, 0], "3/6": [0, 0]}
     for content in tables.values():
@@ -202,6 +223,7 @@ def one_size(size: int, seed: int, k: int, consecutive: bool) -> dict[str, Any]:
         "load": os.getloadavg(),
         "log_rss": log_rss,
         "peak_rss": max_rss_mib(),
+        "workers_rss": _children_rss_mib(),
     }
 
 
@@ -216,18 +238,28 @@ def main() -> int:
         action="store_true",
         help="protect against the release of a month before (ADR 0026), as the job does",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes for the release and the tables (default: as the job, ADR 0034)",
+    )
     args = parser.parse_args()
     if args.smoke:
         args.sizes = [2000]
     rows = []
     print(f"load average before: {os.getloadavg()}", file=sys.stderr)
     for size in args.sizes:  # a spawned process per size: its peak memory is its own
-        with multiprocessing.get_context("spawn").Pool(1) as pool:
-            rows.append(pool.apply(one_size, (size, args.seed, args.k, args.consecutive)))
+        # not a multiprocessing.Pool: its daemonic workers may not fork the job's (ADR 0034)
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(1, mp_context=spawn) as pool:
+            work = (size, args.seed, args.k, args.consecutive, args.workers)
+            rows.append(pool.submit(one_size, *work).result())
         print(f"{size:,} episodes done", file=sys.stderr)
     steps = [step for step in STEPS if step in rows[0]["seconds"]]
     print("wall s (cpu s) per step; release = release + tables (the protection and every table)")
-    header = ["size", "events", *steps, "all steps", "release", "log MiB", "peak MiB", "load"]
+    header = ["size", "events", *steps, "all steps", "release", "log MiB", "peak MiB"]
+    header += ["worker MiB", "load"]
     print(" | ".join(header))
     for row in rows:
         wall, cpu = row["seconds"], row["cpu"]
@@ -237,6 +269,7 @@ def main() -> int:
         job = [step for step in ("previous", "release", "tables", "store") if step in wall]
         cells += [f"{sum(wall[s] for s in job):.1f} ({sum(cpu[s] for s in job):.1f})"]
         cells += [f"{row['log_rss']:,.0f}", f"{row['peak_rss']:,.0f}"]
+        cells += [f"{row['workers_rss']:,.0f}"]
         cells += ["/".join(f"{value:.1f}" for value in row["load"])]
         print(" | ".join(cells))
     for row in rows:

@@ -8,11 +8,13 @@ data: any changed count, status or estimate fails them.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import itertools
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,8 +34,17 @@ from schakel.engine.monitor import (
     release_tables,
     selection_tables,
 )
-from schakel.engine.monitor.release import counts, episode_measures, fixed_statuses
+from schakel.engine.monitor.noised import noised_figures
+from schakel.engine.monitor.release import (
+    PreviousRelease,
+    _day_text,
+    counts,
+    episode_measures,
+    episode_statuses,
+    fixed_statuses,
+)
 from schakel.engine.monitor.selection import Filters
+from schakel.engine.parallel import can_fork
 from schakel.engine.survival import SurvivalDataError, aalen_johansen
 from schakel.engine.survival._partial import (
     Layout,
@@ -184,6 +195,45 @@ def test_the_release_equals_computing_every_selection_on_its_own() -> None:
     for key in keys:
         alone = jsonable(selection_tables(index, paths, release, filters_of(key), K))
         assert fast[key] == alone, key
+
+
+@pytest.mark.skipif(not can_fork(), reason="this platform does not fork")
+def test_the_release_on_two_processes_equals_the_release_in_one() -> None:
+    """The funnel is protected on a forked process while the episodes are (ADR 0034); the
+    second release is protected together with the first (ADR 0026)."""
+    index, paths, _ = _region()
+    first = protect_release(index.labelled, None, K, paths=paths, workers=1)
+    previous = PreviousRelease(
+        units=first.units if first.units is not None else pd.DataFrame(),
+        statuses=episode_statuses(first.episodes),
+        k=K,
+        funnel_units=first.funnel_units,
+        funnel_statuses=episode_statuses(first.funnel),
+    )
+    for before in (None, previous):
+        alone = protect_release(index.labelled, None, K, paths=paths, previous=before, workers=1)
+        forked = protect_release(index.labelled, None, K, paths=paths, previous=before, workers=2)
+        assert forked.differencing == alone.differencing
+        assert forked.funnel_differencing == alone.funnel_differencing
+        assert alone.funnel_differencing == ("first" if before is None else "protected")
+        for got, expected in ((forked.episodes, alone.episodes), (forked.funnel, alone.funnel)):
+            assert got is not None and expected is not None
+            pd.testing.assert_frame_equal(got.frame, expected.frame)
+            pd.testing.assert_frame_equal(got.audit, expected.audit)
+        assert forked.breakdowns.keys() == alone.breakdowns.keys()
+
+
+@pytest.mark.skipif(not can_fork(), reason="this platform does not fork")
+def test_the_tables_on_two_processes_equal_the_tables_in_one() -> None:
+    """The release job computes the selections on forked processes (ADR 0034)."""
+    index, paths, release = _region()
+    noised = noised_figures(index.labelled, epsilon=1.0)  # drawn once, before any fork
+    alone = release_tables(index, paths, release, K, noised=noised, workers=1)
+    forked = release_tables(index, paths, release, K, noised=noised, workers=2)
+    assert list(forked) == list(alone) and len(alone) > 10
+    assert any(content["noised"]["rows"] for content in alone.values())
+    for key in alone:
+        assert forked[key] == alone[key], key
 
 
 def test_the_release_protection_equals_the_straightforward_persons_and_cells() -> None:
@@ -351,3 +401,14 @@ def test_counts_of_all_levels_at_once_equal_counting_each_level(
             expected_people.append(len(set(persons[hit].tolist())))
         assert values[level].tolist() == expected_values
         assert people[level].tolist() == expected_people
+
+
+def test_unit_days_are_formatted_as_pandas_formats_them() -> None:
+    """`episode_units` names a unit by its start day (ADR 0033 stores the names): the numpy
+    formatting gives pandas' text for days, a missing day and a time of day alike."""
+    days = pd.Series(pd.to_datetime(["2024-01-05", "2019-12-31", None])).astype("datetime64[s]")
+    timed = pd.Series(pd.to_datetime(["2024-01-05 10:30:00", "2024-01-06 00:00:00"]))
+    plain = pd.Series([dt.date(2024, 1, 5), dt.date(2020, 2, 29)])
+    for dates in (days, timed, plain, days.iloc[:0]):
+        assert _day_text(dates).tolist() == dates.astype(str).tolist()
+    assert _day_text(days).tolist() == ["2024-01-05", "2019-12-31", "NaT"]

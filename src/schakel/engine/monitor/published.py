@@ -38,6 +38,7 @@ from schakel.engine.monitor.selection import EpisodeIndex, Filters
 from schakel.engine.monitor.sensitivity import sensitivity_table
 from schakel.engine.monitor.shared import SharedWork
 from schakel.engine.monitor.tables import INTERVENTIONS, fit_hazards
+from schakel.engine.parallel import forked_map, workers_for
 from schakel.engine.vocabulary import ExploitationForm, Region
 
 ALL = "all"
@@ -97,24 +98,36 @@ def release_tables(
     progress: Progress = _no_progress,
     epsilon: float | None = EPSILON,
     noised: NoisedFigures | None = None,
+    workers: int | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Every published selection's tables (JSON), keyed by `selection_key`. `epsilon`: the
     privacy budget of the noised headline figures (None: no noised figures); `noised`: the
-    figures to publish (`noised_for_release`; default: a new draw)."""
+    figures to publish (`noised_for_release`; default: a new draw, made here before any
+    fork). `workers`: processes for the selections (`engine.parallel.workers_for`; default:
+    two for a large release where the platform forks, else one)."""
     chosen = list(keys if keys is not None else published_keys(episodes, paths))
     if epsilon is None:
         noised = None
     elif noised is None and len(episodes.labelled):
         noised = noised_figures(episodes.labelled, epsilon=epsilon)
     shared = SharedWork.of(episodes, release, STRATA)
-    result = {}
-    for number, key in enumerate(chosen):
-        progress(40 + 50 * number // max(len(chosen), 1), "Computing the tables")
-        filters = filters_of(key)
+
+    def tables_of(key: str) -> dict[str, Any]:
         tables = selection_tables(
-            episodes, paths, release, filters, k, noised=noised, shared=shared
+            episodes, paths, release, filters_of(key), k, noised=noised, shared=shared
         )
-        result[key] = jsonable(tables)
+        return jsonable(tables)
+
+    result = {}
+    processes = workers_for(len(episodes.labelled), workers)
+    if processes > 1:  # what every selection looks up, found once before the fork
+        shared.warm(release)
+    progress(40, "Computing the tables")
+    for number, (key, tables) in enumerate(
+        zip(chosen, forked_map(tables_of, chosen, processes), strict=True), start=1
+    ):
+        result[key] = tables
+        progress(40 + 50 * number // max(len(chosen), 1), "Computing the tables")
     return result
 
 

@@ -47,6 +47,17 @@ class SharedWork:
             codes[name] = (position[found], levels)
         return cls(index, censoring_risk(release.censoring, index.labelled), codes)
 
+    def warm(self, release: MonitorRelease) -> None:
+        """Fill what every selection reads (the release's cell lookups, each breakdown's
+        members among all episodes) now, so that forked workers inherit it instead of each
+        finding it again (ADR 0034)."""
+        for protected in (release.episodes, release.funnel):
+            if protected is not None:
+                protected.cells()
+        members = self.breakdown_members(Filters())
+        for breakdown in release.breakdowns.values():
+            members(breakdown)
+
     def mask(self, filters: Filters) -> np.ndarray:
         if filters not in self.masks:
             self.masks[filters] = self.index.mask(filters)
