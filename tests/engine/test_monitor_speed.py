@@ -221,6 +221,8 @@ def test_the_release_on_two_processes_equals_the_release_in_one() -> None:
             pd.testing.assert_frame_equal(got.frame, expected.frame)
             pd.testing.assert_frame_equal(got.audit, expected.audit)
         assert forked.breakdowns.keys() == alone.breakdowns.keys()
+        assert forked.censoring.terms == alone.censoring.terms
+        assert np.array_equal(forked.censoring.coef, alone.censoring.coef)
 
 
 @pytest.mark.skipif(not can_fork(), reason="this platform does not fork")

@@ -343,14 +343,17 @@ def protect_release(
             )
             return stages, "first" if previous is None else "not protected: no paths"
 
-    # the funnel and the episodes share no cell: protected side by side (ADR 0034)
+    def funnel_and_censoring() -> tuple[SelectionRelease | None, str, CensoringModel]:
+        return (*protect_funnel(), censoring_model(episodes))
+
+    # the funnel and the episodes share no cell: protected side by side (ADR 0034); the
+    # censoring model goes with the funnel, which is the shorter of the two
     size = len(episodes) + (0 if paths is None else len(paths))
-    with forked_call(protect_funnel, workers_for(size, workers)) as funnel_release:
+    with forked_call(funnel_and_censoring, workers_for(size, workers)) as other_half:
         units = episode_units(episodes)
         protected, differencing = _protected_episodes(episodes, k, design, previous, units)
         breakdowns = protect_breakdowns(episodes, protected, k, zero_is_safe=design)
-        censoring = censoring_model(episodes)
-        stages, funnel_differencing = funnel_release()
+        stages, funnel_differencing, censoring = other_half()
     return MonitorRelease(
         episodes=protected,
         funnel=stages,
