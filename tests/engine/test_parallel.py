@@ -48,4 +48,3 @@ def test_workers_follow_the_size_unless_asked() -> None:
     assert workers_for(10, requested=2) == 2
     assert workers_for(10**7, requested=1) == 1
     assert 1 <= workers_for(10**7) <= 2
-
