@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from schakel.engine import parallel
 from schakel.engine.flow_paths import path_index
 from schakel.engine.monitor import (
     EpisodeIndex,
@@ -235,3 +237,35 @@ def test_releases_of_one_quarter_publish_the_same_noised_figures() -> None:
             for release in (first, second)
         ]
         assert rows[0] == rows[1], key
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="this platform does not fork")
+def test_the_job_on_forked_processes_stores_what_one_process_computes(
+    region: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ADR 0034: a large release forks (here every release, however small); the job runner
+    with its database connection and heartbeat thread stores the same tables."""
+    pools = []
+    real_pool = parallel._pool
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        pools.append(args)
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "MIN_ROWS", 0)
+    monkeypatch.setattr(parallel, "_pool", counted)
+    _run_release()
+    assert len(pools) == 2, "the funnel beside the episodes, then the selections' tables"
+    saved = Release.objects.get()
+    log = data.event_log(payload_text=True)
+    episodes = with_details(build_episodes(log, as_of=saved.as_of, strict=False).episodes, log)
+    paths = path_index(log[log["occurred_at"].dt.date <= saved.as_of])
+    protected = protect_release(label_episodes(episodes), None, K, paths=paths, workers=1)
+    expected = release_tables(EpisodeIndex.build(episodes), paths, protected, K, workers=1)
+    assert len(pools) == 2
+    stored_keys = ReleaseSelection.objects.filter(release=saved).values_list("key", flat=True)
+    assert set(stored_keys) == set(expected)
+    for key in sorted(expected):
+        content = ReleaseSelection.objects.get(release=saved, key=key).content
+        content.pop("noised"), expected[key].pop("noised")  # noise of its own (ADR 0021)
+        assert content == expected[key], key
