@@ -41,6 +41,7 @@ from schakel.engine.linkage.engines import (
     model_for_engine,
 )
 from schakel.engine.linkage.files import name_noise_scale, token_array
+from schakel.engine.linkage.keyed_years import estimate_u_given_names, years_keyed_with_names
 from schakel.engine.linkage.schema import IDENTIFIER_ROLES, Role
 
 LOG = logging.getLogger(__name__)
@@ -203,6 +204,8 @@ class SplinkScorer:
             self._estimate_u_within(layout.EXACT[Role.NATIONALITY], NATIONALITY_BOUND)
         if self.salted:
             self._estimate_u_within(layout.SALT_GROUP, SALT_BOUND)
+        if any(years_keyed_with_names(table) for table in self._tables):
+            estimate_u_given_names(self, self.within_nationality)
         trained, failed = [], []
         for rule in options.em_rules:
             if self._em_session(rule):
@@ -296,25 +299,34 @@ class SplinkScorer:
             self.linker = self._new_linker(model)
         return True
 
-    def _same_token_pairs(self, column: str) -> pd.DataFrame:
-        """Random pairs of records with the same token in `column` (uniform over such pairs):
-        the same nationality, or the same salt (format 4, `layout.SALT_GROUP`)."""
+    def random_rows(self, draws: int, column: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Random record pairs by row position, uniform over the pairs with the same token in
+        `column` when given (the same nationality, or the same salt, `layout.SALT_GROUP`)."""
         rng = np.random.default_rng(self.options.seed)
         tables = self._tables if not self.dedupe else [self._tables[0], self._tables[0]]
+        if column is None:
+            left = rng.integers(0, tables[0].num_rows, draws)
+            right = rng.integers(0, tables[1].num_rows, draws)
+            keep = left != right if self.dedupe else np.ones(draws, dtype=bool)
+            return left[keep], right[keep]
         values = [token_array(table, column) for table in tables]
         left_rows = np.flatnonzero(values[0][1])
         right_known = np.flatnonzero(values[1][1])
         order = right_known[np.argsort(values[1][0][right_known], kind="stable")]
         keys = values[1][0][order]
-        draws = rng.choice(left_rows, size=self.options.u_nationality_pairs)
-        key = values[0][0][draws]
+        picked = rng.choice(left_rows, size=draws)
+        key = values[0][0][picked]
         start = np.searchsorted(keys, key, side="left")
         stop = np.searchsorted(keys, key, side="right")
         found = stop > start
-        draws, start, stop = draws[found], start[found], stop[found]
-        picks = order[start + (rng.random(len(draws)) * (stop - start)).astype(np.int64)]
-        keep = picks != draws if self.dedupe else np.ones(len(draws), dtype=bool)
-        pairs = self._pairs_frame(draws[keep], picks[keep])
+        picked, start, stop = picked[found], start[found], stop[found]
+        picks = order[start + (rng.random(len(picked)) * (stop - start)).astype(np.int64)]
+        keep = picks != picked if self.dedupe else np.ones(len(picked), dtype=bool)
+        return picked[keep], picks[keep]
+
+    def _same_token_pairs(self, column: str) -> pd.DataFrame:
+        """Random pairs of records with the same token in `column`, by record id."""
+        pairs = self._pairs_frame(*self.random_rows(self.options.u_nationality_pairs, column))
         return pairs.drop_duplicates(ignore_index=True)
 
     def _estimate_u_within(self, column: str, bound: tuple[str, ...]) -> None:
