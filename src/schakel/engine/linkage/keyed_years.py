@@ -37,7 +37,7 @@ DATE_OF_BIRTH = "date_of_birth"
 DRAWS = 1_000_000
 # Fewer name-agreeing pairs than this: the whole-file u is kept (too few to count).
 LEAST_PAIRS = 200
-# Half a pair for a level the pairs never reach, as for m (`splink_model.LABEL_PSEUDO_COUNT`).
+# Half a pair for a level the pairs never reach, as for m (`confident_pairs.LABEL_PSEUDO_COUNT`).
 PSEUDO_COUNT = 0.5
 
 
