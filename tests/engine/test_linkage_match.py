@@ -270,7 +270,7 @@ def test_the_name_swap_level_counts_once() -> None:
 
 
 def test_probabilities_of_extreme_weights_do_not_overflow() -> None:
-    from schakel.engine.linkage.splink_model import _probability
+    from schakel.engine.linkage.confident_pairs import probability as _probability
 
     with np.errstate(all="raise"):
         probabilities = _probability(np.array([-5000.0, 0.0, 5000.0]))

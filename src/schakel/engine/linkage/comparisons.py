@@ -68,6 +68,19 @@ NATIONALITY_BOUND = ("given_names", "family_name", "date_of_birth", "place_of_bi
 # one salt, so their u values are estimated among pairs of the same salt.
 SALT_BOUND = (*NATIONALITY_BOUND, "address", "locality", "residence")
 
+# Dice bands of the name comparisons, strongest first (times the file's noise scale).
+NAME_BANDS = (0.85, 0.7, 0.5)
+# Date levels whose tokens carry the names' Soundex codes with `year_tokens = "names"`
+# (`encode._year_with_names`): only records whose names sound alike reach them (`keyed_years`).
+NAME_KEYED_DATE_LEVELS = (
+    "same date, estimated or 1 January",
+    "same year and month",
+    "same year",
+    "estimated, same year",
+    "estimated, one year apart",
+    "estimated, two or three years apart",
+)
+
 # Derived when the records are loaded: given names OR family name (they share hash keys), a
 # filter of all name bigrams in any order.
 FULL_NAME = "bf_full_name"
@@ -97,6 +110,7 @@ def name_comparison(
     band is multiplied by it, so flipped filters keep all their levels.
     """
     column = layout.BLOOM[role]
+    top, middle, low = NAME_BANDS
 
     def band(value: float) -> str:
         return f"{value * scale:.4f}"
@@ -116,13 +130,13 @@ def name_comparison(
             "identical filters",
             tf_column=column if term_frequencies else None,
         ),
-        _level(f"{_dice(column, column, dialect)} >= {band(0.85)}", "Dice >= 0.85"),
-        _level(f"{_dice(column, column, dialect)} >= {band(0.7)}", "Dice >= 0.7"),
+        _level(f"{_dice(column, column, dialect)} >= {band(top)}", f"Dice >= {top}"),
+        _level(f"{_dice(column, column, dialect)} >= {band(middle)}", f"Dice >= {middle}"),
     ]
     if swap_level:
         levels.append(_level(swapped, "whole name similar in any order"))
     levels += [
-        _level(f"{_dice(column, column, dialect)} >= {band(0.5)}", "Dice >= 0.5"),
+        _level(f"{_dice(column, column, dialect)} >= {band(low)}", f"Dice >= {low}"),
         _level("ELSE", "all other"),
     ]
     return {

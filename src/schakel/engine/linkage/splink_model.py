@@ -34,6 +34,14 @@ from schakel.engine.linkage.comparisons import (
     build_comparisons,
     monotone_similarity,
 )
+from schakel.engine.linkage.confident_pairs import (
+    logit2,
+    probability,
+    recalibrated_prior,
+    set_smoothed_m,
+    train_on_confident_pairs,
+    untrained_comparisons,
+)
 from schakel.engine.linkage.engines import (
     SOURCE,
     DuckDBEngine,
@@ -41,6 +49,7 @@ from schakel.engine.linkage.engines import (
     model_for_engine,
 )
 from schakel.engine.linkage.files import name_noise_scale, token_array
+from schakel.engine.linkage.keyed_years import estimate_u_given_names, years_keyed_with_names
 from schakel.engine.linkage.schema import IDENTIFIER_ROLES, Role
 
 LOG = logging.getLogger(__name__)
@@ -48,7 +57,6 @@ DATE_OF_BIRTH = "date_of_birth"
 NAMES = ("given_names", "family_name")
 # Where someone lives: one comparison or three (`ModelOptions.combined_residence`).
 RESIDENCE = ("address", "locality", "postcode", "residence")
-LABEL_PSEUDO_COUNT = 0.5
 LEFT, RIGHT = "left", "right"
 EM_RULES = (
     f"l.{layout.DOB_FULL} = r.{layout.DOB_FULL}",
@@ -72,7 +80,7 @@ class ModelOptions:
 
     `residence_from_confident_pairs`: after EM, m of address, locality and postcode from the
     candidate pairs that the other comparisons alone make matches with probability at least
-    `confident_probability` (`SplinkScorer._train_on_confident_pairs`), so EM cannot make
+    `confident_probability` (`confident_pairs.train_on_confident_pairs`), so EM cannot make
     "same residence" the match class. `identity_from_confident_pairs`: then names and date
     of birth from the pairs residence and the rest decide (the date alone when too few; not
     when identifier labels set the date). `untrained_from_confident_pairs`: the same for a
@@ -203,6 +211,8 @@ class SplinkScorer:
             self._estimate_u_within(layout.EXACT[Role.NATIONALITY], NATIONALITY_BOUND)
         if self.salted:
             self._estimate_u_within(layout.SALT_GROUP, SALT_BOUND)
+        if any(years_keyed_with_names(table) for table in self._tables):
+            estimate_u_given_names(self, self.within_nationality)
         trained, failed = [], []
         for rule in options.em_rules:
             if self._em_session(rule):
@@ -215,7 +225,7 @@ class SplinkScorer:
             # the m of every comparison another session trained held fixed, so EM has only
             # the untrained ones (and nothing that could collapse) to estimate.
             for rule in failed:
-                untrained = _untrained(self.linker.misc.save_model_to_json())
+                untrained = untrained_comparisons(self.linker.misc.save_model_to_json())
                 if not untrained:
                     break
                 if self._em_session(rule, free=untrained):
@@ -249,16 +259,16 @@ class SplinkScorer:
         the date alone. Names and date are left alone when identifier labels set the date.
         """
         options = self.options
-        untrained = _untrained(self.linker.misc.save_model_to_json())
+        untrained = untrained_comparisons(self.linker.misc.save_model_to_json())
         if options.untrained_from_confident_pairs and untrained:
             # Nothing to keep here (Splink's default m), so a few pairs are better than none.
-            self._train_on_confident_pairs(candidates, untrained, "untrained", least=5)
+            train_on_confident_pairs(self, candidates, untrained, "untrained", least=5)
         if options.residence_from_confident_pairs:
-            self._train_on_confident_pairs(candidates, RESIDENCE, "residence")
+            train_on_confident_pairs(self, candidates, RESIDENCE, "residence")
         if options.identity_from_confident_pairs and not date_from_labels:
             identity = (*NAMES, DATE_OF_BIRTH)
-            if not self._train_on_confident_pairs(candidates, identity, "identity"):
-                self._train_on_confident_pairs(candidates, (DATE_OF_BIRTH,), "date")
+            if not train_on_confident_pairs(self, candidates, identity, "identity"):
+                train_on_confident_pairs(self, candidates, (DATE_OF_BIRTH,), "date")
 
     def _em_session(self, rule: str, free: Collection[str] | None = None) -> bool:
         """One EM session blocked on `rule`; whether it trained. With `free`, the m values of
@@ -296,25 +306,34 @@ class SplinkScorer:
             self.linker = self._new_linker(model)
         return True
 
-    def _same_token_pairs(self, column: str) -> pd.DataFrame:
-        """Random pairs of records with the same token in `column` (uniform over such pairs):
-        the same nationality, or the same salt (format 4, `layout.SALT_GROUP`)."""
+    def random_rows(self, draws: int, column: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Random record pairs by row position, uniform over the pairs with the same token in
+        `column` when given (the same nationality, or the same salt, `layout.SALT_GROUP`)."""
         rng = np.random.default_rng(self.options.seed)
         tables = self._tables if not self.dedupe else [self._tables[0], self._tables[0]]
+        if column is None:
+            left = rng.integers(0, tables[0].num_rows, draws)
+            right = rng.integers(0, tables[1].num_rows, draws)
+            keep = left != right if self.dedupe else np.ones(draws, dtype=bool)
+            return left[keep], right[keep]
         values = [token_array(table, column) for table in tables]
         left_rows = np.flatnonzero(values[0][1])
         right_known = np.flatnonzero(values[1][1])
         order = right_known[np.argsort(values[1][0][right_known], kind="stable")]
         keys = values[1][0][order]
-        draws = rng.choice(left_rows, size=self.options.u_nationality_pairs)
-        key = values[0][0][draws]
+        picked = rng.choice(left_rows, size=draws)
+        key = values[0][0][picked]
         start = np.searchsorted(keys, key, side="left")
         stop = np.searchsorted(keys, key, side="right")
         found = stop > start
-        draws, start, stop = draws[found], start[found], stop[found]
-        picks = order[start + (rng.random(len(draws)) * (stop - start)).astype(np.int64)]
-        keep = picks != draws if self.dedupe else np.ones(len(draws), dtype=bool)
-        pairs = self._pairs_frame(draws[keep], picks[keep])
+        picked, start, stop = picked[found], start[found], stop[found]
+        picks = order[start + (rng.random(len(picked)) * (stop - start)).astype(np.int64)]
+        keep = picks != picked if self.dedupe else np.ones(len(picked), dtype=bool)
+        return picked[keep], picks[keep]
+
+    def _same_token_pairs(self, column: str) -> pd.DataFrame:
+        """Random pairs of records with the same token in `column`, by record id."""
+        pairs = self._pairs_frame(*self.random_rows(self.options.u_nationality_pairs, column))
         return pairs.drop_duplicates(ignore_index=True)
 
     def _estimate_u_within(self, column: str, bound: tuple[str, ...]) -> None:
@@ -390,73 +409,6 @@ class SplinkScorer:
             for comparison in scratch._settings_obj.comparisons
         }
 
-    def _train_on_confident_pairs(
-        self,
-        candidates: CandidatePairs,
-        targets: Collection[str],
-        label: str,
-        least: int | None = None,
-    ) -> int:
-        """m of the comparisons `targets` from the candidate pairs the other comparisons alone
-        make near-certain matches (match probability >= `confident_probability`).
-
-        Residence (`RESIDENCE`): unsupervised, EM can make "same residence" the match class.
-        Three correlated residence comparisons (address, locality, postcode) against one
-        mixed, flipped name filter (format 6) let it split the pairs on residence: on the
-        5,000 x 5,000 diagnosis files m(address identical) came out 1.0 and m(locality differs)
-        1.3e-29, so every true pair whose person had moved lost 13-370 bits per field, while
-        about 40% of those people had moved. Scored with the residence comparisons set to
-        weight 0 (m = u), the pairs that names, date and the rest make certain show how often
-        one person's residence differs between two registrations; moving does not depend on
-        the name or the date of birth, so those pairs are a fair sample of the matches for it.
-        Half a pair per level keeps a level these pairs never reach finite.
-
-        Comparisons no EM session trained (the names in format 6, when the same-date session
-        fails) get their m the same way, from the pairs the trained comparisons decide.
-        Returns the number of confident pairs (0: fewer than `least`, by default
-        `min_confident_pairs`; nothing changed).
-        """
-        model = self.linker.misc.save_model_to_json()
-        present = {c["output_column_name"] for c in model["comparisons"]}
-        neutral = set(targets) & present
-        if not neutral:
-            return 0
-        scoring = deepcopy(model)
-        for comparison in scoring["comparisons"]:
-            name = comparison["output_column_name"]
-            if name in neutral or name in _untrained(model):
-                for level in comparison["comparison_levels"]:
-                    if not level.get("is_null_level"):
-                        level["m_probability"] = level.get("u_probability", 1.0)
-        trained_linker = self.linker
-        self.linker = self._new_linker(scoring)
-        try:
-            scored = self._predict(candidates.left, candidates.right, f"{label}_blocked")
-        finally:
-            self.linker = trained_linker
-        weights = scored["match_weight"].to_numpy()
-        prior = recalibrated_prior(weights, model["probability_two_random_records_match"], self)
-        shift = _logit2(prior) - _logit2(model["probability_two_random_records_match"])
-        sure = _probability(weights + shift) >= self.options.confident_probability
-        count = int(sure.sum())
-        LOG.info("%s: %d confident pairs for %s", label, count, sorted(neutral))
-        if count < (self.options.min_confident_pairs if least is None else least):
-            return 0
-        rows = scored.loc[sure, ["left", "right"]].to_numpy(dtype=np.int64)
-        pairs = self._pairs_frame(rows[:, 0], rows[:, 1])
-        shares = self._label_shares(pairs, f"{label}_pairs")
-        updated = deepcopy(model)
-        for comparison in updated["comparisons"]:
-            name = comparison["output_column_name"]
-            if name not in neutral or name not in shares:
-                continue
-            values = [v if isinstance(v, int | float) else 0.0 for v in shares[name]]
-            if sum(values) <= 0:
-                continue
-            _set_smoothed_m(comparison, values, count)
-        self.linker = self._new_linker(updated)
-        return count
-
     def _identifier_label_pairs(self, candidates: CandidatePairs) -> pd.DataFrame:
         right = self._tables[0] if self.dedupe else self._tables[1]
         agree = np.zeros(len(candidates), dtype=bool)
@@ -491,7 +443,7 @@ class SplinkScorer:
                 after["comparisons"][index] = before["comparisons"][index]
             elif comparison["output_column_name"] == DATE_OF_BIRTH and from_labels:
                 observed = self._labels_with_date_of_birth(pairs)
-                _set_smoothed_m(comparison, from_labels, observed)
+                set_smoothed_m(comparison, from_labels, observed)
         self.linker = self._new_linker(after)
         return len(labels)
 
@@ -582,72 +534,10 @@ class SplinkScorer:
         if self.options.recalibrate_prior:
             prior = self.linker.misc.save_model_to_json()["probability_two_random_records_match"]
             self.prior = recalibrated_prior(scored["match_weight"].to_numpy(), prior, self)
-            shift = _logit2(self.prior) - _logit2(prior)
+            shift = logit2(self.prior) - logit2(prior)
             scored["match_weight"] += shift
-            scored["match_probability"] = _probability(scored["match_weight"].to_numpy())
+            scored["match_probability"] = probability(scored["match_weight"].to_numpy())
         return scored
-
-
-def _set_smoothed_m(comparison: dict[str, Any], proportions: list[float], observed: int) -> None:
-    """Date of birth m from identifier-labelled pairs only, with half a pair added per level
-    (also used for the m values from confident pairs, `_train_on_confident_pairs`).
-
-    Unsupervised, the date of birth is trained only by EM on the sorted-name block, and where
-    different people often share a name (small name pools per nationality) EM takes "same
-    name" for "same person": the m values then copy the u values, and a different date of
-    birth costs nothing (-0.05). Labelled pairs know better; the half pair keeps a level the
-    labels never reach (a plainly different date) strongly negative but finite.
-    """
-    levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
-    counts = [p * observed + LABEL_PSEUDO_COUNT for p in proportions]
-    total = sum(counts)
-    for level, count in zip(levels, counts, strict=True):
-        level["m_probability"] = count / total
-
-
-def _untrained(model: dict[str, Any]) -> set[str]:
-    """Comparisons whose non-null levels no training session gave an m value."""
-    return {
-        comparison["output_column_name"]
-        for comparison in model["comparisons"]
-        if not any(
-            "m_probability" in level
-            for level in comparison["comparison_levels"]
-            if not level.get("is_null_level")
-        )
-    }
-
-
-def _logit2(probability: float) -> float:
-    return float(np.log2(probability / (1.0 - probability)))
-
-
-def _probability(weights: np.ndarray) -> np.ndarray:
-    # Clipped: a strongly negative weight would overflow exp2 (the probability is 0 anyway).
-    return 1.0 / (1.0 + np.exp2(-np.clip(weights, -1000.0, 1000.0)))
-
-
-def recalibrated_prior(weights: np.ndarray, prior: float, scorer: SplinkScorer) -> float:
-    """The prior match probability that agrees with the model's own predictions.
-
-    The deterministic-rule estimate depends on a guessed recall; here the prior becomes the
-    expected number of matches among the candidates (the sum of their match probabilities)
-    divided by all possible pairs, iterated to a fixed point: the EM update of lambda, with
-    candidates standing in for all pairs (they hold nearly all true matches). It is capped at
-    one match per record of the smaller file.
-    """
-    possible = scorer.possible_pairs()
-    smaller = min(table.num_rows for table in scorer._tables)
-    ceiling = smaller / possible
-    current = prior
-    for _ in range(100):
-        shift = _logit2(current) - _logit2(prior)
-        updated = min(float(_probability(weights + shift).sum()) / possible, ceiling)
-        updated = max(updated, 1.0 / possible)
-        if abs(updated - current) <= 1e-6 * current:
-            return updated
-        current = updated
-    return current
 
 
 def _is_salted(table: pa.Table) -> bool:
