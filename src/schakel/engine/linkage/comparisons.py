@@ -8,7 +8,7 @@ Only SQL lives here, so the same model runs wherever the SQL runs: DuckDB with f
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
@@ -73,6 +73,19 @@ SALT_BOUND = (*NATIONALITY_BOUND, "address", "locality", "residence")
 FULL_NAME = "bf_full_name"
 
 
+# Dice bands of a name filter (times `scale`, below). Flipped filters share many bits by chance:
+# two unrelated record filters at 15% flips reach 0.62 of the scale on average, so the band
+# between 0.7 and 0.85 of it held a tenth of all random pairs and weighed +0.2; FEBRL4's true
+# pairs with a misspelt name and a changed date of birth fell there (docs/linkage.md, "Bands of
+# the flipped record filter"). Flipped, that band is split where the chance pairs thin out.
+NAME_BANDS = (0.85, 0.7)
+FLIPPED_NAME_BANDS = (0.85, 0.8, 0.75, 0.7)
+# A record filter (mix "record") holds the date's digits only when the record has a date: with
+# a date on one side only, the same name reaches about 0.78 of the scale, where unrelated pairs
+# of that kind stay near 0.53. Such pairs are read on bands of their own.
+ONE_DATE_BANDS = (0.75, 0.65)
+
+
 def name_comparison(
     role: Role,
     dialect: SqlDialect,
@@ -81,6 +94,7 @@ def name_comparison(
     swap_with: Role | None = None,
     term_frequencies: bool = True,
     scale: float = 1.0,
+    dates_in_filter: bool = False,
 ) -> Comparison:
     """Given or family name: exact, Dice bands, and a level for the whole name in any order.
 
@@ -94,13 +108,48 @@ def name_comparison(
     name counted twice (+11 and +12).
 
     `scale`: the Dice two flipped copies of one name reach (`files.name_noise_scale`); every
-    band is multiplied by it, so flipped filters keep all their levels.
+    band is multiplied by it, so flipped filters keep all their levels. `dates_in_filter`: the
+    filter holds the date's digits (mix "record"), so a pair with a date on one side only gets
+    the levels of `ONE_DATE_BANDS` before the others.
     """
     column = layout.BLOOM[role]
 
     def band(value: float) -> str:
         return f"{value * scale:.4f}"
 
+    levels = [
+        _null(column),
+        _level(
+            f"{column}_l = {column}_r",
+            "identical filters",
+            tf_column=column if term_frequencies else None,
+        ),
+    ]
+    dice = _dice(column, column, dialect)
+    if dates_in_filter:
+        year = layout.DOB_YEAR
+        one_date = (
+            f"(({year}_l IS NULL AND {year}_r IS NOT NULL)"
+            f" OR ({year}_l IS NOT NULL AND {year}_r IS NULL))"
+        )
+        levels += [
+            _level(f"{one_date} AND {dice} >= {band(value)}", f"date on one side, Dice >= {value}")
+            for value in ONE_DATE_BANDS
+        ]
+    bands = FLIPPED_NAME_BANDS if scale < 1.0 else NAME_BANDS
+    levels += [_level(f"{dice} >= {band(value)}", f"Dice >= {value}") for value in bands]
+    if swap_level:
+        levels.append(_level(_swapped(swap_with, dialect, band), "whole name similar in any order"))
+    levels += [_level(f"{dice} >= {band(0.5)}", "Dice >= 0.5"), _level("ELSE", "all other")]
+    return {
+        "output_column_name": role.value,
+        "comparison_description": f"{role.value} (Dice on Bloom filters)",
+        "comparison_levels": levels,
+    }
+
+
+def _swapped(swap_with: Role | None, dialect: SqlDialect, band: Callable[[float], str]) -> str:
+    """SQL of the whole-name swap level (`name_comparison`)."""
     swapped = f"{layout.BK_NAME_SORTED}_l = {layout.BK_NAME_SORTED}_r"
     if swap_with is not None:
         other = layout.BLOOM[swap_with]
@@ -109,27 +158,7 @@ def name_comparison(
             f" AND {other}_l IS NOT NULL AND {other}_r IS NOT NULL"
             f" AND {_dice(other, other, dialect)} < {band(0.7)})"
         )
-    levels = [
-        _null(column),
-        _level(
-            f"{column}_l = {column}_r",
-            "identical filters",
-            tf_column=column if term_frequencies else None,
-        ),
-        _level(f"{_dice(column, column, dialect)} >= {band(0.85)}", "Dice >= 0.85"),
-        _level(f"{_dice(column, column, dialect)} >= {band(0.7)}", "Dice >= 0.7"),
-    ]
-    if swap_level:
-        levels.append(_level(swapped, "whole name similar in any order"))
-    levels += [
-        _level(f"{_dice(column, column, dialect)} >= {band(0.5)}", "Dice >= 0.5"),
-        _level("ELSE", "all other"),
-    ]
-    return {
-        "output_column_name": role.value,
-        "comparison_description": f"{role.value} (Dice on Bloom filters)",
-        "comparison_levels": levels,
-    }
+    return swapped
 
 
 def _years_apart(*offsets: int) -> str:
@@ -306,6 +335,7 @@ def build_comparisons(
     within_nationality: bool = False,
     salted: bool = False,
     name_scale: float = 1.0,
+    dates_in_names: bool = False,
 ) -> list[Comparison]:
     """Comparisons for the roles that have values on both sides (others would not train).
 
@@ -336,6 +366,7 @@ def build_comparisons(
                 swap_with=swap_with,
                 term_frequencies=not (within_nationality or salted),
                 scale=name_scale,
+                dates_in_filter=dates_in_names,
             )
         )
     if Role.DATE_OF_BIRTH in present:

@@ -223,6 +223,14 @@ def encoded_flip(table: pa.Table) -> float:
     return float(found.group(1)) if found else 0.0
 
 
+def encoded_mix(table: pa.Table) -> str:
+    """What a file's name filters hold (`schema.MIXES`; "none" for files before format 6)."""
+    if ENCODING_COLUMN not in table.column_names or table.num_rows == 0:
+        return "none"
+    found = re.search(r" mix=(\w+)", str(table[ENCODING_COLUMN][0].as_py()))
+    return found.group(1) if found else "none"
+
+
 def name_noise_scale(table: pa.Table) -> float:
     """How far flipping lowers the Dice of two copies of one name: the expected Dice of two
     flipped copies of a name filter of this file's mean fill. Thresholds on name filters are
