@@ -73,17 +73,17 @@ SALT_BOUND = (*NATIONALITY_BOUND, "address", "locality", "residence")
 FULL_NAME = "bf_full_name"
 
 
-# Dice bands of a name filter (times `scale`, below). Flipped filters share many bits by chance:
-# two unrelated record filters at 15% flips reach 0.62 of the scale on average, so the band
-# between 0.7 and 0.85 of it held a tenth of all random pairs and weighed +0.2; FEBRL4's true
-# pairs with a misspelt name and a changed date of birth fell there (docs/linkage.md, "Bands of
-# the flipped record filter"). Flipped, that band is split where the chance pairs thin out.
+# Dice bands of a name filter, read against the Dice two copies reach (`flipped_band_sql`).
+# Flipped filters share many bits by chance: unrelated record filters at 15% flips reach 0.55
+# to 0.7 of that Dice, so the band between 0.7 and 0.85 held a tenth of all random pairs and
+# weighed +0.2, and FEBRL4's true pairs with a misspelt name and a changed date of birth fell
+# in it (docs/linkage.md, "Bands of the flipped record filter"). Flipped, it is split.
 NAME_BANDS = (0.85, 0.7)
 FLIPPED_NAME_BANDS = (0.85, 0.8, 0.75, 0.7)
 # A record filter (mix "record") holds the date's digits only when the record has a date: with
-# a date on one side only, the same name reaches about 0.78 of the scale, where unrelated pairs
-# of that kind stay near 0.53. Such pairs are read on bands of their own.
-ONE_DATE_BANDS = (0.75, 0.65)
+# a date on one side only the same name reaches 0.7 to 0.9 of the copies' Dice, unrelated
+# pairs of that kind 0.5 to 0.65 (FEBRL4); such pairs are read on bands of their own.
+ONE_DATE_BANDS = (0.75, 0.7)
 
 
 def name_comparison(
@@ -107,10 +107,10 @@ def name_comparison(
     only one of the two name comparisons has the level (`swap_level`); on both, a swapped
     name counted twice (+11 and +12).
 
-    `scale`: the Dice two flipped copies of one name reach (`files.name_noise_scale`); every
-    band is multiplied by it, so flipped filters keep all their levels. `dates_in_filter`: the
-    filter holds the date's digits (mix "record"), so a pair with a date on one side only gets
-    the levels of `ONE_DATE_BANDS` before the others.
+    `flip`: the file's BLIP rate; every band is multiplied by the Dice two flipped copies of
+    one name reach at the pair's fill (`flipped_band_sql`), so flipped filters keep all their
+    levels. `dates_in_filter`: the filter holds the date's digits (mix "record"), so a pair
+    with a date on one side only is read on `ONE_DATE_BANDS` first.
     """
     column = layout.BLOOM[role]
 
