@@ -8,13 +8,13 @@ Only SQL lives here, so the same model runs wherever the SQL runs: DuckDB with f
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
 from schakel.engine.linkage import layout
-from schakel.engine.linkage.bloom import FILTER_BITS, dice_sql
+from schakel.engine.linkage.bloom import dice_sql
 from schakel.engine.linkage.schema import Role
 
 Level = dict[str, Any]
@@ -93,7 +93,7 @@ def name_comparison(
     swap_level: bool = False,
     swap_with: Role | None = None,
     term_frequencies: bool = True,
-    flip: float = 0.0,
+    scale: float = 1.0,
     dates_in_filter: bool = False,
 ) -> Comparison:
     """Given or family name: exact, Dice bands, and a level for the whole name in any order.
@@ -115,7 +115,7 @@ def name_comparison(
     column = layout.BLOOM[role]
 
     def band(value: float) -> str:
-        return flipped_band_sql(column, value, flip)
+        return f"{value * scale:.4f}"
 
     levels = [
         _null(column),
@@ -136,11 +136,10 @@ def name_comparison(
             _level(f"{one_date} AND {dice} >= {band(value)}", f"date on one side, Dice >= {value}")
             for value in ONE_DATE_BANDS
         ]
-    bands = FLIPPED_NAME_BANDS if flip > 0.0 else NAME_BANDS
+    bands = FLIPPED_NAME_BANDS if scale < 1.0 else NAME_BANDS
     levels += [_level(f"{dice} >= {band(value)}", f"Dice >= {value}") for value in bands]
     if swap_level:
-        swapped = _swapped(swap_with, dialect, flip)
-        levels.append(_level(swapped, "whole name similar in any order"))
+        levels.append(_level(_swapped(swap_with, dialect, band), "whole name similar in any order"))
     levels += [_level(f"{dice} >= {band(0.5)}", "Dice >= 0.5"), _level("ELSE", "all other")]
     return {
         "output_column_name": role.value,
@@ -149,34 +148,17 @@ def name_comparison(
     }
 
 
-def _swapped(swap_with: Role | None, dialect: SqlDialect, flip: float) -> str:
+def _swapped(swap_with: Role | None, dialect: SqlDialect, band: Callable[[float], str]) -> str:
     """SQL of the whole-name swap level (`name_comparison`)."""
     swapped = f"{layout.BK_NAME_SORTED}_l = {layout.BK_NAME_SORTED}_r"
     if swap_with is not None:
         other = layout.BLOOM[swap_with]
-        full_band = flipped_band_sql(FULL_NAME, 0.8, flip)
         swapped += (
-            f" OR ({_dice(FULL_NAME, FULL_NAME, dialect)} >= {full_band}"
+            f" OR ({_dice(FULL_NAME, FULL_NAME, dialect)} >= {band(0.8)}"
             f" AND {other}_l IS NOT NULL AND {other}_r IS NOT NULL"
-            f" AND {_dice(other, other, dialect)} < {flipped_band_sql(other, 0.7, flip)})"
+            f" AND {_dice(other, other, dialect)} < {band(0.7)})"
         )
     return swapped
-
-
-def flipped_band_sql(column: str, value: float, flip: float) -> str:
-    """SQL: the Dice two flipped copies of one value reach at this pair's own fill, times
-    `value` (`bloom.flipped_dice`, with the mean of the pair's two popcounts; `value` alone
-    without flips). With the file's mean fill instead, a pair of short filters (a record
-    without a date, a short name) needed nearly a perfect copy to reach its band and a pair of
-    long ones reached it with a misspelling: two copies reach 0.57 at 300 bits set and 0.72 at
-    460 (15% flips)."""
-    if flip <= 0.0:
-        return f"{value:.4f}"
-    count = count_column(column)
-    mean = f"(({count}_l + {count}_r) / 2.0)"
-    ones = f"GREATEST(({mean} - {FILTER_BITS * flip:.4f}) / {1 - 2 * flip:.6f}, 1.0)"
-    kept, added = f"({ones} * {1 - flip:.6f})", f"(({FILTER_BITS} - {ones}) * {flip:.6f})"
-    return f"({value:.4f} * ({kept} * {1 - flip:.6f} + {added} * {flip:.6f}) / ({kept} + {added}))"
 
 
 def _years_apart(*offsets: int) -> str:
@@ -352,7 +334,7 @@ def build_comparisons(
     combined_residence: bool = False,
     within_nationality: bool = False,
     salted: bool = False,
-    name_flip: float = 0.0,
+    name_scale: float = 1.0,
     dates_in_names: bool = False,
 ) -> list[Comparison]:
     """Comparisons for the roles that have values on both sides (others would not train).
@@ -383,7 +365,7 @@ def build_comparisons(
                 swap_level=swap_level,
                 swap_with=swap_with,
                 term_frequencies=not (within_nationality or salted),
-                flip=name_flip,
+                scale=name_scale,
                 dates_in_filter=dates_in_names,
             )
         )

@@ -40,7 +40,7 @@ from schakel.engine.linkage.engines import (
     LinkageEngine,
     model_for_engine,
 )
-from schakel.engine.linkage.files import encoded_flip, encoded_mix, token_array
+from schakel.engine.linkage.files import encoded_mix, name_noise_scale, token_array
 from schakel.engine.linkage.schema import IDENTIFIER_ROLES, Role
 
 LOG = logging.getLogger(__name__)
@@ -159,7 +159,7 @@ class SplinkScorer:
             combined_residence=self.options.combined_residence,
             within_nationality=self.within_nationality,
             salted=self.salted,
-            name_flip=encoded_flip(tables[0]),
+            name_scale=name_noise_scale(tables[0]),
             dates_in_names=encoded_mix(tables[0]) == "record",
         )
         comparisons: list[Any] = list(deepcopy(self.comparisons))
