@@ -17,7 +17,7 @@ from schakel.engine.linkage.comparisons import (
     name_comparison,
 )
 from schakel.engine.linkage.engines import DuckDBEngine
-from schakel.engine.linkage.files import encoded_flip
+from schakel.engine.linkage.files import name_noise_scale, undated_name_scale
 from schakel.engine.linkage.keys import record_token
 from schakel.engine.linkage.schema import Role
 from schakel.engine.linkage.splink_model import _with_full_name
@@ -177,13 +177,16 @@ def test_a_less_similar_level_never_weighs_more() -> None:
 
 def name_levels(table: pa.Table, pairs: list[tuple[str, str]]) -> list[str]:
     """The labels of the name levels the pairs of source ids fall in (format 6, one record
-    filter), evaluated by DuckDB with the file's own flip rate."""
+    filter), evaluated by DuckDB with the file's own noise scales."""
     engine = DuckDBEngine()
     engine.register_records(_with_full_name(table), "left")
     columns = engine.connection.execute("SELECT * FROM records_left LIMIT 0").df().columns
     select = [f"l.{c} AS {c}_l" for c in columns] + [f"r.{c} AS {c}_r" for c in columns]
     comparison = name_comparison(
-        Role.GIVEN_NAMES, engine.dialect, flip=encoded_flip(table), dates_in_filter=True
+        Role.GIVEN_NAMES,
+        engine.dialect,
+        scale=name_noise_scale(table),
+        undated_scale=undated_name_scale(table),
     )
     case = " ".join(
         f"WHEN {level['sql_condition']} THEN '{level['label_for_charts']}'"
@@ -226,11 +229,12 @@ def twice(rows: list[tuple[str, str, str, str]]) -> pa.Table:
     return table
 
 
-def test_flipped_copies_of_short_and_long_names_reach_the_same_band() -> None:
+def test_flipped_copies_of_names_without_a_date_reach_the_top_band() -> None:
     """Two flipped copies of one record filter reach a Dice that depends on the filter's fill
-    (`bloom.flipped_dice`: 0.57 at 300 bits set, 0.72 at 460, at 15%). Read against the file's
-    mean, short names without a date never reached "Dice >= 0.85" and long ones reached it
-    misspelt; read against the pair's own fill, copies of both reach it."""
+    (`bloom.flipped_dice`: 0.57 at 300 bits set, 0.72 at 460, at 15%), and a record without a
+    date has fewer bits: the names alone. Read against the file's mean fill, copies of short
+    names without a date never reached "Dice >= 0.85"; read against the fill of the file's
+    records without a date, they do, as copies of long names with a date do."""
     rows = [
         (f"{i}", GIVEN[i % 4], FAMILY[(i // 4) % 4], "|") for i in range(16)
     ] + [
@@ -280,5 +284,6 @@ def test_a_changed_date_and_a_misspelt_name_stay_above_chance() -> None:
     table, _ = encode_frame(frame, schema, KEY)
     same = name_levels(table, [(f"a-{i}", f"b-{i}") for i in range(16)])
     other = name_levels(table, [(f"a-{i}", f"b-{(i + 5) % 16}") for i in range(16)])
-    assert not set(same) & set(other), (same, other)
-    assert set(same) <= {"Dice >= 0.85", "Dice >= 0.8", "Dice >= 0.75"}, same
+    above = {"Dice >= 0.85", "Dice >= 0.8", "Dice >= 0.75"}
+    assert sum(level in above for level in same) >= 14, same
+    assert not any(level in above for level in other), other

@@ -73,9 +73,9 @@ SALT_BOUND = (*NATIONALITY_BOUND, "address", "locality", "residence")
 FULL_NAME = "bf_full_name"
 
 
-# Dice bands of a name filter, read against the Dice two copies reach (`flipped_band_sql`).
-# Flipped filters share many bits by chance: unrelated record filters at 15% flips reach 0.55
-# to 0.7 of that Dice, so the band between 0.7 and 0.85 held a tenth of all random pairs and
+# Dice bands of a name filter, read against the Dice two flipped copies reach (`scale`).
+# Flipped filters share many bits by chance: unrelated record filters at 15% flips reach about
+# 0.62 of that Dice, so the band between 0.7 and 0.85 held a tenth of all random pairs and
 # weighed +0.2, and FEBRL4's true pairs with a misspelt name and a changed date of birth fell
 # in it (docs/linkage.md, "Bands of the flipped record filter"). Flipped, it is split.
 NAME_BANDS = (0.85, 0.7)
@@ -83,7 +83,7 @@ FLIPPED_NAME_BANDS = (0.85, 0.8, 0.75, 0.7)
 # A record filter (mix "record") holds the date's digits only when the record has a date: with
 # a date on one side only the same name reaches 0.7 to 0.9 of the copies' Dice, unrelated
 # pairs of that kind 0.5 to 0.65 (FEBRL4); such pairs are read on bands of their own.
-ONE_DATE_BANDS = (0.75, 0.7)
+ONE_DATE_BANDS = (0.75, 0.65)
 
 
 def name_comparison(
@@ -94,7 +94,7 @@ def name_comparison(
     swap_with: Role | None = None,
     term_frequencies: bool = True,
     scale: float = 1.0,
-    dates_in_filter: bool = False,
+    undated_scale: float | None = None,
 ) -> Comparison:
     """Given or family name: exact, Dice bands, and a level for the whole name in any order.
 
@@ -107,15 +107,22 @@ def name_comparison(
     only one of the two name comparisons has the level (`swap_level`); on both, a swapped
     name counted twice (+11 and +12).
 
-    `flip`: the file's BLIP rate; every band is multiplied by the Dice two flipped copies of
-    one name reach at the pair's fill (`flipped_band_sql`), so flipped filters keep all their
-    levels. `dates_in_filter`: the filter holds the date's digits (mix "record"), so a pair
+    `scale`: the Dice two flipped copies of one name reach (`files.name_noise_scale`); every
+    band is multiplied by it, so flipped filters keep all their levels. `undated_scale`: the
+    filter holds the date's digits (mix "record"), and this is the scale of the filters of
+    records without a date (`files.undated_name_scale`), for pairs of two such records; a pair
     with a date on one side only is read on `ONE_DATE_BANDS` first.
     """
     column = layout.BLOOM[role]
+    year = layout.DOB_YEAR
 
     def band(value: float) -> str:
-        return f"{value * scale:.4f}"
+        if undated_scale is None:
+            return f"{value * scale:.4f}"
+        return (
+            f"(CASE WHEN {year}_l IS NULL AND {year}_r IS NULL THEN {value * undated_scale:.4f}"
+            f" ELSE {value * scale:.4f} END)"
+        )
 
     levels = [
         _null(column),
@@ -126,8 +133,7 @@ def name_comparison(
         ),
     ]
     dice = _dice(column, column, dialect)
-    if dates_in_filter:
-        year = layout.DOB_YEAR
+    if undated_scale is not None:
         one_date = (
             f"(({year}_l IS NULL AND {year}_r IS NOT NULL)"
             f" OR ({year}_l IS NOT NULL AND {year}_r IS NULL))"
@@ -335,7 +341,7 @@ def build_comparisons(
     within_nationality: bool = False,
     salted: bool = False,
     name_scale: float = 1.0,
-    dates_in_names: bool = False,
+    undated_name_scale: float | None = None,
 ) -> list[Comparison]:
     """Comparisons for the roles that have values on both sides (others would not train).
 
@@ -366,7 +372,7 @@ def build_comparisons(
                 swap_with=swap_with,
                 term_frequencies=not (within_nationality or salted),
                 scale=name_scale,
-                dates_in_filter=dates_in_names,
+                undated_scale=undated_name_scale,
             )
         )
     if Role.DATE_OF_BIRTH in present:

@@ -31,6 +31,7 @@ from schakel.engine.linkage.bloom import (
 )
 from schakel.engine.linkage.layout import (
     BLOOM,
+    DOB_YEAR,
     ENCODING_COLUMN,
     KEY_ID,
     RECORD_ID,
@@ -247,6 +248,21 @@ def name_noise_scale(table: pa.Table) -> float:
     ]
     found = np.concatenate(counts)
     return flipped_dice(flip, float(found.mean())) if len(found) else 1.0
+
+
+def undated_name_scale(table: pa.Table) -> float | None:
+    """For record filters (mix "record"): the `name_noise_scale` of the filters of records
+    without a date of birth, which hold the names alone and so fewer bits (FEBRL4 at 15%: two
+    copies reach a Dice of about 0.60 at their fill, against 0.67 at the file's mean). None for
+    other files: their filters never hold the date."""
+    if encoded_mix(table) != "record":
+        return None
+    filters, present = filters_from_arrow(table[BLOOM[Role.GIVEN_NAMES]])
+    _, dated = token_array(table, DOB_YEAR)
+    undated = present & ~dated
+    if not undated.any():
+        return name_noise_scale(table)
+    return flipped_dice(encoded_flip(table), float(popcounts(filters)[undated].mean()))
 
 
 def table_value(table: pa.Table, column: str) -> str:

@@ -40,7 +40,7 @@ from schakel.engine.linkage.engines import (
     LinkageEngine,
     model_for_engine,
 )
-from schakel.engine.linkage.files import encoded_mix, name_noise_scale, token_array
+from schakel.engine.linkage.files import name_noise_scale, token_array, undated_name_scale
 from schakel.engine.linkage.schema import IDENTIFIER_ROLES, Role
 
 LOG = logging.getLogger(__name__)
@@ -160,7 +160,7 @@ class SplinkScorer:
             within_nationality=self.within_nationality,
             salted=self.salted,
             name_scale=name_noise_scale(tables[0]),
-            dates_in_names=encoded_mix(tables[0]) == "record",
+            undated_name_scale=undated_name_scale(tables[0]),
         )
         comparisons: list[Any] = list(deepcopy(self.comparisons))
         self.settings = SettingsCreator(
