@@ -8,7 +8,7 @@ Only SQL lives here, so the same model runs wherever the SQL runs: DuckDB with f
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
@@ -68,8 +68,6 @@ NATIONALITY_BOUND = ("given_names", "family_name", "date_of_birth", "place_of_bi
 # one salt, so their u values are estimated among pairs of the same salt.
 SALT_BOUND = (*NATIONALITY_BOUND, "address", "locality", "residence")
 
-# Dice bands of the name comparisons, strongest first (times the file's noise scale).
-NAME_BANDS = (0.85, 0.7, 0.5)
 # Date levels whose tokens carry the names' Soundex codes with `year_tokens = "names"`
 # (`encode._year_with_names`): only records whose names sound alike reach them (`keyed_years`).
 NAME_KEYED_DATE_LEVELS = (
@@ -86,6 +84,19 @@ NAME_KEYED_DATE_LEVELS = (
 FULL_NAME = "bf_full_name"
 
 
+# Dice bands of a name filter, read against the Dice two flipped copies reach (`scale`).
+# Flipped filters share many bits by chance: unrelated record filters at 15% flips reach about
+# 0.62 of that Dice, so the band between 0.7 and 0.85 held a tenth of all random pairs and
+# weighed +0.2, and FEBRL4's true pairs with a misspelt name and a changed date of birth fell
+# in it (docs/linkage.md, "Bands of the flipped record filter"). Flipped, it is split.
+NAME_BANDS = (0.85, 0.7)
+FLIPPED_NAME_BANDS = (0.85, 0.8, 0.75, 0.7)
+# A record filter (mix "record") holds the date's digits only when the record has a date: with
+# a date on one side only the same name reaches 0.7 to 0.9 of the copies' Dice, unrelated
+# pairs of that kind 0.5 to 0.65 (FEBRL4); such pairs are read on bands of their own.
+ONE_DATE_BANDS = (0.75, 0.65)
+
+
 def name_comparison(
     role: Role,
     dialect: SqlDialect,
@@ -94,6 +105,7 @@ def name_comparison(
     swap_with: Role | None = None,
     term_frequencies: bool = True,
     scale: float = 1.0,
+    undated_scale: float | None = None,
 ) -> Comparison:
     """Given or family name: exact, Dice bands, and a level for the whole name in any order.
 
@@ -107,14 +119,54 @@ def name_comparison(
     name counted twice (+11 and +12).
 
     `scale`: the Dice two flipped copies of one name reach (`files.name_noise_scale`); every
-    band is multiplied by it, so flipped filters keep all their levels.
+    band is multiplied by it, so flipped filters keep all their levels. `undated_scale`: the
+    filter holds the date's digits (mix "record"), and this is the scale of the filters of
+    records without a date (`files.undated_name_scale`), for pairs of two such records; a pair
+    with a date on one side only is read on `ONE_DATE_BANDS` first.
     """
     column = layout.BLOOM[role]
-    top, middle, low = NAME_BANDS
+    year = layout.DOB_YEAR
 
     def band(value: float) -> str:
-        return f"{value * scale:.4f}"
+        if undated_scale is None:
+            return f"{value * scale:.4f}"
+        return (
+            f"(CASE WHEN {year}_l IS NULL AND {year}_r IS NULL THEN {value * undated_scale:.4f}"
+            f" ELSE {value * scale:.4f} END)"
+        )
 
+    levels = [
+        _null(column),
+        _level(
+            f"{column}_l = {column}_r",
+            "identical filters",
+            tf_column=column if term_frequencies else None,
+        ),
+    ]
+    dice = _dice(column, column, dialect)
+    if undated_scale is not None:
+        one_date = (
+            f"(({year}_l IS NULL AND {year}_r IS NOT NULL)"
+            f" OR ({year}_l IS NOT NULL AND {year}_r IS NULL))"
+        )
+        levels += [
+            _level(f"{one_date} AND {dice} >= {band(value)}", f"date on one side, Dice >= {value}")
+            for value in ONE_DATE_BANDS
+        ]
+    bands = FLIPPED_NAME_BANDS if scale < 1.0 else NAME_BANDS
+    levels += [_level(f"{dice} >= {band(value)}", f"Dice >= {value}") for value in bands]
+    if swap_level:
+        levels.append(_level(_swapped(swap_with, dialect, band), "whole name similar in any order"))
+    levels += [_level(f"{dice} >= {band(0.5)}", "Dice >= 0.5"), _level("ELSE", "all other")]
+    return {
+        "output_column_name": role.value,
+        "comparison_description": f"{role.value} (Dice on Bloom filters)",
+        "comparison_levels": levels,
+    }
+
+
+def _swapped(swap_with: Role | None, dialect: SqlDialect, band: Callable[[float], str]) -> str:
+    """SQL of the whole-name swap level (`name_comparison`)."""
     swapped = f"{layout.BK_NAME_SORTED}_l = {layout.BK_NAME_SORTED}_r"
     if swap_with is not None:
         other = layout.BLOOM[swap_with]
@@ -123,27 +175,7 @@ def name_comparison(
             f" AND {other}_l IS NOT NULL AND {other}_r IS NOT NULL"
             f" AND {_dice(other, other, dialect)} < {band(0.7)})"
         )
-    levels = [
-        _null(column),
-        _level(
-            f"{column}_l = {column}_r",
-            "identical filters",
-            tf_column=column if term_frequencies else None,
-        ),
-        _level(f"{_dice(column, column, dialect)} >= {band(top)}", f"Dice >= {top}"),
-        _level(f"{_dice(column, column, dialect)} >= {band(middle)}", f"Dice >= {middle}"),
-    ]
-    if swap_level:
-        levels.append(_level(swapped, "whole name similar in any order"))
-    levels += [
-        _level(f"{_dice(column, column, dialect)} >= {band(low)}", f"Dice >= {low}"),
-        _level("ELSE", "all other"),
-    ]
-    return {
-        "output_column_name": role.value,
-        "comparison_description": f"{role.value} (Dice on Bloom filters)",
-        "comparison_levels": levels,
-    }
+    return swapped
 
 
 def _years_apart(*offsets: int) -> str:
@@ -320,6 +352,7 @@ def build_comparisons(
     within_nationality: bool = False,
     salted: bool = False,
     name_scale: float = 1.0,
+    undated_name_scale: float | None = None,
 ) -> list[Comparison]:
     """Comparisons for the roles that have values on both sides (others would not train).
 
@@ -350,6 +383,7 @@ def build_comparisons(
                 swap_with=swap_with,
                 term_frequencies=not (within_nationality or salted),
                 scale=name_scale,
+                undated_scale=undated_name_scale,
             )
         )
     if Role.DATE_OF_BIRTH in present:

@@ -48,7 +48,7 @@ from schakel.engine.linkage.engines import (
     LinkageEngine,
     model_for_engine,
 )
-from schakel.engine.linkage.files import name_noise_scale, token_array
+from schakel.engine.linkage.files import name_noise_scale, token_array, undated_name_scale
 from schakel.engine.linkage.keyed_years import estimate_u_given_names, years_keyed_with_names
 from schakel.engine.linkage.schema import IDENTIFIER_ROLES, Role
 
@@ -168,6 +168,7 @@ class SplinkScorer:
             within_nationality=self.within_nationality,
             salted=self.salted,
             name_scale=name_noise_scale(tables[0]),
+            undated_name_scale=undated_name_scale(tables[0]),
         )
         comparisons: list[Any] = list(deepcopy(self.comparisons))
         self.settings = SettingsCreator(
