@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from schakel.engine.linkage import layout
 from schakel.engine.linkage.bloom import filters_from_arrow, flipped_dice, popcounts
-from schakel.engine.linkage.files import encoded_flip, token_array
+from schakel.engine.linkage.files import encoded_flip, encoded_mix, token_array
 from schakel.engine.linkage.schema import Role
 
 CLOSE = 0.85
@@ -93,8 +93,7 @@ NAMES = "names"
 
 
 def _is_mixed(table: pa.Table) -> bool:
-    encoding = str(table[layout.ENCODING_COLUMN][0].as_py()) if table.num_rows else ""
-    return " mix=" in encoding and " mix=none" not in encoding
+    return encoded_mix(table) != "none"
 
 
 def agreement(table: pa.Table, a: int, b: int) -> dict[str, str]:

@@ -215,21 +215,23 @@ def check_encoded(table: pa.Table, name: str) -> pa.Table:
     return table.select([field.name for field in expected]).cast(expected)
 
 
-def encoded_flip(table: pa.Table) -> float:
-    """The BLIP flip probability a file was encoded with (0 without), from its `encoding`
-    column."""
+def encoded_option(table: pa.Table, name: str) -> str | None:
+    """The value of one hardening option (" salt=", " flip=", " mix=", " year=") in a file's
+    `encoding` column; None when the file has no such option (older formats) or no records."""
     if ENCODING_COLUMN not in table.column_names or table.num_rows == 0:
-        return 0.0
-    found = re.search(r" flip=([0-9.]+)", str(table[ENCODING_COLUMN][0].as_py()))
-    return float(found.group(1)) if found else 0.0
+        return None
+    found = re.search(rf" {name}=(\S+)", str(table[ENCODING_COLUMN][0].as_py()))
+    return found.group(1) if found else None
+
+
+def encoded_flip(table: pa.Table) -> float:
+    """The BLIP flip probability a file was encoded with (0 without)."""
+    return float(encoded_option(table, "flip") or 0.0)
 
 
 def encoded_mix(table: pa.Table) -> str:
     """What a file's name filters hold (`schema.MIXES`; "none" for files before format 6)."""
-    if ENCODING_COLUMN not in table.column_names or table.num_rows == 0:
-        return "none"
-    found = re.search(r" mix=(\w+)", str(table[ENCODING_COLUMN][0].as_py()))
-    return found.group(1) if found else "none"
+    return encoded_option(table, "mix") or "none"
 
 
 def name_noise_scale(table: pa.Table) -> float:

@@ -25,14 +25,14 @@ from schakel.engine.linkage import layout
 from schakel.engine.linkage.bloom import filters_from_arrow
 from schakel.engine.linkage.comparisons import NAME_BANDS, NAME_KEYED_DATE_LEVELS
 from schakel.engine.linkage.dice import dice_pairs
-from schakel.engine.linkage.files import name_noise_scale, token_array
+from schakel.engine.linkage.files import encoded_option, name_noise_scale, token_array
 from schakel.engine.linkage.schema import Role
 
 if TYPE_CHECKING:
     from schakel.engine.linkage.splink_model import SplinkScorer
 
 LOG = logging.getLogger(__name__)
-DATE_OF_BIRTH = "date_of_birth"
+DATE_OF_BIRTH = Role.DATE_OF_BIRTH.value  # the comparison's output column
 # Random pairs drawn; about 0.4% of them agree on the names on the synthetic region.
 DRAWS = 1_000_000
 # Fewer name-agreeing pairs than this: the whole-file u is kept (too few to count).
@@ -41,15 +41,9 @@ LEAST_PAIRS = 200
 PSEUDO_COUNT = 0.5
 
 
-def _encoding(table: pa.Table) -> str:
-    if layout.ENCODING_COLUMN not in table.column_names or table.num_rows == 0:
-        return ""
-    return str(table[layout.ENCODING_COLUMN][0].as_py())
-
-
 def years_keyed_with_names(table: pa.Table) -> bool:
     """Whether the file's year tokens carry the names (`year_tokens = "names"`)."""
-    return " year=names" in _encoding(table)
+    return encoded_option(table, "year") == "names"
 
 
 def _name_agreeing(tables: list[pa.Table], left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -48,7 +48,12 @@ from schakel.engine.linkage.engines import (
     LinkageEngine,
     model_for_engine,
 )
-from schakel.engine.linkage.files import name_noise_scale, token_array, undated_name_scale
+from schakel.engine.linkage.files import (
+    encoded_option,
+    name_noise_scale,
+    token_array,
+    undated_name_scale,
+)
 from schakel.engine.linkage.keyed_years import estimate_u_given_names, years_keyed_with_names
 from schakel.engine.linkage.schema import IDENTIFIER_ROLES, Role
 
@@ -543,7 +548,4 @@ class SplinkScorer:
 
 def _is_salted(table: pa.Table) -> bool:
     """Whether the file's filters and date tokens are salted per record (format 4)."""
-    if layout.ENCODING_COLUMN not in table.column_names or table.num_rows == 0:
-        return False
-    encoding = str(table[layout.ENCODING_COLUMN][0].as_py())
-    return " salt=" in encoding and " salt=none" not in encoding
+    return encoded_option(table, "salt") not in (None, "none")

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from schakel.engine.linkage import layout
-from schakel.engine.linkage.files import token_array
+from schakel.engine.linkage.files import encoded_mix, token_array
 
 
 @dataclass(frozen=True)
@@ -99,10 +99,9 @@ def same_year_groups(table: pa.Table) -> list[int | None]:
     year. Aligned by size with the year counts (`frequency_guesses`), the groups give the
     years away when they are the years: keys that mix the year with part of a name chain the
     records of one year through shared names until the year is one group."""
-    encoding = str(table[layout.ENCODING_COLUMN][0].as_py()) if table.num_rows else ""
     columns = [layout.DOB_YEAR, layout.DOB_YEAR_MONTH, layout.DOB_FULL, layout.DOB_SWAP,
                layout.BK_DOB, layout.BK_GIVEN_YEAR, layout.BK_FAMILY_YEAR]  # fmt: skip
-    if " mix=names" in encoding or " mix=record" in encoding:
+    if encoded_mix(table) in ("names", "record"):
         columns += [layout.BK_NAME_SORTED, layout.BK_NAME_SOUND]
     parent = np.arange(table.num_rows)
 
