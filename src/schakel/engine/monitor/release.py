@@ -320,31 +320,25 @@ def protect_release(
     `previous` both are protected together with the last release's (ADR 0026). `workers`:
     2 protects the funnel on a forked process meanwhile (`engine.parallel.workers_for`;
     default: for a large release where the platform forks)."""
-    trajectories = None
-    if paths is not None:
-        before = previous if previous is not None else PreviousRelease(pd.DataFrame(), [], k)
-        trajectories = funnel_units(paths, k)
-        units_now = trajectories
+    before = previous if previous is not None else PreviousRelease(pd.DataFrame(), [], k)
+    trajectories = None if paths is None else funnel_units(paths, k)
 
-        def protect_funnel() -> tuple[SelectionRelease | None, str]:
-            return protected_funnel(
-                units_now,
+    def funnel_and_censoring() -> tuple[SelectionRelease | None, str, CensoringModel]:
+        if trajectories is not None:
+            stages, how = protected_funnel(
+                trajectories,
                 k,
                 design=design,
                 previous_units=before.funnel_units,
                 statuses=before.funnel_statuses,
                 previous_k=before.k,
             )
-    else:
-
-        def protect_funnel() -> tuple[SelectionRelease | None, str]:
+        else:
             stages = (
                 protect_funnel_selections(funnel, k, design=design) if funnel is not None else None
             )
-            return stages, "first" if previous is None else "not protected: no paths"
-
-    def funnel_and_censoring() -> tuple[SelectionRelease | None, str, CensoringModel]:
-        return (*protect_funnel(), censoring_model(episodes))
+            how = "first" if previous is None else "not protected: no paths"
+        return stages, how, censoring_model(episodes)
 
     # the funnel and the episodes share no cell: protected side by side (ADR 0034); the
     # censoring model goes with the funnel, which is the shorter of the two
