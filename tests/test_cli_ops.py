@@ -156,3 +156,47 @@ def test_serve_forks_its_workers_without_a_database_connection(
     args = argparse.Namespace(host="127.0.0.1", port=8000, workers=1, skip_collectstatic=True)
     cli.cmd_serve(args)
     assert seen == [False]
+
+
+def test_serve_says_where_it_runs_once_it_listens(tmp_path: Path) -> None:
+    """The address is printed when gunicorn listens, not before: a browser opened on it at once
+    (as `make demo` invites) must not get "connection refused"."""
+    import os
+    import selectors
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SCHAKEL_", "DATABASE_URL"))
+    }
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment.update({"SCHAKEL_DATA_DIR": str(tmp_path), "SCHAKEL_STATIC_PREBUILT": "1"})
+    environment.update(SECRETS)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "schakel.cli", "serve", "--port", str(port), "--workers", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=environment,
+    )
+    try:
+        assert server.stdout is not None
+        announced = ""
+        deadline = time.monotonic() + 60
+        with selectors.DefaultSelector() as waiting:
+            waiting.register(server.stdout, selectors.EVENT_READ)
+            while not announced and time.monotonic() < deadline and server.poll() is None:
+                if waiting.select(timeout=1):
+                    line = server.stdout.readline()
+                    announced = line if "Schakel runs at" in line else ""
+        assert announced.split()[3] == f"http://127.0.0.1:{port}/", announced
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass  # refused (an exception) if the address was printed before gunicorn listened
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

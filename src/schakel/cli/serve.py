@@ -75,6 +75,7 @@ def gunicorn_arguments(host: str, port: int, workers: int | None) -> list[str]:
         "--umask=0o077",
         '--access-logformat=%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         "--access-logfile=-",
+        "--config=python:schakel.cli.gunicorn_hooks",
     ]
 
 
@@ -132,7 +133,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     if args.no_serve:
         return
     worker = None if args.no_worker else start_worker_process()
-    print(f"\nSchakel runs at http://{args.host}:{args.port}/  (Ctrl+C stops it)")
+    print("\nStarting the web server ...", flush=True)
     try:
         cmd_serve(args)
     finally:
