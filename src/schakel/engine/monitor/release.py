@@ -7,7 +7,7 @@ selection reads its counts from here instead of protecting them again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +78,14 @@ class PreviousRelease:
     funnel_units: pd.DataFrame | None = None
     """Its trajectories as `funnel_units` of the paths it was computed from."""
     funnel_statuses: list[list[str]] = field(default_factory=list)
+    read_funnel: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
+    """Reads the trajectories where they are stored (ADR 0033), in place of `funnel_units`:
+    only the funnel's half of the release needs them, so its forked process reads them while
+    the other half protects the episodes (ADR 0034)."""
+
+    def trajectories(self) -> pd.DataFrame | None:
+        """Its trajectories as `funnel_units`: the frame given, else read now."""
+        return self.funnel_units if self.read_funnel is None else self.read_funnel()
 
 
 def episode_measures(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -359,7 +367,7 @@ def protect_release(
                 trajectories,
                 k,
                 design=design,
-                previous_units=before.funnel_units,
+                previous_units=before.trajectories(),
                 statuses=before.funnel_statuses,
                 previous_k=before.k,
             )

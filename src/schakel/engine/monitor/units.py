@@ -12,6 +12,7 @@ there that trajectory's person now: people registered twice and merged since cou
 from __future__ import annotations
 
 import io
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -137,17 +138,23 @@ def read_previous(
     k: int,
 ) -> PreviousRelease:
     """The previous release from its stored units (`to_bytes`), each unit with its
-    trajectory's person now (`persons`), and the statuses it published."""
+    trajectory's person now (`persons`), and the statuses it published. The trajectories
+    are read when the release asks for them (`PreviousRelease.trajectories`: on the forked
+    process that protects the funnel, ADR 0034)."""
     table = pq.read_table(io.BytesIO(episodes))
     units = _frame(table)
     if len(units) and len(persons):  # the trajectory: the unit's text before its first "/"
         parts = pc.split_pattern(table.column("unit"), "/", max_splits=1)
         units = with_current_persons(units, persons, trajectory_of=pc.list_element(parts, 0))
-    before = None if funnel is None else with_current_persons(from_bytes(funnel), persons)
     return PreviousRelease(
         units=units,
         statuses=statuses,
         k=k,
-        funnel_units=before,
         funnel_statuses=funnel_statuses,
+        read_funnel=None if funnel is None else partial(_funnel_now, funnel, persons),
     )
+
+
+def _funnel_now(funnel: bytes, persons: pd.Series) -> pd.DataFrame:
+    """The stored trajectories (`to_bytes`), each with its person now."""
+    return with_current_persons(from_bytes(funnel), persons)
