@@ -29,14 +29,16 @@ published return counts at 12/24 months and at 3/6 months over all selections an
 
 With `--consecutive` the release is protected together with the release of a month before (ADR
 0026), as the job does after its first release: "previous" times reading that release's stored
-units (Parquet, ADR 0033) and giving each its trajectory's person now, as
-`web/monitor/stored.previous_release` does; the previous release itself (its units from the
-events up to that day, its statuses) is computed beforehand, as its own job did. The funnel's
-share of the release step is printed apart ("funnel": the same protection timed once more on
-its own, not added to the totals). Every step prints wall and CPU seconds as soon as it ends
-(to stderr, with the peak memory so far; the previous release's own protection, done before
-the job, in brackets); the load average is printed before and after, since on a shared machine
-the wall time holds waiting for a core.
+exit episodes (Parquet, ADR 0033) and giving each its trajectory's person now, as
+`web/monitor/stored.previous_release` does; its stored trajectories are read (and given their
+persons now) in the release step, by the forked half that protects the funnel, as in the job
+(`PreviousRelease.read_funnel`). The previous release itself (its units from the events up to
+that day, its statuses) is computed beforehand, as its own job did. The funnel's share of the
+release step is printed apart ("funnel": the same protection, with the reading of the stored
+trajectories, timed once more on its own, not added to the totals). Every step prints wall
+and CPU seconds as soon as it ends (to stderr, with the peak memory so far; the previous
+release's own protection, done before the job, in brackets); the load average is printed
+before and after, since on a shared machine the wall time holds waiting for a core.
 
     .venv/bin/python benchmarks/monitor_refresh.py [--sizes 100000 1000000] [--seed 1]
         [--consecutive]
@@ -139,7 +141,7 @@ def _funnel_alone(paths: Any, k: int, previous: PreviousRelease | None) -> Any:
     return protected_funnel(
         funnel_units(paths, k),
         k,
-        previous_units=previous.funnel_units,
+        previous_units=previous.trajectories(),
         statuses=previous.funnel_statuses,
         previous_k=previous.k,
     )

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from schakel.engine.disclosure import Status, determined, protect_selections
 from schakel.engine.disclosure.consecutive import (
     PREVIOUS,
+    _outer_positions,
     joint_units,
     protect_consecutive,
     selection_matrix,
@@ -147,3 +149,25 @@ def test_the_check_finds_the_difference_without_secondary_suppression() -> None:
     # the change of form f0 (3) is hidden: its count now is not published
     f0_now = new_frame[(new_frame["form"] == "f0") & (new_frame["region"] == "Total")]
     assert f0_now.loc[f0_now["measure"] == "episodes", "published"].isna().all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 30), unique=True, max_size=12),
+    st.lists(st.integers(0, 30), unique=True, max_size=12),
+)
+def test_units_are_matched_as_an_outer_merge_on_their_keys(new: list[int], old: list[int]) -> None:
+    """Each key of both releases with its row now and before (-1: not there), keys
+    ascending: what pandas' outer merge one to one gave."""
+    at_new = pd.DataFrame({"_key": np.array(new, dtype=np.int64), "_new": np.arange(len(new))})
+    at_old = pd.DataFrame({"_key": np.array(old, dtype=np.int64), "_old": np.arange(len(old))})
+    merged = at_new.merge(at_old, on="_key", how="outer", validate="one_to_one")
+    now, before = _outer_positions(at_new["_key"].to_numpy(), at_old["_key"].to_numpy())
+    assert now.tolist() == merged["_new"].fillna(-1).astype(int).tolist()
+    assert before.tolist() == merged["_old"].fillna(-1).astype(int).tolist()
+
+
+def test_a_unit_twice_in_one_release_is_an_error() -> None:
+    for new, old in (([1, 1], [2]), ([2], [1, 1]), ([1, 1], [1])):
+        with pytest.raises(pd.errors.MergeError):
+            _outer_positions(np.array(new, dtype=np.int64), np.array(old, dtype=np.int64))

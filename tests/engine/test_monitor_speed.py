@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import os
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 from schakel.engine.disclosure import TOTAL
 from schakel.engine.disclosure.horizons import _level_counts, _Stratum
 from schakel.engine.disclosure.persons import _distinct_persons, memberships
-from schakel.engine.disclosure.selections import _base_cells, _key
+from schakel.engine.disclosure.selections import _base_cells, _key, _ranked_codes
 from schakel.engine.flow_paths import PathIndex, path_index
 from schakel.engine.monitor import (
     EpisodeIndex,
@@ -144,6 +145,17 @@ def test_base_cells_are_the_groups_numbered_by_their_values(
     pd.testing.assert_frame_equal(cells_again, cells)
 
 
+@pytest.mark.parametrize(
+    "flags", [[True, False, True], [False, True], [True, True], [False, False], [True], []]
+)
+def test_flags_are_ranked_as_their_values_factorized(flags: list[bool]) -> None:
+    """A flag column's cell codes without factorizing it: the ones of the same values as
+    objects (ranked by their text), and as many distinct values."""
+    fast = _ranked_codes(pd.Series(flags, dtype=bool))
+    slow = _ranked_codes(pd.Series(flags, dtype=object))
+    assert fast[0].tolist() == slow[0].tolist() and fast[1] == slow[1]
+
+
 def _sorted_event_table(times: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, ...]:
     """`event_table` as it was: by sorting."""
     matrix = codes.reshape(times.size, -1)
@@ -223,6 +235,36 @@ def test_the_release_on_two_processes_equals_the_release_in_one() -> None:
         assert forked.breakdowns.keys() == alone.breakdowns.keys()
         assert forked.censoring.terms == alone.censoring.terms
         assert np.array_equal(forked.censoring.coef, alone.censoring.coef)
+
+
+@pytest.mark.skipif(not can_fork(), reason="this platform does not fork")
+def test_the_stored_trajectories_are_read_by_the_funnels_forked_half() -> None:
+    """The previous release's trajectories, read where they are stored (`read_funnel`, ADR
+    0033), are read on the process that protects the funnel, while this one protects the
+    episodes; the release equals the one from the frame itself."""
+    index, paths, _ = _region()
+    first = protect_release(index.labelled, None, K, paths=paths, workers=1)
+    assert first.units is not None and first.funnel_units is not None
+    parent, trajectories = os.getpid(), first.funnel_units
+
+    def read_funnel() -> pd.DataFrame:
+        if os.getpid() == parent:
+            raise AssertionError("the trajectories were read by the episodes' half")
+        return trajectories
+
+    statuses = episode_statuses(first.episodes), episode_statuses(first.funnel)
+    given_frame = PreviousRelease(
+        first.units, statuses[0], K, funnel_units=trajectories, funnel_statuses=statuses[1]
+    )
+    stored = PreviousRelease(
+        first.units, statuses[0], K, funnel_statuses=statuses[1], read_funnel=read_funnel
+    )
+    alone = protect_release(index.labelled, None, K, paths=paths, previous=given_frame, workers=1)
+    forked = protect_release(index.labelled, None, K, paths=paths, previous=stored, workers=2)
+    assert forked.funnel_differencing == alone.funnel_differencing == "protected"
+    assert forked.funnel is not None and alone.funnel is not None
+    pd.testing.assert_frame_equal(forked.funnel.frame, alone.funnel.frame)
+    pd.testing.assert_frame_equal(forked.funnel.audit, alone.funnel.audit)
 
 
 @pytest.mark.skipif(not can_fork(), reason="this platform does not fork")

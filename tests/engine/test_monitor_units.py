@@ -64,3 +64,51 @@ def test_units_take_their_trajectorys_person_now() -> None:
     now = with_current_persons(units, persons, trajectory_of=trajectory)
     assert now["person_id"].tolist() == ["p1", "p1", "p3"]  # t3 is gone: its person stays
     assert units["person_id"].tolist() == ["p1", "p2", "p3"]  # the input is not changed
+
+
+def _units_by_pandas(episodes: pd.DataFrame) -> pd.Series:
+    """The unit ids as `episode_units` defined them before ADR 0033's reading was sped up:
+    text concatenation and a groupby count."""
+    day = episodes["start_date"].astype(str).str.removesuffix(" 00:00:00")
+    unit = episodes["trajectory_id"].astype(str) + "/" + day
+    return unit + "/" + unit.groupby(unit).cumcount().astype(str)
+
+
+def test_episode_units_number_episodes_with_one_start_in_row_order() -> None:
+    day = pd.Timestamp("2025-01-05")
+    episodes = pd.DataFrame(
+        {
+            "trajectory_id": [7, 8, 7, 7, 8, 70],  # numbers: written as pandas writes them
+            "start_date": [day, day, day, day + pd.Timedelta(days=1), day, day],
+            "form": ["labour"] * 6,
+            "region": ["r"] * 6,
+            "cohort": ["2025"] * 6,
+            "person_id": ["p1", "p2", "p1", "p1", "p2", "p3"],
+            "days": [10] * 6,
+            "exit_type": [1] * 6,
+            "lost_to_follow_up": [False] * 6,
+        }
+    )
+    units = episode_units(episodes)["unit"]
+    assert units.tolist() == [
+        "7/2025-01-05/0",
+        "8/2025-01-05/0",
+        "7/2025-01-05/1",
+        "7/2025-01-06/0",
+        "8/2025-01-05/1",
+        "70/2025-01-05/0",
+    ]
+    assert units.tolist() == _units_by_pandas(episodes).tolist()
+    at_noon = episodes.assign(start_date=episodes["start_date"] + pd.Timedelta(hours=12))
+    assert episode_units(at_noon)["unit"].tolist() == _units_by_pandas(at_noon).tolist()
+    assert episode_units(at_noon)["unit"].iloc[0] == "7/2025-01-05 12:00:00/0"
+
+
+def test_units_take_their_persons_from_arrow_trajectories() -> None:
+    import pyarrow as pa
+
+    units = pd.DataFrame({"unit": ["a", "b"], "person_id": ["p1", "p2"]})
+    persons = trajectory_persons(np.array([1, 2], dtype=object), np.array(["p9", "p8"]))
+    assert persons.index.tolist() == ["1", "2"]  # ids as text
+    now = with_current_persons(units, persons, trajectory_of=pa.array(["2", "3"]))
+    assert now["person_id"].tolist() == ["p8", "p2"]

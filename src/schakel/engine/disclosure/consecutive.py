@@ -48,11 +48,7 @@ def joint_units(
             raise DisclosureError(f"{name}: unknown column(s): {', '.join(missing)}")
     keys = [unit, *dims]
     old_key, new_key = _joint_key(previous[keys], current[keys])
-    at_old = pd.DataFrame({"_key": old_key, "_old": np.arange(len(previous))})
-    at_new = pd.DataFrame({"_key": new_key, "_new": np.arange(len(current))})
-    positions = at_new.merge(at_old, on="_key", how="outer", validate="one_to_one")
-    now = positions["_new"].fillna(-1).to_numpy(dtype=np.int64)
-    before = positions["_old"].fillna(-1).to_numpy(dtype=np.int64)
+    now, before = _outer_positions(new_key, old_key)
     joint = pd.DataFrame(
         {key: np.where(now >= 0, _taken(current[key], now), _taken(previous[key], before))
          for key in keys}
@@ -64,6 +60,27 @@ def joint_units(
     flags |= {PREVIOUS + m: _flag(previous[m], before) for m in measures}
     joint = pd.concat([joint, pd.DataFrame(flags, index=joint.index)], axis=1)
     return joint.reset_index(drop=True)
+
+
+def _outer_positions(new: np.ndarray, old: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions (-1: not there) in `new` and `old` of every distinct key of both, keys
+    ascending: an outer merge one to one on integer keys, by one sort (the merge took a
+    second at a million units)."""
+    keys = np.concatenate([new, old])
+    order = np.argsort(keys, kind="stable")  # a key in both: its row in `new` first
+    ordered = keys[order]
+    first = np.ones(keys.size, dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    in_new = order < new.size
+    again = np.flatnonzero(~first)  # a key's second row: must be old after new
+    if (~in_new[again - 1] | in_new[again]).any():
+        raise pd.errors.MergeError("Merge keys are not unique in either dataset")
+    slot = np.cumsum(first) - 1  # each sorted row's key number
+    now = np.full(int(first.sum()), -1, dtype=np.int64)
+    before = now.copy()
+    now[slot[in_new]] = order[in_new]
+    before[slot[~in_new]] = order[~in_new] - new.size
+    return now, before
 
 
 def _joint_key(previous: pd.DataFrame, current: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

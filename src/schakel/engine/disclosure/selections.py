@@ -221,13 +221,15 @@ def protect_selections(
     values = np.array([base_counts[m].sum() for m in members], dtype=np.int64)
     sizes = [len(chosen[d]) for d in dims]
     coded = [memberships(key, chosen[d], d in multi) for key, d in zip(keys, dims, strict=True)]
-    if person:
-        persons = _distinct_persons(data[person], coded, sizes, flags, combinations)
+    # the persons as integer codes (-1: no id, one person), once for both counts of distinct
+    # persons: each factorized a million id texts again
+    who = pd.Series(pd.factorize(data[person])[0]) if person else None
+    if who is not None:
+        persons = _distinct_persons(who, coded, sizes, flags, combinations)
     else:
         persons = values.copy()
     order = np.array(ranks, dtype=np.int64) if priority is not None else None
     held = np.array(holds, dtype=np.int64) if fixed is not None else None
-    who = data[person] if person else None
     groups = _small_hidden(implied, implied_at, base_counts, secret, who, coded, sizes, k)
     status = _status(
         values, persons, members, np.array(labels), len(cells), k, zero_is_safe, order, held,
@@ -256,18 +258,30 @@ def _base_cells(base: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     same suppression."""
     key = np.zeros(len(base), dtype=np.int64)
     for name in base.columns:
-        codes, uniques = pd.factorize(base[name])
-        rank = np.empty(len(uniques), dtype=np.int64)
-        rank[np.argsort(np.array([repr(u) for u in uniques], dtype=object), kind="stable")] = (
-            np.arange(len(uniques))
-        )
-        codes = rank[codes]
-        if int(key.max(initial=0) + 1) * (len(uniques) + 1) >= 2**62:
+        codes, distinct = _ranked_codes(base[name])
+        if int(key.max(initial=0) + 1) * (distinct + 1) >= 2**62:
             key = pd.factorize(key, sort=True)[0].astype(np.int64)  # renumber, keep the order
-        key = key * (len(uniques) + 1) + codes + 1
+        key = key * (distinct + 1) + codes + 1
     cell_of_row = pd.factorize(key, sort=True)[0].astype(np.int64)
     first = np.unique(cell_of_row, return_index=True)[1]
     return cell_of_row, base.iloc[first].reset_index(drop=True)
+
+
+def _ranked_codes(column: pd.Series) -> tuple[np.ndarray, int]:
+    """Each value's rank among the column's distinct values ordered by their text, and how
+    many there are. A flag's ranks without factorizing it (the flags of ~80 measures took
+    seconds at a million rows): False before True, one rank 0 where all are alike."""
+    values = column.to_numpy()
+    if values.dtype == bool and values.size:
+        if values.all() or not values.any():
+            return np.zeros(values.size, dtype=np.int64), 1
+        return values.astype(np.int64), 2
+    codes, uniques = pd.factorize(column)
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[np.argsort(np.array([repr(u) for u in uniques], dtype=object), kind="stable")] = np.arange(
+        len(uniques)
+    )
+    return rank[codes], len(uniques)
 
 
 def _status(

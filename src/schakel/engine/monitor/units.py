@@ -12,14 +12,16 @@ there that trajectory's person now: people registered twice and merged since cou
 from __future__ import annotations
 
 import io
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from schakel.engine.flow_paths import PathIndex
-from schakel.engine.monitor.release import PreviousRelease, unit_trajectories
+from schakel.engine.monitor.release import PreviousRelease, as_text
 
 SETS = b"schakel.set_columns"
 """Parquet metadata key: the columns whose values were frozen sets (joined with SEPARATOR)."""
@@ -52,7 +54,10 @@ def to_bytes(units: pd.DataFrame) -> bytes:
 
 def from_bytes(data: bytes) -> pd.DataFrame:
     """The unit frame `to_bytes` wrote: text columns as objects, flags as bool, sets as sets."""
-    table = pq.read_table(io.BytesIO(data))
+    return _frame(pq.read_table(io.BytesIO(data)))
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
     meta = (table.schema.metadata or {}).get(SETS, b"").decode()
     sets = set(meta.split(SEPARATOR)) if meta else set()
     columns: dict[str, object] = {}
@@ -76,7 +81,10 @@ def from_bytes(data: bytes) -> pd.DataFrame:
 
 
 def with_current_persons(
-    units: pd.DataFrame, person_of: pd.Series, *, trajectory_of: pd.Series | None = None
+    units: pd.DataFrame,
+    person_of: pd.Series,
+    *,
+    trajectory_of: pd.Series | pa.Array | pa.ChunkedArray | None = None,
 ) -> pd.DataFrame:
     """`units` with each unit's person replaced by its trajectory's person now (`person_of`:
     person ids indexed by trajectory id, both as text), where the trajectory is still there.
@@ -84,22 +92,29 @@ def with_current_persons(
     if len(units) == 0 or len(person_of) == 0:
         return units
     trajectories = units["unit"] if trajectory_of is None else trajectory_of
-    positions = person_of.index.get_indexer(trajectories)
+    # one hash lookup in Arrow: `Index.get_indexer` on a million texts took twice as long
+    found = pc.index_in(as_text(trajectories), value_set=as_text(person_of.index))
+    positions = found.fill_null(-1).to_numpy(zero_copy_only=False)
     known = positions >= 0
-    now = units["person_id"].to_numpy(dtype=object).copy()
+    before = units["person_id"].to_numpy(dtype=object)
+    now = before.copy()
     now[known] = person_of.to_numpy(dtype=object)[positions[known]]
-    if (now == units["person_id"].to_numpy(dtype=object)).all():
+    if (now == before).all():
         return units
     return units.assign(person_id=now)
 
 
 def trajectory_persons(trajectories: np.ndarray, persons: np.ndarray) -> pd.Series:
     """Person ids indexed by trajectory id (as text; the first person where one repeats)."""
-    series = pd.Series(
-        np.asarray(persons, dtype=object).astype(str),
-        index=pd.Index(np.asarray(trajectories, dtype=object).astype(str)),
+    encoded = pc.dictionary_encode(as_text(trajectories))  # codes in order of first appearance
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    first = np.ones(len(codes), dtype=bool)  # a code higher than all before it: its first row
+    first[1:] = codes[1:] > np.maximum.accumulate(codes)[:-1]
+    people = as_text(persons).take(pa.array(np.flatnonzero(first)))
+    return pd.Series(
+        people.to_numpy(zero_copy_only=False),
+        index=pd.Index(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object),
     )
-    return series[~series.index.duplicated()]
 
 
 def persons_now(paths: PathIndex, episodes: pd.DataFrame) -> pd.Series:
@@ -123,14 +138,23 @@ def read_previous(
     k: int,
 ) -> PreviousRelease:
     """The previous release from its stored units (`to_bytes`), each unit with its
-    trajectory's person now (`persons`), and the statuses it published."""
-    units = from_bytes(episodes)
-    trajectories = unit_trajectories(units) if len(units) else None
-    before = None if funnel is None else with_current_persons(from_bytes(funnel), persons)
+    trajectory's person now (`persons`), and the statuses it published. The trajectories
+    are read when the release asks for them (`PreviousRelease.trajectories`: on the forked
+    process that protects the funnel, ADR 0034)."""
+    table = pq.read_table(io.BytesIO(episodes))
+    units = _frame(table)
+    if len(units) and len(persons):  # the trajectory: the unit's text before its first "/"
+        parts = pc.split_pattern(table.column("unit"), "/", max_splits=1)
+        units = with_current_persons(units, persons, trajectory_of=pc.list_element(parts, 0))
     return PreviousRelease(
-        units=with_current_persons(units, persons, trajectory_of=trajectories),
+        units=units,
         statuses=statuses,
         k=k,
-        funnel_units=before,
         funnel_statuses=funnel_statuses,
+        read_funnel=None if funnel is None else partial(_funnel_now, funnel, persons),
     )
+
+
+def _funnel_now(funnel: bytes, persons: pd.Series) -> pd.DataFrame:
+    """The stored trajectories (`to_bytes`), each with its person now."""
+    return with_current_persons(from_bytes(funnel), persons)
