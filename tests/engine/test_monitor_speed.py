@@ -393,6 +393,10 @@ def test_counts_of_all_levels_at_once_equal_counting_each_level(
     days = np.array([91, 183, 365, 730])
     whole = _Stratum(TOTAL, durations, codes, persons)
     values, people = _level_counts(whole, grouped, size, 1, days)
+    memo: dict[object, object] = {}  # what a selection's strata share: returns, their order
+    _level_counts(whole, np.zeros_like(grouped), 1, 1, days, memo)
+    remembered = _level_counts(whole, grouped, size, 1, days, memo)
+    assert np.array_equal(remembered[0], values) and np.array_equal(remembered[1], people)
     for level in range(size):
         inside = grouped == level
         expected_values = [int(inside.sum())]

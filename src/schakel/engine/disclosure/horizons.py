@@ -284,7 +284,8 @@ def _level_counts(
         return values, persons
     interval = _memo(memo, ("interval", tuple(days.tolist())),
                      lambda: np.searchsorted(days, whole.durations, side="left"))  # fmt: skip
-    hit = (whole.codes == cause) & (interval < horizons)  # a return by the last horizon
+    hit = _memo(memo, ("hit", cause, tuple(days.tolist())),  # a return by the last horizon
+                lambda: np.flatnonzero((whole.codes == cause) & (interval < horizons)))  # fmt: skip
     group, first = grouped[hit], interval[hit]
     values[:, 0] = np.bincount(grouped, minlength=size)
     by_interval = np.bincount(group * horizons + first, minlength=size * horizons)
@@ -298,10 +299,15 @@ def _level_counts(
         persons[:, 0] = runs.distinct(grouped, size)
     else:
         persons[:, 0] = _distinct_per_level(grouped * span + people, span, size)
-    # per (level, person) the earliest interval with a return: counted from then on
-    pair = group * span + people[hit]
-    order = np.lexsort((first, pair))
-    pair, first = pair[order], first[order]
+    # per (level, person) the earliest interval with a return: counted from then on. The
+    # returns sorted by (person, interval) once, then stably by level: the order of sorting
+    # them by (level, person, interval) for each stratum, without sorting them again.
+    by_person = _memo(memo, ("by person", cause, tuple(days.tolist())),
+                      lambda: hit[np.lexsort((interval[hit], people[hit]))])  # fmt: skip
+    levels = grouped[by_person]
+    narrow = levels.astype(np.int16) if size <= np.iinfo(np.int16).max else levels
+    ordered = by_person[np.argsort(narrow, kind="stable")]  # radix for 16-bit levels
+    pair, first = grouped[ordered] * span + people[ordered], interval[ordered]
     leading = np.concatenate([[True], pair[1:] != pair[:-1]]) if pair.size else pair.astype(bool)
     earliest = np.bincount(
         (pair[leading] // span) * horizons + first[leading], minlength=size * horizons

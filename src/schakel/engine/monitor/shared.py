@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from schakel.engine.flow_paths import PathIndex
+from schakel.engine.flows import FlowSteps
 from schakel.engine.monitor.breakdowns import Breakdown
 from schakel.engine.monitor.release import MonitorRelease, censoring_risk
 from schakel.engine.monitor.selection import EpisodeIndex, Filters
@@ -30,6 +32,7 @@ class SharedWork:
     codes: dict[str, tuple[np.ndarray, list[object]]]
     masks: dict[Filters, np.ndarray] = field(default_factory=dict)
     members: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    steps: list[tuple[PathIndex, FlowSteps]] = field(default_factory=list)
 
     @classmethod
     def of(
@@ -47,16 +50,26 @@ class SharedWork:
             codes[name] = (position[found], levels)
         return cls(index, censoring_risk(release.censoring, index.labelled), codes)
 
-    def warm(self, release: MonitorRelease) -> None:
+    def warm(self, release: MonitorRelease, paths: PathIndex | None = None) -> None:
         """Fill what every selection reads (the release's cell lookups, each breakdown's
-        members among all episodes) now, so that forked workers inherit it instead of each
-        finding it again (ADR 0034)."""
+        members among all episodes, the steps of all paths) now, so that forked workers
+        inherit it instead of each finding it again (ADR 0034)."""
+        if paths is not None:
+            self.flow_steps(paths)
         for protected in (release.episodes, release.funnel):
             if protected is not None:
                 protected.cells()
         members = self.breakdown_members(Filters())
         for breakdown in release.breakdowns.values():
             members(breakdown)
+
+    def flow_steps(self, paths: PathIndex) -> FlowSteps:
+        """`FlowSteps.of(paths)`, built once for every selection's flows."""
+        for known, steps in self.steps:
+            if known is paths:
+                return steps
+        self.steps.append((paths, FlowSteps.of(paths)))
+        return self.steps[-1][1]
 
     def mask(self, filters: Filters) -> np.ndarray:
         if filters not in self.masks:
