@@ -5,10 +5,11 @@ place (a release fits a Cox model for every selection, so these run on a million
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schakel.engine.survival._data import SurvivalDataError
+from schakel.engine.survival._data import SurvivalDataError, group_codes
 from schakel.engine.survival._partial import (
     Layout,
     _narrow,
@@ -32,6 +33,17 @@ def test_ranks_equal_the_inverse_of_unique(days: list[int], shift: float) -> Non
     got = _ranks(times)
     assert got.dtype == expected.dtype
     assert np.array_equal(got, expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(-50, 400), min_size=1, max_size=80),
+    st.sampled_from([1, 1_000, 10**12]),
+)
+def test_integer_cluster_codes_equal_sorted_factorize(labels: list[int], spread: int) -> None:
+    values = np.array(labels, dtype=np.int64) * spread  # a wide spread is sorted instead
+    expected = pd.factorize(pd.Series(values), sort=True)[0].astype(np.int64)
+    assert np.array_equal(group_codes(values, values.size, "person"), expected)
 
 
 @settings(max_examples=40, deadline=None)

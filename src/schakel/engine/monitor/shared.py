@@ -31,6 +31,7 @@ class SharedWork:
     risk: np.ndarray
     codes: dict[str, tuple[np.ndarray, list[object]]]
     masks: dict[Filters, np.ndarray] = field(default_factory=dict)
+    positions: dict[Filters, np.ndarray] = field(default_factory=dict)
     members: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     steps: list[tuple[PathIndex, FlowSteps]] = field(default_factory=list)
 
@@ -46,7 +47,8 @@ class SharedWork:
             if found.size and found.min() < 0:  # a missing value: the tables say so
                 continue
             levels = sorted(uniques.tolist(), key=str)
-            position = np.array([levels.index(u) for u in uniques.tolist()], dtype=np.int64)
+            narrow = np.min_scalar_type(-max(len(levels), 1))  # int8 for < 128 levels
+            position = np.array([levels.index(u) for u in uniques.tolist()], dtype=narrow)
             codes[name] = (position[found], levels)
         return cls(index, censoring_risk(release.censoring, index.labelled), codes)
 
@@ -76,6 +78,12 @@ class SharedWork:
             self.masks[filters] = self.index.mask(filters)
         return self.masks[filters]
 
+    def rows(self, filters: Filters) -> np.ndarray:
+        """The positions of `index.select(filters)` among all episodes."""
+        if filters not in self.positions:
+            self.positions[filters] = np.flatnonzero(self.mask(filters))
+        return self.positions[filters]
+
     def breakdown_members(self, filters: Filters) -> Callable[[Breakdown], dict[str, np.ndarray]]:
         """`Breakdown.members` of `index.select(filters)`: each level's episodes are found
         once among all episodes (a row's level depends on that row alone) and sliced."""
@@ -93,7 +101,7 @@ class SharedWork:
     def risk_of(self, filters: Filters) -> np.ndarray:
         """The risk scores of `index.select(filters)`, in its order."""
         mask = self.mask(filters)
-        return self.risk if mask.all() else self.risk[mask]
+        return self.risk if mask.all() else self.risk.take(self.rows(filters))
 
     def strata_frame(self, filters: Filters, episodes: pd.DataFrame) -> pd.DataFrame:
         """`index.select(filters)` (`episodes`) as the incidence tables read it: days,
@@ -111,11 +119,11 @@ class SharedWork:
         if name not in self.codes:
             return None
         codes, levels = self.codes[name]
-        mask = self.mask(filters)
-        chosen = codes if mask.all() else codes[mask]
+        mask = self.mask(filters)  # small codes, taken by position: a fraction of the work
+        chosen = codes if mask.all() else codes.take(self.rows(filters))
         present = np.flatnonzero(np.bincount(chosen, minlength=len(levels)))
         if present.size < len(levels):  # number the levels that occur
-            position = np.full(len(levels), -1, dtype=np.int64)
+            position = np.full(len(levels), -1, dtype=codes.dtype)
             position[present] = np.arange(present.size)
             chosen = position[chosen]
         categories = [levels[i] for i in present]
