@@ -286,14 +286,14 @@ def _level_counts(
                      lambda: np.searchsorted(days, whole.durations, side="left"))  # fmt: skip
     hit = _memo(memo, ("hit", cause, tuple(days.tolist())),  # a return by the last horizon
                 lambda: np.flatnonzero((whole.codes == cause) & (interval < horizons)))  # fmt: skip
-    group, first = grouped[hit], interval[hit]
+    group = grouped[hit]
+    first = _memo(memo, ("hit interval", cause, tuple(days.tolist())), lambda: interval[hit])
     values[:, 0] = np.bincount(grouped, minlength=size)
     by_interval = np.bincount(group * horizons + first, minlength=size * horizons)
     values[:, 1:] = np.cumsum(by_interval.reshape(size, horizons), axis=1)
     if whole.persons.size == 0:
         return values, persons
-    people = whole.persons - min(int(whole.persons.min()), 0)  # a missing id (-1) is one
-    span = int(people.max()) + 1
+    people, span = _memo(memo, ("people",), lambda: _people(whole.persons))
     runs = _memo(memo, ("runs",), lambda: PersonRuns.of(whole.persons))
     if runs is not None:
         persons[:, 0] = runs.distinct(grouped, size)
@@ -314,6 +314,12 @@ def _level_counts(
     )
     persons[:, 1:] = np.cumsum(earliest.reshape(size, horizons), axis=1)
     return values, persons
+
+
+def _people(persons: np.ndarray) -> tuple[np.ndarray, int]:
+    """Person codes from 0 (a missing id, -1, is one person) and how many codes there are."""
+    people = persons - min(int(persons.min()), 0)
+    return people, int(people.max()) + 1
 
 
 def _memo(memo: dict[object, Any] | None, key: tuple[object, ...], work: Any) -> Any:
