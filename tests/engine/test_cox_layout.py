@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from schakel.engine.survival._data import SurvivalDataError, group_codes
 from schakel.engine.survival._partial import (
     Layout,
+    _compute_terms,
     _narrow,
     _pad,
     _ranks,
@@ -101,3 +102,21 @@ def test_score_residuals_equal_the_straightforward_ones(
     except SurvivalDataError:  # an empty risk set: neither computes anything
         return
     assert np.array_equal(score_residuals(layout, coef), expected)
+
+
+def test_terms_kept_from_the_last_step_equal_fresh_ones() -> None:
+    """A fit keeps the terms at its last coefficients for the robust variance: they are the
+    terms computed afresh at those coefficients, and other coefficients are not mixed up."""
+    rng = np.random.default_rng(3)
+    n = 60
+    stop = rng.integers(1, 12, n).astype(np.float64)
+    event = rng.random(n) < 0.6
+    x = np.column_stack([rng.integers(0, 2, n), rng.normal(size=n)]).astype(np.float64)
+    layout = build_layout(None, stop, event, x, np.ones(n), np.zeros(n, dtype=np.int64), "efron")
+    for coef in (np.array([0.1, -0.2]), np.array([0.3, 0.0]), np.array([0.1, -0.2])):
+        kept, risk = compute_terms(layout, coef)
+        fresh, fresh_risk = _compute_terms(layout, coef)
+        assert np.array_equal(risk, fresh_risk)
+        for name in vars(fresh):
+            assert np.array_equal(getattr(kept, name), getattr(fresh, name)), name
+        assert compute_terms(layout, coef)[0] is kept

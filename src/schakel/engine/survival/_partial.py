@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -81,6 +81,9 @@ class Layout:
     tie_fraction: FloatArray  # l / d for Efron, 0 for Breslow
     deaths: FloatArray  # events per slot
     mean_weight: FloatArray  # mean case weight of the events per slot
+    # the terms at the last coefficients asked for: a fit's last step is where the robust
+    # variance reads them again (the same arrays, not computed twice)
+    last: dict[bytes, tuple[Terms, FloatArray]] = field(default_factory=dict, compare=False)
 
     @property
     def late_entry(self) -> bool:
@@ -243,6 +246,14 @@ def _within_strata_from_start(values: FloatArray, layout: Layout) -> FloatArray:
 
 def compute_terms(layout: Layout, coef: FloatArray) -> tuple[Terms, FloatArray]:
     """Everything the log likelihood, score, information and residuals need at `coef`."""
+    key = np.asarray(coef, dtype=np.float64).tobytes()
+    if key not in layout.last:
+        layout.last.clear()
+        layout.last[key] = _compute_terms(layout, coef)
+    return layout.last[key]
+
+
+def _compute_terms(layout: Layout, coef: FloatArray) -> tuple[Terms, FloatArray]:
     risk = layout.weights * np.exp(layout.x @ coef)
     at_risk = _within_strata_from_end(layout.risk_map.total(risk, layout.columns), layout)
     s0, s1 = at_risk[:, 0], at_risk[:, 1:]
