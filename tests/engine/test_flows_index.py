@@ -17,6 +17,7 @@ from schakel.engine.flows import (
     SEPARATOR,
     STAGE_NAMES,
     STAGE_ORDER,
+    FlowSteps,
     flow_tables,
     flow_tables_for,
     trajectory_paths,
@@ -193,6 +194,7 @@ def test_paths_and_tables_equal_the_reference(log: pd.DataFrame, k: int, top: in
     for column in ("person_id", "region", "year", "variant", "step_days"):
         assert paths[column].tolist() == expected[column].tolist(), column
     index = path_index(log)
+    steps = FlowSteps.of(index)  # the steps of all paths, sorted once for every selection
     for region in (None, "utrecht"):
         for cohort in (None, 2022, 2023):
             mask = index.select(region=region, cohort=cohort)
@@ -206,6 +208,7 @@ def test_paths_and_tables_equal_the_reference(log: pd.DataFrame, k: int, top: in
                 continue
             want = reference_tables(chosen, k, top)
             assert published(flow_tables_for(index, mask, k=k, top=top)) == want
+            assert published(flow_tables_for(index, mask, k=k, top=top, steps=steps)) == want
             assert published(flow_tables(chosen, k=k, top=top)) == want
 
 

@@ -35,6 +35,7 @@ from schakel.engine.monitor import (
     release_tables,
     selection_tables,
 )
+from schakel.engine.monitor.breakdown_rows import breakdown_rows, breakdown_tables
 from schakel.engine.monitor.noised import noised_figures
 from schakel.engine.monitor.release import (
     PreviousRelease,
@@ -435,6 +436,10 @@ def test_counts_of_all_levels_at_once_equal_counting_each_level(
     days = np.array([91, 183, 365, 730])
     whole = _Stratum(TOTAL, durations, codes, persons)
     values, people = _level_counts(whole, grouped, size, 1, days)
+    memo: dict[object, object] = {}  # what a selection's strata share: returns, their order
+    _level_counts(whole, np.zeros_like(grouped), 1, 1, days, memo)
+    remembered = _level_counts(whole, grouped, size, 1, days, memo)
+    assert np.array_equal(remembered[0], values) and np.array_equal(remembered[1], people)
     for level in range(size):
         inside = grouped == level
         expected_values = [int(inside.sum())]
@@ -456,3 +461,15 @@ def test_unit_days_are_formatted_as_pandas_formats_them() -> None:
     for dates in (days, timed, plain, days.iloc[:0]):
         assert _day_text(dates).tolist() == dates.astype(str).tolist()
     assert _day_text(days).tolist() == ["2024-01-05", "2019-12-31", "NaT"]
+
+
+def test_breakdown_tables_equal_each_table_computed_on_its_own() -> None:
+    """The tables of a selection keep the estimate of all its episodes for the next table
+    (the total row of every table): the rows are those of each table computed alone."""
+    index, _, release = _region()
+    for form in (None, *sorted(index.labelled["form"].dropna().unique().tolist())[:2]):
+        episodes = index.select(Filters(form=form))
+        tables = breakdown_tables(episodes, release.breakdowns, form)
+        assert tables.keys() == release.breakdowns.keys()
+        for name, breakdown in release.breakdowns.items():
+            assert tables[name]["rows"] == breakdown_rows(episodes, breakdown, form), name

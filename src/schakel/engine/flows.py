@@ -53,6 +53,7 @@ __all__ = [
     "STAGE_ORDER",
     "TOTAL",
     "FlowInputError",
+    "FlowSteps",
     "FlowTables",
     "PathIndex",
     "flow_tables",
@@ -77,6 +78,54 @@ class FlowTables:
     merged_variants: int  # number of distinct paths inside the "other paths" row
 
 
+@dataclass(frozen=True)
+class FlowSteps:
+    """Every step of every path of an index (in path order), and the (path, person) and
+    (step, person) pairs of all of them sorted once: a selection's pairs are these, masked,
+    and still sorted, so counting its distinct persons needs no sort of its own (a release
+    counts them for every published selection)."""
+
+    path: npt.NDArray[np.int64]  # the path (row of the index) of each step
+    edge: npt.NDArray[np.int64]  # the step's edge number
+    days: npt.NDArray[Any]  # the step's days
+    width: int  # a pair is group * width + person
+    variant_pairs: npt.NDArray[np.int64]  # sorted (variant, person) pair of each path
+    variant_rows: npt.NDArray[np.int64]  # the path of each of them
+    edge_pairs: npt.NDArray[np.int64]  # sorted (edge, person) pair of each step
+    edge_rows: npt.NDArray[np.int64]  # the path of each of them
+
+    @classmethod
+    def of(cls, index: PathIndex) -> FlowSteps:
+        path, step = np.nonzero(index.gaps >= 0)
+        edge = _variant_pairs(index.variant_names)[index.variant[path], step]
+        width = int(index.person.max()) + 1 if len(index) else 1
+        variant_pairs = index.variant.astype(np.int64) * width + index.person
+        variant_rows = np.argsort(variant_pairs, kind="stable")
+        edge_pairs = edge * width + index.person[path]
+        edge_order = np.argsort(edge_pairs, kind="stable")
+        return cls(
+            path=path.astype(np.int64),
+            edge=edge,
+            days=index.gaps[path, step],
+            width=width,
+            variant_pairs=variant_pairs[variant_rows],
+            variant_rows=variant_rows.astype(np.int64),
+            edge_pairs=edge_pairs[edge_order],
+            edge_rows=path[edge_order].astype(np.int64),
+        )
+
+    def distinct(
+        self, pairs: npt.NDArray[np.int64], rows: npt.NDArray[np.int64],
+        selected: npt.NDArray[np.bool_] | None, size: int,
+    ) -> Any:  # fmt: skip
+        """`_distinct` of the selected paths' pairs (`pairs`, sorted; `rows`: their paths)."""
+        chosen = pairs if selected is None else pairs[selected[rows]]
+        if chosen.size == 0:
+            return np.zeros(size, dtype=np.int64)
+        first = np.r_[True, chosen[1:] != chosen[:-1]]
+        return np.bincount(chosen[first] // self.width, minlength=size)
+
+
 def flow_tables(paths: pd.DataFrame, *, k: int = DEFAULT_K, top: int | None = None) -> FlowTables:
     """Protected variants and edges from `trajectory_paths` output.
 
@@ -93,8 +142,10 @@ def flow_tables_for(
     *,
     k: int = DEFAULT_K,
     top: int | None = None,
+    steps: FlowSteps | None = None,
 ) -> FlowTables:
-    """`flow_tables` of the paths in `selected` (all when None), without building a frame."""
+    """`flow_tables` of the paths in `selected` (all when None), without building a frame.
+    `steps`: `FlowSteps.of(index)` when the caller has it (the same tables)."""
     check_k(k)
     rows = np.arange(len(index)) if selected is None else np.flatnonzero(selected)
     if rows.size == 0:
@@ -102,7 +153,10 @@ def flow_tables_for(
     variant, person = index.variant[rows], index.person[rows]
     count = len(index.variant_names)
     trajectories = np.bincount(variant, minlength=count)
-    persons = _distinct(variant, person, count)
+    if steps is None:
+        persons = _distinct(variant, person, count)
+    else:
+        persons = steps.distinct(steps.variant_pairs, steps.variant_rows, selected, count)
     names = index.variant_names
     present = np.flatnonzero(trajectories).tolist()
     ranked = sorted(present, key=lambda n: (-persons[n], -trajectories[n], names[n]))
@@ -134,7 +188,8 @@ def flow_tables_for(
     total_persons = _count_persons(person)
     if total_persons >= k:
         out.append(_row(TOTAL, TOTAL, int(rows.size), total_persons))
-    return FlowTables(k, _variants_frame(out), _edges(index, rows, k), len(rest))
+    edges = _edges(index, rows, k) if steps is None else _edges_of(steps, selected, k)
+    return FlowTables(k, _variants_frame(out), edges, len(rest))
 
 
 def _variant_row(
@@ -178,8 +233,25 @@ def _edges(index: PathIndex, rows: npt.NDArray[np.int64], k: int) -> pd.DataFram
     edge = pairs[variant[path], step]
     days = gaps[path, step]
     size = _PAIR * _PAIR
-    trajectories = np.bincount(edge, minlength=size)
-    persons = _distinct(edge, person[path], size)
+    return _edge_rows(edge, days, _distinct(edge, person[path], size), k)
+
+
+def _edges_of(steps: FlowSteps, selected: npt.NDArray[np.bool_] | None, k: int) -> pd.DataFrame:
+    """`_edges` of the selected paths from the steps of all paths."""
+    inside = None if selected is None else selected[steps.path]
+    edge = steps.edge if inside is None else steps.edge[inside]
+    if edge.size == 0:
+        return _edges_frame([])
+    days = steps.days if inside is None else steps.days[inside]
+    persons = steps.distinct(steps.edge_pairs, steps.edge_rows, selected, _PAIR * _PAIR)
+    return _edge_rows(edge, days, persons, k)
+
+
+def _edge_rows(
+    edge: npt.NDArray[np.int64], days: npt.NDArray[Any], persons: Any, k: int
+) -> pd.DataFrame:
+    """The rows of the steps taken by at least k persons (`persons`: per edge number)."""
+    trajectories = np.bincount(edge, minlength=_PAIR * _PAIR)
     found = []
     chosen = np.flatnonzero(persons >= k)
     members = _members(edge, chosen.tolist())

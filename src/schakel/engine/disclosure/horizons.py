@@ -284,30 +284,42 @@ def _level_counts(
         return values, persons
     interval = _memo(memo, ("interval", tuple(days.tolist())),
                      lambda: np.searchsorted(days, whole.durations, side="left"))  # fmt: skip
-    hit = (whole.codes == cause) & (interval < horizons)  # a return by the last horizon
-    group, first = grouped[hit], interval[hit]
+    hit = _memo(memo, ("hit", cause, tuple(days.tolist())),  # a return by the last horizon
+                lambda: np.flatnonzero((whole.codes == cause) & (interval < horizons)))  # fmt: skip
+    group = grouped[hit]
+    first = _memo(memo, ("hit interval", cause, tuple(days.tolist())), lambda: interval[hit])
     values[:, 0] = np.bincount(grouped, minlength=size)
     by_interval = np.bincount(group * horizons + first, minlength=size * horizons)
     values[:, 1:] = np.cumsum(by_interval.reshape(size, horizons), axis=1)
     if whole.persons.size == 0:
         return values, persons
-    people = whole.persons - min(int(whole.persons.min()), 0)  # a missing id (-1) is one
-    span = int(people.max()) + 1
+    people, span = _memo(memo, ("people",), lambda: _people(whole.persons))
     runs = _memo(memo, ("runs",), lambda: PersonRuns.of(whole.persons))
     if runs is not None:
         persons[:, 0] = runs.distinct(grouped, size)
     else:
         persons[:, 0] = _distinct_per_level(grouped * span + people, span, size)
-    # per (level, person) the earliest interval with a return: counted from then on
-    pair = group * span + people[hit]
-    order = np.lexsort((first, pair))
-    pair, first = pair[order], first[order]
+    # per (level, person) the earliest interval with a return: counted from then on. The
+    # returns sorted by (person, interval) once, then stably by level: the order of sorting
+    # them by (level, person, interval) for each stratum, without sorting them again.
+    by_person = _memo(memo, ("by person", cause, tuple(days.tolist())),
+                      lambda: hit[np.lexsort((interval[hit], people[hit]))])  # fmt: skip
+    levels = grouped[by_person]
+    narrow = levels.astype(np.int16) if size <= np.iinfo(np.int16).max else levels
+    ordered = by_person[np.argsort(narrow, kind="stable")]  # radix for 16-bit levels
+    pair, first = grouped[ordered] * span + people[ordered], interval[ordered]
     leading = np.concatenate([[True], pair[1:] != pair[:-1]]) if pair.size else pair.astype(bool)
     earliest = np.bincount(
         (pair[leading] // span) * horizons + first[leading], minlength=size * horizons
     )
     persons[:, 1:] = np.cumsum(earliest.reshape(size, horizons), axis=1)
     return values, persons
+
+
+def _people(persons: np.ndarray) -> tuple[np.ndarray, int]:
+    """Person codes from 0 (a missing id, -1, is one person) and how many codes there are."""
+    people = persons - min(int(persons.min()), 0)
+    return people, int(people.max()) + 1
 
 
 def _memo(memo: dict[object, Any] | None, key: tuple[object, ...], work: Any) -> Any:

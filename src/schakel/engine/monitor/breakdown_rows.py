@@ -49,10 +49,11 @@ def breakdown_tables(
     (each published level, then the total) and what its pooled levels hold. `members`: the
     levels' episodes when the caller has them (a release computes them once)."""
     tables = {}
+    whole: dict[str, Any] = {}  # the selection's own estimate: the same in every table
     for name, breakdown in breakdowns.items():
         found = None if members is None else members(breakdown)
         tables[name] = {
-            "rows": breakdown_rows(episodes, breakdown, form, members=found),
+            "rows": breakdown_rows(episodes, breakdown, form, members=found, whole=whole),
             "merged": {level: list(raw) for level, raw in breakdown.merged.items()},
         }
     return tables
@@ -64,8 +65,11 @@ def breakdown_rows(
     form: str | None,
     *,
     members: Mapping[str, np.ndarray] | None = None,
+    whole: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows of one selection's table: level, counts with status, estimate, status, reason."""
+    """Rows of one selection's table: level, counts with status, estimate, status, reason.
+    `whole`: where the estimate of all the selection's episodes (the total row's) is kept
+    for the selection's other tables."""
     if members is None:
         members = breakdown.members(episodes)
     durations = episodes["days"].to_numpy(dtype=np.float64)
@@ -77,7 +81,8 @@ def breakdown_rows(
         inside = members[level]
         row: dict[str, Any] = {"level": level, **counts}
         if "episodes" in breakdown.dimension.measures:
-            row |= _estimate(durations[inside], codes[inside], counts)
+            every = whole is not None and level == TOTAL and bool(inside.all())
+            row |= _estimate(durations[inside], codes[inside], counts, whole if every else None)
         else:
             row |= {"estimate": None, "lower": None, "upper": None}
         rows.append(row)
@@ -113,12 +118,25 @@ def _counts(breakdown: Breakdown, form: str | None, level: str) -> dict[str, Any
 
 
 def _estimate(
-    durations: np.ndarray, codes: np.ndarray, counts: Mapping[str, Any]
+    durations: np.ndarray,
+    codes: np.ndarray,
+    counts: Mapping[str, Any],
+    memo: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Aalen-Johansen chance of return within 12 months, only where both counts are shown."""
+    """Aalen-Johansen chance of return within 12 months, only where both counts are shown;
+    `memo`: keeps the estimate of these episodes for the next table."""
     empty = {"estimate": None, "lower": None, "upper": None}
     if counts["episodes"] is None or counts["returns"] is None or durations.size == 0:
         return empty
+    if memo is None:
+        return _estimated(durations, codes)
+    if "estimate" not in memo:
+        memo["estimate"] = _estimated(durations, codes)
+    return dict(memo["estimate"])
+
+
+def _estimated(durations: np.ndarray, codes: np.ndarray) -> dict[str, Any]:
+    empty = {"estimate": None, "lower": None, "upper": None}
     day = horizon_days(HORIZON_MONTHS)
     if not np.any(durations >= day):
         return {**empty, "too_short": True}

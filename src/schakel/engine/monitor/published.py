@@ -23,7 +23,7 @@ from schakel.engine.disclosure import DisclosureError, cumulative_incidence_rows
 from schakel.engine.flow_paths import PathIndex
 from schakel.engine.flows import OTHER as OTHER_PATHS
 from schakel.engine.flows import TOTAL as TOTAL_PATHS
-from schakel.engine.flows import flow_tables_for
+from schakel.engine.flows import FlowSteps, flow_tables_for
 from schakel.engine.monitor.breakdown_rows import breakdown_tables
 from schakel.engine.monitor.funnel import PATH, PATHS, STEP
 from schakel.engine.monitor.noised import EPSILON, NoisedFigures, noised_figures, noised_rows
@@ -121,7 +121,7 @@ def release_tables(
     result = {}
     processes = workers_for(len(episodes.labelled), workers)
     if processes > 1:  # what every selection looks up, found once before the fork
-        shared.warm(release)
+        shared.warm(release, paths)
     progress(40, "Computing the tables")
     for number, (key, tables) in enumerate(
         zip(chosen, forked_map(tables_of, chosen, processes), strict=True), start=1
@@ -181,7 +181,14 @@ def selection_tables(
             "lost": [_cell(selected, "lost"), _cell(selected, "episodes")],
         },
         "episodes": _cell(selected, "episodes"),
-        "flows": flows_table(paths, funnel, filters, k, release=release),
+        "flows": flows_table(
+            paths,
+            funnel,
+            filters,
+            k,
+            release=release,
+            steps=None if shared is None else shared.flow_steps(paths),
+        ),
         "breakdowns": None
         if filters.region or filters.cohort
         else breakdown_tables(
@@ -200,6 +207,7 @@ def flows_table(
     k: int,
     *,
     release: MonitorRelease | None = None,
+    steps: FlowSteps | None = None,
 ) -> dict[str, Any]:
     """The paths and steps of the selection, consistent with its funnel: every stage count is
     a sum of path counts and, with the stages before and after, of step counts (a referral

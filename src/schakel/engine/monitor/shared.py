@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from schakel.engine.flow_paths import PathIndex
+from schakel.engine.flows import FlowSteps
 from schakel.engine.monitor.breakdowns import Breakdown
 from schakel.engine.monitor.release import MonitorRelease, censoring_risk
 from schakel.engine.monitor.selection import EpisodeIndex, Filters
@@ -29,7 +31,9 @@ class SharedWork:
     risk: np.ndarray
     codes: dict[str, tuple[np.ndarray, list[object]]]
     masks: dict[Filters, np.ndarray] = field(default_factory=dict)
+    positions: dict[Filters, np.ndarray] = field(default_factory=dict)
     members: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    steps: list[tuple[PathIndex, FlowSteps]] = field(default_factory=list)
 
     @classmethod
     def of(
@@ -43,14 +47,17 @@ class SharedWork:
             if found.size and found.min() < 0:  # a missing value: the tables say so
                 continue
             levels = sorted(uniques.tolist(), key=str)
-            position = np.array([levels.index(u) for u in uniques.tolist()], dtype=np.int64)
+            narrow = np.min_scalar_type(-max(len(levels), 1))  # int8 for < 128 levels
+            position = np.array([levels.index(u) for u in uniques.tolist()], dtype=narrow)
             codes[name] = (position[found], levels)
         return cls(index, censoring_risk(release.censoring, index.labelled), codes)
 
-    def warm(self, release: MonitorRelease) -> None:
+    def warm(self, release: MonitorRelease, paths: PathIndex | None = None) -> None:
         """Fill what every selection reads (the release's cell lookups, each breakdown's
-        members among all episodes) now, so that forked workers inherit it instead of each
-        finding it again (ADR 0034)."""
+        members among all episodes, the steps of all paths) now, so that forked workers
+        inherit it instead of each finding it again (ADR 0034)."""
+        if paths is not None:
+            self.flow_steps(paths)
         for protected in (release.episodes, release.funnel):
             if protected is not None:
                 protected.cells()
@@ -58,10 +65,24 @@ class SharedWork:
         for breakdown in release.breakdowns.values():
             members(breakdown)
 
+    def flow_steps(self, paths: PathIndex) -> FlowSteps:
+        """`FlowSteps.of(paths)`, built once for every selection's flows."""
+        for known, steps in self.steps:
+            if known is paths:
+                return steps
+        self.steps.append((paths, FlowSteps.of(paths)))
+        return self.steps[-1][1]
+
     def mask(self, filters: Filters) -> np.ndarray:
         if filters not in self.masks:
             self.masks[filters] = self.index.mask(filters)
         return self.masks[filters]
+
+    def rows(self, filters: Filters) -> np.ndarray:
+        """The positions of `index.select(filters)` among all episodes."""
+        if filters not in self.positions:
+            self.positions[filters] = np.flatnonzero(self.mask(filters))
+        return self.positions[filters]
 
     def breakdown_members(self, filters: Filters) -> Callable[[Breakdown], dict[str, np.ndarray]]:
         """`Breakdown.members` of `index.select(filters)`: each level's episodes are found
@@ -80,7 +101,7 @@ class SharedWork:
     def risk_of(self, filters: Filters) -> np.ndarray:
         """The risk scores of `index.select(filters)`, in its order."""
         mask = self.mask(filters)
-        return self.risk if mask.all() else self.risk[mask]
+        return self.risk if mask.all() else self.risk.take(self.rows(filters))
 
     def strata_frame(self, filters: Filters, episodes: pd.DataFrame) -> pd.DataFrame:
         """`index.select(filters)` (`episodes`) as the incidence tables read it: days,
@@ -98,11 +119,11 @@ class SharedWork:
         if name not in self.codes:
             return None
         codes, levels = self.codes[name]
-        mask = self.mask(filters)
-        chosen = codes if mask.all() else codes[mask]
+        mask = self.mask(filters)  # small codes, taken by position: a fraction of the work
+        chosen = codes if mask.all() else codes.take(self.rows(filters))
         present = np.flatnonzero(np.bincount(chosen, minlength=len(levels)))
         if present.size < len(levels):  # number the levels that occur
-            position = np.full(len(levels), -1, dtype=np.int64)
+            position = np.full(len(levels), -1, dtype=codes.dtype)
             position[present] = np.arange(present.size)
             chosen = position[chosen]
         categories = [levels[i] for i in present]

@@ -76,8 +76,8 @@ def fit_hazards(episodes: pd.DataFrame, k: int) -> HazardFit:
     events = int(returns.sum())
     if not covariates or events < max(k, MIN_EVENTS_PER_COVARIATE * len(covariates)):
         return HazardFit(covariates, None)
-    data = episodes[["days", "exit_type", "person_id", *covariates]].copy()
-    data[list(covariates)] = data[list(covariates)].astype(float)
+    # the covariates stay boolean: the design matrix reads them as 0.0 and 1.0
+    data = episodes[["days", "exit_type", "person_id", *covariates]]
     try:
         model = cause_specific_cox(
             data,

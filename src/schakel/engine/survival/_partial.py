@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -53,7 +53,7 @@ class SlotMap:
         slots = np.concatenate([slot[slot >= 0] for slot, _ in parts])
         rows = np.concatenate([np.flatnonzero(slot >= 0) for slot, _ in parts])
         signs = np.concatenate([np.full(np.count_nonzero(slot >= 0), sign) for slot, sign in parts])
-        order = np.argsort(slots, kind="stable")
+        order = np.argsort(_narrow(slots, size), kind="stable")
         indptr = np.concatenate([[0], np.cumsum(np.bincount(slots, minlength=size))])
         return cls(rows[order], signs[order], indptr.astype(np.int64), (size, n))
 
@@ -81,6 +81,14 @@ class Layout:
     tie_fraction: FloatArray  # l / d for Efron, 0 for Breslow
     deaths: FloatArray  # events per slot
     mean_weight: FloatArray  # mean case weight of the events per slot
+    # the terms at the last coefficients asked for: a fit's last step is where the robust
+    # variance reads them again (the same arrays, not computed twice)
+    last: dict[bytes, tuple[Terms, FloatArray]] = field(default_factory=dict, compare=False)
+
+    @property
+    def late_entry(self) -> bool:
+        """Whether any row enters a risk set after the first slot (has a start slot)."""
+        return bool(np.any(self.start_slot >= 0))
 
 
 @dataclass(frozen=True)
@@ -122,9 +130,7 @@ def build_layout(
     if not event.any():
         raise SurvivalDataError("there are no events, so the model cannot be fitted")
     n = stop.size
-    ranks = np.unique(
-        np.concatenate([stop, start if start is not None else []]), return_inverse=True
-    )[1]
+    ranks = _ranks(stop if start is None else np.concatenate([stop, start]))
     stop_rank = ranks[:n]
     width = int(ranks.max()) + 2
     stop_key = strata * width + stop_rank
@@ -164,9 +170,31 @@ def build_layout(
 
 def _tie_positions(tie_slot: IntArray, deaths: FloatArray) -> tuple[IntArray, FloatArray]:
     """Each of the d events tied at a slot gets its Efron fraction 0, 1/d, ..., (d-1)/d."""
-    ordered = np.sort(tie_slot, kind="stable")
+    ordered = np.sort(_narrow(tie_slot, deaths.size), kind="stable").astype(np.int64)
     first = np.searchsorted(ordered, ordered, side="left")
     return ordered, (np.arange(ordered.size) - first) / deaths[ordered]
+
+
+def _ranks(times: FloatArray) -> IntArray:
+    """`np.unique(times, return_inverse=True)[1]`: each time's rank among the distinct
+    times; whole days within a modest span are ranked by counting instead of sorting."""
+    lowest, highest = float(times.min()), float(times.max())
+    if lowest == np.floor(lowest) and highest - lowest <= MAX_RANK_SPAN:
+        days = (times - lowest).astype(np.int64)
+        if np.array_equal(days, times - lowest):
+            present = np.bincount(days) > 0
+            return (np.cumsum(present) - 1)[days]
+    return np.unique(times, return_inverse=True)[1]
+
+
+MAX_RANK_SPAN = 1_000_000
+"""Whole-day times within this span are ranked by counting."""
+
+
+def _narrow(slots: IntArray, size: int) -> np.ndarray:
+    """Slot numbers (0..size-1) as 16-bit integers when they fit, which numpy's stable sort
+    orders by radix instead of by merging: the same order, in one pass."""
+    return slots.astype(np.int16) if size <= np.iinfo(np.int16).max else slots
 
 
 def _slot_of(
@@ -218,6 +246,14 @@ def _within_strata_from_start(values: FloatArray, layout: Layout) -> FloatArray:
 
 def compute_terms(layout: Layout, coef: FloatArray) -> tuple[Terms, FloatArray]:
     """Everything the log likelihood, score, information and residuals need at `coef`."""
+    key = np.asarray(coef, dtype=np.float64).tobytes()
+    if key not in layout.last:
+        layout.last.clear()
+        layout.last[key] = _compute_terms(layout, coef)
+    return layout.last[key]
+
+
+def _compute_terms(layout: Layout, coef: FloatArray) -> tuple[Terms, FloatArray]:
     risk = layout.weights * np.exp(layout.x @ coef)
     at_risk = _within_strata_from_end(layout.risk_map.total(risk, layout.columns), layout)
     s0, s1 = at_risk[:, 0], at_risk[:, 1:]
@@ -255,7 +291,7 @@ def second_order(
     row i weighs r_i times the sum of `at_risk` over the slots it is at risk in, minus (an
     event row) r_i times `events` at its slot."""
     summed = _pad(_within_strata_from_start(at_risk, layout))
-    scale = risk * (summed[layout.stop_slot + 1] - summed[layout.start_slot + 1])
+    scale = risk * _exposure(summed, layout)
     rows = np.flatnonzero(layout.event)
     scale[rows] -= risk[rows] * events[layout.stop_slot[rows]]
     columns = layout.columns  # contiguous (x is a view): the product runs in BLAS
@@ -338,11 +374,11 @@ def score_residuals(layout: Layout, coef: FloatArray) -> FloatArray:
     ]
     cum_hazard = _pad(_within_strata_from_start(hazard, layout))
     cum_mean = _pad(_within_strata_from_start(mean_hazard, layout))
-    stop, start = layout.stop_slot + 1, layout.start_slot + 1
-    exposure = cum_hazard[stop] - cum_hazard[start]
-    exposure_mean = cum_mean[stop] - cum_mean[start]
+    exposure = _exposure(cum_hazard, layout)
     x = layout.x
-    residuals = -risk[:, None] * (x * exposure[:, None] - exposure_mean)
+    residuals = x * exposure[:, None]  # in place: the same numbers, fewer (n, p) copies
+    residuals -= _exposure(cum_mean, layout)
+    residuals *= -risk[:, None]
     events = np.flatnonzero(layout.event)
     slot = layout.stop_slot[events]
     residuals[events] += x[events] - average[slot]
@@ -350,6 +386,15 @@ def score_residuals(layout: Layout, coef: FloatArray) -> FloatArray:
         x[events] * frac_hazard[slot, None] - frac_mean[slot]
     )
     return residuals
+
+
+def _exposure(summed: FloatArray, layout: Layout) -> FloatArray:
+    """A padded cumulative sum read at each row's stop slot minus at its start slot; rows
+    that are at risk from the beginning read nothing at the start (minus 0: the same)."""
+    at_stop = summed[layout.stop_slot + 1]
+    if not layout.late_entry:
+        return at_stop
+    return at_stop - summed[layout.start_slot + 1]
 
 
 def _pad(values: FloatArray) -> FloatArray:
