@@ -162,10 +162,11 @@ def test_serve_says_where_it_runs_once_it_listens(tmp_path: Path) -> None:
     """The address is printed when gunicorn listens, not before: a browser opened on it at once
     (as `make demo` invites) must not get "connection refused"."""
     import os
-    import selectors
+    import queue
     import socket
     import subprocess
     import sys
+    import threading
     import time
 
     with socket.socket() as probe:  # a free port
@@ -185,15 +186,25 @@ def test_serve_says_where_it_runs_once_it_listens(tmp_path: Path) -> None:
         env=environment,
     )
     try:
-        assert server.stdout is not None
+        output = server.stdout
+        assert output is not None
+        lines: queue.Queue[str] = queue.Queue()
+
+        # a thread reads the lines as they come (ends when the server exits and its output
+        # closes): waiting on the pipe itself misses lines already in the reader's buffer
+        def read() -> None:
+            for line in output:
+                lines.put(line)
+
+        threading.Thread(target=read, daemon=True).start()
         announced = ""
         deadline = time.monotonic() + 60
-        with selectors.DefaultSelector() as waiting:
-            waiting.register(server.stdout, selectors.EVENT_READ)
-            while not announced and time.monotonic() < deadline and server.poll() is None:
-                if waiting.select(timeout=1):
-                    line = server.stdout.readline()
-                    announced = line if "Schakel runs at" in line else ""
+        while "Schakel runs at" not in announced and time.monotonic() < deadline:
+            try:
+                announced = lines.get(timeout=1)
+            except queue.Empty:
+                assert server.poll() is None, "the server stopped without saying where it runs"
+        assert "Schakel runs at" in announced, "not said within a minute"
         assert announced.split()[3] == f"http://127.0.0.1:{port}/", announced
         with socket.create_connection(("127.0.0.1", port), timeout=5):
             pass  # refused (an exception) if the address was printed before gunicorn listened
