@@ -4,17 +4,35 @@ names a second time (`engine/linkage/keyed_years.py`)."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 
-from schakel.engine.linkage import LinkageKey, encode_frame
+from schakel.engine.linkage import EncodingSchema, LinkageKey, encode_frame
+from schakel.engine.linkage.comparisons import SOUND_APART
 from schakel.engine.linkage.identity_schema import IDENTITY_SCHEMA
-from schakel.engine.linkage.keyed_years import years_keyed_with_names
+from schakel.engine.linkage.keyed_years import estimate_u_given_date, years_keyed_with_names
+from schakel.engine.linkage.schema import Role
 from schakel.engine.linkage.splink_model import ModelOptions, SplinkScorer
 from schakel.engine.synth import RegionParameters, generate_region
 
 KEY = LinkageKey(b"the secret key of the keyed-years test")
+RECORD_FILTERS = EncodingSchema.from_mapping(
+    {
+        "schema_version": 1,
+        "id": "id",
+        "date_order": "ymd",
+        "mix": "record",
+        "year_tokens": "names",
+        "flip": 0.15,
+        "roles": {
+            "given_names": "given",
+            "date_of_birth": "born",
+            "date_of_birth_estimated": "estimated",
+        },
+    }
+)
 
 
 @pytest.mark.slow
@@ -53,3 +71,36 @@ def test_date_levels_keyed_with_the_names_are_not_rare_among_namesakes() -> None
     assert u["estimated, one year apart"] > 1e-3, u
     assert u["estimated, same year"] > 1e-3, u
     assert u["same full date"] < 1e-3, u  # a real full date is not keyed: its u stays
+
+
+def test_one_name_in_common_on_one_date_is_counted_among_pairs_of_one_date() -> None:
+    """u of the name level "same date, names sound different" is its share among pairs of one
+    date: from random pairs it was the chance of one date *and* one name in common, and the
+    date comparison counts the date already (synthetic region: two women with one given name,
+    born the same day, linked at p 0.9998). Here many people share a given name and a date."""
+    given = ("Emma", "Sven", "Lotte", "Daan")
+    family = [
+        f"{a}{b}" for a in ("Bak", "Dor", "Gul", "Kem", "Mol", "Pir", "Tus", "Zan") for b in "aeiou"
+    ]
+    frame = pd.DataFrame(
+        [
+            (f"{i}", given[i % 4], family[i % len(family)], f"19{70 + i % 8}-0{1 + i % 8}-12", "")
+            for i in range(320)
+        ],
+        columns=["id", "given", "family", "born", "estimated"],
+    )
+    schema = replace(RECORD_FILTERS, roles={**RECORD_FILTERS.roles, Role.FAMILY_NAME: ("family",)})
+    table, _ = encode_frame(frame, schema, KEY)
+    scorer = SplinkScorer(table, options=ModelOptions(u_max_pairs=1e5))
+    try:
+        count = estimate_u_given_date(scorer, nationality=False)
+        model = scorer.linker.misc.save_model_to_json()
+    finally:
+        scorer.close()
+    names = next(c for c in model["comparisons"] if c["output_column_name"] == "given_names")
+    u = {
+        level["label_for_charts"]: level.get("u_probability")
+        for level in names["comparison_levels"]
+    }
+    assert count >= 1000, count
+    assert u[SOUND_APART] > 0.01, u

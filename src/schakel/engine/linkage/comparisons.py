@@ -95,6 +95,15 @@ FLIPPED_NAME_BANDS = (0.85, 0.8, 0.75, 0.7)
 # a date on one side only the same name reaches 0.7 to 0.9 of the copies' Dice, unrelated
 # pairs of that kind 0.5 to 0.65 (FEBRL4); such pairs are read on bands of their own.
 ONE_DATE_BANDS = (0.75, 0.65)
+# A record filter also holds the date's digits, so two records of one date reach the top band
+# with only one name in common (synthetic region: two women with one given name, born the same
+# day in one town, at +7.8). With the year tokens keyed with both names' Soundex codes
+# (`year_tokens = "names"`), two records of one real date whose year tokens differ have names
+# that do not both sound alike; in the lower part of the top band (below `SOUND_APART_BELOW`
+# of the scale: above it the names themselves must nearly agree) such a pair is a level of its
+# own, whose u is counted among pairs of one date (`keyed_years.estimate_u_given_date`).
+SOUND_APART = "same date, names sound different"
+SOUND_APART_BELOW = 0.9
 
 
 def name_comparison(
@@ -106,6 +115,7 @@ def name_comparison(
     term_frequencies: bool = True,
     scale: float = 1.0,
     undated_scale: float | None = None,
+    years_keyed: bool = False,
 ) -> Comparison:
     """Given or family name: exact, Dice bands, and a level for the whole name in any order.
 
@@ -122,7 +132,9 @@ def name_comparison(
     band is multiplied by it, so flipped filters keep all their levels. `undated_scale`: the
     filter holds the date's digits (mix "record"), and this is the scale of the filters of
     records without a date (`files.undated_name_scale`), for pairs of two such records; a pair
-    with a date on one side only is read on `ONE_DATE_BANDS` first.
+    with a date on one side only is read on `ONE_DATE_BANDS` first. `years_keyed`: the year
+    tokens carry both names' Soundex codes, and a pair of one real date whose names do not both
+    sound alike is read on a level of its own (`SOUND_APART`) in the lower part of the top band.
     """
     column = layout.BLOOM[role]
     year = layout.DOB_YEAR
@@ -154,6 +166,13 @@ def name_comparison(
             for value in ONE_DATE_BANDS
         ]
     bands = FLIPPED_NAME_BANDS if scale < 1.0 else NAME_BANDS
+    if undated_scale is not None and years_keyed:
+        full, estimated = layout.DOB_FULL, layout.DOB_ESTIMATED
+        apart = (
+            f"{full}_l = {full}_r AND NOT ({estimated}_l OR {estimated}_r) AND {year}_l <> {year}_r"
+            f" AND {dice} >= {band(bands[0])} AND {dice} < {band(SOUND_APART_BELOW)}"
+        )
+        levels.append(_level(apart, SOUND_APART))
     levels += [_level(f"{dice} >= {band(value)}", f"Dice >= {value}") for value in bands]
     if swap_level:
         levels.append(_level(_swapped(swap_with, dialect, band), "whole name similar in any order"))
@@ -353,6 +372,7 @@ def build_comparisons(
     salted: bool = False,
     name_scale: float = 1.0,
     undated_name_scale: float | None = None,
+    years_keyed: bool = False,
 ) -> list[Comparison]:
     """Comparisons for the roles that have values on both sides (others would not train).
 
@@ -384,6 +404,7 @@ def build_comparisons(
                 term_frequencies=not (within_nationality or salted),
                 scale=name_scale,
                 undated_scale=undated_name_scale,
+                years_keyed=years_keyed,
             )
         )
     if Role.DATE_OF_BIRTH in present:

@@ -19,11 +19,12 @@ import logging
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from schakel.engine.linkage import layout
 from schakel.engine.linkage.bloom import filters_from_arrow
-from schakel.engine.linkage.comparisons import NAME_BANDS, NAME_KEYED_DATE_LEVELS
+from schakel.engine.linkage.comparisons import NAME_BANDS, NAME_KEYED_DATE_LEVELS, SOUND_APART
 from schakel.engine.linkage.dice import dice_pairs
 from schakel.engine.linkage.files import encoded_option, name_noise_scale, token_array
 from schakel.engine.linkage.schema import Role
@@ -89,4 +90,82 @@ def estimate_u_given_names(scorer: SplinkScorer, nationality: bool) -> int:
                 seen = float(share) * count if isinstance(share, int | float) else 0.0
                 level["u_probability"] = max(seen, PSEUDO_COUNT) / count
     scorer.linker = scorer._new_linker(model)
+    return count
+
+
+# Random draws among pairs of one real date per file (with replacement: a small file has few
+# such pairs; 100,000 records have about 140,000, of which a sample is enough).
+DATE_DRAWS = 20_000
+LEAST_DATE_PAIRS = 50
+
+
+def _same_date_rows(
+    table: pa.Table, draws: int, rng: np.random.Generator, nationality: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Random pairs of distinct rows of one file with one real date (and one nationality)."""
+    values, present = token_array(table, layout.BK_DOB)
+    if nationality:
+        national, known = token_array(table, layout.EXACT[Role.NATIONALITY])
+        # One key for date and nationality: equal only when both are.
+        pairs = np.stack([values, national], axis=1)
+        values = np.unique(pairs, axis=0, return_inverse=True)[1].reshape(-1)
+        present = present & known
+    rows = np.flatnonzero(present)
+    if len(rows) < 2:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    order = rows[np.argsort(values[rows], kind="stable")]
+    keys = values[order]
+    picked = rng.choice(rows, size=draws)
+    start = np.searchsorted(keys, values[picked], side="left")
+    stop = np.searchsorted(keys, values[picked], side="right")
+    picks = order[start + (rng.random(draws) * (stop - start)).astype(np.int64)]
+    keep = picks != picked
+    return picked[keep], picks[keep]
+
+
+def estimate_u_given_date(scorer: SplinkScorer, nationality: bool) -> int:
+    """Set u of the name level `SOUND_APART` to its share among pairs of one real date within
+    each file (of one nationality when `nationality`); the number of distinct such pairs (0:
+    too few, nothing changed).
+
+    The level is reached only by pairs whose dates agree, and the record filter holds the
+    date's digits: among random pairs its share is the chance of one date *and* one name in
+    common, which the date comparison has counted already (a few in 100,000), while about 1% of
+    different people of one date reach it (FEBRL4, its victim-like corruption, the synthetic
+    region). The pairs are drawn within each file: across two files to be linked most pairs of
+    one date are pairs of one person (FEBRL4), and their share would be m, not u.
+    Deduplicating, the file's own duplicates remain among them: a few reach the level, and
+    raise u a little, which errs towards keeping people apart."""
+    rng = np.random.default_rng(scorer.options.seed)
+    frames = []
+    for index, table in enumerate(scorer._tables):
+        left, right = _same_date_rows(table, DATE_DRAWS, rng, nationality)
+        ids = np.asarray(scorer._ids[index], dtype=object)
+        first, second = ids[left], ids[right]
+        swap = first > second  # the lower id left, as Splink expects
+        first, second = np.where(swap, second, first), np.where(swap, first, second)
+        source = "left" if index == 0 else "right"  # `splink_model.LEFT`, `RIGHT`
+        frames.append(
+            pd.DataFrame({"source_l": source, "id_l": first, "source_r": source, "id_r": second})
+        )
+    pairs = pd.concat(frames, ignore_index=True).drop_duplicates(ignore_index=True)
+    count = len(pairs)
+    LOG.info("%d pairs of one date for the name level %r", count, SOUND_APART)
+    if count < LEAST_DATE_PAIRS:
+        return 0
+    shares = scorer._label_shares(pairs, "same_date_pairs")
+    model = scorer.linker.misc.save_model_to_json()
+    changed = False
+    for comparison in model["comparisons"]:
+        name_shares = shares.get(comparison["output_column_name"])
+        if name_shares is None:
+            continue
+        levels = [c for c in comparison["comparison_levels"] if not c.get("is_null_level")]
+        for level, share in zip(levels, name_shares, strict=True):
+            if level["label_for_charts"] == SOUND_APART:
+                seen = float(share) * count if isinstance(share, int | float) else 0.0
+                level["u_probability"] = max(seen, PSEUDO_COUNT) / count
+                changed = True
+    if changed:
+        scorer.linker = scorer._new_linker(model)
     return count

@@ -54,7 +54,11 @@ from schakel.engine.linkage.files import (
     token_array,
     undated_name_scale,
 )
-from schakel.engine.linkage.keyed_years import estimate_u_given_names, years_keyed_with_names
+from schakel.engine.linkage.keyed_years import (
+    estimate_u_given_date,
+    estimate_u_given_names,
+    years_keyed_with_names,
+)
 from schakel.engine.linkage.schema import IDENTIFIER_ROLES, Role
 
 LOG = logging.getLogger(__name__)
@@ -174,6 +178,7 @@ class SplinkScorer:
             salted=self.salted,
             name_scale=name_noise_scale(tables[0]),
             undated_name_scale=undated_name_scale(tables[0]),
+            years_keyed=years_keyed_with_names(tables[0]),
         )
         comparisons: list[Any] = list(deepcopy(self.comparisons))
         self.settings = SettingsCreator(
@@ -219,6 +224,7 @@ class SplinkScorer:
             self._estimate_u_within(layout.SALT_GROUP, SALT_BOUND)
         if any(years_keyed_with_names(table) for table in self._tables):
             estimate_u_given_names(self, self.within_nationality)
+            estimate_u_given_date(self, self.within_nationality)
         trained, failed = [], []
         for rule in options.em_rules:
             if self._em_session(rule):
