@@ -104,3 +104,30 @@ def test_one_name_in_common_on_one_date_is_counted_among_pairs_of_one_date() -> 
     }
     assert count >= 1000, count
     assert u[SOUND_APART] > 0.01, u
+
+
+def test_a_session_with_nothing_left_to_estimate_is_skipped_not_an_error() -> None:
+    """Splink leaves out of an EM session every comparison that reads a column its blocking
+    rule reads. With the level `SOUND_APART` the name comparisons read the date columns, so on
+    a file of names and dates only the same-date session has nothing left to estimate; Splink
+    then failed in its own SQL (`link match` stopped at "training"). The session is skipped and
+    the names' session trains."""
+    given = ("Emma", "Sven", "Lotte", "Daan", "Noor", "Milan")
+    family = [f"{a}{b}" for a in ("Bak", "Dor", "Gul", "Kem", "Mol") for b in "aeiou"]
+    rows = [
+        (f"{i}", given[i % 6], family[i % len(family)], f"19{70 + i % 9}-0{1 + i % 9}-1{i % 8}", "")
+        for i in range(300)
+    ]
+    frame = pd.DataFrame(rows + rows[:60], columns=["id", "given", "family", "born", "estimated"])
+    frame["id"] = [str(i) for i in range(len(frame))]
+    schema = replace(RECORD_FILTERS, roles={**RECORD_FILTERS.roles, Role.FAMILY_NAME: ("family",)})
+    table, _ = encode_frame(frame, schema, KEY)
+    scorer = SplinkScorer(table, options=ModelOptions(u_max_pairs=1e5))
+    try:
+        by_date, by_names = scorer.options.em_rules
+        assert scorer.estimable_in_session(by_date) == []
+        assert "date_of_birth" in scorer.estimable_in_session(by_names)
+        report = scorer.train()
+    finally:
+        scorer.close()
+    assert {"given_names", "date_of_birth"} <= set(report.comparisons)

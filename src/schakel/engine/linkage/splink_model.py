@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 from splink import Linker, SettingsCreator
 from splink.internals.exceptions import EMTrainingException
+from splink.internals.parse_sql import get_columns_used_from_sql
 
 from schakel.engine.errors import SchakelError
 from schakel.engine.linkage import layout
@@ -282,6 +283,19 @@ class SplinkScorer:
             if not train_on_confident_pairs(self, candidates, identity, "identity"):
                 train_on_confident_pairs(self, candidates, (DATE_OF_BIRTH,), "date")
 
+    def estimable_in_session(self, rule: str) -> list[str]:
+        """The comparisons an EM session blocked on `rule` can estimate: Splink leaves out
+        every comparison that reads a column the rule reads (a name comparison of format 6
+        reads the date columns for its level `SOUND_APART`), and a session left with none
+        fails in Splink's SQL instead of saying so."""
+        dialect = self.linker._db_api.sql_dialect.sqlglot_dialect
+        used = set(get_columns_used_from_sql(rule, dialect))
+        return [
+            comparison.output_column_name
+            for comparison in self.linker._settings_obj.comparisons
+            if not used & {c.input_name for c in comparison._input_columns_used_by_case_statement}
+        ]
+
     def _em_session(self, rule: str, free: Collection[str] | None = None) -> bool:
         """One EM session blocked on `rule`; whether it trained. With `free`, the m values of
         all other comparisons are held fixed (Splink's `fix_m_probability` per level).
@@ -293,6 +307,8 @@ class SplinkScorer:
         app's run on a 600-person region lost its date of birth comparison in some runs (5 of
         40 linked 10-12 pairs instead of 24-32; 3 of 3 of those inspected had no date
         comparison)."""
+        if not self.estimable_in_session(rule):
+            return False
         before = self.linker.misc.save_model_to_json()
         if free is not None:
             held = deepcopy(before)
