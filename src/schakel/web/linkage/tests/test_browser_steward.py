@@ -44,6 +44,13 @@ def test_a_steward_runs_linkage_and_confirms_a_return(
     do_seed_region(seed_parameters(persons=600, seed=3))
     office = Organisation.objects.order_by("pk").first()
     steward = member(office, Role.DATA_STEWARD)
+    # Every organisation's coordinator is made now, before the browser's requests: on the
+    # test's in-memory SQLite the live server's threads share one cache, where a write from
+    # this thread while a request reads the users table fails at once ("table is locked").
+    coordinators = {
+        organisation.pk: member(organisation, Role.COORDINATOR)
+        for organisation in Organisation.objects.order_by("pk")
+    }
     page = new_page(browser)
     sign_in(page, base, steward)
 
@@ -69,7 +76,7 @@ def test_a_steward_runs_linkage_and_confirms_a_return(
     candidate = ReturnCandidate.objects.order_by("detected_at", "pk").first()
     assert candidate is not None
     earlier = candidate.earlier
-    coordinator = member(earlier.organisation, Role.COORDINATOR)
+    coordinator = coordinators[earlier.organisation_id]
     page.goto(f"{base}/koppeling/terugkeer/")
     queue = page.inner_text("main")
     assert "Waarom de koppeling dit vond" in queue
