@@ -11,10 +11,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from schakel.engine.arrays import narrow
 from schakel.engine.survival._data import group_codes
 from schakel.engine.survival._partial import (
     _compute_terms,
-    _narrow,
     _ranks,
     build_layout,
     compute_terms,
@@ -50,8 +50,8 @@ def test_integer_cluster_codes_equal_sorted_factorize(labels: list[int], spread:
 def test_narrow_slots_sort_as_the_slots(slots: list[int], extra: int) -> None:
     values = np.array(slots, dtype=np.int64)
     size = max(int(values.max()) + 1, extra)
-    narrow = np.argsort(_narrow(values, size), kind="stable")
-    assert np.array_equal(narrow, np.argsort(values, kind="stable"))
+    narrow_order = np.argsort(narrow(values, size), kind="stable")
+    assert np.array_equal(narrow_order, np.argsort(values, kind="stable"))
 
 
 def test_terms_kept_from_the_last_step_equal_fresh_ones() -> None:

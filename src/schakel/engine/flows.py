@@ -120,10 +120,7 @@ class FlowSteps:
     ) -> Any:  # fmt: skip
         """`_distinct` of the selected paths' pairs (`pairs`, sorted; `rows`: their paths)."""
         chosen = pairs if selected is None else pairs[selected[rows]]
-        if chosen.size == 0:
-            return np.zeros(size, dtype=np.int64)
-        first = np.r_[True, chosen[1:] != chosen[:-1]]
-        return np.bincount(chosen[first] // self.width, minlength=size)
+        return _distinct_sorted(chosen, self.width, size)
 
 
 def flow_tables(paths: pd.DataFrame, *, k: int = DEFAULT_K, top: int | None = None) -> FlowTables:
@@ -299,7 +296,13 @@ def _distinct(group: npt.NDArray[np.int64], person: npt.NDArray[np.int64], size:
     if group.size == 0:
         return np.zeros(size, dtype=np.int64)
     width = int(person.max()) + 1
-    pairs = np.sort(group.astype(np.int64) * width + person)
+    return _distinct_sorted(np.sort(group.astype(np.int64) * width + person), width, size)
+
+
+def _distinct_sorted(pairs: npt.NDArray[np.int64], width: int, size: int) -> Any:
+    """Distinct persons per group number of sorted (group * width + person) pairs."""
+    if pairs.size == 0:
+        return np.zeros(size, dtype=np.int64)
     first = np.r_[True, pairs[1:] != pairs[:-1]]
     return np.bincount(pairs[first] // width, minlength=size)
 

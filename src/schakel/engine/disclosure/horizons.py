@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from schakel.engine.arrays import narrow
 from schakel.engine.disclosure.distinct import PersonRuns
 from schakel.engine.disclosure.errors import DEFAULT_K, DisclosureError, check_k
 from schakel.engine.disclosure.remembered import horizon_cells
@@ -305,8 +306,7 @@ def _level_counts(
     by_person = _memo(memo, ("by person", cause, tuple(days.tolist())),
                       lambda: hit[np.lexsort((interval[hit], people[hit]))])  # fmt: skip
     levels = grouped[by_person]
-    narrow = levels.astype(np.int16) if size <= np.iinfo(np.int16).max else levels
-    ordered = by_person[np.argsort(narrow, kind="stable")]  # radix for 16-bit levels
+    ordered = by_person[np.argsort(narrow(levels, size), kind="stable")]
     pair, first = grouped[ordered] * span + people[ordered], interval[ordered]
     leading = np.concatenate([[True], pair[1:] != pair[:-1]]) if pair.size else pair.astype(bool)
     earliest = np.bincount(

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from schakel.engine.arrays import narrow
+
 
 def _nested_pairs(flags: np.ndarray) -> list[tuple[int, int]]:
     """(outer, inner) measures where every unit counted in `inner` is counted in `outer` too
@@ -165,9 +167,8 @@ def _persons_by_group(
         by_person = np.argsort(people, kind="stable")
     if packed is None:
         packed = _packed(flags)
-    narrow = np.int16 if groups <= np.iinfo(np.int16).max else np.int64  # radix sort
     rows, group = _margin_pairs(by_person, memberships, sizes, margin, people.size)
-    order = np.argsort(group.astype(narrow), kind="stable")
+    order = np.argsort(narrow(group, groups), kind="stable")
     rows, group = rows[order], group[order]  # (group, person) order, once for every measure
     result = np.zeros((flags.shape[1], groups), dtype=np.int64)
     for number, bits in enumerate(packed):  # measure flags packed 62 to an integer

@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from schakel.engine.arrays import counted_ranks
 from schakel.engine.errors import SchakelError
 
 FloatArray: TypeAlias = npt.NDArray[np.floating[Any]]
@@ -109,9 +110,7 @@ def group_codes(values: ArrayLike, size: int, name: str) -> IntArray:
     if array.dtype.kind in "iu" and array.size:  # integer ids: numbered by counting
         lowest, highest = int(array.min()), int(array.max())
         if highest - lowest <= max(COUNTED_SPAN_PER_ROW * array.size, 1_000_000):
-            shifted = (array - lowest).astype(np.int64)
-            present = np.bincount(shifted) > 0
-            return (np.cumsum(present) - 1)[shifted]
+            return counted_ranks((array - lowest).astype(np.int64))
     codes, _ = pd.factorize(raw, sort=True)
     return codes.astype(np.int64)
 

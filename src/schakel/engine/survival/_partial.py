@@ -28,6 +28,7 @@ from typing import Literal
 import numpy as np
 from scipy import sparse
 
+from schakel.engine.arrays import counted_ranks, narrow
 from schakel.engine.survival._data import BoolArray, FloatArray, IntArray, SurvivalDataError
 
 Ties = Literal["efron", "breslow"]
@@ -53,7 +54,7 @@ class SlotMap:
         slots = np.concatenate([slot[slot >= 0] for slot, _ in parts])
         rows = np.concatenate([np.flatnonzero(slot >= 0) for slot, _ in parts])
         signs = np.concatenate([np.full(np.count_nonzero(slot >= 0), sign) for slot, sign in parts])
-        order = np.argsort(_narrow(slots, size), kind="stable")
+        order = np.argsort(narrow(slots, size), kind="stable")
         indptr = np.concatenate([[0], np.cumsum(np.bincount(slots, minlength=size))])
         return cls(rows[order], signs[order], indptr.astype(np.int64), (size, n))
 
@@ -170,7 +171,7 @@ def build_layout(
 
 def _tie_positions(tie_slot: IntArray, deaths: FloatArray) -> tuple[IntArray, FloatArray]:
     """Each of the d events tied at a slot gets its Efron fraction 0, 1/d, ..., (d-1)/d."""
-    ordered = np.sort(_narrow(tie_slot, deaths.size), kind="stable").astype(np.int64)
+    ordered = np.sort(narrow(tie_slot, deaths.size), kind="stable").astype(np.int64)
     first = np.searchsorted(ordered, ordered, side="left")
     return ordered, (np.arange(ordered.size) - first) / deaths[ordered]
 
@@ -182,19 +183,12 @@ def _ranks(times: FloatArray) -> IntArray:
     if lowest == np.floor(lowest) and highest - lowest <= MAX_RANK_SPAN:
         days = (times - lowest).astype(np.int64)
         if np.array_equal(days, times - lowest):
-            present = np.bincount(days) > 0
-            return (np.cumsum(present) - 1)[days]
+            return counted_ranks(days)
     return np.unique(times, return_inverse=True)[1]
 
 
 MAX_RANK_SPAN = 1_000_000
 """Whole-day times within this span are ranked by counting."""
-
-
-def _narrow(slots: IntArray, size: int) -> np.ndarray:
-    """Slot numbers (0..size-1) as 16-bit integers when they fit, which numpy's stable sort
-    orders by radix instead of by merging: the same order, in one pass."""
-    return slots.astype(np.int16) if size <= np.iinfo(np.int16).max else slots
 
 
 def _slot_of(
