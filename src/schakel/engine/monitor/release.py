@@ -199,7 +199,13 @@ def _day_text(dates: pd.Series) -> pd.Series:
 
 def unit_trajectories(units: pd.DataFrame) -> pd.Series:
     """The trajectory id of each of `episode_units`' units (the part of `unit` before "/")."""
-    return units["unit"].str.partition("/")[0]
+    trajectories = trajectory_texts(as_text(units["unit"]))
+    return pd.Series(trajectories.to_numpy(zero_copy_only=False), index=units.index, dtype=object)
+
+
+def trajectory_texts(units: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """`unit_trajectories` of the unit ids as Arrow text, in Arrow."""
+    return pc.list_element(pc.split_pattern(units, "/", max_splits=1), 0)
 
 
 def episode_statuses(release: SelectionRelease | None) -> list[list[str]]:

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from schakel.engine.flow_paths import PathIndex
-from schakel.engine.monitor.release import PreviousRelease, as_text
+from schakel.engine.monitor.release import PreviousRelease, as_text, trajectory_texts
 
 SETS = b"schakel.set_columns"
 """Parquet metadata key: the columns whose values were frozen sets (joined with SEPARATOR)."""
@@ -143,9 +143,9 @@ def read_previous(
     process that protects the funnel, ADR 0034)."""
     table = pq.read_table(io.BytesIO(episodes))
     units = _frame(table)
-    if len(units) and len(persons):  # the trajectory: the unit's text before its first "/"
-        parts = pc.split_pattern(table.column("unit"), "/", max_splits=1)
-        units = with_current_persons(units, persons, trajectory_of=pc.list_element(parts, 0))
+    if len(units) and len(persons):
+        trajectories = trajectory_texts(table.column("unit"))
+        units = with_current_persons(units, persons, trajectory_of=trajectories)
     return PreviousRelease(
         units=units,
         statuses=statuses,
