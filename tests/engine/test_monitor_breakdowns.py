@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from typing import Any
 
 import numpy as np
@@ -95,6 +96,16 @@ def test_details_come_from_the_effective_events_of_each_episode() -> None:
     returned = episodes["exit_type"].to_numpy() == 1
     assert details.loc[returned, "detection"].tolist() == ["follow_up"]
     assert details.loc[~returned, "detection"].tolist() == ["none"]
+
+
+def test_payloads_as_json_text_give_the_same_details() -> None:
+    """The web reads payloads as JSON text (parsed by DuckDB); a list field an episode does
+    not carry (b's recruitment) is read as missing there too, not as an error."""
+    log = _small_log()
+    episodes = build_episodes(log, as_of=dt.date(2023, 1, 1), timezone="UTC").episodes
+    as_text = log.assign(payload=[json.dumps(p) for p in log["payload"]])
+    expected = episode_details(log, episodes, timezone="UTC")
+    pd.testing.assert_frame_equal(episode_details(as_text, episodes, timezone="UTC"), expected)
 
 
 def _frame(size: int, seed: int) -> pd.DataFrame:

@@ -190,8 +190,8 @@ def _text(value: Any) -> str:
 
 
 def _many(values: Any) -> tuple[str, ...]:
-    if values is None or isinstance(values, float | str):  # missing (NaN), or not a list
-        return (NONE,)
+    if values is None or values is pd.NA or isinstance(values, float | str):
+        return (NONE,)  # missing (None, NaN, or NA where DuckDB read no list), or not a list
     found = sorted({str(v).strip() for v in values if v is not None and str(v).strip()})
     return tuple(found) or (NONE,)
 
