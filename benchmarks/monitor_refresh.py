@@ -6,26 +6,34 @@ the full synthetic region of `schakel.engine.synth` takes minutes at this size).
 runs in a fresh process, so its peak memory is its own. Timed, in order, with the engine
 functions the web pages use (`schakel.engine.monitor`, `schakel.engine.flows`):
 
-- code:       `coded_ids`: the id and type columns dictionary-encoded once for both reads;
-- build:      `build_episodes` on the Arrow log;
-- paths:      `path_index` (every trajectory's path, stages reached, forms of exploitation);
-- prepare:    `EpisodeIndex.build` (strata labelled, persons coded: once per data version);
-- release:    `protect_release` as the release job calls it (`paths=`): the counts of every
-              selection (form x region x cohort, each one level or all; episodes, returns and
-              losses by each horizon) protected together (primary, secondary, exact linear
-              audit), the funnel's stages, paths and steps from the trajectories protected
-              together (`engine/monitor/funnel.py`), plus the censoring model;
-- tables:     `release_tables`: every published selection (all, each form, region and
-              cohort year) with incidence for the 16 strata the page offers, loss to
-              follow-up sensitivity, hazard ratios, completeness and flows;
-- store:      the release's exit episodes and trajectories as units (Parquet), which the job
-              stores with it for protecting the next release (ADR 0033).
+- code, build, details, paths, prepare: `engine/monitor/log_read.read_monitor_log`, the
+              job's own read of the log (`web/monitor/data.monitor_data`): `coded_ids` (id
+              and type columns dictionary-encoded once), `build_episodes`, `with_details`
+              (where, when and why), `path_index` of the events up to the as-of date (stages
+              reached, forms of exploitation) and `EpisodeIndex.build` (strata labelled,
+              persons coded). With more than one worker the paths are read on a forked
+              process while this one builds the episodes and their details: "paths" is then
+              the wait for them (their CPU seconds counted there);
+- release:    `protect_release` as the release job calls it (`paths=`, the episodes labelled
+              with their person ids, `label_episodes`): the counts of every selection (form x
+              region x cohort, each one level or all; episodes, returns and losses by each
+              horizon) protected together (primary, secondary, exact linear audit), the
+              funnel's stages, paths and steps from the trajectories protected together
+              (`engine/monitor/funnel.py`), plus the censoring model;
+- tables:     the noised figures drawn (a new quarter's draw) and `release_tables`: every
+              published selection (all, each form, region and cohort year) with incidence
+              for the 16 strata the page offers, loss to follow-up sensitivity, hazard
+              ratios, completeness and flows;
+- store:      the statuses of the release's counts (ADR 0026) and its exit episodes and
+              trajectories as units (Parquet, ADR 0033), which the job stores with it for
+              protecting the next release.
 
 The sum is the whole release the web job stores (its only other work is reading the log from
-the database and writing JSON rows). Prints one row per size: wall-clock seconds per step,
-the total and its CPU seconds (all threads; on a shared machine wall time also holds waiting
-for a core), the resident memory after generating the log and the peak, and the share of
-published return counts at 12/24 months and at 3/6 months over all selections and strata.
+the database, `log_version`, and writing JSON rows). Prints one row per size: wall-clock
+seconds per step, the total and its CPU seconds (all threads; on a shared machine wall time
+also holds waiting for a core), the resident memory after generating the log and the peak,
+and the share of published return counts at 12/24 months and at 3/6 months over all
+selections and strata.
 
 With `--consecutive` the release is protected together with the release of a month before (ADR
 0026), as the job does after its first release: "previous" times reading that release's stored
@@ -58,19 +66,18 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from monitor_episodes import AS_OF, event_log, max_rss_mib
 
 from schakel.engine.disclosure import DEFAULT_K
 from schakel.engine.flow_paths import path_index
 from schakel.engine.monitor import (
-    EpisodeIndex,
     label_episodes,
     protect_release,
     release_tables,
 )
 from schakel.engine.monitor.funnel import funnel_units, protected_funnel
+from schakel.engine.monitor.log_read import known_at, read_monitor_log
+from schakel.engine.monitor.noised import noised_for_release
 from schakel.engine.monitor.release import (
     PreviousRelease,
     episode_statuses,
@@ -79,10 +86,19 @@ from schakel.engine.monitor.release import (
 )
 from schakel.engine.monitor.units import persons_now, read_previous
 from schakel.engine.monitor.units import to_bytes as units_to_bytes
-from schakel.engine.trajectories.episode_input import coded_ids
 from schakel.engine.trajectories.episodes import build_episodes
 
-STEPS = ("code", "build", "paths", "prepare", "previous", "release", "tables", "store")
+STEPS = (
+    "code",
+    "build",
+    "details",
+    "paths",
+    "prepare",
+    "previous",
+    "release",
+    "tables",
+    "store",
+)
 
 
 def _cpu_seconds() -> float:
@@ -123,14 +139,14 @@ def previous_units(table: Any, k: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
     units and the funnel units of the trajectories up to that day (ADR 0026)."""
     before = build_episodes(table, as_of=PREVIOUS_AS_OF, timezone="UTC")
     labelled = label_episodes(before.episodes)
-    day_after = dt.datetime.combine(PREVIOUS_AS_OF + dt.timedelta(days=1), dt.time(), dt.UTC)
-    cutoff = pa.scalar(day_after, type=table.schema.field("occurred_at").type)
-    paths = path_index(table.filter(pc.less(table["occurred_at"], cutoff)), timezone="UTC")
+    paths = path_index(known_at(table, PREVIOUS_AS_OF), timezone="UTC")
     return labelled, episode_units(labelled), funnel_units(paths, k)
 
 
 def _store(release: Any) -> int:
-    """The units the job stores with the release (ADR 0033): bytes written."""
+    """What the job stores with the release for the next one: the statuses of its counts
+    (ADR 0026) and its units (ADR 0033); bytes of the units."""
+    episode_statuses(release.episodes), episode_statuses(release.funnel)
     return len(units_to_bytes(release.units)) + len(units_to_bytes(release.funnel_units))
 
 
@@ -158,11 +174,14 @@ def one_size(
     log_rss = max_rss_mib()
     seconds: dict[str, float] = {}
     cpu: dict[str, float] = {}
-    table = timed(seconds, "code", lambda: coded_ids(table), cpu)  # as `monitor_data` does
-    build = timed(seconds, "build", lambda: build_episodes(table, as_of=AS_OF, timezone="UTC"), cpu)
-    paths = timed(seconds, "paths", lambda: path_index(table, timezone="UTC"), cpu)
-    prepared = timed(seconds, "prepare", lambda: EpisodeIndex.build(build.episodes), cpu)
-    episodes, previous = prepared.labelled, None
+
+    def step(name: str, work: Callable[[], Any]) -> Any:
+        return timed(seconds, name, work, cpu)
+
+    # exactly the job's read (`web/monitor/data.monitor_data`), each step timed
+    data = read_monitor_log(table, as_of=AS_OF, timezone="UTC", workers=workers, step=step)
+    build, paths, prepared = data.build, data.path_index, data.episodes
+    previous = None
     if consecutive:  # the job reads the previous release's units: timed as "previous"
         stored: dict[str, float] = {}  # the previous release's own work: not the job's
         labelled, units, before = timed(
@@ -184,22 +203,21 @@ def one_size(
             )
 
         previous = timed(seconds, "previous", read_stored, cpu)
-        episodes = label_episodes(build.episodes)  # person ids as in the units
-    release = timed(
-        seconds,
-        "release",
-        lambda: protect_release(episodes, None, k, previous=previous, paths=paths, workers=workers),
-        cpu,
-    )
+
+    def protect() -> Any:  # as `web/monitor/release.monitor_release`: person ids as in units
+        episodes = label_episodes(build.episodes)
+        return protect_release(episodes, None, k, previous=previous, paths=paths, workers=workers)
+
+    release = timed(seconds, "release", protect, cpu)
     funnel: dict[str, float] = {}
     funnel_cpu: dict[str, float] = {}
     timed(funnel, "(funnel again)", lambda: _funnel_alone(paths, k, previous), funnel_cpu)
-    tables = timed(
-        seconds,
-        "tables",
-        lambda: release_tables(prepared, paths, release, k, workers=workers),
-        cpu,
-    )
+
+    def publish() -> Any:  # as `web/monitor/stored.compute_release`: a new quarter's draw
+        noised = noised_for_release(prepared.labelled, as_of=build.as_of, previous=None)
+        return release_tables(prepared, paths, release, k, workers=workers, noised=noised)
+
+    tables = timed(seconds, "tables", publish, cpu)
     timed(seconds, "store", lambda: _store(release), cpu)  # the units, for the next release
     shares = {"12/24": [0, 0], "3/6": [0, 0]}
     for content in tables.values():
@@ -244,7 +262,7 @@ def main() -> int:
         "--workers",
         type=int,
         default=None,
-        help="processes for the release and the tables (default: as the job, ADR 0034)",
+        help="processes for the read, release and tables (default: as the job, ADR 0034)",
     )
     args = parser.parse_args()
     if args.smoke:

@@ -7,22 +7,17 @@ identities) and is used only to build episodes in memory.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
 
 import pandas as pd
 from django.db.models import CharField, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from schakel.engine.flow_paths import PathIndex, path_index
-from schakel.engine.flows import FlowTables, flow_tables_for
 from schakel.engine.monitor import FUNNEL_STAGES as FUNNEL_STAGES
-from schakel.engine.monitor import EpisodeIndex
 from schakel.engine.monitor import Filters as Filters
-from schakel.engine.monitor.details import with_details
-from schakel.engine.trajectories import EVENT_LOG_COLUMNS, build_episodes
-from schakel.engine.trajectories.episode_input import coded_ids
-from schakel.engine.trajectories.episodes import EpisodeBuild
+from schakel.engine.monitor.log_read import MonitorData as MonitorData
+from schakel.engine.monitor.log_read import read_monitor_log
+from schakel.engine.trajectories import EVENT_LOG_COLUMNS
 from schakel.web.trajectories.models import TrajectoryEvent
 
 
@@ -58,41 +53,20 @@ def _text(name: str) -> Cast:
     return Cast(name, output_field=CharField())
 
 
-@dataclass(frozen=True)
-class MonitorData:
-    """What the monitor derives from the whole event log, built once per log version.
-
-    `episodes` and `path_index` hold what does not depend on the filters (labelled strata,
-    person codes, paths as arrays), so a filter change only selects rows.
-    """
-
-    build: EpisodeBuild
-    paths: pd.DataFrame  # trajectory_paths plus `forms` (effective exploitation forms)
-    episodes: EpisodeIndex
-    path_index: PathIndex
-
-    def selected_episodes(self, filters: Filters) -> pd.DataFrame:
-        """Labelled episodes in the filters, as `_labelled(filter_episodes(...))` gives them
-        (but `person_id` holds integer codes in the order of the person ids)."""
-        return self.episodes.select(filters)
-
-    def flows(self, filters: Filters, *, k: int, top: int | None) -> FlowTables:
-        """`flow_tables(filter_paths(paths, filters))`, without building a frame."""
-        selected = self.path_index.select(
-            form=filters.form, region=filters.region, cohort=filters.cohort
-        )
-        return flow_tables_for(self.path_index, selected, k=k, top=top)
-
-
 _CACHE: dict[tuple[object, ...], MonitorData] = {}
 
 
 def monitor_data(
-    as_of: dt.date | None = None, *, use_cache: bool = True, log: pd.DataFrame | None = None
+    as_of: dt.date | None = None,
+    *,
+    use_cache: bool = True,
+    log: pd.DataFrame | None = None,
+    workers: int | None = 1,
 ) -> MonitorData:
-    """Episodes and trajectory paths of the whole platform; rebuilt only when events were
-    added (append-only log). Filters subset these, so changing a filter costs no rebuild.
-    `log`: the event log already read (`event_log(payload_text=True)`), e.g. up to a moment.
+    """Episodes and trajectory paths of the whole platform (`read_monitor_log`); rebuilt only
+    when events were added (append-only log). Filters subset these, so changing a filter
+    costs no rebuild. `log`: the event log already read (`event_log(payload_text=True)`),
+    e.g. up to a moment. `workers`: 1 (never fork in a request); the release job passes None.
     """
     as_of = as_of or timezone.localdate()
     key = (as_of, *log_version())
@@ -100,16 +74,7 @@ def monitor_data(
     if use_cache and given is None and key in _CACHE:
         return _CACHE[key]
     log = event_log(payload_text=True) if given is None else given
-    coded = coded_ids(log)  # ids hashed once for the episodes and the paths
-    build = build_episodes(coded, as_of=as_of, strict=False)
-    build = replace(build, episodes=with_details(build.episodes, log))  # where, when and why
-    known = coded[coded["occurred_at"].dt.date <= as_of] if len(coded) else coded
-    index = path_index(known)
-    paths = index.frame()
-    paths["forms"] = index.form_sets()
-    data = MonitorData(
-        build=build, paths=paths, episodes=EpisodeIndex.build(build.episodes), path_index=index
-    )
+    data = read_monitor_log(log, as_of=as_of, workers=workers)
     if given is None:  # a log read up to a moment is not this version's
         _CACHE.clear()
         _CACHE[key] = data

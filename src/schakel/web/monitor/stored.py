@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from schakel.engine.disclosure import DEFAULT_K
 from schakel.engine.flow_paths import path_index
 from schakel.engine.monitor.funnel import funnel_units
+from schakel.engine.monitor.log_read import known_at
 from schakel.engine.monitor.noised import noised_for_release
 from schakel.engine.monitor.published import release_tables, selection_key
 from schakel.engine.monitor.release import PreviousRelease, episode_statuses, episode_units
@@ -84,7 +85,7 @@ def compute_release(
     progress(5, gettext_noop("Reading the event log"))
     log = event_log(payload_text=True)
     log = _recorded_until(log, data_until)  # exactly what `data_until` says
-    data = monitor_data(as_of, use_cache=False, log=log)
+    data = monitor_data(as_of, use_cache=False, log=log, workers=None)  # may fork (ADR 0034)
     previous = previous_release(
         log, before, persons=persons_now(data.path_index, data.build.episodes)
     )
@@ -126,7 +127,12 @@ def compute_release(
 
 
 def _recorded_until(log: pd.DataFrame, moment: dt.datetime) -> pd.DataFrame:
-    return log[log["recorded_at"] <= moment].reset_index(drop=True) if len(log) else log
+    """The events recorded up to `moment`; the log itself when that is all of them (usually:
+    a copy of millions of rows for nothing)."""
+    keep = (log["recorded_at"] <= moment).to_numpy() if len(log) else None
+    if keep is None or keep.all():
+        return log
+    return log[keep].reset_index(drop=True)
 
 
 def previous_release(
@@ -154,7 +160,7 @@ def previous_release(
     known = _recorded_until(log, release.data_until)
     episodes = build_episodes(known, as_of=release.as_of, strict=False).episodes
     units = episode_units(label_episodes(episodes))
-    paths = path_index(known[known["occurred_at"].dt.date <= release.as_of])  # as monitor_data
+    paths = path_index(known_at(known, release.as_of))  # as `read_monitor_log`
     return PreviousRelease(
         units=units,
         statuses=release.summary["statuses"],

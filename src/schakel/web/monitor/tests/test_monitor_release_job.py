@@ -243,8 +243,9 @@ def test_releases_of_one_quarter_publish_the_same_noised_figures() -> None:
 def test_the_job_on_forked_processes_stores_what_one_process_computes(
     region: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """ADR 0034: a large release forks (here every release, however small); the job runner
-    with its database connection and heartbeat thread stores the same tables."""
+    """ADR 0034: a large release forks (here every release, however small: the read of the
+    paths, the funnel's protection, the tables); the job runner with its database connection
+    and heartbeat thread stores the same tables."""
     pools = []
     real_pool = parallel._pool
 
@@ -255,14 +256,15 @@ def test_the_job_on_forked_processes_stores_what_one_process_computes(
     monkeypatch.setattr(parallel, "MIN_ROWS", 0)
     monkeypatch.setattr(parallel, "_pool", counted)
     _run_release()
-    assert len(pools) == 2, "the funnel beside the episodes, then the selections' tables"
+    beside = "the paths beside the episodes, the funnel beside theirs, then the tables"
+    assert len(pools) == 3, beside
     saved = Release.objects.get()
     log = data.event_log(payload_text=True)
     episodes = with_details(build_episodes(log, as_of=saved.as_of, strict=False).episodes, log)
     paths = path_index(log[log["occurred_at"].dt.date <= saved.as_of])
     protected = protect_release(label_episodes(episodes), None, K, paths=paths, workers=1)
     expected = release_tables(EpisodeIndex.build(episodes), paths, protected, K, workers=1)
-    assert len(pools) == 2
+    assert len(pools) == 3
     stored_keys = ReleaseSelection.objects.filter(release=saved).values_list("key", flat=True)
     assert set(stored_keys) == set(expected)
     for key in sorted(expected):
