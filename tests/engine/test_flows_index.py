@@ -9,10 +9,11 @@ import itertools
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schakel.engine.flow_paths import PathIndex, path_index
+from schakel.engine.flow_paths import FLOW_STAGES, PathIndex, _step_order, path_index
 from schakel.engine.flows import (
     SEPARATOR,
     STAGE_NAMES,
@@ -248,3 +249,17 @@ def test_arrow_and_pandas_logs_give_the_same_index() -> None:
         assert index.select(form="labour").tolist() == [False, True]
     again = PathIndex.from_frame(from_pandas.frame().assign(forms=from_pandas.form_sets()))
     assert again.select(form="criminal").tolist() == [True, False]
+
+
+@pytest.mark.parametrize("day_span", [400, 2**50])
+def test_step_order_is_the_lexsort_of_trajectory_day_and_stage(day_span: int) -> None:
+    """One int64 key where it fits, the lexsort where the days are too far apart."""
+    rng = np.random.default_rng(3)
+    rank = np.sort(rng.integers(0, 5_000, 40_000))
+    stage = rng.integers(0, len(FLOW_STAGES), rank.size)
+    pairs = np.unique(rank * 8 + stage)  # (trajectory, stage) groups are distinct
+    rank, stage = pairs // 8, pairs % 8
+    day = rng.integers(-day_span // 2, day_span // 2, rank.size)
+    day[::7] = day[1::7][: day[::7].size]  # ties on the day: the stage decides
+    expected = np.lexsort((stage, day, rank))
+    np.testing.assert_array_equal(_step_order(rank, day, stage), expected)
