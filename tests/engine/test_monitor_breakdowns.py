@@ -24,7 +24,13 @@ from schakel.engine.monitor import (
     release_tables,
 )
 from schakel.engine.monitor.breakdown_rows import breakdown_rows, published_share
-from schakel.engine.monitor.breakdowns import OTHER, Breakdown, protect_breakdowns
+from schakel.engine.monitor.breakdowns import (
+    OTHER,
+    Breakdown,
+    _per_distinct,
+    _pooled_set,
+    protect_breakdowns,
+)
 from schakel.engine.monitor.details import DETAIL_COLUMNS, episode_details, with_details
 from schakel.engine.monitor.release import protect_episodes
 from schakel.engine.synth import RegionParameters, generate_region, region_event_log
@@ -279,3 +285,24 @@ def test_published_share_is_reported_per_dimension() -> None:
     assert set(share) == set(release.breakdowns)
     assert all(0 < shown <= total for shown, total in share.values())
     _ = Filters  # the selections a page reads: see test_every_dimension_...
+
+
+def test_multi_valued_levels_are_converted_once_per_distinct_value_as_row_by_row() -> None:
+    """`_per_distinct` gives what a conversion of every row gives, for tuples shared between
+    rows, equal tuples that are different objects, and unhashable lists."""
+    kept = frozenset({"a", "b"})
+    shared = ("b", "z")
+    rows = [shared, ("a",), (), shared, ("z", "a", "b"), ("a",), ("y",), ("b", "z")]
+    tuples, lists = pd.Series(rows, index=range(10, 18)), pd.Series([list(r) for r in rows])
+    for values, conversions in ((tuples, 5), (lists, 8)):
+        calls: list[object] = []
+
+        def convert(levels: object, calls: list[object] = calls) -> tuple[str, ...]:
+            calls.append(levels)
+            return _pooled_set(levels, kept)
+
+        found = _per_distinct(values, convert)
+        expected = values.map(lambda levels: _pooled_set(levels, kept))
+        pd.testing.assert_series_equal(found, expected)
+        assert found.tolist()[0] == ("b", OTHER) and found.tolist()[2] == ()
+        assert len(calls) == conversions
