@@ -49,7 +49,7 @@ release's own protection, done before the job, in brackets); the load average is
 before and after, since on a shared machine the wall time holds waiting for a core.
 
     .venv/bin/python benchmarks/monitor_refresh.py [--sizes 100000 1000000] [--seed 1]
-        [--consecutive] [--workers N] [--pandas]
+        [--consecutive] [--workers N] [--read-workers N] [--pandas]
 """
 
 from __future__ import annotations
@@ -164,7 +164,13 @@ def _funnel_alone(paths: Any, k: int, previous: PreviousRelease | None) -> Any:
 
 
 def one_size(
-    size: int, seed: int, k: int, consecutive: bool, workers: int | None, pandas: bool
+    size: int,
+    seed: int,
+    k: int,
+    consecutive: bool,
+    workers: int | None,
+    pandas: bool,
+    read_workers: int | None,
 ) -> dict[str, Any]:
     """Generate the log, then refresh everything; seconds per step and memory."""
     print(f"{size:,} episodes:", file=sys.stderr, flush=True)
@@ -180,7 +186,8 @@ def one_size(
 
     # exactly the job's read (`web/monitor/data.monitor_data`), each step timed
     log = table.to_pandas() if pandas else table  # as `web/monitor/data.event_log`: not timed
-    data = read_monitor_log(log, as_of=AS_OF, timezone="UTC", workers=workers, step=step)
+    reading = workers if read_workers is None else read_workers
+    data = read_monitor_log(log, as_of=AS_OF, timezone="UTC", workers=reading, step=step)
     del log
     build, paths, prepared = data.build, data.path_index, data.episodes
     previous = None
@@ -267,6 +274,12 @@ def main() -> int:
         help="processes for the read, release and tables (default: as the job, ADR 0034)",
     )
     parser.add_argument(
+        "--read-workers",
+        type=int,
+        default=None,
+        help="processes for reading the log alone (default: as --workers)",
+    )
+    parser.add_argument(
         "--pandas",
         action="store_true",
         help="read the log as the job gets it from the database: a pandas frame of Python "
@@ -281,7 +294,8 @@ def main() -> int:
         # not a multiprocessing.Pool: its daemonic workers may not fork the job's (ADR 0034)
         spawn = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(1, mp_context=spawn) as pool:
-            work = (size, args.seed, args.k, args.consecutive, args.workers, args.pandas)
+            options = (args.consecutive, args.workers, args.pandas, args.read_workers)
+            work = (size, args.seed, args.k, *options)
             rows.append(pool.submit(one_size, *work).result())
         print(f"{size:,} episodes done", file=sys.stderr)
     steps = [step for step in STEPS if step in rows[0]["seconds"]]
