@@ -93,8 +93,11 @@ def read_monitor_log(
     """
     coded = step("code", lambda: coded_ids(log))  # ids hashed once for episodes and paths
     rows = coded.num_rows if isinstance(coded, pa.Table) else len(coded)
+
+    def read_paths() -> PathIndex:  # on the forked process, if any: pure engine work
+        return path_index(known_at(coded, as_of), timezone=timezone)
+
     with ExitStack() as stack:
-        read_paths = lambda: path_index(known_at(coded, as_of), timezone=timezone)  # noqa: E731
         forked = stack.enter_context(forked_call(read_paths, workers_for(rows, workers)))
         build = step(
             "build", lambda: build_episodes(coded, as_of=as_of, timezone=timezone, strict=False)
