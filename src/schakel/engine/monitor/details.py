@@ -20,17 +20,17 @@ names recorded with the recruitment methods.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from typing import Any
 
-import duckdb
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from schakel.engine.monitor._detail_log import KINDS, DetailEvents, Field, detail_events
 from schakel.engine.trajectories.episodes import DEFAULT_TIMEZONE
-from schakel.engine.trajectories.events import EventType
-from schakel.engine.trajectories.projection import effective_mask
 
 NONE = "none"
 DETAIL_COLUMNS = {
@@ -44,12 +44,10 @@ DETAIL_COLUMNS = {
     "none when the episode did not end in a return",
 }
 """Columns `episode_details` adds, in order."""
-_KINDS = {
-    EventType.EXPLOITATION_EPISODE.value,
-    EventType.VULNERABILITY.value,
-    EventType.RETURN_TO_EXPLOITATION.value,
-}
 _ENDING_DETECTION = {"follow_up_return": "follow_up", "new_episode": "new_episode"}
+_EPISODE, _VULNERABILITY, _RETURN = KINDS
+Ints = npt.NDArray[np.int64]
+Objects = npt.NDArray[np.object_]
 
 
 def episode_details(
@@ -57,26 +55,19 @@ def episode_details(
 ) -> pd.DataFrame:
     """The detail columns (`DETAIL_COLUMNS`) of each row of `episodes` (`build_episodes`'s
     table of the same log, same clock), with the index of `episodes`."""
-    frame = log.to_pandas() if isinstance(log, pa.Table) else log
-    events = _events(frame, timezone)
-    rows = pd.DataFrame(
-        {
-            "person": episodes["person_id"].astype(str).to_numpy(),
-            "start": _days(episodes["start_date"]),
-            "exit": _days(episodes["exit_date"]),
-            "end": _days(episodes["end_date"]),
-        }
+    events = detail_events(log, timezone)
+    rows = _Rows(
+        person=_person_codes(episodes["person_id"], events.persons),
+        start=_days(episodes["start_date"]),
+        exit=_days(episodes["exit_date"]),
+        end=_days(episodes["end_date"]),
     )
-    details = pd.concat(
-        [
-            _exploitation(rows, events[events["event_type"] == _EPISODE]),
-            _vulnerabilities(rows, events[events["event_type"] == _VULNERABILITY]),
-        ],
-        axis=1,
-    )
-    details["detection"] = _detection(rows, episodes, events[events["event_type"] == _RETURN])
-    details.index = episodes.index
-    return details[list(DETAIL_COLUMNS)]
+    columns = {
+        **_exploitation(rows, events.select(_EPISODE)),
+        "vulnerabilities": _vulnerabilities(rows, events.select(_VULNERABILITY)),
+        "detection": _detection(rows, episodes, events.select(_RETURN)),
+    }
+    return pd.DataFrame(columns, index=episodes.index)[list(DETAIL_COLUMNS)]
 
 
 def with_details(
@@ -89,99 +80,77 @@ def with_details(
     )
 
 
-_EPISODE = EventType.EXPLOITATION_EPISODE.value
-_VULNERABILITY = EventType.VULNERABILITY.value
-_RETURN = EventType.RETURN_TO_EXPLOITATION.value
+class _Rows:
+    """The episodes as arrays: person code (-1: no event of the three kinds), days."""
+
+    def __init__(self, person: Ints, start: Ints, exit: Ints, end: Ints) -> None:
+        self.person, self.start, self.exit, self.end = person, start, exit, end
 
 
-def _events(frame: pd.DataFrame, timezone: str) -> pd.DataFrame:
-    """The effective events of the three types: person, type, local day, time and the
-    payload fields the details need."""
-    if len(frame) == 0:
-        columns = ["person", "event_type", "day", "time", *_FIELDS, *_LISTS]
-        return pd.DataFrame(columns=columns)
-    types = frame["event_type"].astype(str)
-    keep = effective_mask(frame) & types.isin(_KINDS).to_numpy()
-    chosen = frame.loc[keep]
-    time = pd.to_datetime(chosen["occurred_at"], utc=True)
-    local = time.dt.tz_convert(timezone).dt.tz_localize(None)
-    events = pd.DataFrame(
-        {
-            "person": chosen["person_id"].astype(str).to_numpy(),
-            "event_type": types[keep].to_numpy(),
-            "day": local.to_numpy().astype("datetime64[D]").astype(np.int64),
-            "time": time.dt.tz_localize(None).to_numpy(),
-        }
-    )
-    events = pd.concat([events, _payload_fields(chosen["payload"])], axis=1)
-    return events.sort_values(["person", "time"], kind="stable").reset_index(drop=True)
+def _person_codes(persons: pd.Series, labels: pa.Array) -> Ints:
+    text = pa.array(np.asarray(persons.astype(str), dtype=object), pa.string())
+    found = pc.index_in(text, value_set=labels)
+    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-_FIELDS = {
-    "municipality": "municipality",
-    "country": "country",
-    "sector": "sector_isic",
-    "factor": "factor",
-    "addressed": "addressed",
-    "detected_by": "detected_by",
-}
-_LISTS = {"recruitment": "recruitment_methods", "platforms": "recruitment_platforms"}
+def _days(column: pd.Series) -> Ints:
+    days = pd.to_datetime(column).to_numpy().astype("datetime64[D]").astype(np.int64)
+    return np.asarray(days, dtype=np.int64)
 
 
-def _payload_fields(payloads: pd.Series) -> pd.DataFrame:
-    """The payload fields the details need, one column each (lists for the two lists).
-    JSON text (as the web reads the log) is parsed by DuckDB in one pass: a million payloads
-    one `json.loads` at a time took seconds."""
-    values = payloads.tolist()
-    if values and all(isinstance(v, str) for v in values):
-        table = pa.table({"pos": np.arange(len(values)), "payload": pa.array(values, pa.string())})
-        texts = [f"json_extract_string(payload, '$.{key}') AS {n}" for n, key in _FIELDS.items()]
-        lists = [
-            f"CAST(json_extract(payload, '$.{key}') AS VARCHAR[]) AS {n}"
-            for n, key in _LISTS.items()
-        ]
-        query = f"SELECT {', '.join([*texts, *lists])} FROM events ORDER BY pos"  # noqa: S608
-        con = duckdb.connect()
-        try:
-            con.register("events", table)
-            found = con.sql(query).df()
-        finally:
-            con.close()
-    else:
-        dicts = [_payload(v) for v in values]
-        found = pd.DataFrame(
-            {name: [d.get(key) for d in dicts] for name, key in {**_FIELDS, **_LISTS}.items()}
-        )
-    found["addressed"] = found["addressed"].astype(str).str.lower() == "true"
-    return found
+class _Timeline:
+    """Events of one kind in the order of (person, day, instant, log row), searchable by
+    (person, day). On a clock whose day never runs back (every zone that does not move its
+    clock back across midnight) that is the order of (person, instant, row) the builder uses."""
+
+    def __init__(self, events: DetailEvents, rows: _Rows) -> None:
+        days = np.concatenate([events.day, rows.start, rows.exit, rows.end])
+        self.base = int(days.min()) if days.size else 0
+        self.span = (int(days.max()) if days.size else 0) - self.base + 2
+        key = events.person * self.span + (events.day - self.base)
+        self.order = np.lexsort((events.utc_ns, key))
+        self.key = key[self.order]
+
+    def at(self, person: Ints, day: Ints) -> Ints:
+        """Positions (in `order`) of the keys of `person` on `day`; `day` may be outside."""
+        return np.asarray(person * self.span + (day - self.base), dtype=np.int64)
+
+    def first_from(self, person: Ints, first: Ints, last: Ints) -> Ints:
+        """Per query the first event of the person from day `first` to day `last` (both
+        included), as an index into the events; -1 where there is none."""
+        low = np.searchsorted(self.key, self.at(person, np.maximum(first, self.base)), "left")
+        inside = low < self.key.size
+        inside[inside] = self.key[low[inside]] <= self.at(person, last)[inside]
+        inside &= (person >= 0) & (first <= last)
+        if not inside.any():
+            return np.full(person.size, -1, dtype=np.int64)
+        return np.where(inside, self.order[np.minimum(low, self.key.size - 1)], -1)
 
 
-def _payload(value: Any) -> dict[str, Any]:
-    if isinstance(value, str | bytes):
-        value = json.loads(value)
-    return value if isinstance(value, dict) else {}
-
-
-def _days(column: pd.Series) -> np.ndarray:
-    return pd.to_datetime(column).to_numpy().astype("datetime64[D]").astype(np.int64)
-
-
-def _exploitation(rows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+def _exploitation(rows: _Rows, events: DetailEvents) -> dict[str, Objects]:
     """Per episode the first exploitation episode on or after its start and not after its
     exit (the builder's "first exploitation episode in the episode")."""
-    found = rows.reset_index().merge(events, on="person", how="inner")
-    found = found[(found["day"] >= found["start"]) & (found["day"] <= found["exit"])]
-    first = found.sort_values(["index", "time"], kind="stable").drop_duplicates("index")
-    chosen = first.set_index("index").reindex(rows.index)
-    return pd.DataFrame(
-        {
-            "municipality": [_text(v) for v in chosen["municipality"]],
-            "country": [_text(v) for v in chosen["country"]],
-            "sector": [_text(v) for v in chosen["sector"]],
-            "recruitment": [_many(v) for v in chosen["recruitment"]],
-            "platforms": [_many(v) for v in chosen["platforms"]],
-        }
-    )
+    chosen = _Timeline(events, rows).first_from(rows.person, rows.start, rows.exit)
+    fields = {
+        "municipality": ("municipality", _text),
+        "country": ("country", _text),
+        "sector": ("sector_isic", _text),
+        "recruitment": ("recruitment_methods", _many),
+        "platforms": ("recruitment_platforms", _many),
+    }
+    return {
+        name: _per_row(events.fields[key], chosen, convert)
+        for name, (key, convert) in fields.items()
+    }
+
+
+def _per_row(field: Field, chosen: Ints, convert: Callable[[Any], Any]) -> Objects:
+    """`convert` of the field's value of event `chosen` (-1: of a missing value), converted
+    once per distinct value."""
+    converted = np.empty(len(field.values) + 1, dtype=object)
+    converted[:] = [convert(v) for v in [*field.values, None]]
+    codes = np.append(field.codes, len(field.values))
+    return converted[codes[chosen]]
 
 
 def _text(value: Any) -> str:
@@ -191,51 +160,122 @@ def _text(value: Any) -> str:
 
 def _many(values: Any) -> tuple[str, ...]:
     if values is None or values is pd.NA or isinstance(values, float | str):
-        return (NONE,)  # missing (None, NaN, or NA where DuckDB read no list), or not a list
+        return (NONE,)  # missing (None, NaN, or NA), or not a list
     found = sorted({str(v).strip() for v in values if v is not None and str(v).strip()})
     return tuple(found) or (NONE,)
 
 
-def _vulnerabilities(rows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+def _vulnerabilities(rows: _Rows, events: DetailEvents) -> Objects:
     """Per episode every factor recorded for the person up to the exit day, as the latest
-    record of that factor has it (addressed or not)."""
-    found_levels: dict[int, tuple[str, ...]] = {}
-    if len(events):
-        factors = events.assign(factor=events["factor"].fillna("").astype(str))
-        found = rows.reset_index().merge(factors, on="person", how="inner")
-        found = found[(found["day"] <= found["exit"]) & (found["factor"] != "")]
-        latest = found.sort_values(["index", "time"], kind="stable").drop_duplicates(
-            ["index", "factor"], keep="last"
-        )
-        latest = latest.assign(
-            level=latest["factor"]
-            + np.where(latest["addressed"].to_numpy(dtype=bool), ":addressed", ":not_addressed")
-        )
-        latest = latest.sort_values(["index", "level"])
-        found_levels = latest.groupby("index")["level"].agg(tuple).to_dict()
-    empty = (NONE,)
-    return pd.DataFrame({"vulnerabilities": [found_levels.get(i, empty) for i in range(len(rows))]})
+    record of that factor has it (addressed or not), as a tuple sorted by its text."""
+    factor, addressed = events.fields["factor"], events.fields["addressed"]
+    names = np.array([*(_factor(v) for v in factor.values), ""], dtype=object)
+    texts, text_code = np.unique(names, return_inverse=True)
+    known = events.take(np.flatnonzero(names[factor.codes] != ""))
+    if known.person.size == 0:
+        return _tuples([()], np.zeros(len(rows.person), dtype=np.int64))
+    flag = np.array([str(v).lower() == "true" for v in addressed.values], dtype=np.int64)
+    level = text_code[known.fields["factor"].codes] * 2 + flag[known.fields["addressed"].codes]
+    labels = [f"{t}:{a}" for t in texts for a in ("not_addressed", "addressed")]
+    by_rank = np.argsort(np.array(labels, dtype=object))
+    rank = np.argsort(by_rank)
+    pair_row, pair_event = _known_at_exit(rows, known)
+    factor_of = level[pair_event] // 2
+    latest = _last_of_each(pair_row * len(texts) + factor_of)  # pairs are in time order
+    row, ranks = pair_row[latest], rank[level[pair_event[latest]]]
+    order = np.lexsort((ranks, row))
+    node = _sequence_codes(row[order], ranks[order], len(rows.person))
+    used, combination = np.unique(node.codes, return_inverse=True)
+    tuples = [tuple(labels[by_rank[r]] for r in node.path(u)) for u in used]
+    return _tuples(tuples, combination)
 
 
-def _detection(rows: pd.DataFrame, episodes: pd.DataFrame, events: pd.DataFrame) -> np.ndarray:
+def _factor(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+def _tuples(found: list[tuple[str, ...]], codes: Ints) -> Objects:
+    """One tuple per code (the empty one read as (NONE,)), made once per distinct tuple."""
+    distinct = np.empty(len(found), dtype=object)
+    for i, value in enumerate(found):
+        distinct[i] = value or (NONE,)
+    return distinct[codes]
+
+
+def _known_at_exit(rows: _Rows, events: DetailEvents) -> tuple[Ints, Ints]:
+    """Every pair (episode, event of the person on or before the exit day), by episode and
+    then in the order of the events (time)."""
+    timeline = _Timeline(events, rows)
+    person = np.maximum(rows.person, 0)
+    low = np.searchsorted(timeline.key, timeline.at(person, np.full_like(person, timeline.base)))
+    high = np.searchsorted(timeline.key, timeline.at(person, rows.exit), "right")
+    count = np.where(rows.person >= 0, np.maximum(high - low, 0), 0)
+    pair_row = np.repeat(np.arange(count.size), count)
+    offset = np.arange(pair_row.size) - np.repeat(np.cumsum(count) - count, count)
+    return pair_row, timeline.order[low[pair_row] + offset]
+
+
+def _last_of_each(keys: Ints) -> Ints:
+    """Index of the last occurrence of each distinct key."""
+    _, first_reversed = np.unique(keys[::-1], return_index=True)
+    return np.sort(keys.size - 1 - first_reversed)
+
+
+class _Nodes:
+    """Sequences as nodes of a tree (a trie): node 0 is the empty sequence."""
+
+    def __init__(self, codes: Ints, parent: Ints, label: Ints) -> None:
+        self.codes, self.parent, self.label = codes, parent, label
+
+    def path(self, node: int) -> list[int]:
+        found = []
+        while node:
+            found.append(int(self.label[node]))
+            node = int(self.parent[node])
+        return found[::-1]
+
+
+def _sequence_codes(owner: Ints, labels: Ints, size: int) -> _Nodes:
+    """Per owner (0 .. size-1) a code of its sequence of labels (the pairs sorted by owner,
+    in sequence order): equal sequences get equal codes. One `np.unique` per position, so
+    no tuple is made per owner."""
+    node = np.zeros(size, dtype=np.int64)
+    parents, names = [np.array([0])], [np.array([-1])]
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if owner.size else owner
+    position = np.arange(owner.size) - np.repeat(starts, np.diff(np.r_[starts, owner.size]))
+    width = int(labels.max()) + 1 if labels.size else 1
+    total = 1
+    for j in range(int(position.max()) + 1 if position.size else 0):
+        at = position == j
+        key = node[owner[at]] * width + labels[at]
+        distinct, inverse = np.unique(key, return_inverse=True)
+        node[owner[at]] = total + inverse
+        parents.append(distinct // width)
+        names.append(distinct % width)
+        total += distinct.size
+    return _Nodes(node, np.concatenate(parents), np.concatenate(names))
+
+
+def _detection(rows: _Rows, episodes: pd.DataFrame, events: DetailEvents) -> Objects:
     """How each return came to light; NONE when the episode did not end in a return."""
     returned = (episodes["exit_type"] == 1).to_numpy()
     ending = episodes["ending"].astype(str).to_numpy()
-    result = np.full(len(rows), NONE, dtype=object)
+    result = np.full(len(rows.person), NONE, dtype=object)
     for name, detection in _ENDING_DETECTION.items():
         result[returned & (ending == name)] = detection
-    recorded = returned & (ending == "return_event")
-    if recorded.any():
+    recorded = np.flatnonzero(returned & (ending == "return_event"))
+    if recorded.size:
         result[recorded] = "other"
-        if len(events):
-            marks = events.assign(
-                detected_by=events["detected_by"].fillna("other").astype(str)
-            ).drop_duplicates(["person", "day"])  # the first return event of that day
-            wanted = rows.loc[recorded, ["person", "end"]].reset_index()
-            found = wanted.merge(
-                marks, left_on=["person", "end"], right_on=["person", "day"], how="left"
+        if events.person.size:
+            first = _Timeline(events, rows).first_from(
+                rows.person[recorded], rows.end[recorded], rows.end[recorded]
             )
-            known = found["detected_by"].notna().to_numpy()
-            positions = found["index"].to_numpy()[known]
-            result[positions] = found["detected_by"].to_numpy()[known]
+            found = first >= 0
+            how = _per_row(events.fields["detected_by"], first[found], _detected_by)
+            result[recorded[found]] = how
     return result
+
+
+def _detected_by(value: Any) -> str:
+    missing = value is None or (isinstance(value, float) and np.isnan(value))
+    return "other" if missing else str(value)
