@@ -36,17 +36,18 @@ KINDS = (
     EventType.RETURN_TO_EXPLOITATION.value,
 )
 """The event types read; an event's `kind` is the index here."""
-FIELDS = (
-    "municipality",
-    "country",
-    "sector_isic",
-    "recruitment_methods",
-    "recruitment_platforms",
-    "factor",
-    "addressed",
-    "detected_by",
-)
-"""The payload keys read, of whichever of the three types carries them."""
+FIELDS = {
+    KINDS[0]: (
+        "municipality",
+        "country",
+        "sector_isic",
+        "recruitment_methods",
+        "recruitment_platforms",
+    ),
+    KINDS[1]: ("factor", "addressed"),
+    KINDS[2]: ("detected_by",),
+}
+"""The payload keys read, per event type (each event's payload is parsed for its own)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def detail_events(log: pd.DataFrame | pa.Table, timezone: str) -> DetailEvents:
         persons=persons,
         day=np.asarray(local_days(utc_ns, timezone), dtype=np.int64),
         utc_ns=utc_ns,
-        fields=_payload_fields(_take(_column(log, "payload"), rows)),
+        fields=_payload_fields(_take(_column(log, "payload"), rows), kind[rows]),
     )
 
 
@@ -211,36 +212,72 @@ def _utc_ns(values: Column) -> Ints:
     return np.asarray(stamps.asi8, dtype=np.int64)
 
 
-def _payload_fields(payloads: Column) -> dict[str, Field]:
-    if isinstance(payloads, pa.ChunkedArray):
-        if pa.types.is_string(payloads.type) or pa.types.is_large_string(payloads.type):
-            return _json_fields(payloads)
-        return _python_fields(payloads.to_pylist())
-    values = payloads.tolist()
-    if values and all(isinstance(v, str) for v in values):
-        return _json_fields(pa.chunked_array([pa.array(values, pa.string())]))
-    return _python_fields(values)
-
-
-def _json_fields(payloads: pa.ChunkedArray) -> dict[str, Field]:
-    """Each field as its JSON text, taken out by DuckDB parsing each payload once."""
-    paths = ", ".join(f"'$.{key}'" for key in FIELDS)
-    texts = ", ".join(f"found[{i + 1}]::VARCHAR AS {key}" for i, key in enumerate(FIELDS))
-    query = (
-        f"SELECT pos, {texts} FROM "  # noqa: S608 (constants only)
-        f"(SELECT pos, json_extract(payload, [{paths}]) AS found FROM events)"
-    )
-    table = pa.table({"pos": pa.array(np.arange(len(payloads))), "payload": payloads})
+def _payload_fields(payloads: Column, kind: Ints) -> dict[str, Field]:
+    """The fields of `FIELDS`, each read from the events of its type (absent elsewhere)."""
+    if isinstance(payloads, pd.Series):
+        values = payloads.tolist()
+        if not (values and all(isinstance(v, str) for v in values)):
+            return _python_fields(values, kind)
+        payloads = pa.chunked_array([pa.array(values, pa.string())])
+    elif not (pa.types.is_string(payloads.type) or pa.types.is_large_string(payloads.type)):
+        return _python_fields(payloads.to_pylist(), kind)
     con = duckdb.connect(config={"preserve_insertion_order": True})
     try:
-        con.register("events", table)
-        found = con.sql(query).to_arrow_table()
+        fields: dict[str, Field] = {}
+        for code, name in enumerate(KINDS):
+            rows = np.flatnonzero(kind == code)
+            texts = pc.filter(payloads, pa.array(kind == code)).combine_chunks()
+            found = _repeated_fields(con, texts, name) if name in REPEATING else None
+            found = found or _json_fields(con, texts, FIELDS[name])
+            fields |= {key: _spread(found[key], rows, kind.size) for key in FIELDS[name]}
     finally:
         con.close()
+    return fields
+
+
+REPEATING = frozenset({KINDS[1], KINDS[2]})
+"""Types whose payloads carry no id (a factor and a flag; how a return came to light): a few
+distinct texts for millions of events, so each distinct text is parsed once."""
+
+
+def _repeated_fields(
+    con: duckdb.DuckDBPyConnection, texts: pa.Array, kind: str
+) -> dict[str, Field]:
+    encoded = texts.dictionary_encode()
+    found = _json_fields(con, encoded.dictionary, FIELDS[kind])
+    missing = len(encoded.dictionary)
+    at = np.asarray(pc.fill_null(encoded.indices, missing).to_numpy(zero_copy_only=False))
+    fields: dict[str, Field] = {}
+    for key, field in found.items():
+        codes = np.append(field.codes, len(field.values))
+        fields[key] = Field(codes[at], [*field.values, None])
+    return fields
+
+
+def _json_fields(
+    con: duckdb.DuckDBPyConnection, texts: pa.Array, keys: tuple[str, ...]
+) -> dict[str, Field]:
+    """The `keys` of JSON payloads `texts`, each payload parsed once by DuckDB and each key
+    taken as its JSON text (null: absent), decoded once per distinct text."""
+    paths = ", ".join(f"'$.{key}'" for key in keys)
+    values = ", ".join(f"found[{i + 1}]::VARCHAR AS {key}" for i, key in enumerate(keys))
+    inner = f"SELECT pos, json_extract(payload, [{paths}]) AS found FROM texts"  # noqa: S608
+    con.register("texts", pa.table({"pos": np.arange(len(texts)), "payload": texts}))
+    try:
+        found = con.sql(f"SELECT pos, {values} FROM ({inner})").to_arrow_table()  # noqa: S608
+    finally:
+        con.unregister("texts")
     position = found.column("pos").to_numpy()
     if position.size > 1 and not (np.diff(position) > 0).all():
         found = found.take(pa.array(np.argsort(position)))
-    return {key: _decoded(found.column(key)) for key in FIELDS}
+    return {key: _decoded(found.column(key)) for key in keys}
+
+
+def _spread(field: Field, rows: Ints, size: int) -> Field:
+    """`field` of the events at `rows` as a field of all `size` events (absent elsewhere)."""
+    codes = np.full(size, len(field.values), dtype=np.int64)
+    codes[rows] = field.codes
+    return Field(codes, [*field.values, None])
 
 
 def _decoded(texts: pa.ChunkedArray) -> Field:
@@ -252,9 +289,16 @@ def _decoded(texts: pa.ChunkedArray) -> Field:
     return Field(np.asarray(codes, dtype=np.int64), values)
 
 
-def _python_fields(values: Sequence[Any]) -> dict[str, Field]:
-    dicts = [_payload(v) for v in values]
-    return {key: _coded([d.get(key) for d in dicts]) for key in FIELDS}
+def _python_fields(values: Sequence[Any], kind: Ints) -> dict[str, Field]:
+    fields: dict[str, Field] = {}
+    for code, name in enumerate(KINDS):
+        rows = np.flatnonzero(kind == code)
+        dicts = [_payload(values[i]) for i in rows.tolist()]
+        fields |= {
+            key: _spread(_coded([d.get(key) for d in dicts]), rows, kind.size)
+            for key in FIELDS[name]
+        }
+    return fields
 
 
 def _payload(value: Any) -> dict[str, Any]:

@@ -186,8 +186,8 @@ def _vulnerabilities(rows: _Rows, events: DetailEvents) -> Objects:
     order = np.lexsort((ranks, row))
     node = _sequence_codes(row[order], ranks[order], len(rows.person))
     used, combination = np.unique(node.codes, return_inverse=True)
-    tuples = [tuple(labels[by_rank[r]] for r in node.path(u)) for u in used]
-    return _tuples(tuples, combination)
+    texts_by_rank = [labels[i] for i in by_rank]
+    return _tuples(node.sequences(used, texts_by_rank), combination)
 
 
 def _factor(value: Any) -> str:
@@ -227,12 +227,13 @@ class _Nodes:
     def __init__(self, codes: Ints, parent: Ints, label: Ints) -> None:
         self.codes, self.parent, self.label = codes, parent, label
 
-    def path(self, node: int) -> list[int]:
-        found = []
-        while node:
-            found.append(int(self.label[node]))
-            node = int(self.parent[node])
-        return found[::-1]
+    def sequences(self, nodes: Ints, names: list[str]) -> list[tuple[str, ...]]:
+        """The sequences of `nodes`, labels named by `names` (a parent comes before its
+        children, so each node's sequence is its parent's and one more)."""
+        found: list[tuple[str, ...]] = [()]
+        for parent, label in zip(self.parent[1:].tolist(), self.label[1:].tolist(), strict=True):
+            found.append((*found[parent], names[label]))
+        return [found[n] for n in nodes.tolist()]
 
 
 def _sequence_codes(owner: Ints, labels: Ints, size: int) -> _Nodes:
