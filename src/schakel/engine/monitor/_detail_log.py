@@ -64,9 +64,8 @@ class DetailEvents:
 
     kind: Ints
     person: Ints
-    persons: pa.Array
-    """Person ids as text, one per code (distinct): `str` of the log's value, as a merge on
-    text ids found them."""
+    """Index of the person id in the `persons` asked for (compared as text, as a merge on
+    text ids compared them)."""
     day: Ints
     utc_ns: Ints
     fields: dict[str, Field]
@@ -78,24 +77,23 @@ class DetailEvents:
         return DetailEvents(
             kind=self.kind[rows],
             person=self.person[rows],
-            persons=self.persons,
             day=self.day[rows],
             utc_ns=self.utc_ns[rows],
             fields={k: Field(f.codes[rows], f.values) for k, f in self.fields.items()},
         )
 
 
-def detail_events(log: pd.DataFrame | pa.Table, timezone: str) -> DetailEvents:
+def detail_events(log: pd.DataFrame | pa.Table, timezone: str, persons: pa.Array) -> DetailEvents:
     """The effective events of the kinds in `KINDS` of `log` (pandas or Arrow, payloads as
-    dicts or JSON text)."""
+    dicts or JSON text) of the `persons` (distinct ids as text)."""
     kind = _kinds(_column(log, "event_type"))
     rows = _effective(log, np.flatnonzero(kind >= 0))
-    person, persons = _person_codes(_take(_column(log, "person_id"), rows))
+    person = _person_codes(_take(_column(log, "person_id"), rows), persons)
+    rows, person = rows[person >= 0], person[person >= 0]
     utc_ns = _utc_ns(_take(_column(log, "occurred_at"), rows))
     return DetailEvents(
-        kind=kind[rows].astype(np.int64),
+        kind=kind[rows],
         person=person,
-        persons=persons,
         day=np.asarray(local_days(utc_ns, timezone), dtype=np.int64),
         utc_ns=utc_ns,
         fields=_payload_fields(_take(_column(log, "payload"), rows), kind[rows]),
@@ -183,23 +181,40 @@ def _values(values: Column, rows: Ints) -> list[Any]:
     return list(values.take(pa.array(rows, type=pa.int64())).to_pylist())
 
 
-def _person_codes(values: Column) -> tuple[Ints, pa.Array]:
-    """Integer codes of the person ids and their text, distinct (ids that are equal as text
-    share a code, as when both sides of a merge were cast to text)."""
+def _person_codes(values: Column, persons: pa.Array) -> Ints:
+    """Per row the index of its person id in `persons` (-1: not there), as text; a coded
+    column (categorical, dictionary) is compared once per distinct id."""
     if isinstance(values, pd.Series):
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        text = pd.Index(uniques).astype(str)
-        codes = np.asarray(codes, dtype=np.int64)
-        if not text.is_unique:
-            again, text = pd.factorize(text)
-            codes = np.where(codes >= 0, again[np.maximum(codes, 0)], -1)
-        return codes, pa.array(np.asarray(text, dtype=object), pa.string())
-    if pa.types.is_dictionary(values.type):
-        encoded = values.unify_dictionaries().combine_chunks()
-    else:
-        encoded = values.combine_chunks().dictionary_encode()
-    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
-    return np.asarray(codes, dtype=np.int64), encoded.dictionary.cast(pa.string())
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            found = _index_in(pd.Series(values.cat.categories), persons)
+            return np.append(found, -1)[values.cat.codes.to_numpy()]
+        return _index_in(values, persons)
+    parts = []
+    for chunk in values.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            found = np.append(_index_in(chunk.dictionary, persons), -1)
+            at = pc.fill_null(chunk.indices, len(chunk.dictionary)).to_numpy(zero_copy_only=False)
+            parts.append(found[at])
+        else:
+            parts.append(_index_in(chunk, persons))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _index_in(values: pd.Series | pa.Array, persons: pa.Array) -> Ints:
+    text = as_text(values)
+    found = pc.fill_null(pc.index_in(text, value_set=persons), -1)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def as_text(values: pd.Series | pa.Array) -> pa.Array:
+    """Ids as Arrow text, `str` of each (null stays null)."""
+    if isinstance(values, pa.Array):
+        return values if pa.types.is_string(values.type) else values.cast(pa.string())
+    try:
+        return pa.array(values.to_numpy(dtype=object), pa.string())  # ids that are text
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        text = values.astype(str).where(values.notna(), None)
+        return pa.array(text.to_numpy(dtype=object), pa.string())
 
 
 def _utc_ns(values: Column) -> Ints:

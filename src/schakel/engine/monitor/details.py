@@ -29,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from schakel.engine.monitor._detail_log import KINDS, DetailEvents, Field, detail_events
+from schakel.engine.monitor._detail_log import KINDS, DetailEvents, Field, as_text, detail_events
 from schakel.engine.trajectories.episodes import DEFAULT_TIMEZONE
 
 NONE = "none"
@@ -55,9 +55,10 @@ def episode_details(
 ) -> pd.DataFrame:
     """The detail columns (`DETAIL_COLUMNS`) of each row of `episodes` (`build_episodes`'s
     table of the same log, same clock), with the index of `episodes`."""
-    events = detail_events(log, timezone)
+    person = as_text(episodes["person_id"]).dictionary_encode()
+    events = detail_events(log, timezone, person.dictionary)
     rows = _Rows(
-        person=_person_codes(episodes["person_id"], events.persons),
+        person=np.asarray(pc.fill_null(person.indices, -1).to_numpy(), dtype=np.int64),
         start=_days(episodes["start_date"]),
         exit=_days(episodes["exit_date"]),
         end=_days(episodes["end_date"]),
@@ -87,12 +88,6 @@ class _Rows:
         self.person, self.start, self.exit, self.end = person, start, exit, end
 
 
-def _person_codes(persons: pd.Series, labels: pa.Array) -> Ints:
-    text = pa.array(np.asarray(persons.astype(str), dtype=object), pa.string())
-    found = pc.index_in(text, value_set=labels)
-    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
-
-
 def _days(column: pd.Series) -> Ints:
     days = pd.to_datetime(column).to_numpy().astype("datetime64[D]").astype(np.int64)
     return np.asarray(days, dtype=np.int64)
@@ -108,8 +103,13 @@ class _Timeline:
         self.base = int(days.min()) if days.size else 0
         self.span = (int(days.max()) if days.size else 0) - self.base + 2
         key = events.person * self.span + (events.day - self.base)
-        self.order = np.lexsort((events.utc_ns, key))
-        self.key = key[self.order]
+        order = np.argsort(key)
+        same = key[order[1:]] == key[order[:-1]]
+        if same.any():  # the events of a person's day: by instant, then log row
+            tied = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+            part = order[tied]
+            order[tied] = part[np.lexsort((part, events.utc_ns[part], key[part]))]
+        self.order, self.key = order, key[order]
 
     def at(self, person: Ints, day: Ints) -> Ints:
         """Positions (in `order`) of the keys of `person` on `day`; `day` may be outside."""
@@ -260,11 +260,10 @@ def _sequence_codes(owner: Ints, labels: Ints, size: int) -> _Nodes:
 def _detection(rows: _Rows, episodes: pd.DataFrame, events: DetailEvents) -> Objects:
     """How each return came to light; NONE when the episode did not end in a return."""
     returned = (episodes["exit_type"] == 1).to_numpy()
-    ending = episodes["ending"].astype(str).to_numpy()
     result = np.full(len(rows.person), NONE, dtype=object)
     for name, detection in _ENDING_DETECTION.items():
-        result[returned & (ending == name)] = detection
-    recorded = np.flatnonzero(returned & (ending == "return_event"))
+        result[returned & _equals(episodes["ending"], name)] = detection
+    recorded = np.flatnonzero(returned & _equals(episodes["ending"], "return_event"))
     if recorded.size:
         result[recorded] = "other"
         if events.person.size:
@@ -275,6 +274,14 @@ def _detection(rows: _Rows, episodes: pd.DataFrame, events: DetailEvents) -> Obj
             how = _per_row(events.fields["detected_by"], first[found], _detected_by)
             result[recorded[found]] = how
     return result
+
+
+def _equals(values: pd.Series, text: str) -> npt.NDArray[np.bool_]:
+    """`values.astype(str) == text`, for a categorical once per category."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        labels = np.asarray(values.cat.categories.astype(str)) == text
+        return np.asarray(np.append(labels, False)[values.cat.codes.to_numpy()], dtype=bool)
+    return np.asarray(values.astype(str).to_numpy() == text, dtype=bool)
 
 
 def _detected_by(value: Any) -> str:
