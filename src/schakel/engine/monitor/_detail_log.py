@@ -60,9 +60,8 @@ class Field:
 
 @dataclass(frozen=True)
 class DetailEvents:
-    """The effective events of the three kinds, in log order."""
+    """The effective events of one kind, in log order."""
 
-    kind: Ints
     person: Ints
     """Index of the person id in the `persons` asked for (compared as text, as a merge on
     text ids compared them)."""
@@ -70,12 +69,8 @@ class DetailEvents:
     utc_ns: Ints
     fields: dict[str, Field]
 
-    def select(self, kind: str) -> DetailEvents:
-        return self.take(np.flatnonzero(self.kind == KINDS.index(kind)))
-
     def take(self, rows: Ints) -> DetailEvents:
         return DetailEvents(
-            kind=self.kind[rows],
             person=self.person[rows],
             day=self.day[rows],
             utc_ns=self.utc_ns[rows],
@@ -83,21 +78,31 @@ class DetailEvents:
         )
 
 
-def detail_events(log: pd.DataFrame | pa.Table, timezone: str, persons: pa.Array) -> DetailEvents:
-    """The effective events of the kinds in `KINDS` of `log` (pandas or Arrow, payloads as
-    dicts or JSON text) of the `persons` (distinct ids as text)."""
+def detail_events(
+    log: pd.DataFrame | pa.Table, timezone: str, persons: pa.Array
+) -> dict[str, DetailEvents]:
+    """Per kind in `KINDS` its effective events in `log` (pandas or Arrow, payloads as dicts
+    or JSON text) of the `persons` (distinct ids as text)."""
     kind = _kinds(_column(log, "event_type"))
     rows = _effective(log, np.flatnonzero(kind >= 0))
     person = _person_codes(_take(_column(log, "person_id"), rows), persons)
     rows, person = rows[person >= 0], person[person >= 0]
-    utc_ns = _utc_ns(_take(_column(log, "occurred_at"), rows))
-    return DetailEvents(
-        kind=kind[rows],
-        person=person,
-        day=np.asarray(local_days(utc_ns, timezone), dtype=np.int64),
-        utc_ns=utc_ns,
-        fields=_payload_fields(_take(_column(log, "payload"), rows), kind[rows]),
-    )
+    if isinstance(log, pa.Table):  # one mask for the columns still to read
+        mask = np.zeros(log.num_rows, dtype=bool)
+        mask[rows] = True
+        selected = log.select(["occurred_at", "payload"]).filter(pa.array(mask))
+        utc_ns, payloads = _utc_ns(selected.column(0)), selected.column(1)
+    else:
+        utc_ns = _utc_ns(_take(_column(log, "occurred_at"), rows))
+        payloads = _take(_column(log, "payload"), rows)
+    day = np.asarray(local_days(utc_ns, timezone), dtype=np.int64)
+    kind = kind[rows]
+    fields = _payload_fields(payloads, kind)
+    found = {}
+    for code, name in enumerate(KINDS):
+        at = np.flatnonzero(kind == code)
+        found[name] = DetailEvents(person[at], day[at], utc_ns[at], fields[name])
+    return found
 
 
 Column: TypeAlias = pd.Series | pa.ChunkedArray
@@ -125,20 +130,22 @@ def _kinds(types: Column) -> Ints:
     if isinstance(types, pd.Series):
         if not isinstance(types.dtype, pd.CategoricalDtype):
             types = types.astype("category")
-        mapping = np.array([known.get(str(c), -1) for c in types.cat.categories] + [-1])
-        return np.asarray(mapping[types.cat.codes.to_numpy()], dtype=np.int64)
+        mapping = np.array([known.get(str(c), -1) for c in types.cat.categories] + [-1], np.int8)
+        return np.asarray(mapping[types.cat.codes.to_numpy()], dtype=np.int8)
     parts = []
     for chunk in types.chunks:
         if pa.types.is_dictionary(chunk.type):
             labels = chunk.dictionary.to_pylist()
-            mapping = np.array([known.get(str(label), -1) for label in labels] + [-1])
-            codes = pc.fill_null(chunk.indices, len(labels)).to_numpy(zero_copy_only=False)
-            parts.append(mapping[codes])
+            mapping = np.array([known.get(str(label), -1) for label in labels] + [-1], np.int8)
+            indices = chunk.indices
+            if indices.null_count:
+                indices = pc.fill_null(indices, len(labels))
+            parts.append(mapping[indices.to_numpy(zero_copy_only=False)])
         else:
             found = pc.index_in(chunk.cast(pa.string()), value_set=pa.array(KINDS))
             codes = pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
-            parts.append(np.asarray(codes, dtype=np.int64))
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            parts.append(np.asarray(codes, dtype=np.int8))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int8)
 
 
 def _effective(log: pd.DataFrame | pa.Table, rows: Ints) -> Ints:
@@ -227,8 +234,8 @@ def _utc_ns(values: Column) -> Ints:
     return np.asarray(stamps.asi8, dtype=np.int64)
 
 
-def _payload_fields(payloads: Column, kind: Ints) -> dict[str, Field]:
-    """The fields of `FIELDS`, each read from the events of its type (absent elsewhere)."""
+def _payload_fields(payloads: Column, kind: Ints) -> dict[str, dict[str, Field]]:
+    """Per kind the fields of `FIELDS` of its events (`kind`: per payload its kind)."""
     if isinstance(payloads, pd.Series):
         values = payloads.tolist()
         if not (values and all(isinstance(v, str) for v in values)):
@@ -238,13 +245,11 @@ def _payload_fields(payloads: Column, kind: Ints) -> dict[str, Field]:
         return _python_fields(payloads.to_pylist(), kind)
     con = duckdb.connect(config={"preserve_insertion_order": True})
     try:
-        fields: dict[str, Field] = {}
+        fields = {}
         for code, name in enumerate(KINDS):
-            rows = np.flatnonzero(kind == code)
             texts = pc.filter(payloads, pa.array(kind == code)).combine_chunks()
             found = _repeated_fields(con, texts, name) if name in REPEATING else None
-            found = found or _json_fields(con, texts, FIELDS[name])
-            fields |= {key: _spread(found[key], rows, kind.size) for key in FIELDS[name]}
+            fields[name] = found or _json_fields(con, texts, FIELDS[name])
     finally:
         con.close()
     return fields
@@ -288,13 +293,6 @@ def _json_fields(
     return {key: _decoded(found.column(key)) for key in keys}
 
 
-def _spread(field: Field, rows: Ints, size: int) -> Field:
-    """`field` of the events at `rows` as a field of all `size` events (absent elsewhere)."""
-    codes = np.full(size, len(field.values), dtype=np.int64)
-    codes[rows] = field.codes
-    return Field(codes, [*field.values, None])
-
-
 def _decoded(texts: pa.ChunkedArray) -> Field:
     """Codes of the distinct JSON texts; each text decoded once (null: key absent)."""
     encoded = texts.combine_chunks().dictionary_encode()
@@ -304,15 +302,11 @@ def _decoded(texts: pa.ChunkedArray) -> Field:
     return Field(np.asarray(codes, dtype=np.int64), values)
 
 
-def _python_fields(values: Sequence[Any], kind: Ints) -> dict[str, Field]:
-    fields: dict[str, Field] = {}
+def _python_fields(values: Sequence[Any], kind: Ints) -> dict[str, dict[str, Field]]:
+    fields = {}
     for code, name in enumerate(KINDS):
-        rows = np.flatnonzero(kind == code)
-        dicts = [_payload(values[i]) for i in rows.tolist()]
-        fields |= {
-            key: _spread(_coded([d.get(key) for d in dicts]), rows, kind.size)
-            for key in FIELDS[name]
-        }
+        dicts = [_payload(values[i]) for i in np.flatnonzero(kind == code).tolist()]
+        fields[name] = {key: _coded([d.get(key) for d in dicts]) for key in FIELDS[name]}
     return fields
 
 

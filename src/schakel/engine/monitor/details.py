@@ -64,9 +64,9 @@ def episode_details(
         end=_days(episodes["end_date"]),
     )
     columns = {
-        **_exploitation(rows, events.select(_EPISODE)),
-        "vulnerabilities": _vulnerabilities(rows, events.select(_VULNERABILITY)),
-        "detection": _detection(rows, episodes, events.select(_RETURN)),
+        **_exploitation(rows, events[_EPISODE]),
+        "vulnerabilities": _vulnerabilities(rows, events[_VULNERABILITY]),
+        "detection": _detection(rows, episodes, events[_RETURN]),
     }
     return pd.DataFrame(columns, index=episodes.index)[list(DETAIL_COLUMNS)]
 
