@@ -26,8 +26,8 @@ WHERE = ("Utrecht", " Zeist ", "", "Amersfoort")
 
 
 class _Log:
-    def __init__(self, rng: np.random.Generator) -> None:
-        self.rng = rng
+    def __init__(self, rng: np.random.Generator, factors: tuple[str, ...]) -> None:
+        self.rng, self.factors = rng, factors
         self.rows: list[dict[str, Any]] = []
 
     def add(
@@ -69,11 +69,11 @@ def _exploitation(rng: np.random.Generator) -> dict[str, Any]:
     return payload
 
 
-def _vulnerability(rng: np.random.Generator) -> dict[str, Any]:
+def _vulnerability(rng: np.random.Generator, factors: tuple[str, ...]) -> dict[str, Any]:
     payload: dict[str, Any] = {}
     _maybe(rng, payload, "addressed", bool(rng.random() < 0.5))
     if rng.random() < 0.95:
-        payload["factor"] = str(rng.choice(FACTORS))
+        payload["factor"] = str(rng.choice(factors))
     return payload
 
 
@@ -89,7 +89,7 @@ def _person(log: _Log, person: str, first: dt.date) -> None:
                 log.add(person, "exploitation_episode", at, _exploitation(rng))
         for _ in range(int(rng.integers(0, 5))):
             at = day + dt.timedelta(days=int(rng.integers(-10, care + 30)))
-            payload = _vulnerability(rng)
+            payload = _vulnerability(rng, log.factors)
             log.add(person, "vulnerability", at, payload)
             draw = rng.random()
             if draw < 0.3:  # the same factor again, at the same instant
@@ -112,9 +112,9 @@ def _person(log: _Log, person: str, first: dt.date) -> None:
         day = later + dt.timedelta(days=int(rng.integers(5, 100)))
 
 
-def random_log(seed: int, persons: int = 40) -> pd.DataFrame:
+def random_log(seed: int, persons: int = 40, factors: tuple[str, ...] = FACTORS) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    log = _Log(rng)
+    log = _Log(rng, factors)
     for p in range(persons):
         _person(log, f"p{p}", dt.date(2021, 1, 1) + dt.timedelta(days=int(rng.integers(0, 300))))
     for row in list(log.rows):
@@ -123,9 +123,12 @@ def random_log(seed: int, persons: int = 40) -> pd.DataFrame:
             if draw < 0.1:
                 log.correct(row, None)
             elif draw < 0.2:
-                maker = _vulnerability if row["event_type"] == "vulnerability" else _exploitation
-                log.correct(row, maker(rng) if row["event_type"] != "return_to_exploitation"
-                            else {"detected_by": "report"})  # fmt: skip
+                replacement = {
+                    "vulnerability": lambda: _vulnerability(rng, factors),
+                    "exploitation_episode": lambda: _exploitation(rng),
+                    "return_to_exploitation": lambda: {"detected_by": "report"},
+                }[row["event_type"]]()
+                log.correct(row, replacement)
     order = rng.permutation(len(log.rows))  # the log's order is not the time order
     return pd.DataFrame([log.rows[i] for i in order])
 
@@ -195,9 +198,18 @@ def _detection(episode: Any, mine: pd.DataFrame) -> str:
     return str(found[0].get("detected_by", "other")) if found else "other"
 
 
-@pytest.mark.parametrize(("seed", "zone"), [(1, "UTC"), (2, "Europe/Amsterdam"), (3, "UTC")])
-def test_details_equal_a_plain_reading_of_each_episode(seed: int, zone: str) -> None:
-    log = random_log(seed)
+MANY = tuple(f"factor_{i:02}" for i in range(40))
+"""More than 64 levels (factor:addressed|not_addressed): a set of levels takes two words."""
+
+
+@pytest.mark.parametrize(
+    ("seed", "zone", "factors"),
+    [(1, "UTC", FACTORS), (2, "Europe/Amsterdam", FACTORS), (3, "UTC", FACTORS), (4, "UTC", MANY)],
+)
+def test_details_equal_a_plain_reading_of_each_episode(
+    seed: int, zone: str, factors: tuple[str, ...]
+) -> None:
+    log = random_log(seed, persons=60 if factors == MANY else 40, factors=factors)
     episodes = build_episodes(log, as_of=AS_OF, timezone=zone, strict=False).episodes
     expected = expected_details(log, episodes, zone)
     as_text = log.assign(payload=[json.dumps(p) for p in log["payload"]])

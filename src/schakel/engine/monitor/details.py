@@ -94,43 +94,52 @@ def _days(column: pd.Series) -> Ints:
 
 
 class _Timeline:
-    """Events of one kind in the order of (person, day, instant, log row), searchable by
-    (person, day). On a clock whose day never runs back (every zone that does not move its
-    clock back across midnight) that is the order of (person, instant, row) the builder uses."""
+    """Events of one kind in the order of (group, day, instant, log row), searchable by
+    (group, day); a group is a person, or a person and a factor. On a clock whose day never
+    runs back (every zone that does not move its clock back across midnight) that is the
+    order of (group, instant, row) the builder uses."""
 
-    def __init__(self, events: DetailEvents, rows: _Rows) -> None:
-        days = np.concatenate([events.day, rows.start, rows.exit, rows.end])
+    def __init__(self, group: Ints, day: Ints, utc_ns: Ints, rows: _Rows) -> None:
+        days = np.concatenate([day, rows.start, rows.exit, rows.end])
         self.base = int(days.min()) if days.size else 0
         self.span = (int(days.max()) if days.size else 0) - self.base + 2
-        key = events.person * self.span + (events.day - self.base)
+        key = group * self.span + (day - self.base)
         order = np.argsort(key)
         same = key[order[1:]] == key[order[:-1]]
-        if same.any():  # the events of a person's day: by instant, then log row
+        if same.any():  # the events of a group's day: by instant, then log row
             tied = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
             part = order[tied]
-            order[tied] = part[np.lexsort((part, events.utc_ns[part], key[part]))]
+            order[tied] = part[np.lexsort((part, utc_ns[part], key[part]))]
         self.order, self.key = order, key[order]
 
-    def at(self, person: Ints, day: Ints) -> Ints:
-        """Positions (in `order`) of the keys of `person` on `day`; `day` may be outside."""
-        return np.asarray(person * self.span + (day - self.base), dtype=np.int64)
+    def at(self, group: Ints, day: Ints) -> Ints:
+        """The keys of `group` on `day` (`day` may lie outside the timeline)."""
+        return np.asarray(group * self.span + (day - self.base), dtype=np.int64)
 
-    def first_from(self, person: Ints, first: Ints, last: Ints) -> Ints:
-        """Per query the first event of the person from day `first` to day `last` (both
+    def first_from(self, group: Ints, first: Ints, last: Ints) -> Ints:
+        """Per query the first event of the group from day `first` to day `last` (both
         included), as an index into the events; -1 where there is none."""
-        low = np.searchsorted(self.key, self.at(person, np.maximum(first, self.base)), "left")
+        low = np.searchsorted(self.key, self.at(group, np.maximum(first, self.base)), "left")
         inside = low < self.key.size
-        inside[inside] = self.key[low[inside]] <= self.at(person, last)[inside]
-        inside &= (person >= 0) & (first <= last)
+        inside[inside] = self.key[low[inside]] <= self.at(group, last)[inside]
+        inside &= (group >= 0) & (first <= last)
         if not inside.any():
-            return np.full(person.size, -1, dtype=np.int64)
+            return np.full(group.size, -1, dtype=np.int64)
         return np.where(inside, self.order[np.minimum(low, self.key.size - 1)], -1)
+
+    def last_until(self, group: Ints, last: Ints) -> Ints:
+        """Per query the last event of the group on or before day `last`; -1 if none."""
+        high = np.searchsorted(self.key, self.at(group, last), "right") - 1
+        inside = high >= 0
+        inside[inside] = self.key[high[inside]] >= group[inside] * self.span
+        return np.where(inside, self.order[np.maximum(high, 0)], -1)
 
 
 def _exploitation(rows: _Rows, events: DetailEvents) -> dict[str, Objects]:
     """Per episode the first exploitation episode on or after its start and not after its
     exit (the builder's "first exploitation episode in the episode")."""
-    chosen = _Timeline(events, rows).first_from(rows.person, rows.start, rows.exit)
+    timeline = _Timeline(events.person, events.day, events.utc_ns, rows)
+    chosen = timeline.first_from(rows.person, rows.start, rows.exit)
     fields = {
         "municipality": ("municipality", _text),
         "country": ("country", _text),
@@ -175,19 +184,23 @@ def _vulnerabilities(rows: _Rows, events: DetailEvents) -> Objects:
     if known.person.size == 0:
         return _tuples([()], np.zeros(len(rows.person), dtype=np.int64))
     flag = np.array([str(v).lower() == "true" for v in addressed.values], dtype=np.int64)
-    level = text_code[known.fields["factor"].codes] * 2 + flag[known.fields["addressed"].codes]
-    labels = [f"{t}:{a}" for t in texts for a in ("not_addressed", "addressed")]
-    by_rank = np.argsort(np.array(labels, dtype=object))
+    code = text_code[known.fields["factor"].codes]
+    level = code * 2 + flag[known.fields["addressed"].codes]
+    labels = np.array([f"{t}:{a}" for t in texts for a in ("not_addressed", "addressed")], object)
+    by_rank = np.argsort(labels)
     rank = np.argsort(by_rank)
-    pair_row, pair_event = _known_at_exit(rows, known)
-    factor_of = level[pair_event] // 2
-    latest = _last_of_each(pair_row * len(texts) + factor_of)  # pairs are in time order
-    row, ranks = pair_row[latest], rank[level[pair_event[latest]]]
-    order = np.lexsort((ranks, row))
-    node = _sequence_codes(row[order], ranks[order], len(rows.person))
-    used, combination = np.unique(node.codes, return_inverse=True)
-    texts_by_rank = [labels[i] for i in by_rank]
-    return _tuples(node.sequences(used, texts_by_rank), combination)
+    group = known.person * texts.size + code  # a person's records of one factor
+    timeline = _Timeline(group, known.day, known.utc_ns, rows)
+    row, found = _latest_per_factor(rows, timeline, group, texts.size)
+    sets = _level_sets(row, rank[level[found]], len(rows.person), labels.size)
+    distinct, combination = _distinct_rows(sets)
+    bits = np.unpackbits(distinct.astype("<u8").view(np.uint8), axis=1, bitorder="little")
+    which, ranks = np.nonzero(bits)
+    per_set = np.split(labels[by_rank][ranks], np.flatnonzero(np.diff(which)) + 1)
+    tuples: list[tuple[str, ...]] = [()] * len(distinct)
+    for at, members in zip(np.unique(which).tolist(), per_set, strict=True):
+        tuples[at] = tuple(members.tolist())
+    return _tuples(tuples, combination)
 
 
 def _factor(value: Any) -> str:
@@ -202,59 +215,42 @@ def _tuples(found: list[tuple[str, ...]], codes: Ints) -> Objects:
     return distinct[codes]
 
 
-def _known_at_exit(rows: _Rows, events: DetailEvents) -> tuple[Ints, Ints]:
-    """Every pair (episode, event of the person on or before the exit day), by episode and
-    then in the order of the events (time)."""
-    timeline = _Timeline(events, rows)
-    person = np.maximum(rows.person, 0)
-    low = np.searchsorted(timeline.key, timeline.at(person, np.full_like(person, timeline.base)))
-    high = np.searchsorted(timeline.key, timeline.at(person, rows.exit), "right")
-    count = np.where(rows.person >= 0, np.maximum(high - low, 0), 0)
-    pair_row = np.repeat(np.arange(count.size), count)
-    offset = np.arange(pair_row.size) - np.repeat(np.cumsum(count) - count, count)
-    return pair_row, timeline.order[low[pair_row] + offset]
+def _latest_per_factor(
+    rows: _Rows, timeline: _Timeline, group: Ints, factors: int
+) -> tuple[Ints, Ints]:
+    """Per episode and factor recorded for its person (`group`: person * factors + factor),
+    the latest record on or before the exit day: (episode, event) pairs, by episode."""
+    groups = np.unique(group)
+    owner = groups // factors
+    low = np.searchsorted(owner, rows.person, "left")
+    count = np.where(rows.person >= 0, np.searchsorted(owner, rows.person, "right") - low, 0)
+    row = np.repeat(np.arange(count.size), count)
+    offset = np.arange(row.size) - np.repeat(np.cumsum(count) - count, count)
+    event = timeline.last_until(groups[low[row] + offset], rows.exit[row])
+    kept = event >= 0
+    return row[kept], event[kept]
 
 
-def _last_of_each(keys: Ints) -> Ints:
-    """Index of the last occurrence of each distinct key."""
-    _, first_reversed = np.unique(keys[::-1], return_index=True)
-    return np.sort(keys.size - 1 - first_reversed)
+def _level_sets(row: Ints, rank: Ints, size: int, levels: int) -> npt.NDArray[np.uint64]:
+    """Per episode the set of its levels as bits (64 a word), from (episode, level rank)
+    pairs sorted by episode, each level at most once per episode."""
+    sets = np.zeros((size, max((levels + 63) // 64, 1)), dtype=np.uint64)
+    for word in range(sets.shape[1]):
+        chosen = rank // 64 == word
+        owner = row[chosen]
+        if owner.size:
+            bits = np.left_shift(np.uint64(1), (rank[chosen] % 64).astype(np.uint64))
+            starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+            sets[owner[starts], word] = np.bitwise_or.reduceat(bits, starts)
+    return sets
 
 
-class _Nodes:
-    """Sequences as nodes of a tree (a trie): node 0 is the empty sequence."""
-
-    def __init__(self, codes: Ints, parent: Ints, label: Ints) -> None:
-        self.codes, self.parent, self.label = codes, parent, label
-
-    def sequences(self, nodes: Ints, names: list[str]) -> list[tuple[str, ...]]:
-        """The sequences of `nodes`, labels named by `names` (a parent comes before its
-        children, so each node's sequence is its parent's and one more)."""
-        found: list[tuple[str, ...]] = [()]
-        for parent, label in zip(self.parent[1:].tolist(), self.label[1:].tolist(), strict=True):
-            found.append((*found[parent], names[label]))
-        return [found[n] for n in nodes.tolist()]
-
-
-def _sequence_codes(owner: Ints, labels: Ints, size: int) -> _Nodes:
-    """Per owner (0 .. size-1) a code of its sequence of labels (the pairs sorted by owner,
-    in sequence order): equal sequences get equal codes. One `np.unique` per position, so
-    no tuple is made per owner."""
-    node = np.zeros(size, dtype=np.int64)
-    parents, names = [np.array([0])], [np.array([-1])]
-    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if owner.size else owner
-    position = np.arange(owner.size) - np.repeat(starts, np.diff(np.r_[starts, owner.size]))
-    width = int(labels.max()) + 1 if labels.size else 1
-    total = 1
-    for j in range(int(position.max()) + 1 if position.size else 0):
-        at = position == j
-        key = node[owner[at]] * width + labels[at]
-        distinct, inverse = np.unique(key, return_inverse=True)
-        node[owner[at]] = total + inverse
-        parents.append(distinct // width)
-        names.append(distinct % width)
-        total += distinct.size
-    return _Nodes(node, np.concatenate(parents), np.concatenate(names))
+def _distinct_rows(sets: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.uint64], Ints]:
+    if sets.shape[1] == 1:
+        distinct, inverse = np.unique(sets[:, 0], return_inverse=True)
+        return distinct[:, None], np.asarray(inverse, dtype=np.int64)
+    distinct, inverse = np.unique(sets, axis=0, return_inverse=True)
+    return distinct, np.asarray(inverse, dtype=np.int64).reshape(-1)
 
 
 def _detection(rows: _Rows, episodes: pd.DataFrame, events: DetailEvents) -> Objects:
@@ -267,9 +263,9 @@ def _detection(rows: _Rows, episodes: pd.DataFrame, events: DetailEvents) -> Obj
     if recorded.size:
         result[recorded] = "other"
         if events.person.size:
-            first = _Timeline(events, rows).first_from(
-                rows.person[recorded], rows.end[recorded], rows.end[recorded]
-            )
+            timeline = _Timeline(events.person, events.day, events.utc_ns, rows)
+            end = rows.end[recorded]
+            first = timeline.first_from(rows.person[recorded], end, end)
             found = first >= 0
             how = _per_row(events.fields["detected_by"], first[found], _detected_by)
             result[recorded[found]] = how
