@@ -68,7 +68,7 @@ def episode_details(
         "vulnerabilities": _vulnerabilities(rows, events[_VULNERABILITY]),
         "detection": _detection(rows, episodes, events[_RETURN]),
     }
-    return pd.DataFrame(columns, index=episodes.index)[list(DETAIL_COLUMNS)]
+    return pd.DataFrame({name: columns[name] for name in DETAIL_COLUMNS}, index=episodes.index)
 
 
 def with_details(
@@ -195,12 +195,12 @@ def _vulnerabilities(rows: _Rows, events: DetailEvents) -> Objects:
     sets = _level_sets(row, rank[level[found]], len(rows.person), labels.size)
     distinct, combination = _distinct_rows(sets)
     bits = np.unpackbits(distinct.astype("<u8").view(np.uint8), axis=1, bitorder="little")
-    which, ranks = np.nonzero(bits)
-    per_set = np.split(labels[by_rank][ranks], np.flatnonzero(np.diff(which)) + 1)
-    tuples: list[tuple[str, ...]] = [()] * len(distinct)
-    for at, members in zip(np.unique(which).tolist(), per_set, strict=True):
-        tuples[at] = tuple(members.tolist())
-    return _tuples(tuples, combination)
+    which, ranks = np.nonzero(bits)  # by set, then rank
+    members: list[list[str]] = [[] for _ in range(len(distinct))]
+    named = labels[by_rank].tolist()
+    for at, member in zip(which.tolist(), ranks.tolist(), strict=True):
+        members[at].append(named[member])
+    return _tuples([tuple(m) for m in members], combination)
 
 
 def _factor(value: Any) -> str:
