@@ -85,19 +85,18 @@ def detail_events(
     or JSON text) of the `persons` (distinct ids as text)."""
     kind = _kinds(_column(log, "event_type"))
     rows = _effective(log, np.flatnonzero(kind >= 0))
-    person = _person_codes(_take(_column(log, "person_id"), rows), persons)
-    rows, person = rows[person >= 0], person[person >= 0]
-    if isinstance(log, pa.Table):  # one mask for the columns still to read
+    names = ["person_id", "occurred_at", "payload"]
+    if isinstance(log, pa.Table):  # one pass over the log for the three columns
         mask = np.zeros(log.num_rows, dtype=bool)
         mask[rows] = True
-        selected = log.select(["occurred_at", "payload"]).filter(pa.array(mask))
-        utc_ns, payloads = _utc_ns(selected.column(0)), selected.column(1)
+        columns = list(log.select(names).filter(pa.array(mask)).columns)
     else:
-        utc_ns = _utc_ns(_take(_column(log, "occurred_at"), rows))
-        payloads = _take(_column(log, "payload"), rows)
+        columns = [_take(_column(log, name), rows) for name in names]
+    person = _person_codes(columns[0], persons)
+    kind = np.where(person >= 0, kind[rows], -1)  # a person without episodes: not read
+    utc_ns = _utc_ns(columns[1])
     day = np.asarray(local_days(utc_ns, timezone), dtype=np.int64)
-    kind = kind[rows]
-    fields = _payload_fields(payloads, kind)
+    fields = _payload_fields(columns[2], kind)
     found = {}
     for code, name in enumerate(KINDS):
         at = np.flatnonzero(kind == code)
