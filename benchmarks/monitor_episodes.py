@@ -4,9 +4,11 @@ The event log is generated directly with numpy and Arrow (the full synthetic reg
 minutes at this size): persons with one to four episodes, each with signal, consultation,
 referral, intake, exploitation episode, vulnerability, placement, one to three interventions,
 exit, follow-up contacts and an ending (return, stable closure, lost contact, left the
-Netherlands, or still in follow-up). Payloads are JSON text in an Arrow table, as a Parquet
-export or a database dump gives them; at 100,000 episodes the same log is also built from a
-pandas DataFrame with Python dict payloads (the shape the Django ORM gives).
+Netherlands, or still in follow-up); the exploitation episodes, vulnerabilities and returns
+carry the fields the monitor's details read (`monitor_detail_fields`). Payloads are JSON text
+in an Arrow table, as a Parquet export or a database dump gives them; at 100,000 episodes the
+same log is also built from a pandas DataFrame with Python dict payloads (the shape the Django
+ORM gives).
 
     .venv/bin/python benchmarks/monitor_episodes.py [--sizes 100000 1000000] [--seed S]
 """
@@ -25,6 +27,12 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
+from monitor_detail_fields import (
+    episode_fields,
+    later_vulnerabilities,
+    return_payloads,
+    vulnerability_payloads,
+)
 
 from schakel.engine.trajectories.episodes import build_episodes
 from schakel.engine.vocabulary import ExploitationForm, InterventionType, ModusOperandi
@@ -52,6 +60,9 @@ class Episodes:
     outcome: Ints
     last: npt.NDArray[np.bool_]
     rng: np.random.Generator
+    detail_rng: np.random.Generator
+    """Draws the where/when/why payload fields (`details`), apart from `rng`: the episodes,
+    event ids and every other payload stay as they were before these fields were added."""
 
 
 def draw_episodes(count: int, seed: int) -> Episodes:
@@ -75,7 +86,8 @@ def draw_episodes(count: int, seed: int) -> Episodes:
         intake[this] = intake[previous] + care[previous] + after[previous] + 30
     exit_day = intake + care
     end = np.where(outcome == 0, AS_OF_DAY, exit_day + after)
-    return Episodes(person, number, intake, exit_day, end, outcome, last, rng)
+    detail_rng = np.random.default_rng([seed, 1])
+    return Episodes(person, number, intake, exit_day, end, outcome, last, rng, detail_rng)
 
 
 def _text(values: npt.NDArray[np.object_] | list[str]) -> pa.Array:
@@ -102,12 +114,17 @@ def care_events(e: Episodes) -> list[dict[str, object]]:
     forms = [f.value for f in ExploitationForm]
     modi = [m.value for m in ModusOperandi]
     started = np.datetime_as_string((e.intake - 100).astype("datetime64[D]"))
+    form = rng.integers(0, len(forms), n)  # the draw `_pick` made before the detail fields
+    opening = [f'{{"episode_id": "e", "form": "{f}", "modus_operandi": ["' for f in forms]
+    region = np.array(REGIONS, dtype=object)[e.person % len(REGIONS)]
     episode = pc.binary_join_element_wise(
-        _pick([f'{{"episode_id": "e", "form": "{f}", "modus_operandi": ["' for f in forms], n, rng),
+        pa.array(np.array(opening, dtype=object)[form]),
         _pick(modi, n, rng),
         pa.array(np.full(n, '"], "started_on": "', dtype=object)),
         pa.array(started.astype(object)),
-        pa.array(np.full(n, '"}', dtype=object)),
+        pa.array(np.full(n, '"', dtype=object)),
+        episode_fields(e.detail_rng, form, region),
+        pa.array(np.full(n, "}", dtype=object)),
         "",
     )
     minor = _pick(
@@ -123,7 +140,6 @@ def care_events(e: Episodes) -> list[dict[str, object]]:
         "referral_sent": '{"referral_id": "r1", "to_organisation_id": 3}',
         "referral_accepted": '{"referral_id": "r1"}',
         "intake": '{"trafficking_status": "possible"}',
-        "vulnerability": '{"factor": "debt", "addressed": true}',
     }
     out = [
         _kind_rows(every, "signal", e.intake - 20, 0, minor),
@@ -134,7 +150,7 @@ def care_events(e: Episodes) -> list[dict[str, object]]:
         ),
         _kind_rows(every, "intake", e.intake, 0, _text([static["intake"]] * n)),
         _kind_rows(every, "exploitation_episode", e.intake, 5, episode),
-        _kind_rows(every, "vulnerability", e.intake, 10, _text([static["vulnerability"]] * n)),
+        _kind_rows(every, "vulnerability", e.intake, 10, vulnerability_payloads(e.detail_rng, n)),
     ]
     return out + treatment_events(e)
 
@@ -197,20 +213,31 @@ def follow_up_events(e: Episodes) -> list[dict[str, object]]:
             )
         )
     endings = {
-        1: ("return_to_exploitation", '{"detected_by": "follow_up"}'),
+        1: ("return_to_exploitation", ""),
         2: ("closure", '{"reason": "follow_up_completed"}'),
         3: ("closure", '{"reason": "left_netherlands"}'),
     }
     for outcome, (kind, payload) in endings.items():
         rows = np.flatnonzero((e.outcome == outcome) & e.last)
-        out.append(_kind_rows(rows, kind, e.end[rows], 0, _text([payload] * rows.size)))
+        texts = (
+            _text([payload] * rows.size) if payload else return_payloads(e.detail_rng, rows.size)
+        )
+        out.append(_kind_rows(rows, kind, e.end[rows], 0, texts))
     return out
+
+
+def later_vulnerability_events(e: Episodes) -> list[dict[str, object]]:
+    """Vulnerabilities recorded after intake (after every other event in the table, so the
+    rows and event ids of the others stay as they were)."""
+    rows, day = later_vulnerabilities(e.detail_rng, e.intake, e.exit)
+    payload = vulnerability_payloads(e.detail_rng, rows.size)
+    return [_kind_rows(rows, "vulnerability", day, 20, payload)]
 
 
 def event_log(count: int, seed: int) -> pa.Table:
     """The Arrow event log of `count` episodes (events after the as-of date included)."""
     e = draw_episodes(count, seed)
-    parts = care_events(e) + follow_up_events(e)
+    parts = care_events(e) + follow_up_events(e) + later_vulnerability_events(e)
     episode = np.concatenate([np.asarray(p["episode"]) for p in parts])
     kinds = np.concatenate(
         [np.full(np.asarray(p["episode"]).size, p["kind"], dtype=object) for p in parts]
