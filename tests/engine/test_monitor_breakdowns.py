@@ -402,3 +402,37 @@ def test_members_made_per_distinct_value_equal_a_mask_per_episode() -> None:
             assert found[level].tolist() == expected, level
         assert found[TOTAL].all()
         assert sum(found[level].sum() for level in breakdown.levels) >= len(frame) // 2
+
+
+def test_columns_made_text_once_give_the_text_and_first_stage_of_the_raw_columns() -> None:
+    """`_texted` (each single-valued column as text once, categorical) gives every later
+    `_text` and `_first_stage` what the raw columns give: missing and empty values, numbers,
+    a small municipality pooled within its region (each region's text made once)."""
+    from schakel.engine.monitor.breakdowns import (
+        DIMENSIONS,
+        IN_REGION,
+        _first_stage,
+        _text,
+        _texted,
+    )
+
+    frame = pd.DataFrame(
+        {
+            "municipality": ["utrecht", None, "", "zeist", "venlo", "zeist"] * 5,
+            "region": ["utrecht", "utrecht", None, "utrecht", "limburg", ""] * 5,
+            "country": [1, 2, None, 1, 3, 2] * 5,
+            "form": ["labour"] * 30,
+        }
+    )
+    texted = _texted(frame)
+    assert isinstance(texted["municipality"].dtype, pd.CategoricalDtype)
+    for name in ("municipality", "region", "country"):
+        assert _text(texted[name]).tolist() == _text(frame[name]).tolist()
+    municipality = next(d for d in DIMENSIONS if d.name == "municipality")
+    kept = frozenset({"utrecht"})
+    raw = _text(frame["municipality"])
+    expected = raw.where(raw.isin(kept), IN_REGION + _text(frame["region"]))
+    for episodes in (frame, texted):
+        found = _first_stage(episodes, municipality, kept)
+        assert found.tolist() == expected.tolist()
+    assert set(expected) == {"utrecht", "region:utrecht", "region:none", "region:limburg"}

@@ -146,6 +146,7 @@ def protect_breakdowns(
     if main is None or len(episodes) == 0:
         return {}
     forms = [f for f in main.frame["form"].cat.categories if f != TOTAL]
+    episodes = _texted(episodes)
     pooled = {}
     for dimension in DIMENSIONS:
         if dimension.column in episodes.columns and _recorded(episodes, dimension):
@@ -163,6 +164,20 @@ def protect_breakdowns(
         for breakdown, release in zip(members, releases, strict=True):
             result[breakdown.dimension.name] = replace(breakdown, release=release)
     return {name: result[name] for name in DIMENSION_NAMES if name in result}
+
+
+def _texted(episodes: pd.DataFrame) -> pd.DataFrame:
+    """The episodes with each single-valued dimension's column (and the column its levels are
+    pooled within) as its text (`_text`), once, kept as a categorical: every later `_text` of
+    it then converts its few levels, not each episode's value (several times per dimension)."""
+    columns = {d.column for d in DIMENSIONS if not d.multi}
+    columns |= {d.within for d in DIMENSIONS if d.within is not None}
+    texted = {
+        name: pd.Categorical(_text(episodes[name]).to_numpy(dtype=object))
+        for name in sorted(columns)
+        if name in episodes.columns
+    }
+    return episodes.assign(**texted) if texted else episodes
 
 
 def _recorded(episodes: pd.DataFrame, dimension: Dimension) -> bool:
@@ -342,7 +357,8 @@ def _first_stage(
     raw = _text(episodes[dimension.column])
     if dimension.within is None:
         return raw
-    inner = IN_REGION + _text(episodes[dimension.within])
+    codes, within = pd.factorize(_text(episodes[dimension.within]).to_numpy(dtype=object))
+    inner = pd.Series((IN_REGION + pd.Index(within, dtype=object)).to_numpy()[codes], dtype=object)
     return raw.where(raw.isin(kept_first), inner)
 
 
