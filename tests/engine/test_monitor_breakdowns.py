@@ -306,3 +306,133 @@ def test_multi_valued_levels_are_converted_once_per_distinct_value_as_row_by_row
         pd.testing.assert_series_equal(found, expected)
         assert found.tolist()[0] == ("b", OTHER) and found.tolist()[2] == ()
         assert len(calls) == conversions
+
+
+def test_a_groups_levels_made_per_distinct_combination_equal_those_made_per_episode() -> None:
+    """`_group_values` (one tuple per distinct combination of the tables' values) gives each
+    episode the tuple that joining its prefixed levels row by row gives: sets of several
+    levels, empty sets, pooled levels, small municipalities pooled within their region."""
+    from schakel.engine.monitor.breakdowns import DIMENSIONS, _group_values, _prefixed
+
+    rng = np.random.default_rng(3)
+    size = 3_000
+    sets = [(), ("online",), ("online", "family"), ("family", "friend"), ("rare",)]
+    platforms = [(), ("instagram",), ("instagram", "telegram"), ("x",)]
+    frame = pd.DataFrame(
+        {
+            "recruitment": [tuple(sets[i]) for i in rng.integers(0, len(sets), size)],
+            "platforms": [tuple(platforms[i]) for i in rng.integers(0, len(platforms), size)],
+            "region": rng.choice(["utrecht", "limburg", "none"], size),
+            "municipality": rng.choice(["utrecht", "zeist", "venlo", "heerlen", "none"], size),
+            "country": rng.choice(["nl", "pl", "ro"], size),
+        }
+    )
+    by_name = {d.name: d for d in DIMENSIONS}
+
+    def made(name: str, kept: set[str], first: set[str] = frozenset()) -> Breakdown:
+        return Breakdown(by_name[name], (), {}, frozenset(kept), frozenset(first), None)
+
+    groups = [
+        [made("recruitment", {"online", "family", "friend"}), made("platform", {"instagram"})],
+        [
+            made("region", {"utrecht", "limburg", "none"}),
+            made("municipality", {"utrecht", "region:limburg"}, {"utrecht", "zeist"}),
+            made("country", {"nl", "pl"}),
+        ],
+    ]
+    for members in groups:
+        parts = [_prefixed(b, b.values(frame)) for b in members]
+        expected = [tuple(sorted(set().union(*row))) for row in zip(*parts, strict=True)]
+        found = _group_values(frame, members)
+        assert found.tolist() == expected
+        assert len(set(expected)) > 10  # many combinations, each made once
+
+
+def _tricky_sets() -> pd.Series:
+    shared = ("b", "z")
+    rows = [shared, ("a",), (), shared, ("z", "a", "b"), ("a",), ("y",), ("b", "z"), ("none",)]
+    return pd.Series(rows * 40, index=range(7, 7 + 9 * 40), dtype=object)
+
+
+def test_exploded_sets_made_per_distinct_set_equal_pandas_explode() -> None:
+    """`_exploded` (each distinct set's levels made once) gives the rows and texts of
+    `explode().astype(str)`, in order, an empty set once as "nan"; also for unhashable lists."""
+    from schakel.engine.monitor.breakdowns import _exploded
+
+    for values in (_tricky_sets(), _tricky_sets().map(list)):
+        rows, texts = _exploded(values)
+        expected = values.reset_index(drop=True).explode()
+        assert rows.tolist() == expected.index.tolist()
+        assert texts.tolist() == expected.astype(str).tolist()
+
+
+def test_members_made_per_distinct_value_equal_a_mask_per_episode() -> None:
+    """`Breakdown.members` (which levels each distinct set or value is in, taken by code)
+    marks each episode in the published levels its pooled set or value holds."""
+    from schakel.engine.monitor.breakdowns import DIMENSIONS
+
+    by_name = {d.name: d for d in DIMENSIONS}
+    sets = _tricky_sets()
+    frame = pd.DataFrame(
+        {
+            "recruitment": sets.to_numpy(),
+            "modus_operandi": np.resize(["loverboy", "debt", "", "rare"], len(sets)),
+        }
+    )
+    multi = Breakdown(
+        by_name["recruitment"], ("a", "b", OTHER, "none"), {}, frozenset({"a", "b", "none"}),
+        frozenset(), None,
+    )  # fmt: skip
+    single = Breakdown(
+        by_name["modus_operandi"], ("loverboy", "none", OTHER), {},
+        frozenset({"loverboy", "debt", "none"}), frozenset(), None,
+    )  # fmt: skip
+    for breakdown in (multi, single):
+        found = breakdown.members(frame)
+        values = breakdown.values(frame).tolist()
+        raw = frame[breakdown.dimension.column].tolist()
+        for level in breakdown.levels:
+            if breakdown.dimension.multi:  # every level of the set, pooled (empty: "nan")
+                expected = [
+                    level in {v if v in breakdown.kept else OTHER for v in (r or ("nan",))}
+                    for r in raw
+                ]
+            else:
+                expected = [value == level for value in values]
+            assert found[level].tolist() == expected, level
+        assert found[TOTAL].all()
+        assert sum(found[level].sum() for level in breakdown.levels) >= len(frame) // 2
+
+
+def test_columns_made_text_once_give_the_text_and_first_stage_of_the_raw_columns() -> None:
+    """`_texted` (each single-valued column as text once, categorical) gives every later
+    `_text` and `_first_stage` what the raw columns give: missing and empty values, numbers,
+    a small municipality pooled within its region (each region's text made once)."""
+    from schakel.engine.monitor.breakdowns import (
+        DIMENSIONS,
+        IN_REGION,
+        _first_stage,
+        _text,
+        _texted,
+    )
+
+    frame = pd.DataFrame(
+        {
+            "municipality": ["utrecht", None, "", "zeist", "venlo", "zeist"] * 5,
+            "region": ["utrecht", "utrecht", None, "utrecht", "limburg", ""] * 5,
+            "country": [1, 2, None, 1, 3, 2] * 5,
+            "form": ["labour"] * 30,
+        }
+    )
+    texted = _texted(frame)
+    assert isinstance(texted["municipality"].dtype, pd.CategoricalDtype)
+    for name in ("municipality", "region", "country"):
+        assert _text(texted[name]).tolist() == _text(frame[name]).tolist()
+    municipality = next(d for d in DIMENSIONS if d.name == "municipality")
+    kept = frozenset({"utrecht"})
+    raw = _text(frame["municipality"])
+    expected = raw.where(raw.isin(kept), IN_REGION + _text(frame["region"]))
+    for episodes in (frame, texted):
+        found = _first_stage(episodes, municipality, kept)
+        assert found.tolist() == expected.tolist()
+    assert set(expected) == {"utrecht", "region:utrecht", "region:none", "region:limburg"}

@@ -59,3 +59,13 @@ def test_distinct_persons_per_group_and_measure(
         for measure in range(measures):
             expected[measure, number] = np.unique(people[wanted & flags[:, measure]]).size
     assert found.tolist() == expected.tolist()
+
+
+def test_memberships_of_a_multi_valued_dimension_as_row_by_row() -> None:
+    """The codes of each distinct set (a dict lookup) are each row's levels in set order,
+    values that are no level left out."""
+    levels = ["a", "b", "c"]
+    rows = [("b", "c"), (), ("x",), ("a", "x", "c"), ("b", "c"), ("c",)]
+    found_rows, found_codes = memberships(pd.Series(rows, dtype=object), levels, True)
+    expected = [(r, levels.index(v)) for r, row in enumerate(rows) for v in row if v in levels]
+    assert list(zip(found_rows.tolist(), found_codes.tolist(), strict=True)) == expected

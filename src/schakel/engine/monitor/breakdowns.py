@@ -110,18 +110,15 @@ class Breakdown:
         """Per published level, which episodes (by position) are in it; vectorised, so a
         million episodes cost no Python loop per episode."""
         size = len(episodes)
-        if self.dimension.multi:
-            exploded = episodes[self.dimension.column].reset_index(drop=True).explode()
-            levels = exploded.astype(str)
-            levels = levels.where(levels.isin(self.kept), OTHER)
-            positions, found = exploded.index.to_numpy(), levels.to_numpy()
+        if self.dimension.multi:  # which levels each distinct set is in, then by its code
+            codes, texts = _distinct_texts(episodes[self.dimension.column])
+            inside = [{t if t in self.kept else OTHER for t in text} for text in texts]
         else:
-            positions, found = np.arange(size), self.values(episodes).to_numpy()
+            codes, uniques = pd.factorize(self.values(episodes).to_numpy(dtype=object))
+            inside = [{value} for value in uniques.tolist()]
         result = {}
         for level in self.levels:
-            mask = np.zeros(size, dtype=bool)
-            mask[positions[found == level]] = True
-            result[level] = mask
+            result[level] = np.array([level in found for found in inside], dtype=bool)[codes]
         result[TOTAL] = np.ones(size, dtype=bool)
         return result
 
@@ -149,6 +146,7 @@ def protect_breakdowns(
     if main is None or len(episodes) == 0:
         return {}
     forms = [f for f in main.frame["form"].cat.categories if f != TOTAL]
+    episodes = _texted(episodes)
     pooled = {}
     for dimension in DIMENSIONS:
         if dimension.column in episodes.columns and _recorded(episodes, dimension):
@@ -168,12 +166,26 @@ def protect_breakdowns(
     return {name: result[name] for name in DIMENSION_NAMES if name in result}
 
 
+def _texted(episodes: pd.DataFrame) -> pd.DataFrame:
+    """The episodes with each single-valued dimension's column (and the column its levels are
+    pooled within) as its text (`_text`), once, kept as a categorical: every later `_text` of
+    it then converts its few levels, not each episode's value (several times per dimension)."""
+    columns = {d.column for d in DIMENSIONS if not d.multi}
+    columns |= {d.within for d in DIMENSIONS if d.within is not None}
+    texted = {
+        name: pd.Categorical(_text(episodes[name]).to_numpy(dtype=object))
+        for name in sorted(columns)
+        if name in episodes.columns
+    }
+    return episodes.assign(**texted) if texted else episodes
+
+
 def _recorded(episodes: pd.DataFrame, dimension: Dimension) -> bool:
     """Whether any episode has a level of the dimension. The web seals free text (a
     municipality) beside the payload, so the log the monitor reads has none: no table then."""
     column = episodes[dimension.column]
     if dimension.multi:
-        return bool((column.explode().astype(str) != NONE).any())
+        return bool((_exploded(column)[1] != NONE).any())
     return bool((_text(column) != NONE).any())
 
 
@@ -220,8 +232,7 @@ def _protect(
         values = members[0].values(episodes)
         levels = list(members[0].levels)
     else:
-        parts = [_prefixed(b, b.values(episodes)) for b in members]
-        values = pd.Series([tuple(sorted(set().union(*row))) for row in zip(*parts, strict=True)])
+        values = _group_values(episodes, members)
         levels = [b.dimension.name + SEPARATOR + lvl for b in members for lvl in b.levels]
     data = pd.DataFrame(
         {
@@ -254,7 +265,35 @@ def _protect(
     return [_part(release, b, name) for b in members]
 
 
-def _prefixed(breakdown: Breakdown, values: pd.Series) -> list[tuple[str, ...]]:
+def _group_values(episodes: pd.DataFrame, members: Sequence[Breakdown]) -> pd.Series:
+    """Each episode's levels in all the group's tables (prefixed with their dimension) as one
+    sorted tuple. Made once per distinct combination of the tables' values: an episode's
+    combination is one integer from the codes of its values, so a million episodes cost a
+    few thousand tuples, not a Python step each (`tests/engine/test_monitor_breakdowns.py`
+    compares it with the tuple made per episode)."""
+    key = np.zeros(len(episodes), dtype=np.int64)
+    span = 1
+    distinct = []
+    for breakdown in members:
+        objects = breakdown.values(episodes).to_numpy(dtype=object)
+        codes, uniques = pd.factorize(objects, use_na_sentinel=False)
+        if span * (len(uniques) + 1) >= 2**62:  # renumber the combinations so far
+            key, found = pd.factorize(key)
+            span = len(found)
+        key = key * len(uniques) + codes
+        span *= max(len(uniques), 1)
+        distinct.append((codes, _prefixed(breakdown, uniques)))
+    combination, combinations = pd.factorize(key)
+    first = np.unique(combination, return_index=True)[1]  # a row of each combination
+    made = np.empty(len(combinations), dtype=object)
+    made[:] = [
+        tuple(sorted(set().union(*(prefixed[codes[row]] for codes, prefixed in distinct))))
+        for row in first.tolist()
+    ]
+    return pd.Series(made[combination], dtype=object)
+
+
+def _prefixed(breakdown: Breakdown, values: Any) -> list[tuple[str, ...]]:
     prefix = breakdown.dimension.name + SEPARATOR
     if breakdown.dimension.multi:
         return [tuple(prefix + v for v in levels) for levels in values]
@@ -318,7 +357,8 @@ def _first_stage(
     raw = _text(episodes[dimension.column])
     if dimension.within is None:
         return raw
-    inner = IN_REGION + _text(episodes[dimension.within])
+    codes, within = pd.factorize(_text(episodes[dimension.within]).to_numpy(dtype=object))
+    inner = pd.Series((IN_REGION + pd.Index(within, dtype=object)).to_numpy()[codes], dtype=object)
     return raw.where(raw.isin(kept_first), inner)
 
 
@@ -342,7 +382,8 @@ def _level_counts(values: pd.Series, returned: np.ndarray) -> pd.DataFrame:
     """Episodes and returns within 12 months per level (each level of a set counted)."""
     frame = pd.DataFrame({"level": values.to_numpy(), "returned": returned})
     if len(frame) and isinstance(frame["level"].iloc[0], tuple):
-        frame = frame.explode("level")
+        rows, levels = _exploded(values)
+        frame = pd.DataFrame({"level": levels, "returned": returned[rows]})
     frame["level"] = frame["level"].astype(str)
     return frame.groupby("level").agg(episodes=("returned", "size"), returns=("returned", "sum"))
 
@@ -350,6 +391,39 @@ def _level_counts(values: pd.Series, returned: np.ndarray) -> pd.DataFrame:
 def _large(counted: pd.DataFrame, k: int) -> frozenset[str]:
     big = (counted["episodes"] >= k) & (counted["returns"] >= k)
     return frozenset(str(level) for level in counted.index[big.to_numpy()])
+
+
+def _distinct_texts(column: pd.Series) -> tuple[np.ndarray, list[list[str]]]:
+    """Each row's code into the distinct sets of a multi-valued column and each set's levels
+    as text, as `column.explode().astype(str)` gives them (an empty set one "nan"), made once
+    per distinct set. Unhashable values (lists): one set per row."""
+    objects = column.to_numpy(dtype=object)
+    try:
+        codes, distinct = pd.factorize(objects, use_na_sentinel=False)
+    except TypeError:
+        codes, distinct = np.arange(len(objects)), objects
+    texts = []
+    for value in distinct:
+        if isinstance(value, tuple | list | set | frozenset | np.ndarray):
+            texts.append([str(v) for v in value] or ["nan"])
+        else:
+            texts.append([str(value)])
+    return np.asarray(codes, dtype=np.int64), texts
+
+
+def _exploded(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """`column.explode().astype(str)` of a multi-valued column as (row positions, levels as
+    text), each distinct set's levels made once (`_distinct_texts`)."""
+    codes, texts = _distinct_texts(column)
+    lengths = np.array([len(text) for text in texts], dtype=np.int64)
+    flat = np.array([v for text in texts for v in text], dtype=object)
+    times = lengths[codes]
+    rows = np.repeat(np.arange(len(codes), dtype=np.int64), times)
+    ends = np.cumsum(times)
+    total = int(ends[-1]) if ends.size else 0
+    starts = np.cumsum(lengths) - lengths
+    at = np.repeat(starts[codes] - (ends - times), times) + np.arange(total)
+    return rows, flat[at]
 
 
 def _per_distinct(values: pd.Series, convert: Callable[[Any], Any]) -> pd.Series:
@@ -374,7 +448,7 @@ def _pooled_set(levels: Any, kept: frozenset[str]) -> tuple[str, ...]:
 
 def _ordered(values: pd.Series, dimension: Dimension) -> tuple[str, ...]:
     """Largest first, then unknown, then "other"; cohort years and detection as they come."""
-    exploded = values.explode() if dimension.multi else values
+    exploded = pd.Series(_exploded(values)[1]) if dimension.multi else values
     sizes = exploded.astype(str).value_counts()
     if not dimension.pool:
         return tuple(sorted(sizes.index, key=str))
@@ -391,7 +465,7 @@ def _merged(
         return {}
     pairs = pd.DataFrame({"raw": raw.to_numpy(), "level": values.to_numpy()})
     if dimension.multi:
-        pairs = pairs[["raw"]].explode("raw").astype(str)
+        pairs = pd.DataFrame({"raw": _exploded(raw)[1]})
         pairs["level"] = pairs["raw"].where(pairs["raw"].isin(kept), OTHER)
     pairs = pairs.astype(str)
     pooled = pairs[pairs["raw"] != pairs["level"]]

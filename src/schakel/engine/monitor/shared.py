@@ -94,7 +94,10 @@ class SharedWork:
                 self.members[name] = breakdown.members(self.index.labelled)
             mask = self.mask(filters)
             found = self.members[name]
-            return found if mask.all() else {level: rows[mask] for level, rows in found.items()}
+            if mask.all():
+                return found
+            chosen = self.rows(filters)  # taken by position: faster than a boolean index
+            return {level: rows.take(chosen) for level, rows in found.items()}
 
         return members
 
