@@ -66,9 +66,7 @@ def memberships(key: pd.Series, levels: Sequence[object], multi: bool) -> Member
     sets, uniques = pd.factorize(key)  # a few distinct sets: their codes once each
     # a dict lookup per level of each distinct set (an Index per set: seconds for thousands)
     position = {level: code for code, level in enumerate(levels)}
-    coded = [
-        np.array([position[v] for v in u if v in position], dtype=np.int64) for u in uniques
-    ]
+    coded = [np.array([position[v] for v in u if v in position], dtype=np.int64) for u in uniques]
     lengths = np.array([c.size for c in coded], dtype=np.int64)
     flat = np.concatenate([np.zeros(0, dtype=np.int64), *coded])
     times = lengths[sets]
