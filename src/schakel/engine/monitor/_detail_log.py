@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from schakel.engine.trajectories.episode_input import local_days
 from schakel.engine.trajectories.events import EventType
-from schakel.engine.trajectories.projection import effective_mask
+from schakel.engine.trajectories.projection import effective_mask, present
 from schakel.engine.trajectories.registry import REGISTRY
 
 Ints = npt.NDArray[np.int64]
@@ -151,7 +151,7 @@ def _effective(log: pd.DataFrame | pa.Table, rows: Ints) -> Ints:
     """`rows` less those `effective_mask` takes out (superseded or entered in error), which
     it decides on the rows that name a correction and the rows they may name only."""
     supersedes = _column(log, "supersedes")
-    named = np.flatnonzero(_present(supersedes))
+    named = np.flatnonzero(present(supersedes))
     if named.size == 0:
         return rows
     targets = {str(v) for v in _values(supersedes, named)}
@@ -167,18 +167,6 @@ def _effective(log: pd.DataFrame | pa.Table, rows: Ints) -> Ints:
     else:
         keep = effective_mask(log.iloc[part])
     return np.setdiff1d(rows, part[~keep], assume_unique=True)
-
-
-def _present(values: Column) -> npt.NDArray[np.bool_]:
-    if isinstance(values, pd.Series):
-        present = values.notna().to_numpy(dtype=bool)
-        at = np.flatnonzero(present)
-        present[at] = (values.iloc[at].astype(str) != "").to_numpy(dtype=bool)
-        return present
-    found = pc.is_valid(values)
-    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-        found = pc.and_(found, pc.not_equal(values, ""))
-    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _values(values: Column, rows: Ints) -> list[Any]:

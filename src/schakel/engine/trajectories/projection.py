@@ -93,7 +93,7 @@ def effective_mask(frame: pd.DataFrame | pa.Table) -> npt.NDArray[np.bool_]:
     withdrawn = _is_in(_column(frame, "event_type"), REGISTRY.withdrawing, as_text=False)
     superseded = np.zeros(withdrawn.size, dtype=bool)
     targets = _column(frame, "supersedes")
-    named = np.flatnonzero(_present(targets))
+    named = np.flatnonzero(present(targets))
     if named.size == 0:
         return ~withdrawn
     replaced = [str(v) for v in _take(targets, named)]
@@ -119,7 +119,7 @@ def _column(frame: pd.DataFrame | pa.Table, name: str) -> pd.Series | pa.Chunked
     return frame.column(name)
 
 
-def _present(values: pd.Series | pa.ChunkedArray) -> npt.NDArray[np.bool_]:
+def present(values: pd.Series | pa.ChunkedArray) -> npt.NDArray[np.bool_]:
     """Not null and not the empty string."""
     if isinstance(values, pd.Series):
         present = values.notna().to_numpy(dtype=bool)
