@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from schakel.engine.monitor.release import as_text
 from schakel.engine.trajectories.episode_input import local_days
 from schakel.engine.trajectories.events import EventType
 from schakel.engine.trajectories.projection import effective_mask, present
@@ -198,17 +199,6 @@ def _index_in(values: pd.Series | pa.Array, persons: pa.Array) -> Ints:
     text = as_text(values)
     found = pc.fill_null(pc.index_in(text, value_set=persons), -1)
     return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
-
-
-def as_text(values: pd.Series | pa.Array) -> pa.Array:
-    """Ids as Arrow text, `str` of each (null stays null)."""
-    if isinstance(values, pa.Array):
-        return values if pa.types.is_string(values.type) else values.cast(pa.string())
-    try:
-        return pa.array(values.to_numpy(dtype=object), pa.string())  # ids that are text
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        text = values.astype(str).where(values.notna(), None)
-        return pa.array(text.to_numpy(dtype=object), pa.string())
 
 
 def _utc_ns(values: Column) -> Ints:

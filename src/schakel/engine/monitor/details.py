@@ -38,7 +38,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from schakel.engine.monitor._detail_log import KINDS, DetailEvents, Field, as_text, detail_events
+from schakel.engine.monitor._detail_log import KINDS, DetailEvents, Field, detail_events
+from schakel.engine.monitor.release import as_text
 from schakel.engine.trajectories.episodes import DEFAULT_TIMEZONE
 
 NONE = "none"

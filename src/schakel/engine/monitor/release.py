@@ -174,9 +174,9 @@ def episode_units(episodes: pd.DataFrame) -> pd.DataFrame:
 
 def as_text(values: object) -> pa.Array | pa.ChunkedArray:
     """Values as Arrow text, equal to `astype(str)` of them (converted in one call where they
-    are text already, as trajectory and person ids are)."""
+    are text already, as trajectory and person ids are); Arrow values cast to text."""
     if isinstance(values, pa.Array | pa.ChunkedArray):
-        return values
+        return values if pa.types.is_string(values.type) else values.cast(pa.string())
     array = np.asarray(values, dtype=object)
     try:
         text = pa.array(array, type=pa.string(), from_pandas=False)
