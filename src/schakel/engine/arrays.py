@@ -19,3 +19,13 @@ def counted_ranks(offsets: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     by counting instead of sorting: for non-negative integers within a modest span."""
     present = np.bincount(offsets) > 0
     return (np.cumsum(present) - 1)[offsets]
+
+
+def runs_from(
+    first: npt.NDArray[np.int64], at: npt.NDArray[np.int64], times: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Positions first[at[i]], first[at[i]] + 1, ... (times[i] of them) for each i, in order:
+    the flat positions of each row's run when rows repeat the runs of a few distinct values."""
+    ends = np.cumsum(times)
+    total = int(ends[-1]) if ends.size else 0
+    return np.repeat(first[at] - (ends - times), times) + np.arange(total)

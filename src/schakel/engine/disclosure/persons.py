@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from schakel.engine.arrays import narrow
+from schakel.engine.arrays import narrow, runs_from
 
 
 def _nested_pairs(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -71,14 +71,7 @@ def memberships(key: pd.Series, levels: Sequence[object], multi: bool) -> Member
     flat = np.concatenate([np.zeros(0, dtype=np.int64), *coded])
     times = lengths[sets]
     rows = np.repeat(np.arange(len(key), dtype=np.int64), times)
-    return rows, flat[_within(np.cumsum(lengths) - lengths, sets, times)]
-
-
-def _within(first: np.ndarray, at: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """Positions first[at[i]], first[at[i]] + 1, ... (times[i] of them) for each i, in order."""
-    ends = np.cumsum(times)
-    total = int(ends[-1]) if ends.size else 0
-    return np.repeat(first[at] - (ends - times), times) + np.arange(total)
+    return rows, flat[runs_from(np.cumsum(lengths) - lengths, sets, times)]
 
 
 def _level_codes(key: pd.Series, levels: Sequence[object]) -> np.ndarray:
@@ -142,7 +135,7 @@ def _margin_pairs(
         at, codes = memberships[i]
         per_row = np.bincount(at, minlength=count)
         times = per_row[rows]
-        picked = _within(np.cumsum(per_row) - per_row, rows, times)
+        picked = runs_from(np.cumsum(per_row) - per_row, rows, times)
         rows = np.repeat(rows, times)
         group = np.repeat(group, times) * sizes[i] + codes[picked]
     return rows, group

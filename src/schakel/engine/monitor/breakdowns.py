@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from schakel.engine.arrays import runs_from
 from schakel.engine.disclosure import (
     TOTAL,
     DisclosureError,
@@ -419,11 +420,7 @@ def _exploded(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     flat = np.array([v for text in texts for v in text], dtype=object)
     times = lengths[codes]
     rows = np.repeat(np.arange(len(codes), dtype=np.int64), times)
-    ends = np.cumsum(times)
-    total = int(ends[-1]) if ends.size else 0
-    starts = np.cumsum(lengths) - lengths
-    at = np.repeat(starts[codes] - (ends - times), times) + np.arange(total)
-    return rows, flat[at]
+    return rows, flat[runs_from(np.cumsum(lengths) - lengths, codes, times)]
 
 
 def _per_distinct(values: pd.Series, convert: Callable[[Any], Any]) -> pd.Series:
